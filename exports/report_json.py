@@ -1,0 +1,138 @@
+"""The report as JSON: what ``show --json`` prints and ``load`` reads back.
+
+The structure is documented in docs/cli.md and is stable: fields may be
+added, none renamed or removed without raising ``format_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from forms.engine import Evaluation, Finding
+from forms.messages import finding_text, target_text
+from models.errors import BadInput
+from models.gateway import Gateway
+from models.reporting import ReportView
+
+FORMAT = "so-chi-tieu.report"
+FORMAT_VERSION = 1
+
+
+def report_to_dict(gw: Gateway, view: ReportView) -> dict:
+    form, unit, evaluation = view.form, view.unit, view.evaluation
+    period = gw.period(view.report.period_code)
+    parent = gw.unit(unit.parent_code) if unit.parent_code else None
+    village_names = {v.code: v.name for v in view.villages}
+    target_set = evaluation.target_set
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "unit": {
+            "code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent": {"code": parent.code, "name": parent.name} if parent else None,
+        },
+        "form": {"id": form.id, "version": form.version, "title": form.title},
+        "period": {"code": period.code, "label": period.label,
+                   "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
+        "target_set": ({"id": target_set.id, "name": target_set.name, "version": target_set.version}
+                       if target_set else None),
+        "villages": [{"code": v.code, "local_code": v.local_code, "name": v.name, "kind": v.kind,
+                      "active": v.active} for v in view.villages],
+        "values": {
+            "commune": dict(sorted(view.data.commune_values.items())),
+            "villages": {code: dict(sorted(values.items())) for code, values in view.data.village_values.items()},
+        },
+        "rows": [_row(form, evaluation, ind) for ind in form.indicators],
+        "findings": [_finding(form, f, village_names) for f in evaluation.findings],
+        "targets": [_target(form, t) for t in evaluation.targets],
+        "summary": summary(view),
+    }
+
+
+def summary(view: ReportView) -> dict:
+    evaluation = view.evaluation
+    return {
+        "errors": len(evaluation.errors),
+        "warnings": len(evaluation.warnings),
+        "villages": len(view.villages),
+        "villages_missing": len(evaluation.villages_missing(view.data.villages)),
+        "cells_missing": len(evaluation.missing),
+    }
+
+
+def _row(form, evaluation: Evaluation, ind) -> dict:
+    figure = evaluation.figures[ind.id]
+    return {
+        "indicator": ind.id, "code": ind.code, "section": ind.section, "label": ind.label,
+        "unit": ind.unit, "kind": ind.kind, "grain": ind.grain,
+        "total": figure.total, "achieved": figure.value,
+        "percent": round(figure.percent, 2) if figure.percent is not None else None,
+        "typed": figure.typed, "applicable": figure.applicable,
+    }
+
+
+def _finding(form, finding: Finding, village_names: dict) -> dict:
+    return {
+        "severity": finding.severity, "rule": finding.rule, "code": finding.code,
+        "indicator": finding.cell.indicator, "village": finding.cell.village,
+        "village_name": village_names.get(finding.cell.village),
+        "message": finding_text(form, finding),
+    }
+
+
+def _target(form, result) -> dict:
+    return {
+        "indicator": result.indicator, "op": result.op,
+        "percent": float(result.percent) if result.percent is not None else None,
+        "count": result.count, "version": result.version, "source": result.source,
+        "status": result.status,
+        "achieved": round(result.achieved, 2) if isinstance(result.achieved, float) else result.achieved,
+        "gap": result.gap, "text": target_text(form, result),
+    }
+
+
+# ---- reading it back ---------------------------------------------------------
+
+
+def read_values_file(path: str | Path) -> dict:
+    """The parsed file, or BadInput saying in Vietnamese what is wrong with it."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"Không tìm thấy tệp “{path}”.") from None
+    except (OSError, UnicodeDecodeError):
+        raise BadInput(f"Không đọc được tệp “{path}”.") from None
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"Tệp “{path.name}” không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        raise BadInput(f"Tệp “{path.name}” thiếu mục “values” (xem cấu trúc trong docs/cli.md).")
+    return data
+
+
+def edits_from_dict(data: dict, unit_code: str, form_id: str, period_code: str,
+                    village_codes: dict[str, str]) -> list[tuple[str, str, object]]:
+    """(indicator, unit code, raw value) for every value in the file.
+
+    ``village_codes`` maps both full and local village codes to full codes.
+    """
+    for key, expected, what in (("unit", unit_code, "đơn vị"), ("form", form_id, "biểu"),
+                                ("period", period_code, "kỳ báo cáo")):
+        block = data.get(key)
+        found = block.get("code", block.get("id")) if isinstance(block, dict) else None
+        if found is not None and str(found) != expected:
+            raise BadInput(f"Tệp là của {what} “{found}”, không phải “{expected}”; không nạp.")
+    values = data["values"]
+    commune = values.get("commune", {})
+    villages = values.get("villages", {})
+    if not isinstance(commune, dict) or not isinstance(villages, dict):
+        raise BadInput("Mục “values” phải có “commune” và “villages” dạng bảng (xem docs/cli.md).")
+    edits = [(indicator, unit_code, raw) for indicator, raw in commune.items()]
+    for code, row in villages.items():
+        if code not in village_codes:
+            raise BadInput(f"Bản mã “{code}” không có trong danh sách bản của đơn vị {unit_code}.")
+        if not isinstance(row, dict):
+            raise BadInput(f"Số liệu của bản “{code}” phải là một bảng chỉ tiêu: giá trị.")
+        edits += [(indicator, village_codes[code], raw) for indicator, raw in row.items()]
+    return edits

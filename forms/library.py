@@ -1,0 +1,49 @@
+"""The forms the program knows: every definition file in a folder.
+
+A new plan is a new file in ``forms/definitions/``; several versions of one
+form may sit side by side, and a report remembers the version it was made
+with.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from forms.loader import FormError, load_form
+from forms.schema import FormDef
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+
+class FormLibrary:
+    def __init__(self, forms: list[FormDef]):
+        self._forms = sorted(forms, key=lambda f: (f.id, f.version))
+
+    @classmethod
+    def from_directory(cls, directory: str | Path = DEFINITIONS_DIR) -> FormLibrary:
+        forms = [load_form(path) for path in sorted(Path(directory).glob("*.toml"))]
+        seen: dict[tuple[str, int], FormDef] = {}
+        for form in forms:
+            key = (form.id, form.version)
+            if key in seen:
+                raise FormError(Path(form.path).name, None, "version",
+                                f"biểu “{form.id}” phiên bản {form.version} đã có trong {Path(seen[key].path).name}")
+            seen[key] = form
+        return cls(forms)
+
+    def all(self) -> list[FormDef]:
+        """The latest version of every form."""
+        latest: dict[str, FormDef] = {}
+        for form in self._forms:
+            latest[form.id] = form
+        return list(latest.values())
+
+    def get(self, form_id: str, version: int | None = None) -> FormDef | None:
+        matching = [f for f in self._forms if f.id == form_id and version in (None, f.version)]
+        return matching[-1] if matching else None
+
+
+@lru_cache(maxsize=1)
+def default_library() -> FormLibrary:
+    return FormLibrary.from_directory()

@@ -1,0 +1,385 @@
+"""Read a form definition (TOML) and refuse anything broken.
+
+Every refusal names the file, the line and the field, in Vietnamese, so the
+person who edits a definition can find the mistake without a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+from forms.expressions import ExpressionError, compile_expression
+from forms.locate import field_lines, line_of, show_path
+from forms.schema import (
+    BUILTIN_FIGURES,
+    GRAINS,
+    KINDS,
+    NUMERIC_KINDS,
+    RULE_OPS,
+    SEVERITIES,
+    TARGET_OPS,
+    TIERS,
+    FormDef,
+    Indicator,
+    Rule,
+    Section,
+    Target,
+    TargetSet,
+)
+
+FORMAT_VERSION = 1
+PERIOD_KINDS = ("nam", "6thang", "quy", "giaidoan")
+_ID = re.compile(r"^[a-z_][a-z0-9_]*$")
+_FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_OP_SYNONYMS = {"≥": ">=", "≤": "<=", "==": "=", "≠": "!="}
+_COMPARISON = re.compile(r"(<=|>=|!=|==|=|<|>|≥|≤|≠)")
+
+_TOP_KEYS = {
+    "format", "id", "version", "title", "subtitle", "source", "report_tier",
+    "period_kinds", "columns", "sections", "indicators", "rules", "target_sets",
+}
+_SECTION_KEYS = {"code", "title", "level"}
+_INDICATOR_KEYS = {
+    "id", "code", "section", "label", "unit", "kind", "grain", "parent",
+    "denominator", "applies_to", "required",
+}
+_RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
+_SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
+_TARGET_KEYS = {"indicator", "op", "percent", "count", "version", "source"}
+
+
+class FormError(Exception):
+    """A definition file that cannot be used; str() is the Vietnamese message."""
+
+    def __init__(self, file: str, line: int | None, field: str, problem: str):
+        self.file, self.line, self.field, self.problem = file, line, field, problem
+        where = f"{file}, dòng {line}" if line else file
+        super().__init__(f"{where}, trường {field}: {problem}" if field else f"{where}: {problem}")
+
+
+def load_form(path: str | Path) -> FormDef:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormError(path.name, None, "", f"không đọc được tệp ({exc.__class__.__name__})") from None
+    return parse_form(text, path.name, str(path))
+
+
+def parse_form(text: str, file_name: str, full_path: str = "") -> FormDef:
+    text = unicodedata.normalize("NFC", text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise FormError(file_name, line, "", f"sai cú pháp TOML ({exc})") from None
+    return _Reader(file_name, field_lines(text), full_path).form(data)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+class _Reader:
+    def __init__(self, file_name: str, lines: dict, full_path: str):
+        self.file_name = file_name
+        self.lines = lines
+        self.full_path = full_path
+
+    def fail(self, path: tuple, problem: str) -> FormError:
+        return FormError(self.file_name, line_of(self.lines, path), show_path(path), problem)
+
+    # ---- small typed getters -------------------------------------------
+
+    def check_keys(self, table: dict, allowed: set, path: tuple) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail((*path, key), f"trường “{key}” không có trong định dạng biểu mẫu")
+
+    def text(self, table: dict, key: str, path: tuple, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if value is None:
+            raise self.fail(path, f"thiếu trường “{key}”")
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            raise self.fail((*path, key), "phải là một chuỗi chữ không trống")
+        return value.strip()
+
+    def integer(self, table: dict, key: str, path: tuple, default: int | None = None) -> int:
+        value = table.get(key, default)
+        if value is None:
+            raise self.fail(path, f"thiếu trường “{key}”")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail((*path, key), "phải là số nguyên dương")
+        return value
+
+    def choice(self, table: dict, key: str, allowed: tuple, path: tuple, default: str | None = None) -> str:
+        value = self.text(table, key, path, default)
+        if value not in allowed:
+            raise self.fail((*path, key), f"“{value}” không hợp lệ; chọn một trong: {', '.join(allowed)}")
+        return value
+
+    def strings(self, table: dict, key: str, path: tuple) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail((*path, key), "phải là một danh sách chuỗi chữ")
+        return tuple(v.strip() for v in value)
+
+    def tables(self, table: dict, key: str) -> list:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail((key,), f"“{key}” phải viết dưới dạng [[{key}]]")
+        return value
+
+    # ---- the form --------------------------------------------------------
+
+    def form(self, data: dict) -> FormDef:
+        self.check_keys(data, _TOP_KEYS, ())
+        fmt = data.get("format")
+        if fmt != FORMAT_VERSION:
+            raise self.fail(("format",), f"định dạng biểu mẫu “{fmt}” chưa được hỗ trợ (cần format = {FORMAT_VERSION})")
+        form_id = self.text(data, "id", ())
+        if not _FORM_ID.match(form_id):
+            raise self.fail(("id",), "mã biểu chỉ gồm chữ thường không dấu, số, “-” và “_”")
+        period_kinds = self.strings(data, "period_kinds", ()) or PERIOD_KINDS
+        for kind in period_kinds:
+            if kind not in PERIOD_KINDS:
+                raise self.fail(("period_kinds",), f"loại kỳ “{kind}” không hợp lệ; chọn trong: {', '.join(PERIOD_KINDS)}")
+        sections = self.sections(data)
+        indicators = self.indicators(data, {s.code for s in sections})
+        by_id = {i.id: i for i in indicators}
+        return FormDef(
+            id=form_id,
+            version=self.integer(data, "version", ()),
+            title=self.text(data, "title", ()),
+            subtitle=self.text(data, "subtitle", (), ""),
+            source=self.text(data, "source", (), ""),
+            report_tier=self.choice(data, "report_tier", TIERS, (), "xa"),
+            period_kinds=tuple(period_kinds),
+            columns=self.strings(data, "columns", ()) or ("Stt", "Chỉ tiêu", "ĐVT", "Tổng số", "Số đạt", "Tỷ lệ (%)"),
+            sections=sections,
+            indicators=indicators,
+            rules=self.rules(data, by_id),
+            target_sets=self.target_sets(data, by_id),
+            path=self.full_path,
+        )
+
+    def sections(self, data: dict) -> tuple[Section, ...]:
+        sections: list[Section] = []
+        for n, table in enumerate(self.tables(data, "sections")):
+            path = ("sections", n)
+            self.check_keys(table, _SECTION_KEYS, path)
+            code = self.text(table, "code", path)
+            if any(s.code == code for s in sections):
+                raise self.fail((*path, "code"), f"mục “{code}” đã có ở trên")
+            level = self.integer(table, "level", path, 1)
+            if level > 2:
+                raise self.fail((*path, "level"), "cấp của mục là 1 hoặc 2")
+            sections.append(Section(code=code, title=self.text(table, "title", path), level=level))
+        return tuple(sections)
+
+    def indicators(self, data: dict, section_codes: set) -> tuple[Indicator, ...]:
+        tables = self.tables(data, "indicators")
+        if not tables:
+            raise self.fail((), "biểu mẫu chưa có chỉ tiêu nào ([[indicators]])")
+        found: dict[str, Indicator] = {}
+        paths: dict[str, tuple] = {}
+        for n, table in enumerate(tables):
+            path = ("indicators", n)
+            self.check_keys(table, _INDICATOR_KEYS, path)
+            ind_id = self.text(table, "id", path)
+            if not _ID.match(ind_id):
+                raise self.fail((*path, "id"), "mã chỉ tiêu chỉ gồm chữ thường không dấu, số và “_”, không bắt đầu bằng số")
+            if ind_id in found or ind_id in BUILTIN_FIGURES:
+                raise self.fail((*path, "id"), f"mã chỉ tiêu “{ind_id}” bị trùng")
+            section = self.text(table, "section", path)
+            if section not in section_codes:
+                raise self.fail((*path, "section"), f"mục “{section}” chưa được khai báo trong [[sections]]")
+            required = table.get("required", True)
+            if not isinstance(required, bool):
+                raise self.fail((*path, "required"), "phải là true hoặc false")
+            code = table.get("code")
+            if code is not None and (not isinstance(code, str) or not code.strip()):
+                raise self.fail((*path, "code"), "số thứ tự in trên biểu phải là chuỗi chữ, ví dụ \"2.3\"")
+            found[ind_id] = Indicator(
+                id=ind_id,
+                code=code.strip() if code else None,
+                section=section,
+                label=self.text(table, "label", path),
+                unit=self.text(table, "unit", path),
+                kind=self.choice(table, "kind", KINDS, path),
+                grain=self.choice(table, "grain", GRAINS, path),
+                parent=table.get("parent"),
+                denominator=table.get("denominator"),
+                applies_to=self.strings(table, "applies_to", path),
+                required=required,
+            )
+            paths[ind_id] = path
+        for ind in found.values():
+            self.check_links(ind, found, paths[ind.id])
+        return tuple(found.values())
+
+    def check_links(self, ind: Indicator, found: dict, path: tuple) -> None:
+        for key in ("parent", "denominator"):
+            other = getattr(ind, key)
+            if other is None:
+                continue
+            if not isinstance(other, str):
+                raise self.fail((*path, key), "phải là mã của một chỉ tiêu")
+            if not ind.is_numeric:
+                raise self.fail((*path, key), f"chỉ tiêu loại “{ind.kind}” không có {key}")
+            if other == ind.id:
+                raise self.fail((*path, key), "một chỉ tiêu không thể là phần của chính nó")
+            if key == "denominator" and other in BUILTIN_FIGURES:
+                continue
+            if other not in found:
+                raise self.fail((*path, key), f"chỉ tiêu “{other}” không có trong biểu")
+            if not found[other].is_numeric:
+                raise self.fail((*path, key), f"“{other}” không phải chỉ tiêu số")
+            if key == "parent" and found[other].grain != ind.grain:
+                raise self.fail((*path, key), f"“{other}” phải cùng cấp nhập liệu (grain) với “{ind.id}”")
+        seen = {ind.id}
+        step = ind.parent
+        while step is not None:
+            if step in seen:
+                raise self.fail((*path, "parent"), "quan hệ “trong đó” tạo thành vòng lặp")
+            seen.add(step)
+            step = found[step].parent
+
+    # ---- rules -------------------------------------------------------------
+
+    def expression(self, table: dict, key: str, path: tuple, by_id: dict, grain: str):
+        source = table.get(key)
+        if isinstance(source, (int, float)) and not isinstance(source, bool):
+            source = str(source)
+        if not isinstance(source, str):
+            raise self.fail(path if source is None else (*path, key), f"thiếu biểu thức “{key}”")
+        try:
+            expr = compile_expression(source)
+        except ExpressionError as exc:
+            raise self.fail((*path, key), str(exc)) from None
+        for name in expr.names:
+            self.check_name(name, (*path, key), by_id, grain)
+        return expr
+
+    def check_name(self, name: str, path: tuple, by_id: dict, grain: str) -> None:
+        if name in BUILTIN_FIGURES:
+            if grain == "village":
+                raise self.fail(path, f"“{name}” chỉ dùng được trong quy tắc cấp xã")
+            return
+        if name not in by_id:
+            raise self.fail(path, f"chỉ tiêu “{name}” không có trong biểu")
+        if not by_id[name].is_numeric:
+            raise self.fail(path, f"chỉ tiêu “{name}” không phải chỉ tiêu số")
+        if grain == "village" and by_id[name].grain != "village":
+            raise self.fail(path, f"quy tắc cấp bản không dùng được chỉ tiêu cấp xã “{name}”")
+
+    def rules(self, data: dict, by_id: dict) -> tuple[Rule, ...]:
+        rules: list[Rule] = []
+        for n, table in enumerate(self.tables(data, "rules")):
+            path = ("rules", n)
+            self.check_keys(table, _RULE_KEYS, path)
+            rule_id = self.text(table, "id", path)
+            if not _ID.match(rule_id) or any(r.id == rule_id for r in rules):
+                raise self.fail((*path, "id"), f"mã quy tắc “{rule_id}” không hợp lệ hoặc bị trùng")
+            grain = self.choice(table, "grain", GRAINS, path, "commune")
+            left = self.expression(table, "left", path, by_id, grain)
+            right = self.expression(table, "right", path, by_id, grain)
+            op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
+            if op not in RULE_OPS:
+                raise self.fail((*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(RULE_OPS)}")
+            cell = table.get("cell") or next((x for x in left.names + right.names if x in by_id), None)
+            if cell not in by_id:
+                raise self.fail((*path, "cell"), "cần “cell”: chỉ tiêu mà lỗi được gắn vào")
+            self.check_name(cell, (*path, "cell"), by_id, grain)
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    grain=grain,
+                    left=left,
+                    op=op,
+                    right=right,
+                    severity=self.choice(table, "severity", SEVERITIES, path),
+                    message=self.text(table, "message", path),
+                    cell=cell,
+                    when=self.condition(table, path, by_id, grain),
+                )
+            )
+        return tuple(rules)
+
+    def condition(self, table: dict, path: tuple, by_id: dict, grain: str):
+        source = table.get("when")
+        if source is None:
+            return None
+        parts = _COMPARISON.split(source, maxsplit=1) if isinstance(source, str) else []
+        if len(parts) != 3:
+            raise self.fail((*path, "when"), "điều kiện phải có dạng “biểu thức <phép so sánh> biểu thức”")
+        sides = {"left": parts[0], "right": parts[2]}
+        left = self.expression(sides, "left", (*path, "when"), by_id, grain)
+        right = self.expression(sides, "right", (*path, "when"), by_id, grain)
+        op = _OP_SYNONYMS.get(parts[1], parts[1])
+        return (left, op, right)
+
+    # ---- target sets -------------------------------------------------------
+
+    def target_sets(self, data: dict, by_id: dict) -> tuple[TargetSet, ...]:
+        sets: list[TargetSet] = []
+        for n, table in enumerate(self.tables(data, "target_sets")):
+            path = ("target_sets", n)
+            self.check_keys(table, _SET_KEYS, path)
+            set_id = self.text(table, "id", path)
+            if not _FORM_ID.match(set_id) or any(s.id == set_id for s in sets):
+                raise self.fail((*path, "id"), f"mã bộ mục tiêu “{set_id}” không hợp lệ hoặc bị trùng")
+            targets = table.get("targets", [])
+            if not isinstance(targets, list) or not targets:
+                raise self.fail(path, "bộ mục tiêu chưa có mục tiêu nào ([[target_sets.targets]])")
+            sets.append(
+                TargetSet(
+                    id=set_id,
+                    name=self.text(table, "name", path),
+                    source=self.text(table, "source", path, ""),
+                    tier=self.choice(table, "tier", TIERS, path, "xa"),
+                    period=self.text(table, "period", path, ""),
+                    targets=tuple(self.target(t, (*path, "targets", k), by_id) for k, t in enumerate(targets)),
+                )
+            )
+            seen = set()
+            for k, target in enumerate(sets[-1].targets):
+                if (target.indicator, target.version) in seen:
+                    raise self.fail((*path, "targets", k, "version"), f"mục tiêu của “{target.indicator}” trùng phiên bản {target.version}")
+                seen.add((target.indicator, target.version))
+        return tuple(sets)
+
+    def target(self, table, path: tuple, by_id: dict) -> Target:
+        if not isinstance(table, dict):
+            raise self.fail(path, "mục tiêu phải viết dưới dạng [[target_sets.targets]]")
+        self.check_keys(table, _TARGET_KEYS, path)
+        indicator = self.text(table, "indicator", path)
+        if indicator not in by_id or by_id[indicator].kind not in NUMERIC_KINDS:
+            raise self.fail((*path, "indicator"), f"chỉ tiêu “{indicator}” không có trong biểu hoặc không phải chỉ tiêu số")
+        op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
+        if op not in TARGET_OPS:
+            raise self.fail((*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(TARGET_OPS)}")
+        percent, count = table.get("percent"), table.get("count")
+        if (percent is None) == (count is None):
+            raise self.fail(path, "mỗi mục tiêu cần đúng một trong hai: percent (tỷ lệ %) hoặc count (số lượng)")
+        if percent is not None:
+            if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
+                raise self.fail((*path, "percent"), "tỷ lệ phải là số từ 0 đến 100")
+            if by_id[indicator].denominator is None:
+                raise self.fail((*path, "percent"), f"chỉ tiêu “{indicator}” không có mẫu số (denominator) nên không tính được tỷ lệ")
+            percent = Decimal(str(percent))
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            raise self.fail((*path, "count"), "số lượng phải là số nguyên không âm")
+        return Target(
+            indicator=indicator,
+            op=op,
+            percent=percent,
+            count=count,
+            version=self.integer(table, "version", path, 1),
+            source=self.text(table, "source", path, ""),
+        )

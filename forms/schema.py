@@ -1,0 +1,155 @@
+"""What a form definition holds, once loaded: plain frozen dataclasses.
+
+The loader (forms/loader.py) builds these from a TOML file and refuses
+anything inconsistent, so the engine can trust them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+KINDS = ("count", "yesno", "amount", "text", "date")
+NUMERIC_KINDS = ("count", "yesno", "amount")
+GRAINS = ("village", "commune")
+SEVERITIES = ("error", "warning")
+RULE_OPS = ("<=", "<", "=", ">=", ">", "!=")
+TARGET_OPS = (">=", ">", "=", "<=")
+TIERS = ("tinh", "huyen", "xa", "thon")
+
+# Figures every report has without anyone typing them: the number of villages
+# of the commune, and 1 for the commune itself (the denominator of a yes/no
+# commune row, which sums to "number of communes" one level up).
+BUILTIN_FIGURES = ("so_ban", "don_vi")
+BUILTIN_UNITS = {"so_ban": "bản", "don_vi": "xã"}
+BUILTIN_LABELS = {"so_ban": "Số bản, tổ dân phố", "don_vi": "Số xã, phường"}
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    kind: str
+    grain: str
+    section: str
+    code: str | None = None  # as printed ("2.3", "-"); None for a base figure
+    parent: str | None = None  # the row this is a "trong đó" of
+    denominator: str | None = None  # what its percentage is a share of
+    applies_to: tuple[str, ...] = ()  # unit kinds ("xã", "phường"); empty: all
+    required: bool = True
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def is_row(self) -> bool:
+        """A printed row; base figures only appear as another row's total."""
+        return self.code is not None
+
+    def applies(self, unit_kind: str) -> bool:
+        return not self.applies_to or unit_kind in self.applies_to
+
+
+@dataclass(frozen=True)
+class Expression:
+    source: str
+    names: tuple[str, ...]
+    evaluate: Callable[[dict], float] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    grain: str
+    left: Expression
+    op: str
+    right: Expression
+    severity: str
+    message: str
+    cell: str  # the indicator whose cell carries the finding
+    when: tuple[Expression, str, Expression] | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    op: str
+    percent: Decimal | None = None
+    count: int | None = None
+    version: int = 1
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    id: str
+    name: str
+    source: str
+    tier: str
+    period: str
+    targets: tuple[Target, ...]  # every version, as written
+
+    @property
+    def version(self) -> int:
+        return max((t.version for t in self.targets), default=1)
+
+    def in_force(self) -> list[Target]:
+        """The latest version of each indicator's target, in written order."""
+        latest: dict[str, Target] = {}
+        for target in self.targets:
+            kept = latest.get(target.indicator)
+            if kept is None or target.version > kept.version:
+                latest[target.indicator] = target
+        return [t for t in self.targets if latest[t.indicator] is t]
+
+
+@dataclass(frozen=True)
+class FormDef:
+    id: str
+    version: int
+    title: str
+    subtitle: str
+    source: str
+    report_tier: str
+    period_kinds: tuple[str, ...]
+    columns: tuple[str, ...]
+    sections: tuple[Section, ...]
+    indicators: tuple[Indicator, ...]
+    rules: tuple[Rule, ...]
+    target_sets: tuple[TargetSet, ...]
+    path: str = ""
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
+
+    def has_indicator(self, indicator_id: str) -> bool:
+        return indicator_id in self._by_id
+
+    def target_set(self, set_id: str) -> TargetSet | None:
+        return next((s for s in self.target_sets if s.id == set_id), None)
+
+    @property
+    def village_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.grain == "village")
+
+    @property
+    def commune_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.grain == "commune")
+
+    @property
+    def _by_id(self) -> dict[str, Indicator]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {i.id: i for i in self.indicators}
+            object.__setattr__(self, "_index", cached)
+        return cached

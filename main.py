@@ -1,0 +1,300 @@
+"""Sổ Chỉ Tiêu: the window when there is a screen, the CLI otherwise.
+
+Every command is a thin layer over the functions the window calls (models/,
+forms/, exports/). Exit codes: 0 success, 1 the data has errors, 2 bad
+arguments or unreadable input. A failure prints one Vietnamese line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from forms.library import default_library
+from forms.loader import FormError
+from forms.schema import FormDef
+from models.errors import BadInput, UserError
+from models.gateway import Gateway
+
+APP_NAME = "Sổ Chỉ Tiêu"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return start_window(args)
+        return args.handler(args)
+    except (UserError, FormError) as exc:
+        print(str(exc), file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
+        if os.environ.get("SCT_DEBUG"):
+            raise
+        print(f"Lỗi không mong đợi ({exc.__class__.__name__}: {exc}). Chạy lại với SCT_DEBUG=1 để xem chi tiết.",
+              file=sys.stderr)
+        return 2
+
+
+# ---- the commands ---------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    path = Path(args.db)
+    if args.demo and path.exists() and path.stat().st_size > 0:
+        gw = Gateway.open(path)
+        if gw.db["units"].count:
+            raise BadInput(f"“{path}” đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
+        gw.close()
+    gw = Gateway.open(path)
+    if args.demo:
+        from models.demo import build_demo
+
+        build_demo(gw, default_library())
+        print(f"Đã tạo cơ sở dữ liệu mẫu “{path}” (Tỉnh Lai Châu, 4 xã có bản mẫu, năm 2024 và 2025).")
+    else:
+        print(f"Đã tạo cơ sở dữ liệu “{path}”.")
+    return 0
+
+
+def cmd_forms(args) -> int:
+    forms = default_library().all()
+    if args.json:
+        print_json([
+            {"id": f.id, "version": f.version, "title": f.title, "source": f.source,
+             "indicators": len(f.indicators), "rows": sum(1 for i in f.indicators if i.is_row),
+             "target_sets": [{"id": s.id, "name": s.name, "version": s.version} for s in f.target_sets]}
+            for f in forms
+        ])
+        return 0
+    for form in forms:
+        sets = ", ".join(s.id for s in form.target_sets) or "không có"
+        print(f"{form.id}  phiên bản {form.version}  {form.title}")
+        print(f"    {sum(1 for i in form.indicators if i.is_row)} chỉ tiêu; bộ mục tiêu: {sets}")
+    return 0
+
+
+def cmd_units(args) -> int:
+    gw = open_existing(args.db)
+    units = gw.subtree(args.under, active_only=not args.all)
+    if args.json:
+        print_json([
+            {"code": u.code, "name": u.name, "kind": u.kind, "tier": u.tier, "parent": u.parent_code,
+             "depth": depth, "active": u.active, "demo": u.demo, "merged_into": u.merged_into}
+            for u, depth in units
+        ])
+        return 0
+    for unit, depth in units:
+        flags = (" [mẫu]" if unit.demo else "") + ("" if unit.active else " [đã ngừng]")
+        print(f"{'  ' * depth}{unit.code}  {unit.name}{flags}")
+    return 0
+
+
+def cmd_reports(args) -> int:
+    from exports.report_json import summary
+    from models.reporting import view_report
+
+    gw = open_existing(args.db)
+    if args.unit:
+        gw.require_unit(args.unit)
+    listed = []
+    for report in gw.reports(args.unit):
+        form = default_library().get(report.form_id, report.form_version)
+        unit = gw.require_unit(report.unit_code)
+        entry = {"unit_code": unit.code, "unit_name": unit.name, "form_id": report.form_id,
+                 "form_version": report.form_version, "period": report.period_code}
+        if form is None:
+            entry.update(errors=None, warnings=None, note="biểu chưa có trong chương trình này")
+        else:
+            entry.update({k: v for k, v in summary(view_report(gw, report, form)).items()
+                          if k in ("errors", "warnings", "villages_missing")})
+        listed.append(entry)
+    if args.json:
+        print_json(listed)
+        return 0
+    if not listed:
+        print("Chưa có báo cáo nào.")
+    for e in listed:
+        counts = (f"{e['errors']} lỗi, {e['warnings']} cảnh báo" if e["errors"] is not None else e["note"])
+        print(f"{e['unit_code']}  {e['unit_name']}  {e['form_id']}  {e['period']}  {counts}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from exports.report_json import report_to_dict
+    from exports.text_report import render_report
+
+    gw, view = open_view(args)
+    if args.json:
+        print_json(report_to_dict(gw, view))
+        return 0
+    parent = gw.unit(view.unit.parent_code) if view.unit.parent_code else None
+    print(render_report(view, gw.period(args.period), parent.name if parent else None))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from exports.report_json import report_to_dict
+    from exports.text_report import render_findings
+
+    gw, view = open_view(args)
+    if args.json:
+        data = report_to_dict(gw, view)
+        print_json({k: data[k] for k in ("unit", "form", "period", "target_set", "findings", "targets", "summary")})
+    else:
+        print("\n".join(render_findings(view)))
+    return 1 if view.evaluation.errors else 0
+
+
+def cmd_load(args) -> int:
+    from exports.report_json import edits_from_dict, read_values_file
+    from exports.text_report import summary_line
+    from models.reporting import enter_values, view_report
+
+    data = read_values_file(args.file)
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit)
+    form = require_form(args.form)
+    period = gw.period(args.period)
+    report = gw.find_report(unit.code, form.id, period.code)
+    villages = gw.villages_of(unit.code, active_only=False)
+    codes = {v.code: v.code for v in villages} | {v.local_code: v.code for v in villages if v.local_code}
+    edits = edits_from_dict(data, unit.code, form.id, period.code, codes)
+    with gw.db.atomic():  # a new report and its values arrive together or not at all
+        report = report or gw.ensure_report(unit.code, form.id, form.version, period.code)
+        changes = enter_values(gw, report, form, edits, who=args.user)
+    view = view_report(gw, report, form)
+    print(f"Đã nạp {len(changes)} ô thay đổi vào {unit.name}, {form.id}, {period.label}. {summary_line(view)}.")
+    return 0
+
+
+# ---- shared plumbing --------------------------------------------------------------
+
+
+def open_existing(path: str) -> Gateway:
+    return Gateway.open(path, create=False)
+
+
+def require_form(form_id: str) -> FormDef:
+    form = default_library().get(form_id)
+    if form is None:
+        known = ", ".join(f.id for f in default_library().all())
+        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
+    return form
+
+
+def open_view(args):
+    from models.reporting import view_report
+
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit)
+    period = gw.period(args.period)
+    form = require_form(args.form)
+    report = gw.find_report(unit.code, form.id, period.code)
+    if report is None:
+        raise BadInput(f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.label.lower()}.")
+    form = default_library().get(report.form_id, report.form_version) or form
+    return gw, view_report(gw, report, form, args.targets)
+
+
+def start_window(args) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print(
+            f"{APP_NAME}: máy này không có màn hình, hãy dùng dòng lệnh. Ví dụ:\n"
+            "  python main.py init --db demo.db --demo\n"
+            "  python main.py show --db demo.db --unit 03445 --form kl224 --period 2025 --targets muong-te-2025\n"
+            "Xem mọi lệnh: python main.py --help và docs/cli.md."
+        )
+        return 0
+    from ui.app import run
+
+    return run(args.db)
+
+
+# argparse's own words, in Vietnamese (it looks `_` up at call time).
+_ARGPARSE_WORDS = {
+    "usage: ": "cách dùng: ",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "expected one argument": "cần một giá trị",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn trong %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+}
+argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
+
+
+class VietnameseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise BadInput(f"Tham số không hợp lệ: {message}. Xem: python {self.prog} --help")
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = VietnameseArgumentParser(prog="main.py", description=f"{APP_NAME}: nhập, kiểm tra và tổng hợp chỉ tiêu.")
+    parser.add_argument("--db", help="tệp cơ sở dữ liệu cho cửa sổ chương trình")
+    parser.set_defaults(command=None)
+    commands = parser.add_subparsers(dest="command", title="các lệnh", metavar="LỆNH")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def report_args(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+        sub.add_argument("--unit", required=True, help="mã đơn vị (ví dụ 03445)")
+        sub.add_argument("--form", required=True, help="mã biểu (ví dụ kl224)")
+        sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
+
+    sub = command("init", cmd_init, "tạo cơ sở dữ liệu mới (--demo: kèm dữ liệu mẫu tỉnh Lai Châu)")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--demo", action="store_true", help="thêm dữ liệu mẫu")
+
+    sub = command("forms", cmd_forms, "liệt kê các biểu mẫu: mã, phiên bản, tên")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("units", cmd_units, "liệt kê đơn vị theo cây")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--under", help="chỉ các đơn vị thuộc mã này")
+    sub.add_argument("--all", action="store_true", help="kể cả đơn vị đã ngừng hoặc đã gộp")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("reports", cmd_reports, "liệt kê các báo cáo đã có, kèm số lỗi và cảnh báo")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--unit", help="chỉ báo cáo của đơn vị này")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("show", cmd_show, "in biểu đã điền của một đơn vị, một kỳ")
+    report_args(sub)
+    sub.add_argument("--targets", help="so với bộ mục tiêu (ví dụ muong-te-2025)")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON (cấu trúc trong docs/cli.md)")
+
+    sub = command("load", cmd_load, "nạp số liệu từ tệp JSON cùng cấu trúc với show --json (tất cả hoặc không)")
+    report_args(sub)
+    sub.add_argument("file", metavar="TỆP.json", help="tệp số liệu")
+    sub.add_argument("--user", default="dong-lenh", help="tên người nạp, ghi vào nhật ký sửa đổi")
+
+    sub = command("check", cmd_check, "kiểm tra số liệu; mã thoát 1 khi có lỗi")
+    report_args(sub)
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The demo dataset: Lai Châu with its 38 real communes, four of them with
+invented villages and figures (marked demo), reports for two periods.
+
+The figures obey every rule of the forms except two deliberate slips in
+Xã Mường Tè, năm 2025, so the checks have something to show: an error (a
+village with more cultural-family households than households) and a warning
+(a village holding the cultural title with under 70% cultural families).
+"""
+
+from __future__ import annotations
+
+import random
+
+from forms.library import FormLibrary
+from models import catalogue
+from models.gateway import Gateway
+from models.reporting import enter_values
+
+PROVINCE = "12"  # Lai Châu
+# (commune code, number of villages, kind of village unit)
+DEMO_COMMUNES = (
+    ("03445", 18, "bản"),  # Xã Mường Tè
+    ("03408", 24, "tổ dân phố"),  # Phường Tân Phong
+    ("03390", 12, "bản"),  # Xã Bình Lư
+    ("03478", 60, "bản"),  # Xã Sìn Hồ
+)
+PERIODS = ("2024", "2025")
+FLAWED = ("03445", "2025")
+WHO = "du-lieu-mau"
+
+_FIRST = ("Nậm", "Nà", "Huổi", "Pa", "Phìn", "Sín", "Tả", "Hồ", "Lả", "Pác", "Co", "Phiêng", "Khoang", "Hua", "Mường")
+_SECOND = ("Củm", "Ma", "Lếch", "Xà", "Khao", "Chải", "Pho", "Sang", "Luông", "Cang", "Kham", "Pin", "Ngài", "Sáng", "Hán")
+
+
+def build_demo(gw: Gateway, library: FormLibrary) -> None:
+    province = catalogue.find(PROVINCE)
+    gw.add_unit(province.code, province.name, province.kind, demo=False, who=WHO)
+    for commune in catalogue.communes(PROVINCE):
+        gw.add_unit(commune.code, commune.name, commune.kind, province.code, who=WHO)
+    rng = random.Random(224)
+    for code, count, kind in DEMO_COMMUNES:
+        for number, name in enumerate(_village_names(rng, count, kind), start=1):
+            local = f"{number:02d}"
+            gw.add_unit(f"{code}.{local}", name, kind, code, local_code=local, demo=True, who=WHO)
+    kl224 = library.get("kl224")
+    for code, _, _ in DEMO_COMMUNES:
+        for year_index, period in enumerate(PERIODS):
+            _fill(gw, kl224, code, period, random.Random(f"{code}-{period}"), progress=year_index)
+    _fill(gw, library.get("da241"), "03445", "2016-2020", random.Random("03445-241"), progress=-1)
+    gw.set_setting("home_unit", "03445")
+    gw.set_setting("officer_name", "Lò Thị Mai")
+    gw.set_setting("officer_title", "Công chức Văn hóa - Xã hội (dữ liệu mẫu)")
+
+
+def _village_names(rng: random.Random, count: int, kind: str) -> list[str]:
+    if kind == "tổ dân phố":
+        return [f"Tổ dân phố số {n}" for n in range(1, count + 1)]
+    names: list[str] = []
+    while len(names) < count:
+        name = f"Bản {rng.choice(_FIRST)} {rng.choice(_SECOND)}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _fill(gw: Gateway, form, commune_code: str, period: str, rng: random.Random, progress: int) -> None:
+    """Plausible figures that obey the form; ``progress`` nudges later years up."""
+    report = gw.ensure_report(commune_code, form.id, form.version, period)
+    commune = gw.require_unit(commune_code)
+    lift = 0.04 * progress
+    edits = []
+    households = 0
+    for village in gw.villages_of(commune_code):
+        so_ho = rng.randint(28, 180)
+        households += so_ho
+        van_hoa = round(so_ho * min(rng.uniform(0.72, 0.95) + lift, 1.0))
+        has_house = rng.random() < 0.85 + lift
+        has_troupe = rng.random() < 0.9
+        stable_speaker = rng.random() < 0.8 + lift
+        row = {
+            "so_ho": so_ho,
+            "ho_van_hoa": van_hoa,
+            "ban_van_hoa": int(rng.random() < 0.8 + lift),
+            "ban_co_nvh": int(has_house),
+            "ban_nvh_dat_chuan": int(has_house and rng.random() < 0.6 + lift),
+            "ban_co_doi_van_nghe": int(has_troupe),
+            "doi_van_nghe_thuong_xuyen": int(has_troupe and rng.random() < 0.8),
+            "ban_cum_loa_on_dinh": int(stable_speaker),
+            "ban_cum_loa_cntt": int(stable_speaker and rng.random() < 0.35),
+        }
+        edits += [(i, village.code, v) for i, v in row.items() if form.has_indicator(i)]
+    leaders = rng.randint(12, 25)
+    members = rng.randint(150, 400)
+    agencies = rng.randint(8, 20)
+    schools = rng.randint(2, 6)
+    staff = rng.randint(2, 5)
+    upper = staff - rng.randint(0, 1)
+    commune_row = {
+        "can_bo_lanh_dao": leaders,
+        "cb_boi_duong": leaders - rng.randint(0, 2),
+        "can_bo_dang_vien": members,
+        "cbdv_hoc_nghi_quyet": members - rng.randint(0, 12),
+        "ho_duoc_tuyen_truyen": round(households * rng.uniform(0.9, 1.0)),
+        "xa_co_nvh": 1,
+        "xa_nvh_dat_chuan": int(rng.random() < 0.7),
+        "so_co_quan": agencies,
+        "co_quan_van_hoa": agencies - rng.randint(0, 2),
+        "xa_clb_di_san": int(rng.random() < 0.5),
+        "so_truong": schools,
+        "truong_clb_van_hoa": rng.randint(0, schools),
+        "xa_lich_su_dang_bo": int(rng.random() < 0.6),
+        "xa_tram_fm": 1,
+        "xa_truyen_thanh": 1,
+        "ho_nghe_xem_tw": round(households * rng.uniform(0.93, 1.0)),
+        "ho_nghe_xem_dia_phuong": round(households * rng.uniform(0.85, 0.98)),
+        "can_bo_tuyen_giao": staff,
+        "cbtg_dai_hoc": staff - rng.randint(0, 1),
+        "cbtg_trung_cap_llct": upper,
+        "cbtg_cao_cap_llct": rng.randint(0, upper),
+    }
+    if commune.kind == "phường":
+        commune_row["phuong_van_minh"] = int(rng.random() < 0.5)
+    else:
+        commune_row["xa_nong_thon_moi"] = int(rng.random() < 0.4 + lift)
+    edits += [(i, commune_code, v) for i, v in commune_row.items() if form.has_indicator(i)]
+    if (commune_code, period) == FLAWED:
+        edits += _deliberate_slips(gw, commune_code, edits)
+    enter_values(gw, report, form, edits, WHO)
+
+
+def _deliberate_slips(gw: Gateway, commune_code: str, edits: list) -> list:
+    villages = gw.villages_of(commune_code)
+    typed = {(i, u): v for i, u, v in edits}
+    error_village, warning_village = villages[4].code, villages[8].code
+    households = typed[("so_ho", error_village)]
+    warn_households = typed[("so_ho", warning_village)]
+    return [
+        ("ho_van_hoa", error_village, households + 7),  # more cultural families than families
+        ("ban_van_hoa", warning_village, 1),
+        ("ho_van_hoa", warning_village, warn_households // 2),  # titled with half the households
+    ]

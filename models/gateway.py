@@ -1,0 +1,232 @@
+"""The one object the rest of the program uses to reach the database.
+
+Units, periods, reports, cell values and their audit trail. Every write is
+committed before the method returns; a batch of cell edits is one
+transaction, with its audit rows, or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from models.database import open_database
+from models.errors import BadInput
+from models.periods import Period, parse_period
+from models.units import Unit, nfc, tier_of
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    id: int
+    unit_code: str
+    form_id: str
+    form_version: int
+    period_code: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    indicator: str
+    unit_code: str  # a village, or the commune itself
+    value: int | str | None  # None clears the cell
+
+
+@dataclass(frozen=True)
+class Change:
+    report_id: int
+    indicator: str
+    unit_code: str
+    old: int | str | None
+    new: int | str | None
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+class Gateway:
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, create: bool = True) -> Gateway:
+        return cls(open_database(path, create=create), Path(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- settings -----------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db["settings"].upsert({"key": key, "value": nfc(value)}, pk="key")
+
+    # ---- units ----------------------------------------------------------------
+
+    def add_unit(self, code: str, name: str, kind: str, parent_code: str | None = None, *,
+                 local_code: str | None = None, demo: bool = False, who: str = "") -> Unit:
+        if self.unit(code) is not None:
+            raise BadInput(f"Mã đơn vị “{code}” đã có.")
+        if parent_code is not None and self.unit(parent_code) is None:
+            raise BadInput(f"Không có đơn vị cấp trên mã “{parent_code}”.")
+        order = self.db.execute(
+            "SELECT coalesce(max(sort_order), 0) + 1 FROM units WHERE parent_code IS ?", [parent_code]
+        ).fetchone()[0]
+        row = {"code": code, "name": nfc(name), "kind": nfc(kind), "parent_code": parent_code,
+               "local_code": local_code, "sort_order": order, "active": 1, "merged_into": None,
+               "demo": int(demo)}
+        with self.db.atomic():
+            self.db["units"].insert(row)
+            self._history(code, "tao", None, row["name"], None, who)
+        return Unit.from_row(row)
+
+    def unit(self, code: str) -> Unit | None:
+        rows = list(self.db["units"].rows_where("code = ?", [code]))
+        return Unit.from_row(rows[0]) if rows else None
+
+    def require_unit(self, code: str) -> Unit:
+        unit = self.unit(code)
+        if unit is None:
+            raise BadInput(f"Không có đơn vị mã “{code}” trong cơ sở dữ liệu.")
+        return unit
+
+    def children(self, code: str | None, active_only: bool = True) -> list[Unit]:
+        where = "parent_code IS ?" + (" AND active = 1" if active_only else "")
+        return [Unit.from_row(r) for r in self.db["units"].rows_where(where, [code], order_by="sort_order, code")]
+
+    def subtree(self, code: str | None = None, active_only: bool = True) -> list[tuple[Unit, int]]:
+        """Units below ``code`` (or every root), depth first, with their depth."""
+        found: list[tuple[Unit, int]] = []
+
+        def walk(parent: str | None, depth: int) -> None:
+            for child in self.children(parent, active_only):
+                found.append((child, depth))
+                walk(child.code, depth + 1)
+
+        if code is None:
+            walk(None, 0)
+        else:
+            unit = self.require_unit(code)
+            found.append((unit, 0))
+            walk(unit.code, 1)
+        return found
+
+    def villages_of(self, commune_code: str, active_only: bool = True) -> list[Unit]:
+        return [u for u in self.children(commune_code, active_only) if u.tier == "thon"]
+
+    def rename_unit(self, code: str, name: str, who: str) -> Unit:
+        unit = self.require_unit(code)
+        with self.db.atomic():
+            self.db["units"].update(code, {"name": nfc(name)})
+            self._history(code, "doi_ten", unit.name, nfc(name), None, who)
+        return self.require_unit(code)
+
+    def retire_unit(self, code: str, who: str, merged_into: str | None = None) -> Unit:
+        """Stop listing a unit for new periods; its past values stay where they are."""
+        unit = self.require_unit(code)
+        if merged_into is not None:
+            target = self.require_unit(merged_into)
+            if target.parent_code != unit.parent_code or target.code == unit.code:
+                raise BadInput("Chỉ gộp được hai đơn vị khác nhau cùng một cấp trên.")
+        with self.db.atomic():
+            self.db["units"].update(code, {"active": 0, "merged_into": merged_into})
+            self._history(code, "gop" if merged_into else "ngung", unit.name, None, merged_into, who)
+        return self.require_unit(code)
+
+    def _history(self, code, event, old_name, new_name, other_code, who) -> None:
+        self.db["unit_history"].insert({"unit_code": code, "event": event, "old_name": old_name,
+                                        "new_name": new_name, "other_code": other_code, "at": now(), "who": who})
+
+    # ---- periods and reports ----------------------------------------------------
+
+    def period(self, code: str) -> Period:
+        period = parse_period(code)
+        self.db["periods"].insert(
+            {"code": period.code, "kind": period.kind, "label": period.label,
+             "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
+            pk="code", ignore=True)
+        return period
+
+    def find_report(self, unit_code: str, form_id: str, period_code: str) -> ReportRef | None:
+        rows = list(self.db["reports"].rows_where(
+            "unit_code = ? AND form_id = ? AND period_code = ?", [unit_code, form_id, period_code]))
+        return _report_ref(rows[0]) if rows else None
+
+    def ensure_report(self, unit_code: str, form_id: str, form_version: int, period_code: str) -> ReportRef:
+        self.require_unit(unit_code)
+        period = self.period(period_code)
+        found = self.find_report(unit_code, form_id, period.code)
+        if found is not None:
+            return found
+        stamp = now()
+        self.db["reports"].insert({"unit_code": unit_code, "form_id": form_id, "form_version": form_version,
+                                   "period_code": period.code, "created_at": stamp, "updated_at": stamp})
+        return self.find_report(unit_code, form_id, period.code)
+
+    def reports(self, unit_code: str | None = None) -> list[ReportRef]:
+        where, args = ("unit_code = ?", [unit_code]) if unit_code else (None, [])
+        rows = self.db["reports"].rows_where(where, args, order_by="unit_code, form_id, period_code")
+        return [_report_ref(r) for r in rows]
+
+    def report_villages(self, report: ReportRef) -> list[Unit]:
+        """The commune's villages today, plus retired ones that hold values in this report."""
+        with_values = {r[0] for r in self.db.execute(
+            "SELECT DISTINCT unit_code FROM cell_values WHERE report_id = ?", [report.id])}
+        return [u for u in self.villages_of(report.unit_code, active_only=False)
+                if u.active or u.code in with_values]
+
+    # ---- cell values ---------------------------------------------------------------
+
+    def values(self, report: ReportRef) -> dict[tuple[str, str], int | str]:
+        rows = self.db.execute(
+            "SELECT indicator, unit_code, value FROM cell_values WHERE report_id = ?", [report.id])
+        return {(ind, unit): value for ind, unit, value in rows}
+
+    def set_values(self, report: ReportRef, edits: list[Edit], who: str) -> list[Change]:
+        """Write the edits and their audit rows in one transaction; unchanged cells are skipped."""
+        stamp = now()
+        changes: list[Change] = []
+        with self.db.atomic():
+            for edit in edits:
+                key = [report.id, edit.indicator, edit.unit_code]
+                row = self.db.execute(
+                    "SELECT value FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?",
+                    key).fetchone()
+                old = row[0] if row else None
+                if old == edit.value:
+                    continue
+                if edit.value is None:
+                    self.db.execute(
+                        "DELETE FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?", key)
+                else:
+                    self.db.execute(
+                        "INSERT INTO cell_values (report_id, indicator, unit_code, value, updated_at, updated_by) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id, indicator, unit_code) "
+                        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+                        "updated_by = excluded.updated_by",
+                        [*key, edit.value, stamp, who])
+                self.db.execute(
+                    "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", [*key, old, edit.value, stamp, who])
+                changes.append(Change(report.id, edit.indicator, edit.unit_code, old, edit.value))
+            if changes:
+                self.db.execute("UPDATE reports SET updated_at = ? WHERE id = ?", [stamp, report.id])
+        return changes
+
+    def audit_trail(self, report: ReportRef) -> list[dict]:
+        return list(self.db["audit"].rows_where("report_id = ?", [report.id], order_by="id"))
+
+
+def _report_ref(row: dict) -> ReportRef:
+    return ReportRef(row["id"], row["unit_code"], row["form_id"], row["form_version"], row["period_code"])
+
+
+__all__ = ["Gateway", "ReportRef", "Edit", "Change", "tier_of"]

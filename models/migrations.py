@@ -1,0 +1,77 @@
+"""The database schema, as migrations applied in order and recorded in
+``_sqlite_migrations``. Never edit an applied migration: add the next one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "so_chi_tieu"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    statements = [
+        """CREATE TABLE units (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            parent_code TEXT REFERENCES units(code),
+            local_code TEXT,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            merged_into TEXT REFERENCES units(code),
+            demo INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX units_parent ON units(parent_code)",
+        """CREATE TABLE unit_history (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            event TEXT NOT NULL,
+            old_name TEXT,
+            new_name TEXT,
+            other_code TEXT REFERENCES units(code),
+            at TEXT NOT NULL,
+            who TEXT NOT NULL
+        )""",
+        """CREATE TABLE periods (
+            code TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            starts TEXT NOT NULL,
+            ends TEXT NOT NULL
+        )""",
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            period_code TEXT NOT NULL REFERENCES periods(code),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (unit_code, form_id, period_code)
+        )""",
+        """CREATE TABLE cell_values (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            value NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (report_id, indicator, unit_code)
+        )""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            old_value,
+            new_value,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_report ON audit(report_id)",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)",
+    ]
+    for sql in statements:
+        db.execute(sql)

@@ -1,0 +1,54 @@
+"""Reporting periods from their codes: 2025, 2025-H1, 2025-Q3, 2021-2025."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from models.errors import BadInput
+
+_YEAR = re.compile(r"^(\d{4})$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_PHASE = re.compile(r"^(\d{4})-(\d{4})$")
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    kind: str  # "nam" | "6thang" | "quy" | "giaidoan"
+    label: str
+    starts: dt.date
+    ends: dt.date
+
+
+def parse_period(code: str) -> Period:
+    code = code.strip().upper()
+    if m := _YEAR.match(code):
+        year = _year(m.group(1), code)
+        return Period(code, "nam", f"Năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if m := _HALF.match(code):
+        year, half = _year(m.group(1), code), int(m.group(2))
+        label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
+        return Period(code, "6thang", label, dt.date(year, 1 if half == 1 else 7, 1),
+                      dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31))
+    if m := _QUARTER.match(code):
+        year, quarter = _year(m.group(1), code), int(m.group(2))
+        first_month = 3 * quarter - 2
+        last_day = (dt.date(year + (quarter == 4), (first_month + 3 - 1) % 12 + 1, 1) - dt.timedelta(days=1))
+        return Period(code, "quy", f"Quý {_ROMAN[quarter]}/{year}", dt.date(year, first_month, 1), last_day)
+    if m := _PHASE.match(code):
+        first, last = _year(m.group(1), code), _year(m.group(2), code)
+        if last <= first:
+            raise BadInput(f"Kỳ “{code}” không hợp lệ: năm cuối phải sau năm đầu.")
+        return Period(code, "giaidoan", f"Giai đoạn {first} - {last}", dt.date(first, 1, 1), dt.date(last, 12, 31))
+    raise BadInput(f"Kỳ báo cáo “{code}” không hợp lệ; dùng dạng 2025, 2025-H1, 2025-Q3 hoặc 2021-2025.")
+
+
+def _year(text: str, code: str) -> int:
+    year = int(text)
+    if not 1945 <= year <= 2100:
+        raise BadInput(f"Kỳ “{code}” không hợp lệ: năm {year} nằm ngoài khoảng 1945-2100.")
+    return year

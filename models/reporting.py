@@ -1,0 +1,84 @@
+"""Where the database meets the form definitions: read a report as the rule
+engine wants it, evaluate it, and accept typed values cell by cell.
+
+The GUI and the CLI both come through here, so a value refused in the grid
+is refused in ``main.py load`` with the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forms.engine import Evaluation, ReportData, evaluate
+from forms.schema import FormDef
+from forms.values import ValueRejected, coerce
+from models.errors import BadInput
+from models.gateway import Change, Edit, Gateway, ReportRef
+from models.units import Unit
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One report with everything needed to show, check or export it."""
+
+    report: ReportRef
+    form: FormDef
+    unit: Unit
+    villages: list[Unit]
+    data: ReportData
+    evaluation: Evaluation
+
+
+def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, list[Unit], ReportData]:
+    unit = gw.require_unit(report.unit_code)
+    villages = gw.report_villages(report)
+    village_values: dict[str, dict] = {v.code: {} for v in villages}
+    commune_values: dict = {}
+    for (indicator, unit_code), value in gw.values(report).items():
+        if not form.has_indicator(indicator):
+            continue  # a row dropped from a later version of the form
+        if unit_code == unit.code:
+            commune_values[indicator] = value
+        elif unit_code in village_values:
+            village_values[unit_code][indicator] = value
+    data = ReportData(unit.kind, unit.tier, tuple(v.code for v in villages), village_values, commune_values)
+    return unit, villages, data
+
+
+def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: str | None = None) -> ReportView:
+    target_set = None
+    if target_set_id:
+        target_set = form.target_set(target_set_id)
+        if target_set is None:
+            known = ", ".join(s.id for s in form.target_sets) or "không có"
+            raise BadInput(f"Biểu “{form.id}” không có bộ mục tiêu “{target_set_id}” (có: {known}).")
+    unit, villages, data = report_data(gw, report, form)
+    return ReportView(report, form, unit, villages, data, evaluate(form, data, target_set))
+
+
+def enter_values(gw: Gateway, report: ReportRef, form: FormDef, edits: list[tuple[str, str, object]],
+                 who: str) -> list[Change]:
+    """Check every (indicator, unit code, raw value) first, then write them all or none."""
+    unit = gw.require_unit(report.unit_code)
+    villages = {v.code: v for v in gw.report_villages(report)}
+    checked = []
+    for indicator_id, unit_code, raw in edits:
+        if not form.has_indicator(indicator_id):
+            raise BadInput(f"Biểu “{form.id}” không có chỉ tiêu “{indicator_id}”.")
+        indicator = form.indicator(indicator_id)
+        if unit_code == unit.code:
+            where = unit.name
+        elif unit_code in villages and indicator.grain == "village":
+            where = villages[unit_code].name
+        elif unit_code in villages:
+            raise BadInput(f"Chỉ tiêu “{indicator.label}” nhập cho cả xã, không nhập theo bản.")
+        else:
+            raise BadInput(f"“{unit_code}” không phải bản của {unit.name}, cũng không phải chính đơn vị này.")
+        if not indicator.applies(unit.kind):
+            raise BadInput(f"Chỉ tiêu “{indicator.label}” không áp dụng cho {unit.kind}.")
+        try:
+            value = coerce(indicator, raw)
+        except ValueRejected as exc:
+            raise BadInput(f"{where}: {exc}") from None
+        checked.append(Edit(indicator_id, unit_code, value))
+    return gw.set_values(report, checked, who)

@@ -1,0 +1,73 @@
+"""Reporting units: any depth, any names, kinds mapped to four tiers.
+
+A unit's kind is the word the documents use (tỉnh, xã, phường, bản, tổ dân
+phố...). The tier says which level of the reporting chain it sits at, so a
+form can say "filled by communes, itemised by villages" whatever the depth
+of the hierarchy above.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+KIND_TIERS = {
+    "tỉnh": "tinh",
+    "thành phố trung ương": "tinh",
+    "huyện": "huyen",
+    "quận": "huyen",
+    "thị xã": "huyen",
+    "thành phố": "huyen",
+    "xã": "xa",
+    "phường": "xa",
+    "thị trấn": "xa",
+    "đặc khu": "xa",
+    "bản": "thon",
+    "thôn": "thon",
+    "tổ dân phố": "thon",
+    "khu phố": "thon",
+    "xóm": "thon",
+    "làng": "thon",
+    "ấp": "thon",
+    "buôn": "thon",
+    "khu": "thon",
+    "tổ": "thon",
+}
+VILLAGE_KINDS = tuple(k for k, tier in KIND_TIERS.items() if tier == "thon")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def tier_of(kind: str) -> str:
+    return KIND_TIERS.get(kind, "thon")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    local_code: str | None = None
+    active: bool = True
+    demo: bool = False
+    merged_into: str | None = None
+
+    @property
+    def tier(self) -> str:
+        return tier_of(self.kind)
+
+    @classmethod
+    def from_row(cls, row: dict) -> Unit:
+        return cls(
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            parent_code=row["parent_code"],
+            local_code=row["local_code"],
+            active=bool(row["active"]),
+            demo=bool(row["demo"]),
+            merged_into=row["merged_into"],
+        )

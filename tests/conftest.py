@@ -1,0 +1,59 @@
+"""Shared fixtures: a fresh database file, the shipped forms, the demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # Qt aborts with no screen otherwise
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from forms.library import default_library  # noqa: E402
+from models.demo import build_demo  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
+
+
+@pytest.fixture
+def library():
+    return default_library()
+
+
+@pytest.fixture
+def kl224(library):
+    return library.get("kl224")
+
+
+@pytest.fixture
+def fresh_db(tmp_path) -> Gateway:
+    gw = Gateway.open(tmp_path / "so-chi-tieu.db")
+    yield gw
+    gw.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database, built once per session; copy it before writing."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    gw = Gateway.open(path)
+    build_demo(gw, default_library())
+    gw.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    gw.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template, tmp_path) -> Path:
+    target = tmp_path / "demo.db"
+    target.write_bytes(demo_template.read_bytes())
+    return target
+
+
+@pytest.fixture
+def demo_db(demo_path) -> Gateway:
+    gw = Gateway.open(demo_path)
+    yield gw
+    gw.close()

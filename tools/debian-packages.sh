@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Qt needs to run offscreen (and a Times New Roman
+# metric font), only those missing. Needs root, or sudo.
+set -euo pipefail
+PACKAGES="libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-liberation2"
+missing=""
+for package in $PACKAGES; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "Cài các gói Debian còn thiếu:$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

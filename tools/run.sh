@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up and start Sổ Chỉ Tiêu: the window where there is a screen, a pointer
+# to the command line where there is none. Arguments go to main.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/debian-packages.sh
+bash tools/setup.sh
+exec .venv/bin/python main.py "$@"
