@@ -238,7 +238,9 @@ def _check_commune(plan: _Plan, scope: dict, typed: set, findings: list) -> None
 
 
 def _figures(plan, data, scope, typed, findings) -> dict[str, Figure]:
-    flagged = {f.cell for f in findings}
+    # The range check is a safety net: a slip already found anywhere in the
+    # indicator (a village's part above its whole) explains its percentage.
+    flagged = {f.cell.indicator for f in findings}
     figures = {}
     for ind in plan.form.indicators:
         applicable = ind.applies(data.unit_kind)
@@ -247,7 +249,7 @@ def _figures(plan, data, scope, typed, findings) -> dict[str, Figure]:
         percent = None
         if isinstance(value, (int, float)) and isinstance(total, (int, float)) and total > 0:
             percent = value * 100 / total
-            if not 0 <= percent <= 100 and Cell(ind.id) not in flagged:
+            if not 0 <= percent <= 100 and ind.id not in flagged:
                 findings.append(_builtin(RULE_PERCENT_RANGE, Cell(ind.id), percent=percent))
         figures[ind.id] = Figure(ind.id, value, total, percent, ind.id in typed, applicable)
     return figures

@@ -1,0 +1,63 @@
+"""Speed of the core, printed as figures (never asserted in tests).
+
+    .venv/bin/python benchmarks/bench_core.py
+
+- full re-validation of a 60-village commune for the Kết luận 224 form
+  (goal ≤ 2 ms, median of many runs), from the demo's Xã Sìn Hồ;
+- ``main.py init --demo`` wall time, as a user runs it (a fresh process).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from forms.engine import evaluate  # noqa: E402
+from forms.library import default_library  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
+from models.reporting import report_data  # noqa: E402
+
+RUNS = 2000
+
+
+def revalidation_ms(db_path: Path) -> tuple[float, float, int]:
+    gw = Gateway.open(db_path)
+    form = default_library().get("kl224")
+    target_set = form.target_set("muong-te-2025")
+    report = gw.find_report("03478", "kl224", "2025")
+    _, villages, data = report_data(gw, report, form)
+    evaluate(form, data, target_set)  # warm the per-form plan
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        evaluate(form, data, target_set)
+        times.append((time.perf_counter() - start) * 1000)
+    gw.close()
+    return statistics.median(times), statistics.quantiles(times, n=20)[18], len(villages)
+
+
+def init_demo_seconds(folder: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "init", "--db", str(folder / "bench.db"), "--demo"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        seconds = init_demo_seconds(Path(folder))
+        median, p95, villages = revalidation_ms(Path(folder) / "bench.db")
+    print(f"re-validation, kl224, {villages} villages, with targets: median {median:.3f} ms, "
+          f"p95 {p95:.3f} ms over {RUNS} runs (goal ≤ 2 ms)")
+    print(f"init --demo (fresh process, 4 communes, 114 villages, 9 reports): {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
