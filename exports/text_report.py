@@ -47,9 +47,9 @@ def summary_line(view: ReportView) -> str:
     if view.villages:
         missing = len(evaluation.villages_missing(view.data.villages))
         text += f", {missing}/{len(view.villages)} bản chưa nhập đủ"
-    commune_missing = sum(1 for c in evaluation.missing if c.village is None)
-    if commune_missing:
-        text += f", {commune_missing} ô cấp xã còn trống"
+    unit_missing = sum(1 for c in evaluation.missing if c.village is None)
+    if unit_missing:
+        text += f", {unit_missing} ô của {view.unit.name} chưa nhập"
     return text
 
 
@@ -72,7 +72,7 @@ def _commune_table(view: ReportView) -> list[str]:
         if not figure.applicable:
             cells = ["", "Không áp dụng", ""]
         elif ind.kind in ("text", "date"):
-            cells = [vnformat.date(figure.value) if ind.kind == "date" else (figure.value or ""), "", ""]
+            cells = ["", vnformat.date(figure.value) if ind.kind == "date" else (figure.value or ""), ""]
         else:
             cells = [vnformat.number(figure.total), vnformat.number(figure.value), vnformat.percent(figure.percent)]
         row = [ind.code, ind.label, ind.unit, *cells]

@@ -205,13 +205,14 @@ class _Reader:
             code = table.get("code")
             if code is not None and (not isinstance(code, str) or not code.strip()):
                 raise self.fail((*path, "code"), "số thứ tự in trên biểu phải là chuỗi chữ, ví dụ \"2.3\"")
+            kind = self.choice(table, "kind", KINDS, path)
             found[ind_id] = Indicator(
                 id=ind_id,
                 code=code.strip() if code else None,
                 section=section,
                 label=self.text(table, "label", path),
-                unit=self.text(table, "unit", path),
-                kind=self.choice(table, "kind", KINDS, path),
+                unit=self.text(table, "unit", path, "" if kind in ("text", "date") else None),
+                kind=kind,
                 grain=self.choice(table, "grain", GRAINS, path),
                 parent=table.get("parent"),
                 denominator=table.get("denominator"),
