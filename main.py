@@ -156,7 +156,7 @@ def cmd_check(args) -> int:
 def cmd_load(args) -> int:
     from exports.report_json import edits_from_dict, read_values_file
     from exports.text_report import summary_line
-    from models.reporting import enter_values, view_report
+    from models.reporting import enter_values, start_report, view_report
 
     data = read_values_file(args.file)
     gw = open_existing(args.db)
@@ -168,7 +168,7 @@ def cmd_load(args) -> int:
     codes = {v.code: v.code for v in villages} | {v.local_code: v.code for v in villages if v.local_code}
     edits = edits_from_dict(data, unit.code, form.id, period.code, codes)
     with gw.db.atomic():  # a new report and its values arrive together or not at all
-        report = report or gw.ensure_report(unit.code, form.id, form.version, period.code)
+        report = report or start_report(gw, unit.code, form, period.code)
         changes = enter_values(gw, report, form, edits, who=args.user)
     view = view_report(gw, report, form)
     print(f"Đã nạp {len(changes)} ô thay đổi vào {unit.name}, {form.id}, {period.label}. {summary_line(view)}.")

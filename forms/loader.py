@@ -222,6 +222,8 @@ class _Reader:
             paths[ind_id] = path
         for ind in found.values():
             self.check_links(ind, found, paths[ind.id])
+        for ind in found.values():  # every link exists now; look for loops
+            self.check_no_cycle(ind, found, paths[ind.id])
         return tuple(found.values())
 
     def check_links(self, ind: Indicator, found: dict, path: tuple) -> None:
@@ -243,6 +245,8 @@ class _Reader:
                 raise self.fail((*path, key), f"“{other}” không phải chỉ tiêu số")
             if key == "parent" and found[other].grain != ind.grain:
                 raise self.fail((*path, key), f"“{other}” phải cùng cấp nhập liệu (grain) với “{ind.id}”")
+
+    def check_no_cycle(self, ind: Indicator, found: dict, path: tuple) -> None:
         seen = {ind.id}
         step = ind.parent
         while step is not None:

@@ -16,6 +16,7 @@ _YES = {"có", "co", "x", "c", "1", "true", "đạt", "dat", "yes"}
 _NO = {"không", "khong", "k", "0", "false", "chưa", "chua", "no", "-"}
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234 or 6.505.490.000
 _PLAIN = re.compile(r"^\d+$")
+LARGEST = 10**15  # a thousand trillion đồng; far below SQLite's 64-bit integers
 
 
 class ValueRejected(ValueError):
@@ -64,15 +65,18 @@ def _whole_number(raw, indicator: Indicator) -> int:
         raise ValueRejected(f"“{raw}” không phải là số nguyên; “{indicator.label}” chỉ nhận số nguyên.")
     if value < 0:
         raise ValueRejected(f"“{indicator.label}” không nhận số âm ({value}).")
+    if value > LARGEST:
+        raise ValueRejected(f"Số “{raw}” quá lớn cho “{indicator.label}”.")
     return value
 
 
 def _yes_no(raw, indicator: Indicator) -> int:
     if isinstance(raw, bool) or raw in (0, 1):
         return int(raw)
-    if isinstance(raw, str) and raw.strip().lower() in _YES:
+    word = unicodedata.normalize("NFC", raw).strip().lower() if isinstance(raw, str) else None
+    if word in _YES:
         return 1
-    if isinstance(raw, str) and raw.strip().lower() in _NO:
+    if word in _NO:
         return 0
     raise ValueRejected(f"“{raw}” không hợp lệ; “{indicator.label}” chỉ nhận Có hoặc Không.")
 

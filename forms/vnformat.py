@@ -10,8 +10,11 @@ def number(value: int | float | None) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and not value.is_integer():
-        whole, _, fraction = f"{value:.1f}".partition(".")
-        return f"{number(int(whole))},{fraction}" if fraction != "0" else number(int(whole))
+        shown = f"{abs(value):.1f}"
+        sign = "-" if value < 0 and shown != "0.0" else ""
+        whole, _, fraction = shown.partition(".")
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return sign + (f"{grouped},{fraction}" if fraction != "0" else grouped)
     return f"{int(value):,}".replace(",", ".")
 
 

@@ -1,7 +1,9 @@
-"""Open the SQLite file: pragmas, schema migrations, refusals.
+"""Open the SQLite file: checks, pragmas, schema migrations, refusals.
 
 Autocommit connection (isolation_level=None): a write outside
 ``db.atomic()`` is committed at once, a block inside it all or nothing.
+Nothing is written to a file that is refused: the checks run before the
+first pragma that could change it.
 """
 
 from __future__ import annotations
@@ -12,38 +14,49 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from models.errors import DatabaseError
-from models.migrations import MIGRATION_SET, migrations
+from models.migrations import migrations
 
 
 def open_database(path: str | Path, create: bool = True) -> Database:
     path = Path(path)
-    if not path.exists() and not create:
-        raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu “{path}”.")
     if path.is_dir():
         raise DatabaseError(f"“{path}” là một thư mục, không phải tệp cơ sở dữ liệu.")
+    if not path.exists() and not create:
+        raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu “{path}”.")
     if not path.exists() and not path.parent.exists():
         raise DatabaseError(f"Thư mục “{path.parent}” không tồn tại.")
+    conn = None
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
         db = Database(conn)
-        _check_readable(db, path)
+        _refuse_damaged(db, path)
+        _refuse_newer(db, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # an accepted edit survives a power cut
-        _migrate(db, path)
+        if migrations.pending(db):
+            migrations.apply(db)
+    except DatabaseError:
+        if conn is not None:
+            conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {_reason(exc)}") from None
     return db
 
 
-def _check_readable(db: Database, path: Path) -> None:
+def _refuse_damaged(db: Database, path: Path) -> None:
     try:
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError:
-        raise DatabaseError(f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu (hoặc đã hỏng).") from None
+        verdict = "not a database"
+    if verdict != "ok":
+        raise DatabaseError(f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, hoặc đã hỏng; tệp được giữ nguyên.")
 
 
-def _migrate(db: Database, path: Path) -> None:
+def _refuse_newer(db: Database, path: Path) -> None:
     known = {m.name for m in migrations.pending(Database(memory=True))}
     applied = {m.name for m in migrations.applied(db)}
     if applied - known:
@@ -51,8 +64,6 @@ def _migrate(db: Database, path: Path) -> None:
             f"Cơ sở dữ liệu “{path}” được tạo bởi phiên bản mới hơn của chương trình; "
             "hãy cập nhật chương trình, không mở bằng phiên bản cũ."
         )
-    if migrations.pending(db):
-        migrations.apply(db)
 
 
 def _reason(exc: sqlite3.DatabaseError) -> str:
@@ -64,6 +75,3 @@ def _reason(exc: sqlite3.DatabaseError) -> str:
     if "disk" in text or "full" in text:
         return "ổ đĩa đầy hoặc lỗi ghi"
     return text
-
-
-__all__ = ["open_database", "MIGRATION_SET"]

@@ -14,7 +14,7 @@ import random
 from forms.library import FormLibrary
 from models import catalogue
 from models.gateway import Gateway
-from models.reporting import enter_values
+from models.reporting import enter_values, start_report
 
 PROVINCE = "12"  # Lai Châu
 # (commune code, number of villages, kind of village unit)
@@ -65,7 +65,7 @@ def _village_names(rng: random.Random, count: int, kind: str) -> list[str]:
 
 def _fill(gw: Gateway, form, commune_code: str, period: str, rng: random.Random, progress: int) -> None:
     """Plausible figures that obey the form; ``progress`` nudges later years up."""
-    report = gw.ensure_report(commune_code, form.id, form.version, period)
+    report = start_report(gw, commune_code, form, period)
     commune = gw.require_unit(commune_code)
     lift = 0.04 * progress
     edits = []

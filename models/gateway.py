@@ -148,12 +148,8 @@ class Gateway:
     # ---- periods and reports ----------------------------------------------------
 
     def period(self, code: str) -> Period:
-        period = parse_period(code)
-        self.db["periods"].insert(
-            {"code": period.code, "kind": period.kind, "label": period.label,
-             "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
-            pk="code", ignore=True)
-        return period
+        """The period of a code; reading never writes (the row comes with a report)."""
+        return parse_period(code)
 
     def find_report(self, unit_code: str, form_id: str, period_code: str) -> ReportRef | None:
         rows = list(self.db["reports"].rows_where(
@@ -162,13 +158,18 @@ class Gateway:
 
     def ensure_report(self, unit_code: str, form_id: str, form_version: int, period_code: str) -> ReportRef:
         self.require_unit(unit_code)
-        period = self.period(period_code)
+        period = parse_period(period_code)
         found = self.find_report(unit_code, form_id, period.code)
         if found is not None:
             return found
         stamp = now()
-        self.db["reports"].insert({"unit_code": unit_code, "form_id": form_id, "form_version": form_version,
-                                   "period_code": period.code, "created_at": stamp, "updated_at": stamp})
+        with self.db.atomic():
+            self.db["periods"].insert(
+                {"code": period.code, "kind": period.kind, "label": period.label,
+                 "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
+                pk="code", ignore=True)
+            self.db["reports"].insert({"unit_code": unit_code, "form_id": form_id, "form_version": form_version,
+                                       "period_code": period.code, "created_at": stamp, "updated_at": stamp})
         return self.find_report(unit_code, form_id, period.code)
 
     def reports(self, unit_code: str | None = None) -> list[ReportRef]:

@@ -14,7 +14,11 @@ from forms.schema import FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
 from models.gateway import Change, Edit, Gateway, ReportRef
+from models.periods import parse_period
 from models.units import Unit
+
+PERIOD_KIND_WORDS = {"nam": "năm", "6thang": "6 tháng", "quy": "quý", "giaidoan": "giai đoạn"}
+TIER_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã", "thon": "cấp thôn, bản"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,21 @@ def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: st
             raise BadInput(f"Biểu “{form.id}” không có bộ mục tiêu “{target_set_id}” (có: {known}).")
     unit, villages, data = report_data(gw, report, form)
     return ReportView(report, form, unit, villages, data, evaluate(form, data, target_set))
+
+
+def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -> ReportRef:
+    """The report of this unit, form and period, made if new: only for the
+    level that fills the form and the kinds of period it is made for."""
+    unit = gw.require_unit(unit_code)
+    period = parse_period(period_code)
+    if unit.tier != form.report_tier:
+        raise BadInput(f"Biểu {form.id} do {TIER_WORDS[form.report_tier]} lập; "
+                       f"{unit.name} là {TIER_WORDS.get(unit.tier, unit.tier)}.")
+    if period.kind not in form.period_kinds:
+        allowed = ", ".join(PERIOD_KIND_WORDS[k] for k in form.period_kinds)
+        raise BadInput(f"Biểu {form.id} không lập theo kỳ {PERIOD_KIND_WORDS[period.kind]} ({period.code}); "
+                       f"các kỳ được phép: {allowed}.")
+    return gw.ensure_report(unit.code, form.id, form.version, period.code)
 
 
 def enter_values(gw: Gateway, report: ReportRef, form: FormDef, edits: list[tuple[str, str, object]],
