@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
         if os.environ.get("SCT_DEBUG"):
             raise
-        print(f"Lỗi không mong đợi ({exc.__class__.__name__}: {exc}). Chạy lại với SCT_DEBUG=1 để xem chi tiết.",
-              file=sys.stderr)
+        print(
+            f"Lỗi không mong đợi ({exc.__class__.__name__}: {exc}). Chạy lại với SCT_DEBUG=1 để xem chi tiết.",
+            file=sys.stderr,
+        )
         return 2
 
 
@@ -67,12 +69,20 @@ def cmd_init(args) -> int:
 def cmd_forms(args) -> int:
     forms = default_library().all()
     if args.json:
-        print_json([
-            {"id": f.id, "version": f.version, "title": f.title, "source": f.source,
-             "indicators": len(f.indicators), "rows": sum(1 for i in f.indicators if i.is_row),
-             "target_sets": [{"id": s.id, "name": s.name, "version": s.version} for s in f.target_sets]}
-            for f in forms
-        ])
+        print_json(
+            [
+                {
+                    "id": f.id,
+                    "version": f.version,
+                    "title": f.title,
+                    "source": f.source,
+                    "indicators": len(f.indicators),
+                    "rows": sum(1 for i in f.indicators if i.is_row),
+                    "target_sets": [{"id": s.id, "name": s.name, "version": s.version} for s in f.target_sets],
+                }
+                for f in forms
+            ]
+        )
         return 0
     for form in forms:
         sets = ", ".join(s.id for s in form.target_sets) or "không có"
@@ -85,11 +95,22 @@ def cmd_units(args) -> int:
     gw = open_existing(args.db)
     units = gw.subtree(args.under, active_only=not args.all)
     if args.json:
-        print_json([
-            {"code": u.code, "name": u.name, "kind": u.kind, "tier": u.tier, "parent": u.parent_code,
-             "depth": depth, "active": u.active, "demo": u.demo, "merged_into": u.merged_into}
-            for u, depth in units
-        ])
+        print_json(
+            [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "tier": u.tier,
+                    "parent": u.parent_code,
+                    "depth": depth,
+                    "active": u.active,
+                    "demo": u.demo,
+                    "merged_into": u.merged_into,
+                }
+                for u, depth in units
+            ]
+        )
         return 0
     for unit, depth in units:
         flags = (" [mẫu]" if unit.demo else "") + ("" if unit.active else " [đã ngừng]")
@@ -108,13 +129,23 @@ def cmd_reports(args) -> int:
     for report in gw.reports(args.unit):
         form = default_library().get(report.form_id, report.form_version)
         unit = gw.require_unit(report.unit_code)
-        entry = {"unit_code": unit.code, "unit_name": unit.name, "form_id": report.form_id,
-                 "form_version": report.form_version, "period": report.period_code}
+        entry = {
+            "unit_code": unit.code,
+            "unit_name": unit.name,
+            "form_id": report.form_id,
+            "form_version": report.form_version,
+            "period": report.period_code,
+        }
         if form is None:
             entry.update(errors=None, warnings=None, note="biểu chưa có trong chương trình này")
         else:
-            entry.update({k: v for k, v in summary(view_report(gw, report, form)).items()
-                          if k in ("errors", "warnings", "villages_missing")})
+            entry.update(
+                {
+                    k: v
+                    for k, v in summary(view_report(gw, report, form)).items()
+                    if k in ("errors", "warnings", "villages_missing")
+                }
+            )
         listed.append(entry)
     if args.json:
         print_json(listed)
@@ -122,7 +153,7 @@ def cmd_reports(args) -> int:
     if not listed:
         print("Chưa có báo cáo nào.")
     for e in listed:
-        counts = (f"{e['errors']} lỗi, {e['warnings']} cảnh báo" if e["errors"] is not None else e["note"])
+        counts = f"{e['errors']} lỗi, {e['warnings']} cảnh báo" if e["errors"] is not None else e["note"]
         print(f"{e['unit_code']}  {e['unit_name']}  {e['form_id']}  {e['period']}  {counts}")
     return 0
 

@@ -45,8 +45,11 @@ def revalidation_ms(db_path: Path) -> tuple[float, float, int]:
 
 def init_demo_seconds(folder: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "main.py"), "init", "--db", str(folder / "bench.db"), "--demo"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "init", "--db", str(folder / "bench.db"), "--demo"],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -54,8 +57,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         seconds = init_demo_seconds(Path(folder))
         median, p95, villages = revalidation_ms(Path(folder) / "bench.db")
-    print(f"re-validation, kl224, {villages} villages, with targets: median {median:.3f} ms, "
-          f"p95 {p95:.3f} ms over {RUNS} runs (goal ≤ 2 ms)")
+    print(
+        f"re-validation, kl224, {villages} villages, with targets: median {median:.3f} ms, "
+        f"p95 {p95:.3f} ms over {RUNS} runs (goal ≤ 2 ms)"
+    )
     print(f"init --demo (fresh process, 4 communes, 114 villages, 9 reports): {seconds:.2f} s")
 
 

@@ -29,16 +29,25 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "unit": {
-            "code": unit.code, "name": unit.name, "kind": unit.kind,
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
             "parent": {"code": parent.code, "name": parent.name} if parent else None,
         },
         "form": {"id": form.id, "version": form.version, "title": form.title},
-        "period": {"code": period.code, "label": period.label,
-                   "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
-        "target_set": ({"id": target_set.id, "name": target_set.name, "version": target_set.version}
-                       if target_set else None),
-        "villages": [{"code": v.code, "local_code": v.local_code, "name": v.name, "kind": v.kind,
-                      "active": v.active} for v in view.villages],
+        "period": {
+            "code": period.code,
+            "label": period.label,
+            "starts": period.starts.isoformat(),
+            "ends": period.ends.isoformat(),
+        },
+        "target_set": (
+            {"id": target_set.id, "name": target_set.name, "version": target_set.version} if target_set else None
+        ),
+        "villages": [
+            {"code": v.code, "local_code": v.local_code, "name": v.name, "kind": v.kind, "active": v.active}
+            for v in view.villages
+        ],
         "values": {
             "commune": dict(sorted(view.data.commune_values.items())),
             "villages": {code: dict(sorted(values.items())) for code, values in view.data.village_values.items()},
@@ -64,18 +73,28 @@ def summary(view: ReportView) -> dict:
 def _row(form, evaluation: Evaluation, ind) -> dict:
     figure = evaluation.figures[ind.id]
     return {
-        "indicator": ind.id, "code": ind.code, "section": ind.section, "label": ind.label,
-        "unit": ind.unit, "kind": ind.kind, "grain": ind.grain,
-        "total": figure.total, "achieved": figure.value,
+        "indicator": ind.id,
+        "code": ind.code,
+        "section": ind.section,
+        "label": ind.label,
+        "unit": ind.unit,
+        "kind": ind.kind,
+        "grain": ind.grain,
+        "total": figure.total,
+        "achieved": figure.value,
         "percent": round(figure.percent, 2) if figure.percent is not None else None,
-        "typed": figure.typed, "applicable": figure.applicable,
+        "typed": figure.typed,
+        "applicable": figure.applicable,
     }
 
 
 def _finding(form, finding: Finding, village_names: dict) -> dict:
     return {
-        "severity": finding.severity, "rule": finding.rule, "code": finding.code,
-        "indicator": finding.cell.indicator, "village": finding.cell.village,
+        "severity": finding.severity,
+        "rule": finding.rule,
+        "code": finding.code,
+        "indicator": finding.cell.indicator,
+        "village": finding.cell.village,
         "village_name": village_names.get(finding.cell.village),
         "message": finding_text(form, finding),
     }
@@ -83,12 +102,16 @@ def _finding(form, finding: Finding, village_names: dict) -> dict:
 
 def _target(form, result) -> dict:
     return {
-        "indicator": result.indicator, "op": result.op,
+        "indicator": result.indicator,
+        "op": result.op,
         "percent": float(result.percent) if result.percent is not None else None,
-        "count": result.count, "version": result.version, "source": result.source,
+        "count": result.count,
+        "version": result.version,
+        "source": result.source,
         "status": result.status,
         "achieved": round(result.achieved, 2) if isinstance(result.achieved, float) else result.achieved,
-        "gap": result.gap, "text": target_text(form, result),
+        "gap": result.gap,
+        "text": target_text(form, result),
     }
 
 
@@ -111,14 +134,18 @@ def read_values_file(path: str | Path) -> dict:
     return data
 
 
-def edits_from_dict(data: dict, unit_code: str, form_id: str, period_code: str,
-                    village_codes: dict[str, str]) -> list[tuple[str, str, object]]:
+def edits_from_dict(
+    data: dict, unit_code: str, form_id: str, period_code: str, village_codes: dict[str, str]
+) -> list[tuple[str, str, object]]:
     """(indicator, unit code, raw value) for every value in the file.
 
     ``village_codes`` maps both full and local village codes to full codes.
     """
-    for key, expected, what in (("unit", unit_code, "đơn vị"), ("form", form_id, "biểu"),
-                                ("period", period_code, "kỳ báo cáo")):
+    for key, expected, what in (
+        ("unit", unit_code, "đơn vị"),
+        ("form", form_id, "biểu"),
+        ("period", period_code, "kỳ báo cáo"),
+    ):
         block = data.get(key)
         found = block.get("code", block.get("id")) if isinstance(block, dict) else None
         if found is not None and str(found) != expected:

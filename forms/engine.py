@@ -21,8 +21,12 @@ Value = int | float | str
 
 TIER_RANK = {"tinh": 0, "huyen": 1, "xa": 2, "thon": 3}
 _COMPARE = {
-    "<=": operator.le, "<": operator.lt, "=": operator.eq,
-    ">=": operator.ge, ">": operator.gt, "!=": operator.ne,
+    "<=": operator.le,
+    "<": operator.lt,
+    "=": operator.eq,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "!=": operator.ne,
 }
 
 # Built-in rule ids (Finding.rule) and their message codes (Finding.code).
@@ -121,7 +125,7 @@ def evaluate(form: FormDef, data: ReportData, target_set: TargetSet | None = Non
     sums, entered = _check_villages(plan, data, findings, missing)
     scope, typed = _commune_scope(plan, data, sums, entered, findings, missing)
     _check_commune(plan, scope, typed, findings)
-    figures = _figures(plan, data, scope, typed, findings)
+    figures = _figures(plan, data, scope, typed, findings, {c.indicator for c in missing})
     evaluation = Evaluation(figures=figures, findings=findings, missing=missing, target_set=target_set)
     if target_set is not None:
         evaluation.targets = compare_targets(form, figures, target_set, data.unit_tier)
@@ -190,7 +194,9 @@ def _check_villages(plan: _Plan, data: ReportData, findings: list, missing: list
                 findings.append(_builtin(RULE_NEGATIVE, Cell(ind_id, village), value=value))
         for part, whole, rule in plan.village_relations:
             if part in values and whole in values and values[part] > values[whole]:
-                findings.append(_builtin(rule, Cell(part, village), value=values[part], whole=values[whole], other=whole))
+                findings.append(
+                    _builtin(rule, Cell(part, village), value=values[part], whole=values[whole], other=whole)
+                )
         for rule in plan.village_rules:
             _apply_rule(rule, values, Cell(rule.cell, village), findings)
     return sums, entered
@@ -237,10 +243,11 @@ def _check_commune(plan: _Plan, scope: dict, typed: set, findings: list) -> None
         _apply_rule(rule, scope, Cell(rule.cell), findings)
 
 
-def _figures(plan, data, scope, typed, findings) -> dict[str, Figure]:
+def _figures(plan, data, scope, typed, findings, incomplete: set[str]) -> dict[str, Figure]:
     # The range check is a safety net: a slip already found anywhere in the
-    # indicator (a village's part above its whole) explains its percentage.
-    flagged = {f.cell.indicator for f in findings}
+    # indicator (a village's part above its whole) explains its percentage,
+    # and sums over half-entered villages compare different villages.
+    quiet = {f.cell.indicator for f in findings} | incomplete
     figures = {}
     for ind in plan.form.indicators:
         applicable = ind.applies(data.unit_kind)
@@ -249,7 +256,7 @@ def _figures(plan, data, scope, typed, findings) -> dict[str, Figure]:
         percent = None
         if isinstance(value, (int, float)) and isinstance(total, (int, float)) and total > 0:
             percent = value * 100 / total
-            if not 0 <= percent <= 100 and ind.id not in flagged:
+            if not 0 <= percent <= 100 and not {ind.id, ind.denominator} & quiet:
                 findings.append(_builtin(RULE_PERCENT_RANGE, Cell(ind.id), percent=percent))
         figures[ind.id] = Figure(ind.id, value, total, percent, ind.id in typed, applicable)
     return figures
@@ -288,8 +295,17 @@ def compare_targets(form: FormDef, figures: dict[str, Figure], target_set: Targe
         ind = form.indicator(target.indicator)
         status, achieved, gap = _target_status(target, figure, ind, target_set.tier, unit_tier)
         results.append(
-            TargetResult(target.indicator, target.op, target.percent, target.count,
-                         target.version, target.source, status, achieved, gap)
+            TargetResult(
+                target.indicator,
+                target.op,
+                target.percent,
+                target.count,
+                target.version,
+                target.source,
+                status,
+                achieved,
+                gap,
+            )
         )
     return results
 

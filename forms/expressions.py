@@ -45,6 +45,4 @@ def _to_python(node: ast.AST, names: list[str]) -> str:
         op = _ALLOWED_BINOPS[type(node.op)]
         return f"({_to_python(node.left, names)} {op} {_to_python(node.right, names)})"
     shown = ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
-    raise ExpressionError(
-        f"“{shown}” không được dùng trong biểu thức (chỉ dùng mã chỉ tiêu, số, + - * / và ngoặc)"
-    )
+    raise ExpressionError(f"“{shown}” không được dùng trong biểu thức (chỉ dùng mã chỉ tiêu, số, + - * / và ngoặc)")

@@ -27,8 +27,12 @@ class FormLibrary:
         for form in forms:
             key = (form.id, form.version)
             if key in seen:
-                raise FormError(Path(form.path).name, None, "version",
-                                f"biểu “{form.id}” phiên bản {form.version} đã có trong {Path(seen[key].path).name}")
+                raise FormError(
+                    Path(form.path).name,
+                    None,
+                    "version",
+                    f"biểu “{form.id}” phiên bản {form.version} đã có trong {Path(seen[key].path).name}",
+                )
             seen[key] = form
         return cls(forms)
 

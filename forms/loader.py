@@ -39,13 +39,33 @@ _OP_SYNONYMS = {"≥": ">=", "≤": "<=", "==": "=", "≠": "!="}
 _COMPARISON = re.compile(r"(<=|>=|!=|==|=|<|>|≥|≤|≠)")
 
 _TOP_KEYS = {
-    "format", "id", "version", "title", "subtitle", "source", "report_tier",
-    "period_kinds", "columns", "sections", "indicators", "rules", "target_sets",
+    "format",
+    "id",
+    "version",
+    "title",
+    "subtitle",
+    "source",
+    "report_tier",
+    "period_kinds",
+    "columns",
+    "sections",
+    "indicators",
+    "rules",
+    "target_sets",
 }
 _SECTION_KEYS = {"code", "title", "level"}
 _INDICATOR_KEYS = {
-    "id", "code", "section", "label", "unit", "kind", "grain", "parent",
-    "denominator", "applies_to", "required",
+    "id",
+    "code",
+    "section",
+    "label",
+    "unit",
+    "kind",
+    "grain",
+    "parent",
+    "denominator",
+    "applies_to",
+    "required",
 }
 _RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
 _SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
@@ -148,7 +168,9 @@ class _Reader:
         period_kinds = self.strings(data, "period_kinds", ()) or PERIOD_KINDS
         for kind in period_kinds:
             if kind not in PERIOD_KINDS:
-                raise self.fail(("period_kinds",), f"loại kỳ “{kind}” không hợp lệ; chọn trong: {', '.join(PERIOD_KINDS)}")
+                raise self.fail(
+                    ("period_kinds",), f"loại kỳ “{kind}” không hợp lệ; chọn trong: {', '.join(PERIOD_KINDS)}"
+                )
         sections = self.sections(data)
         indicators = self.indicators(data, {s.code for s in sections})
         by_id = {i.id: i for i in indicators}
@@ -193,7 +215,9 @@ class _Reader:
             self.check_keys(table, _INDICATOR_KEYS, path)
             ind_id = self.text(table, "id", path)
             if not _ID.match(ind_id):
-                raise self.fail((*path, "id"), "mã chỉ tiêu chỉ gồm chữ thường không dấu, số và “_”, không bắt đầu bằng số")
+                raise self.fail(
+                    (*path, "id"), "mã chỉ tiêu chỉ gồm chữ thường không dấu, số và “_”, không bắt đầu bằng số"
+                )
             if ind_id in found or ind_id in BUILTIN_FIGURES:
                 raise self.fail((*path, "id"), f"mã chỉ tiêu “{ind_id}” bị trùng")
             section = self.text(table, "section", path)
@@ -204,7 +228,7 @@ class _Reader:
                 raise self.fail((*path, "required"), "phải là true hoặc false")
             code = table.get("code")
             if code is not None and (not isinstance(code, str) or not code.strip()):
-                raise self.fail((*path, "code"), "số thứ tự in trên biểu phải là chuỗi chữ, ví dụ \"2.3\"")
+                raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
             kind = self.choice(table, "kind", KINDS, path)
             found[ind_id] = Indicator(
                 id=ind_id,
@@ -296,7 +320,9 @@ class _Reader:
             right = self.expression(table, "right", path, by_id, grain)
             op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
             if op not in RULE_OPS:
-                raise self.fail((*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(RULE_OPS)}")
+                raise self.fail(
+                    (*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(RULE_OPS)}"
+                )
             cell = table.get("cell") or next((x for x in left.names + right.names if x in by_id), None)
             if cell not in by_id:
                 raise self.fail((*path, "cell"), "cần “cell”: chỉ tiêu mà lỗi được gắn vào")
@@ -355,7 +381,10 @@ class _Reader:
             seen = set()
             for k, target in enumerate(sets[-1].targets):
                 if (target.indicator, target.version) in seen:
-                    raise self.fail((*path, "targets", k, "version"), f"mục tiêu của “{target.indicator}” trùng phiên bản {target.version}")
+                    raise self.fail(
+                        (*path, "targets", k, "version"),
+                        f"mục tiêu của “{target.indicator}” trùng phiên bản {target.version}",
+                    )
                 seen.add((target.indicator, target.version))
         return tuple(sets)
 
@@ -365,10 +394,14 @@ class _Reader:
         self.check_keys(table, _TARGET_KEYS, path)
         indicator = self.text(table, "indicator", path)
         if indicator not in by_id or by_id[indicator].kind not in NUMERIC_KINDS:
-            raise self.fail((*path, "indicator"), f"chỉ tiêu “{indicator}” không có trong biểu hoặc không phải chỉ tiêu số")
+            raise self.fail(
+                (*path, "indicator"), f"chỉ tiêu “{indicator}” không có trong biểu hoặc không phải chỉ tiêu số"
+            )
         op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
         if op not in TARGET_OPS:
-            raise self.fail((*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(TARGET_OPS)}")
+            raise self.fail(
+                (*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(TARGET_OPS)}"
+            )
         percent, count = table.get("percent"), table.get("count")
         if (percent is None) == (count is None):
             raise self.fail(path, "mỗi mục tiêu cần đúng một trong hai: percent (tỷ lệ %) hoặc count (số lượng)")
@@ -376,7 +409,10 @@ class _Reader:
             if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
                 raise self.fail((*path, "percent"), "tỷ lệ phải là số từ 0 đến 100")
             if by_id[indicator].denominator is None:
-                raise self.fail((*path, "percent"), f"chỉ tiêu “{indicator}” không có mẫu số (denominator) nên không tính được tỷ lệ")
+                raise self.fail(
+                    (*path, "percent"),
+                    f"chỉ tiêu “{indicator}” không có mẫu số (denominator) nên không tính được tỷ lệ",
+                )
             percent = Decimal(str(percent))
         if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
             raise self.fail((*path, "count"), "số lượng phải là số nguyên không âm")

@@ -48,11 +48,15 @@ def finding_text(form: FormDef, finding: Finding) -> str:
         if form.indicator(ind_id).kind == "yesno" and p["whole"] in (0, 1):
             return f"{label} là “Có” nhưng “{other}” là “Không”."
         relation = "lớn hơn tổng" if code == "vuot_tong" else "lớn hơn chỉ tiêu cha"
-        return (f"{label} ({_shown(form, ind_id, p['value'])}) {relation} "
-                f"“{other}” ({_shown(form, p['other'], p['whole'])}).")
+        return (
+            f"{label} ({_shown(form, ind_id, p['value'])}) {relation} "
+            f"“{other}” ({_shown(form, p['other'], p['whole'])})."
+        )
     if code == "lech_tong_cac_ban":
-        return (f"{label}: số nhập cho cả xã ({vnformat.number(p['typed'])}) "
-                f"khác tổng của các bản ({vnformat.number(p['sum'])}).")
+        return (
+            f"{label}: số nhập cho cả xã ({vnformat.number(p['typed'])}) "
+            f"khác tổng của các bản ({vnformat.number(p['sum'])})."
+        )
     if code == "ty_le_ngoai_khoang":
         return f"{label}: tỷ lệ {vnformat.percent(p['percent'])} nằm ngoài khoảng 0-100%."
     return f"{label}: {code}"
@@ -61,13 +65,19 @@ def finding_text(form: FormDef, finding: Finding) -> str:
 def target_text(form: FormDef, result: TargetResult) -> str:
     """“≥ 85%: đạt 88,9%” / “≥ 85%: chưa đạt (77,8%), còn thiếu 2 bản”."""
     ind = form.indicator(result.indicator)
-    goal = (f"{_OP_WORDS[result.op]} {vnformat.percent(float(result.percent))}"
-            if result.percent is not None else f"{_OP_WORDS[result.op]} {result.count:02d} {ind.unit}")
+    goal = (
+        f"{_OP_WORDS[result.op]} {vnformat.percent(float(result.percent))}"
+        if result.percent is not None
+        else f"{_OP_WORDS[result.op]} {result.count:02d} {ind.unit}"
+    )
     status = TARGET_STATUS_LABELS[result.status]
     if result.status not in ("dat", "chua_dat"):
         return f"{goal}: {status.lower()}"
-    achieved = (vnformat.percent(result.achieved) if result.percent is not None
-                else f"{vnformat.number(result.achieved)} {ind.unit}")
+    achieved = (
+        vnformat.percent(result.achieved)
+        if result.percent is not None
+        else f"{vnformat.number(result.achieved)} {ind.unit}"
+    )
     text = f"{goal}: {status.lower()} ({achieved})"
     if result.status == "chua_dat" and result.gap:
         text += f", còn thiếu {result.gap} {ind.unit}" if result.gap > 0 else f", vượt {-result.gap} {ind.unit}"

@@ -6,9 +6,9 @@ anything inconsistent, so the engine can trust them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 KINDS = ("count", "yesno", "amount", "text", "date")
 NUMERIC_KINDS = ("count", "yesno", "amount")

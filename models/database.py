@@ -53,7 +53,9 @@ def _refuse_damaged(db: Database, path: Path) -> None:
     except sqlite3.DatabaseError:
         verdict = "not a database"
     if verdict != "ok":
-        raise DatabaseError(f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, hoặc đã hỏng; tệp được giữ nguyên.")
+        raise DatabaseError(
+            f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, hoặc đã hỏng; tệp được giữ nguyên."
+        )
 
 
 def _refuse_newer(db: Database, path: Path) -> None:

@@ -29,7 +29,23 @@ FLAWED = ("03445", "2025")
 WHO = "du-lieu-mau"
 
 _FIRST = ("Nậm", "Nà", "Huổi", "Pa", "Phìn", "Sín", "Tả", "Hồ", "Lả", "Pác", "Co", "Phiêng", "Khoang", "Hua", "Mường")
-_SECOND = ("Củm", "Ma", "Lếch", "Xà", "Khao", "Chải", "Pho", "Sang", "Luông", "Cang", "Kham", "Pin", "Ngài", "Sáng", "Hán")
+_SECOND = (
+    "Củm",
+    "Ma",
+    "Lếch",
+    "Xà",
+    "Khao",
+    "Chải",
+    "Pho",
+    "Sang",
+    "Luông",
+    "Cang",
+    "Kham",
+    "Pin",
+    "Ngài",
+    "Sáng",
+    "Hán",
+)
 
 
 def build_demo(gw: Gateway, library: FormLibrary) -> None:

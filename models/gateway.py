@@ -45,7 +45,7 @@ class Change:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 class Gateway:
@@ -71,8 +71,17 @@ class Gateway:
 
     # ---- units ----------------------------------------------------------------
 
-    def add_unit(self, code: str, name: str, kind: str, parent_code: str | None = None, *,
-                 local_code: str | None = None, demo: bool = False, who: str = "") -> Unit:
+    def add_unit(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        parent_code: str | None = None,
+        *,
+        local_code: str | None = None,
+        demo: bool = False,
+        who: str = "",
+    ) -> Unit:
         if self.unit(code) is not None:
             raise BadInput(f"Mã đơn vị “{code}” đã có.")
         if parent_code is not None and self.unit(parent_code) is None:
@@ -80,9 +89,17 @@ class Gateway:
         order = self.db.execute(
             "SELECT coalesce(max(sort_order), 0) + 1 FROM units WHERE parent_code IS ?", [parent_code]
         ).fetchone()[0]
-        row = {"code": code, "name": nfc(name), "kind": nfc(kind), "parent_code": parent_code,
-               "local_code": local_code, "sort_order": order, "active": 1, "merged_into": None,
-               "demo": int(demo)}
+        row = {
+            "code": code,
+            "name": nfc(name),
+            "kind": nfc(kind),
+            "parent_code": parent_code,
+            "local_code": local_code,
+            "sort_order": order,
+            "active": 1,
+            "merged_into": None,
+            "demo": int(demo),
+        }
         with self.db.atomic():
             self.db["units"].insert(row)
             self._history(code, "tao", None, row["name"], None, who)
@@ -142,8 +159,17 @@ class Gateway:
         return self.require_unit(code)
 
     def _history(self, code, event, old_name, new_name, other_code, who) -> None:
-        self.db["unit_history"].insert({"unit_code": code, "event": event, "old_name": old_name,
-                                        "new_name": new_name, "other_code": other_code, "at": now(), "who": who})
+        self.db["unit_history"].insert(
+            {
+                "unit_code": code,
+                "event": event,
+                "old_name": old_name,
+                "new_name": new_name,
+                "other_code": other_code,
+                "at": now(),
+                "who": who,
+            }
+        )
 
     # ---- periods and reports ----------------------------------------------------
 
@@ -152,8 +178,11 @@ class Gateway:
         return parse_period(code)
 
     def find_report(self, unit_code: str, form_id: str, period_code: str) -> ReportRef | None:
-        rows = list(self.db["reports"].rows_where(
-            "unit_code = ? AND form_id = ? AND period_code = ?", [unit_code, form_id, period_code]))
+        rows = list(
+            self.db["reports"].rows_where(
+                "unit_code = ? AND form_id = ? AND period_code = ?", [unit_code, form_id, period_code]
+            )
+        )
         return _report_ref(rows[0]) if rows else None
 
     def ensure_report(self, unit_code: str, form_id: str, form_version: int, period_code: str) -> ReportRef:
@@ -165,11 +194,26 @@ class Gateway:
         stamp = now()
         with self.db.atomic():
             self.db["periods"].insert(
-                {"code": period.code, "kind": period.kind, "label": period.label,
-                 "starts": period.starts.isoformat(), "ends": period.ends.isoformat()},
-                pk="code", ignore=True)
-            self.db["reports"].insert({"unit_code": unit_code, "form_id": form_id, "form_version": form_version,
-                                       "period_code": period.code, "created_at": stamp, "updated_at": stamp})
+                {
+                    "code": period.code,
+                    "kind": period.kind,
+                    "label": period.label,
+                    "starts": period.starts.isoformat(),
+                    "ends": period.ends.isoformat(),
+                },
+                pk="code",
+                ignore=True,
+            )
+            self.db["reports"].insert(
+                {
+                    "unit_code": unit_code,
+                    "form_id": form_id,
+                    "form_version": form_version,
+                    "period_code": period.code,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
         return self.find_report(unit_code, form_id, period.code)
 
     def reports(self, unit_code: str | None = None) -> list[ReportRef]:
@@ -179,16 +223,15 @@ class Gateway:
 
     def report_villages(self, report: ReportRef) -> list[Unit]:
         """The commune's villages today, plus retired ones that hold values in this report."""
-        with_values = {r[0] for r in self.db.execute(
-            "SELECT DISTINCT unit_code FROM cell_values WHERE report_id = ?", [report.id])}
-        return [u for u in self.villages_of(report.unit_code, active_only=False)
-                if u.active or u.code in with_values]
+        with_values = {
+            r[0] for r in self.db.execute("SELECT DISTINCT unit_code FROM cell_values WHERE report_id = ?", [report.id])
+        }
+        return [u for u in self.villages_of(report.unit_code, active_only=False) if u.active or u.code in with_values]
 
     # ---- cell values ---------------------------------------------------------------
 
     def values(self, report: ReportRef) -> dict[tuple[str, str], int | str]:
-        rows = self.db.execute(
-            "SELECT indicator, unit_code, value FROM cell_values WHERE report_id = ?", [report.id])
+        rows = self.db.execute("SELECT indicator, unit_code, value FROM cell_values WHERE report_id = ?", [report.id])
         return {(ind, unit): value for ind, unit, value in rows}
 
     def set_values(self, report: ReportRef, edits: list[Edit], who: str) -> list[Change]:
@@ -199,24 +242,28 @@ class Gateway:
             for edit in edits:
                 key = [report.id, edit.indicator, edit.unit_code]
                 row = self.db.execute(
-                    "SELECT value FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?",
-                    key).fetchone()
+                    "SELECT value FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?", key
+                ).fetchone()
                 old = row[0] if row else None
                 if old == edit.value:
                     continue
                 if edit.value is None:
                     self.db.execute(
-                        "DELETE FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?", key)
+                        "DELETE FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?", key
+                    )
                 else:
                     self.db.execute(
                         "INSERT INTO cell_values (report_id, indicator, unit_code, value, updated_at, updated_by) "
                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id, indicator, unit_code) "
                         "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
                         "updated_by = excluded.updated_by",
-                        [*key, edit.value, stamp, who])
+                        [*key, edit.value, stamp, who],
+                    )
                 self.db.execute(
                     "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", [*key, old, edit.value, stamp, who])
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [*key, old, edit.value, stamp, who],
+                )
                 changes.append(Change(report.id, edit.indicator, edit.unit_code, old, edit.value))
             if changes:
                 self.db.execute("UPDATE reports SET updated_at = ? WHERE id = ?", [stamp, report.id])

@@ -32,12 +32,17 @@ def parse_period(code: str) -> Period:
     if m := _HALF.match(code):
         year, half = _year(m.group(1), code), int(m.group(2))
         label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
-        return Period(code, "6thang", label, dt.date(year, 1 if half == 1 else 7, 1),
-                      dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31))
+        return Period(
+            code,
+            "6thang",
+            label,
+            dt.date(year, 1 if half == 1 else 7, 1),
+            dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31),
+        )
     if m := _QUARTER.match(code):
         year, quarter = _year(m.group(1), code), int(m.group(2))
         first_month = 3 * quarter - 2
-        last_day = (dt.date(year + (quarter == 4), (first_month + 3 - 1) % 12 + 1, 1) - dt.timedelta(days=1))
+        last_day = dt.date(year + (quarter == 4), (first_month + 3 - 1) % 12 + 1, 1) - dt.timedelta(days=1)
         return Period(code, "quy", f"Quý {_ROMAN[quarter]}/{year}", dt.date(year, first_month, 1), last_day)
     if m := _PHASE.match(code):
         first, last = _year(m.group(1), code), _year(m.group(2), code)

@@ -66,17 +66,22 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
     unit = gw.require_unit(unit_code)
     period = parse_period(period_code)
     if unit.tier != form.report_tier:
-        raise BadInput(f"Biểu {form.id} do {TIER_WORDS[form.report_tier]} lập; "
-                       f"{unit.name} là {TIER_WORDS.get(unit.tier, unit.tier)}.")
+        raise BadInput(
+            f"Biểu {form.id} do {TIER_WORDS[form.report_tier]} lập; "
+            f"{unit.name} là {TIER_WORDS.get(unit.tier, unit.tier)}."
+        )
     if period.kind not in form.period_kinds:
         allowed = ", ".join(PERIOD_KIND_WORDS[k] for k in form.period_kinds)
-        raise BadInput(f"Biểu {form.id} không lập theo kỳ {PERIOD_KIND_WORDS[period.kind]} ({period.code}); "
-                       f"các kỳ được phép: {allowed}.")
+        raise BadInput(
+            f"Biểu {form.id} không lập theo kỳ {PERIOD_KIND_WORDS[period.kind]} ({period.code}); "
+            f"các kỳ được phép: {allowed}."
+        )
     return gw.ensure_report(unit.code, form.id, form.version, period.code)
 
 
-def enter_values(gw: Gateway, report: ReportRef, form: FormDef, edits: list[tuple[str, str, object]],
-                 who: str) -> list[Change]:
+def enter_values(
+    gw: Gateway, report: ReportRef, form: FormDef, edits: list[tuple[str, str, object]], who: str
+) -> list[Change]:
     """Check every (indicator, unit code, raw value) first, then write them all or none."""
     unit = gw.require_unit(report.unit_code)
     villages = {v.code: v for v in gw.report_villages(report)}

@@ -19,8 +19,20 @@ from conftest import ROOT
 
 import main
 
-DOCUMENTED_KEYS = {"format", "format_version", "unit", "form", "period", "target_set", "villages", "values", "rows",
-                   "findings", "targets", "summary"}
+DOCUMENTED_KEYS = {
+    "format",
+    "format_version",
+    "unit",
+    "form",
+    "period",
+    "target_set",
+    "villages",
+    "values",
+    "rows",
+    "findings",
+    "targets",
+    "summary",
+}
 CHECK_KEYS = {"unit", "form", "period", "target_set", "findings", "targets", "summary"}
 NO_SCREEN = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
@@ -44,8 +56,15 @@ def proc(*args, env: dict | None = None) -> subprocess.CompletedProcess:
     if env is None:
         env = {k: v for k, v in os.environ.items() if k != "SCT_DEBUG"}
     env = {**env, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "main.py", *[str(a) for a in args]], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    return subprocess.run(
+        [sys.executable, "main.py", *[str(a) for a in args]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 def assert_refused(code: int, out: str, err: str) -> None:
@@ -73,8 +92,10 @@ def report_args(db: Path, unit="03445", form="kl224", period="2025") -> list[str
 def snapshot(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-                for t in ("units", "unit_history", "reports", "cell_values", "audit", "settings")}
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+            for t in ("units", "unit_history", "reports", "cell_values", "audit", "settings")
+        }
     finally:
         conn.close()
 
@@ -188,11 +209,28 @@ def test_units_json(capsys, demo_path):
     fields = {"code", "name", "kind", "tier", "parent", "depth", "active", "demo", "merged_into"}
     assert all(set(u) >= fields for u in units)
     commune, villages = units[0], units[1:]
-    assert commune == {**commune, "code": "03445", "name": "Xã Mường Tè", "kind": "xã", "tier": "xa",
-                       "parent": "12", "depth": 0, "active": True, "demo": False, "merged_into": None}
+    assert commune == {
+        **commune,
+        "code": "03445",
+        "name": "Xã Mường Tè",
+        "kind": "xã",
+        "tier": "xa",
+        "parent": "12",
+        "depth": 0,
+        "active": True,
+        "demo": False,
+        "merged_into": None,
+    }
     assert [v["code"] for v in villages] == [f"03445.{n:02d}" for n in range(1, 19)]
-    assert all(v["parent"] == "03445" and v["depth"] == 1 and v["tier"] == "thon" and v["demo"] is True
-               and v["active"] is True and v["kind"] == "bản" for v in villages)
+    assert all(
+        v["parent"] == "03445"
+        and v["depth"] == 1
+        and v["tier"] == "thon"
+        and v["demo"] is True
+        and v["active"] is True
+        and v["kind"] == "bản"
+        for v in villages
+    )
     _, whole = json_out(capsys, "units", "--db", demo_path, "--json")
     assert whole[0]["code"] == "12" and whole[0]["tier"] == "tinh" and whole[0]["parent"] is None
     assert sum(1 for u in whole if u["depth"] == 1) == 38
@@ -284,14 +322,23 @@ def test_show_json(capsys, demo_path):
     assert DOCUMENTED_KEYS <= set(data)
     assert data["format"] == "so-chi-tieu.report"
     assert data["format_version"] == 1
-    assert data["unit"] == {"code": "03445", "name": "Xã Mường Tè", "kind": "xã",
-                            "parent": {"code": "12", "name": "Tỉnh Lai Châu"}}
+    assert data["unit"] == {
+        "code": "03445",
+        "name": "Xã Mường Tè",
+        "kind": "xã",
+        "parent": {"code": "12", "name": "Tỉnh Lai Châu"},
+    }
     assert data["form"]["id"] == "kl224" and data["form"]["version"] == 1
     assert data["period"] == {"code": "2025", "label": "Năm 2025", "starts": "2025-01-01", "ends": "2025-12-31"}
     assert data["target_set"] is None and data["targets"] == []
     assert len(data["villages"]) == 18
-    assert data["villages"][0] == {**data["villages"][0], "code": "03445.01", "local_code": "01", "kind": "bản",
-                                   "active": True}
+    assert data["villages"][0] == {
+        **data["villages"][0],
+        "code": "03445.01",
+        "local_code": "01",
+        "kind": "bản",
+        "active": True,
+    }
     assert set(data["values"]) == {"commune", "villages"}
     assert set(data["values"]["villages"]) == {f"03445.{n:02d}" for n in range(1, 19)}
     assert all(isinstance(v, int) for row in data["values"]["villages"].values() for v in row.values())
@@ -393,8 +440,9 @@ def test_load_round_trip_into_another_period(capsys, demo_path, tmp_path):
     file = write_json(tmp_path / "03390-2026.json", data)
     cells = len(original["values"]["commune"]) + sum(len(r) for r in original["values"]["villages"].values())
 
-    code, out, err = cli(capsys, "load", *report_args(demo_path, unit="03390", period="2026"), file,
-                         "--user", "lo-thi-mai")
+    code, out, err = cli(
+        capsys, "load", *report_args(demo_path, unit="03390", period="2026"), file, "--user", "lo-thi-mai"
+    )
     assert code == 0 and err == ""
     assert f"Đã nạp {cells} ô" in out
     copied = shown(capsys, demo_path, unit="03390", period="2026")
@@ -418,8 +466,12 @@ def test_load_round_trip_after_clearing(capsys, demo_path, tmp_path):
     original = shown(capsys, demo_path, unit="03445", period="2024")
     file = write_json(tmp_path / "goc.json", original)
     values = original["values"]
-    cleared = {"values": {"commune": {k: None for k in values["commune"]},
-                          "villages": {c: {k: None for k in row} for c, row in values["villages"].items()}}}
+    cleared = {
+        "values": {
+            "commune": {k: None for k in values["commune"]},
+            "villages": {c: {k: None for k in row} for c, row in values["villages"].items()},
+        }
+    }
     clear_file = write_json(tmp_path / "xoa.json", cleared)
 
     assert cli(capsys, "load", *report_args(demo_path, period="2024"), clear_file)[0] == 0
@@ -435,9 +487,15 @@ def test_load_round_trip_after_clearing(capsys, demo_path, tmp_path):
 def test_load_accepts_local_village_codes_and_null(capsys, demo_path, tmp_path):
     before = shown(capsys, demo_path, unit="03390")
     old = before["values"]["villages"]["03390.02"]["so_ho"]
-    file = write_json(tmp_path / "bo-sung.json", {"values": {"commune": {"so_truong": "7"},
-                                                             "villages": {"02": {"so_ho": old + 5},
-                                                                          "03390.03": {"ban_cum_loa_cntt": None}}}})
+    file = write_json(
+        tmp_path / "bo-sung.json",
+        {
+            "values": {
+                "commune": {"so_truong": "7"},
+                "villages": {"02": {"so_ho": old + 5}, "03390.03": {"ban_cum_loa_cntt": None}},
+            }
+        },
+    )
     code, out, err = cli(capsys, "load", *report_args(demo_path, unit="03390"), file)
     assert code == 0 and err == "" and "Đã nạp 3 ô" in out
     after = shown(capsys, demo_path, unit="03390")["values"]
@@ -459,7 +517,7 @@ BAD_VALUES = {
     "commune-row-on-village": lambda d: d["values"]["villages"]["03390.03"].update(can_bo_lanh_dao=3),
     "not-applicable": lambda d: d["values"]["commune"].update(phuong_van_minh=1),
     "village-not-a-table": lambda d: d["values"]["villages"].update({"03390.05": 12}),
-    "too-large": lambda d: d["values"]["villages"]["03390.03"].update(so_ho=10 ** 30),
+    "too-large": lambda d: d["values"]["villages"]["03390.03"].update(so_ho=10**30),
 }
 
 
@@ -520,8 +578,19 @@ def test_load_refuses_a_period_kind_the_form_does_not_allow(capsys, demo_path, t
         ('{"values": {"commune": {"so_truong": 3}}}', {"unit": "99999"}),
         ('{"values": {"commune": {"so_truong": 3}}}', {"period": "2025-Q5"}),
     ],
-    ids=["malformed", "truncated", "list", "no-values", "commune-list", "other-unit", "other-form", "other-period",
-         "unknown-form", "unknown-unit", "bad-period"],
+    ids=[
+        "malformed",
+        "truncated",
+        "list",
+        "no-values",
+        "commune-list",
+        "other-unit",
+        "other-form",
+        "other-period",
+        "unknown-form",
+        "unknown-unit",
+        "bad-period",
+    ],
 )
 def test_load_refuses_bad_files(capsys, demo_path, tmp_path, content, where):
     file = tmp_path / "so-lieu.json"

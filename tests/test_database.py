@@ -42,8 +42,7 @@ def small_tree(gw: Gateway, villages: int = 3) -> None:
 
 def test_fresh_database_has_schema_wal_and_foreign_keys(fresh_db):
     migrations = table_rows(fresh_db, "_sqlite_migrations")
-    names = [row for row in fresh_db.db.execute(
-        "SELECT migration_set, name FROM _sqlite_migrations ORDER BY rowid")]
+    names = [row for row in fresh_db.db.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY rowid")]
     assert migrations, "migrations are recorded"
     assert ("so_chi_tieu", "m001_initial") in names
     assert all(s == MIGRATION_SET for s, _ in names)
@@ -97,8 +96,10 @@ def _with_future_migration(path: Path, journal_mode: str | None) -> bytes:
     conn = sqlite3.connect(path)
     if journal_mode:
         conn.execute(f"PRAGMA journal_mode = {journal_mode}")
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-                 [MIGRATION_SET, "m999_from_a_newer_version", "2030-01-01 00:00:00+00:00"])
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        [MIGRATION_SET, "m999_from_a_newer_version", "2030-01-01 00:00:00+00:00"],
+    )
     conn.commit()
     conn.close()
     return path.read_bytes()
@@ -202,10 +203,14 @@ def test_four_level_tree(fresh_db):
     gw.add_unit("00001.01", "Tổ dân phố số 1", "tổ dân phố", "00001", local_code="01")
     gw.add_unit("00001.02", "Tổ dân phố số 2", "tổ dân phố", "00001", local_code="02")
     tree = [(u.code, depth, u.tier) for u, depth in gw.subtree("01")]
-    assert tree == [("01", 0, "tinh"), ("001", 1, "huyen"), ("00001", 2, "xa"),
-                    ("00001.01", 3, "thon"), ("00001.02", 3, "thon")]
-    assert [(u.code, d) for u, d in gw.subtree("001")] == [("001", 0), ("00001", 1), ("00001.01", 2),
-                                                          ("00001.02", 2)]
+    assert tree == [
+        ("01", 0, "tinh"),
+        ("001", 1, "huyen"),
+        ("00001", 2, "xa"),
+        ("00001.01", 3, "thon"),
+        ("00001.02", 3, "thon"),
+    ]
+    assert [(u.code, d) for u, d in gw.subtree("001")] == [("001", 0), ("00001", 1), ("00001.01", 2), ("00001.02", 2)]
     assert [u.code for u, _ in gw.subtree()] == ["01", "001", "00001", "00001.01", "00001.02"]
     assert [v.code for v in gw.villages_of("00001")] == ["00001.01", "00001.02"]
 
@@ -215,7 +220,13 @@ def test_three_level_tree_after_the_2025_reform(fresh_db):
     small_tree(gw, villages=2)
     gw.add_unit("01", "Thành phố Hà Nội", "thành phố trung ương")  # a second root
     assert [(u.code, d) for u, d in gw.subtree("12")] == [
-        ("12", 0), ("03445", 1), ("03445.01", 2), ("03445.02", 2), ("03390", 1), ("03390.01", 2)]
+        ("12", 0),
+        ("03445", 1),
+        ("03445.01", 2),
+        ("03445.02", 2),
+        ("03390", 1),
+        ("03390.01", 2),
+    ]
     assert [(u.code, d) for u, d in gw.subtree()][:1] == [("12", 0)]
     assert ("01", 0) in [(u.code, d) for u, d in gw.subtree()]
     assert [(u.code, d) for u, d in gw.subtree("03445")] == [("03445", 0), ("03445.01", 1), ("03445.02", 1)]
@@ -243,8 +254,7 @@ def test_names_are_stored_nfc(fresh_db):
     unit = gw.add_unit("03445.50", name, kind, "03445", local_code="50")
     assert unit.name == "Bản Nà Hừ"
     assert unit.tier == "thon"
-    stored_name, stored_kind = gw.db.execute(
-        "SELECT name, kind FROM units WHERE code = '03445.50'").fetchone()
+    stored_name, stored_kind = gw.db.execute("SELECT name, kind FROM units WHERE code = '03445.50'").fetchone()
     assert stored_name == "Bản Nà Hừ" and unicodedata.is_normalized(NFC, stored_name)
     assert stored_kind == "bản"
     assert gw.db.execute("SELECT code FROM units WHERE name = ?", ["Bản Nà Hừ"]).fetchone() == ("03445.50",)
@@ -282,8 +292,9 @@ def test_retire_and_merge_keep_history_and_past_values(fresh_db, kl224):
     gw = fresh_db
     small_tree(gw)
     old = gw.ensure_report("03445", "kl224", 1, "2024")
-    gw.set_values(old, [Edit("so_ho", "03445.01", 60), Edit("so_ho", "03445.02", 70),
-                        Edit("so_ho", "03445.03", 90)], who="thu")
+    gw.set_values(
+        old, [Edit("so_ho", "03445.01", 60), Edit("so_ho", "03445.02", 70), Edit("so_ho", "03445.03", 90)], who="thu"
+    )
     before = gw.values(old)
 
     merged = gw.retire_unit("03445.01", who="can-bo", merged_into="03445.02")
@@ -341,16 +352,27 @@ def test_set_values_writes_audit_rows(fresh_db):
     gw = fresh_db
     small_tree(gw)
     report = gw.ensure_report("03445", "kl224", 1, "2025")
-    changes = gw.set_values(report, [Edit("so_ho", "03445.01", 120), Edit("ban_co_nvh", "03445.01", 1),
-                                     Edit("can_bo_lanh_dao", "03445", 14)], who="lo-thi-mai")
+    changes = gw.set_values(
+        report,
+        [Edit("so_ho", "03445.01", 120), Edit("ban_co_nvh", "03445.01", 1), Edit("can_bo_lanh_dao", "03445", 14)],
+        who="lo-thi-mai",
+    )
     assert [(c.indicator, c.unit_code, c.old, c.new) for c in changes] == [
-        ("so_ho", "03445.01", None, 120), ("ban_co_nvh", "03445.01", None, 1), ("can_bo_lanh_dao", "03445", None, 14)]
-    assert gw.values(report) == {("so_ho", "03445.01"): 120, ("ban_co_nvh", "03445.01"): 1,
-                                 ("can_bo_lanh_dao", "03445"): 14}
+        ("so_ho", "03445.01", None, 120),
+        ("ban_co_nvh", "03445.01", None, 1),
+        ("can_bo_lanh_dao", "03445", None, 14),
+    ]
+    assert gw.values(report) == {
+        ("so_ho", "03445.01"): 120,
+        ("ban_co_nvh", "03445.01"): 1,
+        ("can_bo_lanh_dao", "03445"): 14,
+    }
     trail = gw.audit_trail(report)
     assert [(a["indicator"], a["unit_code"], a["old_value"], a["new_value"], a["who"]) for a in trail] == [
-        ("so_ho", "03445.01", None, 120, "lo-thi-mai"), ("ban_co_nvh", "03445.01", None, 1, "lo-thi-mai"),
-        ("can_bo_lanh_dao", "03445", None, 14, "lo-thi-mai")]
+        ("so_ho", "03445.01", None, 120, "lo-thi-mai"),
+        ("ban_co_nvh", "03445.01", None, 1, "lo-thi-mai"),
+        ("can_bo_lanh_dao", "03445", None, 14, "lo-thi-mai"),
+    ]
     assert all(a["at"] for a in trail)
     updated_by = gw.db.execute("SELECT DISTINCT updated_by FROM cell_values").fetchall()
     assert updated_by == [("lo-thi-mai",)]
@@ -391,7 +413,12 @@ def test_set_values_clears_with_none(fresh_db):
     assert gw.db.execute("SELECT count(*) FROM cell_values WHERE unit_code = '03445.01'").fetchone()[0] == 0
     last = gw.audit_trail(report)[-1]
     assert (last["indicator"], last["unit_code"], last["old_value"], last["new_value"], last["who"]) == (
-        "so_ho", "03445.01", 120, None, "xoa")
+        "so_ho",
+        "03445.01",
+        120,
+        None,
+        "xoa",
+    )
 
 
 def test_failing_batch_leaves_no_value_and_no_audit_row(fresh_db):
@@ -402,9 +429,12 @@ def test_failing_batch_leaves_no_value_and_no_audit_row(fresh_db):
     values, trail = gw.values(report), gw.audit_trail(report)
     stamp = gw.db.execute("SELECT updated_at FROM reports WHERE id = ?", [report.id]).fetchone()
 
-    batch = [Edit("so_ho", "03445.01", 999), Edit("so_ho", "03445.02", 40),
-             Edit("so_ho", "00000.99", 10),  # no such unit: foreign key violation mid-batch
-             Edit("so_ho", "03445.03", 30)]
+    batch = [
+        Edit("so_ho", "03445.01", 999),
+        Edit("so_ho", "03445.02", 40),
+        Edit("so_ho", "00000.99", 10),  # no such unit: foreign key violation mid-batch
+        Edit("so_ho", "03445.03", 30),
+    ]
     with pytest.raises(sqlite3.IntegrityError):
         gw.set_values(report, batch, who="thu")
 
@@ -433,8 +463,18 @@ def test_failing_batch_leaves_no_value_and_no_audit_row(fresh_db):
         ("can_bo_lanh_dao", "03445.02", 10),  # a commune row typed for a village
         ("phuong_van_minh", "03445", 1),  # a ward's row for a commune
     ],
-    ids=["letters", "negative-text", "negative", "fraction", "yesno", "indicator", "other-commune", "no-unit",
-         "commune-row-on-village", "not-applicable"],
+    ids=[
+        "letters",
+        "negative-text",
+        "negative",
+        "fraction",
+        "yesno",
+        "indicator",
+        "other-commune",
+        "no-unit",
+        "commune-row-on-village",
+        "not-applicable",
+    ],
 )
 def test_enter_values_refuses_before_writing(fresh_db, kl224, bad):
     gw = fresh_db
@@ -455,12 +495,25 @@ def test_enter_values_accepts_typed_text(fresh_db, kl224):
     gw = fresh_db
     small_tree(gw)
     report = gw.ensure_report("03445", "kl224", 1, "2025")
-    changes = enter_values(gw, report, kl224, [("so_ho", "03445.01", "1.234"), ("ban_co_nvh", "03445.01", "Có"),
-                                               ("xa_co_nvh", "03445", "không"), ("so_ho", "03445.02", " 7 ")],
-                           who="thu")
+    changes = enter_values(
+        gw,
+        report,
+        kl224,
+        [
+            ("so_ho", "03445.01", "1.234"),
+            ("ban_co_nvh", "03445.01", "Có"),
+            ("xa_co_nvh", "03445", "không"),
+            ("so_ho", "03445.02", " 7 "),
+        ],
+        who="thu",
+    )
     assert len(changes) == 4
-    assert gw.values(report) == {("so_ho", "03445.01"): 1234, ("ban_co_nvh", "03445.01"): 1,
-                                 ("xa_co_nvh", "03445"): 0, ("so_ho", "03445.02"): 7}
+    assert gw.values(report) == {
+        ("so_ho", "03445.01"): 1234,
+        ("ban_co_nvh", "03445.01"): 1,
+        ("xa_co_nvh", "03445"): 0,
+        ("so_ho", "03445.02"): 7,
+    }
     enter_values(gw, report, kl224, [("so_ho", "03445.02", "")], who="thu")
     assert ("so_ho", "03445.02") not in gw.values(report)
 

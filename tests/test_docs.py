@@ -43,8 +43,16 @@ def test_forms_doc_example_is_a_valid_form():
     assert [i.code for i in form.indicators if i.is_row] == ["1.1", "1.2"]
     in_force = form.target_set("huyen-2025").in_force()
     assert [float(t.percent) for t in in_force] == [85.0, 60.0]
-    data = ReportData("xã", "xa", ("a", "b"), {"a": {"so_ho": 5, "ban_co_nvh": 0, "ban_nvh_dat_chuan": 1},
-                                              "b": {"so_ho": 40, "ban_co_nvh": 1, "ban_nvh_dat_chuan": 1}}, {})
+    data = ReportData(
+        "xã",
+        "xa",
+        ("a", "b"),
+        {
+            "a": {"so_ho": 5, "ban_co_nvh": 0, "ban_nvh_dat_chuan": 1},
+            "b": {"so_ho": 40, "ban_co_nvh": 1, "ban_nvh_dat_chuan": 1},
+        },
+        {},
+    )
     assert {(f.cell.indicator, f.cell.village, f.rule) for f in evaluate(form, data).findings} == {
         ("so_ho", "a", "ban_nho"),
         ("ban_nvh_dat_chuan", "a", "trong_do_khong_vuot_cha"),

@@ -19,10 +19,18 @@ def sapa(fresh_db, library):
     form = library.get("sapa-11-17")
     report = gw.ensure_report("089", form.id, form.version, "2022")
     typed = {
-        "hoi_nghi_quan_triet": "6", "cuoc_kiem_tra": 4, "sach_lich_su": 7, "sach_hoi_thao": 4,
-        "so_xa_phuong": 16, "trang_mang_xa_hoi": 16, "kinh_phi_tong": "6.505.490.000",
-        "kinh_phi_ngan_sach": "6.145.490.000đ", "kinh_phi_xa_hoi_hoa": "360.000.000",
-        "kinh_phi_nam": "1.750.060.000", "ngay_chot_so_lieu": "15/12/2022", "ghi_chu": "Số liệu mẫu",
+        "hoi_nghi_quan_triet": "6",
+        "cuoc_kiem_tra": 4,
+        "sach_lich_su": 7,
+        "sach_hoi_thao": 4,
+        "so_xa_phuong": 16,
+        "trang_mang_xa_hoi": 16,
+        "kinh_phi_tong": "6.505.490.000",
+        "kinh_phi_ngan_sach": "6.145.490.000đ",
+        "kinh_phi_xa_hoi_hoa": "360.000.000",
+        "kinh_phi_nam": "1.750.060.000",
+        "ngay_chot_so_lieu": "15/12/2022",
+        "ghi_chu": "Số liệu mẫu",
     }
     enter_values(gw, report, form, [(k, "089", v) for k, v in typed.items()], who="test")
     return gw, form, report
@@ -63,11 +71,14 @@ def test_count_targets_compare_at_their_own_tier(sapa):
     assert targets["lop_tap_huan"]["status"] == "thieu_so_lieu"
 
 
-@pytest.mark.parametrize("indicator, raw", [
-    ("ngay_chot_so_lieu", "31/02/2022"),
-    ("kinh_phi_tong", "6,5 tỷ"),
-    ("kinh_phi_tong", "-1.000"),
-])
+@pytest.mark.parametrize(
+    "indicator, raw",
+    [
+        ("ngay_chot_so_lieu", "31/02/2022"),
+        ("kinh_phi_tong", "6,5 tỷ"),
+        ("kinh_phi_tong", "-1.000"),
+    ],
+)
 def test_refused_values_change_nothing(sapa, indicator, raw):
     gw, form, report = sapa
     before = gw.values(report), len(gw.audit_trail(report))

@@ -57,8 +57,10 @@ def test_parse_period_normalises_the_code(typed, code):
     assert parse_period(typed).code == code
 
 
-@pytest.mark.parametrize("code", ["2025-Q5", "2025-Q0", "2025-H3", "2025-2021", "2025-2025", "abc", "1800", "2101",
-                                  "", "25", "2025-", "2025/Q1"])
+@pytest.mark.parametrize(
+    "code",
+    ["2025-Q5", "2025-Q0", "2025-H3", "2025-2021", "2025-2025", "abc", "1800", "2101", "", "25", "2025-", "2025/Q1"],
+)
 def test_parse_period_refuses(code):
     with pytest.raises(BadInput) as caught:
         parse_period(code)
@@ -109,8 +111,13 @@ def test_percent(value, text):
 
 @pytest.mark.parametrize(
     "value, text",
-    [("2023-12-18", "18/12/2023"), (dt.date(2023, 12, 18), "18/12/2023"), ("2024-02-29", "29/02/2024"),
-     (None, ""), ("", "")],
+    [
+        ("2023-12-18", "18/12/2023"),
+        (dt.date(2023, 12, 18), "18/12/2023"),
+        ("2024-02-29", "29/02/2024"),
+        (None, ""),
+        ("", ""),
+    ],
 )
 def test_date(value, text):
     assert vnformat.date(value) == text
@@ -120,8 +127,15 @@ def test_date(value, text):
 
 
 def indicator(kind: str) -> Indicator:
-    return Indicator(id=f"chi_tieu_{kind}", label=f"Chỉ tiêu thử ({kind})", unit="hộ", kind=kind,
-                     grain="village", section="1", code="1.1")
+    return Indicator(
+        id=f"chi_tieu_{kind}",
+        label=f"Chỉ tiêu thử ({kind})",
+        unit="hộ",
+        kind=kind,
+        grain="village",
+        section="1",
+        code="1.1",
+    )
 
 
 @pytest.mark.parametrize(
@@ -194,8 +208,15 @@ def test_coerce_yesno_refuses(raw):
     assert has_vietnamese(str(caught.value))
 
 
-@pytest.mark.parametrize("raw, value", [("18/12/2023", "2023-12-18"), ("2023-12-18", "2023-12-18"),
-                                        (" 01/02/2024 ", "2024-02-01"), ("29/02/2024", "2024-02-29")])
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("18/12/2023", "2023-12-18"),
+        ("2023-12-18", "2023-12-18"),
+        (" 01/02/2024 ", "2024-02-01"),
+        ("29/02/2024", "2024-02-29"),
+    ],
+)
 def test_coerce_date(raw, value):
     assert coerce(indicator("date"), raw) == value
 
@@ -237,8 +258,15 @@ def test_catalogue_search_without_province_finds_provinces_too():
     assert "12" in {u.code for u in catalogue.search("lai chau")}
 
 
-@pytest.mark.parametrize("text, folded", [("Mường Tè", "muong te"), ("Đoàn Kết", "doan ket"),
-                                          ("  Sìn Hồ ", "sin ho"), (nfd("Tủa Sín Chải"), "tua sin chai")])
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Mường Tè", "muong te"),
+        ("Đoàn Kết", "doan ket"),
+        ("  Sìn Hồ ", "sin ho"),
+        (nfd("Tủa Sín Chải"), "tua sin chai"),
+    ],
+)
 def test_fold(text, folded):
     assert catalogue.fold(text) == folded
 

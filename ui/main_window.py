@@ -66,8 +66,11 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
-        for text, box in ((self.tr("Biểu:"), self.form_box), (self.tr("Kỳ:"), self.period_box),
-                          (self.tr("Mục tiêu:"), self.target_box)):
+        for text, box in (
+            (self.tr("Biểu:"), self.form_box),
+            (self.tr("Kỳ:"), self.period_box),
+            (self.tr("Mục tiêu:"), self.target_box),
+        ):
             bar.addWidget(QLabel(text))
             bar.addWidget(box, 1)
         right = QWidget()
