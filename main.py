@@ -50,19 +50,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_init(args) -> int:
     path = Path(args.db)
-    if args.demo and path.exists() and path.stat().st_size > 0:
-        gw = Gateway.open(path)
-        if gw.db["units"].count:
-            raise BadInput(f"“{path}” đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
-        gw.close()
     gw = Gateway.open(path)
-    if args.demo:
-        from models.demo import build_demo
+    if not args.demo:
+        print(f"Cơ sở dữ liệu “{path}” đã sẵn sàng.")
+        return 0
+    if gw.db["units"].count:
+        raise BadInput(f"“{path}” đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
+    from models.demo import build_demo
 
-        build_demo(gw, default_library())
-        print(f"Đã tạo cơ sở dữ liệu mẫu “{path}” (Tỉnh Lai Châu, 4 xã có bản mẫu, năm 2024 và 2025).")
-    else:
-        print(f"Đã tạo cơ sở dữ liệu “{path}”.")
+    build_demo(gw, default_library())
+    print(f"Đã tạo cơ sở dữ liệu mẫu “{path}” (Tỉnh Lai Châu, 4 xã có bản mẫu, năm 2024 và 2025).")
     return 0
 
 
@@ -181,7 +178,10 @@ def cmd_check(args) -> int:
         print_json({k: data[k] for k in ("unit", "form", "period", "target_set", "findings", "targets", "summary")})
     else:
         print("\n".join(render_findings(view)))
-    return 1 if view.evaluation.errors else 0
+    if view.evaluation.errors:
+        print(f"Báo cáo còn {len(view.evaluation.errors)} lỗi phải sửa.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_load(args) -> int:

@@ -154,20 +154,27 @@ def _plan(form: FormDef) -> _Plan:
     return cached
 
 
-def _make_plan(form: FormDef) -> _Plan:
-    relations = []
+def relations(form: FormDef) -> list[tuple[str, str, str]]:
+    """(part, whole, built-in rule) for every "trong đó" and every denominator;
+    one relation when the parent is also the denominator."""
+    found = []
     for ind in form.indicators:
         if ind.parent is not None:
-            relations.append((ind.id, ind.parent, RULE_OF_WHICH))
+            found.append((ind.id, ind.parent, RULE_OF_WHICH))
         if ind.denominator is not None and ind.denominator != ind.parent:
-            relations.append((ind.id, ind.denominator, RULE_PART_OF_WHOLE))
+            found.append((ind.id, ind.denominator, RULE_PART_OF_WHOLE))
+    return found
+
+
+def _make_plan(form: FormDef) -> _Plan:
+    all_relations = relations(form)
     village_ids = {i.id for i in form.village_indicators}
     return _Plan(
         form=form,
         village_numeric=tuple(i.id for i in form.village_indicators if i.is_numeric),
         village_required=tuple(i.id for i in form.village_indicators if i.required),
-        village_relations=tuple(r for r in relations if r[0] in village_ids and r[1] in village_ids),
-        commune_relations=tuple(relations),
+        village_relations=tuple(r for r in all_relations if r[0] in village_ids and r[1] in village_ids),
+        commune_relations=tuple(all_relations),
         village_rules=tuple(r for r in form.rules if r.grain == "village"),
         commune_rules=tuple(r for r in form.rules if r.grain == "commune"),
     )

@@ -49,6 +49,12 @@ _SECOND = (
 
 
 def build_demo(gw: Gateway, library: FormLibrary) -> None:
+    """All of the demo in one transaction: a failure leaves the database empty."""
+    with gw.db.atomic():
+        _build(gw, library)
+
+
+def _build(gw: Gateway, library: FormLibrary) -> None:
     province = catalogue.find(PROVINCE)
     gw.add_unit(province.code, province.name, province.kind, demo=False, who=WHO)
     for commune in catalogue.communes(PROVINCE):

@@ -81,7 +81,7 @@ def assert_refused(code: int, out: str, err: str) -> None:
 def json_out(capsys, *args):
     code, out, err = cli(capsys, *args)
     assert code in (0, 1), err
-    assert err == ""
+    assert err == ("" if code == 0 else "Báo cáo còn 1 lỗi phải sửa.\n")
     return code, json.loads(out)
 
 
@@ -383,7 +383,7 @@ def test_show_refusals(capsys, demo_path, changes):
 
 def test_check_flawed_report_exits_1(capsys, demo_path):
     code, out, err = cli(capsys, "check", *report_args(demo_path))
-    assert code == 1 and err == ""
+    assert code == 1 and err == "Báo cáo còn 1 lỗi phải sửa.\n"
     lines = out.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("[Lỗi]") and lines[1].startswith("[Cảnh báo]")
@@ -664,7 +664,7 @@ def test_end_to_end_demo_show_check_load(tmp_path):
     assert result.stderr == ""
 
     result = proc("check", *report_args(db))
-    assert result.returncode == 1 and result.stderr == ""
+    assert result.returncode == 1 and result.stderr == "Báo cáo còn 1 lỗi phải sửa.\n"
     assert "1 lỗi, 1 cảnh báo" in result.stdout
 
     result = proc("check", *report_args(db, unit="03390"))

@@ -21,6 +21,7 @@ from forms.engine import (
     Cell,
     ReportData,
     evaluate,
+    relations,
 )
 from forms.library import default_library
 from forms.schema import BUILTIN_FIGURES
@@ -45,17 +46,6 @@ def _wholes(indicator_id: str) -> list[str]:
     return list(dict.fromkeys(w for w in (ind.parent, ind.denominator) if w is not None))
 
 
-def _relations() -> list[tuple[str, str, str]]:
-    """(part, whole, built-in rule) as the engine derives them from the form."""
-    found = []
-    for ind in FORM.indicators:
-        if ind.parent is not None:
-            found.append((ind.id, ind.parent, RULE_OF_WHICH))
-        if ind.denominator is not None and ind.denominator != ind.parent:
-            found.append((ind.id, ind.denominator, RULE_PART_OF_WHOLE))
-    return found
-
-
 def _single_name_rules() -> dict[tuple[str, str], str]:
     """Commune rules of the form ``a <= b``: (a, b) -> rule id."""
     return {
@@ -71,9 +61,9 @@ def _single_name_rules() -> dict[tuple[str, str], str]:
 
 VILLAGE_IDS = [i.id for i in FORM.village_indicators]
 COMMUNE_IDS = [i.id for i in FORM.commune_indicators]
-RELATIONS = _relations()
+RELATIONS = relations(FORM)
 VILLAGE_RELATIONS = [r for r in RELATIONS if r[0] in VILLAGE_IDS and r[1] in VILLAGE_IDS]
-AT_MOST = _single_name_rules()  # can_bo_lanh_dao <= can_bo_dang_vien, ho_nghe_xem_dia_phuong <= so_ho
+AT_MOST = _single_name_rules()  # can_bo_lanh_dao <= can_bo_dang_vien
 
 
 def _bounds(indicator_id: str) -> list[str]:
