@@ -53,7 +53,7 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
             "villages": {code: dict(sorted(values.items())) for code, values in view.data.village_values.items()},
         },
         "rows": [_row(form, evaluation, ind) for ind in form.indicators],
-        "findings": [_finding(form, f, village_names) for f in evaluation.findings],
+        "findings": [_finding(form, f, village_names, view.reason_for(f)) for f in evaluation.findings],
         "targets": [_target(form, t) for t in evaluation.targets],
         "summary": summary(view),
     }
@@ -88,7 +88,7 @@ def _row(form, evaluation: Evaluation, ind) -> dict:
     }
 
 
-def _finding(form, finding: Finding, village_names: dict) -> dict:
+def _finding(form, finding: Finding, village_names: dict, reason: str | None) -> dict:
     return {
         "severity": finding.severity,
         "rule": finding.rule,
@@ -97,6 +97,7 @@ def _finding(form, finding: Finding, village_names: dict) -> dict:
         "village": finding.cell.village,
         "village_name": village_names.get(finding.cell.village),
         "message": finding_text(form, finding),
+        "reason": reason,
     }
 
 

@@ -136,6 +136,37 @@ class Gateway:
             walk(unit.code, 1)
         return found
 
+    def add_villages(self, commune_code: str, names: list[str], kind: str, who: str) -> list[Unit]:
+        """Add villages under a commune, numbered after the last one; all or none.
+
+        Names are compared in NFC and without regard to case, so “Bản Nà Hừ”
+        typed with a decomposed keyboard is the same as the one already there.
+        """
+        commune = self.require_unit(commune_code)
+        wanted = [nfc(n) for n in names if n.strip()]
+        taken = {v.name.casefold(): v.name for v in self.villages_of(commune.code, active_only=False)}
+        seen: dict[str, str] = {}
+        repeated = []
+        for name in wanted:
+            earlier = taken.get(name.casefold()) or seen.get(name.casefold())
+            if earlier:
+                repeated.append(name if name == earlier else f"{name} (trùng “{earlier}”)")
+            seen[name.casefold()] = name
+        if repeated:
+            raise BadInput(f"Tên bản đã có trong {commune.name}: {', '.join(repeated)}.")
+        if not wanted:
+            raise BadInput("Chưa có tên bản nào.")
+        numbers = [int(v.local_code) for v in self.villages_of(commune.code, False) if (v.local_code or "").isdigit()]
+        first = max(numbers, default=0) + 1
+        added = []
+        with self.db.atomic():
+            for offset, name in enumerate(wanted):
+                local = f"{first + offset:02d}"
+                added.append(
+                    self.add_unit(f"{commune.code}.{local}", name, kind, commune.code, local_code=local, who=who)
+                )
+        return added
+
     def villages_of(self, commune_code: str, active_only: bool = True) -> list[Unit]:
         return [u for u in self.children(commune_code, active_only) if u.tier == "thon"]
 
@@ -268,6 +299,27 @@ class Gateway:
             if changes:
                 self.db.execute("UPDATE reports SET updated_at = ? WHERE id = ?", [stamp, report.id])
         return changes
+
+    # ---- written reasons for warnings --------------------------------------------------
+
+    def set_reason(self, report: ReportRef, rule: str, indicator: str, unit_code: str, reason: str, who: str) -> None:
+        """Store why a warned figure stands; an empty reason takes it back."""
+        key = {"report_id": report.id, "rule": rule, "indicator": indicator, "unit_code": unit_code}
+        text = nfc(reason)
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM warning_reasons WHERE report_id = ? AND rule = ? AND indicator = ? AND unit_code = ?",
+                list(key.values()),
+            )
+            if text:
+                self.db["warning_reasons"].insert({**key, "reason": text, "at": now(), "who": who})
+
+    def reasons(self, report: ReportRef) -> dict[tuple[str, str, str], str]:
+        """(rule, indicator, unit code) -> the written reason."""
+        rows = self.db.execute(
+            "SELECT rule, indicator, unit_code, reason FROM warning_reasons WHERE report_id = ?", [report.id]
+        )
+        return {(rule, ind, unit): reason for rule, ind, unit, reason in rows}
 
     def audit_trail(self, report: ReportRef) -> list[dict]:
         return list(self.db["audit"].rows_where("report_id = ?", [report.id], order_by="id"))

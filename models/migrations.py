@@ -75,3 +75,21 @@ def m001_initial(db: Database) -> None:
     ]
     for sql in statements:
         db.execute(sql)
+
+
+@migrations()
+def m002_warning_reasons(db: Database) -> None:
+    # A warning answered in writing: the finding's rule and cell, and why the
+    # figure stands. Kept even if the warning goes away, so it is there if it returns.
+    db.execute(
+        """CREATE TABLE warning_reasons (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            rule TEXT NOT NULL,
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            PRIMARY KEY (report_id, rule, indicator, unit_code)
+        )"""
+    )

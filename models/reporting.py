@@ -31,6 +31,10 @@ class ReportView:
     villages: list[Unit]
     data: ReportData
     evaluation: Evaluation
+    reasons: dict[tuple[str, str, str], str]  # (rule, indicator, unit code) -> why a warned figure stands
+
+    def reason_for(self, finding) -> str | None:
+        return self.reasons.get((finding.rule, finding.cell.indicator, finding.cell.village or self.unit.code))
 
 
 def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, list[Unit], ReportData]:
@@ -49,15 +53,21 @@ def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, li
     return unit, villages, data
 
 
+def find_target_set(form: FormDef, target_set_id: str | None):
+    if not target_set_id:
+        return None
+    target_set = form.target_set(target_set_id)
+    if target_set is None:
+        known = ", ".join(s.id for s in form.target_sets) or "không có"
+        raise BadInput(f"Biểu “{form.id}” không có bộ mục tiêu “{target_set_id}” (có: {known}).")
+    return target_set
+
+
 def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: str | None = None) -> ReportView:
-    target_set = None
-    if target_set_id:
-        target_set = form.target_set(target_set_id)
-        if target_set is None:
-            known = ", ".join(s.id for s in form.target_sets) or "không có"
-            raise BadInput(f"Biểu “{form.id}” không có bộ mục tiêu “{target_set_id}” (có: {known}).")
+    target_set = find_target_set(form, target_set_id)
     unit, villages, data = report_data(gw, report, form)
-    return ReportView(report, form, unit, villages, data, evaluate(form, data, target_set))
+    evaluation = evaluate(form, data, target_set)
+    return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))
 
 
 def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -> ReportRef:

@@ -122,7 +122,8 @@ def test_init_creates_an_empty_database(capsys, tmp_path):
     assert code == 0 and err == ""
     assert has_vietnamese(out) and str(db) in out
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("m001_initial",)]
+    applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    assert applied[0] == "m001_initial" and applied == sorted(applied)
     assert conn.execute("SELECT count(*) FROM units").fetchone() == (0,)
     conn.close()
     code, out, _ = cli(capsys, "reports", "--db", db)

@@ -9,11 +9,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from models import catalogue
 from models.errors import BadInput, DatabaseError
 from models.gateway import Edit, Gateway
-from models.migrations import MIGRATION_SET
+from models.migrations import MIGRATION_SET, migrations
 from models.reporting import enter_values, view_report
 
 NFC = "NFC"
@@ -37,7 +38,41 @@ def small_tree(gw: Gateway, villages: int = 3) -> None:
     gw.add_unit("03390.01", "Bản Bình Lư 1", "bản", "03390", local_code="01", who="thu")
 
 
+ALL_MIGRATIONS = [m.name for m in migrations.pending(Database(memory=True))]
+
 # ---- opening -------------------------------------------------------------------------
+
+
+def test_database_of_the_first_schema_is_upgraded_keeping_values_and_audit(tmp_path):
+    """Made by the first release (only m001 applied), opened by today's code."""
+    path = tmp_path / "cu.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(old, stop_before=ALL_MIGRATIONS[1])
+    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
+    old.execute("INSERT INTO units (code, name, kind, parent_code) VALUES ('03445.01', 'Bản Nà Hừ', 'bản', '03445')")
+    old.execute("INSERT INTO periods VALUES ('2025', 'nam', 'Năm 2025', '2025-01-01', '2025-12-31')")
+    old.execute(
+        "INSERT INTO reports (id, unit_code, form_id, form_version, period_code, created_at, updated_at) "
+        "VALUES (1, '03445', 'kl224', 1, '2025', 't', 't')"
+    )
+    old.execute("INSERT INTO cell_values VALUES (1, 'so_ho', '03445.01', 120, 't', 'thu')")
+    old.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
+    )
+    old.conn.close()
+
+    gw = Gateway.open(path, create=False)
+    try:
+        applied = [r[0] for r in gw.db.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+        assert applied == ALL_MIGRATIONS
+        report = gw.find_report("03445", "kl224", "2025")
+        assert gw.values(report) == {("so_ho", "03445.01"): 120}
+        assert [(a["old_value"], a["new_value"], a["who"]) for a in gw.audit_trail(report)] == [(None, 120, "thu")]
+        gw.set_reason(report, "ban_it_ho", "so_ho", "03445.01", "Bản mới tách", who="thu")
+        assert gw.reasons(report) == {("ban_it_ho", "so_ho", "03445.01"): "Bản mới tách"}
+    finally:
+        gw.close()
 
 
 def test_fresh_database_has_schema_wal_and_foreign_keys(fresh_db):
@@ -69,7 +104,7 @@ def test_reopen_keeps_data_and_applies_no_migration_twice(tmp_path):
         assert again == report
         assert gw.values(again) == {("so_ho", "03445.01"): 120}
         assert gw.setting("officer_name") == "Lò Thị Mai"
-        assert gw.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        assert gw.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(ALL_MIGRATIONS)
         assert gw.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         gw.close()

@@ -1,0 +1,64 @@
+"""One report open for entry: its values in memory, evaluated after every
+accepted edit, written through the gateway before anyone is told.
+
+The window keeps one session per open report; undo and redo are ordinary
+edits that put the old values back, so they are saved and audited too.
+"""
+
+from __future__ import annotations
+
+from forms.engine import Finding, ReportData, evaluate
+from forms.schema import FormDef
+from models.gateway import Change, Gateway, ReportRef
+from models.reporting import ReportView, enter_values, find_target_set, view_report
+
+
+class ReportSession:
+    def __init__(self, gw: Gateway, report: ReportRef, form: FormDef, who: str, target_set_id: str | None = None):
+        self.gw, self.report, self.form, self.who = gw, report, form, who
+        self.view: ReportView = view_report(gw, report, form, target_set_id)
+
+    @property
+    def unit_code(self) -> str:
+        return self.view.unit.code
+
+    def value(self, indicator: str, unit_code: str):
+        if unit_code == self.unit_code:
+            return self.view.data.commune_values.get(indicator)
+        return self.view.data.village_values.get(unit_code, {}).get(indicator)
+
+    def apply(self, edits: list[tuple[str, str, object]]) -> list[Change]:
+        """Check, save and evaluate; BadInput (nothing saved) if any value is refused."""
+        changes = enter_values(self.gw, self.report, self.form, edits, self.who)
+        if changes:
+            data = self.view.data
+            commune = dict(data.commune_values)
+            villages = {code: dict(values) for code, values in data.village_values.items()}
+            for change in changes:
+                cells = commune if change.unit_code == self.unit_code else villages[change.unit_code]
+                if change.new is None:
+                    cells.pop(change.indicator, None)
+                else:
+                    cells[change.indicator] = change.new
+            self._reevaluate(ReportData(data.unit_kind, data.unit_tier, data.villages, villages, commune))
+        return changes
+
+    def set_target_set(self, target_set_id: str | None) -> None:
+        self._reevaluate(self.view.data, find_target_set(self.form, target_set_id))
+
+    def set_reason(self, finding: Finding, reason: str) -> None:
+        unit = finding.cell.village or self.unit_code
+        self.gw.set_reason(self.report, finding.rule, finding.cell.indicator, unit, reason, self.who)
+        self.view = view_report(self.gw, self.report, self.form, self._target_set_id())
+
+    def _target_set_id(self) -> str | None:
+        target_set = self.view.evaluation.target_set
+        return target_set.id if target_set else None
+
+    def _reevaluate(self, data: ReportData, target_set=...) -> None:
+        if target_set is ...:
+            target_set = self.view.evaluation.target_set
+        view = self.view
+        self.view = ReportView(
+            view.report, view.form, view.unit, view.villages, data, evaluate(self.form, data, target_set), view.reasons
+        )
