@@ -327,19 +327,18 @@ def _target_status(target, figure: Figure, ind: Indicator, set_tier: str, unit_t
             return "thieu_so_lieu", None, None
         value = figure.value
         met = _COMPARE[target.op](value, target.count)
-        return ("dat" if met else "chua_dat"), value, target.count - value
+        return ("dat" if met else "chua_dat"), value, _gap(target.op, Decimal(value), Decimal(target.count))
     if figure.value is None or figure.total is None:
         return "thieu_so_lieu", None, None
     if figure.total == 0:
         return "khong_ap_dung", None, None
     value, total, share = Decimal(figure.value), Decimal(figure.total), target.percent
     met = _COMPARE[target.op](value * 100, share * total)
-    return ("dat" if met else "chua_dat"), figure.percent, _gap(target.op, value, total, share)
+    return ("dat" if met else "chua_dat"), figure.percent, _gap(target.op, value, share * total / 100)
 
 
-def _gap(op: str, value: Decimal, total: Decimal, share: Decimal) -> int | None:
-    """How many more units reach the target (negative: how many too many)."""
-    exact = share * total / 100
+def _gap(op: str, value: Decimal, exact: Decimal) -> int | None:
+    """How many more units reach the threshold ``exact`` (negative: how many too many)."""
     if op == ">=":
         return max(int(math.ceil(exact) - value), 0)
     if op == ">":

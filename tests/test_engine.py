@@ -690,3 +690,25 @@ def test_half_entered_villages_give_no_percentage_finding(kl224):
     assert evaluation.figures["ho_van_hoa"].percent > 100
     assert [f for f in evaluation.findings if f.rule == RULE_PERCENT_RANGE] == []
     assert Cell("so_ho", "02") in evaluation.missing
+
+
+@pytest.mark.parametrize(
+    "op, count, value, status, gap",
+    [
+        (">=", 3, 2, "chua_dat", 1),
+        (">", 3, 3, "chua_dat", 1),  # "more than 03": one more is needed
+        (">", 3, 4, "dat", 0),
+        ("<=", 3, 5, "chua_dat", -2),  # two too many
+        ("<=", 3, 2, "dat", 0),
+        ("=", 3, 1, "chua_dat", 2),
+    ],
+)
+def test_count_target_gaps_follow_the_comparison(kl224, op, count, value, status, gap):
+    from forms.engine import Figure, compare_targets
+    from forms.schema import Target, TargetSet
+
+    figures = {i.id: Figure(i.id, None, None, None, False) for i in kl224.indicators}
+    figures["truong_clb_van_hoa"] = Figure("truong_clb_van_hoa", value, 6, value * 100 / 6, True)
+    target_set = TargetSet("t", "t", "", "xa", "2025", (Target("truong_clb_van_hoa", op, count=count),))
+    [result] = compare_targets(kl224, figures, target_set, "xa")
+    assert (result.status, result.gap) == (status, gap)

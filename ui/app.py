@@ -1,25 +1,29 @@
 """Start the window: Qt application, Vietnamese locale, the database.
 
-With no --db the database lives in the user's data folder. On first start
-it is filled with the demo so there is something real to look at.
+With no --db the database lives in the user's data folder, created on first
+run, when the officer sets up the commune or opens the demo. One window per
+database: a second instance is told so and refused.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QStandardPaths
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLocale, QLockFile, QStandardPaths
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
 from forms.loader import FormError
-from models.demo import build_demo
-from models.errors import UserError
+from models.errors import DatabaseError, UserError
 from models.gateway import Gateway
 from ui.main_window import MainWindow
+from ui.setup_dialog import SetupDialog
 
 APP_ID = "SoChiTieu"
+TITLE = "Sổ Chỉ Tiêu"
 
 
 def default_db_path() -> Path:
@@ -28,25 +32,58 @@ def default_db_path() -> Path:
     return folder / "so-chi-tieu.db"
 
 
-def open_window(db_path: str | Path | None) -> MainWindow:
-    """The window over ``db_path`` (or the default database); UserError if it cannot open."""
+def lock_database(path: Path) -> QLockFile:
+    """Hold ``<database>.lock`` while the window is open; a stale lock (a crash) is taken over."""
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)  # stale only when its process is gone
+    if not lock.tryLock(200):
+        _pid, host, _app = lock.getLockInfo()
+        raise DatabaseError(
+            f"Cơ sở dữ liệu “{path}” đang được mở trong một cửa sổ Sổ Chỉ Tiêu khác"
+            + (f" trên máy {host}" if host else "")
+            + "; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại."
+        )
+    return lock
+
+
+def open_window(db_path: str | Path | None, parent=None) -> MainWindow | None:
+    """The window over ``db_path`` (or the default database), after first-run
+    setup if it is empty; None if the officer cancels the setup."""
     path = Path(db_path) if db_path else default_db_path()
-    gw = Gateway.open(path)
+    lock = lock_database(path)
+    try:
+        gw = Gateway.open(path)
+    except UserError:
+        lock.unlock()
+        raise
     library = default_library()
     if not gw.db["units"].count:
-        build_demo(gw, library)
-    return MainWindow(gw, library)
+        setup = SetupDialog(gw, library, parent)
+        if setup.exec() != QDialog.DialogCode.Accepted:
+            gw.close()
+            lock.unlock()
+            return None
+    who = gw.setting("officer_name") or getpass.getuser()
+    window = MainWindow(gw, library, who)
+    window.database_lock = lock  # released when the window goes
+    return window
 
 
 def run(db_path: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName("Sổ Chỉ Tiêu")
+    app.setApplicationDisplayName(TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     try:
         window = open_window(db_path)
     except (UserError, FormError) as exc:
-        QMessageBox.critical(None, "Sổ Chỉ Tiêu", str(exc))
+        QMessageBox.critical(None, TITLE, str(exc))
         return 2
+    if window is None:
+        return 0
     window.show()
+    if os.environ.get("SCT_QUIT_WHEN_SHOWN"):  # for the start-up benchmark
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
     return app.exec()

@@ -1,22 +1,26 @@
-"""The main window: units on the left, the chosen report on the right.
+"""The main window: units on the left; the chosen report on the right, with
+the village grid, the commune's computed rows and targets under it, the
+commune-level fields, the chart and the findings.
 
-Read-only for now: it shows the filled table, the target comparison and the
-findings of any report in the database. Data entry builds on it.
+Every edit goes through the report's EntryController, which saves it before
+the grid shows it; there is no Save button to forget.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSplitter,
-    QTableView,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,31 +29,29 @@ from PySide6.QtWidgets import (
 
 from exports.text_report import summary_line
 from forms.library import FormLibrary
-from forms.messages import SEVERITY_LABELS, finding_text
+from models.errors import UserError
 from models.gateway import Gateway
-from models.reporting import view_report
-from ui.report_model import ReportTableModel
+from models.reporting import start_report
+from models.session import ReportSession
+from ui.commune_fields import CommuneFieldsModel
+from ui.entry_controller import EntryController
+from ui.findings_panel import FindingsPanel
+from ui.sheet_view import SheetView
+from ui.target_chart import TargetChart
+from ui.village_grid import SummaryModel, VillageGridModel
 
 CodeRole = Qt.ItemDataRole.UserRole
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, gw: Gateway, library: FormLibrary):
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str):
         super().__init__()
-        self.gw, self.library = gw, library
+        self.gw, self.library, self.who = gw, library, who
+        self.controller: EntryController | None = None
+        self.undo_group = QUndoGroup(self)
         self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
-        self.units = QTreeWidget()
-        self.units.setHeaderLabels([self.tr("Đơn vị")])
-        self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
-        self.model = ReportTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setMinimumSectionSize(48)
-        self.findings = QListWidget()
+        self._build_widgets()
+        self._build_actions()
         self._build_layout()
         self._fill_units()
         for form in library.all():
@@ -57,36 +59,111 @@ class MainWindow(QMainWindow):
         self.units.currentItemChanged.connect(self.refresh_periods)
         self.form_box.currentIndexChanged.connect(self.refresh_periods)
         self.form_box.currentIndexChanged.connect(self.refresh_targets)
-        self.period_box.currentIndexChanged.connect(self.refresh_report)
-        self.target_box.currentIndexChanged.connect(self.refresh_report)
+        self.period_box.currentIndexChanged.connect(self.open_report)
+        self.target_box.currentIndexChanged.connect(self._target_chosen)
         home = gw.setting("home_unit")
         self._select_latest_form(home)
         self.refresh_targets()
         self.select_unit(home)
+
+    # ---- building ----------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.units = QTreeWidget()
+        self.units.setHeaderLabels([self.tr("Đơn vị")])
+        self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
+        self.new_period_button = QPushButton(self.tr("Kỳ mới..."))
+        self.new_period_button.clicked.connect(self.ask_new_period)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #a50e0e; font-weight: bold;")
+        self.message.hide()
+        self.grid = SheetView()
+        self.summary = SheetView()
+        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary.horizontalHeader().hide()
+        self.summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fields = SheetView()
+        for view in (self.grid, self.summary, self.fields):
+            view.verticalHeader().hide()
+        self.fields.setWordWrap(True)
+        self.chart = TargetChart()
+        self.findings = FindingsPanel()
+        self.findings.jump.connect(self.jump_to_finding)
+        self.findings.answer.connect(
+            lambda finding, reason: self.controller and self.controller.set_reason(finding, reason)
+        )
+        self.placeholder = QLabel(self.tr("Chọn một xã và một kỳ báo cáo, hoặc tạo kỳ mới."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def _build_actions(self) -> None:
+        undo = self.undo_group.createUndoAction(self, self.tr("Hoàn tác"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, self.tr("Làm lại"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action, self.redo_action = undo, redo
+        villages = QAction(self.tr("Quản lý bản, tổ dân phố..."), self)
+        villages.triggered.connect(self.manage_villages)
+        edit_menu = self.menuBar().addMenu(self.tr("Sửa"))
+        edit_menu.addActions([undo, redo])
+        self.menuBar().addMenu(self.tr("Đơn vị")).addAction(villages)
+        toolbar = self.addToolBar(self.tr("Nhập liệu"))
+        toolbar.addActions([undo, redo, villages])
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
         for text, box in (
             (self.tr("Biểu:"), self.form_box),
             (self.tr("Kỳ:"), self.period_box),
+            (None, self.new_period_button),
             (self.tr("Mục tiêu:"), self.target_box),
         ):
-            bar.addWidget(QLabel(text))
-            bar.addWidget(box, 1)
+            if text:
+                bar.addWidget(QLabel(text))
+            bar.addWidget(box, 0 if box is self.new_period_button else 1)
+        grid_area = QWidget()
+        grid_column = QVBoxLayout(grid_area)
+        grid_column.setContentsMargins(0, 0, 0, 0)
+        grid_column.setSpacing(0)
+        grid_column.addWidget(self.grid, 1)
+        grid_column.addWidget(self.summary)
+        data_split = QSplitter(Qt.Orientation.Vertical)
+        data_split.addWidget(grid_area)
+        data_split.addWidget(self.fields)
+        data_split.setStretchFactor(0, 3)
+        data_split.setStretchFactor(1, 2)
+        side = QWidget()
+        side_column = QVBoxLayout(side)
+        side_column.setContentsMargins(0, 0, 0, 0)
+        side_column.addWidget(QLabel(self.tr("Mức đạt so với mục tiêu")))
+        side_column.addWidget(self.chart)
+        side_column.addWidget(self.findings, 1)
+        entry = QSplitter()
+        entry.addWidget(data_split)
+        entry.addWidget(side)
+        entry.setStretchFactor(0, 4)
+        entry.setStretchFactor(1, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(entry)
         right = QWidget()
         column = QVBoxLayout(right)
         column.addLayout(bar)
-        column.addWidget(self.table, 4)
-        column.addWidget(QLabel(self.tr("Lỗi và cảnh báo:")))
-        column.addWidget(self.findings, 1)
+        column.addWidget(self.message)
+        column.addWidget(self.pages, 1)
         split = QSplitter()
         split.addWidget(self.units)
         split.addWidget(right)
-        split.setStretchFactor(1, 4)
+        split.setStretchFactor(1, 5)
+        split.setSizes([220, 1180])
         self.setCentralWidget(split)
-        self.resize(1280, 800)
+        self.resize(1400, 860)
+        # The computed rows follow the grid's columns as it scrolls and resizes.
+        self.grid.horizontalScrollBar().valueChanged.connect(self.summary.horizontalScrollBar().setValue)
+        self.grid.horizontalHeader().sectionResized.connect(lambda i, _old, new: self.summary.setColumnWidth(i, new))
 
     def _fill_units(self) -> None:
+        self.units.clear()
         items: dict[str, QTreeWidgetItem] = {}
         with_reports = {r.unit_code for r in self.gw.reports()}
         for unit, _depth in self.gw.subtree():
@@ -104,6 +181,8 @@ class MainWindow(QMainWindow):
         self.units.expandToDepth(0)
         self._unit_items = items
 
+    # ---- choosing what to show ------------------------------------------------------
+
     def _select_latest_form(self, unit_code: str | None) -> None:
         """Open on the form of the unit's most recent report."""
         reports = self.gw.reports(unit_code) if unit_code else []
@@ -120,41 +199,132 @@ class MainWindow(QMainWindow):
         item = self.units.currentItem()
         return item.data(0, CodeRole) if item else None
 
+    def current_form(self):
+        return self.library.get(self.form_box.currentData())
+
     def refresh_targets(self) -> None:
-        form = self.library.get(self.form_box.currentData())
+        form = self.current_form()
         self.target_box.blockSignals(True)
         self.target_box.clear()
         self.target_box.addItem(self.tr("(không so với mục tiêu)"), None)
         for target_set in form.target_sets if form else ():
             self.target_box.addItem(target_set.name, target_set.id)
         self.target_box.blockSignals(False)
-        self.refresh_report()
+        self._target_chosen()
 
-    def refresh_periods(self) -> None:
+    def refresh_periods(self, select: str | None = None) -> None:
         unit, form_id = self.current_unit(), self.form_box.currentData()
         periods = [r.period_code for r in self.gw.reports(unit) if r.form_id == form_id] if unit else []
+        ordered = sorted(periods, key=lambda code: self.gw.period(code).ends, reverse=True)
         self.period_box.blockSignals(True)
         self.period_box.clear()
-        for code in sorted(periods, reverse=True):
+        for code in ordered:
             self.period_box.addItem(self.gw.period(code).label, code)
+        if isinstance(select, str):
+            self.period_box.setCurrentIndex(self.period_box.findData(select))
         self.period_box.blockSignals(False)
-        self.refresh_report()
+        self.open_report()
 
-    def refresh_report(self) -> None:
+    def ask_new_period(self) -> None:
+        code, ok = QInputDialog.getText(
+            self, self.tr("Kỳ báo cáo mới"), self.tr("Mã kỳ (ví dụ 2026, 2026-H1, 2026-Q1, 2026-2030):")
+        )
+        if ok and code.strip():
+            self.new_period(code.strip())
+
+    def new_period(self, code: str) -> bool:
+        unit, form = self.current_unit(), self.current_form()
+        if unit is None or form is None:
+            return False
+        try:
+            report = start_report(self.gw, unit, form, code)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return False
+        self._fill_units_keep(unit)
+        self.refresh_periods(select=report.period_code)
+        return True
+
+    def _fill_units_keep(self, unit: str) -> None:
+        self.units.blockSignals(True)
+        self._fill_units()
+        self.select_unit(unit)
+        self.units.blockSignals(False)
+
+    # ---- the open report -------------------------------------------------------------
+
+    def open_report(self) -> None:
         unit, form_id, period = self.current_unit(), self.form_box.currentData(), self.period_box.currentData()
         report = self.gw.find_report(unit, form_id, period) if unit and period else None
-        self.findings.clear()
+        if self.controller is not None:
+            self.undo_group.removeStack(self.controller.undo_stack)
+            self.controller.deleteLater()
+            self.controller = None
+        self.show_message("")
         if report is None:
-            self.model.set_view(None)
+            self.pages.setCurrentWidget(self.placeholder)
+            self.findings.set_view(None)
             self.statusBar().showMessage(self.tr("Chưa có báo cáo của đơn vị này cho biểu đã chọn."))
             return
         form = self.library.get(report.form_id, report.form_version)
-        view = view_report(self.gw, report, form, self.target_box.currentData())
-        self.model.set_view(view)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        names = {v.code: v.name for v in view.villages}
-        for finding in view.evaluation.findings:
-            where = f"{names.get(finding.cell.village, '')}: " if finding.cell.village else ""
-            text = f"[{SEVERITY_LABELS[finding.severity]}] {where}{finding_text(form, finding)}"
-            QListWidgetItem(text, self.findings)
+        session = ReportSession(self.gw, report, form, self.who, self.target_box.currentData())
+        self.controller = EntryController(session, self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
+        self.controller.changed.connect(self.show_state)
+        self.controller.refused.connect(self.show_message)
+        self.grid.setModel(VillageGridModel(self.controller, self.grid))
+        self.summary.setModel(SummaryModel(self.controller, self.summary))
+        self.fields.setModel(CommuneFieldsModel(self.controller, self.fields))
+        self._size_columns()
+        self.pages.setCurrentIndex(1)
+        self.show_state()
+
+    def _size_columns(self) -> None:
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.grid.setColumnWidth(0, 170)
+        for column in range(1, self.grid.model().columnCount()):
+            self.grid.setColumnWidth(column, 66)
+        for column in range(self.grid.model().columnCount()):
+            self.summary.setColumnWidth(column, self.grid.columnWidth(column))
+        rows = self.summary.model().rowCount()
+        self.summary.setFixedHeight(rows * self.summary.verticalHeader().defaultSectionSize() + 4)
+        fields = self.fields.horizontalHeader()
+        fields.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fields.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.fields.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def _target_chosen(self) -> None:
+        if self.controller is not None:
+            self.controller.set_target_set(self.target_box.currentData())
+        else:
+            self.open_report()
+
+    def show_state(self) -> None:
+        """Findings, chart and status bar after every accepted edit."""
+        view = self.controller.session.view
+        self.findings.set_view(view)
+        self.chart.set_results(view.form, view.evaluation.targets)
         self.statusBar().showMessage(summary_line(view))
+        if self.controller.undo_stack.count():  # an accepted edit clears an old refusal
+            self.show_message("")
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def jump_to_finding(self, finding) -> None:
+        if finding.cell.village is not None:
+            self.grid.jump_to(self.grid.model().locate(finding.cell.indicator, finding.cell.village))
+        else:
+            self.fields.jump_to(self.fields.model().locate(finding.cell.indicator))
+
+    def manage_villages(self) -> None:
+        from ui.villages_dialog import VillagesDialog
+
+        unit = self.current_unit()
+        if unit is None:
+            return
+        VillagesDialog(self.gw, unit, self.who, self).exec()
+        self.open_report()

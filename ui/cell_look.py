@@ -1,0 +1,49 @@
+"""How a cell looks: shared by the village grid and the commune fields, so a
+value, a missing cell or a finding looks the same wherever it stands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+
+from forms import vnformat
+from forms.schema import Indicator
+
+ERROR_BRUSH = QBrush(QColor("#f4c7c3"))
+WARNING_BRUSH = QBrush(QColor("#fce8b2"))
+ANSWERED_BRUSH = QBrush(QColor("#e6f4ea"))  # a warning with its written reason
+MISSING_BRUSH = QBrush(QColor("#eef2f8"))
+COMPUTED_BRUSH = QBrush(QColor("#f1f3f4"))
+MET_BRUSH = QBrush(QColor("#d9f0dd"))
+UNMET_BRUSH = QBrush(QColor("#f8d7d3"))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
+def shown(indicator: Indicator, value) -> str:
+    """The value as the officer reads it: 1.234, Có, 18/12/2023."""
+    if value is None:
+        return ""
+    if indicator.kind == "yesno":
+        return vnformat.yes_no(value)
+    if indicator.kind == "date":
+        return vnformat.date(value)
+    if indicator.kind == "text":
+        return str(value)
+    return vnformat.number(value)
+
+
+def check_state(value):
+    """Yes/no cells as check boxes; an unanswered one is half-checked, not "Không"."""
+    if value is None:
+        return Qt.CheckState.PartiallyChecked
+    return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+
+
+def finding_brush(findings, answered: bool, missing: bool):
+    severities = {f.severity for f in findings}
+    if "error" in severities:
+        return ERROR_BRUSH
+    if "warning" in severities:
+        return ANSWERED_BRUSH if answered else WARNING_BRUSH
+    return MISSING_BRUSH if missing else None

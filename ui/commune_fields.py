@@ -1,0 +1,127 @@
+"""The figures typed once for the whole commune (staff, agencies, schools,
+stations...), each with its total, computed percentage and target."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from forms import vnformat
+from forms.messages import finding_text, target_text
+from ui.cell_look import CENTER, COMPUTED_BRUSH, RIGHT, check_state, finding_brush, shown
+from ui.entry_controller import EntryController
+from ui.village_grid import CHECK, DISPLAY, EDIT, REFRESHED_ROLES
+
+VALUE_COLUMN = 3
+
+
+class CommuneFieldsModel(QAbstractTableModel):
+    def __init__(self, controller: EntryController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.indicators = [i for i in controller.session.form.commune_indicators]
+        self._headers = [
+            self.tr("Stt"), self.tr("Chỉ tiêu"), self.tr("ĐVT"), self.tr("Số liệu"),
+            self.tr("Tổng số"), self.tr("Tỷ lệ (%)"), self.tr("Mục tiêu"),
+        ]  # fmt: skip
+        controller.changed.connect(self.refresh)
+
+    @property
+    def view(self):
+        return self.controller.session.view
+
+    def refresh(self) -> None:
+        if self.indicators:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.indicators) - 1, 6), REFRESHED_ROLES)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.indicators)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self._headers[section]
+        return None
+
+    def cell(self, index) -> tuple[str, str] | None:
+        if not index.isValid() or index.column() != VALUE_COLUMN:
+            return None
+        ind = self.indicators[index.row()]
+        return (ind.id, self.view.unit.code) if ind.applies(self.view.unit.kind) else None
+
+    def locate(self, indicator: str):
+        ids = [i.id for i in self.indicators]
+        return self.index(ids.index(indicator), VALUE_COLUMN) if indicator in ids else QModelIndex()
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.cell(index) is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+            if self.indicators[index.row()].kind == "yesno":
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        ind = self.indicators[index.row()]
+        column = index.column()
+        figure = self.view.evaluation.figures[ind.id]
+        if column == VALUE_COLUMN:
+            return self._value_data(ind, figure, role)
+        if role == DISPLAY:
+            return self._computed_text(ind, figure, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:
+            return RIGHT if column < 6 else CENTER
+        if role == Qt.ItemDataRole.BackgroundRole and column >= 4:
+            return COMPUTED_BRUSH
+        return None
+
+    def _value_data(self, ind, figure, role):
+        if not figure.applicable:
+            return self.tr("Không áp dụng") if role == DISPLAY else None
+        value = self.view.data.commune_values.get(ind.id)
+        findings = [f for f in self.view.evaluation.findings if f.cell.village is None and f.cell.indicator == ind.id]
+        if role == DISPLAY:
+            return "" if ind.kind == "yesno" else shown(ind, value)
+        if role == EDIT:
+            return shown(ind, value)
+        if role == CHECK and ind.kind == "yesno":
+            return check_state(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER if ind.kind == "yesno" else RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            missing = any(c.indicator == ind.id and c.village is None for c in self.view.evaluation.missing)
+            return finding_brush(findings, all(self.view.reason_for(f) for f in findings), missing)
+        if role == Qt.ItemDataRole.ToolTipRole and findings:
+            return "\n".join(finding_text(self.view.form, f) for f in findings)
+        return None
+
+    def _computed_text(self, ind, figure, column) -> str:
+        if column == 0:
+            return ind.code or ""
+        if column == 1:
+            return ind.label
+        if column == 2:
+            return ind.unit
+        if not figure.applicable:
+            return ""
+        if column == 4:
+            return vnformat.number(figure.total)
+        if column == 5:
+            return vnformat.percent(figure.percent)
+        result = next((t for t in self.view.evaluation.targets if t.indicator == ind.id), None)
+        return target_text(self.view.form, result) if result else ""
+
+    def setData(self, index, value, role=EDIT) -> bool:
+        cell = self.cell(index)
+        if cell is None:
+            return False
+        if role == CHECK:
+            value = 1 if Qt.CheckState(value) == Qt.CheckState.Checked else 0
+        elif role != EDIT:
+            return False
+        return self.controller.edit([(*cell, value)], self.tr("Nhập ô"))

@@ -1,0 +1,178 @@
+"""First run on an empty database: the officer picks the commune from the
+official catalogue, lists its villages and says who fills the reports, or
+opens the demo to look around first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from forms.library import FormLibrary
+from models import catalogue
+from models.demo import build_demo
+from models.errors import UserError
+from models.gateway import Gateway
+from models.setup import setup_commune, split_village_list
+
+CodeRole = Qt.ItemDataRole.UserRole
+DEFAULT_PROVINCE = "12"  # Lai Châu, where the program is first used
+VILLAGE_KINDS = ("bản", "thôn", "tổ dân phố")
+ERROR_STYLE = "color: #b00020;"
+
+
+class SetupDialog(QDialog):
+    def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
+        super().__init__(parent)
+        self.gw, self.library = gw, library
+        self.created_unit_code: str | None = None
+        self.setWindowTitle(self.tr("Bắt đầu sử dụng Sổ Chỉ Tiêu"))
+
+        self.province_box = QComboBox()
+        for province in catalogue.provinces():
+            self.province_box.addItem(province.name, province.code)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Tìm xã, phường (gõ không dấu cũng được)"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.commune_list = QListWidget()
+        self.kind_box = QComboBox()
+        self.kind_box.addItems(VILLAGE_KINDS)
+        self.villages_edit = QPlainTextEdit()
+        self.villages_edit.setPlaceholderText(self.tr("Mỗi dòng một tên; dán cả cột từ Excel cũng được"))
+        self.count_label = QLabel()
+        self.name_edit, self.title_edit = QLineEdit(), QLineEdit()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.create_button = QPushButton(self.tr("Tạo"))
+        self.create_button.setDefault(True)
+        self.demo_button = QPushButton(self.tr("Mở dữ liệu mẫu"))
+        self.cancel_button = QPushButton(self.tr("Hủy"))
+        self._build_layout()
+
+        self.province_box.currentIndexChanged.connect(self.refresh_communes)
+        self.search_edit.textChanged.connect(self.refresh_communes)
+        self.commune_list.currentItemChanged.connect(self._commune_chosen)
+        self.kind_box.currentIndexChanged.connect(self._update_state)
+        self.villages_edit.textChanged.connect(self._update_state)
+        self.name_edit.textChanged.connect(self._update_state)
+        self.create_button.clicked.connect(self.create)
+        self.demo_button.clicked.connect(self.open_demo)
+        self.cancel_button.clicked.connect(self.reject)
+
+        self.province_box.setCurrentIndex(max(self.province_box.findData(DEFAULT_PROVINCE), 0))
+        self.refresh_communes()
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        form.addRow(self.tr("Tỉnh, thành phố:"), self.province_box)
+        commune_column = QVBoxLayout()
+        commune_column.addWidget(self.search_edit)
+        commune_column.addWidget(self.commune_list)
+        form.addRow(self.tr("Xã, phường:"), commune_column)
+        form.addRow(self.tr("Đơn vị dưới xã gọi là:"), self.kind_box)
+        village_column = QVBoxLayout()
+        village_column.addWidget(self.villages_edit)
+        village_column.addWidget(self.count_label)
+        form.addRow(self.tr("Danh sách thôn, bản:"), village_column)
+        form.addRow(self.tr("Họ tên cán bộ nhập liệu:"), self.name_edit)
+        form.addRow(self.tr("Chức vụ:"), self.title_edit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.cancel_button)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(self.error_label)
+        column.addLayout(buttons)
+        self.resize(560, 640)
+
+    # ---- what the user has chosen -------------------------------------------------
+
+    def commune_code(self) -> str | None:
+        item = self.commune_list.currentItem()
+        return item.data(CodeRole) if item else None
+
+    def village_names(self) -> list[str]:
+        return split_village_list(self.villages_edit.toPlainText())
+
+    def refresh_communes(self) -> None:
+        """Communes of the province whose name holds the search, diacritics or not."""
+        chosen = self.commune_code()
+        found = catalogue.search(self.search_edit.text(), self.province_box.currentData())
+        self.commune_list.blockSignals(True)
+        self.commune_list.clear()
+        for commune in found:
+            item = QListWidgetItem(commune.name, self.commune_list)
+            item.setData(CodeRole, commune.code)
+            if commune.code == chosen or len(found) == 1:
+                self.commune_list.setCurrentItem(item)
+        self.commune_list.blockSignals(False)
+        self._commune_chosen()
+
+    def _commune_chosen(self) -> None:
+        # A phường is divided into tổ dân phố; going back to a xã undoes only that guess.
+        unit = catalogue.find(self.commune_code() or "")
+        if unit is not None and unit.kind == "phường":
+            self.kind_box.setCurrentText("tổ dân phố")
+        elif unit is not None and self.kind_box.currentText() == "tổ dân phố":
+            self.kind_box.setCurrentText("bản")
+        self._update_state()
+
+    def _update_state(self) -> None:
+        count = len(self.village_names())
+        self.count_label.setText(f"{count} {self.kind_box.currentText()}")
+        ready = bool(self.commune_code() and count and self.name_edit.text().strip())
+        self.create_button.setEnabled(ready)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    # ---- the buttons ----------------------------------------------------------------
+
+    def create(self) -> bool:
+        """Write the commune, its villages and the officer; on refusal keep what was typed."""
+        self.show_error("")
+        if self.commune_code() is None:  # the core would name an empty code; say what to do instead
+            self.show_error(self.tr("Hãy chọn xã, phường trong danh sách."))
+            return False
+        try:
+            unit = setup_commune(
+                self.gw,
+                self.commune_code(),
+                self.village_names(),
+                self.kind_box.currentText(),
+                self.name_edit.text(),
+                self.title_edit.text(),
+            )
+        except UserError as exc:
+            self.show_error(str(exc))
+            return False
+        self.created_unit_code = unit.code
+        self.accept()
+        return True
+
+    def open_demo(self) -> bool:
+        self.show_error("")
+        try:
+            build_demo(self.gw, self.library)
+        except UserError as exc:  # e.g. the database is not empty after all
+            self.show_error(str(exc))
+            return False
+        self.created_unit_code = self.gw.setting("home_unit")
+        self.accept()
+        return True

@@ -1,0 +1,145 @@
+"""A table that types like Excel: arrows, Tab and Enter move; typing replaces;
+Delete clears; Ctrl+V pastes a block; Ctrl+C copies; Ctrl+D fills down.
+
+The model gives ``cell(index)`` (indicator, unit) for editable cells and an
+``controller`` that saves; a paste, a fill or a clear is one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView
+
+from ui.paste import block_text, parse_block
+
+EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.AnyKeyPressed
+    | QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+)
+
+
+class SheetView(QTableView):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(EDIT_TRIGGERS)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setTabKeyNavigation(True)
+
+    # ---- keys -----------------------------------------------------------------
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+        elif event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        elif event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.fill_down()
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != self.State.EditingState:
+            self.clear_selection()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            self.move_down()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter while typing
+            self.move_down()
+
+    def move_down(self) -> None:
+        current = self.currentIndex()
+        below = current.siblingAtRow(current.row() + 1)
+        if below.isValid():
+            self.setCurrentIndex(below)
+
+    def jump_to(self, index) -> None:
+        if index.isValid():
+            self.setFocus()
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.scrollTo(index)
+
+    # ---- block operations (each one undo step) ----------------------------------------
+
+    def selected_rectangle(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the selection, or of the current cell."""
+        ranges = self.selectionModel().selection()
+        if ranges.count():
+            r = ranges.at(0)
+            return r.top(), r.left(), r.bottom(), r.right()
+        current = self.currentIndex()
+        if not current.isValid():
+            return None
+        return current.row(), current.column(), current.row(), current.column()
+
+    def paste(self) -> None:
+        model, area = self.model(), self.selected_rectangle()
+        block = parse_block(QGuiApplication.clipboard().text())
+        if not block or area is None:
+            return
+        top, left, bottom, right = area
+        if len(block) == 1 and len(block[0]) == 1:  # one value into every selected cell
+            targets = [(r, c, block[0][0]) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+        else:
+            rows_left, columns_left = model.rowCount() - top, model.columnCount() - left
+            if len(block) > rows_left or len(block[0]) > columns_left:
+                model.controller.refused.emit(
+                    self.tr("Khối dán có %1 dòng × %2 cột, lớn hơn phần bảng từ ô đang chọn (%3 dòng × %4 cột); "
+                            "không dán gì.")
+                    .replace("%1", str(len(block))).replace("%2", str(len(block[0])))
+                    .replace("%3", str(rows_left)).replace("%4", str(columns_left))
+                )  # fmt: skip
+                return
+            targets = [(top + r, left + c, text) for r, row in enumerate(block) for c, text in enumerate(row)]
+        # Empty cells (merged-cell leftovers from Excel) and the name column leave the data as it is.
+        edits = []
+        for row, column, text in targets:
+            cell = model.cell(model.index(row, column))
+            if cell is not None and text:
+                edits.append((*cell, text))
+        if edits:
+            model.controller.edit(edits, self.tr("Dán %1 ô").replace("%1", str(len(edits))))
+
+    def copy(self) -> None:
+        area = self.selected_rectangle()
+        if area is None:
+            return
+        top, left, bottom, right = area
+        model = self.model()
+        rows = [[self._copy_text(model.index(r, c)) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+        QGuiApplication.clipboard().setText(block_text(rows))
+
+    def _copy_text(self, index) -> str:
+        text = self.model().data(index, Qt.ItemDataRole.EditRole)
+        return text if text is not None else (self.model().data(index) or "")
+
+    def clear_selection(self) -> None:
+        area = self.selected_rectangle()
+        if area is None:
+            return
+        top, left, bottom, right = area
+        model = self.model()
+        cells = [model.cell(model.index(r, c)) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+        edits = [(*cell, None) for cell in cells if cell is not None]
+        if edits:
+            model.controller.edit(edits, self.tr("Xóa %1 ô").replace("%1", str(len(edits))))
+
+    def fill_down(self) -> None:
+        area = self.selected_rectangle()
+        if area is None or area[0] == area[2]:
+            return
+        top, left, bottom, right = area
+        model, session = self.model(), self.model().controller.session
+        edits = []
+        for column in range(left, right + 1):
+            source = model.cell(model.index(top, column))
+            if source is None:
+                continue
+            value = session.value(*source)
+            for row in range(top + 1, bottom + 1):
+                cell = model.cell(model.index(row, column))
+                if cell is not None:
+                    edits.append((*cell, value))
+        if edits:
+            model.controller.edit(edits, self.tr("Điền xuống %1 ô").replace("%1", str(len(edits))))

@@ -1,0 +1,182 @@
+"""The village grid: one row per village, one column per village indicator,
+and under it the commune's computed rows (total, percentage, target) with
+the same columns, so they stay in sight while the officer types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from forms import vnformat
+from forms.messages import finding_text, target_text
+from ui.cell_look import CENTER, COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, check_state, finding_brush, shown
+from ui.entry_controller import EntryController
+
+DISPLAY, EDIT, CHECK = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole
+REFRESHED_ROLES = [DISPLAY, EDIT, CHECK, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+
+
+class _IndicatorColumns(QAbstractTableModel):
+    """Column 0 names the row; columns 1.. are the form's village indicators."""
+
+    def __init__(self, controller: EntryController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.indicators = list(controller.session.form.village_indicators)
+        controller.changed.connect(self.refresh)
+
+    @property
+    def view(self):
+        return self.controller.session.view
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.indicators) + 1
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return self.tr("Bản, tổ dân phố") if role == DISPLAY else None
+        ind = self.indicators[section - 1]
+        if role == DISPLAY:
+            return f"{ind.code}\n{ind.unit}" if ind.code else ind.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{ind.code or ''} {ind.label} ({ind.unit})".strip()
+        return None
+
+    def refresh(self) -> None:
+        if self.rowCount() and self.columnCount():
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last, REFRESHED_ROLES)
+
+
+class VillageGridModel(_IndicatorColumns):
+    def __init__(self, controller: EntryController, parent=None):
+        super().__init__(controller, parent)
+        self._index_findings()
+
+    def refresh(self) -> None:
+        self._index_findings()
+        super().refresh()
+
+    def _index_findings(self) -> None:
+        self._findings: dict[tuple[str, str], list] = {}
+        for finding in self.view.evaluation.findings:
+            if finding.cell.village is not None:
+                key = (finding.cell.indicator, finding.cell.village)
+                self._findings.setdefault(key, []).append(finding)
+        self._missing = {(c.indicator, c.village) for c in self.view.evaluation.missing}
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.view.villages)
+
+    def cell(self, index) -> tuple[str, str] | None:
+        """(indicator, village code) of an editable cell; None for the name column."""
+        if not index.isValid() or index.column() == 0:
+            return None
+        return self.indicators[index.column() - 1].id, self.view.villages[index.row()].code
+
+    def locate(self, indicator: str, village: str):
+        """The index of a cell, to jump to it from a finding."""
+        rows = [v.code for v in self.view.villages]
+        columns = [i.id for i in self.indicators]
+        if village not in rows or indicator not in columns:
+            return QModelIndex()
+        return self.index(rows.index(village), columns.index(indicator) + 1)
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0:
+            return base
+        flags = base | Qt.ItemFlag.ItemIsEditable
+        if self.indicators[index.column() - 1].kind == "yesno":
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        village = self.view.villages[index.row()]
+        if index.column() == 0:
+            if role == DISPLAY:
+                return village.name if village.active else self.tr("%1 (đã ngừng)").replace("%1", village.name)
+            return None
+        ind = self.indicators[index.column() - 1]
+        value = self.view.data.village_values.get(village.code, {}).get(ind.id)
+        findings = self._findings.get((ind.id, village.code), [])
+        if role == DISPLAY:
+            return "" if ind.kind == "yesno" else shown(ind, value)
+        if role == EDIT:
+            return shown(ind, value)
+        if role == CHECK and ind.kind == "yesno":
+            return check_state(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER if ind.kind == "yesno" else RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            answered = all(self.view.reason_for(f) for f in findings)
+            return finding_brush(findings, answered, (ind.id, village.code) in self._missing)
+        if role == Qt.ItemDataRole.ToolTipRole and findings:
+            return "\n".join(finding_text(self.view.form, f) for f in findings)
+        return None
+
+    def setData(self, index, value, role=EDIT) -> bool:
+        cell = self.cell(index)
+        if cell is None:
+            return False
+        if role == CHECK:
+            value = 1 if Qt.CheckState(value) == Qt.CheckState.Checked else 0
+        elif role != EDIT:
+            return False
+        return self.controller.edit([(*cell, value)], self.tr("Nhập ô"))
+
+
+class SummaryModel(_IndicatorColumns):
+    """Three computed rows under the grid: total for the commune, percentage, target."""
+
+    ROWS = ("total", "percent", "target")
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ROWS)
+
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        row = self.ROWS[index.row()]
+        if index.column() == 0:
+            labels = {"total": self.tr("Cộng toàn xã"), "percent": self.tr("Tỷ lệ (%)"), "target": self.tr("Mục tiêu")}
+            return (
+                labels[row] if role == DISPLAY else (COMPUTED_BRUSH if role == Qt.ItemDataRole.BackgroundRole else None)
+            )
+        ind = self.indicators[index.column() - 1]
+        figure = self.view.evaluation.figures[ind.id]
+        result = next((t for t in self.view.evaluation.targets if t.indicator == ind.id), None)
+        if role == DISPLAY:
+            if row == "total":
+                return vnformat.number(figure.value) if ind.is_numeric else ""
+            if row == "percent":
+                return vnformat.percent(figure.percent)
+            return _short_target(result)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if row != "target" else CENTER
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row == "target" and result is not None and result.status in ("dat", "chua_dat"):
+                return MET_BRUSH if result.status == "dat" else UNMET_BRUSH
+            return COMPUTED_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and row == "target" and result is not None:
+            return target_text(self.view.form, result)
+        return None
+
+
+def _short_target(result) -> str:
+    """“đạt” or “thiếu 3” in a narrow column; the tooltip has the sentence."""
+    if result is None:
+        return ""
+    if result.status == "dat":
+        return "đạt"
+    if result.status == "chua_dat":
+        return f"thiếu {result.gap}" if result.gap and result.gap > 0 else "chưa đạt"
+    return "-"
