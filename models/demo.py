@@ -13,6 +13,7 @@ import random
 
 from forms.library import FormLibrary
 from models import catalogue
+from models.errors import BadInput
 from models.gateway import Gateway
 from models.reporting import enter_values, start_report
 
@@ -50,6 +51,8 @@ _SECOND = (
 
 def build_demo(gw: Gateway, library: FormLibrary) -> None:
     """All of the demo in one transaction: a failure leaves the database empty."""
+    if gw.db["units"].count:
+        raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
     with gw.db.atomic():
         _build(gw, library)
 

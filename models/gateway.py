@@ -153,9 +153,9 @@ class Gateway:
                 repeated.append(name if name == earlier else f"{name} (trùng “{earlier}”)")
             seen[name.casefold()] = name
         if repeated:
-            raise BadInput(f"Tên bản đã có trong {commune.name}: {', '.join(repeated)}.")
+            raise BadInput(f"Tên đã có trong {commune.name}: {', '.join(repeated)}.")
         if not wanted:
-            raise BadInput("Chưa có tên bản nào.")
+            raise BadInput(f"Chưa có tên {kind} nào.")
         numbers = [int(v.local_code) for v in self.villages_of(commune.code, False) if (v.local_code or "").isdigit()]
         first = max(numbers, default=0) + 1
         added = []
@@ -172,18 +172,31 @@ class Gateway:
 
     def rename_unit(self, code: str, name: str, who: str) -> Unit:
         unit = self.require_unit(code)
+        new_name = nfc(name)
+        if not new_name:
+            raise BadInput("Tên mới không được để trống.")
+        if new_name == unit.name:
+            return unit
+        siblings = [u for u in self.children(unit.parent_code, active_only=False) if u.code != code]
+        clash = next((u for u in siblings if u.name.casefold() == new_name.casefold()), None)
+        if clash is not None:
+            raise BadInput(f"Đã có “{clash.name}” cùng cấp; hãy chọn tên khác.")
         with self.db.atomic():
-            self.db["units"].update(code, {"name": nfc(name)})
-            self._history(code, "doi_ten", unit.name, nfc(name), None, who)
+            self.db["units"].update(code, {"name": new_name})
+            self._history(code, "doi_ten", unit.name, new_name, None, who)
         return self.require_unit(code)
 
     def retire_unit(self, code: str, who: str, merged_into: str | None = None) -> Unit:
         """Stop listing a unit for new periods; its past values stay where they are."""
         unit = self.require_unit(code)
+        if not unit.active:
+            raise BadInput(f"“{unit.name}” đã ngừng theo dõi từ trước.")
         if merged_into is not None:
             target = self.require_unit(merged_into)
             if target.parent_code != unit.parent_code or target.code == unit.code:
                 raise BadInput("Chỉ gộp được hai đơn vị khác nhau cùng một cấp trên.")
+            if not target.active:
+                raise BadInput(f"Không gộp vào “{target.name}” vì đơn vị đó đã ngừng theo dõi.")
         with self.db.atomic():
             self.db["units"].update(code, {"active": 0, "merged_into": merged_into})
             self._history(code, "gop" if merged_into else "ngung", unit.name, None, merged_into, who)

@@ -18,6 +18,8 @@ def setup_commune(
     officer_title: str,
 ) -> Unit:
     """Province and commune as the catalogue names them, the villages, the officer; all or nothing."""
+    if not commune_code:
+        raise BadInput("Hãy chọn xã, phường trong danh sách.")
     commune = catalogue.find(commune_code)
     if commune is None or commune.province_code is None:
         raise BadInput(f"Mã xã “{commune_code}” không có trong danh mục đơn vị hành chính 2025.")

@@ -599,3 +599,26 @@ def test_demo_reports(demo_db, library):
         else:
             assert (errors, warnings) == (0, 0), report
     assert gw.setting("home_unit") == "03445"
+
+
+def test_rename_refuses_empty_or_taken_names_and_skips_no_change(demo_db):
+    first, second = demo_db.villages_of("03445")[:2]
+    history = demo_db.db["unit_history"].count
+    with pytest.raises(BadInput, match="trống"):
+        demo_db.rename_unit(first.code, "   ", who="t")
+    with pytest.raises(BadInput, match=second.name):
+        demo_db.rename_unit(first.code, unicodedata.normalize("NFD", second.name.upper()), who="t")
+    demo_db.rename_unit(first.code, first.name, who="t")
+    assert demo_db.db["unit_history"].count == history
+    assert demo_db.require_unit(first.code).name == first.name
+
+
+def test_retire_refuses_retired_units_and_retired_targets(demo_db):
+    a, b, c = demo_db.villages_of("03445")[:3]
+    demo_db.retire_unit(a.code, who="t", merged_into=b.code)
+    with pytest.raises(BadInput, match="đã ngừng"):
+        demo_db.retire_unit(a.code, who="t")
+    with pytest.raises(BadInput, match="đã ngừng"):
+        demo_db.retire_unit(c.code, who="t", merged_into=a.code)
+    assert demo_db.require_unit(a.code).merged_into == b.code
+    assert demo_db.require_unit(c.code).active

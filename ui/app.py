@@ -64,9 +64,7 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | None:
             lock.unlock()
             return None
     who = gw.setting("officer_name") or getpass.getuser()
-    window = MainWindow(gw, library, who)
-    window.database_lock = lock  # released when the window goes
-    return window
+    return MainWindow(gw, library, who, lock)
 
 
 def run(db_path: str | None) -> int:

@@ -9,7 +9,7 @@ from forms import vnformat
 from forms.messages import finding_text, target_text
 from ui.cell_look import CENTER, COMPUTED_BRUSH, RIGHT, check_state, finding_brush, shown
 from ui.entry_controller import EntryController
-from ui.village_grid import CHECK, DISPLAY, EDIT, REFRESHED_ROLES
+from ui.village_grid import CHECK, CHECKABLE, DISPLAY, EDIT, EDITABLE, READ_ONLY, REFRESHED_ROLES, emit_changed_cells
 
 VALUE_COLUMN = 3
 
@@ -23,15 +23,35 @@ class CommuneFieldsModel(QAbstractTableModel):
             self.tr("Stt"), self.tr("Chỉ tiêu"), self.tr("ĐVT"), self.tr("Số liệu"),
             self.tr("Tổng số"), self.tr("Tỷ lệ (%)"), self.tr("Mục tiêu"),
         ]  # fmt: skip
+        self._shown = self._rows_state()
         controller.changed.connect(self.refresh)
 
     @property
     def view(self):
         return self.controller.session.view
 
-    def refresh(self) -> None:
-        if self.indicators:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.indicators) - 1, 6), REFRESHED_ROLES)
+    def refresh(self, changes=None) -> None:
+        before, self._shown = self._shown, self._rows_state()
+        if changes is None:
+            if self.indicators:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.indicators) - 1, 6), REFRESHED_ROLES)
+            return
+        differ = [n for n, (a, b) in enumerate(zip(before, self._shown, strict=True)) if a != b]
+        emit_changed_cells(self, [(row, column) for row in differ for column in range(VALUE_COLUMN, 7)])
+
+    def _rows_state(self) -> list[tuple]:
+        """Everything a row shows: its figure, its target, its findings and their reasons."""
+        evaluation = self.view.evaluation
+        targets = {t.indicator: t for t in evaluation.targets}
+        findings = {}
+        for f in evaluation.findings:
+            if f.cell.village is None:
+                findings.setdefault(f.cell.indicator, []).append((f, self.view.reason_for(f)))
+        missing = {c.indicator for c in evaluation.missing if c.village is None}
+        return [
+            (evaluation.figures[i.id], targets.get(i.id), tuple(findings.get(i.id, ())), i.id in missing)
+            for i in self.indicators
+        ]
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.indicators)
@@ -57,12 +77,9 @@ class CommuneFieldsModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.cell(index) is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-            if self.indicators[index.row()].kind == "yesno":
-                flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+        if self.cell(index) is None:
+            return READ_ONLY
+        return CHECKABLE if self.indicators[index.row()].kind == "yesno" else EDITABLE
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():

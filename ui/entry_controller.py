@@ -16,7 +16,7 @@ from models.session import ReportSession
 
 
 class EntryController(QObject):
-    changed = Signal()  # the session's view was re-evaluated
+    changed = Signal(object)  # the view was re-evaluated: the saved Changes, or None when everything may differ
     refused = Signal(str)  # a Vietnamese message; nothing was saved
 
     def __init__(self, session: ReportSession, parent=None):
@@ -35,7 +35,7 @@ class EntryController(QObject):
 
     def set_target_set(self, target_set_id: str | None) -> None:
         self.session.set_target_set(target_set_id)
-        self.changed.emit()
+        self.changed.emit(None)
 
     def set_reason(self, finding, reason: str) -> None:
         try:
@@ -43,7 +43,7 @@ class EntryController(QObject):
         except UserError as exc:
             self.refused.emit(str(exc))
             return
-        self.changed.emit()
+        self.changed.emit(None)
 
     def _apply(self, edits) -> list[Change] | None:
         try:
@@ -51,7 +51,7 @@ class EntryController(QObject):
         except UserError as exc:
             self.refused.emit(str(exc))
             return None
-        self.changed.emit()
+        self.changed.emit(changes)
         return changes
 
 

@@ -8,7 +8,7 @@ the grid shows it; there is no Save button to forget.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,9 +44,10 @@ CodeRole = Qt.ItemDataRole.UserRole
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, gw: Gateway, library: FormLibrary, who: str):
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str, lock: QLockFile | None = None):
         super().__init__()
         self.gw, self.library, self.who = gw, library, who
+        self.database_lock = lock  # held while the window is open
         self.controller: EntryController | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
@@ -290,10 +291,10 @@ class MainWindow(QMainWindow):
             self.summary.setColumnWidth(column, self.grid.columnWidth(column))
         rows = self.summary.model().rowCount()
         self.summary.setFixedHeight(rows * self.summary.verticalHeader().defaultSectionSize() + 4)
-        fields = self.fields.horizontalHeader()
-        fields.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        fields.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.fields.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measured once here: re-measuring wrapped labels on every keystroke costs more than the edit.
+        self.fields.resizeColumnsToContents()
+        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.fields.resizeRowsToContents()
 
     def _target_chosen(self) -> None:
         if self.controller is not None:
@@ -301,7 +302,7 @@ class MainWindow(QMainWindow):
         else:
             self.open_report()
 
-    def show_state(self) -> None:
+    def show_state(self, _changes=None) -> None:
         """Findings, chart and status bar after every accepted edit."""
         view = self.controller.session.view
         self.findings.set_view(view)
@@ -319,6 +320,13 @@ class MainWindow(QMainWindow):
             self.grid.jump_to(self.grid.model().locate(finding.cell.indicator, finding.cell.village))
         else:
             self.fields.jump_to(self.fields.model().locate(finding.cell.indicator))
+
+    def closeEvent(self, event) -> None:
+        # Every accepted edit is already saved; closing only lets go of the file.
+        self.gw.close()
+        if self.database_lock is not None:
+            self.database_lock.unlock()
+        super().closeEvent(event)
 
     def manage_villages(self) -> None:
         from ui.villages_dialog import VillagesDialog

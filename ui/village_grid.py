@@ -4,6 +4,8 @@ the same columns, so they stay in sight while the officer types."""
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from forms import vnformat
@@ -13,6 +15,17 @@ from ui.entry_controller import EntryController
 
 DISPLAY, EDIT, CHECK = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole
 REFRESHED_ROLES = [DISPLAY, EDIT, CHECK, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+# Combined once: or-ing PySide enums on every paint costs more than the paint.
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+CHECKABLE = EDITABLE | Qt.ItemFlag.ItemIsUserCheckable
+
+
+def emit_changed_cells(model, cells) -> None:
+    """One dataChanged per cell: the view then repaints that cell, not the whole table."""
+    for row, column in cells:
+        index = model.index(row, column)
+        model.dataChanged.emit(index, index, REFRESHED_ROLES)
 
 
 class _IndicatorColumns(QAbstractTableModel):
@@ -37,13 +50,13 @@ class _IndicatorColumns(QAbstractTableModel):
         if section == 0:
             return self.tr("Bản, tổ dân phố") if role == DISPLAY else None
         ind = self.indicators[section - 1]
-        if role == DISPLAY:
-            return f"{ind.code}\n{ind.unit}" if ind.code else ind.label
+        if role == DISPLAY:  # narrow columns: the code and unit, or a base figure's label wrapped
+            return f"{ind.code}\n{ind.unit}" if ind.code else textwrap.fill(ind.label, 9)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{ind.code or ''} {ind.label} ({ind.unit})".strip()
         return None
 
-    def refresh(self) -> None:
+    def refresh(self, changes=None) -> None:
         if self.rowCount() and self.columnCount():
             last = self.index(self.rowCount() - 1, self.columnCount() - 1)
             self.dataChanged.emit(self.index(0, 0), last, REFRESHED_ROLES)
@@ -54,9 +67,25 @@ class VillageGridModel(_IndicatorColumns):
         super().__init__(controller, parent)
         self._index_findings()
 
-    def refresh(self) -> None:
+    def refresh(self, changes=None) -> None:
+        before = self._looks()
         self._index_findings()
-        super().refresh()
+        if changes is None:
+            super().refresh()
+            return
+        # Only the edited cells and those whose finding or emptiness changed look different.
+        keys = {(c.indicator, c.unit_code) for c in changes}
+        after = self._looks()
+        keys |= {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        emit_changed_cells(self, [(i.row(), i.column()) for i in (self.locate(*k) for k in keys) if i.isValid()])
+
+    def _looks(self) -> dict[tuple[str, str], tuple]:
+        """What, besides its value, decides how a cell looks: its findings, reasons, emptiness."""
+        looks = {k: (tuple(findings), tuple(self.view.reason_for(f) for f in findings))
+                 for k, findings in self._findings.items()}  # fmt: skip
+        for key in self._missing:
+            looks[key] = (*looks.get(key, ()), "missing")
+        return looks
 
     def _index_findings(self) -> None:
         self._findings: dict[tuple[str, str], list] = {}
@@ -65,6 +94,8 @@ class VillageGridModel(_IndicatorColumns):
                 key = (finding.cell.indicator, finding.cell.village)
                 self._findings.setdefault(key, []).append(finding)
         self._missing = {(c.indicator, c.village) for c in self.view.evaluation.missing}
+        self._rows = {v.code: n for n, v in enumerate(self.view.villages)}
+        self._columns = {ind.id: n + 1 for n, ind in enumerate(self.indicators)}
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.view.villages)
@@ -77,22 +108,16 @@ class VillageGridModel(_IndicatorColumns):
 
     def locate(self, indicator: str, village: str):
         """The index of a cell, to jump to it from a finding."""
-        rows = [v.code for v in self.view.villages]
-        columns = [i.id for i in self.indicators]
-        if village not in rows or indicator not in columns:
+        if village not in self._rows or indicator not in self._columns:
             return QModelIndex()
-        return self.index(rows.index(village), columns.index(indicator) + 1)
+        return self.index(self._rows[village], self._columns[indicator])
 
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == 0:
-            return base
-        flags = base | Qt.ItemFlag.ItemIsEditable
-        if self.indicators[index.column() - 1].kind == "yesno":
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+            return READ_ONLY
+        return CHECKABLE if self.indicators[index.column() - 1].kind == "yesno" else EDITABLE
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():
@@ -136,11 +161,28 @@ class SummaryModel(_IndicatorColumns):
 
     ROWS = ("total", "percent", "target")
 
+    def __init__(self, controller: EntryController, parent=None):
+        super().__init__(controller, parent)
+        self._shown = self._columns_state()
+
+    def refresh(self, changes=None) -> None:
+        before, self._shown = self._shown, self._columns_state()
+        differ = [n + 1 for n, (a, b) in enumerate(zip(before, self._shown, strict=True)) if a != b]
+        if changes is None:
+            super().refresh()
+        else:
+            emit_changed_cells(self, [(row, column) for column in differ for row in range(len(self.ROWS))])
+
+    def _columns_state(self) -> list[tuple]:
+        evaluation = self.view.evaluation
+        targets = {t.indicator: t for t in evaluation.targets}
+        return [(evaluation.figures[i.id], targets.get(i.id)) for i in self.indicators]
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.ROWS)
 
     def flags(self, index):
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index, role=DISPLAY):
         if not index.isValid():

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models.errors import BadInput, UserError
+from models.errors import UserError
 from models.gateway import Gateway
 from models.setup import split_village_list
-from models.units import Unit, nfc
+from models.units import Unit
 
 CodeRole = Qt.ItemDataRole.UserRole
 ERROR_STYLE = "color: #b00020;"
@@ -134,32 +134,13 @@ class VillagesDialog(QDialog):
         return self._run(lambda: self.gw.add_villages(self.commune.code, names, kind, self.who))
 
     def rename(self, code: str, new_name: str) -> bool:
-        def work() -> None:
-            old = self.gw.require_unit(code)
-            name = nfc(new_name)
-            # The gateway renames without checking, so the same rules as adding are applied here.
-            if not name:
-                raise BadInput("Tên bản không được để trống.")
-            if name == old.name:
-                return
-            for other in self.villages(active_only=False):
-                if other.code != code and other.name.casefold() == name.casefold():
-                    raise BadInput(f"Tên bản đã có trong {self.commune.name}: {name}.")
-            self.gw.rename_unit(code, name, self.who)
-
-        return self._run(work)
+        return self._run(lambda: self.gw.rename_unit(code, new_name, self.who))
 
     def retire(self, code: str) -> bool:
         return self._run(lambda: self.gw.retire_unit(code, self.who))
 
     def merge(self, code: str, into_code: str) -> bool:
-        def work() -> None:
-            # The gateway would merge into a village that is itself retired; that loses the trail.
-            if into_code not in {v.code for v in self.villages()}:
-                raise BadInput("Chỉ gộp được vào một bản đang theo dõi của cùng xã.")
-            self.gw.retire_unit(code, self.who, merged_into=into_code)
-
-        return self._run(work)
+        return self._run(lambda: self.gw.retire_unit(code, self.who, merged_into=into_code))
 
     # ---- the questions ------------------------------------------------------------------------
 

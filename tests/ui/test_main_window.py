@@ -21,8 +21,6 @@ def window(qtbot, demo_path):
     window.show()
     yield window
     window.close()
-    window.controller.session.gw.close() if window.controller else None
-    window.database_lock.unlock()
 
 
 def type_into_cell(view, text: str) -> None:
@@ -215,13 +213,11 @@ def test_values_survive_closing_and_reopening(qtbot, demo_path):
     index = grid_index(first, "so_ho", 5)
     village = first.grid.model().cell(index)[1]
     first.grid.model().setData(index, "321")
-    first.close()
-    first.controller.session.gw.close()
-    first.database_lock.unlock()
+    first.close()  # lets go of the database and its lock
     again = open_window(demo_path)
     qtbot.addWidget(again)
     assert again.controller.session.value("so_ho", village) == 321
-    again.database_lock.unlock()
+    again.close()
 
 
 def test_a_second_window_on_the_same_database_is_refused(window, demo_path):

@@ -156,7 +156,7 @@ def test_a_decomposed_duplicate_is_refused_and_nothing_is_written(dialog, qtbot,
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
     assert dialog.error_label.isVisible()
-    assert "Tên bản đã có" in dialog.error_label.text() and "trùng “Bản Nà Hừ”" in dialog.error_label.text()
+    assert "Tên đã có" in dialog.error_label.text() and "trùng “Bản Nà Hừ”" in dialog.error_label.text()
     assert fresh_db.db["units"].count == 0
     assert fresh_db.setting("officer_name") is None
     assert dialog.villages_edit.toPlainText() == typed  # what was typed stays for correcting
