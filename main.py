@@ -198,7 +198,7 @@ def cmd_load(args) -> int:
     villages = gw.villages_of(unit.code, active_only=False)
     codes = {v.code: v.code for v in villages} | {v.local_code: v.code for v in villages if v.local_code}
     edits = edits_from_dict(data, unit.code, form.id, period.code, codes)
-    with gw.db.atomic():  # a new report and its values arrive together or not at all
+    with gw.transaction():  # a new report and its values arrive together or not at all
         report = report or start_report(gw, unit.code, form, period.code)
         changes = enter_values(gw, report, form, edits, who=args.user)
     view = view_report(gw, report, form)

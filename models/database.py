@@ -43,13 +43,20 @@ def open_database(path: str | Path, create: bool = True) -> Database:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {_reason(exc)}") from None
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {describe_sqlite_error(exc)}") from None
     return db
 
 
 def _refuse_damaged(db: Database, path: Path) -> None:
     try:
         verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):  # a read-only folder or medium: no room for the journal files
+            raise DatabaseError(
+                f"Không mở được “{path}”: thư mục hoặc ổ đĩa chứa tệp chỉ cho phép đọc (ví dụ USB khóa ghi). "
+                "Hãy chép tệp vào máy rồi mở bản chép."
+            ) from None
+        verdict = "not a database"
     except sqlite3.DatabaseError:
         verdict = "not a database"
     if verdict != "ok":
@@ -68,7 +75,7 @@ def _refuse_newer(db: Database, path: Path) -> None:
         )
 
 
-def _reason(exc: sqlite3.DatabaseError) -> str:
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "readonly" in text:
         return "tệp chỉ cho phép đọc"

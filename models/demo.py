@@ -53,7 +53,7 @@ def build_demo(gw: Gateway, library: FormLibrary) -> None:
     """All of the demo in one transaction: a failure leaves the database empty."""
     if gw.db["units"].count:
         raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
-    with gw.db.atomic():
+    with gw.transaction():
         _build(gw, library)
 
 

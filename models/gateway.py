@@ -8,13 +8,16 @@ transaction, with its audit rows, or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from models.database import open_database
-from models.errors import BadInput
+from models.database import describe_sqlite_error, open_database
+from models.errors import BadInput, DatabaseError
 from models.periods import Period, parse_period
 from models.units import Unit, nfc, tier_of
 
@@ -60,6 +63,27 @@ class Gateway:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All the writes inside, or none; a failed write says why in Vietnamese."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            raise DatabaseError(
+                f"Không ghi được vào cơ sở dữ liệu “{self.path}” ({describe_sqlite_error(exc)}); chưa có gì thay đổi."
+            ) from None
+
+    @property
+    def writable(self) -> bool:
+        """False for a file that can only be read (read-only medium, locked by another writer)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+            return True
+        except sqlite3.Error:
+            return False
+
     # ---- settings -----------------------------------------------------------
 
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -67,7 +91,8 @@ class Gateway:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        self.db["settings"].upsert({"key": key, "value": nfc(value)}, pk="key")
+        with self.transaction():
+            self.db["settings"].upsert({"key": key, "value": nfc(value)}, pk="key")
 
     # ---- units ----------------------------------------------------------------
 
@@ -100,7 +125,7 @@ class Gateway:
             "merged_into": None,
             "demo": int(demo),
         }
-        with self.db.atomic():
+        with self.transaction():
             self.db["units"].insert(row)
             self._history(code, "tao", None, row["name"], None, who)
         return Unit.from_row(row)
@@ -159,7 +184,7 @@ class Gateway:
         numbers = [int(v.local_code) for v in self.villages_of(commune.code, False) if (v.local_code or "").isdigit()]
         first = max(numbers, default=0) + 1
         added = []
-        with self.db.atomic():
+        with self.transaction():
             for offset, name in enumerate(wanted):
                 local = f"{first + offset:02d}"
                 added.append(
@@ -181,7 +206,7 @@ class Gateway:
         clash = next((u for u in siblings if u.name.casefold() == new_name.casefold()), None)
         if clash is not None:
             raise BadInput(f"Đã có “{clash.name}” cùng cấp; hãy chọn tên khác.")
-        with self.db.atomic():
+        with self.transaction():
             self.db["units"].update(code, {"name": new_name})
             self._history(code, "doi_ten", unit.name, new_name, None, who)
         return self.require_unit(code)
@@ -197,7 +222,7 @@ class Gateway:
                 raise BadInput("Chỉ gộp được hai đơn vị khác nhau cùng một cấp trên.")
             if not target.active:
                 raise BadInput(f"Không gộp vào “{target.name}” vì đơn vị đó đã ngừng theo dõi.")
-        with self.db.atomic():
+        with self.transaction():
             self.db["units"].update(code, {"active": 0, "merged_into": merged_into})
             self._history(code, "gop" if merged_into else "ngung", unit.name, None, merged_into, who)
         return self.require_unit(code)
@@ -236,7 +261,7 @@ class Gateway:
         if found is not None:
             return found
         stamp = now()
-        with self.db.atomic():
+        with self.transaction():
             self.db["periods"].insert(
                 {
                     "code": period.code,
@@ -282,7 +307,7 @@ class Gateway:
         """Write the edits and their audit rows in one transaction; unchanged cells are skipped."""
         stamp = now()
         changes: list[Change] = []
-        with self.db.atomic():
+        with self.transaction():
             for edit in edits:
                 key = [report.id, edit.indicator, edit.unit_code]
                 row = self.db.execute(
@@ -319,7 +344,7 @@ class Gateway:
         """Store why a warned figure stands; an empty reason takes it back."""
         key = {"report_id": report.id, "rule": rule, "indicator": indicator, "unit_code": unit_code}
         text = nfc(reason)
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 "DELETE FROM warning_reasons WHERE report_id = ? AND rule = ? AND indicator = ? AND unit_code = ?",
                 list(key.values()),

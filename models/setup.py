@@ -27,7 +27,7 @@ def setup_commune(
         raise BadInput("Cần họ tên cán bộ nhập liệu.")
     province = catalogue.find(commune.province_code)
     who = officer_name.strip()
-    with gw.db.atomic():
+    with gw.transaction():
         if gw.unit(province.code) is None:
             gw.add_unit(province.code, province.name, province.kind, who=who)
         if gw.unit(commune.code) is None:

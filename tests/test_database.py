@@ -470,7 +470,7 @@ def test_failing_batch_leaves_no_value_and_no_audit_row(fresh_db):
         Edit("so_ho", "00000.99", 10),  # no such unit: foreign key violation mid-batch
         Edit("so_ho", "03445.03", 30),
     ]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(DatabaseError, match="chưa có gì thay đổi"):
         gw.set_values(report, batch, who="thu")
 
     assert gw.values(report) == values
@@ -622,3 +622,33 @@ def test_retire_refuses_retired_units_and_retired_targets(demo_db):
         demo_db.retire_unit(c.code, who="t", merged_into=a.code)
     assert demo_db.require_unit(a.code).merged_into == b.code
     assert demo_db.require_unit(c.code).active
+
+
+def test_a_database_on_a_read_only_medium_is_refused_clearly_and_left_as_it_was(demo_path):
+    """A folder and file nothing may change (chattr +i stops even root), as on a
+    write-protected USB stick: a clear Vietnamese refusal, the file untouched."""
+    import subprocess
+
+    folder = demo_path.parent
+    if subprocess.run(["chattr", "+i", str(demo_path), str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        before = demo_path.read_bytes()
+        with pytest.raises(DatabaseError, match="chỉ cho phép đọc"):
+            Gateway.open(demo_path)
+        assert demo_path.read_bytes() == before
+    finally:
+        subprocess.run(["chattr", "-i", str(demo_path), str(folder)], check=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["demo.db"]
+
+
+def test_a_write_that_fails_says_so_and_changes_nothing(demo_db):
+    """The disk refuses the write (simulated with SQLite's own query-only switch)."""
+    report = demo_db.find_report("03445", "kl224", "2025")
+    before = demo_db.values(report), len(demo_db.audit_trail(report))
+    demo_db.db.execute("PRAGMA query_only = ON")
+    assert demo_db.writable is False
+    with pytest.raises(DatabaseError, match="chưa có gì thay đổi"):
+        demo_db.set_values(report, [Edit("so_ho", "03445.01", 1), Edit("so_ho", "03445.02", 2)], who="thu")
+    demo_db.db.execute("PRAGMA query_only = OFF")
+    assert (demo_db.values(report), len(demo_db.audit_trail(report))) == before

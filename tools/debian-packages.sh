@@ -3,6 +3,10 @@
 # metric font), only those missing. Needs root, or sudo.
 set -euo pipefail
 PACKAGES="libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-liberation2"
+# A real window (X11) needs Qt's xcb plugin libraries as well: `debian-packages.sh --window`.
+if [ "${1:-}" = "--window" ]; then
+  PACKAGES="$PACKAGES libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
+fi
 missing=""
 for package in $PACKAGES; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"

@@ -3,6 +3,10 @@
 # to the command line where there is none. Arguments go to main.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/debian-packages.sh
+if [ -n "${DISPLAY:-}" ]; then
+  bash tools/debian-packages.sh --window
+else
+  bash tools/debian-packages.sh
+fi
 bash tools/setup.sh
 exec .venv/bin/python main.py "$@"

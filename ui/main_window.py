@@ -49,6 +49,11 @@ class MainWindow(QMainWindow):
         self.gw, self.library, self.who = gw, library, who
         self.database_lock = lock  # held while the window is open
         self.controller: EntryController | None = None
+        self.standing_note = (
+            ""
+            if gw.writable
+            else self.tr("Tệp cơ sở dữ liệu này chỉ cho phép đọc: xem được, nhưng mọi ô sửa sẽ không được lưu.")
+        )
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
         self._build_widgets()
@@ -312,6 +317,7 @@ class MainWindow(QMainWindow):
             self.show_message("")
 
     def show_message(self, text: str) -> None:
+        text = text or self.standing_note  # a read-only file stays said
         self.message.setText(text)
         self.message.setVisible(bool(text))
 

@@ -246,3 +246,15 @@ def test_typing_vietnamese_words_in_a_yes_no_cell(window, demo_path):
     grid.setCurrentIndex(index)
     type_into_cell(grid, "Có")
     assert stored(demo_path, "ban_van_hoa", village) == 1
+
+
+def test_a_database_that_cannot_be_written_is_said_and_edits_refused(qtbot, demo_path):
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.gw.db.execute("PRAGMA query_only = ON")  # as a read-only file behaves
+    index = grid_index(window, "so_ho", 0)
+    assert window.grid.model().setData(index, "55") is False
+    assert "chưa có gì thay đổi" in window.message.text()
+    window.gw.db.execute("PRAGMA query_only = OFF")
+    window.close()
+    assert stored(demo_path, "so_ho", window.grid.model().cell(index)[1]) != 55
