@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from forms import vnformat
+from forms.messages import finding_text
 from forms.schema import Indicator
 
 ERROR_BRUSH = QBrush(QColor("#f4c7c3"))
@@ -47,3 +48,31 @@ def finding_brush(findings, answered: bool, missing: bool):
     if "warning" in severities:
         return ANSWERED_BRUSH if answered else WARNING_BRUSH
     return MISSING_BRUSH if missing else None
+
+
+def value_cell_data(view, ind: Indicator, value, findings: list, missing: bool, role):
+    """Any role of a cell holding a typed value, in the grid or the commune fields."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return "" if ind.kind == "yesno" else shown(ind, value)
+    if role == Qt.ItemDataRole.EditRole:
+        return shown(ind, value)
+    if role == Qt.ItemDataRole.CheckStateRole and ind.kind == "yesno":
+        return check_state(value)
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return CENTER if ind.kind == "yesno" else RIGHT
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return finding_brush(findings, all(view.reason_for(f) for f in findings), missing)
+    if role == Qt.ItemDataRole.ToolTipRole and findings:
+        return "\n".join(finding_text(view.form, f) for f in findings)
+    return None
+
+
+def submit(model, cell: tuple[str, str] | None, value, role) -> bool:
+    """setData for a value cell: a tick or typed text, saved through the controller."""
+    if cell is None:
+        return False
+    if role == Qt.ItemDataRole.CheckStateRole:
+        value = 1 if Qt.CheckState(value) == Qt.CheckState.Checked else 0
+    elif role != Qt.ItemDataRole.EditRole:
+        return False
+    return model.controller.edit([(*cell, value)], model.tr("Nhập ô"))

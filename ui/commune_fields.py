@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from forms import vnformat
-from forms.messages import finding_text, target_text
-from ui.cell_look import CENTER, COMPUTED_BRUSH, RIGHT, check_state, finding_brush, shown
+from forms.messages import target_text
+from ui.cell_look import CENTER, COMPUTED_BRUSH, RIGHT, submit, value_cell_data
 from ui.entry_controller import EntryController
-from ui.village_grid import CHECK, CHECKABLE, DISPLAY, EDIT, EDITABLE, READ_ONLY, REFRESHED_ROLES, emit_changed_cells
+from ui.village_grid import CHECKABLE, DISPLAY, EDIT, EDITABLE, READ_ONLY, REFRESHED_ROLES, emit_changed_cells
 
 VALUE_COLUMN = 3
 
@@ -102,20 +102,8 @@ class CommuneFieldsModel(QAbstractTableModel):
             return self.tr("Không áp dụng") if role == DISPLAY else None
         value = self.view.data.commune_values.get(ind.id)
         findings = [f for f in self.view.evaluation.findings if f.cell.village is None and f.cell.indicator == ind.id]
-        if role == DISPLAY:
-            return "" if ind.kind == "yesno" else shown(ind, value)
-        if role == EDIT:
-            return shown(ind, value)
-        if role == CHECK and ind.kind == "yesno":
-            return check_state(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return CENTER if ind.kind == "yesno" else RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole:
-            missing = any(c.indicator == ind.id and c.village is None for c in self.view.evaluation.missing)
-            return finding_brush(findings, all(self.view.reason_for(f) for f in findings), missing)
-        if role == Qt.ItemDataRole.ToolTipRole and findings:
-            return "\n".join(finding_text(self.view.form, f) for f in findings)
-        return None
+        missing = any(c.indicator == ind.id and c.village is None for c in self.view.evaluation.missing)
+        return value_cell_data(self.view, ind, value, findings, missing, role)
 
     def _computed_text(self, ind, figure, column) -> str:
         if column == 0:
@@ -134,11 +122,4 @@ class CommuneFieldsModel(QAbstractTableModel):
         return target_text(self.view.form, result) if result else ""
 
     def setData(self, index, value, role=EDIT) -> bool:
-        cell = self.cell(index)
-        if cell is None:
-            return False
-        if role == CHECK:
-            value = 1 if Qt.CheckState(value) == Qt.CheckState.Checked else 0
-        elif role != EDIT:
-            return False
-        return self.controller.edit([(*cell, value)], self.tr("Nhập ô"))
+        return submit(self, self.cell(index), value, role)

@@ -9,8 +9,8 @@ import textwrap
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from forms import vnformat
-from forms.messages import finding_text, target_text
-from ui.cell_look import CENTER, COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, check_state, finding_brush, shown
+from forms.messages import target_text
+from ui.cell_look import CENTER, COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, submit, value_cell_data
 from ui.entry_controller import EntryController
 
 DISPLAY, EDIT, CHECK = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole
@@ -130,30 +130,10 @@ class VillageGridModel(_IndicatorColumns):
         ind = self.indicators[index.column() - 1]
         value = self.view.data.village_values.get(village.code, {}).get(ind.id)
         findings = self._findings.get((ind.id, village.code), [])
-        if role == DISPLAY:
-            return "" if ind.kind == "yesno" else shown(ind, value)
-        if role == EDIT:
-            return shown(ind, value)
-        if role == CHECK and ind.kind == "yesno":
-            return check_state(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return CENTER if ind.kind == "yesno" else RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole:
-            answered = all(self.view.reason_for(f) for f in findings)
-            return finding_brush(findings, answered, (ind.id, village.code) in self._missing)
-        if role == Qt.ItemDataRole.ToolTipRole and findings:
-            return "\n".join(finding_text(self.view.form, f) for f in findings)
-        return None
+        return value_cell_data(self.view, ind, value, findings, (ind.id, village.code) in self._missing, role)
 
     def setData(self, index, value, role=EDIT) -> bool:
-        cell = self.cell(index)
-        if cell is None:
-            return False
-        if role == CHECK:
-            value = 1 if Qt.CheckState(value) == Qt.CheckState.Checked else 0
-        elif role != EDIT:
-            return False
-        return self.controller.edit([(*cell, value)], self.tr("Nhập ô"))
+        return submit(self, self.cell(index), value, role)
 
 
 class SummaryModel(_IndicatorColumns):
