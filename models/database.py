@@ -11,10 +11,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import sqlite_utils.plugins
 from sqlite_utils import Database
 
 from models.errors import DatabaseError
 from models.migrations import migrations
+
+# No third-party sqlite-utils plugins: one installed on the PC could hook every
+# connection to the database we sign packets from (and finding them costs a
+# scan of every installed package at start-up).
+sqlite_utils.plugins._plugins_loaded = True
 
 
 def open_database(path: str | Path, create: bool = True) -> Database:

@@ -145,20 +145,24 @@ class Gateway:
         return [Unit.from_row(r) for r in self.db["units"].rows_where(where, [code], order_by="sort_order, code")]
 
     def subtree(self, code: str | None = None, active_only: bool = True) -> list[tuple[Unit, int]]:
-        """Units below ``code`` (or every root), depth first, with their depth."""
+        """Units below ``code`` (or every root), depth first, with their depth; one query."""
+        where = "active = 1" if active_only else None
+        rows = self.db["units"].rows_where(where, order_by="sort_order, code")
+        children: dict[str | None, list[Unit]] = {}
+        for unit in map(Unit.from_row, rows):
+            children.setdefault(unit.parent_code, []).append(unit)
         found: list[tuple[Unit, int]] = []
 
         def walk(parent: str | None, depth: int) -> None:
-            for child in self.children(parent, active_only):
+            for child in children.get(parent, []):
                 found.append((child, depth))
                 walk(child.code, depth + 1)
 
         if code is None:
             walk(None, 0)
         else:
-            unit = self.require_unit(code)
-            found.append((unit, 0))
-            walk(unit.code, 1)
+            found.append((self.require_unit(code), 0))
+            walk(code, 1)
         return found
 
     def add_villages(self, commune_code: str, names: list[str], kind: str, who: str) -> list[Unit]:

@@ -652,3 +652,10 @@ def test_a_write_that_fails_says_so_and_changes_nothing(demo_db):
         demo_db.set_values(report, [Edit("so_ho", "03445.01", 1), Edit("so_ho", "03445.02", 2)], who="thu")
     demo_db.db.execute("PRAGMA query_only = OFF")
     assert (demo_db.values(report), len(demo_db.audit_trail(report))) == before
+
+
+def test_no_sqlite_utils_plugin_is_loaded(fresh_db):
+    import sqlite_utils.plugins
+
+    assert sqlite_utils.plugins._plugins_loaded is True  # the switch models/database.py relies on
+    assert sqlite_utils.plugins.pm.get_plugins() == set()

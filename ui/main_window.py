@@ -62,15 +62,15 @@ class MainWindow(QMainWindow):
         self._fill_units()
         for form in library.all():
             self.form_box.addItem(f"{form.id} — {form.title}", form.id)
+        home = gw.setting("home_unit")
+        self._select_latest_form(home)
+        self.select_unit(home)
+        self._fill_targets()
+        self.refresh_periods()  # opens the report, once
         self.units.currentItemChanged.connect(self.refresh_periods)
-        self.form_box.currentIndexChanged.connect(self.refresh_periods)
         self.form_box.currentIndexChanged.connect(self.refresh_targets)
         self.period_box.currentIndexChanged.connect(self.open_report)
         self.target_box.currentIndexChanged.connect(self._target_chosen)
-        home = gw.setting("home_unit")
-        self._select_latest_form(home)
-        self.refresh_targets()
-        self.select_unit(home)
 
     # ---- building ----------------------------------------------------------------
 
@@ -209,6 +209,11 @@ class MainWindow(QMainWindow):
         return self.library.get(self.form_box.currentData())
 
     def refresh_targets(self) -> None:
+        """Another form: its target sets, then its periods and report."""
+        self._fill_targets()
+        self.refresh_periods()
+
+    def _fill_targets(self) -> None:
         form = self.current_form()
         self.target_box.blockSignals(True)
         self.target_box.clear()
@@ -216,7 +221,6 @@ class MainWindow(QMainWindow):
         for target_set in form.target_sets if form else ():
             self.target_box.addItem(target_set.name, target_set.id)
         self.target_box.blockSignals(False)
-        self._target_chosen()
 
     def refresh_periods(self, select: str | None = None) -> None:
         unit, form_id = self.current_unit(), self.form_box.currentData()
