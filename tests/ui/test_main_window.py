@@ -5,7 +5,7 @@ pasting, undoing, findings, reopening. Vietnamese keys go one by one
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
@@ -148,10 +148,8 @@ def test_delete_clears_and_fill_down_copies_in_one_step(window, demo_path):
     grid, model = window.grid, window.grid.model()
     top = grid_index(window, "so_ho", 0)
     grid.setCurrentIndex(top)
-    grid.selectionModel().select(
-        __import__("PySide6.QtCore", fromlist=["QItemSelection"]).QItemSelection(top, grid_index(window, "so_ho", 3)),
-        __import__("PySide6.QtCore", fromlist=["QItemSelectionModel"]).QItemSelectionModel.SelectionFlag.ClearAndSelect,
-    )
+    bottom = grid_index(window, "so_ho", 3)
+    grid.selectionModel().select(QItemSelection(top, bottom), QItemSelectionModel.SelectionFlag.ClearAndSelect)
     grid.fill_down()
     first = stored(demo_path, "so_ho", model.cell(top)[1])
     assert [stored(demo_path, "so_ho", model.cell(model.index(r, top.column()))[1]) for r in range(4)] == [first] * 4
