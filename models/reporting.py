@@ -93,8 +93,13 @@ def enter_values(
     gw: Gateway, report: ReportRef, form: FormDef, edits: list[tuple[str, str, object]], who: str
 ) -> list[Change]:
     """Check every (indicator, unit code, raw value) first, then write them all or none."""
-    unit = gw.require_unit(report.unit_code)
-    villages = {v.code: v for v in gw.report_villages(report)}
+    checked = check_edits(form, gw.require_unit(report.unit_code), gw.report_villages(report), edits)
+    return gw.set_values(report, checked, who)
+
+
+def check_edits(form: FormDef, unit: Unit, villages: list[Unit], edits: list[tuple[str, str, object]]) -> list[Edit]:
+    """The stored values for typed ones; BadInput naming the cell for the first refused."""
+    by_code = {v.code: v for v in villages}
     checked = []
     for indicator_id, unit_code, raw in edits:
         if not form.has_indicator(indicator_id):
@@ -102,9 +107,9 @@ def enter_values(
         indicator = form.indicator(indicator_id)
         if unit_code == unit.code:
             where = unit.name
-        elif unit_code in villages and indicator.grain == "village":
-            where = villages[unit_code].name
-        elif unit_code in villages:
+        elif unit_code in by_code and indicator.grain == "village":
+            where = by_code[unit_code].name
+        elif unit_code in by_code:
             raise BadInput(f"Chỉ tiêu “{indicator.label}” nhập cho cả xã, không nhập theo bản.")
         else:
             raise BadInput(f"“{unit_code}” không phải bản của {unit.name}, cũng không phải chính đơn vị này.")
@@ -115,4 +120,4 @@ def enter_values(
         except ValueRejected as exc:
             raise BadInput(f"{where}: {exc}") from None
         checked.append(Edit(indicator_id, unit_code, value))
-    return gw.set_values(report, checked, who)
+    return checked

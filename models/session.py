@@ -7,10 +7,12 @@ edits that put the old values back, so they are saved and audited too.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from forms.engine import Finding, ReportData, evaluate
 from forms.schema import FormDef
 from models.gateway import Change, Gateway, ReportRef
-from models.reporting import ReportView, enter_values, find_target_set, view_report
+from models.reporting import ReportView, check_edits, find_target_set, view_report
 
 
 class ReportSession:
@@ -29,7 +31,9 @@ class ReportSession:
 
     def apply(self, edits: list[tuple[str, str, object]]) -> list[Change]:
         """Check, save and evaluate; BadInput (nothing saved) if any value is refused."""
-        changes = enter_values(self.gw, self.report, self.form, edits, self.who)
+        # The unit and its villages are already here: the keystroke path reads nothing back.
+        checked = check_edits(self.form, self.view.unit, self.view.villages, edits)
+        changes = self.gw.set_values(self.report, checked, self.who)
         if changes:
             data = self.view.data
             commune = dict(data.commune_values)
@@ -49,16 +53,9 @@ class ReportSession:
     def set_reason(self, finding: Finding, reason: str) -> None:
         unit = finding.cell.village or self.unit_code
         self.gw.set_reason(self.report, finding.rule, finding.cell.indicator, unit, reason, self.who)
-        self.view = view_report(self.gw, self.report, self.form, self._target_set_id())
-
-    def _target_set_id(self) -> str | None:
-        target_set = self.view.evaluation.target_set
-        return target_set.id if target_set else None
+        self.view = replace(self.view, reasons=self.gw.reasons(self.report))  # the figures did not change
 
     def _reevaluate(self, data: ReportData, target_set=...) -> None:
         if target_set is ...:
             target_set = self.view.evaluation.target_set
-        view = self.view
-        self.view = ReportView(
-            view.report, view.form, view.unit, view.villages, data, evaluate(self.form, data, target_set), view.reasons
-        )
+        self.view = replace(self.view, data=data, evaluation=evaluate(self.form, data, target_set))
