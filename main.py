@@ -8,18 +8,19 @@ arguments or unreadable input. A failure prints one Vietnamese line on stderr.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 from pathlib import Path
 
+from forms import vnformat
 from forms.library import default_library
 from forms.loader import FormError
 from forms.schema import FormDef
+from models.about import APP_NAME
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
-
-APP_NAME = "Sổ Chỉ Tiêu"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,11 +207,136 @@ def cmd_load(args) -> int:
     return 0
 
 
+def cmd_keys_init(args) -> int:
+    from models.keys import create_unit_key
+
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit or home_unit(gw))
+    holder = args.holder or (gw.setting("officer_name") if unit.code == gw.setting("home_unit") else None)
+    if not holder:
+        raise BadInput("Cần họ tên người giữ khóa: thêm --holder “Họ và tên”.")
+    title = args.title if args.title is not None else gw.setting("officer_title", "")
+    passphrase = read_passphrase("Đặt mật khẩu cho khóa ký (ít nhất 8 ký tự): ", confirm=True)
+    key = create_unit_key(gw, unit.code, passphrase, holder, title, replace=args.replace)
+    print(f"Đã tạo khóa ký cho {unit.name}, người giữ: {key.holder_name}.")
+    print(f"Mã khóa: {key.spoken}  (đọc mã này cho cấp trên qua điện thoại khi gửi tệp đăng ký khóa)")
+    return 0
+
+
+def cmd_keys_show(args) -> int:
+    from models.keys import unit_keys
+
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit or home_unit(gw))
+    keys = unit_keys(gw, unit.code)
+    if args.json:
+        print_json(
+            [
+                {
+                    "unit_code": k.unit_code,
+                    "fingerprint": k.fingerprint,
+                    "spoken": k.spoken,
+                    "holder_name": k.holder_name,
+                    "holder_title": k.holder_title,
+                    "created_at": k.created_at,
+                    "replaced_at": k.replaced_at,
+                    "in_use": k.in_use,
+                }
+                for k in keys
+            ]
+        )
+        return 0
+    if not keys:
+        print(f"{unit.name} chưa có khóa ký (tạo bằng: python main.py keys init --db {args.db}).")
+    for k in keys:
+        state = "đang dùng" if k.in_use else f"đã thay ngày {vnformat.date(k.replaced_at[:10])}"
+        print(f"{k.spoken}  {k.holder_name}  tạo ngày {vnformat.date(k.created_at[:10])}  [{state}]")
+    return 0
+
+
+def cmd_keys_export(args) -> int:
+    from exports.enrolment import default_enrolment_name, write_enrolment
+    from models.keys import unit_keys
+
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit or home_unit(gw))
+    keys = unit_keys(gw, unit.code)
+    if args.fingerprint:
+        wanted = args.fingerprint.replace(" ", "").lower()
+        keys = [k for k in keys if k.fingerprint.startswith(wanted) or k.spoken.replace(" ", "").startswith(wanted)]
+        if not keys:
+            raise BadInput(f"{unit.name} không có khóa nào có mã bắt đầu bằng “{args.fingerprint}”.")
+    if not keys:
+        raise BadInput(f"{unit.name} chưa có khóa ký (tạo bằng lệnh keys init).")
+    key = keys[0]
+    out = Path(args.out)
+    path = write_enrolment(key, unit, out / default_enrolment_name(key) if out.is_dir() else out)
+    print(f"Đã ghi tệp đăng ký khóa “{path}” của {unit.name}, mã khóa {key.spoken}.")
+    return 0
+
+
+def cmd_packet_export(args) -> int:
+    from exports.packet import export_packet
+
+    gw, view = open_view(args)
+    passphrase = read_passphrase("Mật khẩu khóa ký: ")
+    packet = export_packet(gw, view, passphrase, args.out)
+    if args.json:
+        print_json({"file": str(packet.path), "manifest": packet.manifest})
+        return 0
+    print(
+        f"Đã ký và lưu gói “{packet.path}”: {view.unit.name}, biểu {view.form.id}, "
+        f"{packet.manifest['period']['label']}, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}."
+    )
+    return 0
+
+
+def cmd_packet_verify(args) -> int:
+    from exports.enrolment import SUFFIX, read_enrolment
+    from exports.packet_verify import verify_packet
+
+    trusted = []
+    for name in args.trust or []:
+        found = sorted(Path(name).glob(f"*{SUFFIX}")) if Path(name).is_dir() else [Path(name)]
+        trusted += [read_enrolment(path) for path in found]
+    verdict = verify_packet(args.file, trusted, default_library())
+    if args.json:
+        print_json(verdict.to_dict())
+    else:
+        print("\n".join(verdict.lines()))
+    if verdict.exit_code:
+        print(verdict.headline(), file=sys.stderr)
+    return verdict.exit_code
+
+
 # ---- shared plumbing --------------------------------------------------------------
 
 
 def open_existing(path: str) -> Gateway:
     return Gateway.open(path, create=False)
+
+
+def home_unit(gw: Gateway) -> str:
+    code = gw.setting("home_unit")
+    if code is None:
+        raise BadInput("Chưa chọn đơn vị của máy này; thêm --unit MÃ.")
+    return code
+
+
+def read_passphrase(prompt: str, confirm: bool = False) -> str:
+    """From SCT_PASSPHRASE for automation, else typed without echo at a terminal."""
+    from models.keys import check_new_passphrase
+
+    passphrase = os.environ.get("SCT_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            raise BadInput(
+                "Cần mật khẩu khóa ký: đặt biến môi trường SCT_PASSPHRASE, hoặc chạy lệnh ở cửa sổ dòng lệnh."
+            )
+        passphrase = getpass.getpass(prompt)
+        if confirm:
+            check_new_passphrase(passphrase, getpass.getpass("Nhập lại mật khẩu: "))
+    return passphrase
 
 
 def require_form(form_id: str) -> FormDef:
@@ -323,6 +449,49 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("check", cmd_check, "kiểm tra số liệu; mã thoát 1 khi có lỗi")
     report_args(sub)
     sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    keys = commands.add_parser("keys", help="khóa ký của đơn vị: tạo, xem, xuất tệp đăng ký", description="khóa ký")
+    keys_commands = keys.add_subparsers(dest="keys_command", title="các lệnh", metavar="LỆNH", required=True)
+
+    def unit_key_args(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+        sub.add_argument("--unit", help="mã đơn vị (mặc định: đơn vị của máy này)")
+
+    sub = keys_commands.add_parser("init", help="tạo khóa ký (mật khẩu nhập hai lần, hoặc SCT_PASSPHRASE)")
+    sub.set_defaults(handler=cmd_keys_init)
+    unit_key_args(sub)
+    sub.add_argument("--holder", help="họ tên người giữ khóa (mặc định: cán bộ nhập liệu)")
+    sub.add_argument("--title", help="chức vụ người giữ khóa")
+    sub.add_argument("--replace", action="store_true", help="thay khóa đang dùng; gói cũ vẫn kiểm tra được")
+
+    sub = keys_commands.add_parser("show", help="liệt kê các khóa ký của đơn vị và mã khóa đọc được")
+    sub.set_defaults(handler=cmd_keys_show)
+    unit_key_args(sub)
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = keys_commands.add_parser("export", help="ghi tệp đăng ký khóa (.sctk) gửi cấp trên")
+    sub.set_defaults(handler=cmd_keys_export)
+    unit_key_args(sub)
+    sub.add_argument("--fingerprint", help="mã khóa (hoặc phần đầu) khi cần xuất một khóa đã thay")
+    sub.add_argument("--out", required=True, help="tệp hoặc thư mục để ghi")
+
+    packet = commands.add_parser("packet", help="gói báo cáo đã ký: xuất, kiểm tra", description="gói báo cáo")
+    packet_commands = packet.add_subparsers(dest="packet_command", title="các lệnh", metavar="LỆNH", required=True)
+
+    sub = packet_commands.add_parser("export", help="ký và xuất gói (.sctg); mã thoát 1 khi báo cáo còn lỗi")
+    sub.set_defaults(handler=cmd_packet_export)
+    report_args(sub)
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
+    sub.add_argument("--json", action="store_true", help="in bản kê dạng JSON")
+
+    sub = packet_commands.add_parser(
+        "verify", help="kiểm tra gói: 0 hợp lệ và tin cậy, 3 chưa tin cậy, 1 không hợp lệ, 2 không phải gói"
+    )
+    sub.set_defaults(handler=cmd_packet_verify)
+    sub.add_argument("file", metavar="TỆP.sctg", help="tệp gói")
+    sub.add_argument("--trust", action="append", metavar="TỆP.sctk", help="tệp đăng ký khóa tin cậy, hoặc thư mục")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
     return parser
 

@@ -37,6 +37,16 @@ def date(value: dt.date | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def datetime_text(value: dt.datetime | str) -> str:
+    """“14:05 ngày 22/11/2026”, in the time zone it was written in; text that is not a time is shown as is."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value:%H:%M} ngày {value:%d/%m/%Y}"
+
+
 def yes_no(value) -> str:
     if value is None:
         return ""

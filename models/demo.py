@@ -5,6 +5,7 @@ The figures obey every rule of the forms except two deliberate slips in
 Xã Mường Tè, năm 2025, so the checks have something to show: an error (a
 village with more cultural-family households than households) and a warning
 (a village holding the cultural title with under 70% cultural families).
+Mường Tè has a signing key whose passphrase is DEMO_PASSPHRASE.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from forms.library import FormLibrary
 from models import catalogue
 from models.errors import BadInput
 from models.gateway import Gateway
+from models.keys import DEMO_PASSPHRASE, create_unit_key
 from models.reporting import enter_values, start_report
 
 PROVINCE = "12"  # Lai Châu
@@ -75,6 +77,7 @@ def _build(gw: Gateway, library: FormLibrary) -> None:
     gw.set_setting("home_unit", "03445")
     gw.set_setting("officer_name", "Lò Thị Mai")
     gw.set_setting("officer_title", "Công chức Văn hóa - Xã hội (dữ liệu mẫu)")
+    create_unit_key(gw, "03445", DEMO_PASSPHRASE, "Lò Thị Mai", "Công chức Văn hóa - Xã hội", demo=True)
 
 
 def _village_names(rng: random.Random, count: int, kind: str) -> list[str]:

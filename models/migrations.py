@@ -93,3 +93,38 @@ def m002_warning_reasons(db: Database) -> None:
             PRIMARY KEY (report_id, rule, indicator, unit_code)
         )"""
     )
+
+
+@migrations()
+def m003_keys_and_packets(db: Database) -> None:
+    # A unit's signing keys: the private half only ever encrypted with the
+    # officer's passphrase. A replaced key stays, so packets it signed still
+    # name a key the program knows.
+    db.execute(
+        """CREATE TABLE signing_keys (
+            fingerprint TEXT PRIMARY KEY,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            public_pem TEXT NOT NULL,
+            private_pem TEXT NOT NULL,
+            holder_name TEXT NOT NULL,
+            holder_title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            replaced_at TEXT,
+            replaced_by TEXT REFERENCES signing_keys(fingerprint),
+            demo INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX signing_keys_unit ON signing_keys(unit_code)")
+    # Every packet exported: its sequence rises with each export of the same report.
+    db.execute(
+        """CREATE TABLE packets (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            sequence INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            fingerprint TEXT NOT NULL REFERENCES signing_keys(fingerprint),
+            manifest_sha256 TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            UNIQUE (report_id, sequence)
+        )"""
+    )

@@ -17,10 +17,16 @@ CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 FORMS_DOC = (ROOT / "docs" / "forms.md").read_text(encoding="utf-8")
 
 
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = main.build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
+    """Every command by its full name (“packet verify”), nested ones included."""
+    parser = parser or main.build_parser()
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                nested = subcommands(sub, f"{prefix}{name} ")
+                found.update(nested or {f"{prefix}{name}": sub})
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(subcommands()))

@@ -1,0 +1,125 @@
+"""Speed of signed packets, printed as figures (never asserted in tests).
+
+    .venv/bin/python benchmarks/bench_packet.py
+
+- export of the 60-village commune's packet (the demo's Xã Sìn Hồ, kl224,
+  2025, with targets): check, unlock the key, write the form as xlsx and the
+  data as JSON, sign, zip, write atomically (goal ≤ 0.5 s);
+- against openpyxl alone writing the same two sheets in the same run (goal:
+  the export ≤ 3x that), two ways: the same cells with the same fonts,
+  borders, alignments, number formats, merges, widths and heights (copied
+  from the packet's own bieu.xlsx, read before the clock starts: what any
+  program writing this sheet with openpyxl pays), and the bare values with no
+  formatting at all (the floor);
+- verify of that packet (read with limits, hashes, signature, canonical zip).
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from copy import copy
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from exports.packet import export_packet  # noqa: E402
+from exports.packet_verify import verify_packet  # noqa: E402
+from forms.library import default_library  # noqa: E402
+from models.demo import build_demo  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
+from models.keys import create_unit_key  # noqa: E402
+from models.reporting import view_report  # noqa: E402
+
+RUNS = 15
+COMMUNE, FORM, PERIOD, TARGETS = "03478", "kl224", "2025", "muong-te-2025"
+PASSPHRASE = "do-thu-toc-do"
+
+
+def plain_openpyxl_seconds(view) -> float:
+    """The same rows and village grid as values only, the floor any xlsx export pays."""
+    start = time.perf_counter()
+    wb = Workbook()
+    ws = wb.active
+    for ind in view.form.indicators:
+        figure = view.evaluation.figures[ind.id]
+        ws.append([ind.code, ind.label, ind.unit, figure.total, figure.value, figure.percent])
+    grid = wb.create_sheet("Theo bản")
+    columns = view.form.village_indicators
+    for village in view.villages:
+        values = view.data.village_values.get(village.code, {})
+        grid.append([village.name, *(values.get(i.id) for i in columns)])
+    wb.save(io.BytesIO())
+    return time.perf_counter() - start
+
+
+def same_sheet_seconds(template) -> float:
+    """openpyxl writing the cells and styles of ``template`` (a loaded workbook) anew."""
+    start = time.perf_counter()
+    wb = Workbook()
+    wb.remove(wb.active)
+    for source in template.worksheets:
+        ws = wb.create_sheet(source.title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is None and not cell.has_style:
+                    continue
+                target = ws.cell(row=cell.row, column=cell.column, value=cell.value)
+                if cell.has_style:
+                    target.font, target.border = copy(cell.font), copy(cell.border)
+                    target.alignment, target.number_format = copy(cell.alignment), cell.number_format
+        for merged in source.merged_cells.ranges:
+            ws.merge_cells(str(merged))
+        for key, dim in source.column_dimensions.items():
+            ws.column_dimensions[key].width = dim.width
+        for key, dim in source.row_dimensions.items():
+            ws.row_dimensions[key].height = dim.height
+        ws.page_setup.paperSize, ws.page_setup.orientation = source.page_setup.paperSize, source.page_setup.orientation
+    wb.save(io.BytesIO())
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    library = default_library()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        gw = Gateway.open(folder / "bench.db")
+        build_demo(gw, library)
+        create_unit_key(gw, COMMUNE, PASSPHRASE, "Người đo")
+        form = library.get(FORM)
+        view = view_report(gw, gw.find_report(COMMUNE, FORM, PERIOD), form, TARGETS)
+        plain_openpyxl_seconds(view)  # warm imports and caches for both
+        export_packet(gw, view, PASSPHRASE, folder / "warm.sctg")
+        with zipfile.ZipFile(export_packet(gw, view, PASSPHRASE, folder / "t.sctg").path) as z:
+            template = load_workbook(io.BytesIO(z.read("bieu.xlsx")))
+        same_sheet_seconds(template)
+        exports, plains, sames, verifies = [], [], [], []
+        for n in range(RUNS):
+            plains.append(plain_openpyxl_seconds(view))
+            sames.append(same_sheet_seconds(template))
+            start = time.perf_counter()
+            packet = export_packet(gw, view, PASSPHRASE, folder / f"p{n}.sctg")
+            exports.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            verdict = verify_packet(packet.path, [], library)
+            verifies.append(time.perf_counter() - start)
+            assert verdict.intact, verdict.problems
+        size = packet.path.stat().st_size
+        gw.close()
+    export_s, plain_s, same_s, verify_s = (statistics.median(x) for x in (exports, plains, sames, verifies))
+    print(f"packet export, {len(view.villages)} villages ({size / 1024:.0f} KB): median {export_s * 1000:.0f} ms")
+    print("  (goal ≤ 500 ms)")
+    print(f"openpyxl alone, the same sheets and styles: median {same_s * 1000:.0f} ms, export {export_s / same_s:.1f}x")
+    print(f"openpyxl alone, bare values: median {plain_s * 1000:.0f} ms, export {export_s / plain_s:.1f}x (goal ≤ 3x)")
+    print(f"packet verify: median {verify_s * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Writing a file so that a power cut or a pulled USB stick leaves either the
+old file or the whole new one, never half of it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from models.errors import BadInput
+
+
+def write_atomically(path: str | Path, data: bytes) -> Path:
+    """Write to a temporary file beside ``path``, flush it to the disk, then rename it over."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"Thư mục “{folder}” không tồn tại.")
+    if path.is_dir():
+        raise BadInput(f"“{path}” là một thư mục; hãy cho tên tệp.")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        if os.name == "posix":
+            os.fchmod(fd, 0o644)  # mkstemp makes it private; a packet or key file is meant to be handed on
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _sync_folder(folder)
+    except OSError as exc:
+        raise BadInput(f"Không ghi được tệp “{path}” ({exc.strerror or exc}); không có tệp nào bị ghi dở.") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return path
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename itself must reach the disk; Windows has no directory handles to sync.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

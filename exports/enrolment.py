@@ -1,0 +1,97 @@
+"""The enrolment file: a unit's public signing key, sent to the upper level.
+
+The upper level trusts a key once someone has read its spoken fingerprint
+aloud over the phone and it matched; after that, `packet verify --trust
+FILE` accepts the packets that key signed for that unit. The file is JSON
+so it can be read by eye; see docs/packet-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from exports.atomic import write_atomically
+from models.errors import BadInput
+from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
+from models.units import Unit
+
+FORMAT = "so-chi-tieu.enrolment"
+FORMAT_VERSION = 1
+SUFFIX = ".sctk"
+MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    unit_code: str
+    unit_name: str
+    holder_name: str
+    holder_title: str
+    fingerprint: str
+    public_key: Ed25519PublicKey
+    created_at: str
+    replaced_at: str | None
+
+    @property
+    def spoken(self) -> str:
+        return spoken_fingerprint(self.fingerprint)
+
+
+def enrolment_bytes(key: KeyInfo, unit: Unit) -> bytes:
+    data = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "unit": {"code": unit.code, "name": unit.name},
+        "holder": {"name": key.holder_name, "title": key.holder_title},
+        "fingerprint": key.fingerprint,
+        "spoken": key.spoken,
+        "created_at": key.created_at,
+        "replaced_at": key.replaced_at,
+        "public_key_pem": key.public_pem,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_enrolment(key: KeyInfo, unit: Unit, path: str | Path) -> Path:
+    return write_atomically(path, enrolment_bytes(key, unit))
+
+
+def default_enrolment_name(key: KeyInfo) -> str:
+    return f"khoa-{key.unit_code}-{key.spoken.replace(' ', '')[:8]}{SUFFIX}"
+
+
+def read_enrolment(path: str | Path) -> Enrolment:
+    """The enrolment in a file, or BadInput saying what is wrong with it."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise BadInput(f"Tệp “{path.name}” quá lớn để là tệp đăng ký khóa.")
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"Không tìm thấy tệp đăng ký khóa “{path}”.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise BadInput(f"Tệp “{path.name}” không phải tệp đăng ký khóa của Sổ Chỉ Tiêu.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadInput(f"Tệp “{path.name}” không phải tệp đăng ký khóa của Sổ Chỉ Tiêu.")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise BadInput(
+            f"Tệp đăng ký khóa “{path.name}” theo định dạng phiên bản {data.get('format_version')!r}; "
+            "hãy cập nhật chương trình."
+        )
+    try:
+        unit, holder = data["unit"], data["holder"]
+        fields = (unit["code"], unit["name"], holder["name"], holder["title"], data["fingerprint"], data["created_at"])
+        pem = data["public_key_pem"]
+    except (KeyError, TypeError):
+        raise BadInput(f"Tệp đăng ký khóa “{path.name}” thiếu thông tin; hãy xin lại tệp.") from None
+    if not all(isinstance(f, str) for f in (*fields, pem)):
+        raise BadInput(f"Tệp đăng ký khóa “{path.name}” thiếu thông tin; hãy xin lại tệp.")
+    public_key = load_public_pem(pem)
+    if fingerprint_of(public_key) != data["fingerprint"]:
+        raise BadInput(f"Tệp đăng ký khóa “{path.name}” đã bị sửa: khóa không khớp với mã khóa ghi trong tệp.")
+    replaced = data.get("replaced_at")
+    return Enrolment(*fields[:5], public_key, fields[5], replaced if isinstance(replaced, str) else None)

@@ -1,0 +1,196 @@
+"""Sign a finished report and write it as one packet file (.sctg).
+
+A packet is a zip (exports/packet_zip.py) holding the printable form
+(bieu.xlsx), the same report as data (so-lieu.json: the `show --json`
+structure plus the cell audit trail), the signer's public key, a manifest
+naming every other file with its SHA-256, and a detached Ed25519 signature
+over the manifest's exact bytes. docs/packet-format.md is the specification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from exports.atomic import write_atomically
+from exports.packet_zip import canonical_zip
+from exports.report_json import report_to_dict, summary
+from exports.xlsx_form import form_workbook
+from forms.messages import finding_text
+from models.about import APP_NAME, APP_VERSION
+from models.errors import BadInput, UserError
+from models.gateway import Gateway, ReportRef
+from models.keys import KeyInfo, key_in_use, unlock_key
+from models.reporting import ReportView
+
+FORMAT = "so-chi-tieu.packet"
+FORMAT_VERSION = 1
+SUFFIX = ".sctg"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "signer.pub.pem"
+FORM_XLSX = "bieu.xlsx"
+DATA_JSON = "so-lieu.json"
+SIGNED_FILES = (FORM_XLSX, DATA_JSON, PUBLIC_KEY)  # listed in the manifest with their hashes
+
+
+class ReportNotReady(UserError):
+    """The report has errors or unexplained warnings: it cannot be signed (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, blockers: list[str]):
+        self.blockers = blockers
+        super().__init__(
+            f"Chưa ký được: {blockers[0]}" + (f" (và {len(blockers) - 1} điều khác)" if blockers[1:] else "")
+        )
+
+
+@dataclass(frozen=True)
+class ExportedPacket:
+    path: Path
+    sequence: int
+    manifest: dict
+    key: KeyInfo
+
+
+def signing_blockers(view: ReportView) -> list[str]:
+    """Why this report cannot be signed yet, in Vietnamese; empty when it can."""
+    names = {v.code: v.name for v in view.villages}
+    blockers = []
+    for finding in view.evaluation.findings:
+        where = f"{names.get(finding.cell.village, finding.cell.village)}: " if finding.cell.village else ""
+        if finding.severity == "error":
+            blockers.append(f"còn lỗi phải sửa: {where}{finding_text(view.form, finding)}")
+        elif not view.reason_for(finding):
+            blockers.append(f"cảnh báo chưa có giải trình: {where}{finding_text(view.form, finding)}")
+    return blockers
+
+
+def next_sequence(gw: Gateway, report: ReportRef) -> int:
+    row = gw.db.execute("SELECT coalesce(max(sequence), 0) + 1 FROM packets WHERE report_id = ?", [report.id])
+    return row.fetchone()[0]
+
+
+def default_packet_name(view: ReportView, sequence: int) -> str:
+    # ASCII only: the name travels through e-mail systems and FAT-formatted USB sticks.
+    return f"{view.unit.code}_{view.form.id}_{view.report.period_code}_lan{sequence:02d}{SUFFIX}"
+
+
+def export_packet(
+    gw: Gateway, view: ReportView, passphrase: str, out: str | Path, *, at: dt.datetime | None = None
+) -> ExportedPacket:
+    """Check, sign and write the packet; ``out`` is a file or a folder for the default name.
+
+    The file appears whole or not at all, and the sequence number is only
+    taken when it has been written.
+    """
+    blockers = signing_blockers(view)
+    if blockers:
+        raise ReportNotReady(blockers)
+    key = key_in_use(gw, view.unit.code)
+    if key is None:
+        raise BadInput(f"{view.unit.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init hoặc trong cửa sổ).")
+    private = unlock_key(gw, key, passphrase)
+    at = (at or dt.datetime.now(dt.UTC)).astimezone()
+    out = Path(out)
+    with gw.transaction():
+        sequence = next_sequence(gw, view.report)
+        path = out / default_packet_name(view, sequence) if out.is_dir() else out
+        manifest, packet = build_packet(gw, view, key, private, sequence, at)
+        write_atomically(path, packet)
+        gw.db["packets"].insert(
+            {
+                "report_id": view.report.id,
+                "sequence": sequence,
+                "created_at": manifest["created_at"],
+                "fingerprint": key.fingerprint,
+                "manifest_sha256": hashlib.sha256(_json_bytes(manifest)).hexdigest(),
+                "file_name": path.name,
+            }
+        )
+    return ExportedPacket(path, sequence, manifest, key)
+
+
+def build_packet(
+    gw: Gateway, view: ReportView, key: KeyInfo, private: Ed25519PrivateKey, sequence: int, at: dt.datetime
+) -> tuple[dict, bytes]:
+    """The manifest and the packet's bytes; the same report gives the same files but for time and sequence."""
+    parent = gw.unit(view.unit.parent_code) if view.unit.parent_code else None
+    period = gw.period(view.report.period_code)
+    files = {
+        FORM_XLSX: form_workbook(
+            view,
+            period=period,
+            parent_name=parent.name if parent else None,
+            signed_on=at.date(),
+            officer_name=key.holder_name,
+            officer_title=key.holder_title,
+            signer_fingerprint=key.spoken,
+        ),
+        DATA_JSON: _json_bytes(packet_data(gw, view)),
+        PUBLIC_KEY: key.public_pem.encode("ascii"),
+    }
+    manifest = _manifest(view, period, key, sequence, at, files)
+    manifest_bytes = _json_bytes(manifest)
+    entries = [
+        (MANIFEST, manifest_bytes),
+        (SIGNATURE, private.sign(manifest_bytes)),
+        *((name, files[name]) for name in SIGNED_FILES),
+    ]
+    return manifest, canonical_zip(entries)
+
+
+def packet_data(gw: Gateway, view: ReportView) -> dict:
+    """The `show --json` structure with the cell audit trail of this report."""
+    data = report_to_dict(gw, view)
+    data["audit"] = [
+        {
+            "indicator": row["indicator"],
+            "unit_code": row["unit_code"],
+            "old": row["old_value"],
+            "new": row["new_value"],
+            "at": row["at"],
+            "who": row["who"],
+        }
+        for row in gw.audit_trail(view.report)
+    ]
+    return data
+
+
+def _manifest(view: ReportView, period, key: KeyInfo, sequence: int, at: dt.datetime, files: dict) -> dict:
+    unit, form, target_set = view.unit, view.form, view.evaluation.target_set
+    explained = sum(1 for f in view.evaluation.warnings if view.reason_for(f))
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app": {"name": APP_NAME, "version": APP_VERSION},
+        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent_code": unit.parent_code},
+        "form": {"id": form.id, "version": form.version, "title": form.title},
+        "period": {"code": period.code, "label": period.label},
+        "target_set": (
+            {"id": target_set.id, "name": target_set.name, "version": target_set.version} if target_set else None
+        ),
+        "sequence": sequence,
+        "created_at": at.isoformat(timespec="seconds"),
+        "signer": {
+            "name": key.holder_name,
+            "title": key.holder_title,
+            "fingerprint": key.fingerprint,
+            "spoken": key.spoken,
+        },
+        "summary": {**summary(view), "warnings_explained": explained},
+        "files": [
+            {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
+            for name in SIGNED_FILES
+        ],
+    }
+
+
+def _json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

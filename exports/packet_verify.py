@@ -1,0 +1,297 @@
+"""Check a packet offline: is it whole, who signed it, do we trust that key.
+
+The verdict says in Vietnamese what is wrong, naming the file that changed.
+Nothing is written anywhere. Statuses and exit codes:
+
+- ``hop_le`` (0): whole, signature good, signer among the trusted keys for that unit;
+- ``chua_tin_cay`` (3): whole and signed, but the key is not (yet) trusted;
+- ``khong_hop_le`` (1): damaged or altered, wrong signature, missing file;
+- ``khong_doc_duoc`` (2): not a packet, or one this version cannot read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+
+from exports.enrolment import Enrolment
+from exports.packet import DATA_JSON, FORMAT, FORMAT_VERSION, MANIFEST, PUBLIC_KEY, SIGNATURE, SIGNED_FILES
+from exports.packet_zip import PacketInvalid, PacketUnreadable, read_container
+from forms import vnformat
+from forms.library import FormLibrary
+from models.errors import BadInput
+from models.keys import fingerprint_of, load_public_pem, spoken_fingerprint
+from models.periods import parse_period
+
+EXIT_CODES = {"hop_le": 0, "khong_hop_le": 1, "khong_doc_duoc": 2, "chua_tin_cay": 3}
+MAX_MANIFEST_BYTES = 1024 * 1024
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class Verdict:
+    path: Path
+    status: str
+    problems: list[str] = field(default_factory=list)
+    manifest: dict | None = None
+    trusted_by: Enrolment | None = None
+    trust_note: str | None = None
+    entries: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    @property
+    def intact(self) -> bool:
+        """Whole and correctly signed, trusted or not."""
+        return self.status in ("hop_le", "chua_tin_cay")
+
+    def headline(self) -> str:
+        if self.status == "khong_doc_duoc":
+            return self.problems[0]
+        if self.status == "khong_hop_le":
+            return f"KHÔNG HỢP LỆ: {self.problems[0]}" + (
+                f" (và {len(self.problems) - 1} lỗi khác)" if self.problems[1:] else ""
+            )
+        if self.status == "chua_tin_cay":
+            return f"CHƯA TIN CẬY: {self.describe()}. {self.trust_note}"
+        return f"HỢP LỆ: {self.describe()}."
+
+    def lines(self) -> list[str]:
+        """What a person reads: the verdict first, then the details."""
+        manifest = self.manifest
+        if self.status == "khong_doc_duoc":
+            return []  # the one line on stderr says it all
+        if self.status == "khong_hop_le":
+            head = "KHÔNG HỢP LỆ:"
+            if manifest:
+                unit, form, period = manifest["unit"], manifest["form"], manifest["period"]
+                head += f" gói ghi là của {unit['name']}, biểu {form['id']}, {period['label']}."
+            return [head, *(f"- {p[0].upper()}{p[1:]}" for p in self.problems)]
+        lines = [self.headline()]
+        if self.trusted_by:
+            lines.append(f"Khóa tin cậy: tệp đăng ký của {self.trusted_by.unit_name}, {self.trusted_by.holder_name}.")
+        if self.intact:
+            summary = manifest["summary"]
+            lines.append(
+                f"Tạo lúc {vnformat.datetime_text(manifest['created_at'])}; "
+                f"{summary['errors']} lỗi, {summary['warnings']} cảnh báo "
+                f"({summary['warnings_explained']} đã giải trình), {summary['cells_missing']} ô trống."
+            )
+        return lines
+
+    def describe(self) -> str:
+        m = self.manifest
+        signer = m["signer"]
+        return (
+            f"gói của {m['unit']['name']} ({m['unit']['code']}), biểu {m['form']['id']} phiên bản "
+            f"{m['form']['version']}, {m['period']['label']}, lần gửi {m['sequence']}; "
+            f"ký bởi {signer['name']}, mã khóa {spoken_fingerprint(signer['fingerprint'])}"
+        )
+
+    def to_dict(self) -> dict:
+        m = self.manifest or {}
+        return {
+            "file": str(self.path),
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "intact": self.intact,
+            "trusted": self.status == "hop_le",
+            "verdict": self.headline(),
+            "problems": self.problems,
+            "unit": m.get("unit"),
+            "form": m.get("form"),
+            "period": m.get("period"),
+            "target_set": m.get("target_set"),
+            "sequence": m.get("sequence"),
+            "created_at": m.get("created_at"),
+            "signer": m.get("signer"),
+            "summary": m.get("summary"),
+            "trusted_by": (
+                {"unit_code": self.trusted_by.unit_code, "holder": self.trusted_by.holder_name}
+                if self.trusted_by
+                else None
+            ),
+        }
+
+
+def verify_packet(path: str | Path, trusted: list[Enrolment], library: FormLibrary) -> Verdict:
+    path = Path(path)
+    try:
+        container = read_container(path)
+        manifest = _manifest(container.entries)
+    except PacketUnreadable as exc:
+        return Verdict(path, "khong_doc_duoc", [str(exc)])
+    except PacketInvalid as exc:
+        return Verdict(path, "khong_hop_le", [str(exc)])
+    entries = container.entries
+    problems = _file_problems(entries, manifest) + _signature_problems(entries, manifest)
+    if not problems:
+        problems = _content_problems(entries, manifest, library)
+    if not problems and not container.canonical:
+        problems.append(
+            "nội dung các tệp còn nguyên nhưng vỏ zip của gói đã bị sửa hoặc nén lại bằng công cụ khác; "
+            "hãy dùng đúng tệp do Sổ Chỉ Tiêu tạo ra."
+        )
+    if problems:
+        return Verdict(path, "khong_hop_le", problems, manifest)
+    verdict = Verdict(path, "chua_tin_cay", [], manifest, entries=entries)
+    _judge_trust(verdict, trusted)
+    return verdict
+
+
+# ---- the manifest --------------------------------------------------------------------
+
+
+def _manifest(entries: dict[str, bytes]) -> dict:
+    if MANIFEST not in entries:
+        if not {SIGNATURE, PUBLIC_KEY, *SIGNED_FILES} & set(entries):
+            raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (không có bản kê manifest.json).")
+        raise PacketInvalid("thiếu tệp manifest.json (bản kê) trong gói.")
+    raw = entries[MANIFEST]
+    try:
+        if len(raw) > MAX_MANIFEST_BYTES:
+            raise ValueError
+        manifest = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise PacketInvalid("tệp manifest.json (bản kê) không đọc được: không phải JSON hợp lệ.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (bản kê không đúng định dạng).")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise PacketUnreadable(
+            f"Gói theo định dạng phiên bản {version!r}, chương trình này chỉ đọc phiên bản {FORMAT_VERSION}; "
+            "hãy cập nhật Sổ Chỉ Tiêu."
+        )
+    _check_manifest_shape(manifest)
+    return manifest
+
+
+# (path in the manifest, type it must have)
+_MANIFEST_FIELDS = (
+    (("unit", "code"), str),
+    (("unit", "name"), str),
+    (("form", "id"), str),
+    (("form", "version"), int),
+    (("period", "code"), str),
+    (("period", "label"), str),
+    (("sequence",), int),
+    (("created_at",), str),
+    (("signer", "name"), str),
+    (("signer", "fingerprint"), str),
+    (("files",), list),
+    (("summary", "errors"), int),
+    (("summary", "warnings"), int),
+    (("summary", "warnings_explained"), int),
+    (("summary", "cells_missing"), int),
+)
+
+
+def _check_manifest_shape(manifest: dict) -> None:
+    for keys, kind in _MANIFEST_FIELDS:
+        value = manifest
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “{'.'.join(keys)}”.")
+    if not _HEX64.match(manifest["signer"]["fingerprint"]):
+        raise PacketInvalid("bản kê manifest.json ghi mã khóa người ký sai dạng.")
+    for item in manifest["files"]:
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("sha256"), str)
+            and isinstance(item.get("size"), int)
+        ):
+            raise PacketInvalid("bản kê manifest.json có mục “files” sai dạng.")
+
+
+# ---- the checks ------------------------------------------------------------------------
+
+
+def _file_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
+    listed = {item["name"]: item for item in manifest["files"]}
+    problems = [f"bản kê không ghi tệp {name}." for name in SIGNED_FILES if name not in listed]
+    for name, item in listed.items():
+        if name not in entries:
+            problems.append(f"thiếu tệp {name} trong gói.")
+        elif hashlib.sha256(entries[name]).hexdigest() != item["sha256"] or len(entries[name]) != item["size"]:
+            problems.append(f"tệp {name} đã bị thay đổi sau khi ký (mã băm SHA-256 khác với bản kê).")
+    for name in entries:
+        if name not in listed and name not in (MANIFEST, SIGNATURE):
+            problems.append(f"gói có tệp lạ {name} không ghi trong bản kê.")
+    return problems
+
+
+def _signature_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
+    if SIGNATURE not in entries:
+        return ["thiếu chữ ký manifest.sig trong gói."]
+    if PUBLIC_KEY not in entries:
+        return []  # already said: the key file is missing
+    try:
+        key = load_public_pem(entries[PUBLIC_KEY])
+    except BadInput as exc:
+        return [f"tệp {PUBLIC_KEY}: {exc}"]
+    if fingerprint_of(key) != manifest["signer"]["fingerprint"]:
+        return ["gói được ký bằng một khóa khác với khóa mà bản kê ghi tên."]
+    try:
+        key.verify(entries[SIGNATURE], entries[MANIFEST])
+    except InvalidSignature:
+        return ["chữ ký không khớp: bản kê manifest.json đã bị sửa, hoặc không do khóa này ký."]
+    return []
+
+
+def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLibrary) -> list[str]:
+    problems = []
+    form = manifest["form"]
+    if library.get(form["id"], form["version"]) is None:
+        problems.append(
+            f"biểu {form['id']} phiên bản {form['version']} chưa có trong chương trình này; "
+            "hãy cập nhật tệp biểu mẫu trước khi nhận gói."
+        )
+    try:
+        period = parse_period(manifest["period"]["code"])
+        if period.code != manifest["period"]["code"]:
+            raise BadInput("")
+    except BadInput:
+        problems.append(f"kỳ báo cáo “{manifest['period']['code']}” trong bản kê không hợp lệ.")
+    try:
+        data = json.loads(entries[DATA_JSON].decode("utf-8"))
+        same = (
+            data["unit"]["code"] == manifest["unit"]["code"]
+            and data["form"]["id"] == form["id"]
+            and data["form"]["version"] == form["version"]
+            and data["period"]["code"] == manifest["period"]["code"]
+        )
+    except (ValueError, RecursionError, KeyError, TypeError):
+        same = False
+    if not same:
+        problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
+    return problems
+
+
+def _judge_trust(verdict: Verdict, trusted: list[Enrolment]) -> None:
+    manifest = verdict.manifest
+    fingerprint, unit_code = manifest["signer"]["fingerprint"], manifest["unit"]["code"]
+    same_key = [e for e in trusted if e.fingerprint == fingerprint]
+    match = next((e for e in same_key if e.unit_code == unit_code), None)
+    if match is not None:
+        verdict.status, verdict.trusted_by = "hop_le", match
+    elif same_key:
+        other = same_key[0]
+        verdict.trust_note = (
+            f"Khóa này được đăng ký cho {other.unit_name} ({other.unit_code}), không phải cho đơn vị của gói."
+        )
+    elif trusted:
+        verdict.trust_note = (
+            "Khóa ký không có trong các khóa tin cậy đã cho; hãy gọi điện đọc mã khóa với người ký "
+            "rồi nhận tệp đăng ký khóa của họ."
+        )
+    else:
+        verdict.trust_note = "Chưa cho khóa tin cậy nào (--trust TỆP.sctk) để so người ký."

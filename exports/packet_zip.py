@@ -1,0 +1,153 @@
+"""The packet's zip container: written in one canonical form, read with limits.
+
+Canonical: entries stored uncompressed, in the order written, dated
+1980-01-01 00:00, Unix attributes 0644, no comment. The reader rebuilds that
+form from what it read and compares bytes, so a change anywhere in the file,
+even in a zip header no checksum covers, is noticed.
+
+Reading is done in memory and bounded before anything is decompressed: a
+packet from a USB stick is hostile until proved otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from models.errors import UserError
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ENTRIES = 16
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+
+# What a hostile or damaged zip can make zipfile raise.
+_ZIP_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OverflowError,
+    OSError,
+    struct.error,
+    IndexError,
+    KeyError,
+)
+
+
+class PacketUnreadable(UserError):
+    """Not a packet at all, or a packet this version cannot read: exit 2."""
+
+    exit_code = 2
+
+
+class PacketInvalid(UserError):
+    """A packet, but damaged or altered: exit 1."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Container:
+    entries: dict[str, bytes]  # name -> content, in the file's order
+    canonical: bool  # the file is byte for byte what canonical_zip writes for these entries
+
+
+def canonical_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 3  # zipfile would write 0 on Windows: the same packet must come out everywhere
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def read_container(path: str | Path) -> Container:
+    raw = _read_file(Path(path))
+    if not raw.startswith(ZIP_MAGIC):
+        raise PacketUnreadable(f"Tệp “{Path(path).name}” không phải gói Sổ Chỉ Tiêu (không phải tệp zip).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+            _check_listing(infos)
+            entries = {info.filename: _read_entry(archive, info) for info in infos}
+    except PacketInvalid:
+        raise
+    except _ZIP_FAILURES as exc:
+        raise PacketInvalid(f"Gói bị hỏng hoặc bị cắt cụt, không đọc được ({_describe(exc)}).") from None
+    return Container(entries, canonical_zip(list(entries.items())) == raw)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise PacketUnreadable(f"“{path}” là một thư mục, không phải tệp gói.")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PacketUnreadable(f"Tệp “{path.name}” quá lớn ({size // (1024 * 1024)} MB) để là một gói Sổ Chỉ Tiêu.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PacketUnreadable(f"Không tìm thấy tệp “{path}”.") from None
+    except OSError as exc:
+        raise PacketUnreadable(f"Không đọc được tệp “{path}” ({exc.strerror or exc}).") from None
+
+
+def _check_listing(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse before reading a byte of content: too many entries, too big once
+    expanded, names that climb out of the folder, encryption, odd compression."""
+    if len(infos) > MAX_ENTRIES:
+        raise PacketInvalid(f"Gói có {len(infos)} tệp bên trong, quá nhiều (tối đa {MAX_ENTRIES}); không mở.")
+    total = 0
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if not safe_name(name):
+            raise PacketInvalid(f"Gói chứa tên tệp nguy hiểm “{name[:80]}” (trỏ ra ngoài thư mục); không mở.")
+        if name in seen:
+            raise PacketInvalid(f"Gói có hai tệp cùng tên “{name}”; không mở.")
+        seen.add(name)
+        if info.flag_bits & 0x1:
+            raise PacketInvalid(f"Tệp “{name}” trong gói bị mã hóa bằng mật khẩu zip; gói thật không như vậy.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise PacketInvalid(f"Tệp “{name}” trong gói nén theo cách lạ; gói thật không như vậy.")
+        total += info.file_size
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise PacketInvalid("Gói giải nén ra quá lớn (có thể là “bom zip”); không mở.")
+
+
+def safe_name(name: str) -> bool:
+    """A plain relative file name: no folder climbing, no absolute or drive path, no folders."""
+    if not name or len(name) > 200 or name.endswith("/"):
+        return False
+    if "\\" in name or "\x00" in name or ":" in name or name.startswith("/"):
+        return False
+    parts = PurePosixPath(name).parts
+    return all(part not in ("", ".", "..") for part in parts) and "/".join(parts) == name
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    # The declared size may lie: read no more than it promised, plus one byte to catch the lie.
+    with archive.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) != info.file_size:
+        raise PacketInvalid(f"Tệp “{info.filename}” trong gói dài khác với kích thước ghi ở đầu tệp zip.")
+    return data
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    if "CRC" in text:
+        return "sai mã kiểm tra CRC"
+    if "not a zip" in text.lower() or "End-of-central-directory" in text:
+        return "thiếu phần cuối của tệp zip"
+    return exc.__class__.__name__
