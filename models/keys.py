@@ -1,7 +1,8 @@
 """A unit's Ed25519 signing keys, kept in the database.
 
 The private key is stored only as PKCS#8 PEM encrypted with the officer's
-passphrase (cryptography's BestAvailableEncryption); it never leaves this
+passphrase (cryptography's BestAvailableEncryption, the passphrase first
+stretched with scrypt: see key_password); it never leaves this
 table and is decrypted just for the moment of signing. A replaced key stays,
 marked replaced, so packets it signed keep naming a known key.
 
@@ -106,6 +107,18 @@ def passphrase_bytes(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
+def key_password(passphrase: str, fingerprint: str) -> bytes:
+    """What actually encrypts the private key: the passphrase stretched with scrypt.
+
+    BestAvailableEncryption's PKCS#8 uses PBKDF2 with 2048 rounds, cheap to
+    guess at if the database file is copied; scrypt first makes every guess
+    cost tens of milliseconds and 16 MB. The salt is the key's own fingerprint.
+    """
+    return hashlib.scrypt(
+        passphrase_bytes(passphrase), salt=bytes.fromhex(fingerprint), n=2**14, r=8, p=1, maxmem=64 * 2**20, dklen=32
+    )
+
+
 def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:
     if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE:
         raise BadInput(f"Mật khẩu khóa ký cần ít nhất {MIN_PASSPHRASE} ký tự.")
@@ -161,7 +174,7 @@ def create_unit_key(
     encrypted = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase_bytes(passphrase)),
+        serialization.BestAvailableEncryption(key_password(passphrase, fingerprint_of(public))),
     ).decode()
     stamp = now()
     row = {
@@ -189,7 +202,7 @@ def unlock_key(gw: Gateway, key: KeyInfo, passphrase: str) -> Ed25519PrivateKey:
     if row is None:
         raise BadInput("Không tìm thấy khóa ký trong cơ sở dữ liệu.")
     try:
-        private = serialization.load_pem_private_key(row[0].encode(), passphrase_bytes(passphrase))
+        private = serialization.load_pem_private_key(row[0].encode(), key_password(passphrase, key.fingerprint))
     except (ValueError, TypeError):
         raise BadInput("Sai mật khẩu khóa ký.") from None
     if not isinstance(private, Ed25519PrivateKey) or fingerprint_of(private.public_key()) != key.fingerprint:

@@ -8,6 +8,8 @@ the grid shows it; there is no Save button to forget.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -39,6 +41,10 @@ from ui.findings_panel import FindingsPanel
 from ui.sheet_view import SheetView
 from ui.target_chart import TargetChart
 from ui.village_grid import SummaryModel, VillageGridModel
+
+if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
+    from ui.key_dialogs import KeysDialog
+    from ui.sign_dialog import SignDialog
 
 CodeRole = Qt.ItemDataRole.UserRole
 
@@ -113,8 +119,16 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("Sửa"))
         edit_menu.addActions([undo, redo])
         self.menuBar().addMenu(self.tr("Đơn vị")).addAction(villages)
+        sign = QAction(self.tr("Ký và xuất gói..."), self)
+        sign.setShortcut(QKeySequence("Ctrl+E"))
+        sign.setEnabled(False)  # until a report is open
+        sign.triggered.connect(self.open_sign_dialog)
+        keys = QAction(self.tr("Khóa ký..."), self)
+        keys.triggered.connect(self.open_keys_dialog)
+        self.sign_action, self.keys_action = sign, keys
+        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys])
         toolbar = self.addToolBar(self.tr("Nhập liệu"))
-        toolbar.addActions([undo, redo, villages])
+        toolbar.addActions([undo, redo, villages, sign])
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -271,6 +285,8 @@ class MainWindow(QMainWindow):
             self.controller.deleteLater()
             self.controller = None
         self.show_message("")
+        self.sign_action.setEnabled(report is not None)
+        self.keys_action.setEnabled(unit is not None)
         if report is None:
             self.pages.setCurrentWidget(self.placeholder)
             self.findings.set_view(None)
@@ -346,3 +362,31 @@ class MainWindow(QMainWindow):
             return
         VillagesDialog(self.gw, unit, self.who, self).exec()
         self.open_report()
+
+    def open_sign_dialog(self) -> SignDialog | None:
+        """The signing dialog for the open report, shown without waiting (None with no report)."""
+        from ui.sign_dialog import SignDialog
+
+        if self.controller is None:
+            return None
+        dialog = SignDialog(self.gw, self.controller.session.view, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(self._packet_exported)
+        dialog.open()
+        return dialog
+
+    def _packet_exported(self, packet) -> None:
+        self.statusBar().showMessage(
+            self.tr("Đã lưu gói %1 (lần gửi %2).").replace("%1", str(packet.path)).replace("%2", str(packet.sequence))
+        )
+
+    def open_keys_dialog(self) -> KeysDialog | None:
+        from ui.key_dialogs import KeysDialog
+
+        unit = self.current_unit()
+        if unit is None:
+            return None
+        dialog = KeysDialog(self.gw, unit, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

@@ -1,6 +1,10 @@
 """First run on an empty database: the officer picks the commune from the
 official catalogue, lists its villages and says who fills the reports, or
-opens the demo to look around first."""
+opens the demo to look around first.
+
+The commune's signing key is made in the same transaction as the commune,
+so a refused passphrase leaves the database as empty as it was.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from models import catalogue
 from models.demo import build_demo
 from models.errors import UserError
 from models.gateway import Gateway
+from models.keys import MIN_PASSPHRASE, check_new_passphrase, create_unit_key
 from models.setup import setup_commune, split_village_list
 
 CodeRole = Qt.ItemDataRole.UserRole
@@ -52,6 +57,16 @@ class SetupDialog(QDialog):
         self.villages_edit.setPlaceholderText(self.tr("Mỗi dòng một tên; dán cả cột từ Excel cũng được"))
         self.count_label = QLabel()
         self.name_edit, self.title_edit = QLineEdit(), QLineEdit()
+        self.passphrase_edit, self.repeat_edit = QLineEdit(), QLineEdit()
+        for edit in (self.passphrase_edit, self.repeat_edit):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_note = QLabel(
+            self.tr(
+                "Mật khẩu bảo vệ khóa ký của xã, nhập mỗi lần ký gói gửi cấp trên; "
+                "quên thì không ai lấy lại được, chỉ tạo được khóa mới."
+            )
+        )
+        self.passphrase_note.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
@@ -89,6 +104,11 @@ class SetupDialog(QDialog):
         form.addRow(self.tr("Danh sách thôn, bản:"), village_column)
         form.addRow(self.tr("Họ tên cán bộ nhập liệu:"), self.name_edit)
         form.addRow(self.tr("Chức vụ:"), self.title_edit)
+        form.addRow(
+            self.tr("Mật khẩu khóa ký (ít nhất %1 ký tự):").replace("%1", str(MIN_PASSPHRASE)), self.passphrase_edit
+        )
+        form.addRow(self.tr("Nhập lại mật khẩu:"), self.repeat_edit)
+        form.addRow("", self.passphrase_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
@@ -98,7 +118,7 @@ class SetupDialog(QDialog):
         column.addLayout(form)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
-        self.resize(560, 640)
+        self.resize(560, 720)
 
     # ---- what the user has chosen -------------------------------------------------
 
@@ -145,23 +165,42 @@ class SetupDialog(QDialog):
     # ---- the buttons ----------------------------------------------------------------
 
     def create(self) -> bool:
-        """Write the commune, its villages and the officer; on refusal keep what was typed."""
+        """Write the commune, its villages, the officer and the signing key, all or
+        nothing; on refusal keep what was typed (but a refused passphrase)."""
         self.show_error("")
         if self.commune_code() is None:  # the core would name an empty code; say what to do instead
             self.show_error(self.tr("Hãy chọn xã, phường trong danh sách."))
             return False
+        stage = "commune"
         try:
-            unit = setup_commune(
-                self.gw,
-                self.commune_code(),
-                self.village_names(),
-                self.kind_box.currentText(),
-                self.name_edit.text(),
-                self.title_edit.text(),
-            )
+            with self.gw.transaction():
+                unit = setup_commune(
+                    self.gw,
+                    self.commune_code(),
+                    self.village_names(),
+                    self.kind_box.currentText(),
+                    self.name_edit.text(),
+                    self.title_edit.text(),
+                )
+                stage = "passphrase"
+                check_new_passphrase(self.passphrase_edit.text(), self.repeat_edit.text())
+                stage = "key"
+                create_unit_key(
+                    self.gw,
+                    unit.code,
+                    self.passphrase_edit.text(),
+                    holder_name=self.name_edit.text(),
+                    holder_title=self.title_edit.text(),
+                )
         except UserError as exc:
+            if stage == "passphrase":
+                self.passphrase_edit.clear()
+                self.repeat_edit.clear()
+                self.passphrase_edit.setFocus()
             self.show_error(str(exc))
             return False
+        self.passphrase_edit.clear()
+        self.repeat_edit.clear()
         self.created_unit_code = unit.code
         self.accept()
         return True

@@ -9,9 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from models.keys import key_in_use, unit_keys, unlock_key
 from ui.setup_dialog import SetupDialog
 
 VILLAGES = "Bản Nà Hừ\nBản Pa Ủ\nBản Nậm Củm\n"
+PASSPHRASE = "mật khẩu của xã"
 
 
 def type_text(widget, text: str) -> None:
@@ -45,6 +47,8 @@ def fill(dialog: SetupDialog, qtbot, villages: str = VILLAGES) -> None:
     dialog.villages_edit.setPlainText(villages)
     type_text(dialog.name_edit, "Lò Thị Mai")
     type_text(dialog.title_edit, "Công chức Văn hóa - Xã hội")
+    dialog.passphrase_edit.setText(PASSPHRASE)
+    dialog.repeat_edit.setText(PASSPHRASE)
 
 
 def test_labels_are_vietnamese_with_diacritics(dialog):
@@ -198,3 +202,39 @@ def test_cancel_writes_nothing(dialog, qtbot, fresh_db):
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert dialog.created_unit_code is None
     assert fresh_db.db["units"].count == 0
+
+
+def test_create_makes_the_communes_signing_key_for_the_officer(dialog, qtbot, fresh_db):
+    fill(dialog, qtbot)
+    assert dialog.passphrase_edit.echoMode() == dialog.passphrase_edit.EchoMode.Password
+    assert dialog.create()
+    key = key_in_use(fresh_db, "03445")
+    assert key is not None and not key.demo
+    assert (key.holder_name, key.holder_title) == ("Lò Thị Mai", "Công chức Văn hóa - Xã hội")
+    assert unlock_key(fresh_db, key, PASSPHRASE)  # the passphrase typed is the one that opens it
+    assert dialog.passphrase_edit.text() == dialog.repeat_edit.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (PASSPHRASE, PASSPHRASE + "x", "Hai lần nhập mật khẩu không giống nhau."),
+        ("ngắn", "ngắn", "Mật khẩu khóa ký cần ít nhất 8 ký tự."),
+        ("", "", "Mật khẩu khóa ký cần ít nhất 8 ký tự."),
+    ],
+)
+def test_a_refused_passphrase_writes_nothing_at_all(dialog, qtbot, fresh_db, first, second, message):
+    fill(dialog, qtbot)
+    dialog.passphrase_edit.setText(first)
+    dialog.repeat_edit.setText(second)
+    assert not dialog.create()
+    assert dialog.error_label.text() == message and dialog.error_label.isVisible()
+    assert fresh_db.db["units"].count == 0  # the commune written first in the same transaction is gone too
+    assert fresh_db.setting("officer_name") is None
+    assert unit_keys(fresh_db, "03445") == []
+    assert dialog.passphrase_edit.text() == dialog.repeat_edit.text() == ""  # to be typed again
+    assert dialog.name_edit.text() == "Lò Thị Mai"  # the rest stays
+    dialog.passphrase_edit.setText(PASSPHRASE)
+    dialog.repeat_edit.setText(PASSPHRASE)
+    assert dialog.create()
+    assert key_in_use(fresh_db, "03445") is not None

@@ -1,0 +1,32 @@
+"""Where files for the upper level (packets, key files) are saved: the folder
+used last time, remembered in the database, else the user's Documents."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from models.errors import UserError
+from models.gateway import Gateway
+
+SETTING = "last_export_dir"
+
+
+def export_folder(gw: Gateway) -> Path:
+    """The last folder written to if it still exists, else Documents, else home."""
+    candidates = [
+        gw.setting(SETTING),
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.home()
+
+
+def remember_folder(gw: Gateway, folder: Path) -> None:
+    # A database that cannot be written only forgets the folder; the file itself was saved.
+    with contextlib.suppress(UserError):
+        gw.set_setting(SETTING, str(folder))
