@@ -255,6 +255,7 @@ def cmd_keys_show(args) -> int:
 
 
 def cmd_keys_export(args) -> int:
+    from exports.atomic import output_path
     from exports.enrolment import default_enrolment_name, write_enrolment
     from models.keys import unit_keys
 
@@ -269,8 +270,7 @@ def cmd_keys_export(args) -> int:
     if not keys:
         raise BadInput(f"{unit.name} chưa có khóa ký (tạo bằng lệnh keys init).")
     key = keys[0]
-    out = Path(args.out)
-    path = write_enrolment(key, unit, out / default_enrolment_name(key) if out.is_dir() else out)
+    path = write_enrolment(key, unit, output_path(args.out, default_enrolment_name(key)))
     print(f"Đã ghi tệp đăng ký khóa “{path}” của {unit.name}, mã khóa {key.spoken}.")
     return 0
 

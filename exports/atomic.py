@@ -40,6 +40,21 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     return path
 
 
+def output_path(out: str | Path, default_name: str) -> Path:
+    """The file to write for an ``--out`` that names a file or a folder.
+
+    A name ending in a slash means a folder even when it does not exist, so
+    that a mistyped folder is refused rather than becoming a file of that name.
+    """
+    text = str(out)
+    path = Path(text)
+    if path.is_dir():
+        return path / default_name
+    if text.endswith(("/", "\\")):
+        raise BadInput(f"Thư mục “{text}” không tồn tại.")
+    return path
+
+
 def _sync_folder(folder: Path) -> None:
     # The rename itself must reach the disk; Windows has no directory handles to sync.
     if os.name != "posix":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exports.atomic import write_atomically
+from exports.atomic import output_path, write_atomically
 from exports.packet_zip import canonical_zip
 from exports.report_json import report_to_dict, summary
 from exports.xlsx_form import form_workbook
@@ -98,12 +98,13 @@ def export_packet(
         raise BadInput(f"{view.unit.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init hoặc trong cửa sổ).")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
-    out = Path(out)
     with gw.transaction():
         sequence = next_sequence(gw, view.report)
-        path = out / default_packet_name(view, sequence) if out.is_dir() else out
+        path = output_path(out, default_packet_name(view, sequence))
         manifest, packet = build_packet(gw, view, key, private, sequence, at)
-        write_atomically(path, packet)
+        # The row first: its write lock keeps a second export of the same report
+        # (the window and a command at once) from taking this sequence number
+        # and this file name; the file is written only once the number is ours.
         gw.db["packets"].insert(
             {
                 "report_id": view.report.id,
@@ -114,6 +115,7 @@ def export_packet(
                 "file_name": path.name,
             }
         )
+        write_atomically(path, packet)
     return ExportedPacket(path, sequence, manifest, key)
 
 

@@ -11,6 +11,7 @@ Nothing is written anywhere. Statuses and exit codes:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -134,7 +135,7 @@ def verify_packet(path: str | Path, trusted: list[Enrolment], library: FormLibra
     problems = _file_problems(entries, manifest) + _signature_problems(entries, manifest)
     if not problems:
         problems = _content_problems(entries, manifest, library)
-    if not problems and not container.canonical:
+    if not problems and (not container.canonical or list(entries) != [MANIFEST, SIGNATURE, *SIGNED_FILES]):
         problems.append(
             "nội dung các tệp còn nguyên nhưng vỏ zip của gói đã bị sửa hoặc nén lại bằng công cụ khác; "
             "hãy dùng đúng tệp do Sổ Chỉ Tiêu tạo ra."
@@ -281,7 +282,15 @@ def _judge_trust(verdict: Verdict, trusted: list[Enrolment]) -> None:
     fingerprint, unit_code = manifest["signer"]["fingerprint"], manifest["unit"]["code"]
     same_key = [e for e in trusted if e.fingerprint == fingerprint]
     match = next((e for e in same_key if e.unit_code == unit_code), None)
-    if match is not None:
+    replaced = next((e for e in same_key if e.unit_code == unit_code and e.replaced_at), None)
+    if replaced is not None and not _before(manifest["created_at"], replaced.replaced_at):
+        # Only as good as the packet's own date, which the key's holder writes; still,
+        # the old key of a unit that replaced it is not trusted for anything newer.
+        verdict.trust_note = (
+            f"Khóa này đã được {replaced.unit_name} thay bằng khóa mới lúc "
+            f"{vnformat.datetime_text(replaced.replaced_at)}; gói ký sau lúc đó không nhận theo khóa cũ."
+        )
+    elif match is not None:
         verdict.status, verdict.trusted_by = "hop_le", match
     elif same_key:
         other = same_key[0]
@@ -295,3 +304,10 @@ def _judge_trust(verdict: Verdict, trusted: list[Enrolment]) -> None:
         )
     else:
         verdict.trust_note = "Chưa cho khóa tin cậy nào (--trust TỆP.sctk) để so người ký."
+
+
+def _before(stamp: str, limit: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(stamp) < dt.datetime.fromisoformat(limit)
+    except (ValueError, TypeError):
+        return False  # a date that cannot be read is not before anything

@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 16
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+END_MAGIC = b"PK\x05\x06"  # the end-of-central-directory record: the last 22 bytes of a packet (no comment)
 
 # What a hostile or damaged zip can make zipfile raise.
 _ZIP_FAILURES = (
@@ -76,6 +77,10 @@ def read_container(path: str | Path) -> Container:
     raw = _read_file(Path(path))
     if not raw.startswith(ZIP_MAGIC):
         raise PacketUnreadable(f"Tệp “{Path(path).name}” không phải gói Sổ Chỉ Tiêu (không phải tệp zip).")
+    if raw[-22:-18] != END_MAGIC:
+        # Cut short, zipfile would search backwards and find the end record of
+        # the bieu.xlsx stored inside, and read the form's files as the packet's.
+        raise PacketInvalid("Gói bị cắt cụt hoặc có dữ liệu lạ ở cuối tệp (chép chưa hết?); hãy xin gửi lại.")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             infos = archive.infolist()
@@ -112,7 +117,10 @@ def _check_listing(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         name = info.filename
         if not safe_name(name):
-            raise PacketInvalid(f"Gói chứa tên tệp nguy hiểm “{name[:80]}” (trỏ ra ngoài thư mục); không mở.")
+            raise PacketInvalid(
+                f"Gói chứa tên tệp không hợp lệ “{name[:80]}” "
+                "(thư mục, đường dẫn tuyệt đối hoặc trỏ ra ngoài); không mở."
+            )
         if name in seen:
             raise PacketInvalid(f"Gói có hai tệp cùng tên “{name}”; không mở.")
         seen.add(name)
@@ -136,7 +144,7 @@ def safe_name(name: str) -> bool:
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    # The declared size may lie: read no more than it promised, plus one byte to catch the lie.
+    # Never more than the declared size (zipfile stops there; a lie about it fails the CRC check).
     with archive.open(info) as stream:
         data = stream.read(info.file_size + 1)
     if len(data) != info.file_size:
