@@ -52,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_init(args) -> int:
     path = Path(args.db)
     gw = Gateway.open(path)
+    if args.demo_upper:
+        from models.demo import build_upper_demo
+
+        build_upper_demo(gw)
+        print(f"Đã tạo cơ sở dữ liệu mẫu cấp tỉnh “{path}” (Tỉnh Lai Châu nhận gói các xã, biểu kl224 năm 2024, 2025).")
+        return 0
     if not args.demo:
         print(f"Cơ sở dữ liệu “{path}” đã sẵn sàng.")
         return 0
@@ -309,11 +315,137 @@ def cmd_packet_verify(args) -> int:
     return verdict.exit_code
 
 
+def cmd_keys_enrol(args) -> int:
+    from exports.enrolment import read_enrolment
+    from exports.inbox import STATUS_WORDS, refile_quarantined
+    from exports.trust import enrol
+
+    gw = open_existing(args.db)
+    enrolled = enrol(gw, read_enrolment(args.file), who=args.user)
+    e = enrolled.enrolment
+    print(
+        f"{'Đã đăng ký' if enrolled.new else 'Đã có từ trước'} khóa của {e.unit_name} ({e.unit_code}), {e.holder_name}."
+    )
+    print(f"Mã khóa: {e.spoken}  (đọc lại với người giữ khóa qua điện thoại để chắc đúng)")
+    for packet_id, status, note in refile_quarantined(gw, e.unit_code, e.fingerprint):
+        print(f"Gói số {packet_id} đang chờ khóa này: {STATUS_WORDS[status]}. {note}")
+    return 0
+
+
+def cmd_inbox_open(args) -> int:
+    from exports.inbox import open_collection
+
+    gw = open_existing(args.db)
+    form = require_form(args.form)
+    deadline = parse_day(args.deadline) if args.deadline else None
+    open_collection(gw, form, args.period, deadline.isoformat() if deadline else None)
+    until = f", hạn nộp {vnformat.date(deadline)}" if deadline else ""
+    print(f"Đã mở kỳ thu biểu {form.id}, {gw.period(args.period).label.lower()}{until}.")
+    return 0
+
+
+def cmd_inbox_import(args) -> int:
+    from exports.inbox import OUTCOME_WORDS, import_packets
+
+    gw = open_existing(args.db)
+
+    def progress(done: int, total: int, path: Path) -> bool:
+        if total >= 20 and (done % 50 == 0 or done == total):
+            print(f"\rĐã xử lý {done}/{total} tệp...", end="" if done < total else "\n", file=sys.stderr)
+        return True
+
+    run = import_packets(gw, args.paths, default_library(), args.user, progress)
+    if args.json:
+        print_json(
+            {
+                "files": [
+                    {
+                        "file": str(f.file),
+                        "outcome": f.outcome,
+                        "message": f.message,
+                        "packet_id": f.packet_id,
+                        "unit_code": f.unit_code,
+                        "form_id": f.form_id,
+                        "period_code": f.period_code,
+                        "sequence": f.sequence,
+                    }
+                    for f in run.filed
+                ],
+                "ignored": run.ignored,
+                "counts": {o: run.count(o) for o in OUTCOME_WORDS if run.count(o)},
+            }
+        )
+    else:
+        for f in run.filed:
+            where = f"{f.unit_code} {f.form_id} {f.period_code} lần {f.sequence}" if f.unit_code else ""
+            print(f"{f.file.name}  [{OUTCOME_WORDS[f.outcome]}]  {where}  {f.message}".replace("    ", "  "))
+        counts = ", ".join(f"{run.count(o)} {w}" for o, w in OUTCOME_WORDS.items() if run.count(o))
+        ignored = f"; bỏ qua {run.ignored} tệp không phải gói trong thư mục" if run.ignored else ""
+        print(f"Tổng cộng {len(run.filed)} tệp: {counts or 'không có gì'}{ignored}.")
+    bad = run.count("rejected") + run.count("not_packet") + run.count("refused")
+    if bad:
+        print(f"{bad} tệp không nhận được; xem lý do ở từng dòng.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_inbox_list(args) -> int:
+    from exports.inbox import STATUS_WORDS
+
+    gw = open_existing(args.db)
+    where, params = ["1 = 1"], []
+    for column, value in (("period_code", args.period), ("status", args.status), ("form_id", args.form)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    rows = list(
+        gw.db.query(
+            "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, "
+            "decision FROM received_packets WHERE " + " AND ".join(where) + " ORDER BY unit_code, form_id, "
+            "period_code, sequence, id",
+            params,
+        )
+    )
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Hộp thư chưa có gói nào.")
+    for r in rows:
+        unit = gw.unit(r["unit_code"]) if r["unit_code"] else None
+        print(
+            f"{r['id']:>4}  {r['unit_code'] or '-':<6} {unit.name if unit else '':<24} {r['form_id'] or '-'} "
+            f"{r['period_code'] or '-'} lần {r['sequence'] or '-'}  [{STATUS_WORDS[r['status']]}]  {r['reason'] or ''}"
+        )
+    return 0
+
+
+def cmd_inbox_decide(args) -> int:
+    from exports.inbox import decide_conflict
+
+    gw = open_existing(args.db)
+    decide_conflict(gw, args.packet, args.reason, args.user)
+    print(f"Đã chọn gói số {args.packet}; các gói trùng lần gửi với nó được để riêng, có ghi lý do.")
+    return 0
+
+
 # ---- shared plumbing --------------------------------------------------------------
 
 
 def open_existing(path: str) -> Gateway:
     return Gateway.open(path, create=False)
+
+
+def parse_day(text: str):
+    """A date typed dd/mm/yyyy (or ISO), or BadInput."""
+    import datetime as dt
+
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise BadInput(f"Ngày “{text}” không hợp lệ; viết dạng ngày/tháng/năm, ví dụ 15/01/2026.")
 
 
 def home_unit(gw: Gateway) -> str:
@@ -421,6 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("init", cmd_init, "tạo cơ sở dữ liệu mới (--demo: kèm dữ liệu mẫu tỉnh Lai Châu)")
     sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
     sub.add_argument("--demo", action="store_true", help="thêm dữ liệu mẫu")
+    sub.add_argument("--demo-upper", action="store_true", help="dữ liệu mẫu cấp tỉnh: nhận gói của các xã mẫu")
 
     sub = command("forms", cmd_forms, "liệt kê các biểu mẫu: mã, phiên bản, tên")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
@@ -475,6 +608,46 @@ def build_parser() -> argparse.ArgumentParser:
     unit_key_args(sub)
     sub.add_argument("--fingerprint", help="mã khóa (hoặc phần đầu) khi cần xuất một khóa đã thay")
     sub.add_argument("--out", required=True, help="tệp hoặc thư mục để ghi")
+
+    sub = keys_commands.add_parser("enrol", help="cấp trên: tin cậy khóa của đơn vị cấp dưới từ tệp đăng ký (.sctk)")
+    sub.set_defaults(handler=cmd_keys_enrol)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("file", metavar="TỆP.sctk", help="tệp đăng ký khóa")
+    sub.add_argument("--user", default="dong-lenh", help="tên người đăng ký, ghi lại")
+
+    inbox = commands.add_parser("inbox", help="cấp trên: nhận gói của đơn vị cấp dưới", description="hộp thư gói")
+    inbox_commands = inbox.add_subparsers(dest="inbox_command", title="các lệnh", metavar="LỆNH", required=True)
+
+    sub = inbox_commands.add_parser("open", help="mở kỳ thu một biểu, kèm hạn nộp")
+    sub.set_defaults(handler=cmd_inbox_open)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--deadline", help="hạn nộp, ngày/tháng/năm")
+
+    sub = inbox_commands.add_parser("import", help="nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
+    sub.set_defaults(handler=cmd_inbox_import)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("paths", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="gói .sctg, hoặc thư mục chứa gói")
+    sub.add_argument("--user", default="dong-lenh", help="tên người nhận, ghi lại")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = inbox_commands.add_parser("list", help="các gói đã nhận và trạng thái")
+    sub.set_defaults(handler=cmd_inbox_list)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--form", help="chỉ biểu này")
+    sub.add_argument("--period", help="chỉ kỳ này")
+    sub.add_argument(
+        "--status", help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected)"
+    )
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = inbox_commands.add_parser("decide", help="chọn gói giữ lại khi hai gói trùng lần gửi")
+    sub.set_defaults(handler=cmd_inbox_decide)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--reason", required=True, help="lý do chọn")
+    sub.add_argument("--user", default="dong-lenh", help="tên người quyết định, ghi lại")
 
     packet = commands.add_parser("packet", help="gói báo cáo đã ký: xuất, kiểm tra", description="gói báo cáo")
     packet_commands = packet.add_subparsers(dest="packet_command", title="các lệnh", metavar="LỆNH", required=True)

@@ -41,6 +41,24 @@ class Enrolment:
         return spoken_fingerprint(self.fingerprint)
 
 
+class KeyRing:
+    """Trusted enrolments looked up by fingerprint: an upper level holds thousands."""
+
+    def __init__(self, enrolments=()):
+        self._by_fingerprint: dict[str, list[Enrolment]] = {}
+        for enrolment in enrolments:
+            self.add(enrolment)
+
+    def add(self, enrolment: Enrolment) -> None:
+        self._by_fingerprint.setdefault(enrolment.fingerprint, []).append(enrolment)
+
+    def with_fingerprint(self, fingerprint: str) -> list[Enrolment]:
+        return self._by_fingerprint.get(fingerprint, [])
+
+    def __bool__(self) -> bool:
+        return bool(self._by_fingerprint)
+
+
 def enrolment_bytes(key: KeyInfo, unit: Unit) -> bytes:
     data = {
         "format": FORMAT,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
-from exports.enrolment import Enrolment
+from exports.enrolment import Enrolment, KeyRing
 from exports.packet import DATA_JSON, FORMAT, FORMAT_VERSION, MANIFEST, PUBLIC_KEY, SIGNATURE, SIGNED_FILES
-from exports.packet_zip import PacketInvalid, PacketUnreadable, read_container
+from exports.packet_zip import PacketInvalid, PacketUnreadable, container_of, read_packet_file
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput
@@ -122,10 +122,23 @@ class Verdict:
         }
 
 
-def verify_packet(path: str | Path, trusted: list[Enrolment], library: FormLibrary) -> Verdict:
+def verify_packet(path: str | Path, trusted: KeyRing | list[Enrolment], library: FormLibrary) -> Verdict:
     path = Path(path)
     try:
-        container = read_container(path)
+        raw = read_packet_file(path)
+    except PacketUnreadable as exc:
+        return Verdict(path, "khong_doc_duoc", [str(exc)])
+    return verify_packet_bytes(raw, path, trusted, library)
+
+
+def verify_packet_bytes(
+    raw: bytes, path: str | Path, trusted: KeyRing | list[Enrolment], library: FormLibrary
+) -> Verdict:
+    """The verdict on a packet already read (``path`` names it in messages)."""
+    path = Path(path)
+    ring = trusted if isinstance(trusted, KeyRing) else KeyRing(trusted)
+    try:
+        container = container_of(raw, path.name)
         manifest = _manifest(container.entries)
     except PacketUnreadable as exc:
         return Verdict(path, "khong_doc_duoc", [str(exc)])
@@ -143,7 +156,7 @@ def verify_packet(path: str | Path, trusted: list[Enrolment], library: FormLibra
     if problems:
         return Verdict(path, "khong_hop_le", problems, manifest)
     verdict = Verdict(path, "chua_tin_cay", [], manifest, entries=entries)
-    _judge_trust(verdict, trusted)
+    _judge_trust(verdict, ring)
     return verdict
 
 
@@ -277,10 +290,10 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
     return problems
 
 
-def _judge_trust(verdict: Verdict, trusted: list[Enrolment]) -> None:
+def _judge_trust(verdict: Verdict, trusted: KeyRing) -> None:
     manifest = verdict.manifest
     fingerprint, unit_code = manifest["signer"]["fingerprint"], manifest["unit"]["code"]
-    same_key = [e for e in trusted if e.fingerprint == fingerprint]
+    same_key = trusted.with_fingerprint(fingerprint)
     match = next((e for e in same_key if e.unit_code == unit_code), None)
     replaced = next((e for e in same_key if e.unit_code == unit_code and e.replaced_at), None)
     if replaced is not None and not _before(manifest["created_at"], replaced.replaced_at):

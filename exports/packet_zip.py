@@ -74,9 +74,14 @@ def canonical_zip(entries: list[tuple[str, bytes]]) -> bytes:
 
 
 def read_container(path: str | Path) -> Container:
-    raw = _read_file(Path(path))
+    path = Path(path)
+    return container_of(read_packet_file(path), path.name)
+
+
+def container_of(raw: bytes, name: str) -> Container:
+    """The entries of a packet's bytes; ``name`` is the file's, for messages."""
     if not raw.startswith(ZIP_MAGIC):
-        raise PacketUnreadable(f"Tệp “{Path(path).name}” không phải gói Sổ Chỉ Tiêu (không phải tệp zip).")
+        raise PacketUnreadable(f"Tệp “{name}” không phải gói Sổ Chỉ Tiêu (không phải tệp zip).")
     if raw[-22:-18] != END_MAGIC:
         # Cut short, zipfile would search backwards and find the end record of
         # the bieu.xlsx stored inside, and read the form's files as the packet's.
@@ -93,7 +98,8 @@ def read_container(path: str | Path) -> Container:
     return Container(entries, canonical_zip(list(entries.items())) == raw)
 
 
-def _read_file(path: Path) -> bytes:
+def read_packet_file(path: Path) -> bytes:
+    """The bytes of a file said to be a packet, refusing a folder or a file too big to be one."""
     try:
         if path.is_dir():
             raise PacketUnreadable(f"“{path}” là một thư mục, không phải tệp gói.")

@@ -5,7 +5,9 @@ The figures obey every rule of the forms except two deliberate slips in
 Xã Mường Tè, năm 2025, so the checks have something to show: an error (a
 village with more cultural-family households than households) and a warning
 (a village holding the cultural title with under 70% cultural families).
-Mường Tè has a signing key whose passphrase is DEMO_PASSPHRASE.
+Mường Tè, Tân Phong and Sìn Hồ have signing keys whose passphrase is
+DEMO_PASSPHRASE. build_upper_demo() makes the other side: the province that
+collects the communes' packets, trusting those three keys.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import random
 from forms.library import FormLibrary
 from models import catalogue
 from models.errors import BadInput
-from models.gateway import Gateway
-from models.keys import DEMO_PASSPHRASE, create_unit_key
+from models.gateway import Gateway, now
+from models.keys import DEMO_PASSPHRASE, create_unit_key, demo_private_key, fingerprint_of, public_pem
 from models.reporting import enter_values, start_report
 
 PROVINCE = "12"  # Lai Châu
@@ -28,6 +30,11 @@ DEMO_COMMUNES = (
     ("03478", 60, "bản"),  # Xã Sìn Hồ
 )
 PERIODS = ("2024", "2025")
+# Communes with a demo key (Bình Lư has none: make one to see a packet quarantined upstairs).
+KEY_HOLDERS = {"03445": "Lò Thị Mai", "03408": "Nguyễn Thị Hoa", "03478": "Vàng A Sử"}
+UPPER_OFFICER = ("Giàng Thị Dung", "Chuyên viên Ban Tuyên giáo và Dân vận Tỉnh ủy")
+# What the demo province collects: form, period, deadline.
+COLLECTIONS = (("kl224", "2024", "2025-01-15"), ("kl224", "2025", "2026-01-15"))
 FLAWED = ("03445", "2025")
 WHO = "du-lieu-mau"
 
@@ -59,11 +66,49 @@ def build_demo(gw: Gateway, library: FormLibrary) -> None:
         _build(gw, library)
 
 
-def _build(gw: Gateway, library: FormLibrary) -> None:
+def build_upper_demo(gw: Gateway) -> None:
+    """The demo province, in one transaction: its communes, what it collects,
+    the demo communes' keys enrolled, its own key."""
+    if gw.db["units"].count:
+        raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
+    stamp = now()
+    with gw.transaction():
+        _province_and_communes(gw)
+        for form_id, period, deadline in COLLECTIONS:
+            gw.period(period)
+            gw.db["collections"].insert(
+                {"form_id": form_id, "period_code": period, "deadline": deadline, "opened_at": stamp}
+            )
+        for code, holder in KEY_HOLDERS.items():
+            public = demo_private_key(code).public_key()
+            gw.db["trusted_keys"].insert(
+                {
+                    "fingerprint": fingerprint_of(public),
+                    "unit_code": code,
+                    "public_pem": public_pem(public),
+                    "holder_name": holder,
+                    "holder_title": "Công chức Văn hóa - Xã hội",
+                    "created_at": stamp,
+                    "replaced_at": None,
+                    "enrolled_at": stamp,
+                    "enrolled_by": WHO,
+                }
+            )
+        gw.set_setting("home_unit", PROVINCE)
+        gw.set_setting("officer_name", UPPER_OFFICER[0])
+        gw.set_setting("officer_title", f"{UPPER_OFFICER[1]} (dữ liệu mẫu)")
+        create_unit_key(gw, PROVINCE, DEMO_PASSPHRASE, *UPPER_OFFICER, demo=True)
+
+
+def _province_and_communes(gw: Gateway) -> None:
     province = catalogue.find(PROVINCE)
     gw.add_unit(province.code, province.name, province.kind, demo=False, who=WHO)
     for commune in catalogue.communes(PROVINCE):
         gw.add_unit(commune.code, commune.name, commune.kind, province.code, who=WHO)
+
+
+def _build(gw: Gateway, library: FormLibrary) -> None:
+    _province_and_communes(gw)
     rng = random.Random(224)
     for code, count, kind in DEMO_COMMUNES:
         for number, name in enumerate(_village_names(rng, count, kind), start=1):
@@ -77,7 +122,8 @@ def _build(gw: Gateway, library: FormLibrary) -> None:
     gw.set_setting("home_unit", "03445")
     gw.set_setting("officer_name", "Lò Thị Mai")
     gw.set_setting("officer_title", "Công chức Văn hóa - Xã hội (dữ liệu mẫu)")
-    create_unit_key(gw, "03445", DEMO_PASSPHRASE, "Lò Thị Mai", "Công chức Văn hóa - Xã hội", demo=True)
+    for code, holder in KEY_HOLDERS.items():
+        create_unit_key(gw, code, DEMO_PASSPHRASE, holder, "Công chức Văn hóa - Xã hội", demo=True)
 
 
 def _village_names(rng: random.Random, count: int, kind: str) -> list[str]:

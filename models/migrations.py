@@ -128,3 +128,71 @@ def m003_keys_and_packets(db: Database) -> None:
             UNIQUE (report_id, sequence)
         )"""
     )
+
+
+@migrations()
+def m004_inbox(db: Database) -> None:
+    # Keys of the units below, enrolled by the upper level after reading the
+    # fingerprint back over the phone; trusted for their unit only.
+    db.execute(
+        """CREATE TABLE trusted_keys (
+            fingerprint TEXT NOT NULL,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            public_pem TEXT NOT NULL,
+            holder_name TEXT NOT NULL,
+            holder_title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            replaced_at TEXT,
+            enrolled_at TEXT NOT NULL,
+            enrolled_by TEXT NOT NULL,
+            PRIMARY KEY (fingerprint, unit_code)
+        )"""
+    )
+    # Every packet received, whole, with how it was filed. The same file twice
+    # is one row (file_sha256); a refused one keeps its reason.
+    db.execute(
+        """CREATE TABLE received_packets (
+            id INTEGER PRIMARY KEY,
+            file_sha256 TEXT NOT NULL UNIQUE,
+            file_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            received_by TEXT NOT NULL,
+            unit_code TEXT,
+            form_id TEXT,
+            form_version INTEGER,
+            period_code TEXT,
+            sequence INTEGER,
+            created_at TEXT,
+            signer_fingerprint TEXT,
+            content_sha256 TEXT,
+            status TEXT NOT NULL,
+            reason TEXT,
+            manifest TEXT,
+            packet BLOB,
+            decided_at TEXT,
+            decided_by TEXT,
+            decision TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX received_report ON received_packets(unit_code, form_id, period_code)")
+    # The figures of every verified packet, as its so-lieu.json gives them:
+    # the commune's own cells (unit_code = the commune) and its villages'.
+    db.execute(
+        """CREATE TABLE received_values (
+            packet_id INTEGER NOT NULL REFERENCES received_packets(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            value NOT NULL,
+            PRIMARY KEY (packet_id, indicator, unit_code)
+        )"""
+    )
+    # What the upper level collects: a form for a period, with its deadline.
+    db.execute(
+        """CREATE TABLE collections (
+            form_id TEXT NOT NULL,
+            period_code TEXT NOT NULL,
+            deadline TEXT,
+            opened_at TEXT NOT NULL,
+            PRIMARY KEY (form_id, period_code)
+        )"""
+    )

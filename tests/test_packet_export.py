@@ -486,7 +486,7 @@ def test_the_old_key_is_not_trusted_for_packets_dated_after_its_replacement(demo
 def test_the_private_key_never_appears_unencrypted(demo_db, demo_packet, demo_path):
     create_unit_key(demo_db, "03390", NEW_PASSPHRASE, "Nguyễn Văn A")
     pems = [r["private_pem"] for r in demo_db.db["signing_keys"].rows]
-    assert len(pems) == 2
+    assert len(pems) == 4  # the three demo keys and the new one
     assert all(p.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----") for p in pems)
     assert b"PRIVATE KEY" not in demo_packet.path.read_bytes()
     for stored in demo_path.parent.glob(demo_path.name + "*"):  # the database and its -wal

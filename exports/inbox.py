@@ -1,0 +1,319 @@
+"""Packets received from the units below: verify, file, keep.
+
+A report (unit, form, period) may arrive many times. By sequence number:
+
+- accepted: the newest packet signed by a key enrolled for that unit;
+- superseded: an older one, replaced by a later sequence (or set aside when a
+  conflict was decided);
+- stale: arrived after a newer one; refused, kept for the record;
+- conflict: the same sequence with different content; both kept until the
+  officer decides;
+- quarantined: whole and signed, but the key is not enrolled for that unit;
+  filed again when it is;
+- rejected: altered or damaged, with the reason.
+
+The same file twice changes nothing. Each packet is filed, with its figures,
+in its own transaction: an import stopped half way leaves whole packets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from exports.enrolment import KeyRing
+from exports.packet import DATA_JSON, SUFFIX
+from exports.packet_verify import verify_packet_bytes
+from exports.packet_zip import PacketInvalid, PacketUnreadable, read_packet_file
+from exports.trust import is_below, key_ring
+from forms.library import FormLibrary
+from forms.schema import FormDef
+from forms.values import ValueRejected, coerce
+from models.errors import BadInput
+from models.gateway import Gateway, now
+from models.keys import spoken_fingerprint
+
+STATUS_WORDS = {
+    "accepted": "đã nhận",
+    "superseded": "đã có bản mới hơn",
+    "stale": "bản cũ, không nhận",
+    "conflict": "trùng lần gửi, khác nội dung",
+    "quarantined": "chờ đăng ký khóa",
+    "rejected": "không hợp lệ",
+}
+OUTCOME_WORDS = {
+    **STATUS_WORDS,
+    "unchanged": "đã nhận từ trước",
+    "not_packet": "không phải gói",
+    "refused": "không nhận",
+}
+FILED_TRUSTED = ("accepted", "superseded", "conflict")
+
+Progress = Callable[[int, int, Path], bool]  # (done, total, file) -> False to stop
+
+
+@dataclass(frozen=True)
+class Filed:
+    file: Path
+    outcome: str  # a status of STATUS_WORDS, or unchanged, not_packet, refused
+    message: str
+    packet_id: int | None = None
+    unit_code: str | None = None
+    form_id: str | None = None
+    period_code: str | None = None
+    sequence: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    filed: list[Filed]
+    ignored: int  # files in the folders given that are not packets by name
+    cancelled: bool
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.filed if f.outcome == outcome)
+
+
+def packet_files(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
+    """The files to import: every path given, and the .sctg files in folders given."""
+    files, ignored = [], 0
+    for given in map(Path, paths):
+        if given.is_dir():
+            for found in sorted(given.rglob("*")):
+                if found.is_file():
+                    if found.suffix.lower() == SUFFIX:
+                        files.append(found)
+                    else:
+                        ignored += 1
+        elif given.exists():
+            files.append(given)
+        else:
+            raise BadInput(f"Không tìm thấy “{given}”.")
+    return files, ignored
+
+
+def import_packets(
+    gw: Gateway, paths: Iterable[str | Path], library: FormLibrary, who: str, progress: Progress | None = None
+) -> ImportRun:
+    files, ignored = packet_files(paths)
+    if gw.setting("home_unit") is None:
+        raise BadInput("Máy này chưa chọn đơn vị nhận báo cáo.")
+    ring = key_ring(gw)
+    filed: list[Filed] = []
+    for done, path in enumerate(files):
+        if progress is not None and progress(done, len(files), path) is False:
+            return ImportRun(filed, ignored, cancelled=True)
+        filed.append(import_packet(gw, path, library, ring, who))
+    if progress is not None:
+        progress(len(files), len(files), Path())
+    return ImportRun(filed, ignored, cancelled=False)
+
+
+def import_packet(gw: Gateway, path: Path, library: FormLibrary, ring: KeyRing, who: str) -> Filed:
+    try:
+        raw = read_packet_file(path)
+    except PacketUnreadable as exc:
+        return Filed(path, "not_packet", str(exc))
+    file_sha = hashlib.sha256(raw).hexdigest()
+    earlier = gw.db.execute(
+        "SELECT status, received_at FROM received_packets WHERE file_sha256 = ?", [file_sha]
+    ).fetchone()
+    if earlier is not None:
+        return Filed(path, "unchanged", f"Tệp này đã nhận từ trước; trạng thái: {STATUS_WORDS[earlier[0]]}.")
+    verdict = verify_packet_bytes(raw, path, ring, library)
+    if verdict.status == "khong_doc_duoc":
+        return Filed(path, "not_packet", verdict.problems[0])
+    manifest = verdict.manifest
+    if verdict.status == "khong_hop_le":
+        return _record(gw, path, file_sha, raw, manifest, None, [], "rejected", verdict.headline(), who)
+    form = library.get(manifest["form"]["id"], manifest["form"]["version"])
+    refusal = _refusal(gw, manifest, form)
+    if refusal:
+        return Filed(path, "refused", refusal, **_report_of(manifest))
+    try:
+        values = packet_values(verdict.entries[DATA_JSON], form, manifest["unit"]["code"])
+    except PacketInvalid as exc:
+        return _record(gw, path, file_sha, raw, manifest, None, [], "rejected", str(exc), who)
+    content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
+    if verdict.status == "chua_tin_cay":
+        note = (
+            f"Chờ đăng ký khóa: chữ ký đúng nhưng khóa {spoken_fingerprint(manifest['signer']['fingerprint'])} "
+            f"chưa được đăng ký cho {manifest['unit']['name']}."
+        )
+        return _record(gw, path, file_sha, raw, manifest, content, values, "quarantined", note, who)
+    return _record(gw, path, file_sha, raw, manifest, content, values, None, "", who)
+
+
+def _report_of(manifest: dict | None) -> dict:
+    if not manifest:
+        return {}
+    return {
+        "unit_code": manifest["unit"]["code"],
+        "form_id": manifest["form"]["id"],
+        "period_code": manifest["period"]["code"],
+        "sequence": manifest["sequence"],
+    }
+
+
+def _refusal(gw: Gateway, manifest: dict, form: FormDef) -> str | None:
+    unit, period = manifest["unit"], manifest["period"]
+    home = gw.setting("home_unit")
+    if gw.unit(unit["code"]) is None or not is_below(gw, unit["code"], home):
+        return f"Gói của {unit['name']} ({unit['code']}), không phải đơn vị cấp dưới của đơn vị trên máy này."
+    opened = gw.db.execute(
+        "SELECT 1 FROM collections WHERE form_id = ? AND period_code = ?", [form.id, period["code"]]
+    ).fetchone()
+    if opened is None:
+        return (
+            f"Chưa mở kỳ thu biểu {form.id}, {period['label'].lower()}; mở kỳ (lệnh inbox open) rồi nhập lại gói "
+            f"của {unit['name']}."
+        )
+    return None
+
+
+def packet_values(data_bytes: bytes, form: FormDef, unit_code: str) -> list[tuple[str, str, object]]:
+    """(indicator, unit code, value) of so-lieu.json, each checked as if typed; PacketInvalid otherwise."""
+    try:
+        values = json.loads(data_bytes.decode("utf-8"))["values"]
+        commune, villages = values["commune"], values["villages"]
+        if not isinstance(commune, dict) or not isinstance(villages, dict):
+            raise TypeError
+    except (ValueError, RecursionError, KeyError, TypeError):
+        raise PacketInvalid(f"tệp {DATA_JSON} thiếu mục số liệu “values”.") from None
+    cells = [(indicator, unit_code, raw) for indicator, raw in commune.items()]
+    for code, row in villages.items():
+        if not code.startswith(f"{unit_code}.") or not isinstance(row, dict):
+            raise PacketInvalid(f"tệp {DATA_JSON} có bản mã “{code[:40]}” không thuộc {unit_code}.")
+        cells += [(indicator, code, raw) for indicator, raw in row.items()]
+    checked = []
+    for indicator, code, raw in cells:
+        if not form.has_indicator(indicator) or (code != unit_code and form.indicator(indicator).grain != "village"):
+            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
+        try:
+            value = coerce(form.indicator(indicator), raw)
+        except ValueRejected as exc:
+            raise PacketInvalid(f"tệp {DATA_JSON}, ô {indicator} của {code}: {exc}") from None
+        if value is not None:
+            checked.append((indicator, code, value))
+    return checked
+
+
+def _record(gw, path, file_sha, raw, manifest, content, values, status, note, who) -> Filed:
+    """Insert the packet and its figures, filing a trusted one among its report's packets."""
+    report = _report_of(manifest)
+    with gw.transaction():
+        if status is None:
+            status, note = _file_trusted(gw, report, content)
+        if status == "unchanged":
+            return Filed(path, status, note, **report)
+        packet_id = (
+            gw.db["received_packets"]
+            .insert(
+                {
+                    "file_sha256": file_sha,
+                    "file_name": path.name,
+                    "received_at": now(),
+                    "received_by": who,
+                    **{k: report.get(k) for k in ("unit_code", "form_id", "period_code", "sequence")},
+                    "form_version": manifest["form"]["version"] if manifest else None,
+                    "created_at": manifest["created_at"] if manifest else None,
+                    "signer_fingerprint": manifest["signer"]["fingerprint"] if manifest else None,
+                    "content_sha256": content,
+                    "status": status,
+                    "reason": note,
+                    "manifest": json.dumps(manifest, ensure_ascii=False) if manifest else None,
+                    "packet": raw if status != "rejected" else None,
+                }
+            )
+            .last_pk
+        )
+        gw.db.conn.executemany(
+            "INSERT INTO received_values (packet_id, indicator, unit_code, value) VALUES (?, ?, ?, ?)",
+            [(packet_id, indicator, code, value) for indicator, code, value in values],
+        )
+    return Filed(path, status, note, packet_id, **report)
+
+
+def _file_trusted(gw: Gateway, report: dict, content: str, packet_id: int | None = None) -> tuple[str, str]:
+    """Where a trusted packet goes among the others of its report, marking those it replaces."""
+    key = [report["unit_code"], report["form_id"], report["period_code"]]
+    others = gw.db.execute(
+        "SELECT id, sequence, content_sha256 FROM received_packets WHERE unit_code = ? AND form_id = ? "
+        f"AND period_code = ? AND status IN {FILED_TRUSTED} AND id IS NOT ?",
+        [*key, packet_id],
+    ).fetchall()
+    sequence = report["sequence"]
+    head = max((s for _, s, _ in others), default=None)
+    if head is None or sequence > head:
+        gw.db.execute(
+            "UPDATE received_packets SET status = 'superseded', reason = ? WHERE unit_code = ? AND form_id = ? "
+            "AND period_code = ? AND status IN ('accepted', 'conflict') AND id IS NOT ?",
+            [f"Đã có lần gửi {sequence} mới hơn.", *key, packet_id],
+        )
+        replaced = f", thay lần gửi {head}" if head is not None else ""
+        return "accepted", f"Đã nhận lần gửi {sequence}{replaced}."
+    if sequence < head:
+        return "stale", f"Bản cũ: đã có lần gửi {head} mới hơn; không nhận lần gửi {sequence}."
+    if any(c == content for _, s, c in others if s == sequence):
+        return "unchanged", f"Đã có gói lần gửi {sequence} cùng nội dung."
+    gw.db.execute(
+        "UPDATE received_packets SET status = 'conflict' WHERE unit_code = ? AND form_id = ? "
+        "AND period_code = ? AND sequence = ? AND status = 'accepted'",
+        [*key, sequence],
+    )
+    return "conflict", f"Trùng lần gửi {sequence} nhưng khác nội dung gói đã nhận; giữ cả hai chờ quyết định."
+
+
+def refile_quarantined(gw: Gateway, unit_code: str, fingerprint: str) -> list[tuple[int, str, str]]:
+    """File again, oldest first, the packets held for a key now enrolled: (id, status, message)."""
+    rows = gw.db.execute(
+        "SELECT id, unit_code, form_id, period_code, sequence, content_sha256 FROM received_packets "
+        "WHERE status = 'quarantined' AND unit_code = ? AND signer_fingerprint = ? ORDER BY sequence, id",
+        [unit_code, fingerprint],
+    ).fetchall()
+    refiled = []
+    for packet_id, unit, form_id, period_code, sequence, content in rows:
+        report = {"unit_code": unit, "form_id": form_id, "period_code": period_code, "sequence": sequence}
+        with gw.transaction():
+            status, note = _file_trusted(gw, report, content, packet_id)
+            if status == "unchanged":
+                status, note = "superseded", note
+            gw.db["received_packets"].update(packet_id, {"status": status, "reason": note})
+        refiled.append((packet_id, status, note))
+    return refiled
+
+
+def decide_conflict(gw: Gateway, packet_id: int, note: str, who: str) -> None:
+    """Keep this packet of a conflict; the others of the same sequence are set aside, the decision recorded."""
+    row = gw.db.execute(
+        "SELECT unit_code, form_id, period_code, sequence, status FROM received_packets WHERE id = ?", [packet_id]
+    ).fetchone()
+    if row is None or row[4] != "conflict":
+        raise BadInput("Chỉ chọn được giữa các gói đang trùng lần gửi.")
+    if not note.strip():
+        raise BadInput("Hãy ghi lý do chọn gói này.")
+    stamp = now()
+    with gw.transaction():
+        gw.db.execute(
+            "UPDATE received_packets SET status = 'superseded', decided_at = ?, decided_by = ?, decision = ? "
+            "WHERE unit_code = ? AND form_id = ? AND period_code = ? AND sequence = ? AND status = 'conflict'",
+            [stamp, who, note.strip(), *row[:4]],
+        )
+        gw.db["received_packets"].update(
+            packet_id, {"status": "accepted", "decided_at": stamp, "decided_by": who, "decision": note.strip()}
+        )
+
+
+def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: str | None) -> None:
+    """Start collecting a form for a period (``deadline`` ISO date or None)."""
+    period = gw.period(period_code)
+    if period.kind not in form.period_kinds:
+        raise BadInput(f"Biểu {form.id} không lập theo kỳ {period.label.lower()}.")
+    with gw.transaction():
+        gw.db["collections"].upsert(
+            {"form_id": form.id, "period_code": period.code, "deadline": deadline, "opened_at": now()},
+            pk=("form_id", "period_code"),
+        )

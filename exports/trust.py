@@ -1,0 +1,76 @@
+"""The upper level's trusted keys: enrolment files of the units below, kept in
+its database after the fingerprint was read back over the phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exports.enrolment import Enrolment, KeyRing
+from models.errors import BadInput
+from models.gateway import Gateway, now
+from models.keys import load_public_pem, public_pem
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    enrolment: Enrolment
+    new: bool  # False: this key was already trusted for this unit
+
+
+def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
+    """Trust the key for its unit, which must be a unit below this one."""
+    unit = gw.unit(enrolment.unit_code)
+    home = gw.setting("home_unit")
+    if unit is None or home is None or not is_below(gw, unit.code, home):
+        raise BadInput(
+            f"Khóa này của đơn vị “{enrolment.unit_name}” ({enrolment.unit_code}), "
+            "không phải đơn vị cấp dưới của đơn vị trên máy này; không đăng ký."
+        )
+    known = gw.db.execute(
+        "SELECT 1 FROM trusted_keys WHERE fingerprint = ? AND unit_code = ?", [enrolment.fingerprint, unit.code]
+    ).fetchone()
+    with gw.transaction():
+        gw.db["trusted_keys"].upsert(
+            {
+                "fingerprint": enrolment.fingerprint,
+                "unit_code": unit.code,
+                "public_pem": public_pem(enrolment.public_key),
+                "holder_name": enrolment.holder_name,
+                "holder_title": enrolment.holder_title,
+                "created_at": enrolment.created_at,
+                "replaced_at": enrolment.replaced_at,
+                "enrolled_at": now(),
+                "enrolled_by": who,
+            },
+            pk=("fingerprint", "unit_code"),
+        )
+    return Enrolled(enrolment, known is None)
+
+
+def key_ring(gw: Gateway) -> KeyRing:
+    names = dict(gw.db.execute("SELECT code, name FROM units").fetchall())
+    return KeyRing(
+        Enrolment(
+            unit_code=row["unit_code"],
+            unit_name=names.get(row["unit_code"], ""),
+            holder_name=row["holder_name"],
+            holder_title=row["holder_title"],
+            fingerprint=row["fingerprint"],
+            public_key=load_public_pem(row["public_pem"]),
+            created_at=row["created_at"],
+            replaced_at=row["replaced_at"],
+        )
+        for row in gw.db["trusted_keys"].rows
+    )
+
+
+def is_below(gw: Gateway, code: str, ancestor: str) -> bool:
+    """True when ``code`` sits somewhere under ``ancestor`` in the unit tree."""
+    seen = set()
+    unit = gw.unit(code)
+    while unit is not None and unit.parent_code is not None and unit.code not in seen:
+        seen.add(unit.code)
+        if unit.parent_code == ancestor:
+            return True
+        unit = gw.unit(unit.parent_code)
+    return False
