@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (| head) stopped listening: not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        return 0
     except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
         if os.environ.get("SCT_DEBUG"):
             raise
@@ -429,6 +432,81 @@ def cmd_inbox_decide(args) -> int:
     return 0
 
 
+def cmd_completeness(args) -> int:
+    from exports.completeness import completeness
+
+    gw = open_existing(args.db)
+    table = completeness(gw, args.unit, args.period, default_library())
+    if args.json:
+        print_json(table.to_dict())
+        return 0
+    print(f"{table.parent.name}: tình hình nhận báo cáo, {table.period.label.lower()}")
+    for collected in table.forms:
+        deadline = f" (hạn {vnformat.date(collected.deadline)})" if collected.deadline else ""
+        print(f"Biểu {collected.form_id}{deadline}")
+        for unit in table.units:
+            state = table.states.get((unit.code, collected.form_id))
+            if state is None:
+                continue
+            detail = f", lần {state.sequence}" if state.sequence else ""
+            if state.warnings:
+                detail += f", {state.warnings} cảnh báo"
+            print(f"  {unit.code}  {unit.name:<28} {state.words}{detail}")
+        received = table.count(collected.form_id, "da_nhan", "nop_tre")
+        total = sum(1 for key in table.states if key[1] == collected.form_id)
+        overdue = table.count(collected.form_id, "qua_han")
+        print(f"  Đã nhận {received}/{total}; quá hạn chưa gửi {overdue}.")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from exports.atomic import output_path, write_atomically
+    from exports.merge import merge
+    from exports.merge_xlsx import merged_workbook
+    from models.reporting import find_target_set
+
+    gw = open_existing(args.db)
+    form = require_form(args.form)
+    table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
+    if not table.received:
+        raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.label.lower()}; chưa tổng hợp.")
+    import datetime as dt
+
+    data = merged_workbook(
+        gw,
+        table,
+        signed_on=dt.date.today(),
+        officer_name=gw.setting("officer_name", ""),
+        officer_title=gw.setting("officer_title", ""),
+    )
+    path = write_atomically(
+        output_path(args.out, f"{table.parent.code}_{form.id}_{table.period.code}_tong-hop.xlsx"), data
+    )
+    if args.json:
+        print_json(
+            {
+                "file": str(path),
+                "received": [u.unit.code for u in table.received],
+                "missing": [u.unit.code for u in table.units if u.figures is None],
+                "totals": {
+                    k: {"achieved": f.value, "total": f.total, "percent": f.percent}
+                    for k, f in table.totals.items()
+                    if f.applicable and form.indicator(k).is_numeric
+                },
+                "jumps": [
+                    {"unit": j.unit.code, "indicator": j.indicator, "previous": j.previous, "current": j.current}
+                    for j in table.jumps
+                ],
+            }
+        )
+        return 0
+    print(
+        f"Đã tổng hợp {len(table.received)}/{len(table.units)} đơn vị vào “{path}”"
+        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước)."
+    )
+    return 0
+
+
 # ---- shared plumbing --------------------------------------------------------------
 
 
@@ -582,6 +660,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("check", cmd_check, "kiểm tra số liệu; mã thoát 1 khi có lỗi")
     report_args(sub)
     sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("completeness", cmd_completeness, "cấp trên: đơn vị nào đã gửi, chưa gửi, quá hạn trong một kỳ")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--out", required=True, help="tệp xlsx hoặc thư mục để ghi")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
 
     keys = commands.add_parser("keys", help="khóa ký của đơn vị: tạo, xem, xuất tệp đăng ký", description="khóa ký")

@@ -74,6 +74,29 @@ def form_workbook(
     signer_fingerprint: str | None = None,
 ) -> bytes:
     """The report as xlsx bytes, identical for identical inputs."""
+    wb = form_sheets(
+        view,
+        period=period,
+        parent_name=parent_name,
+        signed_on=signed_on,
+        officer_name=officer_name,
+        officer_title=officer_title,
+        signer_fingerprint=signer_fingerprint,
+    )
+    return workbook_bytes(wb, signed_on, view.form.title)
+
+
+def form_sheets(
+    view: ReportView,
+    *,
+    period: Period,
+    parent_name: str | None,
+    signed_on: dt.date,
+    officer_name: str,
+    officer_title: str,
+    signer_fingerprint: str | None = None,
+) -> Workbook:
+    """The workbook before saving, for callers that add sheets of their own."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Biểu"
@@ -83,10 +106,15 @@ def form_workbook(
         _village_sheet(grid, view, period)
         _page_setup(grid, view, period, signer_fingerprint)
     _page_setup(ws, view, period, signer_fingerprint)
+    return wb
+
+
+def workbook_bytes(wb: Workbook, signed_on: dt.date, title: str) -> bytes:
+    """Saved with the document dates of ``signed_on``: the same workbook, the same bytes."""
     stamp = dt.datetime.combine(signed_on, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = "Sổ Chỉ Tiêu"
-    wb.properties.title = view.form.title
+    wb.properties.title = title
     return _deterministic_zip(wb)
 
 
@@ -428,26 +456,40 @@ def _village_heading(ind: Indicator) -> str:
 
 def _village_sheet(ws: Worksheet, view: ReportView, period: Period) -> None:
     columns = list(view.form.village_indicators)
-    rows = [view.data.village_values.get(v.code, {}) for v in view.villages]
-    widths = [*VILLAGE_WIDTHS] + [_number_width([r.get(i.id) for r in rows], VILLAGE_VALUE_WIDTH) for i in columns]
+    rows = []
+    for village in view.villages:
+        values = view.data.village_values.get(village.code, {})
+        name = village.name + ("" if village.active else " (đã ngừng)")
+        rows.append([name, *(_village_value(ind, values.get(ind.id)) for ind in columns)])
+    title = f"SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ - {view.unit.name.upper()} - {period.label.upper()}"
+    grid_sheet(ws, title, ["Bản, tổ dân phố", *(_village_heading(i) for i in columns)], rows)
+
+
+def grid_sheet(ws: Worksheet, title: str, headings: list[str], rows: list[list]) -> None:
+    """A numbered table under a title: the first column names the row, the others hold
+    numbers (shown with Vietnamese dots) or short texts; the heading repeats on every page."""
+    numbers = [[v for v in row[1:]] for row in rows]
+    widths = [*VILLAGE_WIDTHS] + [
+        _number_width([r[i] for r in numbers], VILLAGE_VALUE_WIDTH) for i in range(len(headings) - 1)
+    ]
     for n, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     last = len(widths)
-    title = f"SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ - {view.unit.name.upper()} - {period.label.upper()}"
     _merge_text(ws, 1, 1, last, title, _font(bold=True), CENTER)
     header = 3
-    headings = ["Stt", "Bản, tổ dân phố", *(_village_heading(i) for i in columns)]
-    for column, text in enumerate(headings, start=1):
+    for column, text in enumerate(["Stt", *headings], start=1):
         put_text(ws, header, column, text, _font(TABLE_PT, bold=True), CENTER)
     _box(ws, header, 1, last)
     font = _font(TABLE_PT)
-    for n, village in enumerate(view.villages, start=1):
+    for n, cells in enumerate(rows, start=1):
         row = header + n
-        values = view.data.village_values.get(village.code, {})
         set_style(put_number(ws, row, 1, n, font), "alignment", CENTER)
-        put_text(ws, row, 2, village.name + ("" if village.active else " (đã ngừng)"), font, LEFT)
-        for column, ind in enumerate(columns, start=3):
-            _village_value(ws, row, column, ind, values.get(ind.id), font)
+        put_text(ws, row, 2, cells[0], font, LEFT)
+        for column, value in enumerate(cells[1:], start=3):
+            if isinstance(value, str) and value:
+                put_text(ws, row, column, value, font, CENTER)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                put_number(ws, row, column, value, font)
         _box(ws, row, 1, last)
     ws.print_title_rows = f"{header}:{header}"
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
@@ -455,17 +497,16 @@ def _village_sheet(ws: Worksheet, view: ReportView, period: Period) -> None:
     ws.sheet_view.showGridLines = False
 
 
-def _village_value(ws: Worksheet, row: int, column: int, ind: Indicator, value, font: Font) -> None:
+def _village_value(ind: Indicator, value):
     if value is None or value == "":
-        return
+        return None
     if ind.kind == "yesno":
-        put_text(ws, row, column, vnformat.yes_no(value), font, CENTER)
-    elif ind.kind == "date":
-        put_text(ws, row, column, vnformat.date(value), font, CENTER)
-    elif ind.kind == "text":
-        put_text(ws, row, column, str(value), font, LEFT)
-    else:
-        put_number(ws, row, column, value, font)
+        return vnformat.yes_no(value)
+    if ind.kind == "date":
+        return vnformat.date(value)
+    if ind.kind == "text":
+        return str(value)
+    return value
 
 
 # ---- printing and saving ------------------------------------------------------------

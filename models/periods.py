@@ -52,6 +52,21 @@ def parse_period(code: str) -> Period:
     raise BadInput(f"Kỳ báo cáo “{code}” không hợp lệ; dùng dạng 2025, 2025-H1, 2025-Q3 hoặc 2021-2025.")
 
 
+def previous_period(code: str) -> Period:
+    """The period just before, of the same kind: 2024 for 2025, 2025-H1 for 2025-H2, 2016-2020 for 2021-2025."""
+    period = parse_period(code)
+    year = period.starts.year
+    if period.kind == "nam":
+        return parse_period(str(year - 1))
+    if period.kind == "6thang":
+        return parse_period(f"{year - 1}-H2" if period.code.endswith("H1") else f"{year}-H1")
+    if period.kind == "quy":
+        quarter = int(period.code[-1])
+        return parse_period(f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}")
+    length = period.ends.year - year + 1
+    return parse_period(f"{year - length}-{year - 1}")
+
+
 def _year(text: str, code: str) -> int:
     year = int(text)
     if not 1945 <= year <= 2100:

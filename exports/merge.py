@@ -1,0 +1,149 @@
+"""The upper level's table: the accepted packets of its units, summed.
+
+Each unit's figures are recomputed by the rule engine from the values its
+packet carries, then added up indicator by indicator: counts with counts,
+denominators with denominators, so a percentage is the share of the summed
+counts, never an average of percentages. Only accepted packets count; a
+quarantined, rejected or stale one never reaches the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
+from forms.schema import FormDef, TargetSet
+from models.errors import BadInput
+from models.gateway import Gateway
+from models.periods import Period, previous_period
+from models.units import Unit
+
+JUMP_SHARE = 0.3  # a unit's figure that moves more than this against the previous period is flagged
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: Unit
+    packet_id: int | None  # None: nothing accepted yet
+    sequence: int | None
+    figures: dict[str, Figure] | None
+
+
+@dataclass(frozen=True)
+class Jump:
+    unit: Unit
+    indicator: str
+    previous: int
+    current: int
+
+    @property
+    def change(self) -> float:
+        return (self.current - self.previous) / self.previous
+
+
+@dataclass(frozen=True)
+class MergedTable:
+    parent: Unit
+    form: FormDef
+    period: Period
+    units: list[UnitFigures]
+    totals: dict[str, Figure]
+    targets: list[TargetResult]
+    target_set: TargetSet | None
+    jumps: list[Jump]
+
+    @property
+    def received(self) -> list[UnitFigures]:
+        return [u for u in self.units if u.figures is not None]
+
+    def evaluation(self) -> Evaluation:
+        """The totals in the shape of one report's evaluation, for the printed form."""
+        return Evaluation(self.totals, [], [], self.target_set, list(self.targets))
+
+
+def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
+    """The active units of ``tier`` anywhere under the parent, in tree order."""
+    return [u for u, _ in gw.subtree(parent_code)[1:] if u.tier == tier]
+
+
+def merge(
+    gw: Gateway,
+    parent_code: str,
+    form: FormDef,
+    period_code: str,
+    target_set: TargetSet | None = None,
+    jump_share: float = JUMP_SHARE,
+) -> MergedTable:
+    parent = gw.require_unit(parent_code)
+    period = gw.period(period_code)
+    units = child_units(gw, parent.code, form.report_tier)
+    if not units:
+        raise BadInput(f"{parent.name} không có đơn vị cấp dưới nào lập biểu {form.id}.")
+    accepted = accepted_figures(gw, form, period.code, units)
+    figures = [accepted.get(u.code, UnitFigures(u, None, None, None)) for u in units]
+    totals = sum_figures(form, [f.figures for f in figures if f.figures is not None])
+    targets = compare_targets(form, totals, target_set, parent.tier) if target_set else []
+    previous = accepted_figures(gw, form, previous_period(period.code).code, units)
+    jumps = find_jumps(form, figures, previous, jump_share)
+    return MergedTable(parent, form, period, figures, totals, targets, target_set, jumps)
+
+
+def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:
+    """unit code -> its figures, for the units with an accepted packet of this form and period."""
+    by_code = {u.code: u for u in units}
+    packets = gw.db.execute(
+        "SELECT id, unit_code, sequence FROM received_packets WHERE form_id = ? AND period_code = ? "
+        "AND status = 'accepted'",
+        [form.id, period_code],
+    ).fetchall()
+    found = {}
+    for packet_id, unit_code, sequence in packets:
+        unit = by_code.get(unit_code)
+        if unit is None:
+            continue
+        data = packet_report_data(gw, packet_id, unit)
+        found[unit_code] = UnitFigures(unit, packet_id, sequence, evaluate(form, data).figures)
+    return found
+
+
+def packet_report_data(gw: Gateway, packet_id: int, unit: Unit) -> ReportData:
+    commune: dict = {}
+    villages: dict[str, dict] = {}
+    rows = gw.db.execute("SELECT indicator, unit_code, value FROM received_values WHERE packet_id = ?", [packet_id])
+    for indicator, code, value in rows:
+        if code == unit.code:
+            commune[indicator] = value
+        else:
+            villages.setdefault(code, {})[indicator] = value
+    return ReportData(unit.kind, unit.tier, tuple(sorted(villages)), villages, commune)
+
+
+def sum_figures(form: FormDef, reports: list[dict[str, Figure]]) -> dict[str, Figure]:
+    totals = {}
+    for ind in form.indicators:
+        applicable = [r[ind.id] for r in reports if r[ind.id].applicable]
+        if not ind.is_numeric:
+            totals[ind.id] = Figure(ind.id, None, None, None, typed=False, applicable=bool(applicable))
+            continue
+        values = [f.value for f in applicable if f.value is not None]
+        bases = [f.total for f in applicable if f.total is not None]
+        value = sum(values) if values else None
+        total = sum(bases) if bases and len(bases) == len(applicable) else None
+        percent = value * 100 / total if value is not None and total else None
+        totals[ind.id] = Figure(ind.id, value, total, percent, typed=False, applicable=bool(applicable))
+    return totals
+
+
+def find_jumps(form: FormDef, current: list[UnitFigures], previous: dict[str, UnitFigures], share: float) -> list[Jump]:
+    jumps = []
+    for now in current:
+        before = previous.get(now.unit.code)
+        if now.figures is None or before is None:
+            continue
+        for ind in form.indicators:
+            if not (ind.is_row and ind.is_numeric):
+                continue
+            old, new = before.figures[ind.id].value, now.figures[ind.id].value
+            if isinstance(old, int) and isinstance(new, int) and old > 0 and abs(new - old) > share * old:
+                jumps.append(Jump(now.unit, ind.id, old, new))
+    return jumps

@@ -1,0 +1,75 @@
+"""The merged table as a printable workbook: the form filled with the upper
+level's totals, then one row per unit below, then the figures that jumped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exports.merge import MergedTable
+from exports.xlsx_form import form_sheets, grid_sheet, workbook_bytes
+from forms.engine import ReportData
+from forms.messages import label_of
+from models.gateway import Gateway, ReportRef
+from models.reporting import ReportView
+
+
+def merged_workbook(
+    gw: Gateway,
+    table: MergedTable,
+    *,
+    signed_on: dt.date,
+    officer_name: str,
+    officer_title: str,
+    signer_fingerprint: str | None = None,
+) -> bytes:
+    parent, form, period = table.parent, table.form, table.period
+    above = gw.unit(parent.parent_code) if parent.parent_code else None
+    view = ReportView(
+        ReportRef(0, parent.code, form.id, form.version, period.code),
+        form,
+        parent,
+        [],
+        ReportData(parent.kind, parent.tier, (), {}, {}),
+        table.evaluation(),
+        {},
+    )
+    wb = form_sheets(
+        view,
+        period=period,
+        parent_name=above.name if above else None,
+        signed_on=signed_on,
+        officer_name=officer_name,
+        officer_title=officer_title,
+        signer_fingerprint=signer_fingerprint,
+    )
+    rows = [ind for ind in form.indicators if ind.is_row and ind.is_numeric]
+    units = [
+        [
+            u.unit.name,
+            f"lần {u.sequence}" if u.figures is not None else "chưa gửi",
+            *((u.figures[ind.id].value if u.figures is not None else None) for ind in rows),
+        ]
+        for u in table.units
+    ]
+    title = (
+        f"SỐ LIỆU TỪNG ĐƠN VỊ - {form.id.upper()} - {period.label.upper()} ({len(table.received)}/{len(units)} đã gửi)"
+    )
+    grid_sheet(wb.create_sheet("Theo đơn vị"), title, ["Đơn vị", "Gói", *(ind.code for ind in rows)], units)
+    if table.jumps:
+        jumps = [
+            [
+                j.unit.name,
+                label_of(form, j.indicator),
+                j.previous,
+                j.current,
+                f"{j.change * 100:+.0f}%".replace(".", ","),
+            ]
+            for j in table.jumps
+        ]
+        grid_sheet(
+            wb.create_sheet("Biến động"),
+            f"SỐ LIỆU THAY ĐỔI NHIỀU SO VỚI KỲ TRƯỚC - {period.label.upper()}",
+            ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi"],
+            jumps,
+        )
+    return workbook_bytes(wb, signed_on, form.title)
