@@ -330,7 +330,7 @@ def cmd_keys_enrol(args) -> int:
         f"{'Đã đăng ký' if enrolled.new else 'Đã có từ trước'} khóa của {e.unit_name} ({e.unit_code}), {e.holder_name}."
     )
     print(f"Mã khóa: {e.spoken}  (đọc lại với người giữ khóa qua điện thoại để chắc đúng)")
-    for packet_id, status, note in refile_quarantined(gw, e.unit_code, e.fingerprint):
+    for packet_id, status, note in refile_quarantined(gw, default_library()):
         print(f"Gói số {packet_id} đang chờ khóa này: {STATUS_WORDS[status]}. {note}")
     return 0
 
@@ -343,7 +343,7 @@ def cmd_inbox_open(args) -> int:
     deadline = parse_day(args.deadline) if args.deadline else None
     open_collection(gw, form, args.period, deadline.isoformat() if deadline else None)
     until = f", hạn nộp {vnformat.date(deadline)}" if deadline else ""
-    print(f"Đã mở kỳ thu biểu {form.id}, {gw.period(args.period).label.lower()}{until}.")
+    print(f"Đã mở kỳ thu biểu {form.id}, {gw.period(args.period).in_sentence}{until}.")
     return 0
 
 
@@ -440,7 +440,7 @@ def cmd_completeness(args) -> int:
     if args.json:
         print_json(table.to_dict())
         return 0
-    print(f"{table.parent.name}: tình hình nhận báo cáo, {table.period.label.lower()}")
+    print(f"{table.parent.name}: tình hình nhận báo cáo, {table.period.in_sentence}")
     for collected in table.forms:
         deadline = f" (hạn {vnformat.date(collected.deadline)})" if collected.deadline else ""
         print(f"Biểu {collected.form_id}{deadline}")
@@ -469,7 +469,7 @@ def cmd_merge(args) -> int:
     form = require_form(args.form)
     table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
     if not table.received:
-        raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.label.lower()}; chưa tổng hợp.")
+        raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.in_sentence}; chưa tổng hợp.")
     import datetime as dt
 
     data = merged_workbook(
@@ -566,7 +566,7 @@ def open_view(args):
     form = require_form(args.form)
     report = gw.find_report(unit.code, form.id, period.code)
     if report is None:
-        raise BadInput(f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.label.lower()}.")
+        raise BadInput(f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}.")
     form = default_library().get(report.form_id, report.form_version) or form
     return gw, view_report(gw, report, form, args.targets)
 

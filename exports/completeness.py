@@ -89,7 +89,7 @@ def completeness(
         )
     ]
     if not forms:
-        raise BadInput(f"Chưa mở kỳ thu biểu nào cho {period.label.lower()} (lệnh inbox open).")
+        raise BadInput(f"Chưa mở kỳ thu biểu nào cho {period.in_sentence} (lệnh inbox open).")
     units: dict[str, Unit] = {}
     states = {}
     for collected in forms:

@@ -139,12 +139,19 @@ def import_packet(gw: Gateway, path: Path, library: FormLibrary, ring: KeyRing, 
         return _record(gw, path, file_sha, raw, manifest, None, [], "rejected", str(exc), who)
     content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
     if verdict.status == "chua_tin_cay":
-        note = (
-            f"Chờ đăng ký khóa: chữ ký đúng nhưng khóa {spoken_fingerprint(manifest['signer']['fingerprint'])} "
-            f"chưa được đăng ký cho {manifest['unit']['name']}."
-        )
+        note = _quarantine_note(verdict, ring)
         return _record(gw, path, file_sha, raw, manifest, content, values, "quarantined", note, who)
     return _record(gw, path, file_sha, raw, manifest, content, values, None, "", who)
+
+
+def _quarantine_note(verdict, ring: KeyRing) -> str:
+    manifest = verdict.manifest
+    if ring.with_fingerprint(manifest["signer"]["fingerprint"]):
+        return f"Chưa tin cậy: {verdict.trust_note}"  # known, but replaced or enrolled for another unit
+    return (
+        f"Chờ đăng ký khóa: chữ ký đúng nhưng khóa {spoken_fingerprint(manifest['signer']['fingerprint'])} "
+        f"chưa được đăng ký cho {manifest['unit']['name']}."
+    )
 
 
 def _report_of(manifest: dict | None) -> dict:
@@ -168,8 +175,8 @@ def _refusal(gw: Gateway, manifest: dict, form: FormDef) -> str | None:
     ).fetchone()
     if opened is None:
         return (
-            f"Chưa mở kỳ thu biểu {form.id}, {period['label'].lower()}; mở kỳ (lệnh inbox open) rồi nhập lại gói "
-            f"của {unit['name']}."
+            f"Chưa mở kỳ thu biểu {form.id}, {gw.period(period['code']).in_sentence}; "
+            f"mở kỳ (lệnh inbox open) rồi nhập lại gói của {unit['name']}."
         )
     return None
 
@@ -260,27 +267,33 @@ def _file_trusted(gw: Gateway, report: dict, content: str, packet_id: int | None
     if any(c == content for _, s, c in others if s == sequence):
         return "unchanged", f"Đã có gói lần gửi {sequence} cùng nội dung."
     gw.db.execute(
-        "UPDATE received_packets SET status = 'conflict' WHERE unit_code = ? AND form_id = ? "
+        "UPDATE received_packets SET status = 'conflict', reason = ? WHERE unit_code = ? AND form_id = ? "
         "AND period_code = ? AND sequence = ? AND status = 'accepted'",
-        [*key, sequence],
+        [f"Trùng lần gửi {sequence} với một gói khác nội dung; chờ quyết định.", *key, sequence],
     )
     return "conflict", f"Trùng lần gửi {sequence} nhưng khác nội dung gói đã nhận; giữ cả hai chờ quyết định."
 
 
-def refile_quarantined(gw: Gateway, unit_code: str, fingerprint: str) -> list[tuple[int, str, str]]:
-    """File again, oldest first, the packets held for a key now enrolled: (id, status, message)."""
+def refile_quarantined(gw: Gateway, library: FormLibrary) -> list[tuple[int, str, str]]:
+    """File again, oldest first, the packets held for want of a trusted key,
+    checking each against the keys enrolled now: (id, status, message)."""
+    ring = key_ring(gw)
     rows = gw.db.execute(
-        "SELECT id, unit_code, form_id, period_code, sequence, content_sha256 FROM received_packets "
-        "WHERE status = 'quarantined' AND unit_code = ? AND signer_fingerprint = ? ORDER BY sequence, id",
-        [unit_code, fingerprint],
+        "SELECT id, unit_code, form_id, period_code, sequence, content_sha256, file_name, packet "
+        "FROM received_packets WHERE status = 'quarantined' ORDER BY sequence, id"
     ).fetchall()
     refiled = []
-    for packet_id, unit, form_id, period_code, sequence, content in rows:
+    for packet_id, unit, form_id, period_code, sequence, content, name, raw in rows:
+        verdict = verify_packet_bytes(raw, Path(name), ring, library)
+        if verdict.status != "hop_le":
+            if verdict.status == "chua_tin_cay":
+                gw.db["received_packets"].update(packet_id, {"reason": _quarantine_note(verdict, ring)})
+            continue  # still waiting (a replaced key stays waiting, whatever is enrolled again)
         report = {"unit_code": unit, "form_id": form_id, "period_code": period_code, "sequence": sequence}
         with gw.transaction():
             status, note = _file_trusted(gw, report, content, packet_id)
             if status == "unchanged":
-                status, note = "superseded", note
+                status = "superseded"
             gw.db["received_packets"].update(packet_id, {"status": status, "reason": note})
         refiled.append((packet_id, status, note))
     return refiled
@@ -298,12 +311,20 @@ def decide_conflict(gw: Gateway, packet_id: int, note: str, who: str) -> None:
     stamp = now()
     with gw.transaction():
         gw.db.execute(
-            "UPDATE received_packets SET status = 'superseded', decided_at = ?, decided_by = ?, decision = ? "
-            "WHERE unit_code = ? AND form_id = ? AND period_code = ? AND sequence = ? AND status = 'conflict'",
-            [stamp, who, note.strip(), *row[:4]],
+            "UPDATE received_packets SET status = 'superseded', decided_at = ?, decided_by = ?, decision = ?, "
+            "reason = ? WHERE unit_code = ? AND form_id = ? AND period_code = ? AND sequence = ? "
+            "AND status = 'conflict'",
+            [stamp, who, note.strip(), f"Không chọn khi trùng lần gửi: {note.strip()}", *row[:4]],
         )
         gw.db["received_packets"].update(
-            packet_id, {"status": "accepted", "decided_at": stamp, "decided_by": who, "decision": note.strip()}
+            packet_id,
+            {
+                "status": "accepted",
+                "decided_at": stamp,
+                "decided_by": who,
+                "decision": note.strip(),
+                "reason": f"Được chọn khi trùng lần gửi: {note.strip()}",
+            },
         )
 
 
@@ -311,7 +332,7 @@ def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: str 
     """Start collecting a form for a period (``deadline`` ISO date or None)."""
     period = gw.period(period_code)
     if period.kind not in form.period_kinds:
-        raise BadInput(f"Biểu {form.id} không lập theo kỳ {period.label.lower()}.")
+        raise BadInput(f"Biểu {form.id} không lập theo kỳ {period.in_sentence}.")
     with gw.transaction():
         gw.db["collections"].upsert(
             {"form_id": form.id, "period_code": period.code, "deadline": deadline, "opened_at": now()},

@@ -23,6 +23,11 @@ class Period:
     starts: dt.date
     ends: dt.date
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: “năm 2024”, “quý III/2025” (the numeral stays upper case)."""
+        return self.label[:1].lower() + self.label[1:]
+
 
 def parse_period(code: str) -> Period:
     code = code.strip().upper()
