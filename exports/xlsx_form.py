@@ -63,27 +63,9 @@ _STYLE_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 PLACE_PREFIXES = ("xã", "phường", "thị trấn", "đặc khu", "tỉnh", "thành phố", "thị xã", "huyện", "quận")
 
 
-def form_workbook(
-    view: ReportView,
-    *,
-    period: Period,
-    parent_name: str | None,
-    signed_on: dt.date,
-    officer_name: str,
-    officer_title: str,
-    signer_fingerprint: str | None = None,
-) -> bytes:
-    """The report as xlsx bytes, identical for identical inputs."""
-    wb = form_sheets(
-        view,
-        period=period,
-        parent_name=parent_name,
-        signed_on=signed_on,
-        officer_name=officer_name,
-        officer_title=officer_title,
-        signer_fingerprint=signer_fingerprint,
-    )
-    return workbook_bytes(wb, signed_on, view.form.title)
+def form_workbook(view: ReportView, *, signed_on: dt.date, **layout) -> bytes:
+    """The report as xlsx bytes, identical for identical inputs; ``layout`` as for form_sheets()."""
+    return workbook_bytes(form_sheets(view, signed_on=signed_on, **layout), signed_on, view.form.title)
 
 
 def form_sheets(
