@@ -8,6 +8,7 @@ arguments or unreadable input. A failure prints one Vietnamese line on stderr.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -393,22 +394,10 @@ def cmd_inbox_import(args) -> int:
 
 
 def cmd_inbox_list(args) -> int:
-    from exports.inbox import STATUS_WORDS
+    from exports.inbox import STATUS_WORDS, received_packets
 
     gw = open_existing(args.db)
-    where, params = ["1 = 1"], []
-    for column, value in (("period_code", args.period), ("status", args.status), ("form_id", args.form)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = list(
-        gw.db.query(
-            "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, "
-            "decision FROM received_packets WHERE " + " AND ".join(where) + " ORDER BY unit_code, form_id, "
-            "period_code, sequence, id",
-            params,
-        )
-    )
+    rows = received_packets(gw, form_id=args.form, period_code=args.period, status=args.status)
     if args.json:
         print_json(rows)
         return 0
@@ -470,8 +459,6 @@ def cmd_merge(args) -> int:
     table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
     if not table.received:
         raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.in_sentence}; chưa tổng hợp.")
-    import datetime as dt
-
     data = merged_workbook(
         gw,
         table,
@@ -514,10 +501,8 @@ def open_existing(path: str) -> Gateway:
     return Gateway.open(path, create=False)
 
 
-def parse_day(text: str):
+def parse_day(text: str) -> dt.date:
     """A date typed dd/mm/yyyy (or ISO), or BadInput."""
-    import datetime as dt
-
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text.strip(), pattern).date()

@@ -328,6 +328,21 @@ def decide_conflict(gw: Gateway, packet_id: int, note: str, who: str) -> None:
         )
 
 
+def received_packets(
+    gw: Gateway, *, form_id: str | None = None, period_code: str | None = None, status: str | None = None
+) -> list[dict]:
+    """The inbox as rows, by report then sequence; each filter applies when given."""
+    chosen = {"form_id": form_id, "period_code": period_code, "status": status}
+    where = " AND ".join([f"{column} = ?" for column, value in chosen.items() if value] or ["1 = 1"])
+    return list(
+        gw.db.query(
+            "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, decision "
+            f"FROM received_packets WHERE {where} ORDER BY unit_code, form_id, period_code, sequence, id",
+            [value for value in chosen.values() if value],
+        )
+    )
+
+
 def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: str | None) -> None:
     """Start collecting a form for a period (``deadline`` ISO date or None)."""
     period = gw.period(period_code)

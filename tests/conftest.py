@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,22 @@ sys.path.insert(0, str(ROOT))
 from forms.library import default_library  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.gateway import Gateway  # noqa: E402
+
+
+def run_main(*args, drop: tuple[str, ...] = (), **extra_env: str) -> subprocess.CompletedProcess:
+    """``python main.py ARGS`` in a fresh process, as a user runs it; ``drop`` removes
+    variables from the environment (tracebacks and stored passphrases always)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE", *drop)}
+    env.update(extra_env, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "main.py", *[str(a) for a in args]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 @pytest.fixture

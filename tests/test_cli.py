@@ -9,13 +9,11 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import run_main
 
 import main
 
@@ -50,21 +48,6 @@ def cli(capsys, *args) -> tuple[int, str, str]:
     code = main.main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def proc(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    if env is None:
-        env = {k: v for k, v in os.environ.items() if k != "SCT_DEBUG"}
-    env = {**env, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "main.py", *[str(a) for a in args]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
 
 
 def assert_refused(code: int, out: str, err: str) -> None:
@@ -651,7 +634,7 @@ def test_bad_arguments_in_process(capsys, demo_path, tmp_path, case):
 def test_bad_arguments_end_to_end(demo_path, tmp_path, case):
     args = bad_argument_cases(tmp_path, demo_path)[case]
     (tmp_path / "ngau-nhien.db").write_bytes(os.urandom(6000))
-    result = proc(*args)
+    result = run_main(*args)
     assert_refused(result.returncode, result.stdout, result.stderr)
 
 
@@ -660,18 +643,18 @@ def test_bad_arguments_end_to_end(demo_path, tmp_path, case):
 
 def test_end_to_end_demo_show_check_load(tmp_path):
     db = tmp_path / "e2e.db"
-    result = proc("init", "--db", db, "--demo")
+    result = run_main("init", "--db", db, "--demo")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
 
-    result = proc("check", *report_args(db))
+    result = run_main("check", *report_args(db))
     assert result.returncode == 1 and result.stderr == "Báo cáo còn 1 lỗi phải sửa.\n"
     assert "1 lỗi, 1 cảnh báo" in result.stdout
 
-    result = proc("check", *report_args(db, unit="03390"))
+    result = run_main("check", *report_args(db, unit="03390"))
     assert result.returncode == 0 and result.stderr == ""
 
-    result = proc("show", *report_args(db, unit="03390"), "--json")
+    result = run_main("show", *report_args(db, unit="03390"), "--json")
     assert result.returncode == 0 and result.stderr == ""
     data = json.loads(result.stdout)
     assert DOCUMENTED_KEYS <= set(data)
@@ -680,21 +663,20 @@ def test_end_to_end_demo_show_check_load(tmp_path):
     data["values"]["villages"]["03390.02"]["so_ho"] = "abc"
     file = write_json(tmp_path / "hong.json", data)
     before = snapshot(db)
-    result = proc("load", *report_args(db, unit="03390"), file)
+    result = run_main("load", *report_args(db, unit="03390"), file)
     assert_refused(result.returncode, result.stdout, result.stderr)
     assert snapshot(db) == before
 
-    result = proc("init", "--db", db, "--demo")
+    result = run_main("init", "--db", db, "--demo")
     assert_refused(result.returncode, result.stdout, result.stderr)
 
     for case in ("--json", ""):
-        result = proc("reports", "--db", db, *([case] if case else []))
+        result = run_main("reports", "--db", db, *([case] if case else []))
         assert result.returncode == 0 and "Traceback" not in result.stderr
 
 
 def test_no_command_and_no_screen_points_to_the_cli_end_to_end():
-    env = {k: v for k, v in os.environ.items() if k not in (*NO_SCREEN, "SCT_DEBUG")}
-    result = proc(env=env)
+    result = run_main(drop=NO_SCREEN)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "dòng lệnh" in result.stdout

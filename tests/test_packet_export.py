@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_main
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import main
@@ -669,27 +669,13 @@ def test_cli_trust_folder_keys_init_show_export(capsys, monkeypatch, demo_path, 
 # ---- "done when": a changed number, a changed byte, a zip tool ------------------------------------
 
 
-def proc(*args, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE")}
-    env.update(env_extra or {}, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "main.py", *[str(a) for a in args]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
-
-
 def test_done_when_a_changed_file_is_named_end_to_end(demo_path, demo_packet, tmp_path):
-    made = proc(*export_args(demo_path, tmp_path), env_extra={"SCT_PASSPHRASE": DEMO_PASSPHRASE})
+    made = run_main(*export_args(demo_path, tmp_path), SCT_PASSPHRASE=DEMO_PASSPHRASE)
     assert made.returncode == 0, made.stderr
     packet = tmp_path / "03445_kl224_2024_lan01.sctg"
     assert str(packet) in made.stdout
     trust = ["--trust", demo_packet.enrolment]
-    assert proc("packet", "verify", packet, *trust).returncode == 0
+    assert run_main("packet", "verify", packet, *trust).returncode == 0
 
     original = entries_of(packet)
     text = original[DATA_JSON].decode("utf-8")
@@ -704,7 +690,7 @@ def test_done_when_a_changed_file_is_named_end_to_end(demo_path, demo_packet, tm
     for name, entries in cases.items():
         altered = tmp_path / f"sua-{name}.sctg"
         rezip(altered, entries)
-        checked = proc("packet", "verify", altered, *trust)
+        checked = run_main("packet", "verify", altered, *trust)
         assert checked.returncode == 1, checked.stdout + checked.stderr
         assert name in checked.stdout and name in checked.stderr
         assert "Traceback" not in checked.stderr
@@ -713,6 +699,6 @@ def test_done_when_a_changed_file_is_named_end_to_end(demo_path, demo_packet, tm
 
     rezipped = tmp_path / "nen-lai.sctg"
     rezip(rezipped, original)
-    checked = proc("packet", "verify", rezipped, *trust)
+    checked = run_main("packet", "verify", rezipped, *trust)
     assert checked.returncode == 1
     assert "vỏ zip" in checked.stdout and "công cụ khác" in checked.stdout
