@@ -61,9 +61,15 @@ class MergedTable:
         return Evaluation(self.totals, [], [], self.target_set, list(self.targets))
 
 
+TIER_ORDER = ("tw", "tinh", "huyen", "xa", "thon")
+
+
 def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
-    """The active units of ``tier`` anywhere under the parent, in tree order."""
-    return [u for u, _ in gw.subtree(parent_code)[1:] if u.tier == tier]
+    """Who sends this level a form filled at ``tier``: each active unit directly
+    below, itself when it is of that tier, its merged table when it is above
+    (a district under a province sends the table of its communes)."""
+    below = TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER)
+    return [u for u in gw.children(parent_code) if TIER_ORDER.index(u.tier) <= below]
 
 
 def merge(

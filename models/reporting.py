@@ -18,7 +18,7 @@ from models.periods import parse_period
 from models.units import Unit
 
 PERIOD_KIND_WORDS = {"nam": "năm", "6thang": "6 tháng", "quy": "quý", "giaidoan": "giai đoạn"}
-TIER_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã", "thon": "cấp thôn, bản"}
+TIER_WORDS = {"tw": "cấp trung ương", "tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã", "thon": "cấp thôn, bản"}
 
 
 @dataclass(frozen=True)

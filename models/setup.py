@@ -1,5 +1,6 @@
 """First run: the officer's commune from the official catalogue, its
-villages, and who fills the reports."""
+villages, and who fills the reports; or, at the upper level, the province
+with all its communes, which send their packets to this machine."""
 
 from __future__ import annotations
 
@@ -37,6 +38,35 @@ def setup_commune(
         gw.set_setting("officer_name", officer_name)
         gw.set_setting("officer_title", officer_title)
     return gw.require_unit(commune.code)
+
+
+def setup_upper(gw: Gateway, province_code: str, officer_name: str, officer_title: str) -> Unit:
+    """The province and every commune of it as the catalogue names them, the officer; all or nothing.
+
+    Communes keep their own villages: the upper level learns them from the packets.
+    """
+    province = catalogue.find(province_code or "")
+    if province is None or province.province_code is not None:
+        raise BadInput(f"Mã tỉnh “{province_code}” không có trong danh mục đơn vị hành chính 2025.")
+    if not officer_name.strip():
+        raise BadInput("Cần họ tên cán bộ tổng hợp.")
+    if gw.db["units"].count:
+        raise BadInput("Cơ sở dữ liệu đã có đơn vị; cấp trên chỉ thiết lập trên một cơ sở dữ liệu mới.")
+    who = officer_name.strip()
+    with gw.transaction():
+        gw.add_unit(province.code, province.name, province.kind, who=who)
+        for commune in catalogue.communes(province.code):
+            gw.add_unit(commune.code, commune.name, commune.kind, province.code, who=who)
+        gw.set_setting("home_unit", province.code)
+        gw.set_setting("officer_name", who)
+        gw.set_setting("officer_title", officer_title.strip())
+    return gw.require_unit(province.code)
+
+
+def is_upper_level(gw: Gateway) -> bool:
+    """True when this machine's unit collects packets from units below (a province or district)."""
+    home = gw.unit(gw.setting("home_unit") or "")
+    return home is not None and home.tier in ("tw", "tinh", "huyen")
 
 
 def split_village_list(text: str) -> list[str]:

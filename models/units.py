@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 KIND_TIERS = {
+    "trung ương": "tw",
     "tỉnh": "tinh",
     "thành phố trung ương": "tinh",
     "huyện": "huyen",
