@@ -62,6 +62,8 @@ def cmd_init(args) -> int:
         build_upper_demo(gw)
         print(f"Đã tạo cơ sở dữ liệu mẫu cấp tỉnh “{path}” (Tỉnh Lai Châu nhận gói các xã, biểu kl224 năm 2024, 2025).")
         return 0
+    if args.upper:
+        return init_upper(gw, args)
     if not args.demo:
         print(f"Cơ sở dữ liệu “{path}” đã sẵn sàng.")
         return 0
@@ -71,6 +73,23 @@ def cmd_init(args) -> int:
 
     build_demo(gw, default_library())
     print(f"Đã tạo cơ sở dữ liệu mẫu “{path}” (Tỉnh Lai Châu, 4 xã có bản mẫu, năm 2024 và 2025).")
+    return 0
+
+
+def init_upper(gw: Gateway, args) -> int:
+    from models.keys import create_unit_key
+    from models.setup import setup_upper
+
+    if not args.officer:
+        raise BadInput("Cần họ tên cán bộ tổng hợp: thêm --officer “Họ và tên”.")
+    passphrase = read_passphrase("Đặt mật khẩu cho khóa ký của đơn vị (ít nhất 8 ký tự): ", confirm=True)
+    with gw.transaction():  # the units and the key together, or nothing
+        unit = setup_upper(gw, args.upper, args.officer, args.title or "")
+        key = create_unit_key(gw, unit.code, passphrase, args.officer, args.title or "")
+    communes = len(gw.children(unit.code))
+    print(f"Đã thiết lập {unit.name} nhận gói của {communes} xã, phường; người giữ khóa: {key.holder_name}.")
+    print(f"Mã khóa: {key.spoken}")
+    print("Tiếp theo: mở kỳ thu biểu (inbox open) và đăng ký khóa của các xã (keys enrol).")
     return 0
 
 
@@ -421,6 +440,75 @@ def cmd_inbox_decide(args) -> int:
     return 0
 
 
+def cmd_receipt_issue(args) -> int:
+    from exports.receipt import KIND_WORDS, issue_receipt, parse_query
+
+    gw = open_existing(args.db)
+    kind = "tra_lai" if args.send_back else "bien_nhan"
+    if args.cell and not args.send_back:
+        raise BadInput("Ô cần sửa (--cell) chỉ ghi khi trả lại gói (--return).")
+    queries = [parse_query(text) for text in args.cell or []]
+    passphrase = read_passphrase("Mật khẩu khóa ký: ")
+    issued = issue_receipt(
+        gw, args.packet, kind, passphrase, args.out, default_library(), args.user, note=args.note or "", queries=queries
+    )
+    if args.json:
+        print_json({"file": str(issued.path), "receipt": issued.receipt})
+        return 0
+    packet = issued.receipt["packet"]
+    print(
+        f"Đã ký và lưu {KIND_WORDS[kind]} “{issued.path}” cho gói lần {packet['sequence']} của "
+        f"{packet['unit']['name']}, biểu {packet['form']['id']}, {packet['period']['label']}."
+    )
+    return 0
+
+
+def cmd_receipt_import(args) -> int:
+    from exports.answers import import_receipt
+
+    gw = open_existing(args.db)
+    filed = import_receipt(gw, args.file)
+    if args.json:
+        print_json(
+            {
+                "receipt": filed.receipt.data,
+                "trusted": filed.trusted,
+                "new": filed.new,
+                "report": {
+                    "unit_code": filed.report.unit_code,
+                    "form_id": filed.report.form_id,
+                    "period": filed.report.period_code,
+                },
+            }
+        )
+    else:
+        print(("" if filed.new else "Biên nhận này đã nhập từ trước. ") + "\n".join(filed.lines()))
+    if not filed.trusted:
+        print("Chưa đối chiếu được khóa của cấp trên (keys enrol tệp .sctk của cấp trên).", file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_packet_upward(args) -> int:
+    from exports.merge import merge
+    from exports.upward import export_upward
+    from models.reporting import find_target_set
+
+    gw = open_existing(args.db)
+    form = require_form(args.form)
+    table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
+    passphrase = read_passphrase("Mật khẩu khóa ký: ")
+    packet = export_upward(gw, table, passphrase, args.out)
+    if args.json:
+        print_json({"file": str(packet.path), "manifest": packet.manifest})
+        return 0
+    print(
+        f"Đã ký và lưu gói tổng hợp “{packet.path}”: {table.parent.name}, biểu {form.id}, {table.period.label}, "
+        f"{len(table.received)}/{len(table.units)} đơn vị, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}."
+    )
+    return 0
+
+
 def cmd_completeness(args) -> int:
     from exports.completeness import completeness
 
@@ -617,6 +705,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
     sub.add_argument("--demo", action="store_true", help="thêm dữ liệu mẫu")
     sub.add_argument("--demo-upper", action="store_true", help="dữ liệu mẫu cấp tỉnh: nhận gói của các xã mẫu")
+    sub.add_argument("--upper", metavar="MÃ_TỈNH", help="thiết lập máy cấp tỉnh nhận gói của mọi xã trong tỉnh")
+    sub.add_argument("--officer", help="họ tên cán bộ tổng hợp, người giữ khóa ký (với --upper)")
+    sub.add_argument("--title", help="chức vụ của cán bộ (với --upper)")
 
     sub = command("forms", cmd_forms, "liệt kê các biểu mẫu: mã, phiên bản, tên")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
@@ -727,6 +818,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--reason", required=True, help="lý do chọn")
     sub.add_argument("--user", default="dong-lenh", help="tên người quyết định, ghi lại")
 
+    receipt = commands.add_parser(
+        "receipt", help="biên nhận và trả lại gói: cấp trên ký, xã nhập", description="biên nhận"
+    )
+    receipt_commands = receipt.add_subparsers(dest="receipt_command", title="các lệnh", metavar="LỆNH", required=True)
+
+    sub = receipt_commands.add_parser("issue", help="cấp trên: ký biên nhận, hoặc trả lại gói kèm yêu cầu sửa")
+    sub.set_defaults(handler=cmd_receipt_issue)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--return", dest="send_back", action="store_true", help="trả lại, yêu cầu sửa (cần --note)")
+    sub.add_argument("--note", help="lý do trả lại")
+    sub.add_argument("--cell", action="append", metavar="CHỈ_TIÊU[@MÃ_BẢN]=LÝ_DO", help="ô cần sửa; ghi nhiều lần được")
+    sub.add_argument("--out", required=True, help="tệp biên nhận (.sctb) hoặc thư mục để ghi")
+    sub.add_argument("--user", default="dong-lenh", help="tên người ký, ghi lại")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = receipt_commands.add_parser(
+        "import", help="xã: nhập biên nhận hoặc yêu cầu sửa của cấp trên; mã thoát 3 khi chưa đối chiếu khóa"
+    )
+    sub.set_defaults(handler=cmd_receipt_import)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("file", metavar="TỆP.sctb", help="tệp biên nhận")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
     packet = commands.add_parser("packet", help="gói báo cáo đã ký: xuất, kiểm tra", description="gói báo cáo")
     packet_commands = packet.add_subparsers(dest="packet_command", title="các lệnh", metavar="LỆNH", required=True)
 
@@ -744,6 +859,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("file", metavar="TỆP.sctg", help="tệp gói")
     sub.add_argument("--trust", action="append", metavar="TỆP.sctk", help="tệp đăng ký khóa tin cậy, hoặc thư mục")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = packet_commands.add_parser("upward", help="cấp trên: ký bảng tổng hợp thành gói gửi cấp trên nữa")
+    sub.set_defaults(handler=cmd_packet_upward)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--unit", required=True, help="mã đơn vị tổng hợp (ví dụ 12)")
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
+    sub.add_argument("--json", action="store_true", help="in bản kê dạng JSON")
     return parser
 
 

@@ -17,6 +17,7 @@ STATE_WORDS = {
     "da_nhan": "đã nhận",
     "nop_tre": "nộp trễ",
     "trung": "trùng, chờ quyết định",
+    "tra_lai": "đã trả lại, chờ bản sửa",
     "cho_khoa": "chờ đăng ký khóa",
     "khong_hop_le": "gói không dùng được",
     "chua_gui": "chưa gửi",
@@ -115,7 +116,7 @@ def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, 
         summary = json.loads(manifest)["summary"]
         late = collected.deadline is not None and dt.date.fromisoformat(received_at[:10]) > collected.deadline
         return State("nop_tre" if late else "da_nhan", sequence, received_at, summary["errors"], summary["warnings"])
-    for status, state in (("conflict", "trung"), ("quarantined", "cho_khoa")):
+    for status, state in (("returned", "tra_lai"), ("conflict", "trung"), ("quarantined", "cho_khoa")):
         if status in by_status:
             sequence, received_at, _ = by_status[status]
             return State(state, sequence, received_at)

@@ -10,7 +10,9 @@ A report (unit, form, period) may arrive many times. By sequence number:
   officer decides;
 - quarantined: whole and signed, but the key is not enrolled for that unit;
   filed again when it is;
-- rejected: altered or damaged, with the reason.
+- rejected: altered or damaged, with the reason;
+- returned: sent back with a query (exports/receipt.py); the corrected
+  packet comes with the next sequence.
 
 The same file twice changes nothing. Each packet is filed, with its figures,
 in its own transaction: an import stopped half way leaves whole packets.
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.enrolment import KeyRing
-from exports.packet import DATA_JSON, SUFFIX
+from exports.packet import DATA_JSON, MERGED_KIND, SUFFIX
 from exports.packet_verify import verify_packet_bytes
 from exports.packet_zip import PacketInvalid, PacketUnreadable, read_packet_file
 from exports.trust import is_below, key_ring
@@ -43,6 +45,7 @@ STATUS_WORDS = {
     "conflict": "trùng lần gửi, khác nội dung",
     "quarantined": "chờ đăng ký khóa",
     "rejected": "không hợp lệ",
+    "returned": "đã trả lại, chờ bản sửa",
 }
 OUTCOME_WORDS = {
     **STATUS_WORDS,
@@ -50,7 +53,7 @@ OUTCOME_WORDS = {
     "not_packet": "không phải gói",
     "refused": "không nhận",
 }
-FILED_TRUSTED = ("accepted", "superseded", "conflict")
+FILED_TRUSTED = ("accepted", "superseded", "conflict", "returned")
 
 Progress = Callable[[int, int, Path], bool]  # (done, total, file) -> False to stop
 
@@ -134,7 +137,7 @@ def import_packet(gw: Gateway, path: Path, library: FormLibrary, ring: KeyRing, 
     if refusal:
         return Filed(path, "refused", refusal, **_report_of(manifest))
     try:
-        values = packet_values(verdict.entries[DATA_JSON], form, manifest["unit"]["code"])
+        values = sent_values(gw, manifest, verdict.entries[DATA_JSON], form)
     except PacketInvalid as exc:
         return _record(gw, path, file_sha, raw, manifest, None, [], "rejected", str(exc), who)
     content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
@@ -179,6 +182,42 @@ def _refusal(gw: Gateway, manifest: dict, form: FormDef) -> str | None:
             f"mở kỳ (lệnh inbox open) rồi nhập lại gói của {unit['name']}."
         )
     return None
+
+
+def sent_values(gw: Gateway, manifest: dict, data_bytes: bytes, form: FormDef) -> list[tuple[str, str, object, object]]:
+    """(indicator, unit code, value, total) of a packet: typed cells from a commune,
+    summed figures from a district or province that merged its own units."""
+    unit = gw.require_unit(manifest["unit"]["code"])
+    merged = manifest.get("kind") == MERGED_KIND
+    if merged != (unit.tier != form.report_tier):
+        raise PacketInvalid(
+            f"{unit.name} phải gửi {'số liệu tự điền' if unit.tier == form.report_tier else 'bảng tổng hợp'} "
+            f"của biểu {form.id}, nhưng gói lại là {'bảng tổng hợp' if merged else 'số liệu tự điền'}."
+        )
+    if merged:
+        return merged_values(data_bytes, form, unit.code)
+    return [(indicator, code, value, None) for indicator, code, value in packet_values(data_bytes, form, unit.code)]
+
+
+def merged_values(data_bytes: bytes, form: FormDef, unit_code: str) -> list[tuple[str, str, object, object]]:
+    """The totals of a merged packet, each a count with its denominator; PacketInvalid otherwise."""
+    try:
+        figures = json.loads(data_bytes.decode("utf-8"))["figures"]
+        if not isinstance(figures, dict):
+            raise TypeError
+    except (ValueError, RecursionError, KeyError, TypeError):
+        raise PacketInvalid(f"tệp {DATA_JSON} của bảng tổng hợp thiếu mục “figures”.") from None
+    checked = []
+    for indicator, figure in figures.items():
+        if not form.has_indicator(indicator) or not form.indicator(indicator).is_numeric:
+            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
+        value, total = (figure.get("value"), figure.get("total")) if isinstance(figure, dict) else (None, None)
+        for number in (value, total):
+            if number is not None and (isinstance(number, bool) or not isinstance(number, int | float) or number < 0):
+                raise PacketInvalid(f"tệp {DATA_JSON}, chỉ tiêu {indicator}: số liệu tổng hợp không hợp lệ.")
+        if value is not None:
+            checked.append((indicator, unit_code, value, total))
+    return checked
 
 
 def packet_values(data_bytes: bytes, form: FormDef, unit_code: str) -> list[tuple[str, str, object]]:
@@ -238,8 +277,8 @@ def _record(gw, path, file_sha, raw, manifest, content, values, status, note, wh
             .last_pk
         )
         gw.db.conn.executemany(
-            "INSERT INTO received_values (packet_id, indicator, unit_code, value) VALUES (?, ?, ?, ?)",
-            [(packet_id, indicator, code, value) for indicator, code, value in values],
+            "INSERT INTO received_values (packet_id, indicator, unit_code, value, total) VALUES (?, ?, ?, ?, ?)",
+            [(packet_id, *value) for value in values],
         )
     return Filed(path, status, note, packet_id, **report)
 

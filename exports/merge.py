@@ -107,9 +107,28 @@ def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[U
         unit = by_code.get(unit_code)
         if unit is None:
             continue
-        data = packet_report_data(gw, packet_id, unit)
-        found[unit_code] = UnitFigures(unit, packet_id, sequence, evaluate(form, data).figures)
+        if unit.tier == form.report_tier:
+            figures = evaluate(form, packet_report_data(gw, packet_id, unit)).figures
+        else:
+            figures = merged_figures(gw, form, packet_id)
+        found[unit_code] = UnitFigures(unit, packet_id, sequence, figures)
     return found
+
+
+def merged_figures(gw: Gateway, form: FormDef, packet_id: int) -> dict[str, Figure]:
+    """The totals a district or province sent in its merged packet, as figures to add up again."""
+    sent = {
+        indicator: (value, total)
+        for indicator, value, total in gw.db.execute(
+            "SELECT indicator, value, total FROM received_values WHERE packet_id = ?", [packet_id]
+        )
+    }
+    figures = {}
+    for ind in form.indicators:
+        value, total = sent.get(ind.id, (None, None))
+        percent = value * 100 / total if value is not None and total else None
+        figures[ind.id] = Figure(ind.id, value, total, percent, typed=False, applicable=ind.id in sent)
+    return figures
 
 
 def packet_report_data(gw: Gateway, packet_id: int, unit: Unit) -> ReportData:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +23,14 @@ from exports.packet_zip import canonical_zip
 from exports.report_json import report_to_dict, summary
 from exports.xlsx_form import form_workbook
 from forms.messages import finding_text
+from forms.schema import FormDef, TargetSet
 from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput, UserError
 from models.gateway import Gateway, ReportRef
 from models.keys import KeyInfo, key_in_use, unlock_key
+from models.periods import Period
 from models.reporting import ReportView
+from models.units import Unit
 
 FORMAT = "so-chi-tieu.packet"
 FORMAT_VERSION = 1
@@ -37,6 +41,7 @@ PUBLIC_KEY = "signer.pub.pem"
 FORM_XLSX = "bieu.xlsx"
 DATA_JSON = "so-lieu.json"
 SIGNED_FILES = (FORM_XLSX, DATA_JSON, PUBLIC_KEY)  # listed in the manifest with their hashes
+MERGED_KIND = "tong_hop"  # the manifest's "kind" in a district's or province's merged packet (exports/upward.py)
 
 
 class ReportNotReady(UserError):
@@ -77,9 +82,9 @@ def next_sequence(gw: Gateway, report: ReportRef) -> int:
     return row.fetchone()[0]
 
 
-def default_packet_name(view: ReportView, sequence: int) -> str:
+def default_packet_name(unit_code: str, form_id: str, period_code: str, sequence: int) -> str:
     # ASCII only: the name travels through e-mail systems and FAT-formatted USB sticks.
-    return f"{view.unit.code}_{view.form.id}_{view.report.period_code}_lan{sequence:02d}{SUFFIX}"
+    return f"{unit_code}_{form_id}_{period_code}_lan{sequence:02d}{SUFFIX}"
 
 
 def export_packet(
@@ -98,20 +103,39 @@ def export_packet(
         raise BadInput(f"{view.unit.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init hoặc trong cửa sổ).")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
+    return write_packet(
+        gw,
+        view.report,
+        key,
+        out,
+        lambda sequence: default_packet_name(view.unit.code, view.form.id, view.report.period_code, sequence),
+        lambda sequence: build_packet(gw, view, key, private, sequence, at),
+    )
+
+
+def write_packet(
+    gw: Gateway,
+    report: ReportRef,
+    key: KeyInfo,
+    out: str | Path,
+    name_for: Callable[[int], str],
+    build: Callable[[int], tuple[dict, bytes]],
+) -> ExportedPacket:
+    """Take the report's next sequence number, build the packet with it, record it and write the file."""
     with gw.transaction():
-        sequence = next_sequence(gw, view.report)
-        path = output_path(out, default_packet_name(view, sequence))
-        manifest, packet = build_packet(gw, view, key, private, sequence, at)
+        sequence = next_sequence(gw, report)
+        path = output_path(out, name_for(sequence))
+        manifest, packet = build(sequence)
         # The row first: its write lock keeps a second export of the same report
         # (the window and a command at once) from taking this sequence number
         # and this file name; the file is written only once the number is ours.
         gw.db["packets"].insert(
             {
-                "report_id": view.report.id,
+                "report_id": report.id,
                 "sequence": sequence,
                 "created_at": manifest["created_at"],
                 "fingerprint": key.fingerprint,
-                "manifest_sha256": hashlib.sha256(_json_bytes(manifest)).hexdigest(),
+                "manifest_sha256": hashlib.sha256(json_bytes(manifest)).hexdigest(),
                 "file_name": path.name,
             }
         )
@@ -135,17 +159,33 @@ def build_packet(
             officer_title=key.holder_title,
             signer_fingerprint=key.spoken,
         ),
-        DATA_JSON: _json_bytes(packet_data(gw, view)),
+        DATA_JSON: json_bytes(packet_data(gw, view)),
         PUBLIC_KEY: key.public_pem.encode("ascii"),
     }
-    manifest = _manifest(view, period, key, sequence, at, files)
-    manifest_bytes = _json_bytes(manifest)
+    explained = sum(1 for f in view.evaluation.warnings if view.reason_for(f))
+    manifest = manifest_of(
+        view.unit,
+        view.form,
+        period,
+        view.evaluation.target_set,
+        key,
+        sequence,
+        at,
+        {**summary(view), "warnings_explained": explained},
+        files,
+    )
+    return manifest, signed_zip(manifest, files, private)
+
+
+def signed_zip(manifest: dict, files: dict[str, bytes], private: Ed25519PrivateKey) -> bytes:
+    """The packet's bytes: the manifest, its signature, then the files it lists."""
+    manifest_bytes = json_bytes(manifest)
     entries = [
         (MANIFEST, manifest_bytes),
         (SIGNATURE, private.sign(manifest_bytes)),
         *((name, files[name]) for name in SIGNED_FILES),
     ]
-    return manifest, canonical_zip(entries)
+    return canonical_zip(entries)
 
 
 def packet_data(gw: Gateway, view: ReportView) -> dict:
@@ -165,9 +205,19 @@ def packet_data(gw: Gateway, view: ReportView) -> dict:
     return data
 
 
-def _manifest(view: ReportView, period, key: KeyInfo, sequence: int, at: dt.datetime, files: dict) -> dict:
-    unit, form, target_set = view.unit, view.form, view.evaluation.target_set
-    explained = sum(1 for f in view.evaluation.warnings if view.reason_for(f))
+def manifest_of(
+    unit: Unit,
+    form: FormDef,
+    period: Period,
+    target_set: TargetSet | None,
+    key: KeyInfo,
+    sequence: int,
+    at: dt.datetime,
+    summary: dict,
+    files: dict[str, bytes],
+    **more,
+) -> dict:
+    """The manifest; ``more`` adds the fields of a merged packet (kind, children) before the file list."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -186,7 +236,8 @@ def _manifest(view: ReportView, period, key: KeyInfo, sequence: int, at: dt.date
             "fingerprint": key.fingerprint,
             "spoken": key.spoken,
         },
-        "summary": {**summary(view), "warnings_explained": explained},
+        "summary": summary,
+        **more,
         "files": [
             {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
             for name in SIGNED_FILES
@@ -194,5 +245,5 @@ def _manifest(view: ReportView, period, key: KeyInfo, sequence: int, at: dt.date
     }
 
 
-def _json_bytes(data: dict) -> bytes:
+def json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 
 from exports.enrolment import Enrolment, KeyRing
-from exports.packet import DATA_JSON, FORMAT, FORMAT_VERSION, MANIFEST, PUBLIC_KEY, SIGNATURE, SIGNED_FILES
+from exports.packet import DATA_JSON, FORMAT, FORMAT_VERSION, MANIFEST, MERGED_KIND, PUBLIC_KEY, SIGNATURE, SIGNED_FILES
 from exports.packet_zip import PacketInvalid, PacketUnreadable, container_of, read_packet_file
 from forms import vnformat
 from forms.library import FormLibrary
@@ -85,6 +85,11 @@ class Verdict:
                 f"{summary['errors']} lỗi, {summary['warnings']} cảnh báo "
                 f"({summary['warnings_explained']} đã giải trình), {summary['cells_missing']} ô trống."
             )
+            if manifest.get("kind") == MERGED_KIND and isinstance(manifest.get("children"), list):
+                lines.append(
+                    f"Bảng tổng hợp từ {len(manifest['children'])} gói của đơn vị cấp dưới "
+                    f"({summary.get('units_received', '?')}/{summary.get('units', '?')} đơn vị đã gửi)."
+                )
         return lines
 
     def describe(self) -> str:

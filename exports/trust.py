@@ -18,13 +18,15 @@ class Enrolled:
 
 
 def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
-    """Trust the key for its unit, which must be a unit below this one."""
+    """Trust the key for its unit: a unit below this one (its packets), or the
+    one directly above (its receipts and returns)."""
     unit = gw.unit(enrolment.unit_code)
-    home = gw.setting("home_unit")
-    if unit is None or home is None or not is_below(gw, unit.code, home):
+    home = gw.unit(gw.setting("home_unit") or "")
+    above = home is not None and unit is not None and home.parent_code == unit.code
+    if unit is None or home is None or not (above or is_below(gw, unit.code, home.code)):
         raise BadInput(
-            f"Khóa này của đơn vị “{enrolment.unit_name}” ({enrolment.unit_code}), "
-            "không phải đơn vị cấp dưới của đơn vị trên máy này; không đăng ký."
+            f"Khóa này của đơn vị “{enrolment.unit_name}” ({enrolment.unit_code}), không phải đơn vị cấp dưới "
+            "hay cấp trên trực tiếp của đơn vị trên máy này; không đăng ký."
         )
     known = gw.db.execute(
         "SELECT 1 FROM trusted_keys WHERE fingerprint = ? AND unit_code = ?", [enrolment.fingerprint, unit.code]

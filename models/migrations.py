@@ -196,3 +196,43 @@ def m004_inbox(db: Database) -> None:
             PRIMARY KEY (form_id, period_code)
         )"""
     )
+
+
+@migrations()
+def m005_receipts_and_merged(db: Database) -> None:
+    # A merged packet from a district or province carries summed figures with
+    # their denominators; a commune's packet leaves ``total`` empty.
+    db.execute("ALTER TABLE received_values ADD COLUMN total")
+    # Upper level: each receipt or return issued for a received packet.
+    db.execute(
+        """CREATE TABLE issued_receipts (
+            id INTEGER PRIMARY KEY,
+            packet_id INTEGER NOT NULL REFERENCES received_packets(id),
+            kind TEXT NOT NULL,
+            note TEXT NOT NULL,
+            cells TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            receipt_sha256 TEXT NOT NULL
+        )"""
+    )
+    # Commune side: receipts and returns imported for the packets it sent.
+    db.execute(
+        """CREATE TABLE receipts (
+            id INTEGER PRIMARY KEY,
+            packet_id INTEGER NOT NULL REFERENCES packets(id),
+            kind TEXT NOT NULL,
+            note TEXT NOT NULL,
+            cells TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            issuer_code TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            signer_name TEXT NOT NULL,
+            signer_fingerprint TEXT NOT NULL,
+            trusted INTEGER NOT NULL,
+            receipt_sha256 TEXT NOT NULL UNIQUE,
+            imported_at TEXT NOT NULL
+        )"""
+    )

@@ -247,7 +247,12 @@ class SignDialog(QDialog):
         self.facts["signer"].setText(f"{key.holder_name}, {key.holder_title}" if key.holder_title else key.holder_name)
         self.fingerprint.setText(key.spoken)
         self.demo_hint.setVisible(key.demo)
-        self.path_edit.setText(str(export_folder(self.gw) / default_packet_name(view, sequence)))
+        self.path_edit.setText(
+            str(
+                export_folder(self.gw)
+                / default_packet_name(view.unit.code, view.form.id, view.report.period_code, sequence)
+            )
+        )
 
     # ---- the work ------------------------------------------------------------------------------
 

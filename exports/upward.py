@@ -1,0 +1,175 @@
+"""The upper level's own packet: its merged table, signed with its own key,
+sent to the level above in the same format as a commune's packet.
+
+The manifest says ``"kind": "tong_hop"`` and lists the child packets the
+table was built from with their hashes, so the level above (or anyone with
+openssl) can tell exactly which signed packets stand behind each total.
+so-lieu.json carries the summed figures with their denominators, so the
+level above adds counts to counts and recomputes every percentage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from exports.merge import MergedTable
+from exports.merge_xlsx import merged_workbook
+from exports.packet import (
+    DATA_JSON,
+    FORM_XLSX,
+    MERGED_KIND,
+    PUBLIC_KEY,
+    ExportedPacket,
+    ReportNotReady,
+    default_packet_name,
+    json_bytes,
+    manifest_of,
+    signed_zip,
+    write_packet,
+)
+from exports.packet_zip import container_of
+from forms.engine import Figure
+from models.errors import BadInput
+from models.gateway import Gateway
+from models.keys import key_in_use, unlock_key
+
+MERGED_FORMAT = "so-chi-tieu.merged"
+
+
+def upward_blockers(gw: Gateway, table: MergedTable) -> list[str]:
+    """Why the merged table cannot be signed upward yet; empty when it can."""
+    blockers = []
+    if not table.received:
+        blockers.append(f"chưa nhận gói nào của đơn vị cấp dưới cho biểu {table.form.id}, {table.period.in_sentence}.")
+    undecided = gw.db.execute(
+        "SELECT DISTINCT unit_code FROM received_packets WHERE form_id = ? AND period_code = ? AND status = 'conflict'",
+        [table.form.id, table.period.code],
+    ).fetchall()
+    names = {u.unit.code: u.unit.name for u in table.units}
+    blockers += [f"{names.get(code, code)} có hai gói trùng lần gửi chưa quyết định." for (code,) in undecided]
+    return blockers
+
+
+def export_upward(
+    gw: Gateway, table: MergedTable, passphrase: str, out, *, at: dt.datetime | None = None
+) -> ExportedPacket:
+    """Sign the merged table with this unit's key and write it as a packet; each export takes the next sequence."""
+    blockers = upward_blockers(gw, table)
+    if blockers:
+        raise ReportNotReady(blockers)
+    parent, form, period = table.parent, table.form, table.period
+    key = key_in_use(gw, parent.code)
+    if key is None:
+        raise BadInput(f"{parent.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init).")
+    private = unlock_key(gw, key, passphrase)
+    at = (at or dt.datetime.now(dt.UTC)).astimezone()
+    report = gw.ensure_report(parent.code, form.id, form.version, period.code)
+
+    def build(sequence: int) -> tuple[dict, bytes]:
+        files = {
+            FORM_XLSX: merged_workbook(
+                gw,
+                table,
+                signed_on=at.date(),
+                officer_name=key.holder_name,
+                officer_title=key.holder_title,
+                signer_fingerprint=key.spoken,
+            ),
+            DATA_JSON: json_bytes(merged_data(table)),
+            PUBLIC_KEY: key.public_pem.encode("ascii"),
+        }
+        manifest = manifest_of(
+            parent,
+            form,
+            period,
+            table.target_set,
+            key,
+            sequence,
+            at,
+            _summary(table),
+            files,
+            kind=MERGED_KIND,
+            children=child_packets(gw, table),
+        )
+        return manifest, signed_zip(manifest, files, private)
+
+    return write_packet(
+        gw, report, key, out, lambda sequence: default_packet_name(parent.code, form.id, period.code, sequence), build
+    )
+
+
+def merged_data(table: MergedTable) -> dict:
+    """so-lieu.json of a merged packet: the totals with denominators, then each unit's figures."""
+    parent, form, period = table.parent, table.form, table.period
+    numeric = [ind for ind in form.indicators if ind.is_numeric]
+    return {
+        "format": MERGED_FORMAT,
+        "format_version": 1,
+        "unit": {"code": parent.code, "name": parent.name, "kind": parent.kind},
+        "form": {"id": form.id, "version": form.version, "title": form.title},
+        "period": {
+            "code": period.code,
+            "label": period.label,
+            "starts": period.starts.isoformat(),
+            "ends": period.ends.isoformat(),
+        },
+        "target_set": (
+            {"id": table.target_set.id, "name": table.target_set.name, "version": table.target_set.version}
+            if table.target_set
+            else None
+        ),
+        "figures": {ind.id: _figure(table.totals[ind.id]) for ind in numeric if table.totals[ind.id].applicable},
+        "units": [
+            {
+                "code": u.unit.code,
+                "name": u.unit.name,
+                "sequence": u.sequence,
+                "figures": (
+                    {ind.id: _figure(u.figures[ind.id]) for ind in numeric if u.figures[ind.id].applicable}
+                    if u.figures is not None
+                    else None
+                ),
+            }
+            for u in table.units
+        ],
+        "jumps": [
+            {"unit": j.unit.code, "indicator": j.indicator, "previous": j.previous, "current": j.current}
+            for j in table.jumps
+        ],
+    }
+
+
+def child_packets(gw: Gateway, table: MergedTable) -> list[dict]:
+    """The accepted packets behind the table, each with the hashes of its file and its manifest."""
+    listed = []
+    for unit in table.received:
+        file_name, file_sha, raw = gw.db.execute(
+            "SELECT file_name, file_sha256, packet FROM received_packets WHERE id = ?", [unit.packet_id]
+        ).fetchone()
+        manifest = container_of(raw, file_name).entries["manifest.json"]
+        listed.append(
+            {
+                "unit_code": unit.unit.code,
+                "unit_name": unit.unit.name,
+                "sequence": unit.sequence,
+                "file_sha256": file_sha,
+                "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
+            }
+        )
+    return listed
+
+
+def _summary(table: MergedTable) -> dict:
+    return {
+        "errors": 0,
+        "warnings": len(table.jumps),
+        "warnings_explained": 0,
+        "cells_missing": 0,
+        "units": len(table.units),
+        "units_received": len(table.received),
+    }
+
+
+def _figure(figure: Figure) -> dict:
+    return {"value": figure.value, "total": figure.total}
