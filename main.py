@@ -146,6 +146,7 @@ def cmd_units(args) -> int:
 
 
 def cmd_reports(args) -> int:
+    from exports.answers import report_answer
     from exports.report_json import summary
     from models.reporting import view_report
 
@@ -163,6 +164,8 @@ def cmd_reports(args) -> int:
             "form_version": report.form_version,
             "period": report.period_code,
         }
+        answer = report_answer(gw, report)
+        entry["upper_level"] = {"state": answer.state, "sequence": answer.sequence, "text": answer.text}
         if form is None:
             entry.update(errors=None, warnings=None, note="biểu chưa có trong chương trình này")
         else:
@@ -182,6 +185,8 @@ def cmd_reports(args) -> int:
     for e in listed:
         counts = f"{e['errors']} lỗi, {e['warnings']} cảnh báo" if e["errors"] is not None else e["note"]
         print(f"{e['unit_code']}  {e['unit_name']}  {e['form_id']}  {e['period']}  {counts}")
+        if e["upper_level"]["state"] != "chua_xuat":
+            print(f"    {e['upper_level']['text']}")
     return 0
 
 

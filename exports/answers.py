@@ -120,7 +120,7 @@ def report_answer(gw: Gateway, report: ReportRef) -> ReportAnswer:
         text = f"{issuer} đã nhận gói lần {sequence} ngày {_day(issued_at)}{unchecked}."
         return ReportAnswer("da_nhan", sequence, text, [], bool(trusted))
     text = (
-        f"{issuer} trả lại gói lần {sequence} ngày {_day(issued_at)}{unchecked}: {note} "
+        f"{issuer} trả lại gói lần {sequence} ngày {_day(issued_at)}{unchecked}: {note.rstrip('.')}. "
         f"Sửa rồi ký và xuất lại (lần {sequence + 1})."
     )
     return ReportAnswer("tra_lai", sequence, text, json.loads(cells), bool(trusted))
