@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -37,6 +38,7 @@ from models.reporting import start_report
 from models.session import ReportSession
 from ui.commune_fields import CommuneFieldsModel
 from ui.entry_controller import EntryController
+from ui.export_folder import export_folder
 from ui.findings_panel import FindingsPanel
 from ui.sheet_view import SheetView
 from ui.target_chart import TargetChart
@@ -47,6 +49,11 @@ if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when f
     from ui.sign_dialog import SignDialog
 
 CodeRole = Qt.ItemDataRole.UserRole
+ANSWER_STYLES = {
+    "cho_bien_nhan": "color: #444;",
+    "da_nhan": "color: #1e6b2f; font-weight: bold;",
+    "tra_lai": "color: #8a4b00; font-weight: bold; background: #fff4e0; padding: 4px;",
+}
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +112,10 @@ class MainWindow(QMainWindow):
         self.findings.answer.connect(
             lambda finding, reason: self.controller and self.controller.set_reason(finding, reason)
         )
+        self.answer = QLabel()  # what the upper level said about the report's latest packet
+        self.answer.setWordWrap(True)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.answer.hide()
         self.placeholder = QLabel(self.tr("Chọn một xã và một kỳ báo cáo, hoặc tạo kỳ mới."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -125,8 +136,10 @@ class MainWindow(QMainWindow):
         sign.triggered.connect(self.open_sign_dialog)
         keys = QAction(self.tr("Khóa ký..."), self)
         keys.triggered.connect(self.open_keys_dialog)
-        self.sign_action, self.keys_action = sign, keys
-        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys])
+        receipt = QAction(self.tr("Nhập biên nhận của cấp trên..."), self)
+        receipt.triggered.connect(self.ask_receipt_file)
+        self.sign_action, self.keys_action, self.receipt_action = sign, keys, receipt
+        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt])
         toolbar = self.addToolBar(self.tr("Nhập liệu"))
         toolbar.addActions([undo, redo, villages, sign])
 
@@ -170,6 +183,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.addLayout(bar)
         column.addWidget(self.message)
+        column.addWidget(self.answer)
         column.addWidget(self.pages, 1)
         split = QSplitter()
         split.addWidget(self.units)
@@ -287,6 +301,7 @@ class MainWindow(QMainWindow):
         self.show_message("")
         self.sign_action.setEnabled(report is not None)
         self.keys_action.setEnabled(unit is not None)
+        self.show_answer(report)
         if report is None:
             self.pages.setCurrentWidget(self.placeholder)
             self.findings.set_view(None)
@@ -341,6 +356,47 @@ class MainWindow(QMainWindow):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def show_answer(self, report) -> None:
+        """Beside the report: its latest packet and the upper level's receipt or return."""
+        from exports.answers import report_answer
+
+        answer = report_answer(self.gw, report) if report is not None else None
+        if answer is None or answer.state == "chua_xuat":
+            self.answer.hide()
+            return
+        lines = [answer.text, *(f"• {c['label']} ({c['unit_name']}): {c['note']}" for c in answer.cells)]
+        self.answer.setText("\n".join(lines))
+        self.answer.setStyleSheet(ANSWER_STYLES[answer.state])
+        self.answer.show()
+
+    def ask_receipt_file(self) -> None:
+        from exports.receipt import SUFFIX
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Chọn biên nhận của cấp trên"), str(export_folder(self.gw)), f"Biên nhận (*{SUFFIX})"
+        )
+        if path:
+            self.import_receipt_file(path)
+
+    def import_receipt_file(self, path) -> bool:
+        """File a receipt or return; the report it answers is opened and the answer shown."""
+        from exports.answers import import_receipt
+
+        try:
+            filed = import_receipt(self.gw, path)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return False
+        report = filed.report
+        self.form_box.setCurrentIndex(max(self.form_box.findData(report.form_id), 0))
+        self._fill_units_keep(report.unit_code)
+        self.refresh_periods(select=report.period_code)
+        done = self.tr("Đã nhập biên nhận.") if filed.new else self.tr("Biên nhận này đã nhập từ trước.")
+        self.statusBar().showMessage(f"{done} {filed.lines()[0]}")
+        if not filed.trusted:
+            self.show_message(filed.lines()[1])
+        return True
+
     def jump_to_finding(self, finding) -> None:
         if finding.cell.village is not None:
             self.grid.jump_to(self.grid.model().locate(finding.cell.indicator, finding.cell.village))
@@ -376,6 +432,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _packet_exported(self, packet) -> None:
+        self.show_answer(self.controller.session.view.report if self.controller else None)
         self.statusBar().showMessage(
             self.tr("Đã lưu gói %1 (lần gửi %2).").replace("%1", str(packet.path)).replace("%2", str(packet.sequence))
         )

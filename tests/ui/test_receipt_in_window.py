@@ -1,0 +1,98 @@
+"""The commune's window and the upper level's answer: a signed return from
+the province, imported in the window, shows its reason and the cells to
+correct beside the report; the corrected packet then waits for a receipt.
+Packets, receipts and the province's database are real files."""
+
+from __future__ import annotations
+
+import pytest
+
+from exports.enrolment import write_enrolment
+from exports.inbox import import_packets
+from exports.packet import export_packet
+from exports.receipt import Query, issue_receipt
+from models.demo import build_upper_demo
+from models.gateway import Gateway
+from models.keys import DEMO_PASSPHRASE, key_in_use
+from models.reporting import view_report
+from ui.app import open_window
+
+
+@pytest.fixture
+def province(tmp_path):
+    gw = Gateway.open(tmp_path / "tinh.db")
+    build_upper_demo(gw)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+def export(gw, library, folder):
+    view = view_report(gw, gw.find_report("03445", "kl224", "2024"), library.get("kl224"))
+    return export_packet(gw, view, DEMO_PASSPHRASE, folder)
+
+
+def answer_from_province(province, library, packet_path, folder, **how):
+    run = import_packets(province, [packet_path], library, "tinh")
+    assert run.filed[0].outcome == "accepted"
+    return issue_receipt(
+        province, run.filed[0].packet_id, passphrase=DEMO_PASSPHRASE, out=folder, library=library, who="tinh", **how
+    ).path
+
+
+def test_a_return_shows_its_reason_and_cells_and_the_next_packet_waits(window, province, library, tmp_path):
+    packet = export(window.gw, library, tmp_path)
+    returned = answer_from_province(
+        province,
+        library,
+        packet.path,
+        tmp_path,
+        kind="tra_lai",
+        note="Số nhà văn hóa chưa khớp biên bản.",
+        queries=[Query("ban_co_nvh", "03445.03", "Bản này chưa có nhà văn hóa")],
+    )
+    assert window.import_receipt_file(returned)
+    assert (window.current_unit(), window.period_box.currentData()) == ("03445", "2024")
+    text = window.answer.text()
+    assert window.answer.isVisible()
+    assert "Tỉnh Lai Châu trả lại gói lần 1" in text and "Số nhà văn hóa chưa khớp biên bản" in text
+    assert "Bản này chưa có nhà văn hóa" in text and "(lần 2)" in text
+    assert "Chưa đối chiếu được khóa của cấp trên" in window.message.text()
+
+    # the officer corrects and signs again: the next sequence
+    again = export(window.gw, library, tmp_path)
+    window.open_report()
+    assert again.sequence == 2
+    assert "Đã xuất gói lần 2" in window.answer.text() and "chưa có biên nhận" in window.answer.text()
+
+
+def test_a_receipt_from_an_enrolled_province_key_shows_received(window, province, library, tmp_path):
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    from exports.enrolment import read_enrolment
+    from exports.trust import enrol
+
+    enrol(window.gw, read_enrolment(enrolment), who="xa")
+    packet = export(window.gw, library, tmp_path)
+    receipt = answer_from_province(province, library, packet.path, tmp_path, kind="bien_nhan")
+    assert window.import_receipt_file(receipt)
+    assert "Tỉnh Lai Châu đã nhận gói lần 1" in window.answer.text()
+    assert "chưa đối chiếu" not in window.answer.text() + window.message.text()
+    assert window.import_receipt_file(receipt)  # a second time changes nothing
+    assert "đã nhập từ trước" in window.statusBar().currentMessage()
+    assert window.gw.db["receipts"].count == 1
+
+
+def test_a_file_that_is_not_a_receipt_is_said_in_vietnamese(window, tmp_path):
+    junk = tmp_path / "bien-nhan.sctb"
+    junk.write_text("không phải biên nhận", encoding="utf-8")
+    assert not window.import_receipt_file(junk)
+    assert "không phải" in window.message.text()
+    assert window.gw.db["receipts"].count == 0
