@@ -534,6 +534,8 @@ def cmd_completeness(args) -> int:
             if state.warnings:
                 detail += f", {state.warnings} cảnh báo"
             print(f"  {unit.code}  {unit.name:<28} {state.words}{detail}")
+            for warning, reason in state.explained:
+                print(f"      cảnh báo: {warning} — giải trình: {reason or '(chưa có)'}")
         received = table.count(collected.form_id, "da_nhan", "nop_tre")
         total = sum(1 for key in table.states if key[1] == collected.form_id)
         overdue = table.count(collected.form_id, "qua_han")

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 
 from exports.merge import child_units
+from exports.packet import DATA_JSON
+from exports.packet_zip import container_of
 from forms.library import FormLibrary
 from models.errors import BadInput
 from models.gateway import Gateway
@@ -38,6 +40,7 @@ class State:
     received_at: str | None = None
     errors: int | None = None
     warnings: int | None = None
+    explained: tuple[tuple[str, str], ...] = ()  # (warning, the commune's written reason)
 
     @property
     def words(self) -> str:
@@ -67,7 +70,7 @@ class Completeness:
                     "code": u.code,
                     "name": u.name,
                     "forms": {
-                        c.form_id: vars(self.states[u.code, c.form_id])
+                        c.form_id: _state_dict(self.states[u.code, c.form_id])
                         for c in self.forms
                         if (u.code, c.form_id) in self.states
                     },
@@ -75,6 +78,11 @@ class Completeness:
                 for u in self.units
             ],
         }
+
+
+def _state_dict(state: State) -> dict:
+    fields = {k: v for k, v in vars(state).items() if k != "explained"}
+    return {**fields, "explained": [{"warning": w, "reason": r} for w, r in state.explained]}
 
 
 def completeness(
@@ -104,23 +112,37 @@ def completeness(
 
 def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, today: dt.date) -> State:
     rows = gw.db.execute(
-        "SELECT status, sequence, received_at, manifest FROM received_packets "
+        "SELECT status, sequence, received_at, manifest, id FROM received_packets "
         "WHERE unit_code = ? AND form_id = ? AND period_code = ? ORDER BY sequence DESC, id DESC",
         [unit_code, collected.form_id, period_code],
     ).fetchall()
     by_status = {}
-    for status, sequence, received_at, manifest in rows:
-        by_status.setdefault(status, (sequence, received_at, manifest))
+    for status, sequence, received_at, manifest, packet_id in rows:
+        by_status.setdefault(status, (sequence, received_at, manifest, packet_id))
     if "accepted" in by_status:
-        sequence, received_at, manifest = by_status["accepted"]
+        sequence, received_at, manifest, packet_id = by_status["accepted"]
         summary = json.loads(manifest)["summary"]
         late = collected.deadline is not None and dt.date.fromisoformat(received_at[:10]) > collected.deadline
-        return State("nop_tre" if late else "da_nhan", sequence, received_at, summary["errors"], summary["warnings"])
+        explained = explained_warnings(gw, packet_id) if summary["warnings"] else ()
+        return State(
+            "nop_tre" if late else "da_nhan", sequence, received_at, summary["errors"], summary["warnings"], explained
+        )
     for status, state in (("returned", "tra_lai"), ("conflict", "trung"), ("quarantined", "cho_khoa")):
         if status in by_status:
-            sequence, received_at, _ = by_status[status]
+            sequence, received_at, _, _ = by_status[status]
             return State(state, sequence, received_at)
     if rows:
         return State("khong_hop_le", rows[0][1], rows[0][2])
     overdue = collected.deadline is not None and today > collected.deadline
     return State("qua_han" if overdue else "chua_gui")
+
+
+def explained_warnings(gw: Gateway, packet_id: int) -> tuple[tuple[str, str], ...]:
+    """The warnings of an accepted packet with the reasons the commune wrote, read from its so-lieu.json."""
+    name, raw = gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+    data = json.loads(container_of(raw, name).entries[DATA_JSON])
+    return tuple(
+        (f"{f['village_name']}: {f['message']}" if f.get("village_name") else f["message"], f.get("reason") or "")
+        for f in data.get("findings", [])
+        if f.get("severity") == "warning"
+    )
