@@ -43,6 +43,7 @@ class Verdict:
     trusted_by: Enrolment | None = None
     trust_note: str | None = None
     entries: dict[str, bytes] = field(default_factory=dict, repr=False)
+    data: dict | None = field(default=None, repr=False)  # so-lieu.json, parsed once for whoever files the packet
 
     @property
     def exit_code(self) -> int:
@@ -151,8 +152,9 @@ def verify_packet_bytes(
         return Verdict(path, "khong_hop_le", [str(exc)])
     entries = container.entries
     problems = _file_problems(entries, manifest) + _signature_problems(entries, manifest)
+    data = None
     if not problems:
-        problems = _content_problems(entries, manifest, library)
+        problems, data = _content_problems(entries, manifest, library)
     if not problems and (not container.canonical or list(entries) != [MANIFEST, SIGNATURE, *SIGNED_FILES]):
         problems.append(
             "nội dung các tệp còn nguyên nhưng vỏ zip của gói đã bị sửa hoặc nén lại bằng công cụ khác; "
@@ -160,7 +162,7 @@ def verify_packet_bytes(
         )
     if problems:
         return Verdict(path, "khong_hop_le", problems, manifest)
-    verdict = Verdict(path, "chua_tin_cay", [], manifest, entries=entries)
+    verdict = Verdict(path, "chua_tin_cay", [], manifest, entries=entries, data=data)
     _judge_trust(verdict, ring)
     return verdict
 
@@ -266,7 +268,7 @@ def _signature_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
     return []
 
 
-def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLibrary) -> list[str]:
+def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLibrary) -> tuple[list[str], dict]:
     problems = []
     form = manifest["form"]
     if library.get(form["id"], form["version"]) is None:
@@ -292,7 +294,7 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
-    return problems
+    return problems, data
 
 
 def _judge_trust(verdict: Verdict, trusted: KeyRing) -> None:

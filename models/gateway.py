@@ -131,8 +131,10 @@ class Gateway:
         return Unit.from_row(row)
 
     def unit(self, code: str) -> Unit | None:
-        rows = list(self.db["units"].rows_where("code = ?", [code]))
-        return Unit.from_row(rows[0]) if rows else None
+        # Plain SQL: looked up for every packet imported, and sqlite-utils checks the schema on each call.
+        cursor = self.db.execute("SELECT * FROM units WHERE code = ?", [code])
+        row = cursor.fetchone()
+        return Unit.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True))) if row else None
 
     def require_unit(self, code: str) -> Unit:
         unit = self.unit(code)
