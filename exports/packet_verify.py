@@ -282,6 +282,7 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
             raise BadInput("")
     except BadInput:
         problems.append(f"kỳ báo cáo “{manifest['period']['code']}” trong bản kê không hợp lệ.")
+    data = None
     try:
         data = json.loads(entries[DATA_JSON].decode("utf-8"))
         same = (
