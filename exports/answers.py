@@ -108,7 +108,7 @@ def report_answer(gw: Gateway, report: ReportRef) -> ReportAnswer:
     packet_id, sequence, created_at = latest
     answer = gw.db.execute(
         "SELECT kind, note, cells, issued_at, issuer_name, trusted FROM receipts WHERE packet_id = ? "
-        "ORDER BY issued_at DESC, id DESC LIMIT 1",
+        "ORDER BY trusted DESC, issued_at DESC, id DESC LIMIT 1",  # an unchecked key never outranks the checked one
         [packet_id],
     ).fetchone()
     sent = f"Đã xuất gói lần {sequence} ngày {_day(created_at)}"

@@ -183,8 +183,15 @@ def _report_of(manifest: dict | None) -> dict:
 def _refusal(gw: Gateway, manifest: dict, form: FormDef) -> str | None:
     unit, period = manifest["unit"], manifest["period"]
     home = gw.setting("home_unit")
-    if gw.unit(unit["code"]) is None or not is_below(gw, unit["code"], home):
+    sender = gw.unit(unit["code"])
+    if sender is None or not is_below(gw, sender.code, home):
         return f"Gói của {unit['name']} ({unit['code']}), không phải đơn vị cấp dưới của đơn vị trên máy này."
+    if sender.parent_code != home:  # each level collects from the one directly below (merge and completeness do)
+        above = gw.unit(sender.parent_code)
+        return (
+            f"Gói của {unit['name']} ({unit['code']}) phải gửi cho "
+            f"{above.name if above else sender.parent_code}, không gửi thẳng lên đây."
+        )
     opened = gw.db.execute(
         "SELECT 1 FROM collections WHERE form_id = ? AND period_code = ?", [form.id, period["code"]]
     ).fetchone()

@@ -92,6 +92,11 @@ def issue_receipt(
     note = " ".join(note.split())
     if kind == "tra_lai" and not note:
         raise BadInput("Trả lại gói thì phải ghi lý do, để xã biết sửa gì.")
+    if kind == "bien_nhan" and packet["status"] == "returned":
+        # The packet stays set aside (merge does not count it): a receipt would tell the commune the opposite.
+        raise BadInput(f"Gói số {packet_id} đã bị trả lại; chờ bản sửa (lần gửi sau) rồi gửi biên nhận cho bản đó.")
+    if kind == "bien_nhan" and queries:
+        raise BadInput("Ô cần sửa chỉ ghi khi trả lại gói.")
     form = library.get(packet["form_id"], packet["form_version"])
     cells = [_query_cell(gw, packet, form, q) for q in queries]
     home = gw.require_unit(gw.setting("home_unit") or "")
@@ -177,6 +182,8 @@ def _query_cell(gw: Gateway, packet: dict, form, query: Query) -> dict:
     places = {packet["unit_code"]: data["unit"]["name"], **{v["code"]: v["name"] for v in data.get("villages", [])}}
     if unit_code not in places:
         raise BadInput(f"Gói của {data['unit']['name']} không có thôn, bản mã “{unit_code}”.")
+    if unit_code != packet["unit_code"] and form.indicator(query.indicator).grain != "village":
+        raise BadInput(f"Chỉ tiêu “{query.indicator}” là số của cả xã, không ghi theo thôn, bản.")
     if not query.note.strip():
         raise BadInput(f"Hãy ghi cần sửa gì ở ô {query.indicator} của {places[unit_code]}.")
     return {
@@ -235,8 +242,10 @@ def _check_shape(data: dict) -> None:
         data["issuer"]["code"],
         data["issuer"]["name"],
         packet["unit"]["code"],
+        packet["unit"]["name"],
         packet["form"]["id"],
         packet["period"]["code"],
+        packet["period"]["label"],
         packet["manifest_sha256"],
         data["issued_at"],
         data["signer"]["name"],
@@ -246,6 +255,7 @@ def _check_shape(data: dict) -> None:
         raise ValueError
     if not isinstance(packet["sequence"], int) or not isinstance(data["cells"], list):
         raise ValueError
+    dt.datetime.fromisoformat(data["issued_at"])  # shown as a date beside the report: ValueError if it is not one
     for cell in data["cells"]:
         if not all(isinstance(cell[k], str) for k in ("indicator", "label", "unit_code", "unit_name", "note")):
             raise ValueError
