@@ -1,8 +1,10 @@
 """Start the window: Qt application, Vietnamese locale, the database.
 
 With no --db the database lives in the user's data folder, created on first
-run, when the officer sets up the commune or opens the demo. One window per
-database: a second instance is told so and refused.
+run, when the officer sets up the commune (or the upper level) or opens a
+demo. A commune gets the entry window, an upper level the window that
+receives and merges packets. One window per database: a second instance is
+told so and refused.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QLockFile, QStandardPaths
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -19,8 +22,12 @@ from forms.library import default_library
 from forms.loader import FormError
 from models.errors import DatabaseError, UserError
 from models.gateway import Gateway
+from models.setup import is_upper_level
 from ui.main_window import MainWindow
 from ui.setup_dialog import SetupDialog
+
+if TYPE_CHECKING:
+    from ui.upper_window import UpperWindow
 
 APP_ID = "SoChiTieu"
 TITLE = "Sổ Chỉ Tiêu"
@@ -46,7 +53,7 @@ def lock_database(path: Path) -> QLockFile:
     return lock
 
 
-def open_window(db_path: str | Path | None, parent=None) -> MainWindow | None:
+def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWindow | None:
     """The window over ``db_path`` (or the default database), after first-run
     setup if it is empty; None if the officer cancels the setup."""
     path = Path(db_path) if db_path else default_db_path()
@@ -64,6 +71,10 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | None:
             lock.unlock()
             return None
     who = gw.setting("officer_name") or getpass.getuser()
+    if is_upper_level(gw):
+        from ui.upper_window import UpperWindow  # loaded only on the upper level's machines
+
+        return UpperWindow(gw, library, who, lock)
     return MainWindow(gw, library, who, lock)
 
 

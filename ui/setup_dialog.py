@@ -1,15 +1,17 @@
-"""First run on an empty database: the officer picks the commune from the
-official catalogue, lists its villages and says who fills the reports, or
-opens the demo to look around first.
+"""First run on an empty database. A commune: the officer picks it from the
+official catalogue, lists its villages and says who fills the reports. The
+upper level: the officer picks the province, which collects the packets of
+all its communes. Or either demo, to look around first.
 
-The commune's signing key is made in the same transaction as the commune,
-so a refused passphrase leaves the database as empty as it was.
+The unit's signing key is made in the same transaction as the unit, so a
+refused passphrase leaves the database as empty as it was.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -20,21 +22,24 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from forms.library import FormLibrary
 from models import catalogue
-from models.demo import build_demo
+from models.demo import build_demo, build_upper_demo
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE, check_new_passphrase, create_unit_key
-from models.setup import setup_commune, split_village_list
+from models.setup import setup_commune, setup_upper, split_village_list
 
 CodeRole = Qt.ItemDataRole.UserRole
 DEFAULT_PROVINCE = "12"  # Lai Châu, where the program is first used
 VILLAGE_KINDS = ("bản", "thôn", "tổ dân phố")
 ERROR_STYLE = "color: #b00020;"
+COMMUNE, UPPER = "commune", "upper"
 
 
 class SetupDialog(QDialog):
@@ -44,6 +49,12 @@ class SetupDialog(QDialog):
         self.created_unit_code: str | None = None
         self.setWindowTitle(self.tr("Bắt đầu sử dụng Sổ Chỉ Tiêu"))
 
+        self.commune_role = QRadioButton(self.tr("Xã, phường: nhập số liệu và gửi lên"))
+        self.upper_role = QRadioButton(self.tr("Cấp trên: nhận gói và tổng hợp (tỉnh)"))
+        self.commune_role.setChecked(True)
+        self.roles = QButtonGroup(self)
+        self.roles.addButton(self.commune_role)
+        self.roles.addButton(self.upper_role)
         self.province_box = QComboBox()
         for province in catalogue.provinces():
             self.province_box.addItem(province.name, province.code)
@@ -67,6 +78,22 @@ class SetupDialog(QDialog):
             )
         )
         self.passphrase_note.setWordWrap(True)
+        self.upper_province_box = QComboBox()
+        for province in catalogue.provinces():
+            self.upper_province_box.addItem(province.name, province.code)
+        self.upper_province_box.setCurrentIndex(max(self.upper_province_box.findData(DEFAULT_PROVINCE), 0))
+        self.upper_count_label = QLabel()
+        self.upper_name_edit, self.upper_title_edit = QLineEdit(), QLineEdit()
+        self.upper_passphrase_edit, self.upper_repeat_edit = QLineEdit(), QLineEdit()
+        for edit in (self.upper_passphrase_edit, self.upper_repeat_edit):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.upper_passphrase_note = QLabel(
+            self.tr(
+                "Mật khẩu bảo vệ khóa ký của tỉnh, nhập mỗi lần ký bảng tổng hợp gửi lên; "
+                "quên thì không ai lấy lại được, chỉ tạo được khóa mới."
+            )
+        )
+        self.upper_passphrase_note.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
@@ -74,6 +101,7 @@ class SetupDialog(QDialog):
         self.create_button = QPushButton(self.tr("Tạo"))
         self.create_button.setDefault(True)
         self.demo_button = QPushButton(self.tr("Mở dữ liệu mẫu"))
+        self.upper_demo_button = QPushButton(self.tr("Mở dữ liệu mẫu cấp tỉnh"))
         self.cancel_button = QPushButton(self.tr("Hủy"))
         self._build_layout()
 
@@ -83,15 +111,26 @@ class SetupDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(self._update_state)
         self.villages_edit.textChanged.connect(self._update_state)
         self.name_edit.textChanged.connect(self._update_state)
-        self.create_button.clicked.connect(self.create)
+        self.upper_province_box.currentIndexChanged.connect(self._update_state)
+        self.upper_name_edit.textChanged.connect(self._update_state)
+        self.roles.buttonToggled.connect(self._role_chosen)
+        self.create_button.clicked.connect(self._create_clicked)
         self.demo_button.clicked.connect(self.open_demo)
+        self.upper_demo_button.clicked.connect(self.open_upper_demo)
         self.cancel_button.clicked.connect(self.reject)
 
         self.province_box.setCurrentIndex(max(self.province_box.findData(DEFAULT_PROVINCE), 0))
         self.refresh_communes()
+        self._role_chosen()
 
     def _build_layout(self) -> None:
-        form = QFormLayout()
+        roles = QVBoxLayout()
+        roles.addWidget(QLabel(self.tr("Máy này dùng cho:")))
+        roles.addWidget(self.commune_role)
+        roles.addWidget(self.upper_role)
+        self.commune_page = QWidget()
+        form = QFormLayout(self.commune_page)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Tỉnh, thành phố:"), self.province_box)
         commune_column = QVBoxLayout()
         commune_column.addWidget(self.search_edit)
@@ -109,13 +148,32 @@ class SetupDialog(QDialog):
         )
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.repeat_edit)
         form.addRow("", self.passphrase_note)
+        self.upper_page = QWidget()
+        upper = QFormLayout(self.upper_page)
+        upper.setContentsMargins(0, 0, 0, 0)
+        province = QVBoxLayout()
+        province.addWidget(self.upper_province_box)
+        province.addWidget(self.upper_count_label)
+        upper.addRow(self.tr("Tỉnh, thành phố:"), province)
+        upper.addRow(self.tr("Họ tên cán bộ tổng hợp:"), self.upper_name_edit)
+        upper.addRow(self.tr("Chức vụ:"), self.upper_title_edit)
+        upper.addRow(
+            self.tr("Mật khẩu khóa ký (ít nhất %1 ký tự):").replace("%1", str(MIN_PASSPHRASE)),
+            self.upper_passphrase_edit,
+        )
+        upper.addRow(self.tr("Nhập lại mật khẩu:"), self.upper_repeat_edit)
+        upper.addRow("", self.upper_passphrase_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.upper_demo_button)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.cancel_button)
         column = QVBoxLayout(self)
-        column.addLayout(form)
+        column.addLayout(roles)
+        column.addWidget(self.commune_page)
+        column.addWidget(self.upper_page)
+        column.addStretch(0)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
         self.resize(560, 720)
@@ -152,10 +210,29 @@ class SetupDialog(QDialog):
             self.kind_box.setCurrentText("bản")
         self._update_state()
 
+    def role(self) -> str:
+        return UPPER if self.upper_role.isChecked() else COMMUNE
+
+    def _role_chosen(self, *_args) -> None:
+        upper = self.role() == UPPER
+        self.commune_page.setVisible(not upper)
+        self.demo_button.setVisible(not upper)
+        self.upper_page.setVisible(upper)
+        self.upper_demo_button.setVisible(upper)
+        self.show_error("")
+        self._update_state()
+
     def _update_state(self) -> None:
         count = len(self.village_names())
         self.count_label.setText(f"{count} {self.kind_box.currentText()}")
-        ready = bool(self.commune_code() and count and self.name_edit.text().strip())
+        communes = len(catalogue.communes(self.upper_province_box.currentData() or ""))
+        self.upper_count_label.setText(
+            self.tr("Nhận báo cáo của %1 xã, phường trực thuộc").replace("%1", str(communes))
+        )
+        if self.role() == UPPER:
+            ready = bool(self.upper_province_box.currentData() and self.upper_name_edit.text().strip())
+        else:
+            ready = bool(self.commune_code() and count and self.name_edit.text().strip())
         self.create_button.setEnabled(ready)
 
     def show_error(self, text: str) -> None:
@@ -163,6 +240,12 @@ class SetupDialog(QDialog):
         self.error_label.setVisible(bool(text))
 
     # ---- the buttons ----------------------------------------------------------------
+
+    def _create_clicked(self) -> None:
+        if self.role() == UPPER:
+            self.create_upper()
+        else:
+            self.create()
 
     def create(self) -> bool:
         """Write the commune, its villages, the officer and the signing key, all or
@@ -210,6 +293,44 @@ class SetupDialog(QDialog):
         try:
             build_demo(self.gw, self.library)
         except UserError as exc:  # e.g. the database is not empty after all
+            self.show_error(str(exc))
+            return False
+        self.created_unit_code = self.gw.setting("home_unit")
+        self.accept()
+        return True
+
+    def create_upper(self) -> bool:
+        """Write the province, all its communes, the officer and the province's signing key,
+        all or nothing; on refusal keep what was typed (but a refused passphrase)."""
+        self.show_error("")
+        name, title = self.upper_name_edit.text(), self.upper_title_edit.text()
+        passphrase, repeated = self.upper_passphrase_edit.text(), self.upper_repeat_edit.text()
+        stage = "province"
+        try:
+            with self.gw.transaction():
+                unit = setup_upper(self.gw, self.upper_province_box.currentData(), name, title)
+                stage = "passphrase"
+                check_new_passphrase(passphrase, repeated)
+                stage = "key"
+                create_unit_key(self.gw, unit.code, passphrase, holder_name=name, holder_title=title)
+        except UserError as exc:
+            if stage == "passphrase":
+                self.upper_passphrase_edit.clear()
+                self.upper_repeat_edit.clear()
+                self.upper_passphrase_edit.setFocus()
+            self.show_error(str(exc))
+            return False
+        self.upper_passphrase_edit.clear()
+        self.upper_repeat_edit.clear()
+        self.created_unit_code = unit.code
+        self.accept()
+        return True
+
+    def open_upper_demo(self) -> bool:
+        self.show_error("")
+        try:
+            build_upper_demo(self.gw)
+        except UserError as exc:
             self.show_error(str(exc))
             return False
         self.created_unit_code = self.gw.setting("home_unit")

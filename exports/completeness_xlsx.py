@@ -1,0 +1,144 @@
+"""Who has sent what, as a printable workbook; and the words and colours of
+each state, shared with the window and its printout so all three agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from copy import copy
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exports.completeness import Completeness, State
+from exports.xlsx_form import (
+    FONT_NAME,
+    MARGINS,
+    TABLE_PT,
+    _fit_heights,
+    grid_sheet,
+    put_text,
+    set_style,
+    workbook_bytes,
+)
+from forms import vnformat
+
+# Most urgent first: sorting a column by state brings who to chase to the top.
+STATE_ORDER = ("qua_han", "khong_hop_le", "trung", "tra_lai", "cho_khoa", "chua_gui", "nop_tre", "da_nhan")
+STATE_COLOURS = {
+    "da_nhan": "D9F0DD",
+    "nop_tre": "FCE8B2",
+    "trung": "F9CB9C",
+    "tra_lai": "FFE599",
+    "cho_khoa": "E1D5F5",
+    "khong_hop_le": "EA9999",
+    "chua_gui": "FFFFFF",
+    "qua_han": "F4C7C3",
+}
+_FILLS = {state: PatternFill(fill_type="solid", fgColor=colour) for state, colour in STATE_COLOURS.items()}
+PLAIN_COLOUR = "FFFFFF"  # a state this version has no colour for
+NAME_WIDTH = 30
+CODE_WIDTH = 9
+STATE_WIDTH = 30
+PLAIN = Alignment(horizontal="left", vertical="center")
+
+
+def state_rank(state: str) -> int:
+    return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
+
+
+def state_colour(state: str) -> str:
+    return STATE_COLOURS.get(state, PLAIN_COLOUR)
+
+
+def state_text(state: State) -> str:
+    """“đã nhận, lần 2, 1 cảnh báo”: the state, which sending, what the checks found."""
+    parts = [state.words]
+    if state.sequence:
+        parts.append(f"lần {state.sequence}")
+    if state.errors:
+        parts.append(f"{state.errors} lỗi")
+    if state.warnings:
+        parts.append(f"{state.warnings} cảnh báo")
+    return ", ".join(parts)
+
+
+def summary_line(table: Completeness, form_id: str) -> str:
+    """“Đã nhận 3/38; quá hạn 35”: received on time or late, out of the units that send this form."""
+    received = table.count(form_id, "da_nhan", "nop_tre")
+    total = sum(1 for _, f in table.states if f == form_id)
+    text = f"Đã nhận {received}/{total}; quá hạn {table.count(form_id, 'qua_han')}"
+    waiting = table.count(form_id, "cho_khoa", "trung", "tra_lai")
+    return text + (f"; chờ xử lý {waiting}" if waiting else "")
+
+
+def form_heading(table: Completeness, form_id: str) -> str:
+    deadline = next((c.deadline for c in table.forms if c.form_id == form_id), None)
+    return f"Biểu {form_id}" + (f" (hạn {vnformat.date(deadline)})" if deadline else "")
+
+
+def title_of(table: Completeness) -> str:
+    return f"TÌNH HÌNH NHẬN BÁO CÁO - {table.parent.name.upper()} - {table.period.label.upper()}"
+
+
+def completeness_workbook(table: Completeness, *, made_on: dt.date) -> bytes:
+    """One row per unit below, one column per form collected; the same inputs give the same bytes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tình hình nộp"
+    forms = [c.form_id for c in table.forms]
+    rows = [
+        [unit.name, unit.code, *(_cell_text(table, unit.code, form_id) for form_id in forms)] for unit in table.units
+    ]
+    grid_sheet(ws, title_of(table), ["Đơn vị", "Mã", *(form_heading(table, f) for f in forms)], rows)
+    header = 3
+    for column, width in enumerate([NAME_WIDTH, CODE_WIDTH, *([STATE_WIDTH] * len(forms))], start=2):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for n, unit in enumerate(table.units, start=1):
+        for offset, form_id in enumerate(forms):
+            state = table.states.get((unit.code, form_id))
+            if state is not None:
+                set_style(
+                    ws.cell(row=header + n, column=4 + offset), "fill", _FILLS.get(state.state, _FILLS["chua_gui"])
+                )
+    last_column = 3 + len(forms)
+    row = header + len(table.units) + 2
+    font = Font(name=FONT_NAME, size=TABLE_PT, italic=True)
+    for form_id in forms:
+        lead = f"Biểu {form_id}: " if len(forms) > 1 else ""
+        _line(ws, row, last_column, lead + summary_line(table, form_id) + ".", font)
+        row += 1
+    _line(ws, row, last_column, f"Lập ngày {vnformat.date(made_on)}.", font)
+    _fit_heights(ws)  # again: the columns were widened for words, not numbers
+    _page_setup(ws, table, made_on)
+    return workbook_bytes(wb, made_on, f"Tình hình nhận báo cáo, {table.parent.name}, {table.period.in_sentence}")
+
+
+def _cell_text(table: Completeness, unit_code: str, form_id: str) -> str:
+    state = table.states.get((unit_code, form_id))
+    return state_text(state) if state is not None else "không lập biểu này"
+
+
+def _line(ws: Worksheet, row: int, last: int, text: str, font: Font) -> None:
+    put_text(ws, row, 1, text, font, PLAIN)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+
+
+def _page_setup(ws: Worksheet, table: Completeness, made_on: dt.date) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.page_margins = copy(MARGINS)
+    ws.print_options.horizontalCentered = True
+    footer = ws.oddFooter
+    for part, text in (
+        (footer.left, f"{table.parent.name} - {table.period.label}"),
+        (footer.center, "Trang &P/&N"),
+        (footer.right, f"Lập ngày {vnformat.date(made_on)}"),
+    ):
+        part.text = text if "&P" in text else text.replace("&", "&&")
+        part.font = f"{FONT_NAME},Regular"
+        part.size = 10

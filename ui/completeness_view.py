@@ -1,0 +1,319 @@
+"""Who has sent what for the chosen period: one row per unit below, one column
+per form collected, coloured by state and sortable by urgency; saved as a
+workbook or printed (A4 landscape, the header row on every page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exports.atomic import write_atomically
+from exports.completeness import Completeness, completeness
+from exports.completeness_xlsx import (
+    STATE_COLOURS,
+    completeness_workbook,
+    form_heading,
+    state_colour,
+    state_rank,
+    state_text,
+    summary_line,
+    title_of,
+)
+from forms import vnformat
+from forms.library import FormLibrary
+from models.errors import UserError
+from models.gateway import Gateway
+from ui.export_folder import export_folder, remember_folder
+from ui.inbox_view import compact_rows, received_time
+from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, message_label, say
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+SortRole = Qt.ItemDataRole.UserRole + 1
+StateRole = Qt.ItemDataRole.UserRole + 2
+_BRUSHES = {state: QBrush(QColor(f"#{colour}")) for state, colour in STATE_COLOURS.items()}
+FIXED_COLUMNS = 2  # Mã, Đơn vị; then one column per form
+
+
+class CompletenessModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table: Completeness | None = None
+
+    def set_table(self, table: Completeness | None) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() or self.table is None else len(self.table.units)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else FIXED_COLUMNS + len(self.table.forms)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation != Qt.Orientation.Horizontal or role != DISPLAY or self.table is None:
+            return None
+        if section == 0:
+            return self.tr("Mã")
+        if section == 1:
+            return self.tr("Đơn vị")
+        return form_heading(self.table, self.table.forms[section - FIXED_COLUMNS].form_id)
+
+    def state_at(self, index):
+        """The State of a form cell, or None (a name cell, or a form the unit does not fill)."""
+        if self.table is None or index.column() < FIXED_COLUMNS:
+            return None
+        unit = self.table.units[index.row()]
+        return self.table.states.get((unit.code, self.table.forms[index.column() - FIXED_COLUMNS].form_id))
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid() or self.table is None:
+            return None
+        unit = self.table.units[index.row()]
+        column = index.column()
+        state = self.state_at(index)
+        if role == DISPLAY:
+            if column == 0:
+                return unit.code
+            if column == 1:
+                return unit.name
+            return state_text(state) if state else self.tr("không lập biểu này")
+        if role == SortRole:
+            if column < FIXED_COLUMNS:
+                return unit.code if column == 0 else unit.name
+            return state_rank(state.state) if state else len(STATE_COLOURS) + 1
+        if role == StateRole:
+            return state.state if state else None
+        if role == Qt.ItemDataRole.BackgroundRole and state is not None:
+            return _BRUSHES.get(state.state)
+        if role == Qt.ItemDataRole.ToolTipRole and state is not None and state.received_at:
+            lines = [self.tr("Nhận lúc %1").replace("%1", received_time(state.received_at))]
+            if state.explained:
+                lines.append(self.tr("Cảnh báo đã giải trình:"))
+                lines += [f"- {warning} {self.tr('Giải trình:')} {reason}" for warning, reason in state.explained]
+            return "\n".join(lines)
+        return None
+
+
+class CompletenessView(QWidget):
+    def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
+        super().__init__(parent)
+        self.gw, self.library = gw, library
+        self.today: dt.date | None = None  # None: the real date (tests fix it)
+        self.table: Completeness | None = None
+        self.model = CompletenessModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.title.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        compact_rows(self.view)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.export_button = QPushButton(self.tr("Xuất Excel..."))
+        self.print_button = QPushButton(self.tr("In..."))
+        self.message = message_label(DONE_STYLE)
+        self.error = message_label(ERROR_STYLE)
+
+        self.button_row = QHBoxLayout()
+        self.button_row.addWidget(self.export_button)
+        self.button_row.addWidget(self.print_button)
+        self.button_row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addWidget(self.title)
+        column.addWidget(self.summary)
+        column.addWidget(self.note)
+        column.addWidget(self.view, 1)
+        column.addLayout(self.button_row)
+        column.addWidget(self.message)
+        column.addWidget(self.error)
+
+        self.export_button.clicked.connect(self._ask_export)
+        self.print_button.clicked.connect(self.print_preview)
+        self._show_table()
+
+    # ---- what is shown ------------------------------------------------------------------------
+
+    def refresh(self, period_code: str | None) -> None:
+        say(self.error, "")
+        table, note = None, ""
+        home = self.gw.setting("home_unit")
+        if not period_code or home is None:
+            note = self.tr("Chưa mở kỳ thu biểu nào: vào Gói › Mở kỳ thu biểu... để bắt đầu nhận báo cáo.")
+        else:
+            try:
+                table = completeness(self.gw, home, period_code, self.library, today=self.today)
+            except UserError as exc:
+                note = str(exc)
+        self.table = table
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self._show_table()
+
+    def _show_table(self) -> None:
+        table = self.table
+        self.model.set_table(table)
+        self.export_button.setEnabled(table is not None)
+        self.print_button.setEnabled(table is not None)
+        if table is None:
+            self.title.setText(self.tr("Tình hình nhận báo cáo"))
+            self.summary.setText("")
+            return
+        self.title.setText(
+            self.tr("Tình hình nhận báo cáo — %1 — %2")
+            .replace("%1", table.parent.name)
+            .replace("%2", table.period.label)
+        )
+        self.summary.setText(self.summary_text())
+        header = self.view.horizontalHeader()
+        self.view.setColumnWidth(0, 70)
+        self.view.setColumnWidth(1, 220)
+        for column in range(FIXED_COLUMNS, self.model.columnCount()):
+            header.resizeSection(column, 280)
+
+    def summary_text(self) -> str:
+        """“Đã nhận 3/38; quá hạn 35”, for each form when several are collected."""
+        if self.table is None:
+            return ""
+        forms = [c.form_id for c in self.table.forms]
+        if len(forms) == 1:
+            return summary_line(self.table, forms[0])
+        return " — ".join(f"{f}: {summary_line(self.table, f)}" for f in forms)
+
+    def shown_rows(self) -> list[list[str]]:
+        """The cells as displayed, in the order shown (after sorting)."""
+        return [
+            [self.proxy.index(r, c).data() for c in range(self.proxy.columnCount())]
+            for r in range(self.proxy.rowCount())
+        ]
+
+    # ---- saving and printing --------------------------------------------------------------------
+
+    def default_name(self) -> str:
+        table = self.table
+        return f"{table.parent.code}_{table.period.code}_tinh-hinh-nop.xlsx" if table else "tinh-hinh-nop.xlsx"
+
+    def export_xlsx(self, path: str | Path) -> Path | None:
+        """Write the workbook; a refusal (folder missing, file open elsewhere) is said under the table."""
+        say(self.message, "")
+        say(self.error, "")
+        if self.table is None:
+            say(self.error, self.tr("Chưa có gì để xuất: hãy chọn một kỳ đã mở thu biểu."))
+            return None
+        path = Path(path)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            written = write_atomically(path, completeness_workbook(self.table, made_on=self.today or dt.date.today()))
+        except UserError as exc:
+            say(self.error, str(exc))
+            return None
+        remember_folder(self.gw, written.parent)
+        say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
+        return written
+
+    def _ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu tình hình nhận báo cáo"),
+            str(export_folder(self.gw) / self.default_name()),
+            self.tr("Bảng tính Excel (*.xlsx)"),
+        )
+        if path:
+            self.export_xlsx(path)
+
+    def html(self) -> str:
+        return completeness_html(self.table, self.today or dt.date.today()) if self.table else ""
+
+    def document(self) -> QTextDocument:
+        document = QTextDocument(self)
+        document.setDefaultFont(self.font())
+        document.setHtml(self.html())
+        return document
+
+    def setup_printer(self, printer: QPrinter) -> QPrinter:
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setDocName(self.default_name().removesuffix(".xlsx"))
+        return printer
+
+    def render_pdf(self, path: str | Path) -> Path:
+        """The printout as a PDF file: what “In...” sends to the printer."""
+        printer = self.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self.document().print_(printer)
+        return Path(path)
+
+    def print_preview(self) -> QPrintPreviewDialog | None:
+        """The print preview, shown without waiting; printing from it prints the same document."""
+        if self.table is None:
+            return None
+        dialog = QPrintPreviewDialog(self)  # its own printer: one handed in must outlive the dialog
+        self.setup_printer(dialog.printer())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.paintRequested.connect(lambda printer: self.document().print_(printer))
+        dialog.open()
+        return dialog
+
+
+def completeness_html(table: Completeness, made_on: dt.date) -> str:
+    """The table as HTML for QTextDocument: the header row in <thead>, so it repeats on every page."""
+    forms = [c.form_id for c in table.forms]
+    share = 50 // max(len(forms), 1)
+    widths = [6, 9, 35, *([share] * len(forms))]
+    titles = ["Stt", "Mã", "Đơn vị", *(form_heading(table, f) for f in forms)]
+    head = "".join(f"<th width='{w}%'>{html.escape(text)}</th>" for w, text in zip(widths, titles, strict=True))
+    body = []
+    for n, unit in enumerate(table.units, start=1):
+        cells = [f"<td align='center'>{n}</td>", f"<td>{unit.code}</td>", f"<td>{html.escape(unit.name)}</td>"]
+        for form_id in forms:
+            state = table.states.get((unit.code, form_id))
+            if state is None:
+                cells.append("<td>không lập biểu này</td>")
+            else:
+                colour = state_colour(state.state)
+                cells.append(f"<td bgcolor='#{colour}'>{html.escape(state_text(state))}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    summaries = "".join(
+        f"<p>{html.escape((f'Biểu {f}: ' if len(forms) > 1 else '') + summary_line(table, f))}.</p>" for f in forms
+    )
+    return (
+        "<html><body style='font-family: \"Times New Roman\", serif; font-size: 11pt;'>"
+        f"<h3 align='center'>{html.escape(title_of(table))}</h3>"
+        "<table border='1' cellspacing='0' cellpadding='4' width='100%' style='border-collapse: collapse;'>"
+        f"<thead><tr style='font-weight: bold;' bgcolor='#eeeeee'>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f"{summaries}<p><i>Lập ngày {vnformat.date(made_on)}.</i></p>"
+        "</body></html>"
+    )

@@ -1,0 +1,222 @@
+"""Importing packets in the background, and what happened to each file.
+
+The worker runs on its own QThread with its own connection to the database
+(an SQLite connection belongs to the thread that opened it) and never
+touches a widget: it reports through signals. “Dừng” makes the next progress
+call return False; each packet is filed in its own transaction, so a stopped
+import leaves whole packets only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from exports.inbox import OUTCOME_WORDS, ImportRun, import_packets
+from forms.library import FormLibrary
+from models.errors import UserError
+from models.gateway import Gateway
+
+BAD_OUTCOMES = ("rejected", "not_packet", "refused")
+OUTCOME_COLOURS = {
+    "accepted": "#d9f0dd",
+    "superseded": "#eeeeee",
+    "stale": "#eeeeee",
+    "unchanged": "#eeeeee",
+    "conflict": "#f9cb9c",
+    "quarantined": "#e1d5f5",
+    "rejected": "#ea9999",
+    "not_packet": "#f4c7c3",
+    "refused": "#f4c7c3",
+    "returned": "#ffe599",
+}
+
+
+class ImportWorker(QObject):
+    """import_packets() on the thread it is moved to."""
+
+    progress = Signal(int, int, str)  # files done, files in all, the file being read
+    finished = Signal(object)  # the ImportRun
+    failed = Signal(str)  # why nothing more could be filed, in Vietnamese
+
+    def __init__(self, db_path: Path, paths: list[Path], library: FormLibrary, who: str):
+        super().__init__()
+        self.db_path, self.paths, self.library, self.who = db_path, paths, library, who
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Stop before the next file; safe from any thread."""
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            gw = Gateway.open(self.db_path, create=False)
+        except UserError as exc:
+            self.failed.emit(str(exc))
+            return
+        try:
+            run = import_packets(gw, self.paths, self.library, self.who, self._progress)
+        except UserError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a thread that dies silently would leave the window waiting
+            self.failed.emit(f"Lỗi không lường trước khi nhập gói ({exc.__class__.__name__}: {exc}).")
+            return
+        finally:
+            gw.close()
+        self.finished.emit(run)
+
+    def _progress(self, done: int, total: int, path: Path) -> bool:
+        self.progress.emit(done, total, path.name)
+        return not self._stop.is_set()
+
+
+class ImportJob(QObject):
+    """One import: the worker, its thread, and how far it got; lives on the GUI thread."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)  # the ImportRun, or None when the import failed
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, paths: Iterable[str | Path], library: FormLibrary, who: str, parent=None):
+        super().__init__(parent)
+        self.paths = [Path(p) for p in paths]
+        self.total = 0
+        self.run: ImportRun | None = None
+        self.error: str | None = None
+        self.thread = QThread(self)
+        self.worker = ImportWorker(db_path, self.paths, library, who)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        # Queued: these slots run on the GUI thread, whatever thread emits.
+        queued = Qt.ConnectionType.QueuedConnection
+        self.worker.progress.connect(self._progressed, queued)
+        self.worker.finished.connect(self._finished, queued)
+        self.worker.failed.connect(self._failed, queued)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+
+    @property
+    def running(self) -> bool:
+        return self.thread.isRunning()
+
+    def wait(self) -> None:
+        """Stop and wait for the thread to end (closing the window)."""
+        self.worker.stop()
+        self.thread.quit()
+        self.thread.wait()
+
+    def _progressed(self, done: int, total: int, name: str) -> None:
+        self.total = total
+        self.progress.emit(done, total, name)
+
+    def _finished(self, run: ImportRun) -> None:
+        self.run = run
+        self._end()
+        self.finished.emit(run)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self._end()
+        self.failed.emit(message)
+        self.finished.emit(None)
+
+    def _end(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+
+
+def import_summary(run: ImportRun, total: int | None = None) -> str:
+    """“12 tệp: 10 đã nhận, 1 chờ đăng ký khóa, 1 không hợp lệ”, and what was skipped or stopped."""
+    counts = ", ".join(f"{run.count(o)} {_listed(w)}" for o, w in OUTCOME_WORDS.items() if run.count(o))
+    if run.filed:
+        text = f"{len(run.filed)} tệp: {counts}"
+    else:
+        text = "Không có gói nào để nhập"
+    if run.ignored:
+        text += f"; bỏ qua {run.ignored} tệp không phải gói (.sctg) trong thư mục"
+    if run.cancelled:
+        text += f". Đã dừng sau {len(run.filed)}/{total or '?'} tệp; các gói đã nhập vẫn giữ nguyên"
+    return text + "."
+
+
+def _listed(words: str) -> str:
+    """“trùng lần gửi, khác nội dung” -> “trùng lần gửi (khác nội dung)”: its comma would split the list."""
+    head, comma, rest = words.partition(", ")
+    return f"{head} ({rest})" if comma else words
+
+
+def filed_where(filed, unit_names: dict[str, str]) -> str:
+    if not filed.unit_code:
+        return ""
+    name = unit_names.get(filed.unit_code, filed.unit_code)
+    return f"{name} ({filed.unit_code}), {filed.form_id}, {filed.period_code}, lần {filed.sequence}"
+
+
+class ImportResultsDialog(QDialog):
+    """Each file of an import with what happened to it; shown without waiting."""
+
+    COLUMNS = ("Tệp", "Kết quả", "Đơn vị, biểu, kỳ", "Chi tiết")
+
+    def __init__(self, run: ImportRun, total: int | None, unit_names: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.run = run
+        self.setWindowTitle(self.tr("Kết quả nhập gói"))
+        self.summary = QLabel(import_summary(run, total))
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: bold;")
+        self.table = QTableWidget(len(run.filed), len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        for row, filed in enumerate(run.filed):
+            cells = (filed.file.name, OUTCOME_WORDS[filed.outcome], filed_where(filed, unit_names), filed.message)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(filed.file) if column == 0 else text)
+                if column == 1:
+                    item.setBackground(QBrush(QColor(OUTCOME_COLOURS.get(filed.outcome, "#ffffff"))))
+                self.table.setItem(row, column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.close_button = QPushButton(self.tr("Đóng"))
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+        self.resize(1100, 420)
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """(file name, outcome words, message) of each row, as shown."""
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 1).text(), self.table.item(r, 3).text())
+            for r in range(self.table.rowCount())
+        ]

@@ -1,0 +1,391 @@
+"""The inbox: every packet received, with how it was filed.
+
+Filtered by status, sortable by any column (statuses by urgency, periods by
+date, not alphabetically). The row chosen is described under the table,
+with the signer's key code large for a packet waiting for its key; a packet
+in conflict opens the side-by-side comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exports.inbox import STATUS_WORDS
+from exports.received import ReceivedPacket, received_list, unit_names
+from forms.library import FormLibrary
+from models.errors import UserError
+from models.gateway import Gateway
+from ui.key_dialogs import fingerprint_label
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+SortRole = Qt.ItemDataRole.UserRole + 1
+StatusRole = Qt.ItemDataRole.UserRole + 2
+PacketIdRole = Qt.ItemDataRole.UserRole + 3
+
+# Most in need of the officer first.
+STATUS_ORDER = ("conflict", "quarantined", "rejected", "returned", "accepted", "superseded", "stale")
+STATUS_COLOURS = {
+    "accepted": "#d9f0dd",
+    "superseded": "#eeeeee",
+    "stale": "#eeeeee",
+    "conflict": "#f9cb9c",
+    "quarantined": "#e1d5f5",
+    "rejected": "#ea9999",
+    "returned": "#ffe599",
+}
+_BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
+UNIT, FORM, PERIOD, SEQUENCE, STATUS, RECEIVED, REASON = range(7)
+
+
+def compact_rows(view) -> None:
+    """One line of text a row, without the style's generous default height."""
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+
+
+def received_time(stamp: str | None) -> str:
+    """dd/mm/yyyy hh:mm, in the time zone it was written in."""
+    if not stamp:
+        return ""
+    try:
+        return f"{dt.datetime.fromisoformat(stamp):%d/%m/%Y %H:%M}"
+    except ValueError:
+        return stamp
+
+
+def reason_text(packet: ReceivedPacket) -> str:
+    """The filing reason; a packet waiting for its key always names the key to read back."""
+    text = packet.reason
+    if packet.status == "quarantined" and packet.signer_spoken and packet.signer_spoken not in text:
+        text = f"{text} Mã khóa người ký: {packet.signer_spoken}.".strip()
+    if packet.decision and packet.decided_by:
+        text += f" (quyết định của {packet.decided_by})"
+    return text
+
+
+class InboxModel(QAbstractTableModel):
+    HEADERS = ("Đơn vị", "Biểu", "Kỳ", "Lần gửi", "Trạng thái", "Nhận lúc", "Lý do")
+
+    def __init__(self, gw: Gateway, parent=None):
+        super().__init__(parent)
+        self.gw = gw
+        self.packets: list[ReceivedPacket] = []
+        self._names: dict[str, str] = {}
+        self._periods: dict[str, tuple[str, str]] = {}  # code -> (label, sort key)
+
+    def reload(self, form_id: str | None = None, period_code: str | None = None) -> None:
+        self.beginResetModel()
+        self.packets = received_list(self.gw, form_id=form_id, period_code=period_code)
+        self._names = unit_names(self.gw)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.packets)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def packet(self, row: int) -> ReceivedPacket:
+        return self.packets[row]
+
+    def row_of(self, packet_id: int) -> int | None:
+        return next((n for n, p in enumerate(self.packets) if p.id == packet_id), None)
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        packet = self.packets[index.row()]
+        column = index.column()
+        if role == DISPLAY:
+            return self._text(packet, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == UNIT:
+                return packet.file_name
+            return self._text(packet, column) or None
+        if role == SortRole:
+            return self._sort_key(packet, column)
+        if role == StatusRole:
+            return packet.status
+        if role == PacketIdRole:
+            return packet.id
+        if role == Qt.ItemDataRole.BackgroundRole and column == STATUS:
+            return _BRUSHES.get(packet.status)
+        if role == Qt.ItemDataRole.FontRole and column == STATUS and packet.status in ("conflict", "quarantined"):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == SEQUENCE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _text(self, packet: ReceivedPacket, column: int) -> str:
+        if column == UNIT:
+            if not packet.unit_code:
+                return packet.file_name
+            return f"{packet.unit_code} {self._names.get(packet.unit_code, '')}".strip()
+        if column == FORM:
+            return packet.form_id or ""
+        if column == PERIOD:
+            return self._period(packet.period_code)[0]
+        if column == SEQUENCE:
+            return self.tr("lần %1").replace("%1", str(packet.sequence)) if packet.sequence is not None else ""
+        if column == STATUS:
+            return STATUS_WORDS.get(packet.status, packet.status)
+        if column == RECEIVED:
+            return received_time(packet.received_at)
+        return reason_text(packet)
+
+    def _sort_key(self, packet: ReceivedPacket, column: int):
+        if column == UNIT:
+            return packet.unit_code or ""
+        if column == PERIOD:
+            return self._period(packet.period_code)[1]
+        if column == SEQUENCE:
+            return packet.sequence or 0
+        if column == STATUS:
+            return STATUS_ORDER.index(packet.status) if packet.status in STATUS_ORDER else len(STATUS_ORDER)
+        if column == RECEIVED:
+            return f"{packet.received_at}#{packet.id:09d}"  # ISO stamps of one machine sort as text
+        return self._text(packet, column)
+
+    def _period(self, code: str | None) -> tuple[str, str]:
+        if not code:
+            return "", ""
+        if code not in self._periods:
+            try:
+                period = self.gw.period(code)
+                self._periods[code] = (period.label, f"{period.ends.isoformat()}{period.starts.isoformat()}")
+            except UserError:
+                self._periods[code] = (code, code)
+        return self._periods[code]
+
+
+class InboxProxy(QSortFilterProxyModel):
+    """Sorted by SortRole; rows of one status when a status is chosen."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.status: str | None = None
+        self.setSortRole(SortRole)
+
+    def set_status(self, status: str | None) -> None:
+        self.beginFilterChange()
+        self.status = status
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:
+        if self.status is None:
+            return True
+        return self.sourceModel().index(row, STATUS, parent).data(StatusRole) == self.status
+
+
+class InboxView(QWidget):
+    changed = Signal()  # a decision was recorded: the window refreshes every tab
+    conflict_dialog_opened = Signal(object)
+
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str, parent=None):
+        super().__init__(parent)
+        self.gw, self.library, self.who = gw, library, who
+        self.form_id: str | None = None
+        self.period_code: str | None = None
+        self.model = InboxModel(gw, self)
+        self.proxy = InboxProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.status_box = QComboBox()
+        self.status_box.addItem(self.tr("Tất cả"), None)
+        for status, words in STATUS_WORDS.items():
+            self.status_box.addItem(words, status)
+        self.only_chosen = QCheckBox(self.tr("Chỉ biểu và kỳ đang chọn"))
+        self.count_label = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(RECEIVED, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        compact_rows(self.table)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((UNIT, 190), (FORM, 60), (PERIOD, 90), (SEQUENCE, 60), (STATUS, 190), (RECEIVED, 120)):
+            self.table.setColumnWidth(column, width)
+        self.conflict_button = QPushButton(self.tr("Xem trùng lần gửi..."))
+        self.conflict_button.setEnabled(False)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint_caption = QLabel(self.tr("Mã khóa người ký:"))
+        self.fingerprint = fingerprint_label(scale=1.4)
+        self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.empty_note = QLabel(
+            self.tr("Hộp thư chưa có gói nào. Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ này để nhập.")
+        )
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setStyleSheet("color: #555;")
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("Trạng thái:")))
+        filters.addWidget(self.status_box)
+        filters.addWidget(self.only_chosen)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        # The actions on the chosen packet; more buttons join this row.
+        self.button_row = QHBoxLayout()
+        self.button_row.addWidget(self.conflict_button)
+        self.button_row.addStretch(1)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.fingerprint_caption)
+        key_row.addWidget(self.fingerprint, 1)
+        column = QVBoxLayout(self)
+        column.addLayout(filters)
+        column.addWidget(self.empty_note)
+        column.addWidget(self.table, 1)
+        column.addLayout(self.button_row)
+        column.addWidget(self.detail)
+        column.addLayout(key_row)
+
+        self.status_box.currentIndexChanged.connect(self._status_chosen)
+        self.only_chosen.toggled.connect(lambda _on: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.conflict_button.clicked.connect(self.open_conflict_dialog)
+        self._selection_changed()
+
+    # ---- what is shown --------------------------------------------------------------
+
+    def set_scope(self, form_id: str | None, period_code: str | None) -> None:
+        """The form and period chosen in the window's bar (used when “only chosen” is ticked)."""
+        self.form_id, self.period_code = form_id, period_code
+        if self.only_chosen.isChecked():
+            self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.selected_packet_id()
+        if self.only_chosen.isChecked():
+            self.model.reload(self.form_id or "-", self.period_code or "-")
+        else:
+            self.model.reload()
+        self.empty_note.setVisible(not self.model.rowCount())
+        self._count()
+        if chosen is not None:
+            self.select_packet(chosen)
+        self._selection_changed()
+
+    def _status_chosen(self) -> None:
+        self.proxy.set_status(self.status_box.currentData())
+        self._count()
+        self._selection_changed()
+
+    def set_status_filter(self, status: str | None) -> None:
+        self.status_box.setCurrentIndex(max(self.status_box.findData(status), 0))
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        text = self.tr("%1 gói").replace("%1", str(total))
+        if shown != total:
+            text = self.tr("%1/%2 gói").replace("%1", str(shown)).replace("%2", str(total))
+        self.count_label.setText(text)
+
+    def rows(self) -> list[ReceivedPacket]:
+        """The packets as listed now, in the order shown."""
+        return [
+            self.model.packet(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+            for r in range(self.proxy.rowCount())
+        ]
+
+    # ---- the chosen packet --------------------------------------------------------------
+
+    def selected_packet_id(self) -> int | None:
+        packet = self.selected_packet()
+        return packet.id if packet else None
+
+    def selected_packet(self) -> ReceivedPacket | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.packet(self.proxy.mapToSource(rows[0]).row())
+
+    def select_packet(self, packet_id: int) -> bool:
+        row = self.model.row_of(packet_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def _selection_changed(self, *_args) -> None:
+        packet = self.selected_packet()
+        self.conflict_button.setEnabled(packet is not None and packet.status == "conflict")
+        if packet is None:
+            self.detail.setText(self.tr("Chọn một gói để xem chi tiết."))
+            self.fingerprint_caption.hide()
+            self.fingerprint.hide()
+            return
+        lines = [
+            self.tr("Gói số %1, tệp “%2”, nhận lúc %3.")
+            .replace("%1", str(packet.id))
+            .replace("%2", packet.file_name)
+            .replace("%3", received_time(packet.received_at)),
+        ]
+        if packet.signer_name:
+            signer = f"{packet.signer_name}, {packet.signer_title}" if packet.signer_title else packet.signer_name
+            lines.append(self.tr("Người ký: %1.").replace("%1", signer))
+        if packet.reason:
+            lines.append(reason_text(packet))
+        if packet.status == "quarantined":
+            lines.append(
+                self.tr(
+                    "Gọi điện cho người giữ khóa, đọc lại mã khóa dưới đây; khớp thì đăng ký tệp khóa của đơn vị "
+                    "(Gói › Đăng ký khóa cấp dưới...): gói sẽ được nhận ngay."
+                )
+            )
+        self.detail.setText("\n".join(lines))
+        self.fingerprint.setText(packet.signer_spoken or "")
+        self.fingerprint_caption.setVisible(bool(packet.signer_spoken))
+        self.fingerprint.setVisible(bool(packet.signer_spoken))
+
+    def _double_clicked(self, _index) -> None:
+        packet = self.selected_packet()
+        if packet is not None and packet.status == "conflict":
+            self.open_conflict_dialog()
+
+    def open_conflict_dialog(self):
+        """The side-by-side comparison for the chosen packet in conflict, shown without waiting."""
+        from ui.conflict_dialog import ConflictDialog
+
+        packet = self.selected_packet()
+        if packet is None or packet.status != "conflict":
+            return None
+        dialog = ConflictDialog(self.gw, self.library, packet.id, self.who, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.decided.connect(lambda _packet_id: self.changed.emit())
+        dialog.open()
+        self.conflict_dialog_opened.emit(dialog)
+        return dialog

@@ -1,0 +1,432 @@
+"""The merged table for the chosen form, period and targets: the total of the
+accepted packets on top, one row per unit below, the targets compared at
+this level, and the figures that jumped against the previous period.
+Double-clicking a unit shows the villages its packet carried."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exports.atomic import write_atomically
+from exports.inbox import STATUS_WORDS
+from exports.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
+from exports.merge_xlsx import merged_workbook
+from exports.received import packet_villages, received_list, received_packet, received_values
+from forms import vnformat
+from forms.library import FormLibrary
+from forms.messages import label_of, target_text
+from forms.schema import FormDef, Indicator
+from models.errors import UserError
+from models.gateway import Gateway
+from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
+from ui.export_folder import export_folder, remember_folder
+from ui.inbox_view import compact_rows
+from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, message_label, say
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+UnitCodeRole = Qt.ItemDataRole.UserRole + 1
+TOTAL_ROWS = 2  # “Tổng cộng”, then “Tỷ lệ”; the units below them
+FIXED_COLUMNS = 2  # Đơn vị, Gói; then one column per numeric row of the form
+MISSING_BRUSH = QBrush(QColor("#f6f6f6"))
+ITEM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ITEM_CENTER = Qt.AlignmentFlag.AlignCenter
+WAITING = ("conflict", "returned", "quarantined", "rejected")  # the most pressing first
+
+
+def jump_text(form: FormDef, jump: Jump) -> str:
+    """“Xã Sìn Hồ: 3.1. Số hộ gia đình văn hóa từ 1.200 lên 1.740 (+45%)”."""
+    direction = "lên" if jump.current > jump.previous else "xuống"
+    change = ("+" if jump.change > 0 else "-") + vnformat.percent(abs(jump.change) * 100)
+    return (
+        f"{jump.unit.name}: {label_of(form, jump.indicator)} từ {vnformat.number(jump.previous)} "
+        f"{direction} {vnformat.number(jump.current)} ({change})"
+    )
+
+
+class MergedModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table: MergedTable | None = None
+        self.indicators: list[Indicator] = []
+        self.waiting: dict[str, str] = {}  # unit code -> status of a packet not (yet) counted
+
+    def set_table(self, table: MergedTable | None, waiting: dict[str, str] | None = None) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.waiting = waiting or {}
+        self.indicators = [i for i in table.form.indicators if i.is_row and i.is_numeric] if table else []
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() or self.table is None else TOTAL_ROWS + len(self.table.units)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else FIXED_COLUMNS + len(self.indicators)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation != Qt.Orientation.Horizontal or self.table is None:
+            return None
+        if section < FIXED_COLUMNS:
+            return (self.tr("Đơn vị"), self.tr("Gói"))[section] if role == DISPLAY else None
+        ind = self.indicators[section - FIXED_COLUMNS]
+        if role == DISPLAY:
+            return f"{ind.code}\n{ind.unit}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return label_of(self.table.form, ind.id)
+        return None
+
+    def unit_at(self, row: int) -> UnitFigures | None:
+        if self.table is None or row < TOTAL_ROWS:
+            return None
+        return self.table.units[row - TOTAL_ROWS]
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid() or self.table is None:
+            return None
+        row, column = index.row(), index.column()
+        if row < TOTAL_ROWS:
+            return self._total_data(row, column, role)
+        unit = self.table.units[row - TOTAL_ROWS]
+        if role == DISPLAY:
+            if column == 0:
+                return unit.unit.name
+            if column == 1:
+                if unit.figures is not None:
+                    return self.tr("lần %1").replace("%1", str(unit.sequence))
+                status = self.waiting.get(unit.unit.code)
+                if status:
+                    return self.tr("chưa nhận: %1").replace("%1", STATUS_WORDS.get(status, status))
+                return self.tr("chưa gửi")
+            if unit.figures is None:
+                return ""
+            figure = unit.figures[self.indicators[column - FIXED_COLUMNS].id]
+            return vnformat.number(figure.value) if figure.applicable and figure.value is not None else ""
+        if role == UnitCodeRole:
+            return unit.unit.code
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIXED_COLUMNS:
+            return RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole and unit.figures is None:
+            return MISSING_BRUSH
+        if role == Qt.ItemDataRole.ForegroundRole and unit.figures is None:
+            return QBrush(QColor("#777777"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return self.tr("Nhấp đúp để xem số liệu từng bản") if unit.figures is not None else None
+            if column >= FIXED_COLUMNS and unit.figures is not None:
+                figure = unit.figures[self.indicators[column - FIXED_COLUMNS].id]
+                return self.tr("Không áp dụng") if not figure.applicable else _figure_tip(figure)
+        return None
+
+    def _total_data(self, row: int, column: int, role):
+        if role == DISPLAY:
+            if column == 0:
+                return self.tr("Tổng cộng") if row == 0 else self.tr("Tỷ lệ")
+            if column == 1:
+                received = len(self.table.received)
+                shown = self.tr("%1/%2 đã gửi").replace("%1", str(received)).replace("%2", str(len(self.table.units)))
+                return shown if row == 0 else ""
+            figure = self.table.totals[self.indicators[column - FIXED_COLUMNS].id]
+            if row == 0:
+                return vnformat.number(figure.value) if figure.value is not None else ""
+            return vnformat.percent(figure.percent) if figure.percent is not None else ""
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(row == 0)
+            font.setItalic(row == 1)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return COMPUTED_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= FIXED_COLUMNS:
+            return RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and column >= FIXED_COLUMNS:
+            return _figure_tip(self.table.totals[self.indicators[column - FIXED_COLUMNS].id])
+        return None
+
+
+def _figure_tip(figure) -> str | None:
+    if figure.value is None:
+        return None
+    text = vnformat.number(figure.value)
+    if figure.total is not None:
+        text += f" / {vnformat.number(figure.total)}"
+    if figure.percent is not None:
+        text += f" = {vnformat.percent(figure.percent)}"
+    return text
+
+
+class MergedView(QWidget):
+    drill_down_opened = Signal(object)
+
+    def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
+        super().__init__(parent)
+        self.gw, self.library = gw, library
+        self.table: MergedTable | None = None
+        self.waiting: dict[str, str] = {}
+        self.jump_share = JUMP_SHARE  # how far a unit's figure may move against the previous period unflagged
+        self.model = MergedModel(self)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.title.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        compact_rows(self.view)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.targets = QListWidget()
+        self.targets.setWordWrap(True)
+        self.jumps = QListWidget()
+        self.jumps.setWordWrap(True)
+        self.targets_caption = QLabel(self.tr("So với mục tiêu (tính trên số tổng hợp)"))
+        self.jumps_caption = QLabel(self.tr("Cảnh báo: số liệu thay đổi nhiều so với kỳ trước"))
+        for caption in (self.targets_caption, self.jumps_caption):
+            caption.setStyleSheet("font-weight: bold;")
+        self.export_button = QPushButton(self.tr("Xuất Excel..."))
+        self.message = message_label(DONE_STYLE)
+        self.error = message_label(ERROR_STYLE)
+
+        # Actions on the merged table; more buttons join this row.
+        self.button_row = QHBoxLayout()
+        self.button_row.addWidget(self.export_button)
+        self.button_row.addStretch(1)
+        lists = QHBoxLayout()
+        for caption, widget in ((self.targets_caption, self.targets), (self.jumps_caption, self.jumps)):
+            box = QVBoxLayout()
+            box.addWidget(caption)
+            box.addWidget(widget)
+            lists.addLayout(box, 1)
+        column = QVBoxLayout(self)
+        column.addWidget(self.title)
+        column.addWidget(self.note)
+        column.addWidget(self.view, 3)
+        column.addLayout(lists, 1)
+        column.addLayout(self.button_row)
+        column.addWidget(self.message)
+        column.addWidget(self.error)
+
+        self.view.doubleClicked.connect(lambda index: self.open_drill_down(index.row()))
+        self.export_button.clicked.connect(self._ask_export)
+        self._show_table("")
+
+    # ---- what is shown --------------------------------------------------------------------------
+
+    def refresh(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
+        say(self.error, "")
+        form = self.library.get(form_id) if form_id else None
+        home = self.gw.setting("home_unit")
+        table, note = None, ""
+        if form is None or not period_code or home is None:
+            note = self.tr("Chưa mở kỳ thu biểu nào: vào Gói › Mở kỳ thu biểu... để bắt đầu nhận báo cáo.")
+        else:
+            try:
+                target_set = form.target_set(target_set_id or "")
+                table = merge(self.gw, home, form, period_code, target_set, jump_share=self.jump_share)
+            except UserError as exc:
+                note = str(exc)
+        if table is not None and not table.received:
+            note = (
+                self.tr("Chưa nhận gói nào cho biểu %1, %2: bảng tổng hợp còn trống.")
+                .replace("%1", table.form.id)
+                .replace("%2", table.period.in_sentence)
+                + " "
+                + self.tr("Chỉ gói đã nhận (không phải gói chờ khóa, trùng hay không hợp lệ) mới được cộng.")
+            )
+        self.table = table
+        self.waiting = self._waiting(table) if table is not None else {}
+        self._show_table(note)
+
+    def _waiting(self, table: MergedTable) -> dict[str, str]:
+        """Units whose packets arrived but do not count yet, with the most pressing reason."""
+        waiting: dict[str, str] = {}
+        for packet in received_list(self.gw, form_id=table.form.id, period_code=table.period.code):
+            if packet.status not in WAITING or packet.unit_code is None:
+                continue
+            known = waiting.get(packet.unit_code)
+            if known is None or WAITING.index(packet.status) < WAITING.index(known):
+                waiting[packet.unit_code] = packet.status
+        return waiting
+
+    def _show_table(self, note: str) -> None:
+        table = self.table
+        self.model.set_table(table, self.waiting)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.export_button.setEnabled(table is not None and bool(table.received))
+        self.targets.clear()
+        self.jumps.clear()
+        if table is None:
+            self.title.setText(self.tr("Biểu tổng hợp"))
+            for widget in (self.targets, self.jumps, self.targets_caption, self.jumps_caption):
+                widget.hide()
+            return
+        self.title.setText(
+            self.tr("%1 — %2 — %3: %4 đơn vị đã gửi")
+            .replace("%1", table.parent.name)
+            .replace("%2", table.form.id)
+            .replace("%3", table.period.label)
+            .replace("%4", f"{len(table.received)}/{len(table.units)}")
+        )
+        for result in table.targets:
+            item = QListWidgetItem(f"{label_of(table.form, result.indicator)}: {target_text(table.form, result)}")
+            if result.status in ("dat", "chua_dat"):
+                item.setBackground(MET_BRUSH if result.status == "dat" else UNMET_BRUSH)
+            self.targets.addItem(item)
+        for line in self.jump_lines():
+            self.jumps.addItem(line)
+        for caption, widget in ((self.targets_caption, self.targets), (self.jumps_caption, self.jumps)):
+            caption.setVisible(widget.count() > 0)
+            widget.setVisible(widget.count() > 0)
+        self.view.setColumnWidth(0, 200)
+        self.view.setColumnWidth(1, 90)
+        for column in range(FIXED_COLUMNS, self.model.columnCount()):
+            self.view.setColumnWidth(column, 74)
+        self.view.horizontalHeader().setMinimumHeight(44)
+
+    def target_lines(self) -> list[str]:
+        return [self.targets.item(i).text() for i in range(self.targets.count())]
+
+    def jump_lines(self) -> list[str]:
+        return [jump_text(self.table.form, j) for j in self.table.jumps] if self.table else []
+
+    # ---- one unit's villages -----------------------------------------------------------------------
+
+    def open_drill_down(self, row: int) -> PacketVillagesDialog | None:
+        """The villages of the unit on this row of the table, shown without waiting (None: nothing accepted)."""
+        unit = self.model.unit_at(row)
+        if unit is None or unit.packet_id is None or self.table is None:
+            return None
+        dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.drill_down_opened.emit(dialog)
+        return dialog
+
+    def row_of(self, unit_code: str) -> int | None:
+        for row in range(TOTAL_ROWS, self.model.rowCount()):
+            if self.model.index(row, 0).data(UnitCodeRole) == unit_code:
+                return row
+        return None
+
+    # ---- saving ------------------------------------------------------------------------------------
+
+    def default_name(self) -> str:
+        t = self.table
+        return f"{t.parent.code}_{t.form.id}_{t.period.code}_tong-hop.xlsx" if t else "tong-hop.xlsx"
+
+    def export_xlsx(self, path: str | Path, signed_on: dt.date | None = None) -> Path | None:
+        """Write the merged workbook; a refusal is said under the table."""
+        say(self.message, "")
+        say(self.error, "")
+        if self.table is None or not self.table.received:
+            say(self.error, self.tr("Chưa có gói nào được nhận: chưa có gì để tổng hợp."))
+            return None
+        path = Path(path)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            data = merged_workbook(
+                self.gw,
+                self.table,
+                signed_on=signed_on or dt.date.today(),
+                officer_name=self.gw.setting("officer_name", "") or "",
+                officer_title=self.gw.setting("officer_title", "") or "",
+            )
+            written = write_atomically(path, data)
+        except UserError as exc:
+            say(self.error, str(exc))
+            return None
+        remember_folder(self.gw, written.parent)
+        say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
+        return written
+
+    def _ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu biểu tổng hợp"),
+            str(export_folder(self.gw) / self.default_name()),
+            self.tr("Bảng tính Excel (*.xlsx)"),
+        )
+        if path:
+            self.export_xlsx(path)
+
+
+class PacketVillagesDialog(QDialog):
+    """The villages of one accepted packet with their figures, as the commune sent them."""
+
+    def __init__(self, gw: Gateway, form: FormDef, unit: UnitFigures, parent=None):
+        super().__init__(parent)
+        packet = received_packet(gw, unit.packet_id)
+        self.villages = packet_villages(gw, unit.packet_id)
+        values = received_values(gw, unit.packet_id)
+        self.indicators = list(form.village_indicators)
+        self.setWindowTitle(self.tr("Số liệu từng bản — %1").replace("%1", unit.unit.name))
+        heading = QLabel(
+            self.tr("%1, lần gửi %2 (tệp %3): %4 thôn, bản, tổ dân phố")
+            .replace("%1", unit.unit.name)
+            .replace("%2", str(unit.sequence))
+            .replace("%3", packet.file_name)
+            .replace("%4", str(len(self.villages)))
+        )
+        heading.setWordWrap(True)
+        heading.setStyleSheet("font-weight: bold;")
+        self.table = QTableWidget(len(self.villages), len(self.indicators) + 1)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        compact_rows(self.table)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Bản, tổ dân phố"),
+                *(f"{i.code}\n{i.unit}" if i.code else textwrap.fill(i.label, 10) for i in self.indicators),
+            ]
+        )
+        for column, ind in enumerate(self.indicators, start=1):
+            self.table.horizontalHeaderItem(column).setToolTip(label_of(form, ind.id))
+        for row, (code, name) in enumerate(self.villages):
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            for column, ind in enumerate(self.indicators, start=1):
+                item = QTableWidgetItem(shown(ind, values.get((ind.id, code))))
+                item.setTextAlignment(ITEM_CENTER if ind.kind == "yesno" else ITEM_RIGHT)
+                self.table.setItem(row, column, item)
+        self.table.setColumnWidth(0, 200)
+        for column in range(1, self.table.columnCount()):
+            self.table.setColumnWidth(column, 70)
+        close = QPushButton(self.tr("Đóng"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        column = QVBoxLayout(self)
+        column.addWidget(heading)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+        self.resize(980, 560)
+
+    def village_names(self) -> list[str]:
+        return [name for _code, name in self.villages]

@@ -1,0 +1,436 @@
+"""The upper level's window: packets in, who is missing, the merged table.
+
+A bar chooses the form, the period being collected and the targets, shared
+by three tabs: the inbox, the completeness matrix and the merged table.
+Packets come in through the Gói menu or by dropping files and folders
+anywhere on the window; the import runs in the background (ui/import_worker)
+and every tab is refreshed after it, and after each decision or enrolment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QMimeData, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exports.enrolment import SUFFIX as KEY_SUFFIX
+from exports.inbox import ImportRun
+from exports.packet import SUFFIX as PACKET_SUFFIX
+from exports.received import collected, unit_names
+from forms import vnformat
+from forms.library import FormLibrary
+from models.errors import UserError
+from models.gateway import Gateway
+from ui.collection_dialog import CollectionDialog, open_collection_said
+from ui.completeness_view import CompletenessView
+from ui.enrol_dialog import EnrolDialog
+from ui.export_folder import export_folder
+from ui.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, import_summary
+from ui.inbox_view import InboxView
+from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
+from ui.merged_view import MergedView
+
+DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
+
+
+def local_paths(mime: QMimeData | None) -> list[Path]:
+    """The local files and folders of a drag; web addresses and the like are left out."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+class UpperWindow(QMainWindow):
+    import_started = Signal(object)  # the ImportJob, just before its thread starts
+    import_finished = Signal(object)  # the ImportRun, or None when the import could not run
+    refreshed = Signal()
+
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str, lock: QLockFile | None = None):
+        super().__init__()
+        self.gw, self.library, self.who = gw, library, who
+        self.database_lock = lock  # held while the window is open
+        self.import_job: ImportJob | None = None
+        self.last_run: ImportRun | None = None
+        self.results_dialog: ImportResultsDialog | None = None
+        self.standing_note = (
+            ""
+            if gw.writable
+            else self.tr("Tệp cơ sở dữ liệu này chỉ cho phép đọc: xem được, nhưng không nhập được gói nào.")
+        )
+        home = gw.unit(gw.setting("home_unit") or "")
+        self.home_name = home.name if home else ""
+        self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
+        self.setAcceptDrops(True)
+        self._build_widgets()
+        self._build_actions()
+        self._build_layout()
+        self.fill_bar()
+        self.refresh_all()
+        self.form_box.currentIndexChanged.connect(self._form_chosen)
+        self.period_box.currentIndexChanged.connect(self._scope_changed)
+        self.target_box.currentIndexChanged.connect(self._targets_chosen)
+        self.inbox_view.changed.connect(self.refresh_all)
+        self.show_message("")
+
+    # ---- building -----------------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
+        self.form_box.setMinimumContentsLength(24)
+        self.form_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        self.message.hide()
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        self.inbox_view = InboxView(self.gw, self.library, self.who)
+        self.completeness_view = CompletenessView(self.gw, self.library)
+        self.merged_view = MergedView(self.gw, self.library)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.inbox_view, self.tr("Hộp thư"))
+        self.tabs.addTab(self.completeness_view, self.tr("Tình hình nộp"))
+        self.tabs.addTab(self.merged_view, self.tr("Biểu tổng hợp"))
+        self.progress_label = QLabel()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(260)
+        self.stop_button = QPushButton(self.tr("Dừng"))
+        self.stop_button.clicked.connect(self.stop_import)
+        self.drop_hint = QLabel(self.tr(DROP_HINT))
+        self.drop_hint.setStyleSheet("color: #555;")
+
+    def _build_actions(self) -> None:
+        self.import_files_action = QAction(self.tr("Nhập gói..."), self)
+        self.import_files_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_files_action.triggered.connect(self.ask_import_files)
+        self.import_folder_action = QAction(self.tr("Nhập thư mục..."), self)
+        self.import_folder_action.triggered.connect(self.ask_import_folder)
+        self.enrol_action = QAction(self.tr("Đăng ký khóa cấp dưới..."), self)
+        self.enrol_action.triggered.connect(self.ask_enrol)
+        self.collection_action = QAction(self.tr("Mở kỳ thu biểu..."), self)
+        self.collection_action.triggered.connect(self.ask_open_collection)
+        actions = [self.import_files_action, self.import_folder_action, self.enrol_action, self.collection_action]
+        menu = self.menuBar().addMenu(self.tr("Gói"))
+        menu.addActions(actions[:2])
+        menu.addSeparator()
+        menu.addActions(actions[2:])
+        self.packet_menu = menu
+        for action in actions:
+            action.setEnabled(not self.standing_note)  # nothing can be filed in a read-only file
+        toolbar = self.addToolBar(self.tr("Nhận gói"))
+        toolbar.addActions(actions)
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        for text, box, stretch in (
+            (self.tr("Biểu:"), self.form_box, 2),
+            (self.tr("Kỳ:"), self.period_box, 1),
+            (self.tr("Mục tiêu:"), self.target_box, 2),
+        ):
+            bar.addWidget(QLabel(text))
+            bar.addWidget(box, stretch)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.addLayout(bar)
+        column.addWidget(self.message)
+        column.addWidget(self.notice)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        status = self.statusBar()
+        status.addWidget(self.drop_hint, 1)
+        for widget in (self.progress_label, self.progress_bar, self.stop_button):
+            status.addPermanentWidget(widget)
+            widget.hide()
+        self.resize(1400, 860)
+
+    # ---- the bar ----------------------------------------------------------------------------------------
+
+    def fill_bar(self, form_id: str | None = None, period_code: str | None = None) -> None:
+        """Forms being collected, their periods newest first, their target sets; keeps or makes a choice."""
+        form_id = form_id or self.form_box.currentData()
+        period_code = period_code or self.period_box.currentData()
+        self._collections = collected(self.gw)
+        forms = sorted({f for f, _, _ in self._collections})
+        for box in (self.form_box, self.period_box, self.target_box):
+            box.blockSignals(True)
+        self.form_box.clear()
+        for fid in forms:
+            form = self.library.get(fid)
+            self.form_box.addItem(f"{fid} — {form.title}" if form else fid, fid)
+        self.form_box.setCurrentIndex(max(self.form_box.findData(form_id), 0) if forms else -1)
+        self._fill_periods(period_code)
+        self._fill_targets()
+        for box in (self.form_box, self.period_box, self.target_box):
+            box.blockSignals(False)
+
+    def _fill_periods(self, period_code: str | None = None) -> None:
+        form_id = self.form_box.currentData()
+        found = [(p, d) for f, p, d in self._collections if f == form_id]
+        found.sort(key=lambda pd: (self.gw.period(pd[0]).ends, self.gw.period(pd[0]).starts), reverse=True)
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        for code, deadline in found:
+            label = self.gw.period(code).label
+            if deadline:
+                label += self.tr(" (hạn %1)").replace("%1", vnformat.date(deadline))
+            self.period_box.addItem(label, code)
+        index = self.period_box.findData(period_code) if period_code else -1
+        self.period_box.setCurrentIndex(index if index >= 0 else (0 if found else -1))
+        self.period_box.blockSignals(False)
+
+    def _fill_targets(self) -> None:
+        form = self.current_form()
+        chosen = self.target_box.currentData()
+        self.target_box.blockSignals(True)
+        self.target_box.clear()
+        self.target_box.addItem(self.tr("(không so với mục tiêu)"), None)
+        for target_set in form.target_sets if form else ():
+            self.target_box.addItem(target_set.name, target_set.id)
+        self.target_box.setCurrentIndex(max(self.target_box.findData(chosen), 0))
+        self.target_box.blockSignals(False)
+
+    def current_form(self):
+        form_id = self.form_box.currentData()
+        return self.library.get(form_id) if form_id else None
+
+    def current_period(self) -> str | None:
+        return self.period_box.currentData()
+
+    def current_target_set(self) -> str | None:
+        return self.target_box.currentData()
+
+    def choose(self, form_id: str | None = None, period_code: str | None = None, target_set_id=None) -> None:
+        """Set the bar as a user would (for tests and for code that opens a given report)."""
+        if form_id is not None:
+            self.form_box.setCurrentIndex(self.form_box.findData(form_id))
+        if period_code is not None:
+            self.period_box.setCurrentIndex(self.period_box.findData(period_code))
+        if target_set_id is not None:
+            self.target_box.setCurrentIndex(self.target_box.findData(target_set_id))
+
+    def _form_chosen(self) -> None:
+        self._fill_periods(self.period_box.currentData())
+        self._fill_targets()
+        self._scope_changed()
+
+    def _scope_changed(self) -> None:
+        self.inbox_view.set_scope(self.form_box.currentData(), self.current_period())
+        self.completeness_view.refresh(self.current_period())
+        self._targets_chosen()
+
+    def _targets_chosen(self) -> None:
+        self.merged_view.refresh(self.form_box.currentData(), self.current_period(), self.current_target_set())
+
+    # ---- refreshing -----------------------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        """Every tab from the database, after an import, a decision, an enrolment."""
+        self.inbox_view.set_scope(self.form_box.currentData(), self.current_period())
+        self.inbox_view.refresh()
+        self.completeness_view.refresh(self.current_period())
+        self.merged_view.refresh(self.form_box.currentData(), self.current_period(), self.current_target_set())
+        waiting = sum(1 for p in self.inbox_view.model.packets if p.status in ("conflict", "quarantined"))
+        self.tabs.setTabText(
+            0, self.tr("Hộp thư (%1 cần xử lý)").replace("%1", str(waiting)) if waiting else self.tr("Hộp thư")
+        )
+        self.refreshed.emit()
+
+    def show_message(self, text: str) -> None:
+        """A refusal, in red over the tabs; an empty text clears it (a read-only file stays said)."""
+        text = text or self.standing_note
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_notice(self, text: str, warn: bool = False) -> None:
+        self.notice.setStyleSheet((WARNING_STYLE if warn else DONE_STYLE) + " font-weight: bold;")
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    # ---- importing -------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    def import_paths(self, paths: Iterable[str | Path]) -> ImportJob | None:
+        """Start importing files and folders in the background; None when refused (one import at a time).
+        The window's import_finished signal carries the result."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return None
+        if self.standing_note:
+            self.show_message(self.standing_note)
+            return None
+        if self.import_job is not None:
+            self.show_message(
+                self.tr("Đang nhập gói, mỗi lần chỉ nhập một đợt: hãy đợi xong (hoặc bấm Dừng) rồi nhập tiếp.")
+            )
+            return None
+        self.show_message("")
+        self.show_notice("")
+        job = ImportJob(self.gw.path, paths, self.library, self.who, self)
+        job.progress.connect(self._import_progress)
+        job.finished.connect(self._import_finished)
+        self.import_job = job
+        self.progress_label.setText(self.tr("Đang nhập gói..."))
+        self.progress_bar.setRange(0, 0)  # busy until the files are counted
+        self.stop_button.setEnabled(True)
+        for widget in (self.progress_label, self.progress_bar, self.stop_button):
+            widget.show()
+        self.import_started.emit(job)
+        job.start()
+        return job
+
+    def stop_import(self) -> None:
+        """“Dừng”: the import stops before its next file; the packets filed so far stay."""
+        if self.import_job is not None:
+            self.import_job.stop()
+            self.stop_button.setEnabled(False)
+            self.progress_label.setText(self.tr("Đang dừng..."))
+
+    @property
+    def importing(self) -> bool:
+        return self.import_job is not None
+
+    def _import_progress(self, done: int, total: int, name: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        if self.stop_button.isEnabled():
+            self.progress_label.setText(
+                self.tr("Đang nhập %1/%2: %3")
+                .replace("%1", str(min(done + 1, total)))
+                .replace("%2", str(total))
+                .replace("%3", name)
+                if name
+                else self.tr("Đã nhập %1/%2 tệp").replace("%1", str(done)).replace("%2", str(total))
+            )
+
+    def _import_finished(self, run: ImportRun | None) -> None:
+        job, self.import_job = self.import_job, None
+        for widget in (self.progress_label, self.progress_bar, self.stop_button):
+            widget.hide()
+        if run is None:
+            self.show_message(job.error if job is not None else "")
+        else:
+            self.last_run = run
+            bad = any(f.outcome in BAD_OUTCOMES for f in run.filed) or not run.filed
+            self.show_notice(import_summary(run, job.total if job else None), warn=bad or run.cancelled)
+            if run.filed:
+                self.show_results(run, job.total if job else None)
+        self.refresh_all()
+        if job is not None:
+            job.deleteLater()
+        self.import_finished.emit(run)
+
+    def show_results(self, run: ImportRun, total: int | None = None) -> ImportResultsDialog:
+        if self.results_dialog is not None:
+            self.results_dialog.close()
+        self.results_dialog = ImportResultsDialog(run, total, unit_names(self.gw), self)
+        self.results_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.results_dialog.destroyed.connect(self._results_closed)
+        self.results_dialog.show()
+        return self.results_dialog
+
+    def _results_closed(self, *_args) -> None:
+        self.results_dialog = None
+
+    def ask_import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Chọn gói để nhập"),
+            str(export_folder(self.gw)),
+            self.tr("Gói Sổ Chỉ Tiêu (*%1);;Mọi tệp (*)").replace("%1", PACKET_SUFFIX),
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def ask_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục chứa gói"), str(export_folder(self.gw)))
+        if folder:
+            self.import_paths([folder])
+
+    # ---- keys and collections ----------------------------------------------------------------------------------
+
+    def ask_enrol(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Chọn tệp đăng ký khóa của đơn vị cấp dưới"),
+            str(export_folder(self.gw)),
+            self.tr("Tệp đăng ký khóa (*%1);;Mọi tệp (*)").replace("%1", KEY_SUFFIX),
+        )
+        if path:
+            self.enrol_file(path)
+
+    def enrol_file(self, path: str | Path | None = None) -> EnrolDialog:
+        """The enrolment dialog over a key file, shown without waiting; every tab follows an enrolment."""
+        dialog = EnrolDialog(self.gw, self.library, self.who, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enrolled.connect(lambda _enrolled: self.refresh_all())
+        dialog.open()
+        return dialog
+
+    def ask_open_collection(self) -> CollectionDialog:
+        dialog = CollectionDialog(self.gw, self.library, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.opened.connect(lambda form_id, period: self._collection_opened(form_id, period, dialog.said))
+        dialog.open()
+        return dialog
+
+    def open_collection(self, form_id: str, period_code: str, deadline=None) -> bool:
+        """Start collecting a form for a period (``deadline`` a date or None); a refusal is said over the tabs."""
+        self.show_message("")
+        try:
+            said = open_collection_said(self.gw, self.library, form_id, period_code, deadline)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return False
+        self._collection_opened(form_id, self.gw.period(period_code).code, said)
+        return True
+
+    def _collection_opened(self, form_id: str, period_code: str, said: str) -> None:
+        self.fill_bar(form_id, period_code)
+        self.refresh_all()
+        self.show_notice(said)
+
+    # ---- closing ---------------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        # Each packet is filed whole; an import still running stops before its next file.
+        job, self.import_job = self.import_job, None
+        if job is not None:
+            job.finished.disconnect(self._import_finished)
+            job.progress.disconnect(self._import_progress)
+            job.wait()
+        self.gw.close()
+        if self.database_lock is not None:
+            self.database_lock.unlock()
+        super().closeEvent(event)
