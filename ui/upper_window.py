@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -43,6 +44,9 @@ from ui.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, impor
 from ui.inbox_view import InboxView
 from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
 from ui.merged_view import MergedView
+
+if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
+    from ui.answer_dialogs import ReceiptDialog, UpwardDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
 
@@ -103,6 +107,14 @@ class UpperWindow(QMainWindow):
         self.inbox_view = InboxView(self.gw, self.library, self.who)
         self.completeness_view = CompletenessView(self.gw, self.library)
         self.merged_view = MergedView(self.gw, self.library)
+        self.answer_button = QPushButton(self.tr("Biên nhận / Trả lại..."))
+        self.answer_button.setEnabled(False)
+        self.answer_button.clicked.connect(self.open_receipt_dialog)
+        self.inbox_view.button_row.insertWidget(1, self.answer_button)
+        self.inbox_view.table.selectionModel().selectionChanged.connect(self._packet_chosen)
+        self.upward_button = QPushButton(self.tr("Ký và gửi lên..."))
+        self.upward_button.clicked.connect(self.open_upward_dialog)
+        self.merged_view.button_row.insertWidget(1, self.upward_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.inbox_view, self.tr("Hộp thư"))
         self.tabs.addTab(self.completeness_view, self.tr("Tình hình nộp"))
@@ -422,6 +434,40 @@ class UpperWindow(QMainWindow):
         self.show_notice(said)
 
     # ---- closing ---------------------------------------------------------------------------------------------------
+
+    # ---- signed answers: receipts, returns, the table upward ------------------------------
+
+    def _packet_chosen(self, *_args) -> None:
+        packet = self.inbox_view.selected_packet()
+        self.answer_button.setEnabled(
+            packet is not None and packet.status in ("accepted", "returned") and not self.standing_note
+        )
+
+    def open_receipt_dialog(self) -> ReceiptDialog | None:
+        """The receipt-or-return dialog for the chosen packet, shown without waiting."""
+        from ui.answer_dialogs import ReceiptDialog
+
+        packet = self.inbox_view.selected_packet()
+        if packet is None or packet.status not in ("accepted", "returned"):
+            return None
+        dialog = ReceiptDialog(self.gw, self.library, packet, self.who, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.issued.connect(lambda _issued: self.refresh_all())
+        dialog.open()
+        return dialog
+
+    def open_upward_dialog(self) -> UpwardDialog | None:
+        """Signing the merged table shown for the level above (None when there is no table)."""
+        from ui.answer_dialogs import UpwardDialog
+
+        table = self.merged_view.table
+        if table is None:
+            self.show_message(self.tr("Chưa có bảng tổng hợp: chọn biểu và kỳ đã mở."))
+            return None
+        dialog = UpwardDialog(self.gw, table, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event) -> None:
         # Each packet is filed whole; an import still running stops before its next file.

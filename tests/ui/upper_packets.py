@@ -77,7 +77,9 @@ def make_packets(demo_template: Path, folder: Path) -> SimpleNamespace:
         other_members = members + 5
     finally:
         gw.close()
-    made = SimpleNamespace(raw=raw, enrolment=enrolment, key=key, members=members, other_members=other_members)
+    made = SimpleNamespace(
+        raw=raw, enrolment=enrolment, key=key, members=members, other_members=other_members, folder=folder
+    )
     _made[demo_template] = made
     return made
 
