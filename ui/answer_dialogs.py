@@ -115,13 +115,17 @@ class ReceiptDialog(QDialog):
         for row, widgets in enumerate(self.cells, start=1):
             for column, widget in enumerate(widgets):
                 self.cell_grid.addWidget(widget, row, column)
-        self.cell_grid.setColumnStretch(2, 1)
+        self.cell_grid.setColumnStretch(0, 2)
+        self.cell_grid.setColumnStretch(2, 3)
         self.query_box = QVBoxLayout()
         self.query_box.addWidget(QLabel(self.tr("Lý do trả lại:")))
         self.query_box.addWidget(self.note)
         self.query_box.addWidget(QLabel(self.tr("Các ô cần sửa (để trống nếu không chỉ ra ô nào):")))
         self.query_box.addLayout(self.cell_grid)
-        self.query_box.addWidget(self.more_button)
+        more_row = QHBoxLayout()
+        more_row.addWidget(self.more_button)
+        more_row.addStretch(1)
+        self.query_box.addLayout(more_row)
         form = QFormLayout()
         self.signing.add_to(form, self)
         buttons = QHBoxLayout()
@@ -143,6 +147,8 @@ class ReceiptDialog(QDialog):
 
     def _cell_row(self) -> tuple[QComboBox, QComboBox, QLineEdit]:
         indicator = QComboBox()
+        indicator.setMinimumContentsLength(28)  # long labels would push the reason field off the dialog
+        indicator.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         indicator.addItem(self.tr("(chọn chỉ tiêu)"), None)
         for ind in self.form.indicators if self.form else ():
             if ind.is_row or ind.grain == "village":
@@ -171,6 +177,7 @@ class ReceiptDialog(QDialog):
             widget = item.widget()
             if widget is not None:
                 widget.setVisible(returning)
+        self.more_button.setVisible(returning)
         for widgets in self.cells:
             for widget in widgets:
                 widget.setVisible(returning)

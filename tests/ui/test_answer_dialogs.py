@@ -137,3 +137,15 @@ def test_upward_is_refused_while_a_conflict_waits(qtbot, tmp_path, packets):
     assert dialog.sign(DEMO_PASSPHRASE, tmp_path) is None
     assert list(tmp_path.glob("12_*.sctg")) == []
     window.close()
+
+
+def test_a_receipt_hides_the_query_and_signs_without_one(window, qtbot, tmp_path):
+    chosen(window, "tp24.sctg")
+    dialog = window.open_receipt_dialog()
+    qtbot.addWidget(dialog)
+    dialog.receipt_choice.setChecked(True)
+    assert not dialog.note.isVisible() and not dialog.more_button.isVisible()
+    issued = dialog.sign(DEMO_PASSPHRASE, tmp_path)
+    assert issued is not None and issued.path.name == "03408_kl224_2024_lan01_bien-nhan.sctb"
+    assert read_receipt(issued.path).data["kind"] == "bien_nhan"
+    assert {p.file_name: p.status for p in window.inbox_view.model.packets}["tp24.sctg"] == "accepted"
