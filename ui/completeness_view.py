@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QColor, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,7 +38,7 @@ from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.export_folder import export_folder, remember_folder
+from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.inbox_view import compact_rows, received_time
 from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, message_label, say
 
@@ -230,9 +229,7 @@ class CompletenessView(QWidget):
         if self.table is None:
             say(self.error, self.tr("Chưa có gì để xuất: hãy chọn một kỳ đã mở thu biểu."))
             return None
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = with_suffix(path, ".xlsx")
         try:
             written = write_atomically(path, completeness_workbook(self.table, made_on=self.today or dt.date.today()))
         except UserError as exc:
@@ -243,12 +240,7 @@ class CompletenessView(QWidget):
         return written
 
     def _ask_export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu tình hình nhận báo cáo"),
-            str(export_folder(self.gw) / self.default_name()),
-            self.tr("Bảng tính Excel (*.xlsx)"),
-        )
+        path = ask_xlsx_path(self, self.gw, self.tr("Lưu tình hình nhận báo cáo"), self.default_name())
         if path:
             self.export_xlsx(path)
 

@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from models.errors import UserError
 from models.gateway import Gateway
@@ -30,3 +31,17 @@ def remember_folder(gw: Gateway, folder: Path) -> None:
     # A database that cannot be written only forgets the folder; the file itself was saved.
     with contextlib.suppress(UserError):
         gw.set_setting(SETTING, str(folder))
+
+
+def ask_xlsx_path(parent: QWidget, gw: Gateway, title: str, default_name: str) -> str:
+    """The file chosen in a save dialog opened on the last folder used ('' when cancelled)."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, title, str(export_folder(gw) / default_name), parent.tr("Bảng tính Excel (*.xlsx)")
+    )
+    return path
+
+
+def with_suffix(path: str | Path, suffix: str) -> Path:
+    """The path as typed, with ``suffix`` added when the officer left it out."""
+    path = Path(path)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)

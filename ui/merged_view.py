@@ -14,7 +14,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,7 +39,7 @@ from forms.schema import FormDef, Indicator
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
-from ui.export_folder import export_folder, remember_folder
+from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.inbox_view import compact_rows
 from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, message_label, say
 
@@ -347,9 +346,7 @@ class MergedView(QWidget):
         if self.table is None or not self.table.received:
             say(self.error, self.tr("Chưa có gói nào được nhận: chưa có gì để tổng hợp."))
             return None
-        path = Path(path)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = with_suffix(path, ".xlsx")
         try:
             data = merged_workbook(
                 self.gw,
@@ -367,12 +364,7 @@ class MergedView(QWidget):
         return written
 
     def _ask_export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu biểu tổng hợp"),
-            str(export_folder(self.gw) / self.default_name()),
-            self.tr("Bảng tính Excel (*.xlsx)"),
-        )
+        path = ask_xlsx_path(self, self.gw, self.tr("Lưu biểu tổng hợp"), self.default_name())
         if path:
             self.export_xlsx(path)
 
