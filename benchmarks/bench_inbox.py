@@ -80,7 +80,7 @@ from forms.engine import ReportData, evaluate  # noqa: E402
 from forms.library import default_library  # noqa: E402
 from forms.schema import FormDef  # noqa: E402
 from models import catalogue  # noqa: E402
-from models.demo import build_demo  # noqa: E402
+from models.demo import build_demo, plausible_figures  # noqa: E402
 from models.gateway import Gateway, ReportRef  # noqa: E402
 from models.keys import KeyInfo, demo_private_key, fingerprint_of, key_in_use, public_pem  # noqa: E402
 from models.periods import Period, parse_period  # noqa: E402
@@ -126,54 +126,10 @@ def village_units(commune: Unit, count: int) -> list[Unit]:
 
 
 def commune_figures(form: FormDef, commune: Unit, villages: list[Unit], rng: random.Random) -> ReportData:
-    """Figures like models/demo.py's _fill: plausible, and within every rule of the form."""
-    lift = rng.uniform(0, 0.04)
-    village_values, households = {}, 0
-    for village in villages:
-        so_ho = rng.randint(28, 180)
-        households += so_ho
-        has_house, has_troupe, stable_speaker = rng.random() < 0.85, rng.random() < 0.9, rng.random() < 0.8
-        village_values[village.code] = {
-            "so_ho": so_ho,
-            "ho_van_hoa": round(so_ho * min(rng.uniform(0.72, 0.95) + lift, 1.0)),
-            "ban_van_hoa": int(rng.random() < 0.8 + lift),
-            "ban_co_nvh": int(has_house),
-            "ban_nvh_dat_chuan": int(has_house and rng.random() < 0.6 + lift),
-            "ban_co_doi_van_nghe": int(has_troupe),
-            "doi_van_nghe_thuong_xuyen": int(has_troupe and rng.random() < 0.8),
-            "ban_cum_loa_on_dinh": int(stable_speaker),
-            "ban_cum_loa_cntt": int(stable_speaker and rng.random() < 0.35),
-        }
-    leaders, members, agencies = rng.randint(12, 25), rng.randint(150, 400), rng.randint(8, 20)
-    schools, staff = rng.randint(2, 6), rng.randint(2, 5)
-    upper = staff - rng.randint(0, 1)
-    own = {
-        "can_bo_lanh_dao": leaders,
-        "cb_boi_duong": leaders - rng.randint(0, 2),
-        "can_bo_dang_vien": members,
-        "cbdv_hoc_nghi_quyet": members - rng.randint(0, 12),
-        "ho_duoc_tuyen_truyen": round(households * rng.uniform(0.9, 1.0)),
-        "xa_co_nvh": 1,
-        "xa_nvh_dat_chuan": int(rng.random() < 0.7),
-        "so_co_quan": agencies,
-        "co_quan_van_hoa": agencies - rng.randint(0, 2),
-        "xa_clb_di_san": int(rng.random() < 0.5),
-        "so_truong": schools,
-        "truong_clb_van_hoa": rng.randint(0, schools),
-        "xa_lich_su_dang_bo": int(rng.random() < 0.6),
-        "xa_tram_fm": 1,
-        "xa_truyen_thanh": 1,
-        "ho_nghe_xem_tw": round(households * rng.uniform(0.93, 1.0)),
-        "ho_nghe_xem_dia_phuong": round(households * rng.uniform(0.85, 0.98)),
-        "can_bo_tuyen_giao": staff,
-        "cbtg_dai_hoc": staff - rng.randint(0, 1),
-        "cbtg_trung_cap_llct": upper,
-        "cbtg_cao_cap_llct": rng.randint(0, upper),
-        "phuong_van_minh": int(rng.random() < 0.5),
-        "xa_nong_thon_moi": int(rng.random() < 0.4 + lift),
-    }
-    own = {i: v for i, v in own.items() if form.has_indicator(i) and form.indicator(i).applies(commune.kind)}
+    """The demo's figures (models/demo.py): plausible, and within every rule of the form."""
     codes = tuple(v.code for v in villages)
+    village_values, own = plausible_figures(form, commune.kind, list(codes), rng, lift=rng.uniform(0, 0.04))
+    own = {i: v for i, v in own.items() if form.indicator(i).applies(commune.kind)}
     return ReportData(commune.kind, commune.tier, codes, village_values, own)
 
 

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from exports.atomic import output_path, write_atomically
 from exports.packet import MANIFEST, PUBLIC_KEY, json_bytes
 from exports.packet_zip import PacketInvalid, PacketUnreadable, canonical_zip, container_of, read_packet_file
+from exports.received import packet_villages
 from forms.library import FormLibrary
 from forms.messages import label_of
 from models.about import APP_NAME, APP_VERSION
@@ -98,14 +99,17 @@ def issue_receipt(
     if kind == "bien_nhan" and queries:
         raise BadInput("Ô cần sửa chỉ ghi khi trả lại gói.")
     form = library.get(packet["form_id"], packet["form_version"])
-    cells = [_query_cell(gw, packet, form, q) for q in queries]
+    manifest = json.loads(packet["manifest"])
+    places = {manifest["unit"]["code"]: manifest["unit"]["name"]}
+    if queries:  # the village names travel in the packet's so-lieu.json, read once for all the cells
+        places.update(packet_villages(gw, packet_id))
+    cells = [_query_cell(packet, form, places, q) for q in queries]
     home = gw.require_unit(gw.setting("home_unit") or "")
     key = key_in_use(gw, home.code)
     if key is None:
         raise BadInput(f"{home.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init).")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
-    manifest = json.loads(packet["manifest"])
     packet_manifest = container_of(packet["packet"], packet["file_name"]).entries[MANIFEST]
     receipt = {
         "format": FORMAT,
@@ -173,15 +177,13 @@ def _answerable_packet(gw: Gateway, packet_id: int) -> dict:
     return packet
 
 
-def _query_cell(gw: Gateway, packet: dict, form, query: Query) -> dict:
+def _query_cell(packet: dict, form, places: dict[str, str], query: Query) -> dict:
     """The queried cell with its label and place named, refused if the packet has no such cell."""
     if form is None or not form.has_indicator(query.indicator):
         raise BadInput(f"Biểu {packet['form_id']} không có chỉ tiêu “{query.indicator}”.")
     unit_code = query.unit_code or packet["unit_code"]
-    data = json.loads(container_of(packet["packet"], packet["file_name"]).entries["so-lieu.json"])
-    places = {packet["unit_code"]: data["unit"]["name"], **{v["code"]: v["name"] for v in data.get("villages", [])}}
     if unit_code not in places:
-        raise BadInput(f"Gói của {data['unit']['name']} không có thôn, bản mã “{unit_code}”.")
+        raise BadInput(f"Gói của {places[packet['unit_code']]} không có thôn, bản mã “{unit_code}”.")
     if unit_code != packet["unit_code"] and form.indicator(query.indicator).grain != "village":
         raise BadInput(f"Chỉ tiêu “{query.indicator}” là số của cả xã, không ghi theo thôn, bản.")
     if not query.note.strip():

@@ -141,10 +141,22 @@ def _fill(gw: Gateway, form, commune_code: str, period: str, rng: random.Random,
     """Plausible figures that obey the form; ``progress`` nudges later years up."""
     report = start_report(gw, commune_code, form, period)
     commune = gw.require_unit(commune_code)
-    lift = 0.04 * progress
-    edits = []
+    villages = [v.code for v in gw.villages_of(commune_code)]
+    village_values, commune_values = plausible_figures(form, commune.kind, villages, rng, lift=0.04 * progress)
+    edits = [(i, code, v) for code in villages for i, v in village_values[code].items()]
+    edits += [(i, commune_code, v) for i, v in commune_values.items()]
+    if (commune_code, period) == FLAWED:
+        edits += _deliberate_slips(gw, commune_code, edits)
+    enter_values(gw, report, form, edits, WHO)
+
+
+def plausible_figures(
+    form, commune_kind: str, village_codes: list[str], rng: random.Random, lift: float = 0.0
+) -> tuple[dict[str, dict], dict]:
+    """(village code -> figures, the commune's own figures) within every rule of the form; also the benchmarks'."""
+    village_values: dict[str, dict] = {}
     households = 0
-    for village in gw.villages_of(commune_code):
+    for code in village_codes:
         so_ho = rng.randint(28, 180)
         households += so_ho
         van_hoa = round(so_ho * min(rng.uniform(0.72, 0.95) + lift, 1.0))
@@ -162,7 +174,7 @@ def _fill(gw: Gateway, form, commune_code: str, period: str, rng: random.Random,
             "ban_cum_loa_on_dinh": int(stable_speaker),
             "ban_cum_loa_cntt": int(stable_speaker and rng.random() < 0.35),
         }
-        edits += [(i, village.code, v) for i, v in row.items() if form.has_indicator(i)]
+        village_values[code] = {i: v for i, v in row.items() if form.has_indicator(i)}
     leaders = rng.randint(12, 25)
     members = rng.randint(150, 400)
     agencies = rng.randint(8, 20)
@@ -192,14 +204,11 @@ def _fill(gw: Gateway, form, commune_code: str, period: str, rng: random.Random,
         "cbtg_trung_cap_llct": upper,
         "cbtg_cao_cap_llct": rng.randint(0, upper),
     }
-    if commune.kind == "phường":
+    if commune_kind == "phường":
         commune_row["phuong_van_minh"] = int(rng.random() < 0.5)
     else:
         commune_row["xa_nong_thon_moi"] = int(rng.random() < 0.4 + lift)
-    edits += [(i, commune_code, v) for i, v in commune_row.items() if form.has_indicator(i)]
-    if (commune_code, period) == FLAWED:
-        edits += _deliberate_slips(gw, commune_code, edits)
-    enter_values(gw, report, form, edits, WHO)
+    return village_values, {i: v for i, v in commune_row.items() if form.has_indicator(i)}
 
 
 def _deliberate_slips(gw: Gateway, commune_code: str, edits: list) -> list:
