@@ -15,10 +15,10 @@ import os
 import sys
 from pathlib import Path
 
+from exports.printouts import require_form
 from forms import vnformat
 from forms.library import default_library
 from forms.loader import FormError
-from forms.schema import FormDef
 from models.about import APP_NAME
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
@@ -589,6 +589,48 @@ def cmd_merge(args) -> int:
     return 0
 
 
+def cmd_print(args) -> int:
+    from exports import printouts
+    from exports.atomic import output_path
+    from ui.printing import ensure_application, write_pdf
+
+    kinds = [name for name in ("blank", "merged", "completeness") if getattr(args, name)]
+    if len(kinds) > 1:
+        raise BadInput("Chỉ chọn một trong --blank, --merged, --completeness.")
+    if not args.form and kinds != ["completeness"]:
+        raise BadInput("Thiếu --form: mã biểu cần in (ví dụ kl224).")
+    if args.targets and kinds and kinds != ["merged"]:
+        raise BadInput("--targets chỉ dùng khi in biểu đã điền hoặc bảng tổng hợp.")
+    gw = open_existing(args.db)
+    page = {"number": args.number, "signer_name": args.signer, "signer_title": args.signer_title}
+    today = dt.date.today()
+    if args.completeness:
+        document = printouts.completeness_printout(gw, args.unit, args.period, printed_on=today, **page)
+    elif args.blank:
+        document = printouts.blank_printout(gw, args.unit, args.form, args.period, printed_on=today, **page)
+    else:
+        pick = printouts.merged_printout if args.merged else printouts.filled_printout
+        document = pick(
+            gw, args.unit, args.form, args.period, target_set=args.targets, words=args.words, printed_on=today, **page
+        )
+    path = output_path(args.out, document.name + ".pdf")
+    ensure_application()
+    write_pdf(document, path)
+    if args.json:
+        print_json(
+            {
+                "file": str(path),
+                "landscape": document.landscape,
+                "footer": document.footer.text,
+                "qr": document.footer.qr,
+            }
+        )
+    else:
+        print(f"Đã in ra “{path}”.")
+        print(document.footer.text)
+    return 0
+
+
 # ---- shared plumbing --------------------------------------------------------------
 
 
@@ -627,14 +669,6 @@ def read_passphrase(prompt: str, confirm: bool = False) -> str:
         if confirm:
             check_new_passphrase(passphrase, getpass.getpass("Nhập lại mật khẩu: "))
     return passphrase
-
-
-def require_form(form_id: str) -> FormDef:
-    form = default_library().get(form_id)
-    if form is None:
-        known = ", ".join(f.id for f in default_library().all())
-        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
-    return form
 
 
 def open_view(args):
@@ -848,6 +882,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
     sub.add_argument("file", metavar="TỆP.sctb", help="tệp biên nhận")
     sub.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    sub = command("print", cmd_print, "in ra PDF trang chính thức: biểu đã điền, biểu trắng, bảng tổng hợp")
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--unit", required=True, help="mã đơn vị (với --merged, --completeness: đơn vị cấp trên)")
+    sub.add_argument("--form", help="mã biểu (ví dụ kl224); không cần với --completeness")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
+    sub.add_argument("--blank", action="store_true", help="biểu trắng: tên các bản, ô để trống để ghi tay")
+    sub.add_argument("--merged", action="store_true", help="cấp trên: bảng tổng hợp và số liệu theo đơn vị")
+    sub.add_argument("--completeness", action="store_true", help="cấp trên: tình hình nhận báo cáo")
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--words", action="store_true", help="ghi số tiền (đồng) bằng chữ")
+    sub.add_argument("--number", help="số văn bản, ví dụ “Số 12-BC/ĐU” (mặc định để trống cho văn thư ghi)")
+    sub.add_argument("--signer", help="họ tên người ký")
+    sub.add_argument("--signer-title", help="chức vụ người ký, ví dụ “Phó Bí thư”")
+    sub.add_argument("--out", required=True, help="tệp PDF hoặc thư mục để ghi")
+    sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     packet = commands.add_parser("packet", help="gói báo cáo đã ký: xuất, kiểm tra", description="gói báo cáo")
     packet_commands = packet.add_subparsers(dest="packet_command", title="các lệnh", metavar="LỆNH", required=True)

@@ -77,6 +77,24 @@ def signing_blockers(view: ReportView) -> list[str]:
     return blockers
 
 
+def values_fingerprint(gw: Gateway, report: ReportRef) -> str:
+    """SHA-256 of the report's cells and written reasons: changes with any edit, not with the clock."""
+    cells = sorted([indicator, unit, value] for (indicator, unit), value in gw.values(report).items())
+    reasons = sorted([*key, reason] for key, reason in gw.reasons(report).items())
+    canonical = json.dumps([cells, reasons], ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def latest_packet(gw: Gateway, report: ReportRef) -> dict | None:
+    """The last packet exported for the report: sequence, manifest_sha256, values_sha256, created_at."""
+    row = gw.db.execute(
+        "SELECT sequence, manifest_sha256, values_sha256, created_at FROM packets"
+        " WHERE report_id = ? ORDER BY sequence DESC LIMIT 1",
+        [report.id],
+    ).fetchone()
+    return dict(zip(("sequence", "manifest_sha256", "values_sha256", "created_at"), row, strict=True)) if row else None
+
+
 def next_sequence(gw: Gateway, report: ReportRef) -> int:
     row = gw.db.execute("SELECT coalesce(max(sequence), 0) + 1 FROM packets WHERE report_id = ?", [report.id])
     return row.fetchone()[0]
@@ -110,6 +128,7 @@ def export_packet(
         out,
         lambda sequence: default_packet_name(view.unit.code, view.form.id, view.report.period_code, sequence),
         lambda sequence: build_packet(gw, view, key, private, sequence, at),
+        values_sha256=values_fingerprint(gw, view.report),
     )
 
 
@@ -120,8 +139,11 @@ def write_packet(
     out: str | Path,
     name_for: Callable[[int], str],
     build: Callable[[int], tuple[dict, bytes]],
+    *,
+    values_sha256: str | None = None,
 ) -> ExportedPacket:
-    """Take the report's next sequence number, build the packet with it, record it and write the file."""
+    """Take the report's next sequence number, build the packet with it, record it and write the file;
+    ``values_sha256`` fingerprints the figures it holds, for the printed page to name it."""
     with gw.transaction():
         sequence = next_sequence(gw, report)
         path = output_path(out, name_for(sequence))
@@ -137,6 +159,7 @@ def write_packet(
                 "fingerprint": key.fingerprint,
                 "manifest_sha256": hashlib.sha256(json_bytes(manifest)).hexdigest(),
                 "file_name": path.name,
+                "values_sha256": values_sha256,
             }
         )
         write_atomically(path, packet)

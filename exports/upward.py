@@ -95,8 +95,19 @@ def export_upward(
         return manifest, signed_zip(manifest, files, private)
 
     return write_packet(
-        gw, report, key, out, lambda sequence: default_packet_name(parent.code, form.id, period.code, sequence), build
+        gw,
+        report,
+        key,
+        out,
+        lambda sequence: default_packet_name(parent.code, form.id, period.code, sequence),
+        build,
+        values_sha256=merged_fingerprint(table),
     )
+
+
+def merged_fingerprint(table: MergedTable) -> str:
+    """SHA-256 of the merged figures: the printed merged table names the upward packet while it matches."""
+    return hashlib.sha256(json_bytes(merged_data(table))).hexdigest()
 
 
 def merged_data(table: MergedTable) -> dict:

@@ -236,3 +236,10 @@ def m005_receipts_and_merged(db: Database) -> None:
             imported_at TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m006_packet_values_fingerprint(db: Database) -> None:
+    # The fingerprint of a report's values when its packet was signed: a printed
+    # page names the packet only while the figures are still the ones it holds.
+    db.execute("ALTER TABLE packets ADD COLUMN values_sha256 TEXT")

@@ -1,0 +1,221 @@
+"""The printed page as data, and as the HTML that Qt lays out on paper.
+
+Every printout (a filled report, a blank form, the merged table, the
+completeness matrix) is a ``PrintedDocument``: the official two-column
+header of Hướng dẫn 36-HD/VPTW, a bold title, tables and paragraphs, then
+“Nơi nhận” and the signature block. ui/printing.py paints it on a printer or
+into a PDF, adding the page numbers and the footer that ties the paper to its
+packet; the preview and the PDF come from the same HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+
+# A4 with the margins of Nghị định 30/2020 (left 30 mm for the binding, right 15 mm).
+A4_MM = (210.0, 297.0)
+MARGINS_MM = {"left": 25.0, "right": 15.0, "top": 20.0, "bottom": 22.0}
+PORTRAIT_TEXT_MM = A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+LANDSCAPE_TEXT_MM = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+FONT_FAMILY = "Times New Roman"  # Liberation Serif stands in on Linux: the same metrics
+BODY_PT = 13
+TABLE_PT = 12
+SMALL_PT = 11
+TITLE_PT = 14
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    superior: str  # the body above, regular capitals (“ĐẢNG BỘ TỈNH LAI CHÂU”); may be empty
+    issuer: str  # the body that issues the page, bold capitals (“ĐẢNG ỦY XÃ MƯỜNG TÈ”)
+    number: str  # “Số 67-KH/ThU”, or “Số     -BC/ĐU” left for the clerk to write in
+    place: str  # “Mường Tè”, for the date line
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    on_behalf: str  # “T/M BAN THƯỜNG VỤ”; may be empty
+    title: str  # “PHÓ BÍ THƯ”
+    name: str  # the signer; empty leaves the line to be written by hand
+    recipients: tuple[str, ...] = ("Như trên,", "Lưu.")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str = ""
+    align: str = "left"  # left, center, right
+    bold: bool = False
+    italic: bool = False
+    columns: int = 1
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A ruled table; its ``head`` rows repeat at the top of every page it runs onto."""
+
+    widths_mm: tuple[float, ...]  # natural width of each column
+    head: tuple[tuple[Cell, ...], ...]
+    body: tuple[tuple[Cell, ...], ...]
+    caption: str = ""  # a bold line just above the table
+    tall_rows: bool = False  # room to write by hand in every row
+
+    @property
+    def width_mm(self) -> float:
+        return sum(self.widths_mm)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    align: str = "justify"
+    size: int = BODY_PT
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What ties a sheet of paper to its electronic packet, on every page."""
+
+    text: str
+    qr: str | None = None  # the payload of a QR code printed beside the text
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    name: str  # the file name without extension; also the print job's name
+    letterhead: Letterhead
+    title: str
+    subtitles: tuple[str, ...]
+    blocks: tuple[Table | Paragraph, ...]
+    signature: SignatureBlock
+    footer: Footer
+
+    @property
+    def landscape(self) -> bool:
+        """Landscape when a table does not fit the width of a portrait page."""
+        widest = max((b.width_mm for b in self.blocks if isinstance(b, Table)), default=0.0)
+        return widest > PORTRAIT_TEXT_MM
+
+    @property
+    def text_width_mm(self) -> float:
+        return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
+
+
+def date_line(place: str, day: dt.date) -> str:
+    """“Lai Châu, ngày 18 tháng 12 năm 2023”: days below 10 and January, February get a 0."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# ---- HTML for QTextDocument --------------------------------------------------------
+# Qt's rich text is a subset of HTML 4: tables with width attributes, <thead>
+# for repeated header rows, inline font styles; no CSS boxes or page rules.
+
+
+def to_html(document: PrintedDocument) -> str:
+    parts = [
+        f"<html><body style=\"font-family: '{FONT_FAMILY}', 'Liberation Serif', serif; font-size: {BODY_PT}pt;\">",
+        _letterhead(document.letterhead),
+        _title(document.title, document.subtitles),
+    ]
+    for block in document.blocks:
+        parts.append(_table(block, document.text_width_mm) if isinstance(block, Table) else _paragraph(block))
+    parts.append(_signature(document.signature))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _e(text: str) -> str:
+    """Escaped, lines kept, and runs of spaces kept (“Số      -BC/ĐU” leaves room to write the number)."""
+    escaped = html.escape(text, quote=True).replace("\n", "<br/>")
+    return re.sub(r"  +", lambda run: "&nbsp;" * len(run.group()), escaped)
+
+
+def _letterhead(head: Letterhead) -> str:
+    left = ([f"{_e(head.superior.upper())}"] if head.superior else []) + [
+        f"<b>{_e(head.issuer.upper())}</b>",
+        "*",
+        _e(head.number),
+    ]
+    right = ["<b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b>"] + [""] * (len(left) - 2)
+    right.append(f"<i>{_e(date_line(head.place, head.day))}</i>")
+    rows = "".join(
+        f"<tr><td width='42%' align='center'>{a}</td><td width='58%' align='center'>{b}</td></tr>"
+        for a, b in zip(left, right, strict=True)
+    )
+    return f"<table width='100%' border='0' cellspacing='0' cellpadding='0'>{rows}</table>"
+
+
+def _title(title: str, subtitles: tuple[str, ...]) -> str:
+    lines = [f"<p align='center' style='margin-top: 18px; font-size: {TITLE_PT}pt;'><b>{_e(title.upper())}</b></p>"]
+    lines += [f"<p align='center' style='margin: 0;'><i>{_e(line)}</i></p>" for line in subtitles]
+    return "".join(lines) + "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
+
+
+def _cell(cell: Cell, tag: str, width: str = "") -> str:
+    text = _e(cell.text) or "&nbsp;"
+    if cell.bold:
+        text = f"<b>{text}</b>"
+    if cell.italic:
+        text = f"<i>{text}</i>"
+    spans = (f" colspan='{cell.columns}'" if cell.columns > 1 else "") + (
+        f" rowspan='{cell.rows}'" if cell.rows > 1 else ""
+    )
+    return f"<{tag} align='{cell.align}' valign='middle'{spans}{width}>{text}</{tag}>"
+
+
+def _table(table: Table, text_width_mm: float) -> str:
+    share = [100 * w / table.width_mm for w in table.widths_mm]
+    fill = min(1.0, table.width_mm / text_width_mm)
+
+    def row(cells: tuple[Cell, ...], tag: str) -> str:
+        out, column = [], 0
+        for cell in cells:
+            width = f" width='{share[column]:.1f}%'" if cell.columns == 1 and column < len(share) else ""
+            out.append(_cell(cell, tag, width))
+            column += cell.columns
+        return "<tr>" + "".join(out) + "</tr>"
+
+    padding = 8 if table.tall_rows else 3
+    caption = f"<p style='margin-top: 8px; margin-bottom: 4px;'><b>{_e(table.caption)}</b></p>" if table.caption else ""
+    head = "".join(row(r, "th") for r in table.head)
+    body = "".join(row(r, "td") for r in table.body)
+    return (
+        f"{caption}<table border='1' cellspacing='0' cellpadding='{padding}' width='{100 * fill:.0f}%'"
+        f" align='center' style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;'>"
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _paragraph(paragraph: Paragraph) -> str:
+    text = _e(paragraph.text)
+    if paragraph.bold:
+        text = f"<b>{text}</b>"
+    if paragraph.italic:
+        text = f"<i>{text}</i>"
+    return (
+        f"<p align='{paragraph.align}' style='margin-top: 4px; margin-bottom: 0;"
+        f" font-size: {paragraph.size}pt;'>{text}</p>"
+    )
+
+
+def _signature(block: SignatureBlock) -> str:
+    recipients = "<b><i>Nơi nhận:</i></b>" + "".join(f"<br/>- {_e(r)}" for r in block.recipients)
+    lines = [f"<b>{_e(block.on_behalf.upper())}</b>"] if block.on_behalf else []
+    lines.append(f"<b>{_e(block.title.upper())}</b>")
+    lines += ["", "", "", ""]  # room for the signature and the seal
+    lines.append(f"<b>{_e(block.name)}</b>" if block.name else "&nbsp;")
+    return (
+        "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
+        "<table width='100%' border='0' cellspacing='0' cellpadding='0'><tr>"
+        f"<td width='45%' valign='top' style='font-size: {SMALL_PT}pt;'>{recipients}</td>"
+        f"<td width='55%' valign='top' align='center'>{'<br/>'.join(lines)}</td>"
+        "</tr></table>"
+    )

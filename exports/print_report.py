@@ -1,0 +1,206 @@
+"""One unit's form on the official page: filled with its figures, or blank to fill by hand.
+
+The filled page is what the Party committee signs: the indicator table with
+Tổng số / Số đạt / Tỷ lệ, the targets when compared, the check summary with
+each warning's written reason, and, on request, every amount in đồng in
+words. The blank page is taken to a village meeting: the same table with
+empty cells, then one row per village named, to be typed in afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exports.letterhead import PageSettings
+from exports.print_footer import sent_or_unsent_footer
+from exports.print_page import Cell, Footer, Paragraph, PrintedDocument, Table
+from exports.xlsx_form import check_line
+from forms import vnformat
+from forms.engine import Evaluation, ReportData, evaluate
+from forms.messages import finding_text, target_text
+from forms.schema import BUILTIN_LABELS, FormDef, Indicator, TargetSet
+from forms.vnwords import amount_words
+from models.gateway import Gateway
+from models.periods import Period
+from models.reporting import ReportView
+from models.units import Unit
+
+# Stt, Chỉ tiêu, ĐVT, Tổng số, Số đạt, Tỷ lệ (%); then Mục tiêu, Đánh giá (mm at 12 pt).
+FORM_WIDTHS_MM = (11.0, 72.0, 15.0, 22.0, 22.0, 17.0)
+TARGET_WIDTHS_MM = (26.0, 48.0)
+MM_PER_DIGIT = 2.3  # a figure of 12 pt Times: digits and dots
+VILLAGE_NAME_MM = (10.0, 46.0)  # Stt, Bản
+VILLAGE_COLUMN_MM = 21.0
+VILLAGE_COLUMNS_PER_TABLE = 9  # what fits a landscape page beside the names
+MONEY_UNIT = "đồng"
+
+
+def report_document(
+    gw: Gateway, view: ReportView, period: Period, page: PageSettings, *, printed_on: dt.date, words: bool = False
+) -> PrintedDocument:
+    """The filled report, its footer naming the packet that holds these figures (if one does)."""
+    from exports.packet import latest_packet, values_fingerprint
+
+    form, evaluation = view.form, view.evaluation
+    blocks: list[Table | Paragraph] = [form_table(form, evaluation)]
+    blocks += check_paragraphs(view)
+    if words:
+        blocks += amounts_in_words(form, evaluation)
+    footer = sent_or_unsent_footer(
+        view.unit, form.id, period, latest_packet(gw, view.report), values_fingerprint(gw, view.report), printed_on
+    )
+    return PrintedDocument(
+        name=f"{view.unit.code}_{form.id}_{period.code}_bieu-in",
+        letterhead=page.letterhead(printed_on),
+        title=form.title,
+        subtitles=subtitles(form, period, evaluation.target_set),
+        blocks=tuple(blocks),
+        signature=page.signature(),
+        footer=footer,
+    )
+
+
+def blank_document(
+    form: FormDef, unit: Unit, villages: list[Unit], period: Period, page: PageSettings, *, printed_on: dt.date
+) -> PrintedDocument:
+    """The form with empty cells and a row for each village, to fill by hand at the meeting."""
+    data = ReportData(unit.kind, unit.tier, tuple(v.code for v in villages), {v.code: {} for v in villages}, {})
+    blocks: list[Table | Paragraph] = [form_table(form, evaluate(form, data, None), blank=True)]
+    columns = list(form.village_indicators)
+    for first in range(0, len(columns), VILLAGE_COLUMNS_PER_TABLE):
+        part = columns[first : first + VILLAGE_COLUMNS_PER_TABLE]
+        caption = "SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ" + (
+            f" (tiếp, cột {first + 1}-{first + len(part)})" if first else " (ghi tại buổi họp bản)"
+        )
+        blocks.append(village_table(part, villages, caption))
+    if columns:
+        blocks.append(Paragraph("Các cột: " + "; ".join(_legend(ind) for ind in columns) + ".", italic=True, size=11))
+    where = f"{unit.code} - {unit.name}, biểu {form.id}, {period.in_sentence}"
+    return PrintedDocument(
+        name=f"{unit.code}_{form.id}_{period.code}_bieu-trang",
+        letterhead=page.letterhead(printed_on),
+        title=form.title,
+        subtitles=("Biểu để ghi tay số liệu", f"Kỳ báo cáo: {period.label}"),
+        blocks=tuple(blocks),
+        signature=page.signature(),
+        footer=Footer(
+            f"Biểu trắng ({where}): số ghi tay được nhập vào Sổ Chỉ Tiêu rồi mới ký gửi."
+            f" In ngày {vnformat.date(printed_on)}."
+        ),
+    )
+
+
+def subtitles(form: FormDef, period: Period, target_set: TargetSet | None) -> tuple[str, ...]:
+    lines = [form.subtitle] if form.subtitle else []
+    lines.append(f"Kỳ báo cáo: {period.label}")
+    if target_set:
+        lines.append(f"So với mục tiêu: {target_set.name}")
+    return tuple(lines)
+
+
+# ---- the indicator table -------------------------------------------------------------
+
+
+def form_table(form: FormDef, evaluation: Evaluation, *, blank: bool = False) -> Table:
+    """Sections and indicator rows; the figure columns sized to the widest figure."""
+    targets = {t.indicator: t for t in evaluation.targets} if not blank else {}
+    rows: list[tuple[Cell, ...]] = []
+    sections = {s.code: s for s in form.sections}
+    current = None
+    span = 6 + (2 if targets else 0)
+    for ind in form.indicators:
+        if ind.section != current:
+            current = ind.section
+            section = sections[current]
+            title = section.title.upper() if section.level == 1 else section.title
+            rows.append((Cell(current, "center", bold=True), Cell(title, bold=True, columns=span - 1)))
+        if ind.is_row:
+            rows.append(_indicator_row(form, ind, evaluation, targets, blank))
+    head = [Cell(title, "center", bold=True) for title in form.columns[:6]]
+    widths = list(FORM_WIDTHS_MM)
+    if not blank:
+        shown = [c.text for row in rows for c in row[3:5] if c.align == "right"]
+        widths[3] = widths[4] = max(widths[3], *(len(t) * MM_PER_DIGIT + 4 for t in shown)) if shown else widths[3]
+    if targets:
+        head += [Cell("Mục tiêu", "center", bold=True), Cell("Đánh giá", "center", bold=True)]
+        widths += TARGET_WIDTHS_MM
+    return Table(tuple(widths), (tuple(head),), tuple(rows), tall_rows=blank)
+
+
+def _indicator_row(
+    form: FormDef, ind: Indicator, evaluation: Evaluation, targets: dict, blank: bool
+) -> tuple[Cell, ...]:
+    figure = evaluation.figures[ind.id]
+    cells = [Cell(ind.code or "", "center"), Cell(ind.label), Cell(ind.unit, "center")]
+    if not figure.applicable:
+        cells.append(Cell("Không áp dụng", "center", italic=True, columns=3))
+    elif blank:
+        cells += [Cell(), Cell(), Cell()] if ind.is_numeric else [Cell(columns=3)]
+    elif ind.kind in ("text", "date"):
+        text = vnformat.date(figure.value) if ind.kind == "date" else str(figure.value or "")
+        cells.append(Cell(text, "center" if ind.kind == "date" else "left", columns=3))
+    else:
+        cells += [
+            Cell(vnformat.number(figure.total), "right"),
+            Cell(vnformat.number(figure.value), "right"),
+            Cell(vnformat.percent(figure.percent).removesuffix("%"), "right"),
+        ]
+    if targets:
+        if ind.id in targets:
+            goal, _, status = target_text(form, targets[ind.id]).partition(": ")
+            cells += [Cell(goal, "center"), Cell(status[:1].upper() + status[1:])]
+        else:
+            cells += [Cell(), Cell()]
+    return tuple(cells)
+
+
+def check_paragraphs(view: ReportView) -> list[Paragraph]:
+    """The check summary, then each warning that stands with the reason written for it."""
+    paragraphs = [Paragraph(check_line(view), italic=True, size=11)]
+    names = {v.code: v.name for v in view.villages}
+    explained = [(f, view.reason_for(f)) for f in view.evaluation.warnings if view.reason_for(f)]
+    if explained:
+        paragraphs.append(Paragraph("Giải trình cảnh báo:", bold=True, size=11))
+    for n, (finding, reason) in enumerate(explained, start=1):
+        village = finding.cell.village
+        where = f"{names.get(village, village)}: " if village else ""
+        paragraphs.append(Paragraph(f"{n}. {where}{finding_text(view.form, finding)} Giải trình: {reason}", size=11))
+    return paragraphs
+
+
+def amounts_in_words(form: FormDef, evaluation: Evaluation) -> list[Paragraph]:
+    """“5.1 Kinh phí ...: 6.505.490.000 đồng (Bằng chữ: Sáu tỷ ... đồng).” for each amount in đồng."""
+    lines = []
+    for ind in form.indicators:
+        figure = evaluation.figures.get(ind.id)
+        if ind.unit != MONEY_UNIT or figure is None or not isinstance(figure.value, int):
+            continue
+        label = f"{ind.code} {ind.label}" if ind.code else ind.label
+        lines.append(
+            Paragraph(f"{label}: {vnformat.number(figure.value)} đồng (Bằng chữ: {amount_words(figure.value)}).")
+        )
+    return lines
+
+
+# ---- the villages, blank ----------------------------------------------------------------
+
+
+def village_table(columns: list[Indicator], villages: list[Unit], caption: str) -> Table:
+    head = (
+        Cell("Stt", "center", bold=True),
+        Cell("Bản, tổ dân phố", "center", bold=True),
+        *(Cell(_heading(ind), "center", bold=True) for ind in columns),
+    )
+    rows = [(Cell(str(n), "center"), Cell(v.name), *(Cell() for _ in columns)) for n, v in enumerate(villages, start=1)]
+    rows.append((Cell(), Cell("Cộng", "center", bold=True), *(Cell() for _ in columns)))
+    widths = (*VILLAGE_NAME_MM, *(VILLAGE_COLUMN_MM for _ in columns))
+    return Table(widths, (head,), tuple(rows), caption=caption, tall_rows=True)
+
+
+def _heading(ind: Indicator) -> str:
+    hint = "Có/Không" if ind.kind == "yesno" else ind.unit
+    return f"{ind.code or BUILTIN_LABELS.get(ind.id) or ind.label}\n({hint})"
+
+
+def _legend(ind: Indicator) -> str:
+    return f"{ind.code}: {ind.label}" if ind.code else ind.label

@@ -1,0 +1,91 @@
+"""Which page to print, from what the officer chose: the window and `main.py print` both ask here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exports.letterhead import page_settings
+from exports.print_page import PrintedDocument
+from forms.library import default_library
+from forms.schema import FormDef
+from models.errors import BadInput
+from models.gateway import Gateway
+from models.reporting import find_target_set, view_report
+
+
+def require_form(form_id: str) -> FormDef:
+    form = default_library().get(form_id)
+    if form is None:
+        known = ", ".join(f.id for f in default_library().all())
+        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
+    return form
+
+
+def filled_printout(
+    gw: Gateway,
+    unit_code: str,
+    form_id: str,
+    period_code: str,
+    *,
+    target_set: str | None = None,
+    words: bool = False,
+    printed_on: dt.date,
+    **page,
+) -> PrintedDocument:
+    from exports.print_report import report_document
+
+    unit = gw.require_unit(unit_code)
+    period = gw.period(period_code)
+    form = require_form(form_id)
+    report = gw.find_report(unit.code, form.id, period.code)
+    if report is None:
+        raise BadInput(
+            f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}; in biểu trắng bằng --blank."
+        )
+    form = default_library().get(report.form_id, report.form_version) or form
+    view = view_report(gw, report, form, target_set)
+    return report_document(gw, view, period, page_settings(gw, unit, **page), printed_on=printed_on, words=words)
+
+
+def blank_printout(
+    gw: Gateway, unit_code: str, form_id: str, period_code: str, *, printed_on: dt.date, **page
+) -> PrintedDocument:
+    from exports.print_report import blank_document
+
+    unit = gw.require_unit(unit_code)
+    form = require_form(form_id)
+    if unit.tier != form.report_tier:
+        raise BadInput(f"Biểu {form.id} không do {unit.name} lập; chọn đơn vị lập biểu này.")
+    villages = gw.villages_of(unit.code)
+    return blank_document(
+        form, unit, villages, gw.period(period_code), page_settings(gw, unit, **page), printed_on=printed_on
+    )
+
+
+def merged_printout(
+    gw: Gateway,
+    unit_code: str,
+    form_id: str,
+    period_code: str,
+    *,
+    target_set: str | None = None,
+    words: bool = False,
+    printed_on: dt.date,
+    **page,
+) -> PrintedDocument:
+    from exports.merge import merge
+    from exports.print_merged import merged_document
+
+    form = require_form(form_id)
+    table = merge(gw, unit_code, form, period_code, find_target_set(form, target_set))
+    if not table.received:
+        raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.in_sentence}; chưa tổng hợp.")
+    return merged_document(gw, table, page_settings(gw, table.parent, **page), printed_on=printed_on, words=words)
+
+
+def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, printed_on: dt.date, **page):
+    from exports.completeness import completeness
+    from exports.print_merged import completeness_document
+
+    table = completeness(gw, unit_code, period_code, default_library(), today=printed_on)
+    return completeness_document(table, page_settings(gw, table.parent, **page), printed_on=printed_on)

@@ -1,0 +1,180 @@
+"""Paint a PrintedDocument on paper or into a PDF, page by page.
+
+QTextDocument lays out the HTML of exports/print_page.py at the printer's
+resolution; each page is then drawn by hand so that the page number can
+start on page 2 (Nghị định 30/2020: centred in the top margin, none on the
+first page) and every page carries the footer that names its packet, with a
+QR code of it. The print preview and “Xuất PDF” call the same paint().
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import segno
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QTextDocument, QTextFrameFormat
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, to_html
+from models.errors import BadInput
+
+MM_PER_INCH = 25.4
+FOOTER_PT = 9
+QR_MM = 16.0  # big enough for a phone camera at arm's length, small enough for the margin
+
+
+def setup_printer(printer: QPrinter, document: PrintedDocument) -> QPrinter:
+    """A4 in the document's orientation; the margins are ours, so the printer's are zero."""
+    orientation = QPageLayout.Orientation.Landscape if document.landscape else QPageLayout.Orientation.Portrait
+    printer.setPageLayout(
+        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    )
+    printer.setFullPage(True)
+    printer.setDocName(document.name)
+    return printer
+
+
+def paint(document: PrintedDocument, printer: QPrinter) -> int:
+    """Draw every page on ``printer``; the number of pages."""
+    dpi = printer.resolution()
+
+    def px(mm: float) -> float:
+        return mm * dpi / MM_PER_INCH
+
+    page = printer.pageRect(QPrinter.Unit.DevicePixel)
+    left, top = px(MARGINS_MM["left"]), px(MARGINS_MM["top"])
+    body = QSizeF(page.width() - left - px(MARGINS_MM["right"]), page.height() - top - px(MARGINS_MM["bottom"]))
+    text = laid_out(document, printer, body)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise BadInput("Không mở được máy in hoặc tệp PDF để ghi.")
+    try:
+        pages = text.pageCount()
+        for number in range(pages):
+            if number:
+                printer.newPage()
+            painter.save()
+            painter.translate(left, top - number * body.height())
+            text.drawContents(painter, QRectF(QPointF(0, number * body.height()), body))
+            painter.restore()
+            if number:
+                _page_number(painter, number + 1, QRectF(left, 0, body.width(), top))
+            _footer(
+                painter,
+                document,
+                QRectF(left, top + body.height(), body.width(), page.height() - top - body.height()),
+                px,
+            )
+    finally:
+        painter.end()
+    return pages
+
+
+def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTextDocument:
+    """The document laid out in pages of ``body`` size, the signature kept whole on one page."""
+    text = QTextDocument()
+    text.documentLayout().setPaintDevice(printer)  # points measured at the printer's resolution
+    text.setDefaultFont(QFont(FONT_FAMILY, BODY_PT))
+    text.setDocumentMargin(0)
+    text.setHtml(to_html(document))
+    text.setPageSize(body)
+    frames = text.rootFrame().childFrames()
+    if frames:
+        signature = frames[-1]  # the last table is the signature block (to_html writes it last)
+        box = text.documentLayout().frameBoundingRect(signature)
+        if int(box.top() // body.height()) != int((box.bottom() - 1) // body.height()):
+            frame_format = signature.frameFormat()
+            frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            signature.setFrameFormat(frame_format)
+    return text
+
+
+def _page_number(painter: QPainter, number: int, margin: QRectF) -> None:
+    painter.save()
+    painter.setFont(QFont(FONT_FAMILY, BODY_PT))
+    painter.drawText(margin, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, str(number))
+    painter.restore()
+
+
+def _footer(painter: QPainter, document: PrintedDocument, margin: QRectF, px) -> None:
+    """The footer text on the left; the QR code of the packet at the right end."""
+    footer = document.footer
+    painter.save()
+    painter.setFont(QFont(FONT_FAMILY, FOOTER_PT))
+    painter.setPen(Qt.GlobalColor.black)
+    qr_side = px(QR_MM) if footer.qr else 0.0
+    gap = px(3) if footer.qr else 0.0
+    top = margin.top() + px(2)
+    text_box = QRectF(margin.left(), top, margin.width() - qr_side - gap, margin.height() - px(4))
+    painter.drawText(
+        text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, footer.text
+    )
+    if footer.qr:
+        _qr(painter, footer.qr, QRectF(margin.right() - qr_side, top, qr_side, qr_side))
+    painter.restore()
+
+
+def _qr(painter: QPainter, payload: str, box: QRectF) -> None:
+    """The QR code as filled squares: sharp at any printer resolution."""
+    matrix = segno.make_qr(payload, error="m").matrix
+    quiet = 2  # modules of white around it; the page margin gives the rest
+    module = box.width() / (len(matrix) + 2 * quiet)
+    painter.fillRect(box, Qt.GlobalColor.white)
+    for y, line in enumerate(matrix):
+        for x, dark in enumerate(line):
+            if dark:
+                painter.fillRect(
+                    QRectF(box.left() + (x + quiet) * module, box.top() + (y + quiet) * module, module, module),
+                    Qt.GlobalColor.black,
+                )
+
+
+# ---- PDF and preview ------------------------------------------------------------------
+
+
+def write_pdf(document: PrintedDocument, path: str | Path) -> Path:
+    """The PDF, written whole or not at all: a half-written file never takes the name."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise BadInput(f"Không có thư mục “{path.parent}” để ghi tệp PDF.")
+    handle, temporary = tempfile.mkstemp(prefix=".in-", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    try:
+        printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution), document)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(temporary)
+        printer.setCreator("Sổ Chỉ Tiêu")
+        paint(document, printer)
+        if Path(temporary).stat().st_size == 0:
+            raise BadInput(f"Không ghi được tệp PDF “{path}”.")
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return path
+
+
+def preview(document: PrintedDocument, parent: QWidget) -> QPrintPreviewDialog:
+    """The print preview, shown without waiting; printing from it prints the same pages as the PDF."""
+    dialog = QPrintPreviewDialog(parent)  # its own printer: one handed in must outlive the dialog
+    setup_printer(dialog.printer(), document)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowTitle(f"Xem trước khi in: {document.name}")
+    dialog.paintRequested.connect(lambda printer: paint(document, printer))
+    dialog.open()
+    return dialog
+
+
+def ensure_application() -> QGuiApplication:
+    """Qt needs an application object to lay out text; the command line makes one, with no window
+    (the offscreen platform when there is no screen)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([sys.argv[0] if sys.argv else "so-chi-tieu"])
+    return app
