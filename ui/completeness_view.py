@@ -5,12 +5,10 @@ workbook or printed (A4 landscape, the header row on every page)."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,19 +26,21 @@ from exports.completeness_xlsx import (
     STATE_COLOURS,
     completeness_workbook,
     form_heading,
-    state_colour,
     state_rank,
     state_text,
     summary_line,
-    title_of,
 )
-from forms import vnformat
+from exports.letterhead import page_settings
+from exports.print_merged import completeness_document
+from exports.print_page import PrintedDocument
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.inbox_view import compact_rows, received_time
 from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, message_label, say
+from ui.print_dialog import PrintDialog
+from ui.printing import write_pdf
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -244,68 +244,25 @@ class CompletenessView(QWidget):
         if path:
             self.export_xlsx(path)
 
-    def html(self) -> str:
-        return completeness_html(self.table, self.today or dt.date.today()) if self.table else ""
-
-    def document(self) -> QTextDocument:
-        document = QTextDocument(self)
-        document.setDefaultFont(self.font())
-        document.setHtml(self.html())
-        return document
-
-    def setup_printer(self, printer: QPrinter) -> QPrinter:
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        printer.setDocName(self.default_name().removesuffix(".xlsx"))
-        return printer
+    def document(self, settings=None) -> PrintedDocument:
+        """The matrix on the official page: what “In...” previews, prints and saves as PDF."""
+        settings = settings or page_settings(self.gw, self.table.parent)
+        return completeness_document(self.table, settings, printed_on=self.today or dt.date.today())
 
     def render_pdf(self, path: str | Path) -> Path:
-        """The printout as a PDF file: what “In...” sends to the printer."""
-        printer = self.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        self.document().print_(printer)
-        return Path(path)
+        return write_pdf(self.document(), path)
 
-    def print_preview(self) -> QPrintPreviewDialog | None:
-        """The print preview, shown without waiting; printing from it prints the same document."""
+    def print_preview(self) -> PrintDialog | None:
+        """The print dialog (header lines, preview, PDF), shown without waiting; None with no table."""
         if self.table is None:
             return None
-        dialog = QPrintPreviewDialog(self)  # its own printer: one handed in must outlive the dialog
-        self.setup_printer(dialog.printer())
+        dialog = PrintDialog(
+            self.gw,
+            self.table.parent,
+            lambda settings, _blank, _words: self.document(settings),
+            title=self.tr("In tình hình nhận báo cáo"),
+            parent=self,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.paintRequested.connect(lambda printer: self.document().print_(printer))
         dialog.open()
         return dialog
-
-
-def completeness_html(table: Completeness, made_on: dt.date) -> str:
-    """The table as HTML for QTextDocument: the header row in <thead>, so it repeats on every page."""
-    forms = [c.form_id for c in table.forms]
-    share = 50 // max(len(forms), 1)
-    widths = [6, 9, 35, *([share] * len(forms))]
-    titles = ["Stt", "Mã", "Đơn vị", *(form_heading(table, f) for f in forms)]
-    head = "".join(f"<th width='{w}%'>{html.escape(text)}</th>" for w, text in zip(widths, titles, strict=True))
-    body = []
-    for n, unit in enumerate(table.units, start=1):
-        cells = [f"<td align='center'>{n}</td>", f"<td>{unit.code}</td>", f"<td>{html.escape(unit.name)}</td>"]
-        for form_id in forms:
-            state = table.states.get((unit.code, form_id))
-            if state is None:
-                cells.append("<td>không lập biểu này</td>")
-            else:
-                colour = state_colour(state.state)
-                cells.append(f"<td bgcolor='#{colour}'>{html.escape(state_text(state))}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    summaries = "".join(
-        f"<p>{html.escape((f'Biểu {f}: ' if len(forms) > 1 else '') + summary_line(table, f))}.</p>" for f in forms
-    )
-    return (
-        "<html><body style='font-family: \"Times New Roman\", serif; font-size: 11pt;'>"
-        f"<h3 align='center'>{html.escape(title_of(table))}</h3>"
-        "<table border='1' cellspacing='0' cellpadding='4' width='100%' style='border-collapse: collapse;'>"
-        f"<thead><tr style='font-weight: bold;' bgcolor='#eeeeee'>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-        f"{summaries}<p><i>Lập ngày {vnformat.date(made_on)}.</i></p>"
-        "</body></html>"
-    )

@@ -8,6 +8,7 @@ the grid shows it; there is no Save button to forget.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, Qt
@@ -140,8 +141,14 @@ class MainWindow(QMainWindow):
         receipt.triggered.connect(self.ask_receipt_file)
         self.sign_action, self.keys_action, self.receipt_action = sign, keys, receipt
         self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt])
+        print_action = QAction(self.tr("In biểu..."), self)
+        print_action.setShortcut(QKeySequence.StandardKey.Print)
+        print_action.setEnabled(False)  # until a report is open
+        print_action.triggered.connect(self.open_print_dialog)
+        self.print_action = print_action
+        self.menuBar().addMenu(self.tr("In")).addAction(print_action)
         toolbar = self.addToolBar(self.tr("Nhập liệu"))
-        toolbar.addActions([undo, redo, villages, sign])
+        toolbar.addActions([undo, redo, villages, sign, print_action])
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -300,6 +307,7 @@ class MainWindow(QMainWindow):
             self.controller = None
         self.show_message("")
         self.sign_action.setEnabled(report is not None)
+        self.print_action.setEnabled(report is not None)
         self.keys_action.setEnabled(unit is not None)
         self.show_answer(report)
         if report is None:
@@ -428,6 +436,32 @@ class MainWindow(QMainWindow):
         dialog = SignDialog(self.gw, self.controller.session.view, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(self._packet_exported)
+        dialog.open()
+        return dialog
+
+    def open_print_dialog(self):
+        """“In biểu...”: the open report filled, or blank with its villages named; None with no report."""
+        from exports.print_report import blank_document, report_document
+        from ui.print_dialog import PrintDialog
+
+        if self.controller is None:
+            return None
+        session = self.controller.session
+        unit, form = session.view.unit, session.view.form
+        period = self.gw.period(session.report.period_code)
+
+        def build(settings, blank: bool, words: bool):
+            today = dt.date.today()
+            if blank:
+                villages = self.gw.villages_of(unit.code)
+                return blank_document(form, unit, villages, period, settings, printed_on=today)
+            return report_document(self.gw, session.view, period, settings, printed_on=today, words=words)
+
+        has_money = any(i.unit == "đồng" for i in form.indicators)
+        dialog = PrintDialog(
+            self.gw, unit, build, title=self.tr("In biểu"), can_blank=True, has_money=has_money, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -29,8 +29,11 @@ from PySide6.QtWidgets import (
 
 from exports.atomic import write_atomically
 from exports.inbox import STATUS_WORDS
+from exports.letterhead import page_settings
 from exports.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
 from exports.merge_xlsx import merged_workbook
+from exports.print_merged import merged_document
+from exports.print_page import PrintedDocument
 from exports.received import packet_villages, received_list, received_packet, received_values
 from forms import vnformat
 from forms.library import FormLibrary
@@ -42,6 +45,7 @@ from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.inbox_view import compact_rows
 from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, message_label, say
+from ui.print_dialog import PrintDialog
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
@@ -208,12 +212,14 @@ class MergedView(QWidget):
         for caption in (self.targets_caption, self.jumps_caption):
             caption.setStyleSheet("font-weight: bold;")
         self.export_button = QPushButton(self.tr("Xuất Excel..."))
+        self.print_button = QPushButton(self.tr("In..."))
         self.message = message_label(DONE_STYLE)
         self.error = message_label(ERROR_STYLE)
 
         # Actions on the merged table; more buttons join this row.
         self.button_row = QHBoxLayout()
         self.button_row.addWidget(self.export_button)
+        self.button_row.addWidget(self.print_button)
         self.button_row.addStretch(1)
         lists = QHBoxLayout()
         for caption, widget in ((self.targets_caption, self.targets), (self.jumps_caption, self.jumps)):
@@ -232,6 +238,7 @@ class MergedView(QWidget):
 
         self.view.doubleClicked.connect(lambda index: self.open_drill_down(index.row()))
         self.export_button.clicked.connect(self._ask_export)
+        self.print_button.clicked.connect(self.open_print_dialog)
         self._show_table("")
 
     # ---- what is shown --------------------------------------------------------------------------
@@ -278,6 +285,7 @@ class MergedView(QWidget):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.export_button.setEnabled(table is not None and bool(table.received))
+        self.print_button.setEnabled(table is not None and bool(table.received))
         self.targets.clear()
         self.jumps.clear()
         if table is None:
@@ -362,6 +370,27 @@ class MergedView(QWidget):
         remember_folder(self.gw, written.parent)
         say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
         return written
+
+    def document(self, settings=None, words: bool = False) -> PrintedDocument:
+        """The merged table on the official page, then each unit's figures."""
+        settings = settings or page_settings(self.gw, self.table.parent)
+        return merged_document(self.gw, self.table, settings, printed_on=dt.date.today(), words=words)
+
+    def open_print_dialog(self) -> PrintDialog | None:
+        """“In...”: header lines, preview, PDF; None while nothing is merged."""
+        if self.table is None or not self.table.received:
+            return None
+        dialog = PrintDialog(
+            self.gw,
+            self.table.parent,
+            lambda settings, _blank, words: self.document(settings, words),
+            title=self.tr("In biểu tổng hợp"),
+            has_money=any(i.unit == "đồng" for i in self.table.form.indicators),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _ask_export(self) -> None:
         path = ask_xlsx_path(self, self.gw, self.tr("Lưu biểu tổng hợp"), self.default_name())
