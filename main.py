@@ -419,9 +419,12 @@ def cmd_inbox_import(args) -> int:
 
 def cmd_inbox_list(args) -> int:
     from exports.inbox import STATUS_WORDS, received_packets
+    from exports.received import packet_code
 
     gw = open_existing(args.db)
     rows = received_packets(gw, form_id=args.form, period_code=args.period, status=args.status)
+    for row in rows:
+        row["packet_code"] = packet_code(gw, row["id"])
     if args.json:
         print_json(rows)
         return 0
@@ -431,7 +434,8 @@ def cmd_inbox_list(args) -> int:
         unit = gw.unit(r["unit_code"]) if r["unit_code"] else None
         print(
             f"{r['id']:>4}  {r['unit_code'] or '-':<6} {unit.name if unit else '':<24} {r['form_id'] or '-'} "
-            f"{r['period_code'] or '-'} lần {r['sequence'] or '-'}  [{STATUS_WORDS[r['status']]}]  {r['reason'] or ''}"
+            f"{r['period_code'] or '-'} lần {r['sequence'] or '-'}  mã gói {r['packet_code'] or '-'}"
+            f"  [{STATUS_WORDS[r['status']]}]  {r['reason'] or ''}"
         )
     return 0
 

@@ -30,7 +30,7 @@ COMMUNE_COMMITTEE = ("Đảng ủy", "ĐU")  # xã, phường, thị trấn, đ�
 UPPER_ISSUER = "Ban Tuyên giáo và Dân vận"
 NUMBER_BLANK = "     "  # the clerk writes the number by hand when the page is issued
 PLACE_PREFIXES = ("xã", "phường", "thị trấn", "đặc khu", "tỉnh", "thành phố", "thị xã", "huyện", "quận")
-SETTING_PREFIX = "print."
+SETTING_PREFIX = "print."  # print.<unit code>.<field>; models/demo.py writes the demo signers so
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def completeness_document(table: Completeness, page: PageSettings, *, printed_on
         letterhead=page.letterhead(printed_on),
         title="TÌNH HÌNH NHẬN BÁO CÁO",
         subtitles=(table.parent.name, f"Kỳ báo cáo: {table.period.label}"),
-        blocks=(Table(widths, (head,), tuple(rows)), *summaries),
+        blocks=(Table(widths, (head,), tuple(rows), stretch=2), *summaries),
         signature=page.signature(),
         footer=Footer(
             f"Tình hình nhận báo cáo của {table.parent.name}, {table.period.in_sentence},"

@@ -64,6 +64,7 @@ class Table:
     body: tuple[tuple[Cell, ...], ...]
     caption: str = ""  # a bold line just above the table
     tall_rows: bool = False  # room to write by hand in every row
+    stretch: int | None = 1  # the column that takes the page's spare width (the labels); None: keep widths
 
     @property
     def width_mm(self) -> float:
@@ -172,8 +173,11 @@ def _cell(cell: Cell, tag: str, width: str = "") -> str:
 
 
 def _table(table: Table, text_width_mm: float) -> str:
-    share = [100 * w / table.width_mm for w in table.widths_mm]
-    fill = min(1.0, table.width_mm / text_width_mm)
+    widths = list(table.widths_mm)
+    if table.stretch is not None and table.width_mm < text_width_mm:
+        widths[table.stretch] += text_width_mm - table.width_mm
+    share = [100 * w / sum(widths) for w in widths]
+    fill = min(1.0, sum(widths) / text_width_mm)
 
     def row(cells: tuple[Cell, ...], tag: str) -> str:
         out, column = [], 0

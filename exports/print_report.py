@@ -156,16 +156,27 @@ def _indicator_row(
 
 def check_paragraphs(view: ReportView) -> list[Paragraph]:
     """The check summary, then each warning that stands with the reason written for it."""
-    paragraphs = [Paragraph(check_line(view), italic=True, size=11)]
     names = {v.code: v.name for v in view.villages}
-    explained = [(f, view.reason_for(f)) for f in view.evaluation.warnings if view.reason_for(f)]
-    if explained:
-        paragraphs.append(Paragraph("Giải trình cảnh báo:", bold=True, size=11))
-    for n, (finding, reason) in enumerate(explained, start=1):
-        village = finding.cell.village
-        where = f"{names.get(village, village)}: " if village else ""
-        paragraphs.append(Paragraph(f"{n}. {where}{finding_text(view.form, finding)} Giải trình: {reason}", size=11))
-    return paragraphs
+    explained = []
+    for finding in view.evaluation.warnings:
+        reason = view.reason_for(finding)
+        if reason:
+            village = finding.cell.village
+            where = f"{names.get(village, village)}: " if village else ""
+            explained.append((where + finding_text(view.form, finding), reason))
+    return [Paragraph(check_line(view), italic=True, size=11), *reason_paragraphs(explained)]
+
+
+def reason_paragraphs(explained: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[Paragraph]:
+    """“Giải trình cảnh báo:” then “1. <warning> Giải trình: <reason>” for each."""
+    if not explained:
+        return []
+    lines = [Paragraph("Giải trình cảnh báo:", bold=True, size=11)]
+    lines += [
+        Paragraph(f"{n}. {warning} Giải trình: {reason}", size=11)
+        for n, (warning, reason) in enumerate(explained, start=1)
+    ]
+    return lines
 
 
 def amounts_in_words(form: FormDef, evaluation: Evaluation) -> list[Paragraph]:

@@ -39,12 +39,33 @@ def filled_printout(
     form = require_form(form_id)
     report = gw.find_report(unit.code, form.id, period.code)
     if report is None:
-        raise BadInput(
-            f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}; in biểu trắng bằng --blank."
-        )
+        return received_printout(gw, unit, form, period, target_set, words, printed_on, page)
     form = default_library().get(report.form_id, report.form_version) or form
     view = view_report(gw, report, form, target_set)
     return report_document(gw, view, period, page_settings(gw, unit, **page), printed_on=printed_on, words=words)
+
+
+def received_printout(gw: Gateway, unit, form, period, target_set, words, printed_on, page) -> PrintedDocument:
+    """At the upper level: the unit's form from its accepted packet."""
+    from exports.print_received import accepted_packet, received_document
+
+    packet_id = accepted_packet(gw, unit, form, period)
+    if packet_id is None:
+        raise BadInput(
+            f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}"
+            " (ở cấp trên: chưa có gói được chấp nhận); in biểu trắng bằng --blank."
+        )
+    return received_document(
+        gw,
+        packet_id,
+        unit,
+        form,
+        period,
+        page_settings(gw, unit, **page),
+        target_set=find_target_set(form, target_set),
+        words=words,
+        printed_on=printed_on,
+    )
 
 
 def blank_printout(

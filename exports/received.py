@@ -6,11 +6,13 @@ Read only; filing and deciding are in exports/inbox.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
 from exports.packet import DATA_JSON
 from exports.packet_zip import container_of
+from exports.print_footer import short_fingerprint
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
@@ -47,6 +49,18 @@ def received_packet(gw: Gateway, packet_id: int) -> ReceivedPacket:
     if not rows:
         raise BadInput(f"Không có gói số {packet_id} trong hộp thư.")
     return _packet(rows[0])
+
+
+def packet_code(gw: Gateway, packet_id: int) -> str | None:
+    """“0FF6-7C46”: the short fingerprint the packet's paper copy prints in its footer; None if unreadable."""
+    row = gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+    if row is None or row[1] is None:
+        return None
+    try:
+        manifest = container_of(row[1], row[0]).entries["manifest.json"]
+    except (UserError, KeyError):
+        return None
+    return short_fingerprint(hashlib.sha256(manifest).hexdigest())
 
 
 def unit_names(gw: Gateway) -> dict[str, str]:

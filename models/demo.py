@@ -33,6 +33,13 @@ PERIODS = ("2024", "2025")
 # Communes with a demo key (Bình Lư has none: make one to see a packet quarantined upstairs).
 KEY_HOLDERS = {"03445": "Lò Thị Mai", "03408": "Nguyễn Thị Hoa", "03478": "Vàng A Sử"}
 UPPER_OFFICER = ("Giàng Thị Dung", "Chuyên viên Ban Tuyên giáo và Dân vận Tỉnh ủy")
+# Who signs the printed page (not the officer who fills it): unit -> (title, name).
+DEMO_SIGNERS = {
+    "03445": ("Phó Bí thư", "Lò Văn Hùng"),
+    "03408": ("Bí thư", "Trần Văn Bình"),
+    "12": ("Trưởng ban", "Tòng Văn Thắng"),
+}
+PRINT_SETTING = "print.{unit}.{field}"  # as exports/letterhead.py stores what the print dialog remembers
 # What the demo province collects: form, period, deadline.
 COLLECTIONS = (("kl224", "2024", "2025-01-15"), ("kl224", "2025", "2026-01-15"))
 FLAWED = ("03445", "2025")
@@ -98,6 +105,7 @@ def build_upper_demo(gw: Gateway) -> None:
         gw.set_setting("officer_name", UPPER_OFFICER[0])
         gw.set_setting("officer_title", f"{UPPER_OFFICER[1]} (dữ liệu mẫu)")
         create_unit_key(gw, PROVINCE, DEMO_PASSPHRASE, *UPPER_OFFICER, demo=True)
+        _signers(gw, [PROVINCE])
 
 
 def _province_and_communes(gw: Gateway) -> None:
@@ -124,6 +132,15 @@ def _build(gw: Gateway, library: FormLibrary) -> None:
     gw.set_setting("officer_title", "Công chức Văn hóa - Xã hội (dữ liệu mẫu)")
     for code, holder in KEY_HOLDERS.items():
         create_unit_key(gw, code, DEMO_PASSPHRASE, holder, "Công chức Văn hóa - Xã hội", demo=True)
+    _signers(gw, [code for code, _, _ in DEMO_COMMUNES])
+
+
+def _signers(gw: Gateway, unit_codes: list[str]) -> None:
+    for code in unit_codes:
+        if code in DEMO_SIGNERS:
+            title, name = DEMO_SIGNERS[code]
+            gw.set_setting(PRINT_SETTING.format(unit=code, field="signer_title"), title)
+            gw.set_setting(PRINT_SETTING.format(unit=code, field="signer_name"), name)
 
 
 def _village_names(rng: random.Random, count: int, kind: str) -> list[str]:

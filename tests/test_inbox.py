@@ -502,7 +502,10 @@ def test_cli_import_summary_exit_codes_and_json(upper_path, packets, tmp_path, c
         "status",
         "reason",
         "decision",
+        "packet_code",
     }
+    accepted = [row for row in listed if row["status"] != "rejected"]
+    assert accepted and all(len(row["packet_code"]) == 9 and row["packet_code"][4] == "-" for row in accepted)
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json", "--status", "superseded")
     assert [r["file_name"] for r in json.loads(out)] == ["mt24-1.sctg"]
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path)

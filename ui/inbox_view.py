@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from exports.inbox import STATUS_WORDS
-from exports.received import ReceivedPacket, received_list, unit_names
+from exports.received import ReceivedPacket, packet_code, received_list, unit_names
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
@@ -235,6 +235,8 @@ class InboxView(QWidget):
             self.table.setColumnWidth(column, width)
         self.conflict_button = QPushButton(self.tr("Xem trùng lần gửi..."))
         self.conflict_button.setEnabled(False)
+        self.print_button = QPushButton(self.tr("In biểu của gói..."))
+        self.print_button.setEnabled(False)  # for an accepted packet of a unit's own form
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -256,6 +258,7 @@ class InboxView(QWidget):
         # The actions on the chosen packet; more buttons join this row.
         self.button_row = QHBoxLayout()
         self.button_row.addWidget(self.conflict_button)
+        self.button_row.addWidget(self.print_button)
         self.button_row.addStretch(1)
         key_row = QHBoxLayout()
         key_row.addWidget(self.fingerprint_caption)
@@ -273,6 +276,7 @@ class InboxView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._double_clicked)
         self.conflict_button.clicked.connect(self.open_conflict_dialog)
+        self.print_button.clicked.connect(self.open_print_dialog)
         self._selection_changed()
 
     # ---- what is shown --------------------------------------------------------------
@@ -343,6 +347,7 @@ class InboxView(QWidget):
     def _selection_changed(self, *_args) -> None:
         packet = self.selected_packet()
         self.conflict_button.setEnabled(packet is not None and packet.status == "conflict")
+        self.print_button.setEnabled(self._printable(packet) is not None)
         if packet is None:
             self.detail.setText(self.tr("Chọn một gói để xem chi tiết."))
             self.fingerprint_caption.hide()
@@ -354,6 +359,9 @@ class InboxView(QWidget):
             .replace("%2", packet.file_name)
             .replace("%3", received_time(packet.received_at)),
         ]
+        code = packet_code(self.gw, packet.id)
+        if code:
+            lines.append(self.tr("Mã gói %1: bản giấy in từ gói này mang cùng mã ở chân trang.").replace("%1", code))
         if packet.signer_name:
             signer = f"{packet.signer_name}, {packet.signer_title}" if packet.signer_title else packet.signer_name
             lines.append(self.tr("Người ký: %1.").replace("%1", signer))
@@ -375,6 +383,44 @@ class InboxView(QWidget):
         packet = self.selected_packet()
         if packet is not None and packet.status == "conflict":
             self.open_conflict_dialog()
+
+    def _printable(self, packet: ReceivedPacket | None):
+        """(unit, form) when the packet is an accepted report of a unit's own form, else None."""
+        if packet is None or packet.status != "accepted" or not packet.unit_code:
+            return None
+        unit = self.gw.unit(packet.unit_code)
+        form = self.library.get(packet.form_id or "", packet.form_version)
+        if unit is None or form is None or unit.tier != form.report_tier:
+            return None  # a merged table from below prints with the level's own merged table
+        return unit, form
+
+    def open_print_dialog(self):
+        """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer."""
+        from exports.print_received import received_document
+        from ui.print_dialog import PrintDialog
+
+        packet = self.selected_packet()
+        printable = self._printable(packet)
+        if printable is None:
+            return None
+        unit, form = printable
+        period = self.gw.period(packet.period_code)
+
+        def build(settings, _blank: bool, words: bool):
+            today = dt.date.today()
+            return received_document(self.gw, packet.id, unit, form, period, settings, words=words, printed_on=today)
+
+        dialog = PrintDialog(
+            self.gw,
+            unit,
+            build,
+            title=self.tr("In biểu của %1").replace("%1", unit.name),
+            has_money=any(i.unit == "đồng" for i in form.indicators),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_conflict_dialog(self):
         """The side-by-side comparison for the chosen packet in conflict, shown without waiting."""
