@@ -65,6 +65,13 @@ class Table:
     caption: str = ""  # a bold line just above the table
     tall_rows: bool = False  # room to write by hand in every row
     stretch: int | None = 1  # the column that takes the page's spare width (the labels); None: keep widths
+    headings: frozenset[int] = frozenset()  # body rows (section titles) kept on the page of the row after
+
+    def page_break_before(self, row: int) -> int:
+        """Where a page break meant for ``row`` goes: before the section title above it, if any."""
+        while row - 1 in self.headings and row - 1 > 0:
+            row -= 1
+        return row
 
     @property
     def width_mm(self) -> float:
@@ -120,14 +127,20 @@ def date_line(place: str, day: dt.date) -> str:
 # for repeated header rows, inline font styles; no CSS boxes or page rules.
 
 
-def to_html(document: PrintedDocument) -> str:
+def to_html(document: PrintedDocument, breaks: frozenset[tuple[int, int]] = frozenset()) -> str:
+    """``breaks`` holds (block index, body row) pairs: a new page starts at that row of that table,
+    its header rows repeated (the painter finds rows that would be split across pages)."""
     parts = [
         f"<html><body style=\"font-family: '{FONT_FAMILY}', 'Liberation Serif', serif; font-size: {BODY_PT}pt;\">",
         _letterhead(document.letterhead),
         _title(document.title, document.subtitles),
     ]
-    for block in document.blocks:
-        parts.append(_table(block, document.text_width_mm) if isinstance(block, Table) else _paragraph(block))
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, Table):
+            rows = sorted(row for table, row in breaks if table == index)
+            parts.append(_table(block, document.text_width_mm, rows))
+        else:
+            parts.append(_paragraph(block))
     parts.append(_signature(document.signature))
     parts.append("</body></html>")
     return "".join(parts)
@@ -172,7 +185,7 @@ def _cell(cell: Cell, tag: str, width: str = "") -> str:
     return f"<{tag} align='{cell.align}' valign='middle'{spans}{width}>{text}</{tag}>"
 
 
-def _table(table: Table, text_width_mm: float) -> str:
+def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
     widths = list(table.widths_mm)
     if table.stretch is not None and table.width_mm < text_width_mm:
         widths[table.stretch] += text_width_mm - table.width_mm
@@ -188,14 +201,32 @@ def _table(table: Table, text_width_mm: float) -> str:
         return "<tr>" + "".join(out) + "</tr>"
 
     padding = 8 if table.tall_rows else 3
-    caption = f"<p style='margin-top: 8px; margin-bottom: 4px;'><b>{_e(table.caption)}</b></p>" if table.caption else ""
     head = "".join(row(r, "th") for r in table.head)
-    body = "".join(row(r, "td") for r in table.body)
-    return (
-        f"{caption}<table border='1' cellspacing='0' cellpadding='{padding}' width='{100 * fill:.0f}%'"
-        f" align='center' style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;'>"
-        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
-    )
+    starts = [0, *(b for b in breaks if 0 < b < len(table.body))]
+    parts = []
+    if table.caption:
+        page_break = " page-break-before: always;" if 0 in breaks else ""
+        parts.append(f"<p style='margin-top: 8px; margin-bottom: 4px;{page_break}'><b>{_e(table.caption)}</b></p>")
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(table.body)
+        page_break = " page-break-before: always;" if n or (0 in breaks and not table.caption) else ""
+        body = "".join(row(r, "td") for r in table.body[start:end])
+        parts.append(
+            f"<table border='1' cellspacing='0' cellpadding='{padding}' width='{100 * fill:.0f}%' align='center'"
+            f" style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;{page_break}'>"
+            f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+        )
+    return "".join(parts)
+
+
+def table_segments(document: PrintedDocument, breaks: frozenset[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(block index, first body row, header rows) of each ruled table to_html() writes, in order."""
+    segments = []
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, Table):
+            starts = [0, *sorted(r for t, r in breaks if t == index and 0 < r < len(block.body))]
+            segments += [(index, start, len(block.head)) for start in starts]
+    return segments
 
 
 def _paragraph(paragraph: Paragraph) -> str:

@@ -107,12 +107,14 @@ def form_table(form: FormDef, evaluation: Evaluation, *, blank: bool = False) ->
     rows: list[tuple[Cell, ...]] = []
     sections = {s.code: s for s in form.sections}
     current = None
+    headings: set[int] = set()
     span = 6 + (2 if targets else 0)
     for ind in form.indicators:
         if ind.section != current:
             current = ind.section
             section = sections[current]
             title = section.title.upper() if section.level == 1 else section.title
+            headings.add(len(rows))
             rows.append((Cell(current, "center", bold=True), Cell(title, bold=True, columns=span - 1)))
         if ind.is_row:
             rows.append(_indicator_row(form, ind, evaluation, targets, blank))
@@ -124,7 +126,7 @@ def form_table(form: FormDef, evaluation: Evaluation, *, blank: bool = False) ->
     if targets:
         head += [Cell("Mục tiêu", "center", bold=True), Cell("Đánh giá", "center", bold=True)]
         widths += TARGET_WIDTHS_MM
-    return Table(tuple(widths), (tuple(head),), tuple(rows), tall_rows=blank)
+    return Table(tuple(widths), (tuple(head),), tuple(rows), tall_rows=blank, headings=frozenset(headings))
 
 
 def _indicator_row(

@@ -16,16 +16,26 @@ from pathlib import Path
 
 import segno
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QTextDocument, QTextFrameFormat
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, to_html
+from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, table_segments, to_html
 from models.errors import BadInput
 
 MM_PER_INCH = 25.4
 FOOTER_PT = 9
 QR_MM = 16.0  # big enough for a phone camera at arm's length, small enough for the margin
+MAX_LAYOUTS = 60  # each split row found costs one more layout
 
 
 def setup_printer(printer: QPrinter, document: PrintedDocument) -> QPrinter:
@@ -76,22 +86,71 @@ def paint(document: PrintedDocument, printer: QPrinter) -> int:
 
 
 def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTextDocument:
-    """The document laid out in pages of ``body`` size, the signature kept whole on one page."""
+    """The document in pages of ``body`` size: no table row split across two pages, the signature whole.
+
+    Qt breaks a row that does not fit inside its cells, leaving half a label
+    at the foot of a page; each such row is made to start the next page
+    instead (the table goes on there under its repeated header), and the
+    layout is done again until no row is split.
+    """
+    breaks: frozenset[tuple[int, int]] = frozenset()
+    for _attempt in range(MAX_LAYOUTS):
+        text = _layout(document, printer, body, breaks)
+        split = _first_split_row(text, document, breaks, body.height(), printer.resolution())
+        if split is None or split in breaks:
+            break  # none left, or a row taller than a page: nothing better to do
+        breaks = breaks | {split}
+    _keep_signature_whole(text, body.height())
+    return text
+
+
+def _layout(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks) -> QTextDocument:
     text = QTextDocument()
     text.documentLayout().setPaintDevice(printer)  # points measured at the printer's resolution
     text.setDefaultFont(QFont(FONT_FAMILY, BODY_PT))
     text.setDocumentMargin(0)
-    text.setHtml(to_html(document))
+    text.setHtml(to_html(document, breaks))
     text.setPageSize(body)
+    return text
+
+
+def _first_split_row(
+    text: QTextDocument, document: PrintedDocument, breaks, page_height: float, dpi: int
+) -> tuple[int, int] | None:
+    """(block index, body row) of the first table row that crosses a page boundary, if any."""
+    extents: dict[tuple[int, int], tuple[float, float]] = {}
+    layout = text.documentLayout()
+    block = text.begin()
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            key = (table.firstPosition(), table.cellAt(block.position()).row())
+            box = layout.blockBoundingRect(block)
+            top, bottom = extents.get(key, (box.top(), box.bottom()))
+            extents[key] = (min(top, box.top()), max(bottom, box.bottom()))
+        block = block.next()
+    tables = sorted({position for position, _ in extents})
+    # The letterhead is the first table and the signature the last; the ruled ones are in between.
+    segments = dict(zip(tables[1:-1], table_segments(document, breaks), strict=False))
+    slack = 4 * dpi / 96  # a row's padding and border below its text
+    for (position, row), (top, bottom) in sorted(extents.items(), key=lambda item: item[1][0]):
+        if position not in segments or int(top // page_height) == int((bottom + slack) // page_height):
+            continue
+        index, start, header_rows = segments[position]
+        table = document.blocks[index]
+        return index, max(table.page_break_before(start + max(row - header_rows, 0)), start)
+    return None
+
+
+def _keep_signature_whole(text: QTextDocument, page_height: float) -> None:
     frames = text.rootFrame().childFrames()
     if frames:
         signature = frames[-1]  # the last table is the signature block (to_html writes it last)
         box = text.documentLayout().frameBoundingRect(signature)
-        if int(box.top() // body.height()) != int((box.bottom() - 1) // body.height()):
+        if int(box.top() // page_height) != int((box.bottom() - 1) // page_height):
             frame_format = signature.frameFormat()
             frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             signature.setFrameFormat(frame_format)
-    return text
 
 
 def _page_number(painter: QPainter, number: int, margin: QRectF) -> None:
