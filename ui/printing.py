@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, table_segments, to_html
+from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
 from models.errors import BadInput
 
 MM_PER_INCH = 25.4
@@ -91,17 +91,45 @@ def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTex
     Qt breaks a row that does not fit inside its cells, leaving half a label
     at the foot of a page; each such row is made to start the next page
     instead (the table goes on there under its repeated header), and the
-    layout is done again until no row is split.
+    layout is done again until no row is split. A signature that would be
+    split goes to the next page with the last rows of the table above it,
+    never alone (Nghị định 30/2020).
     """
-    breaks: frozenset[tuple[int, int]] = frozenset()
+    text, breaks = _paginated(document, printer, body, frozenset())
+    if _splits(text, _signature_frame(text), body.height()):
+        tables = [i for i, block in enumerate(document.blocks) if isinstance(block, Table) and len(block.body) > 3]
+        if tables:
+            last = document.blocks[tables[-1]]
+            row = last.page_break_before(len(last.body) - 3)
+            text, breaks = _paginated(document, printer, body, breaks | {(tables[-1], row)})
+    signature = _signature_frame(text)
+    if _splits(text, signature, body.height()):
+        frame_format = signature.frameFormat()
+        frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        signature.setFrameFormat(frame_format)
+    return text
+
+
+def _paginated(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks):
     for _attempt in range(MAX_LAYOUTS):
         text = _layout(document, printer, body, breaks)
         split = _first_split_row(text, document, breaks, body.height(), printer.resolution())
         if split is None or split in breaks:
             break  # none left, or a row taller than a page: nothing better to do
         breaks = breaks | {split}
-    _keep_signature_whole(text, body.height())
-    return text
+    return text, breaks
+
+
+def _signature_frame(text: QTextDocument):
+    frames = text.rootFrame().childFrames()
+    return frames[-1] if frames else None  # to_html writes the signature block last
+
+
+def _splits(text: QTextDocument, frame, page_height: float) -> bool:
+    if frame is None:
+        return False
+    box = text.documentLayout().frameBoundingRect(frame)
+    return int(box.top() // page_height) != int((box.bottom() - 1) // page_height)
 
 
 def _layout(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks) -> QTextDocument:
@@ -140,17 +168,6 @@ def _first_split_row(
         table = document.blocks[index]
         return index, max(table.page_break_before(start + max(row - header_rows, 0)), start)
     return None
-
-
-def _keep_signature_whole(text: QTextDocument, page_height: float) -> None:
-    frames = text.rootFrame().childFrames()
-    if frames:
-        signature = frames[-1]  # the last table is the signature block (to_html writes it last)
-        box = text.documentLayout().frameBoundingRect(signature)
-        if int(box.top() // page_height) != int((box.bottom() - 1) // page_height):
-            frame_format = signature.frameFormat()
-            frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            signature.setFrameFormat(frame_format)
 
 
 def _page_number(painter: QPainter, number: int, margin: QRectF) -> None:
