@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from copy import copy
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +17,7 @@ from exports.xlsx_form import (
     TABLE_PT,
     _fit_heights,
     grid_sheet,
+    new_workbook,
     put_text,
     set_style,
     workbook_bytes,
@@ -84,7 +84,7 @@ def title_of(table: Completeness) -> str:
 
 def completeness_workbook(table: Completeness, *, made_on: dt.date) -> bytes:
     """One row per unit below, one column per form collected; the same inputs give the same bytes."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "Tình hình nộp"
     forms = [c.form_id for c in table.forms]

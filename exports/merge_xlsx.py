@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from exports.merge import MergedTable
-from exports.xlsx_form import form_sheets, grid_sheet, workbook_bytes
+from exports.xlsx_form import form_sheets, grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
 from models.gateway import Gateway, ReportRef
@@ -54,7 +54,10 @@ def merged_workbook(
     title = (
         f"SỐ LIỆU TỪNG ĐƠN VỊ - {form.id.upper()} - {period.label.upper()} ({len(table.received)}/{len(units)} đã gửi)"
     )
-    grid_sheet(wb.create_sheet("Theo đơn vị"), title, ["Đơn vị", "Gói", *(ind.code for ind in rows)], units)
+    by_unit = wb.create_sheet("Theo đơn vị")
+    grid_sheet(by_unit, title, ["Đơn vị", "Gói", *(ind.code for ind in rows)], units)
+    # A column for every indicator is too wide to shrink onto one page: it prints across pages.
+    page_setup(by_unit, view, period, signer_fingerprint, pages_across=True)
     if table.jumps:
         jumps = [
             [
@@ -66,10 +69,12 @@ def merged_workbook(
             ]
             for j in table.jumps
         ]
+        changes = wb.create_sheet("Biến động")
         grid_sheet(
-            wb.create_sheet("Biến động"),
+            changes,
             f"SỐ LIỆU THAY ĐỔI NHIỀU SO VỚI KỲ TRƯỚC - {period.label.upper()}",
             ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi"],
             jumps,
         )
+        page_setup(changes, view, period, signer_fingerprint)
     return workbook_bytes(wb, signed_on, form.title)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -79,15 +80,30 @@ def form_sheets(
     signer_fingerprint: str | None = None,
 ) -> Workbook:
     """The workbook before saving, for callers that add sheets of their own."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "Biểu"
     _form_sheet(ws, view, period, parent_name, signed_on, officer_name, officer_title, signer_fingerprint)
     if view.villages:
         grid = wb.create_sheet("Theo bản")
         _village_sheet(grid, view, period)
-        _page_setup(grid, view, period, signer_fingerprint)
-    _page_setup(ws, view, period, signer_fingerprint)
+        page_setup(grid, view, period, signer_fingerprint)
+    page_setup(ws, view, period, signer_fingerprint)
+    return wb
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook whose default style is Times New Roman, not Calibri.
+
+    Every cell not written (and LibreOffice's default cell style) takes the
+    workbook's first font; Calibri is not on Linux and prints in another
+    face. openpyxl has no public way to change it: the font list and the
+    “Normal” style are set directly, before any cell is styled.
+    """
+    wb = Workbook()
+    default = Font(name=FONT_NAME, size=11)  # 11 pt keeps Excel's column width unit (7 px a digit)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = default
     return wb
 
 
@@ -494,12 +510,19 @@ def _village_value(ind: Indicator, value):
 # ---- printing and saving ------------------------------------------------------------
 
 
-def _page_setup(ws: Worksheet, view: ReportView, period: Period, fingerprint: str | None) -> None:
+def page_setup(
+    ws: Worksheet, view: ReportView, period: Period, fingerprint: str | None, *, pages_across: bool = False
+) -> None:
+    """A4 landscape with the footer; fitted to the width, or for a grid too wide to shrink
+    (``pages_across``) printed at full size across pages, its first two columns on each."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    if pages_across:
+        ws.print_title_cols = "A:B"
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
     ws.page_margins = copy(MARGINS)
     ws.print_options.horizontalCentered = True
     footer = ws.oddFooter
