@@ -173,7 +173,7 @@ def _title(title: str, subtitles: tuple[str, ...]) -> str:
     return "".join(lines) + "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
 
 
-def _cell(cell: Cell, tag: str, width: str = "") -> str:
+def _cell(cell: Cell, tag: str, width: str = "", style: str = "") -> str:
     text = _e(cell.text) or "&nbsp;"
     if cell.bold:
         text = f"<b>{text}</b>"
@@ -182,7 +182,8 @@ def _cell(cell: Cell, tag: str, width: str = "") -> str:
     spans = (f" colspan='{cell.columns}'" if cell.columns > 1 else "") + (
         f" rowspan='{cell.rows}'" if cell.rows > 1 else ""
     )
-    return f"<{tag} align='{cell.align}' valign='middle'{spans}{width}>{text}</{tag}>"
+    style = f" style='{style}'" if style else ""
+    return f"<{tag} align='{cell.align}' valign='middle'{spans}{width}{style}>{text}</{tag}>"
 
 
 def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
@@ -196,11 +197,12 @@ def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
         out, column = [], 0
         for cell in cells:
             width = f" width='{share[column]:.1f}%'" if cell.columns == 1 and column < len(share) else ""
-            out.append(_cell(cell, tag, width))
+            out.append(_cell(cell, tag, width, tall if tag == "td" else ""))
             column += cell.columns
         return "<tr>" + "".join(out) + "</tr>"
 
-    padding = 8 if table.tall_rows else 3
+    # Room to write by hand goes above and below: wider sides would break “4.1.1” and “trường”.
+    tall = "padding-top: 9px; padding-bottom: 9px;" if table.tall_rows else ""
     head = "".join(row(r, "th") for r in table.head)
     starts = [0, *(b for b in breaks if 0 < b < len(table.body))]
     parts = []
@@ -212,7 +214,7 @@ def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
         page_break = " page-break-before: always;" if n or (0 in breaks and not table.caption) else ""
         body = "".join(row(r, "td") for r in table.body[start:end])
         parts.append(
-            f"<table border='1' cellspacing='0' cellpadding='{padding}' width='{100 * fill:.0f}%' align='center'"
+            f"<table border='1' cellspacing='0' cellpadding='3' width='{100 * fill:.0f}%' align='center'"
             f" style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;{page_break}'>"
             f"<thead>{head}</thead><tbody>{body}</tbody></table>"
         )

@@ -1,0 +1,306 @@
+"""Printing from the windows: the dialog of header and signature lines, the PDF it writes read
+back with pdfplumber, the preview. Over copies of the commune demo (Xã Mường Tè, kl224) and the
+province demo with real packets imported; message boxes are caught, never shown."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import shiboken6
+from PySide6.QtGui import QKeySequence
+from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtWidgets import QMessageBox
+from upper_packets import make_packets, put, upper_database
+
+from exports.inbox import import_packets
+from models.gateway import Gateway
+from models.keys import DEMO_PASSPHRASE
+from ui.app import open_window
+from ui.merged_view import MergedView
+from ui.print_dialog import PrintDialog
+
+COMMUNE = "03445"  # Xã Mường Tè; the demo opens on its kl224 report for 2025
+NO_REPORT = "03637"  # Xã Mường Kim: no demo report
+SIGNER = "Giàng Thị Dợ"
+NUMBER = "Số 15-BC/ĐU"
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def warned(monkeypatch) -> list[str]:
+    """What QMessageBox.warning would have shown, instead of a modal box that waits for a click."""
+    said: list[str] = []
+
+    def warning(_parent, _title, text, *_args, **_kwargs):
+        said.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return said
+
+
+def pdf_text(path: Path) -> str:
+    """Every page's text, NFC, each run of white space one space (a long title wraps anywhere)."""
+    with pdfplumber.open(path) as pdf:
+        text = " ".join(page.extract_text() or "" for page in pdf.pages)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+def pdf_words(path: Path) -> set[str]:
+    with pdfplumber.open(path) as pdf:
+        return {unicodedata.normalize("NFC", w["text"]) for page in pdf.pages for w in page.extract_words()}
+
+
+def pdf_pages(path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def dotted(number: int) -> str:
+    """2433 -> “2.433”, as Vietnamese pages write thousands."""
+    return f"{number:,}".replace(",", ".")
+
+
+def setting(db_path: Path, key: str) -> str | None:
+    """A setting as another process would read it from the file."""
+    gw = Gateway.open(db_path)
+    try:
+        return gw.setting(key)
+    finally:
+        gw.close()
+
+
+def villages(db_path: Path, commune: str) -> list[str]:
+    gw = Gateway.open(db_path)
+    try:
+        return [v.name for v in gw.villages_of(commune)]
+    finally:
+        gw.close()
+
+
+def typed_figures(window) -> list[str]:
+    """The totals and counts of every numeric row of the open report, as the page writes them."""
+    view = window.controller.session.view
+    shown = []
+    for ind in view.form.indicators:
+        figure = view.evaluation.figures[ind.id]
+        if ind.is_row and ind.is_numeric and figure.applicable:
+            shown += [dotted(n) for n in (figure.total, figure.value) if isinstance(n, int)]
+    return shown
+
+
+def footer_code(packet_path: Path) -> str:
+    """“7BAD-12F0”: the first eight hex digits of the SHA-256 of the packet's manifest, computed here."""
+    with zipfile.ZipFile(packet_path) as packet:
+        head = hashlib.sha256(packet.read("manifest.json")).hexdigest()[:8].upper()
+    return f"{head[:4]}-{head[4:]}"
+
+
+# ---- the commune's window ---------------------------------------------------------------------------
+
+
+def test_print_is_offered_only_while_a_report_is_open(window):
+    action = window.print_action
+    assert action.text() == "In biểu..." and action.shortcut() == QKeySequence("Ctrl+P")
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "In")
+    assert action in menu.actions()
+    assert action.isEnabled()  # the demo opens on Mường Tè's 2025 report
+    window.select_unit(NO_REPORT)
+    assert window.pages.currentWidget() is window.placeholder
+    assert not action.isEnabled()
+    assert window.open_print_dialog() is None
+    window.select_unit(COMMUNE)
+    assert window.controller is not None and action.isEnabled()
+
+
+def test_the_dialog_starts_from_the_commune_committee_and_the_demo_signer(window):
+    dialog = window.open_print_dialog()
+    assert isinstance(dialog, PrintDialog) and dialog.isVisible()
+    assert dialog.windowTitle() == "In biểu"
+    assert dialog.filled.isChecked() and dialog.blank.isVisible()
+    assert not dialog.words.isVisible()  # kl224 counts people and places, no amounts in đồng
+    lines = {name: edit.text() for name, edit in dialog.edits.items()}
+    assert "đảng ủy xã mường tè" in lines["issuer"].casefold()
+    assert lines["superior"] == "Đảng bộ Tỉnh Lai Châu"
+    assert lines["signer_name"] == "Lò Văn Hùng" and lines["signer_title"] == "Phó Bí thư"
+    assert lines["on_behalf"] == "T/M Ban Thường vụ" and lines["place"] == "Mường Tè"
+    assert lines["number"].startswith("Số ") and lines["number"].endswith("-BC/ĐU")
+    assert dialog.recipients.toPlainText().splitlines()[-1] == "Lưu."
+
+
+def test_a_filled_pdf_carries_the_typed_lines_and_the_figures_and_the_lines_are_remembered(window, demo_path, tmp_path):
+    dialog = window.open_print_dialog()
+    dialog.edits["signer_name"].setText(SIGNER)
+    dialog.edits["number"].setText(NUMBER)
+    out = dialog.export_pdf(tmp_path / "bieu")  # the suffix is added
+    assert out == tmp_path / "bieu.pdf" and out.is_file()
+    text = pdf_text(out)
+    title = window.controller.session.view.form.title.upper()
+    for words in (SIGNER, NUMBER, title, "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY XÃ MƯỜNG TÈ", "PHÓ BÍ THƯ"):
+        assert words in text, words
+    assert "Lò Văn Hùng" not in text
+    assert "Kỳ báo cáo: Năm 2025" in text
+    figures = typed_figures(window)
+    assert "2.433" in figures  # households, as the window's summary shows them
+    words = pdf_words(out)
+    assert [f for f in figures if f not in words] == []
+    assert "Bản in chưa gửi: số liệu chưa được ký và xuất thành gói" in text  # 2025 was never exported
+    assert "Khớp gói" not in text
+    dialog.close()
+
+    again = window.open_print_dialog()
+    assert again is not dialog
+    assert again.edits["signer_name"].text() == SIGNER and again.edits["number"].text() == NUMBER
+    assert again.edits["signer_title"].text() == "Phó Bí thư"
+    again.close()
+    assert setting(demo_path, f"print.{COMMUNE}.signer_name") == SIGNER
+    assert setting(demo_path, f"print.{COMMUNE}.number") == NUMBER
+    assert setting(demo_path, "last_export_dir") == str(tmp_path)
+
+
+def test_a_blank_form_names_the_villages_and_holds_no_figures(window, demo_path, tmp_path):
+    figures = typed_figures(window)
+    dialog = window.open_print_dialog()
+    dialog.blank.setChecked(True)
+    out = dialog.export_pdf(tmp_path / "bieu-trang.pdf")
+    text = pdf_text(out)
+    names = villages(demo_path, COMMUNE)
+    assert len(names) == 18
+    assert [name for name in names if name not in text] == []
+    assert "Biểu để ghi tay số liệu" in text and "SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ" in text
+    assert {"(Có/", "Không)"} <= pdf_words(out)  # “(Có/Không)” under each yes/no column, broken after the slash
+    assert "Biểu trắng (03445 - Xã Mường Tè, biểu kl224, năm 2025)" in text
+    assert "Khớp gói" not in text and "Bản in chưa gửi" not in text
+    large = {f for f in figures if len(f) >= 3}  # not to be mistaken for a row number
+    assert "2.433" in large and not large & pdf_words(out)
+
+
+def test_a_blank_form_breaks_no_code_or_unit_in_the_middle(window, tmp_path):
+    form = window.controller.session.view.form
+    dialog = window.open_print_dialog()
+    dialog.blank.setChecked(True)
+    words = pdf_words(dialog.export_pdf(tmp_path / "bieu-trang.pdf"))
+    rows = [ind for ind in form.indicators if ind.is_row]
+    whole = {ind.code for ind in rows} | {word for ind in rows for word in ind.unit.split()}  # Stt and ĐVT
+    # a piece of a code or unit left at the end of a line, the rest on the next (“4.1.” then “1”)
+    broken = sorted({w for w in words for token in whole if len(w) >= 2 and token.startswith(w) and w not in whole})
+    assert broken == []
+
+
+def test_the_footer_names_the_packet_until_a_figure_is_edited(qtbot, window, tmp_path):
+    window.period_box.setCurrentIndex(window.period_box.findData("2024"))  # 2024 has no error: it can be signed
+    assert window.controller.session.report.period_code == "2024"
+    sign = window.open_sign_dialog()
+    sign.path_edit.setText(str(tmp_path / "goi.sctg"))
+    sign.passphrase_edit.setText(DEMO_PASSPHRASE)
+    with qtbot.waitSignal(sign.exported, timeout=10_000) as blocker:
+        assert sign.sign()
+    code = footer_code(blocker.args[0].path)
+
+    dialog = window.open_print_dialog()
+    text = pdf_text(dialog.export_pdf(tmp_path / "sau-goi.pdf"))
+    assert f"Khớp gói số liệu lần 01, mã gói {code} (03445 - Xã Mường Tè, biểu kl224, năm 2024)" in text
+    assert "Số liệu đã sửa sau gói" not in text and "Bản in chưa gửi" not in text
+
+    model = window.grid.model()
+    index = model.index(0, [i.id for i in model.indicators].index("so_ho") + 1)
+    households = window.controller.session.value("so_ho", model.cell(index)[1])
+    assert model.setData(index, str(households + 1000))
+    edited = dialog.export_pdf(tmp_path / "da-sua.pdf")
+    text = pdf_text(edited)
+    assert f"Số liệu đã sửa sau gói lần 01 (mã gói {code})" in text and "Khớp gói" not in text
+    total = window.controller.session.view.evaluation.figures["so_ho"].value
+    assert dotted(total) in pdf_words(edited)  # the page shows the edited figures it warns about
+
+    window.undo_action.trigger()  # the figures are the packet's again
+    assert f"Khớp gói số liệu lần 01, mã gói {code}" in pdf_text(dialog.export_pdf(tmp_path / "hoan-tac.pdf"))
+
+
+def test_a_folder_that_does_not_exist_is_said_and_nothing_is_written(window, tmp_path, warned):
+    dialog = window.open_print_dialog()
+    missing = tmp_path / "khong-co" / "bieu.pdf"
+    assert dialog.export_pdf(missing) is None
+    assert len(warned) == 1
+    assert warned[0].startswith("Không ghi được tệp PDF") and "khong-co" in warned[0]
+    assert not missing.parent.exists()
+    assert list(tmp_path.rglob("*.pdf")) == [] and list(tmp_path.rglob(".in-*")) == []
+    assert dialog.isVisible()  # the officer chooses another place
+
+
+def test_the_preview_opens_over_the_same_pages_as_the_pdf(qtbot, window, tmp_path):
+    dialog = window.open_print_dialog()
+    pages = pdf_pages(dialog.export_pdf(tmp_path / "bieu.pdf"))
+    preview = dialog.open_preview()
+    assert isinstance(preview, QPrintPreviewDialog) and preview.isVisible()
+    assert preview.windowTitle() == "Xem trước khi in: 03445_kl224_2025_bieu-in"
+    widget = preview.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: widget.pageCount() == pages, timeout=10_000)
+    preview.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(preview), timeout=5_000)  # deleted on close
+    assert dialog.isVisible()
+
+
+# ---- the upper level's merged table -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def packets(demo_template, tmp_path_factory):
+    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
+
+
+@pytest.fixture
+def province(tmp_path):
+    gw = Gateway.open(upper_database(tmp_path / "tinh.db"))
+    yield gw
+    gw.close()
+
+
+def test_the_merged_table_prints_once_packets_are_accepted(qtbot, province, packets, library, tmp_path):
+    merged = MergedView(province, library)
+    qtbot.addWidget(merged)
+    merged.show()
+    merged.refresh("kl224", "2024", None)
+    assert not merged.print_button.isEnabled() and merged.print_button.text() == "In..."
+    assert merged.open_print_dialog() is None
+
+    import_packets(province, put(packets, tmp_path / "in", "mt24-2", "tp24"), library, "kiem-thu")
+    merged.refresh("kl224", "2024", None)
+    assert merged.print_button.isEnabled()
+    dialog = merged.open_print_dialog()
+    assert isinstance(dialog, PrintDialog) and dialog.windowTitle() == "In biểu tổng hợp"
+    assert not dialog.blank.isVisible()  # a merged table is never printed blank
+    assert dialog.edits["issuer"].text() == "Ban Tuyên giáo và Dân vận"
+    assert dialog.edits["superior"].text() == "Tỉnh ủy Lai Châu"
+    assert dialog.edits["signer_name"].text() == "Tòng Văn Thắng"
+
+    out = dialog.export_pdf(tmp_path / "tong-hop.pdf")
+    text = pdf_text(out)
+    for words in (
+        "TỔNG HỢP",
+        "PHỤ LỤC: SỐ LIỆU THEO ĐƠN VỊ",
+        "BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        "TỈNH ỦY LAI CHÂU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Tổng hợp từ gói đã chấp nhận của 2/38 đơn vị",
+        "Xã Mường Tè",
+        "Phường Tân Phong",
+        "TRƯỞNG BAN",
+        "Tòng Văn Thắng",
+    ):
+        assert words in text, words
+    households = merged.table.evaluation().figures["so_ho"]
+    assert dotted(households.value) in pdf_words(out)
