@@ -117,9 +117,14 @@ class PrintedDocument:
 
 
 def date_line(place: str, day: dt.date) -> str:
-    """“Lai Châu, ngày 18 tháng 12 năm 2023”: days below 10 and January, February get a 0."""
+    """“Lai Châu, ngày 18 tháng 12 năm 2023”."""
+    return f"{place}, {date_words(day)}"
+
+
+def date_words(day: dt.date) -> str:
+    """“ngày 05 tháng 02 năm 2026”: days below 10 and January, February get a 0."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 # ---- HTML for QTextDocument --------------------------------------------------------

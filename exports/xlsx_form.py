@@ -27,6 +27,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from exports.letterhead import place_name
+from exports.print_page import date_words
 from forms import vnformat
 from forms.engine import TargetResult
 from forms.messages import finding_text, target_text
@@ -61,7 +63,6 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 PLAIN = Alignment(horizontal="left", vertical="center")
 _STYLE_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-PLACE_PREFIXES = ("xã", "phường", "thị trấn", "đặc khu", "tỉnh", "thành phố", "thị xã", "huyện", "quận")
 
 
 def form_workbook(view: ReportView, *, signed_on: dt.date, **layout) -> bytes:
@@ -309,20 +310,6 @@ def _official_header(ws: Worksheet, view: ReportView, parent_name: str | None, s
     _merge_text(ws, 1, LEFT_BLOCK + 1, last, "ĐẢNG CỘNG SẢN VIỆT NAM", _font(bold=True, underline=True), CENTER)
     _merge_text(ws, len(left), LEFT_BLOCK + 1, last, dateline, _font(italic=True), CENTER)
     return len(left)
-
-
-def place_name(name: str, kind: str) -> str:
-    """“Xã Mường Tè” -> “Mường Tè”: the place in the date line goes without its kind."""
-    for prefix in (kind, *PLACE_PREFIXES):
-        if prefix and name.casefold().startswith(prefix.casefold() + " "):
-            return name[len(prefix) + 1 :].strip()
-    return name
-
-
-def date_words(day: dt.date) -> str:
-    """“ngày 05 tháng 02 năm 2026”: days below 10 and January, February get a 0."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _title(ws: Worksheet, view: ReportView, period: Period, row: int, last: int) -> int:
