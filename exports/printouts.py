@@ -10,7 +10,8 @@ from forms.library import default_library
 from forms.schema import FormDef
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.reporting import find_target_set, view_report
+from models.periods import parse_period
+from models.reporting import find_target_set, require_period_kind, view_report
 
 
 def require_form(form_id: str) -> FormDef:
@@ -77,10 +78,10 @@ def blank_printout(
     form = require_form(form_id)
     if unit.tier != form.report_tier:
         raise BadInput(f"Biểu {form.id} không do {unit.name} lập; chọn đơn vị lập biểu này.")
+    period = parse_period(period_code)
+    require_period_kind(form, period)
     villages = gw.villages_of(unit.code)
-    return blank_document(
-        form, unit, villages, gw.period(period_code), page_settings(gw, unit, **page), printed_on=printed_on
-    )
+    return blank_document(form, unit, villages, period, page_settings(gw, unit, **page), printed_on=printed_on)
 
 
 def merged_printout(

@@ -80,13 +80,18 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
             f"Biểu {form.id} do {TIER_WORDS[form.report_tier]} lập; "
             f"{unit.name} là {TIER_WORDS.get(unit.tier, unit.tier)}."
         )
+    require_period_kind(form, period)
+    return gw.ensure_report(unit.code, form.id, form.version, period.code)
+
+
+def require_period_kind(form: FormDef, period) -> None:
+    """BadInput unless the form is made for this kind of period (year, half-year, quarter, phase)."""
     if period.kind not in form.period_kinds:
         allowed = ", ".join(PERIOD_KIND_WORDS[k] for k in form.period_kinds)
         raise BadInput(
             f"Biểu {form.id} không lập theo kỳ {PERIOD_KIND_WORDS[period.kind]} ({period.code}); "
             f"các kỳ được phép: {allowed}."
         )
-    return gw.ensure_report(unit.code, form.id, form.version, period.code)
 
 
 def enter_values(

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
+from exports.atomic import write_atomically
 from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
 from models.errors import BadInput
 
@@ -86,24 +87,29 @@ def paint(document: PrintedDocument, printer: QPrinter) -> int:
 
 
 def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTextDocument:
-    """The document in pages of ``body`` size: no table row split across two pages, the signature whole.
+    """The document in pages of ``body`` size, laid out as a clerk would paste it up.
 
-    Qt breaks a row that does not fit inside its cells, leaving half a label
-    at the foot of a page; each such row is made to start the next page
-    instead (the table goes on there under its repeated header), and the
-    layout is done again until no row is split. A signature that would be
-    split goes to the next page with the last rows of the table above it,
-    never alone (Nghị định 30/2020).
+    Qt lets a table run on over a page break with its last row stretched to
+    the foot of the page and no rule under it, breaks a row that does not fit
+    inside its cells (half a label at the foot of a page), and can leave a
+    caption at the foot of a page with its table on the next. So every page
+    a table runs onto starts a new table there (under the same header), a
+    caption goes with its table, and the layout is done again until nothing
+    is left to fix. The signature block goes whole, and never alone, to the
+    next page with the last rows of the table above it (Nghị định 30/2020).
     """
+    height = body.height()
     text, breaks = _paginated(document, printer, body, frozenset())
-    if _splits(text, _signature_frame(text), body.height()):
+    signature = _signature_frame(text)
+    if _splits(text, signature, height) or _alone(text, signature, height):
         tables = [i for i, block in enumerate(document.blocks) if isinstance(block, Table) and len(block.body) > 3]
         if tables:
             last = document.blocks[tables[-1]]
-            row = last.page_break_before(len(last.body) - 3)
-            text, breaks = _paginated(document, printer, body, breaks | {(tables[-1], row)})
+            index, row = tables[-1], last.page_break_before(len(last.body) - 3)
+            kept = {(i, r) for i, r in breaks if i < index or (i == index and r < row)}  # the rest is laid out anew
+            text, breaks = _paginated(document, printer, body, frozenset(kept | {(index, row)}))
     signature = _signature_frame(text)
-    if _splits(text, signature, body.height()):
+    if _splits(text, signature, height):
         frame_format = signature.frameFormat()
         frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
         signature.setFrameFormat(frame_format)
@@ -113,10 +119,10 @@ def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTex
 def _paginated(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks):
     for _attempt in range(MAX_LAYOUTS):
         text = _layout(document, printer, body, breaks)
-        split = _first_split_row(text, document, breaks, body.height(), printer.resolution())
-        if split is None or split in breaks:
-            break  # none left, or a row taller than a page: nothing better to do
-        breaks = breaks | {split}
+        more = _breaks_needed(text, document, breaks, body.height(), printer.resolution())
+        if more <= breaks:
+            break  # nothing left, or a row taller than a page: nothing better to do
+        breaks = breaks | more
     return text, breaks
 
 
@@ -132,6 +138,23 @@ def _splits(text: QTextDocument, frame, page_height: float) -> bool:
     return int(box.top() // page_height) != int((box.bottom() - 1) // page_height)
 
 
+def _alone(text: QTextDocument, frame, page_height: float) -> bool:
+    """True when nothing written comes before the frame on its page."""
+    if frame is None:
+        return False
+    layout = text.documentLayout()
+    last_written = None
+    block = text.begin()
+    while block.isValid() and block.position() < frame.firstPosition():
+        if block.text().strip():
+            last_written = block
+        block = block.next()
+    if last_written is None:
+        return False
+    top = layout.frameBoundingRect(frame).top()
+    return int(layout.blockBoundingRect(last_written).top() // page_height) < int(top // page_height)
+
+
 def _layout(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks) -> QTextDocument:
     text = QTextDocument()
     text.documentLayout().setPaintDevice(printer)  # points measured at the printer's resolution
@@ -142,12 +165,12 @@ def _layout(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks) 
     return text
 
 
-def _first_split_row(
-    text: QTextDocument, document: PrintedDocument, breaks, page_height: float, dpi: int
-) -> tuple[int, int] | None:
-    """(block index, body row) of the first table row that crosses a page boundary, if any."""
-    extents: dict[tuple[int, int], tuple[float, float]] = {}
+def _breaks_needed(text: QTextDocument, document: PrintedDocument, breaks, page_height: float, dpi: int):
+    """The (block index, body row) breaks to add, in page order: each row where a table runs onto the
+    next page, up to the first change that moves what follows (a split row, a caption left behind,
+    a break moved up to a section title); the pages after that are laid out again first."""
     layout = text.documentLayout()
+    extents: dict[tuple[int, int], tuple[float, float]] = {}
     block = text.begin()
     while block.isValid():
         table = QTextCursor(block).currentTable()
@@ -160,14 +183,35 @@ def _first_split_row(
     tables = sorted({position for position, _ in extents})
     # The letterhead is the first table and the signature the last; the ruled ones are in between.
     segments = dict(zip(tables[1:-1], table_segments(document, breaks), strict=False))
-    slack = 4 * dpi / 96  # a row's padding and border below its text
+
+    def slack(table: Table) -> float:
+        """A row's padding, rules and the table's frame below its text (to_html pads 3 px, 9 px to write in)."""
+        return ((9 if table.tall_rows else 3) + 8) * dpi / 96  # measured: 10 px below a 3 px-padded row
+
+    def page(y: float) -> int:
+        return int(y // page_height)
+
+    found: set[tuple[int, int]] = set()
+    previous: dict[int, int] = {}  # table position -> page of its last row seen
     for (position, row), (top, bottom) in sorted(extents.items(), key=lambda item: item[1][0]):
-        if position not in segments or int(top // page_height) == int((bottom + slack) // page_height):
+        if position not in segments:
             continue
         index, start, header_rows = segments[position]
         table = document.blocks[index]
-        return index, max(table.page_break_before(start + max(row - header_rows, 0)), start)
-    return None
+        body_row = start + max(row - header_rows, 0)
+        if row == 0 and start == 0 and table.caption:
+            caption = layout.blockBoundingRect(text.findBlock(position - 1))
+            if page(caption.top()) < page(top):
+                return frozenset(found | {(index, 0)})  # the caption goes over with its table
+        if page(top) != page(bottom + slack(table)):
+            return frozenset(found | {(index, max(table.page_break_before(body_row), start))})
+        if row >= header_rows and position in previous and page(top) > previous[position]:
+            at = max(table.page_break_before(body_row), start)
+            found.add((index, at))
+            if at != body_row:
+                return frozenset(found)
+        previous[position] = page(top)
+    return frozenset(found)
 
 
 def _page_number(painter: QPainter, number: int, margin: QRectF) -> None:
@@ -214,24 +258,21 @@ def _qr(painter: QPainter, payload: str, box: QRectF) -> None:
 
 
 def write_pdf(document: PrintedDocument, path: str | Path) -> Path:
-    """The PDF, written whole or not at all: a half-written file never takes the name."""
+    """The PDF, written whole or not at all: Qt draws it in a scratch folder, then it is put in place
+    as packets are (exports/atomic.py), so a half-written file never takes the name."""
     path = Path(path)
     if not path.parent.is_dir():
         raise BadInput(f"Không có thư mục “{path.parent}” để ghi tệp PDF.")
-    handle, temporary = tempfile.mkstemp(prefix=".in-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
+    with tempfile.TemporaryDirectory(prefix="so-chi-tieu-in-") as scratch:
+        drawn = Path(scratch) / "in.pdf"
         printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution), document)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(temporary)
+        printer.setOutputFileName(str(drawn))
         printer.setCreator("Sổ Chỉ Tiêu")
         paint(document, printer)
-        if Path(temporary).stat().st_size == 0:
-            raise BadInput(f"Không ghi được tệp PDF “{path}”.")
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return path
+        if not drawn.is_file() or drawn.stat().st_size == 0:
+            raise BadInput(f"Không tạo được tệp PDF “{path.name}”.")
+        return write_atomically(path, drawn.read_bytes())
 
 
 def preview(document: PrintedDocument, parent: QWidget) -> QPrintPreviewDialog:
