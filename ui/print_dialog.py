@@ -128,24 +128,26 @@ class PrintDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return None
 
-    def export_pdf(self, path: str | Path) -> Path | None:
+    def export_pdf(self, path: str | Path, document: PrintedDocument | None = None) -> Path | None:
         """Write the PDF; None, with a message, when it cannot be written (nothing is left half-written)."""
         try:
-            written = write_pdf(self.document(), with_suffix(path, ".pdf"))
+            written = write_pdf(document or self.document(), with_suffix(path, ".pdf"))
         except (UserError, OSError) as exc:
             QMessageBox.warning(self, self.windowTitle(), self.tr("Không ghi được tệp PDF: {0}").format(exc))
             return None
         remember_folder(self.gw, written.parent)
         return written
 
-    def default_name(self) -> str:
-        return self.document().name + ".pdf"
-
     def _ask_pdf(self) -> None:
+        try:
+            document = self.document()
+        except UserError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return
         path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Xuất PDF"), str(export_folder(self.gw) / self.default_name()), self.tr("Tệp PDF (*.pdf)")
+            self, self.tr("Xuất PDF"), str(export_folder(self.gw) / f"{document.name}.pdf"), self.tr("Tệp PDF (*.pdf)")
         )
         if path:
-            written = self.export_pdf(path)
+            written = self.export_pdf(path, document)
             if written:
                 QMessageBox.information(self, self.windowTitle(), self.tr("Đã lưu “{0}”.").format(written))
