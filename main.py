@@ -697,6 +697,7 @@ def start_window(args) -> int:
             f"{APP_NAME}: máy này không có màn hình, hãy dùng dòng lệnh. Ví dụ:\n"
             "  python main.py init --db demo.db --demo\n"
             "  python main.py show --db demo.db --unit 03445 --form kl224 --period 2025 --targets muong-te-2025\n"
+            "  python main.py print --db demo.db --unit 03445 --form kl224 --period 2024 --out .   # biểu in ra PDF\n"
             "Xem mọi lệnh: python main.py --help và docs/cli.md."
         )
         return 0

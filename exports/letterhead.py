@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from exports.print_page import Letterhead, SignatureBlock
 from models.gateway import Gateway
-from models.units import Unit
+from models.units import COLLECTING_TIERS, Unit
 
 # The Party committee of each kind of unit, and its letters in a document number.
 COMMITTEES = {
@@ -30,7 +30,7 @@ COMMUNE_COMMITTEE = ("Đảng ủy", "ĐU")  # xã, phường, thị trấn, đ�
 UPPER_ISSUER = "Ban Tuyên giáo và Dân vận"
 NUMBER_BLANK = "     "  # the clerk writes the number by hand when the page is issued
 PLACE_PREFIXES = ("xã", "phường", "thị trấn", "đặc khu", "tỉnh", "thành phố", "thị xã", "huyện", "quận")
-SETTING_PREFIX = "print."  # print.<unit code>.<field>; models/demo.py writes the demo signers so
+SETTING_PREFIX = "print."  # print.<unit code>.<field>, as models/demo.py writes the demo signers
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def committee_of(unit: Unit) -> tuple[str, str]:
 
 
 def default_settings(unit: Unit, parent: Unit | None, *, upper_level: bool) -> PageSettings:
+    committee, letters = committee_of(unit)
     if upper_level:
-        committee, letters = committee_of(unit)
         return PageSettings(
             superior=committee,
             issuer=UPPER_ISSUER,
@@ -82,7 +82,6 @@ def default_settings(unit: Unit, parent: Unit | None, *, upper_level: bool) -> P
             signer_name="",
             recipients=("Ban Thường vụ " + committee + " (b/c),", "Lưu."),
         )
-    committee, letters = committee_of(unit)
     superior = f"Đảng bộ {parent.name}" if parent else ""
     return PageSettings(
         superior=superior,
@@ -92,17 +91,13 @@ def default_settings(unit: Unit, parent: Unit | None, *, upper_level: bool) -> P
         on_behalf="T/M Ban Thường vụ",
         signer_title="Bí thư",
         signer_name="",
-        recipients=((f"Ban Tuyên giáo và Dân vận {parent_committee(parent)} (b/c),",) if parent else ()) + ("Lưu.",),
+        recipients=((f"Ban Tuyên giáo và Dân vận {committee_of(parent)[0]} (b/c),",) if parent else ()) + ("Lưu.",),
     )
-
-
-def parent_committee(parent: Unit) -> str:
-    return committee_of(parent)[0]
 
 
 def is_collecting(unit: Unit) -> bool:
     """A province or district prints as its Ban Tuyên giáo; a commune as its Party committee."""
-    return unit.tier in ("tw", "tinh", "huyen")
+    return unit.tier in COLLECTING_TIERS
 
 
 def page_settings(gw: Gateway, unit: Unit, **overrides) -> PageSettings:

@@ -181,6 +181,11 @@ def reason_paragraphs(explained: list[tuple[str, str]] | tuple[tuple[str, str], 
     return lines
 
 
+def has_amounts(form: FormDef) -> bool:
+    """Whether the form holds amounts in đồng, which can be printed in words."""
+    return any(ind.unit == MONEY_UNIT for ind in form.indicators)
+
+
 def amounts_in_words(form: FormDef, evaluation: Evaluation) -> list[Paragraph]:
     """“5.1 Kinh phí ...: 6.505.490.000 đồng (Bằng chữ: Sáu tỷ ... đồng).” for each amount in đồng."""
     lines = []

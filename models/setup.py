@@ -7,7 +7,7 @@ from __future__ import annotations
 from models import catalogue
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.units import Unit
+from models.units import COLLECTING_TIERS, Unit
 
 
 def setup_commune(
@@ -66,7 +66,7 @@ def setup_upper(gw: Gateway, province_code: str, officer_name: str, officer_titl
 def is_upper_level(gw: Gateway) -> bool:
     """True when this machine's unit collects packets from units below (a province or district)."""
     home = gw.unit(gw.setting("home_unit") or "")
-    return home is not None and home.tier in ("tw", "tinh", "huyen")
+    return home is not None and home.tier in COLLECTING_TIERS
 
 
 def split_village_list(text: str) -> list[str]:

@@ -35,6 +35,7 @@ KIND_TIERS = {
     "tổ": "thon",
 }
 VILLAGE_KINDS = tuple(k for k, tier in KIND_TIERS.items() if tier == "thon")
+COLLECTING_TIERS = ("tw", "tinh", "huyen")  # levels that collect packets from the units below
 
 
 def nfc(text: str) -> str:

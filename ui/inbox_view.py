@@ -397,6 +397,7 @@ class InboxView(QWidget):
     def open_print_dialog(self):
         """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer."""
         from exports.print_received import received_document
+        from exports.print_report import has_amounts
         from ui.print_dialog import PrintDialog
 
         packet = self.selected_packet()
@@ -415,7 +416,7 @@ class InboxView(QWidget):
             unit,
             build,
             title=self.tr("In biểu của %1").replace("%1", unit.name),
-            has_money=any(i.unit == "đồng" for i in form.indicators),
+            has_money=has_amounts(form),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

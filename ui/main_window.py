@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
 
     def open_print_dialog(self):
         """“In biểu...”: the open report filled, or blank with its villages named; None with no report."""
-        from exports.print_report import blank_document, report_document
+        from exports.print_report import blank_document, has_amounts, report_document
         from ui.print_dialog import PrintDialog
 
         if self.controller is None:
@@ -457,9 +457,8 @@ class MainWindow(QMainWindow):
                 return blank_document(form, unit, villages, period, settings, printed_on=today)
             return report_document(self.gw, session.view, period, settings, printed_on=today, words=words)
 
-        has_money = any(i.unit == "đồng" for i in form.indicators)
         dialog = PrintDialog(
-            self.gw, unit, build, title=self.tr("In biểu"), can_blank=True, has_money=has_money, parent=self
+            self.gw, unit, build, title=self.tr("In biểu"), can_blank=True, has_money=has_amounts(form), parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -34,6 +34,7 @@ from exports.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
 from exports.merge_xlsx import merged_workbook
 from exports.print_merged import merged_document
 from exports.print_page import PrintedDocument
+from exports.print_report import has_amounts
 from exports.received import packet_villages, received_list, received_packet, received_values
 from forms import vnformat
 from forms.library import FormLibrary
@@ -385,7 +386,7 @@ class MergedView(QWidget):
             self.table.parent,
             lambda settings, _blank, words: self.document(settings, words),
             title=self.tr("In biểu tổng hợp"),
-            has_money=any(i.unit == "đồng" for i in self.table.form.indicators),
+            has_money=has_amounts(self.table.form),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
