@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QWidget
 from exports.atomic import write_atomically
 from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
 from models.errors import BadInput
+from ui.resources import install_fonts
 
 MM_PER_INCH = 25.4
 FOOTER_PT = 9
@@ -294,4 +295,5 @@ def ensure_application() -> QGuiApplication:
         if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([sys.argv[0] if sys.argv else "so-chi-tieu"])
+    install_fonts()  # Times New Roman's stand-in where it is missing
     return app
