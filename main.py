@@ -23,11 +23,16 @@ from models.about import APP_NAME
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 
+# How the officer types this program: the bundle's own name once installed.
+COMMAND = Path(sys.executable).name if getattr(sys, "frozen", False) else "python main.py"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.selftest:
+            return cmd_selftest()
         if args.command is None:
             return start_window(args)
         return args.handler(args)
@@ -51,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ---- the commands ---------------------------------------------------------------
+
+
+def cmd_selftest() -> int:
+    from ui.selftest import SelftestFailed, run_selftest
+
+    try:
+        return run_selftest()
+    except SelftestFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 def cmd_init(args) -> int:
@@ -281,7 +296,7 @@ def cmd_keys_show(args) -> int:
         )
         return 0
     if not keys:
-        print(f"{unit.name} chưa có khóa ký (tạo bằng: python main.py keys init --db {args.db}).")
+        print(f"{unit.name} chưa có khóa ký (tạo bằng: {COMMAND} keys init --db {args.db}).")
     for k in keys:
         state = "đang dùng" if k.in_use else f"đã thay ngày {vnformat.date(k.replaced_at[:10])}"
         print(f"{k.spoken}  {k.holder_name}  tạo ngày {vnformat.date(k.created_at[:10])}  [{state}]")
@@ -635,6 +650,80 @@ def cmd_print(args) -> int:
     return 0
 
 
+def cmd_backup_create(args) -> int:
+    from models.backups import backup_database, prune_backups
+
+    gw = open_existing(args.db)
+    try:
+        path = backup_database(gw.db.conn, gw.path)
+        removed = prune_backups(gw.path)
+    finally:
+        gw.close()
+    if args.json:
+        print_json({"file": str(path), "removed": [str(p) for p in removed]})
+    else:
+        print(f"Đã sao lưu vào “{path}”.")
+    return 0
+
+
+def cmd_backup_list(args) -> int:
+    from models.backups import check_backup, list_backups
+    from models.errors import DatabaseError
+
+    rows = []
+    for backup in list_backups(Path(args.db)):
+        try:
+            check_backup(backup.path)
+            rows.append((backup, True))
+        except DatabaseError:
+            rows.append((backup, False))
+    if args.json:
+        print_json([{"file": str(b.path), "taken_at": b.taken_at.isoformat(), "good": good} for b, good in rows])
+    elif not rows:
+        print(f"Chưa có bản sao lưu nào của “{args.db}”.")
+    else:
+        print("\n".join(f"{b.label}  {'tốt' if good else 'HỎNG'}  {b.path}" for b, good in rows))
+    return 0
+
+
+def cmd_backup_restore(args) -> int:
+    from models.backups import Backup, check_backup, newest_good_backup, restore_backup
+    from models.errors import DamagedDatabase
+    from ui.db_hold import lock_database
+
+    path = Path(args.db)
+    lock = lock_database(path)  # not under a window that has it open
+    try:
+        if args.source:
+            check_backup(args.source)
+            chosen = Backup(Path(args.source), dt.datetime.fromtimestamp(Path(args.source).stat().st_mtime))
+        else:
+            chosen = newest_good_backup(path)
+            if chosen is None:
+                raise BadInput(f"Không có bản sao lưu tốt nào của “{path}”; tệp được giữ nguyên.")
+        if path.exists() and not args.force:
+            try:
+                Gateway.open(path, create=False).close()
+            except DamagedDatabase:
+                pass
+            else:
+                raise BadInput(
+                    f"“{path}” không hỏng; khôi phục sẽ bỏ những gì nhập sau lúc {chosen.label}. "
+                    "Nếu thật sự muốn, thêm --force (tệp hiện tại vẫn được giữ lại)."
+                )
+        kept = restore_backup(path, chosen)
+        Gateway.open(path, create=False).close()
+    finally:
+        lock.unlock()
+    if args.json:
+        print_json({"file": str(path), "restored_from": str(chosen.path), "kept": str(kept) if kept else None})
+    else:
+        print(f"Đã khôi phục “{path}” từ bản sao lưu lúc {chosen.label}.")
+        if kept:
+            print(f"Tệp cũ được giữ lại ở “{kept}”.")
+    return 0
+
+
 # ---- shared plumbing --------------------------------------------------------------
 
 
@@ -695,10 +784,11 @@ def start_window(args) -> int:
     ):
         print(
             f"{APP_NAME}: máy này không có màn hình, hãy dùng dòng lệnh. Ví dụ:\n"
-            "  python main.py init --db demo.db --demo\n"
-            "  python main.py show --db demo.db --unit 03445 --form kl224 --period 2025 --targets muong-te-2025\n"
-            "  python main.py print --db demo.db --unit 03445 --form kl224 --period 2024 --out .   # biểu in ra PDF\n"
-            "Xem mọi lệnh: python main.py --help và docs/cli.md."
+            f"  {COMMAND} init --db demo.db --demo\n"
+            f"  {COMMAND} show --db demo.db --unit 03445 --form kl224 --period 2025 --targets muong-te-2025\n"
+            f"  {COMMAND} print --db demo.db --unit 03445 --form kl224 --period 2024 --out .   # biểu in ra PDF\n"
+            f"  {COMMAND} --selftest   # tự kiểm tra bản cài đặt\n"
+            f"Xem mọi lệnh: {COMMAND} --help và docs/cli.md."
         )
         return 0
     from ui.app import run
@@ -723,7 +813,7 @@ argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
 
 class VietnameseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):
-        raise BadInput(f"Tham số không hợp lệ: {message}. Xem: python {self.prog} --help")
+        raise BadInput(f"Tham số không hợp lệ: {message}. Xem: {COMMAND} --help")
 
 
 def print_json(data) -> None:
@@ -733,6 +823,11 @@ def print_json(data) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = VietnameseArgumentParser(prog="main.py", description=f"{APP_NAME}: nhập, kiểm tra và tổng hợp chỉ tiêu.")
     parser.add_argument("--db", help="tệp cơ sở dữ liệu cho cửa sổ chương trình")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="tự kiểm tra bản cài đặt trong thư mục tạm (không cần màn hình); mã thoát 1 khi có bước không đạt",
+    )
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(dest="command", title="các lệnh", metavar="LỆNH")
 
@@ -931,6 +1026,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--targets", help="so với bộ mục tiêu")
     sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
     sub.add_argument("--json", action="store_true", help="in bản kê dạng JSON")
+
+    backup = commands.add_parser("backup", help="bản sao lưu cơ sở dữ liệu: tạo, xem, khôi phục", description="sao lưu")
+    backup_commands = backup.add_subparsers(dest="backup_command", metavar="VIỆC", required=True)
+    sub = backup_commands.add_parser("create", help="sao lưu ngay (cửa sổ chương trình tự sao lưu khi mở và khi nhập)")
+    sub.set_defaults(handler=cmd_backup_create)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+    sub = backup_commands.add_parser("list", help="các bản sao lưu, mới nhất trước, và bản nào dùng được")
+    sub.set_defaults(handler=cmd_backup_list)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
+    sub = backup_commands.add_parser(
+        "restore", help="thay cơ sở dữ liệu hỏng bằng bản sao lưu tốt gần nhất; tệp cũ được giữ lại"
+    )
+    sub.set_defaults(handler=cmd_backup_restore)
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+    sub.add_argument("--from", dest="source", metavar="TỆP", help="bản sao lưu chọn dùng (mặc định: bản tốt mới nhất)")
+    sub.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
+    sub.add_argument("--json", action="store_true", help="in dạng JSON")
     return parser
 
 

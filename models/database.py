@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils.plugins
 from sqlite_utils import Database
 
-from models.errors import DatabaseError
+from models.errors import DamagedDatabase, DatabaseError
 from models.migrations import migrations
 
 # No third-party sqlite-utils plugins: one installed on the PC could hook every
@@ -41,7 +41,7 @@ def open_database(path: str | Path, create: bool = True) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # an accepted edit survives a power cut
         if migrations.pending(db):
-            migrations.apply(db)
+            _upgrade(db, path)
     except DatabaseError:
         if conn is not None:
             conn.close()
@@ -55,7 +55,7 @@ def open_database(path: str | Path, create: bool = True) -> Database:
 
 def _refuse_damaged(db: Database, path: Path) -> None:
     try:
-        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.OperationalError as exc:
         if "unable to open" in str(exc):  # a read-only folder or medium: no room for the journal files
             raise DatabaseError(
@@ -66,9 +66,20 @@ def _refuse_damaged(db: Database, path: Path) -> None:
     except sqlite3.DatabaseError:
         verdict = "not a database"
     if verdict != "ok":
-        raise DatabaseError(
-            f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, hoặc đã hỏng; tệp được giữ nguyên."
+        raise DamagedDatabase(
+            f"Tệp “{path}” không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, hoặc đã hỏng; tệp được giữ nguyên. "
+            "Mở chương trình để khôi phục bản sao lưu gần nhất, hoặc dùng lệnh “backup restore”.",
+            path,
         )
+
+
+def _upgrade(db: Database, path: Path) -> None:
+    """Apply the new migrations, after a backup of a database that already held data."""
+    from models.backups import backup_database
+
+    if migrations.applied(db) and path.stat().st_size:
+        backup_database(db.conn, path)  # the way back if the upgrade itself goes wrong
+    migrations.apply(db)
 
 
 def _refuse_newer(db: Database, path: Path) -> None:

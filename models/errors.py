@@ -17,3 +17,12 @@ class BadInput(UserError):
 
 class DatabaseError(UserError):
     """The database cannot be opened or written; nothing was changed."""
+
+
+class DamagedDatabase(DatabaseError):
+    """The file is not a whole SQLite database of ours; it was left untouched.
+    ``path`` lets the window offer the newest good backup in its place."""
+
+    def __init__(self, message: str, path):
+        super().__init__(message)
+        self.path = path

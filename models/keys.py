@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from models.errors import BadInput
 from models.gateway import Gateway, now
@@ -114,9 +115,8 @@ def key_password(passphrase: str, fingerprint: str) -> bytes:
     guess at if the database file is copied; scrypt first makes every guess
     cost tens of milliseconds and 16 MB. The salt is the key's own fingerprint.
     """
-    return hashlib.scrypt(
-        passphrase_bytes(passphrase), salt=bytes.fromhex(fingerprint), n=2**14, r=8, p=1, maxmem=64 * 2**20, dklen=32
-    )
+    # cryptography's scrypt, not hashlib's: the same function, and the bundle then needs no OpenSSL of Python's.
+    return Scrypt(salt=bytes.fromhex(fingerprint), length=32, n=2**14, r=8, p=1).derive(passphrase_bytes(passphrase))
 
 
 def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:

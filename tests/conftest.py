@@ -18,6 +18,20 @@ from models.demo import build_demo  # noqa: E402
 from models.gateway import Gateway  # noqa: E402
 
 
+def pytest_addoption(parser):
+    parser.addoption("--bundle", action="store_true", help="also build the PyInstaller bundle and run its selftest")
+
+
+def pytest_collection_modifyitems(config, items):
+    # The bundle takes a PyInstaller build; tools/test.sh (CI) asks for it, a quick pytest need not.
+    if config.getoption("--bundle") or os.environ.get("SCT_BUNDLE"):
+        return
+    skip = pytest.mark.skip(reason="builds the bundle: run with --bundle (tools/test.sh does)")
+    for item in items:
+        if "bundle" in item.keywords:
+            item.add_marker(skip)
+
+
 def run_main(*args, drop: tuple[str, ...] = (), **extra_env: str) -> subprocess.CompletedProcess:
     """``python main.py ARGS`` in a fresh process, as a user runs it; ``drop`` removes
     variables from the environment (tracebacks and stored passphrases always)."""

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Set up and run every test, headless: Debian packages for Qt offscreen, the
-# Python environment, then pytest. Arguments go to pytest.
+# Python environment, then pytest, including the build of the Windows-style
+# bundle and its selftest (--bundle). Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/debian-packages.sh
 bash tools/setup.sh -r requirements-dev.txt
 export QT_QPA_PLATFORM=offscreen
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest --bundle "$@"

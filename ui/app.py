@@ -4,7 +4,8 @@ With no --db the database lives in the user's data folder, created on first
 run, when the officer sets up the commune (or the upper level) or opens a
 demo. A commune gets the entry window, an upper level the window that
 receives and merges packets. One window per database: a second instance is
-told so and refused.
+told so and refused. A damaged database is never opened as if empty: the
+officer is offered the newest good backup instead.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QLockFile, QStandardPaths
+from PySide6.QtCore import QLocale, QStandardPaths
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
 from forms.loader import FormError
-from models.errors import DatabaseError, UserError
+from models.backups import Backup, newest_good_backup, restore_backup
+from models.errors import DamagedDatabase, DatabaseError, UserError
 from models.gateway import Gateway
 from models.setup import is_upper_level
+from ui.db_hold import DatabaseHold, lock_database
 from ui.main_window import MainWindow
+from ui.resources import app_icon, install_fonts
 from ui.setup_dialog import SetupDialog
 
 if TYPE_CHECKING:
@@ -39,27 +43,13 @@ def default_db_path() -> Path:
     return folder / "so-chi-tieu.db"
 
 
-def lock_database(path: Path) -> QLockFile:
-    """Hold ``<database>.lock`` while the window is open; a stale lock (a crash) is taken over."""
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)  # stale only when its process is gone
-    if not lock.tryLock(200):
-        _pid, host, _app = lock.getLockInfo()
-        raise DatabaseError(
-            f"Cơ sở dữ liệu “{path}” đang được mở trong một cửa sổ Sổ Chỉ Tiêu khác"
-            + (f" trên máy {host}" if host else "")
-            + "; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại."
-        )
-    return lock
-
-
 def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWindow | None:
     """The window over ``db_path`` (or the default database), after first-run
     setup if it is empty; None if the officer cancels the setup."""
     path = Path(db_path) if db_path else default_db_path()
     lock = lock_database(path)
     try:
-        gw = Gateway.open(path)
+        gw = open_or_restore(path, parent)
     except UserError:
         lock.unlock()
         raise
@@ -71,17 +61,64 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
             lock.unlock()
             return None
     who = gw.setting("officer_name") or getpass.getuser()
+    hold = DatabaseHold(gw, lock)
     if is_upper_level(gw):
         from ui.upper_window import UpperWindow  # loaded only on the upper level's machines
 
-        return UpperWindow(gw, library, who, lock)
-    return MainWindow(gw, library, who, lock)
+        window = UpperWindow(gw, library, who, hold)
+    else:
+        window = MainWindow(gw, library, who, hold)
+    hold.backup_failed.connect(window.show_message)
+    hold.start()
+    return window
+
+
+def open_or_restore(path: Path, parent=None) -> Gateway:
+    """The database, or, when it is damaged, the newest good backup put in its
+    place if the officer agrees; never a silent start on an empty database."""
+    try:
+        return Gateway.open(path)
+    except DamagedDatabase:
+        backup = newest_good_backup(path)
+        if backup is None:
+            raise DatabaseError(
+                f"Tệp “{path}” đã hỏng hoặc không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, và không có bản sao lưu "
+                "tốt nào để khôi phục. Tệp được giữ nguyên; hãy nhờ cán bộ tin học xem giúp."
+            ) from None
+        if not ask_restore(path, backup, parent):
+            raise DatabaseError(f"Chưa mở “{path}”: tệp hỏng được giữ nguyên, chưa khôi phục gì.") from None
+    kept = restore_backup(path, backup)
+    gw = Gateway.open(path)
+    QMessageBox.information(
+        parent,
+        TITLE,
+        f"Đã khôi phục bản sao lưu lúc {backup.label}. Những gì nhập sau lúc đó cần nhập lại.\n\n"
+        f"Tệp hỏng được giữ lại ở “{kept}”.",
+    )
+    return gw
+
+
+def ask_restore(path: Path, backup: Backup, parent=None) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        TITLE,
+        f"Cơ sở dữ liệu “{path.name}” bị hỏng (có thể do mất điện khi đang ghi) nên không mở được.\n\n"
+        f"Có bản sao lưu tốt lúc {backup.label}. Khôi phục bản đó? Tệp hỏng được giữ lại, không xóa.",
+        parent=parent,
+    )
+    restore = box.addButton("Khôi phục bản sao lưu", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Không mở", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    return box.clickedButton() is restore
 
 
 def run(db_path: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(TITLE)
+    app.setWindowIcon(app_icon())
+    install_fonts()
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     try:
         window = open_window(db_path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from models.gateway import Gateway
 from models.reporting import start_report
 from models.session import ReportSession
 from ui.commune_fields import CommuneFieldsModel
+from ui.db_hold import DatabaseHold
 from ui.entry_controller import EntryController
 from ui.export_folder import export_folder
 from ui.findings_panel import FindingsPanel
@@ -58,10 +59,10 @@ ANSWER_STYLES = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, gw: Gateway, library: FormLibrary, who: str, lock: QLockFile | None = None):
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str, hold: DatabaseHold | None = None):
         super().__init__()
         self.gw, self.library, self.who = gw, library, who
-        self.database_lock = lock  # held while the window is open
+        self.database_hold = hold  # the lock and the backups, while the window is open
         self.controller: EntryController | None = None
         self.standing_note = (
             ""
@@ -413,9 +414,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         # Every accepted edit is already saved; closing only lets go of the file.
-        self.gw.close()
-        if self.database_lock is not None:
-            self.database_lock.unlock()
+        if self.database_hold is not None:
+            self.database_hold.release()  # the last backup, the file, the lock
+        else:
+            self.gw.close()
         super().closeEvent(event)
 
     def manage_villages(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from ui.collection_dialog import CollectionDialog, open_collection_said
 from ui.completeness_view import CompletenessView
+from ui.db_hold import DatabaseHold
 from ui.enrol_dialog import EnrolDialog
 from ui.export_folder import export_folder
 from ui.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, import_summary
@@ -63,10 +64,10 @@ class UpperWindow(QMainWindow):
     import_finished = Signal(object)  # the ImportRun, or None when the import could not run
     refreshed = Signal()
 
-    def __init__(self, gw: Gateway, library: FormLibrary, who: str, lock: QLockFile | None = None):
+    def __init__(self, gw: Gateway, library: FormLibrary, who: str, hold: DatabaseHold | None = None):
         super().__init__()
         self.gw, self.library, self.who = gw, library, who
-        self.database_lock = lock  # held while the window is open
+        self.database_hold = hold  # the lock and the backups, while the window is open
         self.import_job: ImportJob | None = None
         self.last_run: ImportRun | None = None
         self.results_dialog: ImportResultsDialog | None = None
@@ -476,7 +477,8 @@ class UpperWindow(QMainWindow):
             job.finished.disconnect(self._import_finished)
             job.progress.disconnect(self._import_progress)
             job.wait()
-        self.gw.close()
-        if self.database_lock is not None:
-            self.database_lock.unlock()
+        if self.database_hold is not None:
+            self.database_hold.release()  # the last backup, the file, the lock
+        else:
+            self.gw.close()
         super().closeEvent(event)

@@ -1,0 +1,170 @@
+"""Backups of the database, taken with SQLite's backup API, and their restore.
+
+A backup is a whole, checked, single-file copy in ``<name>-sao-luu/`` beside
+the database, named by the moment it was taken. Every backup of the last day
+is kept, then the newest of each day for a week, so a PC that is edited all
+day does not fill its disk. A restore never deletes anything: the file it
+replaces (and its WAL) is moved aside under a name that says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import DatabaseError
+
+KEEP_DAYS = 7
+STAMP = "%Y%m%d-%H%M%S"
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a database file
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return self.taken_at.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.parent / f"{db_path.stem}-sao-luu"
+
+
+def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datetime | None = None) -> Path:
+    """Copy the database behind ``conn`` into a new checked backup; its path."""
+    db_path = Path(db_path)
+    now = now or dt.datetime.now()
+    folder = backup_folder(db_path)
+    path = _free_name(folder, f"{db_path.stem}-{now.strftime(STAMP)}")
+    scratch = path.with_name(path.name + ".tam")
+    try:
+        folder.mkdir(exist_ok=True)
+        copy = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            conn.backup(copy)  # a consistent snapshot, even while another connection writes
+            copy.execute("PRAGMA journal_mode = DELETE")  # one file, readable without its WAL
+        finally:
+            copy.close()
+        check_backup(scratch)
+        _flush(scratch)
+        os.replace(scratch, path)
+    except (OSError, sqlite3.Error) as exc:
+        scratch.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"Không sao lưu được cơ sở dữ liệu vào “{folder}” ({_reason(exc)}); dữ liệu vẫn nguyên, "
+            "hãy giải phóng ổ đĩa rồi thử lại."
+        ) from None
+    return path
+
+
+def check_backup(path: str | Path) -> None:
+    """DatabaseError unless ``path`` is a whole SQLite file that passes the integrity check."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        verdict = "not a database"
+    if verdict != "ok":
+        raise DatabaseError(f"Bản sao lưu “{Path(path).name}” không dùng được: tệp hỏng.")
+
+
+def list_backups(db_path: str | Path) -> list[Backup]:
+    """The database's backups, newest first."""
+    db_path = Path(db_path)
+    found = []
+    for path in backup_folder(db_path).glob(f"{db_path.stem}-*.db"):
+        stamp = path.stem.removeprefix(f"{db_path.stem}-")[: len("20250101-000000")]
+        try:
+            found.append(Backup(path, dt.datetime.strptime(stamp, STAMP)))
+        except ValueError:
+            continue  # not one of ours
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def newest_good_backup(db_path: str | Path) -> Backup | None:
+    for backup in list_backups(db_path):
+        try:
+            check_backup(backup.path)
+        except DatabaseError:
+            continue
+        return backup
+    return None
+
+
+def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
+    """Thin the backups to every one of the last day and the newest of each day
+    of the week; the newest backup is always kept. The paths removed."""
+    now = now or dt.datetime.now()
+    kept_days: set[dt.date] = set()
+    removed = []
+    for index, backup in enumerate(list_backups(db_path)):
+        age = now - backup.taken_at
+        day = backup.taken_at.date()
+        keep = index == 0 or age <= dt.timedelta(days=1)
+        if not keep and age <= dt.timedelta(days=KEEP_DAYS) and day not in kept_days:
+            keep = True  # the newest of its day
+        kept_days.add(day)
+        if not keep:
+            backup.path.unlink(missing_ok=True)
+            removed.append(backup.path)
+    return removed
+
+
+def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None = None) -> Path | None:
+    """Put ``backup`` in place of the database; the old file is kept aside
+    (its new path returned; None if there was none).
+
+    No connection to ``db_path`` may be open.
+    """
+    db_path = Path(db_path)
+    now = now or dt.datetime.now()
+    check_backup(backup.path)
+    kept = _free_name(db_path.parent, f"{db_path.stem}-truoc-khoi-phuc-{now.strftime(STAMP)}")
+    scratch = db_path.with_name(db_path.name + ".khoi-phuc")
+    try:
+        scratch.write_bytes(backup.path.read_bytes())
+        _flush(scratch)
+        if not db_path.exists():
+            kept = None
+        else:
+            os.replace(db_path, kept)
+            for suffix in SIDE_FILES:  # the WAL belongs to the file it was written for
+                side = db_path.with_name(db_path.name + suffix)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + suffix))
+        os.replace(scratch, db_path)
+    except OSError as exc:
+        scratch.unlink(missing_ok=True)
+        raise DatabaseError(f"Không khôi phục được “{db_path}” ({_reason(exc)}); các tệp vẫn như cũ.") from None
+    return kept
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    path, n = folder / f"{stem}.db", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.db"
+    return path
+
+
+def _flush(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "full" in text or "no space" in text or "too large" in text:
+        return "ổ đĩa đầy"
+    if "permission" in text or "read-only" in text or "readonly" in text:
+        return "không có quyền ghi"
+    return str(exc)

@@ -1,0 +1,123 @@
+"""``main.py --selftest``: prove an installed copy works, with no screen and
+no data of the officer's touched.
+
+In a temporary folder it does what a commune does in a season: a database
+with the demo communes, a report checked against its targets, a signed packet
+exported and verified as the district would, a backup taken and checked, and
+the filled form printed to PDF. Each step prints one line; a failure says
+which step, in Vietnamese, and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+UNIT, FORM, PERIOD, TARGETS = "03445", "kl224", "2024", "muong-te-2025"  # the demo's clean report
+
+
+class SelftestFailed(Exception):
+    pass
+
+
+def run_selftest(say: Callable[[str], None] = print) -> int:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="so-chi-tieu-tu-kiem-") as scratch:
+        state: dict = {}
+        try:
+            for label, step in STEPS:
+                began = time.perf_counter()
+                try:
+                    detail = step(Path(scratch), state)
+                except Exception as exc:  # noqa: BLE001 - any failure is the answer the selftest exists to give
+                    raise SelftestFailed(f"Tự kiểm tra không đạt ở bước “{label}”: {exc}") from exc
+                say(f"đạt  {label}: {detail} ({(time.perf_counter() - began) * 1000:.0f} ms)")
+        finally:
+            if "gw" in state:
+                state["gw"].close()
+    say(f"Tự kiểm tra đạt, {len(STEPS)} bước trong {time.perf_counter() - started:.2f} s.")
+    return 0
+
+
+def _database(folder: Path, state: dict) -> str:
+    from models.gateway import Gateway
+
+    state["gw"] = gw = Gateway.open(folder / "tu-kiem.db")
+    mode = gw.db.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode.lower() != "wal":
+        raise SelftestFailed(f"nhật ký ghi là {mode}, không phải WAL")
+    return "cơ sở dữ liệu mới, nhật ký WAL"
+
+
+def _demo(folder: Path, state: dict) -> str:
+    from forms.library import default_library
+    from models.demo import build_demo
+
+    state["library"] = library = default_library()
+    build_demo(state["gw"], library)
+    forms = ", ".join(form.id for form in library.all())
+    return f"{state['gw'].db['units'].count} đơn vị, biểu {forms}"
+
+
+def _validate(folder: Path, state: dict) -> str:
+    from models.reporting import view_report
+
+    gw = state["gw"]
+    report = gw.find_report(UNIT, FORM, PERIOD)
+    state["view"] = view = view_report(gw, report, state["library"].get(FORM), TARGETS)
+    if view.evaluation.errors:
+        raise SelftestFailed(f"báo cáo mẫu có {len(view.evaluation.errors)} lỗi")
+    return f"{view.unit.name}, biểu {FORM} năm {PERIOD}: không lỗi, {len(view.evaluation.warnings)} cảnh báo"
+
+
+def _packet(folder: Path, state: dict) -> str:
+    from exports.enrolment import enrolment_bytes, read_enrolment
+    from exports.packet import export_packet
+    from exports.packet_verify import verify_packet
+    from models.keys import DEMO_PASSPHRASE
+
+    gw, view = state["gw"], state["view"]
+    packet = export_packet(gw, view, DEMO_PASSPHRASE, folder)
+    enrolment = folder / "khoa.sctk"
+    enrolment.write_bytes(enrolment_bytes(packet.key, view.unit))
+    verdict = verify_packet(packet.path, [read_enrolment(enrolment)], state["library"])
+    if verdict.status != "hop_le":
+        raise SelftestFailed(verdict.headline())
+    return f"{packet.path.name} ký và kiểm tra hợp lệ, mã khóa {packet.key.spoken}"
+
+
+def _backup(folder: Path, state: dict) -> str:
+    from models.backups import backup_database, check_backup
+
+    gw = state["gw"]
+    made = backup_database(gw.db.conn, gw.path)
+    check_backup(made)
+    return f"bản sao lưu {made.name} toàn vẹn"
+
+
+def _pdf(folder: Path, state: dict) -> str:
+    from exports import printouts
+    from ui.printing import ensure_application, write_pdf
+
+    document = printouts.filled_printout(
+        state["gw"], UNIT, FORM, PERIOD, target_set=TARGETS, printed_on=dt.date.today()
+    )
+    ensure_application()
+    path = write_pdf(document, folder / (document.name + ".pdf"))
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
+        raise SelftestFailed("tệp PDF không đúng dạng hoặc thiếu phông chữ nhúng")
+    return f"{path.name}, {len(data) // 1024} KB, {data.count(b'/Type /Page') - data.count(b'/Type /Pages')} trang"
+
+
+STEPS = [
+    ("Mở cơ sở dữ liệu", _database),
+    ("Tạo dữ liệu mẫu", _demo),
+    ("Kiểm tra báo cáo", _validate),
+    ("Ký, xuất và kiểm tra gói", _packet),
+    ("Sao lưu", _backup),
+    ("In PDF", _pdf),
+]
