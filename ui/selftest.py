@@ -23,7 +23,11 @@ class SelftestFailed(Exception):
     pass
 
 
-def run_selftest(say: Callable[[str], None] = print) -> int:
+def say_now(line: str) -> None:
+    print(line, flush=True)  # each step as it ends, even into a pipe
+
+
+def run_selftest(say: Callable[[str], None] = say_now) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="so-chi-tieu-tu-kiem-") as scratch:
         state: dict = {}
