@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from models.database import describe_sqlite_error, open_database
-from models.errors import BadInput, DatabaseError
+from models.database import open_database
+from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.periods import Period, parse_period
 from models.units import Unit, nfc, tier_of
 
@@ -65,10 +65,25 @@ class Gateway:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All the writes inside, or none; a failed write says why in Vietnamese."""
+        """All the writes inside, or none; a failed write says why in Vietnamese.
+
+        BEGIN IMMEDIATE takes the write lock first, waiting out another writer
+        (a command run while the window edits): a plain BEGIN that reads, then
+        writes after the other has committed, is refused at once, not waited for.
+        """
         try:
-            with self.db.atomic():
+            if self.db.conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint inside the outer transaction
+                    yield
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             raise DatabaseError(
                 f"Không ghi được vào cơ sở dữ liệu “{self.path}” ({describe_sqlite_error(exc)}); chưa có gì thay đổi."

@@ -4,7 +4,6 @@ machine has them, and through the command line."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -14,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -418,23 +418,34 @@ def test_write_atomically_replaces_the_whole_file(tmp_path):
     assert listing(tmp_path) == ["tep.bin"]
 
 
-def test_a_failed_export_never_replaces_a_recorded_packet(demo_path, library, tmp_path):
-    """Two exports of one report interleaved (two windows, or window and command line, on one database)."""
-    first, second = Gateway.open(demo_path), Gateway.open(demo_path)
+def test_two_exports_at_once_wait_for_each_other_and_never_share_a_number(demo_path, library, tmp_path):
+    """Two exports of one report at once (the window and a command line on one database): the
+    second waits for the first's write lock, then takes the next sequence and its own file."""
+    first = Gateway.open(demo_path)
+    done: dict = {}
+
+    def second_export() -> None:
+        second = Gateway.open(demo_path)
+        try:
+            done["second"] = export_packet(second, open_view(second, library), DEMO_PASSPHRASE, tmp_path, at=AT)
+        finally:
+            second.close()
+
     try:
-        view_first, view_second = open_view(first, library), open_view(second, library)
-        # Which error the later export gets does not matter here; what it leaves on the disk does.
-        with contextlib.suppress(Exception), first.transaction():
-            first.db.execute("SELECT count(*) FROM packets").fetchone()  # it has read the next sequence
-            recorded = export_packet(second, view_second, DEMO_PASSPHRASE, tmp_path, at=AT)
-            kept = recorded.path.read_bytes()
-            export_packet(first, view_first, DEMO_PASSPHRASE, tmp_path, at=AT + dt.timedelta(hours=1))
-        row = next(second.db["packets"].rows_where("file_name = ?", [recorded.path.name]))
-        assert hashlib.sha256(entries_of(recorded.path)[MANIFEST]).hexdigest() == row["manifest_sha256"]
-        assert recorded.path.read_bytes() == kept
+        with first.transaction():  # holds the write lock while the other export starts
+            waiting = threading.Thread(target=second_export)
+            waiting.start()
+            waiting.join(0.3)
+            assert waiting.is_alive(), "the second export waits for the lock"
+            done["first"] = export_packet(first, open_view(first, library), DEMO_PASSPHRASE, tmp_path, at=AT)
+        waiting.join(10)
+        assert [done["first"].sequence, done["second"].sequence] == [1, 2]
+        for packet in done.values():
+            row = next(first.db["packets"].rows_where("file_name = ?", [packet.path.name]))
+            assert hashlib.sha256(entries_of(packet.path)[MANIFEST]).hexdigest() == row["manifest_sha256"]
+        assert first.db["packets"].count == 2 and temp_files(tmp_path) == []
     finally:
         first.close()
-        second.close()
 
 
 # ---- keys ------------------------------------------------------------------------------------------
