@@ -688,6 +688,7 @@ def cmd_backup_list(args) -> int:
 
 def cmd_backup_restore(args) -> int:
     from models.backups import Backup, check_backup, newest_good_backup, restore_backup
+    from models.database import check_whole
     from models.errors import DamagedDatabase
     from ui.db_hold import lock_database
 
@@ -703,7 +704,7 @@ def cmd_backup_restore(args) -> int:
                 raise BadInput(f"Không có bản sao lưu tốt nào của “{path}”; tệp được giữ nguyên.")
         if path.exists() and not args.force:
             try:
-                Gateway.open(path, create=False).close()
+                check_whole(path)  # reads only: a refusal leaves the file as it was
             except DamagedDatabase:
                 pass
             else:

@@ -9,13 +9,14 @@ replaces (and its WAL) is moved aside under a name that says so.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import DatabaseError
+from models.errors import DatabaseError, describe_disk_error
 
 KEEP_DAYS = 7
 STAMP = "%Y%m%d-%H%M%S"
@@ -55,10 +56,9 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
         _flush(scratch)
         os.replace(scratch, path)
     except (OSError, sqlite3.Error) as exc:
-        scratch.unlink(missing_ok=True)
+        _remove_quietly(scratch)
         raise DatabaseError(
-            f"Không sao lưu được cơ sở dữ liệu vào “{folder}” ({_reason(exc)}); dữ liệu vẫn nguyên, "
-            "hãy giải phóng ổ đĩa rồi thử lại."
+            f"Không sao lưu được cơ sở dữ liệu vào “{folder}” ({describe_disk_error(exc)}); dữ liệu vẫn nguyên."
         ) from None
     return path
 
@@ -66,7 +66,8 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
 def check_backup(path: str | Path) -> None:
     """DatabaseError unless ``path`` is a whole SQLite file that passes the integrity check."""
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        # immutable: read the one file as it is, as a restore would copy it, leaving no -wal or -shm beside it
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -82,12 +83,14 @@ def list_backups(db_path: str | Path) -> list[Backup]:
     db_path = Path(db_path)
     found = []
     for path in backup_folder(db_path).glob(f"{db_path.stem}-*.db"):
-        stamp = path.stem.removeprefix(f"{db_path.stem}-")[: len("20250101-000000")]
+        rest = path.stem.removeprefix(f"{db_path.stem}-")
+        stamp, number = rest[:15], rest[16:] if rest[15:16] == "-" else rest[15:]
         try:
-            found.append(Backup(path, dt.datetime.strptime(stamp, STAMP)))
+            found.append((Backup(path, dt.datetime.strptime(stamp, STAMP)), int(number or 1)))
         except ValueError:
             continue  # not one of ours
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    # Two backups in one second are named …-120000.db then …-120000-2.db.
+    return [backup for backup, _ in sorted(found, key=lambda b: (b[0].taken_at, b[1]), reverse=True)]
 
 
 def newest_good_backup(db_path: str | Path) -> Backup | None:
@@ -114,7 +117,7 @@ def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[P
             keep = True  # the newest of its day
         kept_days.add(day)
         if not keep:
-            backup.path.unlink(missing_ok=True)
+            _remove_quietly(backup.path)  # one left behind costs disk, not data
             removed.append(backup.path)
     return removed
 
@@ -143,8 +146,10 @@ def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None 
                     os.replace(side, kept.with_name(kept.name + suffix))
         os.replace(scratch, db_path)
     except OSError as exc:
-        scratch.unlink(missing_ok=True)
-        raise DatabaseError(f"Không khôi phục được “{db_path}” ({_reason(exc)}); các tệp vẫn như cũ.") from None
+        _remove_quietly(scratch)
+        raise DatabaseError(
+            f"Không khôi phục được “{db_path}” ({describe_disk_error(exc)}); các tệp vẫn như cũ."
+        ) from None
     return kept
 
 
@@ -161,10 +166,6 @@ def _flush(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).lower()
-    if "full" in text or "no space" in text or "too large" in text:
-        return "ổ đĩa đầy"
-    if "permission" in text or "read-only" in text or "readonly" in text:
-        return "không có quyền ghi"
-    return str(exc)
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):  # cleaning up after a failure must not hide it
+        path.unlink(missing_ok=True)

@@ -14,7 +14,15 @@ from pathlib import Path
 import sqlite_utils.plugins
 from sqlite_utils import Database
 
-from models.errors import DamagedDatabase, DatabaseError
+from models.errors import (
+    SQLITE_CANTOPEN,
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    DamagedDatabase,
+    DatabaseError,
+    describe_sqlite_error,
+    sqlite_code,
+)
 from models.migrations import migrations
 
 # No third-party sqlite-utils plugins: one installed on the PC could hook every
@@ -54,16 +62,20 @@ def open_database(path: str | Path, create: bool = True) -> Database:
 
 
 def _refuse_damaged(db: Database, path: Path) -> None:
+    """DamagedDatabase only for a file SQLite finds damaged or foreign; a disk
+    that cannot be read or written (full, read-only) is not the file's fault,
+    and must never lead to a backup being put in place of a good file."""
     try:
         verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        if "unable to open" in str(exc):  # a read-only folder or medium: no room for the journal files
+    except sqlite3.Error as exc:
+        code = sqlite_code(exc)
+        if code == SQLITE_CANTOPEN:  # a read-only folder or medium: no room for the journal files
+            raise DatabaseError(read_only_place(path)) from None
+        if code not in (SQLITE_CORRUPT, SQLITE_NOTADB):
             raise DatabaseError(
-                f"Không mở được “{path}”: thư mục hoặc ổ đĩa chứa tệp chỉ cho phép đọc (ví dụ USB khóa ghi). "
-                "Hãy chép tệp vào máy rồi mở bản chép."
+                f"Không mở được “{path}” ({describe_sqlite_error(exc)}); tệp được giữ nguyên. "
+                "Hãy giải phóng ổ đĩa rồi mở lại."
             ) from None
-        verdict = "not a database"
-    except sqlite3.DatabaseError:
         verdict = "not a database"
     if verdict != "ok":
         raise DamagedDatabase(
@@ -71,6 +83,24 @@ def _refuse_damaged(db: Database, path: Path) -> None:
             "Mở chương trình để khôi phục bản sao lưu gần nhất, hoặc dùng lệnh “backup restore”.",
             path,
         )
+
+
+def read_only_place(path: Path) -> str:
+    return (
+        f"Không mở được “{path}”: thư mục hoặc ổ đĩa chứa tệp chỉ cho phép đọc (ví dụ USB khóa ghi). "
+        "Hãy chép tệp vào máy rồi mở bản chép."
+    )
+
+
+def check_whole(path: str | Path) -> None:
+    """DamagedDatabase (or DatabaseError for the disk) unless the file passes the
+    integrity check; reads only: no pragma, no migration."""
+    path = Path(path)
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
+    try:
+        _refuse_damaged(Database(conn), path)
+    finally:
+        conn.close()
 
 
 def _upgrade(db: Database, path: Path) -> None:
@@ -90,14 +120,3 @@ def _refuse_newer(db: Database, path: Path) -> None:
             f"Cơ sở dữ liệu “{path}” được tạo bởi phiên bản mới hơn của chương trình; "
             "hãy cập nhật chương trình, không mở bằng phiên bản cũ."
         )
-
-
-def describe_sqlite_error(exc: sqlite3.Error) -> str:
-    text = str(exc)
-    if "readonly" in text:
-        return "tệp chỉ cho phép đọc"
-    if "locked" in text:
-        return "tệp đang được một chương trình khác sử dụng"
-    if "disk" in text or "full" in text:
-        return "ổ đĩa đầy hoặc lỗi ghi"
-    return text

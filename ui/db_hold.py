@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from models.backups import backup_database, prune_backups
+from models.database import read_only_place
 from models.errors import DatabaseError
 from models.gateway import Gateway
 
@@ -24,14 +25,18 @@ def lock_database(path: Path) -> QLockFile:
     """Hold ``<database>.lock`` while the window is open; a stale lock (a crash) is taken over."""
     lock = QLockFile(str(path) + ".lock")
     lock.setStaleLockTime(0)  # stale only when its process is gone
-    if not lock.tryLock(200):
-        _pid, host, _app = lock.getLockInfo()
-        raise DatabaseError(
-            f"Cơ sở dữ liệu “{path}” đang được mở trong một cửa sổ Sổ Chỉ Tiêu khác"
-            + (f" trên máy {host}" if host else "")
-            + "; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại."
-        )
-    return lock
+    if lock.tryLock(200):
+        return lock
+    if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file could be made at all
+        if not path.parent.is_dir():
+            raise DatabaseError(f"Thư mục “{path.parent}” không tồn tại.")
+        raise DatabaseError(read_only_place(path))
+    _pid, host, _app = lock.getLockInfo()
+    raise DatabaseError(
+        f"Cơ sở dữ liệu “{path}” đang được mở trong một cửa sổ Sổ Chỉ Tiêu khác"
+        + (f" trên máy {host}" if host else "")
+        + "; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại."
+    )
 
 
 class DatabaseHold(QObject):
@@ -58,7 +63,7 @@ class DatabaseHold(QObject):
         try:
             backup_database(self.gw.db.conn, self.gw.path)
             prune_backups(self.gw.path)
-        except (DatabaseError, OSError) as exc:
+        except DatabaseError as exc:
             self.backup_failed.emit(str(exc))
             return
         self._changes_saved = changes

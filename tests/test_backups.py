@@ -1,0 +1,658 @@
+"""Backups on real files: SQLite's backup API gives a whole, checked, single-file
+snapshot; the thinning keeps a day of them then one a day for a week; a restore
+keeps what it replaces; a full disk (a file size limit in a child process) fails
+with one Vietnamese line and leaves the database as it was; the `backup` commands;
+the backup taken before a schema upgrade; the lock held by another process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_main
+from sqlite_utils import Database
+
+from models.backups import (
+    Backup,
+    backup_database,
+    backup_folder,
+    check_backup,
+    list_backups,
+    newest_good_backup,
+    prune_backups,
+    restore_backup,
+)
+from models.errors import DatabaseError
+from models.gateway import Edit, Gateway
+from models.migrations import migrations
+
+REPORT_KEY = ("03445", "kl224", "2025")
+CELL = ("so_ho", "03445.01")
+TABLES = ("units", "cell_values", "audit")
+ALL_MIGRATIONS = [m.name for m in migrations.pending(Database(memory=True))]
+NOW = dt.datetime(2026, 3, 10, 12, 0, 0)
+
+
+def has_vietnamese(text: str) -> bool:
+    return any(ord(ch) > 127 and unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def rows(path: Path, table: str) -> list[tuple]:
+    """The table's rows, read without writing anything beside the file."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+def migration_names(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    finally:
+        conn.close()
+
+
+def cell(path: Path, indicator: str = CELL[0], unit: str = CELL[1]):
+    gw = Gateway.open(path, create=False)
+    try:
+        return gw.values(gw.find_report(*REPORT_KEY)).get((indicator, unit))
+    finally:
+        gw.close()
+
+
+def set_cell(gw: Gateway, value: int, indicator: str = CELL[0], unit: str = CELL[1]) -> None:
+    gw.set_values(gw.find_report(*REPORT_KEY), [Edit(indicator, unit, value)], who="thu")
+
+
+def damage(path: Path) -> bytes:
+    """Keep the header page, garble the rest (as a bad sector or a cut-off copy would); the new bytes."""
+    whole = path.read_bytes()
+    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
+    path.write_bytes(garbled)
+    return garbled
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``folder`` with its bytes (None for a folder)."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def assert_refused(run: subprocess.CompletedProcess) -> str:
+    """Exit 2, one Vietnamese line on stderr, no traceback; the line."""
+    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
+    assert "Traceback" not in run.stdout + run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert has_vietnamese(lines[0]), lines[0]
+    return lines[0]
+
+
+# ---- the backup itself ---------------------------------------------------------------
+
+
+def test_a_backup_is_one_whole_checked_file_with_the_committed_rows_only(demo_db, demo_path):
+    """Taken while another connection is in the middle of a write: the snapshot has
+    what was committed, not the other writer's uncommitted change; one file, no WAL."""
+    report = demo_db.find_report(*REPORT_KEY)
+    other = sqlite3.connect(demo_path, isolation_level=None, timeout=5)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "UPDATE cell_values SET value = value + 1000 WHERE report_id = ? AND indicator = 'so_ho'", [report.id]
+    )
+    other.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (?, 'so_ho', '03445.01', 1, 2, 't', 'chua-ghi')",
+        [report.id],
+    )
+    try:
+        path = backup_database(demo_db.db.conn, demo_path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert path.parent == backup_folder(demo_path) == demo_path.parent / "demo-sao-luu"
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no -wal, -shm, -journal, .tam
+    header = path.read_bytes()[:100]
+    assert header.startswith(b"SQLite format 3\x00")
+    assert (header[18], header[19]) == (1, 1), "a rollback-journal file, readable without a WAL beside it"
+    check_backup(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    for table in TABLES:
+        assert rows(path, table) == demo_db.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall(), table
+    assert not any(r[-1] == "chua-ghi" for r in rows(path, "audit"))
+    assert [b.path for b in list_backups(demo_path)] == [path]
+
+
+def test_a_write_committed_by_another_connection_is_in_the_next_backup(demo_db, demo_path):
+    """Once committed elsewhere, a write is in the snapshot."""
+    other = sqlite3.connect(demo_path, isolation_level=None, timeout=5)
+    other.execute(
+        "UPDATE cell_values SET value = 4321 WHERE indicator = ? AND unit_code = ? AND report_id = ?",
+        [*CELL, demo_db.find_report(*REPORT_KEY).id],
+    )
+    other.close()
+    path = backup_database(demo_db.db.conn, demo_path)
+    assert cell(path) == 4321
+
+
+# ---- thinning ------------------------------------------------------------------------------
+
+
+def test_prune_keeps_the_last_day_then_the_newest_of_each_day_of_the_week(fresh_db, tmp_path):
+    """Every backup of the last 24 h, then the newest of each day up to 7 days; other files left alone."""
+    fresh_db.add_unit("03445", "Xã Mường Tè", "xã", who="thu")
+    taken = {
+        "newest": NOW - dt.timedelta(hours=1),
+        "3h": NOW - dt.timedelta(hours=3),
+        "14h, yesterday": NOW - dt.timedelta(hours=14),
+        "23h": NOW - dt.timedelta(hours=23),
+        "25h, same day as 23h": NOW - dt.timedelta(hours=25),
+        "2 days, evening": dt.datetime(2026, 3, 8, 18, 0),
+        "2 days, morning": dt.datetime(2026, 3, 8, 9, 0),
+        "5 days": dt.datetime(2026, 3, 5, 10, 0),
+        "6 days 23 h": dt.datetime(2026, 3, 3, 13, 0),
+        "7 days 1 h, same day": dt.datetime(2026, 3, 3, 11, 0),
+        "8 days": dt.datetime(2026, 3, 2, 12, 0),
+        "30 days": NOW - dt.timedelta(days=30),
+    }
+    paths = {label: backup_database(fresh_db.db.conn, fresh_db.path, now=at) for label, at in taken.items()}
+    folder = backup_folder(fresh_db.path)
+    foreign = {
+        "ghi-chu.txt": b"khong phai ban sao luu",
+        "so-chi-tieu-ban-chep.db": b"mot tep khac",
+        "khac-20200101-000000.db": b"cua co so du lieu khac",
+    }
+    for name, content in foreign.items():
+        (folder / name).write_bytes(content)
+
+    removed = prune_backups(fresh_db.path, now=NOW)
+
+    gone = {"25h, same day as 23h", "2 days, morning", "7 days 1 h, same day", "8 days", "30 days"}
+    assert sorted(removed) == sorted(paths[label] for label in gone)
+    for label, path in paths.items():
+        assert path.exists() == (label not in gone), label
+    for name, content in foreign.items():
+        assert (folder / name).read_bytes() == content
+    assert prune_backups(fresh_db.path, now=NOW) == []  # thinning twice removes nothing more
+
+
+def test_prune_never_removes_the_newest_backup_however_old(fresh_db):
+    """A PC unused for a month still keeps its last backup."""
+    fresh_db.add_unit("03445", "Xã Mường Tè", "xã", who="thu")
+    newest = backup_database(fresh_db.db.conn, fresh_db.path, now=NOW - dt.timedelta(days=30))
+    older = backup_database(fresh_db.db.conn, fresh_db.path, now=NOW - dt.timedelta(days=31))
+    assert prune_backups(fresh_db.path, now=NOW) == [older]
+    assert newest.exists() and not older.exists()
+    assert prune_backups(fresh_db.path, now=NOW + dt.timedelta(days=365)) == []
+    assert newest.exists()
+
+
+# ---- the newest good backup, and restoring it ---------------------------------------------
+
+
+def test_newest_good_backup_skips_a_damaged_newest_backup(demo_db, demo_path):
+    """A damaged newest backup is passed over for the older good one; none good: None."""
+    good = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=2))
+    bad = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    damage(bad)
+    with pytest.raises(DatabaseError, match="không dùng được"):
+        check_backup(bad)
+    assert [b.path for b in list_backups(demo_path)] == [bad, good]
+    chosen = newest_good_backup(demo_path)
+    assert chosen is not None and chosen.path == good
+    assert chosen.taken_at == NOW - dt.timedelta(hours=2)
+    damage(good)
+    assert newest_good_backup(demo_path) is None
+
+
+def test_of_two_backups_in_the_same_second_the_later_is_the_newest(demo_db, demo_path):
+    """The window's backup at start and one after a quick edit can fall in the same second."""
+    first = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    set_cell(demo_db, 4321)
+    second = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    assert second.name == "demo-20260310-120000-2.db" and first.name == "demo-20260310-120000.db"
+    assert newest_good_backup(demo_path).path == second
+    assert cell(newest_good_backup(demo_path).path) == 4321
+
+
+def test_restore_keeps_the_replaced_file_and_its_wal_aside(demo_path, tmp_path):
+    """The file replaced is left as a crash leaves it (edits still in its -wal): both
+    are moved aside byte for byte, and together they still open with those edits."""
+    gw = Gateway.open(demo_path)
+    set_cell(gw, 1111)
+    taken = backup_database(gw.db.conn, demo_path, now=NOW)
+    set_cell(gw, 2222)  # after the backup, only in the WAL so far
+    target = tmp_path / "so.db"
+    target.write_bytes(demo_path.read_bytes())  # the file as a power cut would leave it
+    Path(f"{target}-wal").write_bytes(Path(f"{demo_path}-wal").read_bytes())
+    gw.close()
+    old_db, old_wal = target.read_bytes(), Path(f"{target}-wal").read_bytes()
+    assert old_wal, "precondition: the edits after the backup are in the WAL"
+
+    kept = restore_backup(target, Backup(taken, NOW), now=NOW + dt.timedelta(hours=1))
+
+    assert kept == tmp_path / "so-truoc-khoi-phuc-20260310-130000.db"
+    assert kept.read_bytes() == old_db
+    assert Path(f"{kept}-wal").read_bytes() == old_wal
+    assert not Path(f"{target}-wal").exists()
+    assert not Path(f"{target}.khoi-phuc").exists()
+    assert target.read_bytes() == taken.read_bytes()
+    assert cell(target) == 1111
+    assert cell(kept) == 2222  # nothing lost: the replaced file still opens with its last edits
+
+
+def test_restore_from_a_damaged_backup_is_refused_and_changes_nothing(demo_db, demo_path, tmp_path):
+    """The backup is checked before anything is moved."""
+    taken = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    demo_db.close()
+    damage(taken)
+    before = snapshot(tmp_path)
+    with pytest.raises(DatabaseError, match="không dùng được") as caught:
+        restore_backup(demo_path, Backup(taken, NOW))
+    assert has_vietnamese(str(caught.value))
+    assert snapshot(tmp_path) == before
+
+
+def test_a_restore_onto_a_missing_file_puts_the_backup_there(demo_db, demo_path, tmp_path):
+    """A deleted database comes back from its backup; nothing to keep aside."""
+    taken = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    target = tmp_path / "mat.db"
+    assert restore_backup(target, Backup(taken, NOW)) is None
+    assert target.read_bytes() == taken.read_bytes()
+
+
+# ---- the backup before a schema upgrade ---------------------------------------------------
+
+
+def test_opening_a_database_of_the_first_schema_leaves_a_backup_of_it_as_it_was(tmp_path):
+    """The upgrade's way back: a backup still at the first schema, with the values and audit."""
+    path = tmp_path / "cu.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(old, stop_before=ALL_MIGRATIONS[1])
+    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
+    old.execute("INSERT INTO units (code, name, kind, parent_code) VALUES ('03445.01', 'Bản Nà Hừ', 'bản', '03445')")
+    old.execute("INSERT INTO periods VALUES ('2025', 'nam', 'Năm 2025', '2025-01-01', '2025-12-31')")
+    old.execute(
+        "INSERT INTO reports (id, unit_code, form_id, form_version, period_code, created_at, updated_at) "
+        "VALUES (1, '03445', 'kl224', 1, '2025', 't', 't')"
+    )
+    old.execute("INSERT INTO cell_values VALUES (1, 'so_ho', '03445.01', 120, 't', 'thu')")
+    old.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
+    )
+    old.conn.close()
+    before = {table: rows(path, table) for table in TABLES}
+
+    Gateway.open(path, create=False).close()
+
+    backups = list_backups(path)
+    assert len(backups) == 1
+    check_backup(backups[0].path)
+    assert migration_names(backups[0].path) == ["m001_initial"]
+    assert {table: rows(backups[0].path, table) for table in TABLES} == before
+    assert migration_names(path) == ALL_MIGRATIONS  # precondition: it was upgraded
+
+
+def test_a_new_empty_database_takes_no_backup(tmp_path):
+    """Creating a database backs nothing up (nothing to lose)."""
+    Gateway.open(tmp_path / "moi.db").close()
+    assert not backup_folder(tmp_path / "moi.db").exists()
+
+
+# ---- a full disk ------------------------------------------------------------------------
+
+FULL_DISK = r"""
+import resource, signal, sys
+sys.path.insert(0, sys.argv[1])
+import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(main.main(sys.argv[3:]))
+"""
+
+
+def run_on_full_disk(limit: int, *args) -> subprocess.CompletedProcess:
+    """``main.main(ARGS)`` in a child that cannot grow any file past ``limit`` bytes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE")}
+    env.update(PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(ROOT), str(limit), *[str(a) for a in args]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+# Room for the database's -shm (32 KiB) and a few WAL frames, not for a 640 KB backup.
+BACKUP_ROOM = 128 * 1024
+needs_rlimit = pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+
+
+@needs_rlimit
+def test_a_backup_on_a_full_disk_fails_with_one_line_and_leaves_nothing_half_written(demo_path):
+    """Exit 2, one Vietnamese line, no .tam or half backup, the database byte-identical."""
+    before = demo_path.read_bytes()
+    assert len(before) > 4 * BACKUP_ROOM, "precondition: the backup cannot fit"
+    run = run_on_full_disk(BACKUP_ROOM, "backup", "create", "--db", demo_path)
+    line = assert_refused(run)
+    assert "Không sao lưu được" in line and "dữ liệu vẫn nguyên" in line
+    folder = backup_folder(demo_path)
+    assert not folder.exists() or list(folder.iterdir()) == []  # no .tam, no half backup
+    assert demo_path.read_bytes() == before
+    assert sorted(p.name for p in demo_path.parent.iterdir() if p.is_file()) == ["demo.db"]
+    # with room again, the next backup works
+    again = run_main("backup", "create", "--db", demo_path)
+    assert again.returncode == 0, again.stderr
+    assert len(list_backups(demo_path)) == 1
+
+
+@needs_rlimit
+def test_the_reason_a_backup_failed_on_a_full_disk_is_said_in_vietnamese(demo_path):
+    """The reason in the parentheses is Vietnamese too, not SQLite's English."""
+    line = assert_refused(run_on_full_disk(BACKUP_ROOM, "backup", "create", "--db", demo_path))
+    assert "Không sao lưu được" in line
+    assert "disk I/O error" not in line and "ổ đĩa" in line.split("(")[1].split(")")[0], line
+
+
+def test_a_backup_folder_name_taken_by_a_file_is_refused_with_a_clear_message(demo_path, tmp_path):
+    """A file where the backup folder goes: the usual “Không sao lưu được” line, not an unexpected error."""
+    backup_folder(demo_path).write_bytes(b"ghi chu cua can bo")
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "create", "--db", demo_path))
+    assert snapshot(tmp_path) == before
+    assert "Không sao lưu được" in line, line
+    assert "Errno" not in line and "Not a directory" not in line, line
+
+
+def changed_values(gw: Gateway, form) -> dict:
+    """The file ``load`` reads, with every value of the demo report changed."""
+    kinds = {i.id: i.kind for i in form.indicators}
+    values = gw.values(gw.find_report(*REPORT_KEY))
+
+    def changed(indicator, value):
+        return 1 - value if kinds[indicator] == "yesno" else value + 1000
+
+    commune = {ind: changed(ind, v) for (ind, unit), v in values.items() if unit == REPORT_KEY[0]}
+    villages: dict[str, dict] = {}
+    for (ind, unit), v in values.items():
+        if unit != REPORT_KEY[0]:
+            villages.setdefault(unit, {})[ind] = changed(ind, v)
+    return {"values": {"commune": commune, "villages": villages}}
+
+
+@needs_rlimit
+def test_an_edit_on_a_full_disk_is_refused_and_the_database_keeps_its_old_values(demo_path, kl224, tmp_path):
+    """Room for the -shm (32 KiB) but not for the WAL frames of a whole report's changes."""
+    gw = Gateway.open(demo_path)
+    report = gw.find_report(*REPORT_KEY)
+    before = gw.values(report), len(gw.audit_trail(report))
+    data = changed_values(gw, kl224)
+    gw.close()
+    values_file = tmp_path / "so-lieu.json"
+    values_file.write_text(json.dumps(data), encoding="utf-8")
+    args = ("load", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--period", "2025", values_file)
+
+    line = assert_refused(run_on_full_disk(32 * 1024, *args))
+
+    assert "Không ghi được" in line and "chưa có gì thay đổi" in line
+    conn = sqlite3.connect(demo_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    gw = Gateway.open(demo_path, create=False)
+    try:
+        assert (gw.values(report), len(gw.audit_trail(report))) == before
+    finally:
+        gw.close()
+    # the same file loads once there is room: the refusal came from the disk, not the data
+    loaded = run_main(*args)
+    assert loaded.returncode == 0, loaded.stderr
+    assert cell(demo_path) == before[0][CELL] + 1000
+
+
+@needs_rlimit
+def test_a_healthy_database_on_a_full_disk_is_not_called_damaged(demo_path):
+    """16 KiB: not even room for the 32 KiB -shm SQLite needs to open a WAL database."""
+    before = demo_path.read_bytes()
+    line = assert_refused(run_on_full_disk(16 * 1024, "backup", "create", "--db", demo_path))
+    assert demo_path.read_bytes() == before
+    assert "hỏng" not in line and "ổ đĩa" in line, line
+
+
+# ---- the backup commands ----------------------------------------------------------------
+
+
+def test_backup_create_and_list(demo_path):
+    """create (text and --json) writes checked backups; list shows each, a damaged one as HỎNG / good false."""
+    run = run_main("backup", "create", "--db", demo_path, "--json")
+    assert run.returncode == 0, run.stderr
+    made = json.loads(run.stdout)
+    assert set(made) == {"file", "removed"} and made["removed"] == []
+    first = Path(made["file"])
+    assert first.parent == backup_folder(demo_path) and first.exists()
+    check_backup(first)
+
+    run = run_main("backup", "create", "--db", demo_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Đã sao lưu vào “")
+    second = next(b.path for b in list_backups(demo_path) if b.path != first)
+    damage(second)
+
+    listed = run_main("backup", "list", "--db", demo_path)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert any("  tốt  " in line and line.endswith(str(first)) for line in lines), lines
+    assert any("  HỎNG  " in line and line.endswith(str(second)) for line in lines), lines
+
+    listed = run_main("backup", "list", "--db", demo_path, "--json")
+    assert listed.returncode == 0, listed.stderr
+    entries = json.loads(listed.stdout)
+    assert all(set(e) == {"file", "taken_at", "good"} for e in entries)
+    assert {e["file"]: e["good"] for e in entries} == {str(first): True, str(second): False}
+    dt.datetime.fromisoformat(entries[0]["taken_at"])
+
+
+def test_backup_list_with_no_backups(demo_path):
+    """No backups: said in text, an empty JSON list."""
+    listed = run_main("backup", "list", "--db", demo_path)
+    assert listed.returncode == 0
+    assert "Chưa có bản sao lưu nào" in listed.stdout
+    assert json.loads(run_main("backup", "list", "--db", demo_path, "--json").stdout) == []
+
+
+@pytest.mark.parametrize("problem", ["missing", "damaged", "newer"])
+def test_backup_create_refuses_a_database_it_cannot_open_and_backs_nothing_up(tmp_path, demo_path, problem):
+    """Missing, damaged or newer: exit 2, one Vietnamese line, no file written."""
+    path = {"missing": tmp_path / "khong-co.db", "damaged": demo_path, "newer": demo_path}[problem]
+    if problem == "damaged":
+        damage(path)
+    if problem == "newer":
+        conn = sqlite3.connect(path)
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
+        )
+        conn.commit()
+        conn.close()
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "create", "--db", path))
+    assert {"missing": "Không tìm thấy", "damaged": "đã hỏng", "newer": "mới hơn"}[problem] in line
+    assert snapshot(tmp_path) == before
+
+
+def test_backup_restore_refuses_a_healthy_database_without_force(demo_path, tmp_path):
+    """A database that opens is not replaced without --force; nothing changes."""
+    assert run_main("backup", "create", "--db", demo_path).returncode == 0
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "restore", "--db", demo_path))
+    assert "không hỏng" in line and "--force" in line
+    assert snapshot(tmp_path) == before
+
+
+def test_backup_restore_refusal_leaves_an_old_schema_database_untouched(tmp_path):
+    """The refusal's health check must not upgrade (rewrite) the file it refuses to replace."""
+    path = tmp_path / "cu.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(old, stop_before=ALL_MIGRATIONS[1])
+    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
+    backup_database(old.conn, path, now=NOW)
+    old.conn.close()
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "restore", "--db", path))
+    assert "không hỏng" in line
+    assert snapshot(tmp_path) == before
+
+
+def test_backup_restore_puts_the_newest_good_backup_in_place_of_a_damaged_database(demo_path, tmp_path):
+    """Exit 0, the backup's values back, the damaged file kept aside byte for byte, the lock let go."""
+    gw = Gateway.open(demo_path)
+    set_cell(gw, 4321)
+    gw.close()
+    assert run_main("backup", "create", "--db", demo_path).returncode == 0
+    damaged = damage(demo_path)
+
+    run = run_main("backup", "restore", "--db", demo_path, "--json")
+
+    assert run.returncode == 0, run.stderr
+    said = json.loads(run.stdout)
+    assert set(said) == {"file", "restored_from", "kept"}
+    assert said["restored_from"] == str(list_backups(demo_path)[0].path)
+    kept = Path(said["kept"])
+    assert kept.parent == tmp_path and kept.name.startswith("demo-truoc-khoi-phuc-")
+    assert kept.read_bytes() == damaged
+    assert cell(demo_path) == 4321
+    assert not Path(f"{demo_path}.lock").exists()
+
+
+def test_backup_restore_text_output_names_the_kept_file(demo_path, tmp_path):
+    """The text output says what was restored and where the old file is."""
+    assert run_main("backup", "create", "--db", demo_path).returncode == 0
+    damage(demo_path)
+    run = run_main("backup", "restore", "--db", demo_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[0].startswith(f"Đã khôi phục “{demo_path}” từ bản sao lưu lúc ")
+    assert lines[1].startswith("Tệp cũ được giữ lại ở “") and "demo-truoc-khoi-phuc-" in lines[1]
+
+
+def test_backup_restore_from_a_damaged_file_is_refused(demo_path, tmp_path):
+    """--from a damaged file: refused even with --force, nothing changed."""
+    assert run_main("backup", "create", "--db", demo_path).returncode == 0
+    chosen = tmp_path / "ban-chep.db"
+    chosen.write_bytes(list_backups(demo_path)[0].path.read_bytes())
+    damage(chosen)
+    damage(demo_path)
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "restore", "--db", demo_path, "--from", chosen, "--force"))
+    assert "ban-chep.db" in line and "không dùng được" in line
+    assert snapshot(tmp_path) == before
+
+
+def test_backup_restore_from_a_chosen_good_file(demo_path, tmp_path):
+    """--from a good file with --force replaces a healthy database, which is kept aside."""
+    gw = Gateway.open(demo_path)
+    set_cell(gw, 777)
+    chosen = backup_database(gw.db.conn, demo_path, now=NOW)
+    set_cell(gw, 888)
+    gw.close()
+    run = run_main("backup", "restore", "--db", demo_path, "--from", chosen, "--force", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["restored_from"] == str(chosen)
+    assert cell(demo_path) == 777
+    assert cell(Path(json.loads(run.stdout)["kept"])) == 888
+
+
+@pytest.mark.parametrize("backups", ["none", "only damaged ones"])
+def test_backup_restore_with_no_good_backup_is_refused(demo_path, tmp_path, backups):
+    """No good backup: exit 2 saying so, the damaged file left where it is."""
+    if backups == "only damaged ones":
+        assert run_main("backup", "create", "--db", demo_path).returncode == 0
+        damage(list_backups(demo_path)[0].path)
+    damage(demo_path)
+    before = snapshot(tmp_path)
+    line = assert_refused(run_main("backup", "restore", "--db", demo_path, "--force"))
+    assert "Không có bản sao lưu tốt nào" in line
+    assert snapshot(tmp_path) == before
+
+
+def test_backup_restore_in_a_missing_folder_says_the_folder_is_missing(tmp_path):
+    """A database path in a folder that does not exist is not “open in another window”."""
+    line = assert_refused(run_main("backup", "restore", "--db", tmp_path / "chua-co" / "so.db"))
+    assert "đang được mở" not in line and "không tồn tại" in line, line
+    assert not (tmp_path / "chua-co").exists()
+
+
+# ---- the lock of another process ---------------------------------------------------------
+
+HOLD_LOCK = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from ui.db_hold import lock_database
+lock = lock_database(Path(sys.argv[2]))
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def lock_held_elsewhere(path: Path):
+    """A process holding the database's lock, as an open window does; yields the process."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(ROOT), str(path)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked", child.stderr.read()
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=10)
+        child.stdout.close()
+        child.stderr.close()
+
+
+def test_restore_is_refused_while_another_process_holds_the_database_then_works_once_it_died(demo_path, tmp_path):
+    """A live lock refuses the restore, files unchanged; a stale lock (SIGKILL) is taken over."""
+    assert run_main("backup", "create", "--db", demo_path).returncode == 0
+    with lock_held_elsewhere(demo_path) as holder:
+        before = snapshot(tmp_path)
+        assert "demo.db.lock" in before
+        line = assert_refused(run_main("backup", "restore", "--db", demo_path, "--force"))
+        assert "đang được mở" in line
+        assert snapshot(tmp_path) == before
+        os.kill(holder.pid, signal.SIGKILL)  # a crash: the lock file stays behind
+        holder.wait(timeout=10)
+    assert Path(f"{demo_path}.lock").exists(), "precondition: a stale lock"
+
+    run = run_main("backup", "restore", "--db", demo_path, "--force")
+
+    assert run.returncode == 0, run.stderr
+    assert "Đã khôi phục" in run.stdout
+    assert list(tmp_path.glob("demo-truoc-khoi-phuc-*.db"))
+    assert not Path(f"{demo_path}.lock").exists()

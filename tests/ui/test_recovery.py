@@ -1,0 +1,364 @@
+"""The window and its database's safety, with real windows and files: a damaged
+database is offered the newest good backup (and never opened as if empty); the
+backups the window takes at start, after edits and at close; a backup that fails
+is said while the edit stays saved; another process holding the database keeps
+the window out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.backups import backup_database, backup_folder, list_backups
+from models.errors import DatabaseError
+from models.gateway import Edit, Gateway
+from ui.app import open_window
+from ui.db_hold import DatabaseHold, lock_database
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+REPORT_KEY = ("03445", "kl224", "2025")
+VILLAGE = "03445.01"
+
+
+class Answers:
+    """Answers each message box as it comes up (its exec() would block the test):
+    clicks the button named next in ``buttons`` (None: the box's only button)."""
+
+    def __init__(self, *buttons: str | None):
+        self.buttons = list(buttons)
+        self.texts: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.answer)
+        self.timer.start()
+
+    def answer(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        self.texts.append(box.text())
+        wanted = self.buttons.pop(0) if self.buttons else None
+        buttons = [b for b in box.buttons() if wanted is None or b.text() == wanted]
+        assert buttons, f"no button “{wanted}” in {[b.text() for b in box.buttons()]}"
+        buttons[0].click()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def damage(path: Path) -> bytes:
+    """Keep the header page, garble the rest; the new bytes."""
+    whole = path.read_bytes()
+    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
+    path.write_bytes(garbled)
+    return garbled
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def stored(path: Path, indicator: str = "so_ho", village: str = VILLAGE):
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT value FROM cell_values JOIN reports ON reports.id = report_id WHERE cell_values.unit_code = ? "
+            "AND indicator = ? AND reports.unit_code = ? AND form_id = ? AND period_code = ?",
+            [village, indicator, *REPORT_KEY],
+        ).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def set_in_file(path: Path, value: int) -> None:
+    gw = Gateway.open(path)
+    gw.set_values(gw.find_report(*REPORT_KEY), [Edit("so_ho", VILLAGE, value)], who="thu")
+    gw.close()
+
+
+def type_value(window, value: str, row: int = 0) -> str:
+    """Set the Số hộ cell of the grid's ``row`` as the delegate does; the village code."""
+    model = window.grid.model()
+    index = model.index(row, [i.id for i in model.indicators].index("so_ho") + 1)
+    assert model.setData(index, value)
+    return model.cell(index)[1]
+
+
+def backup_files(db_path: Path) -> set[Path]:
+    return {b.path for b in list_backups(db_path)}
+
+
+# ---- a damaged database ----------------------------------------------------------------------
+
+
+def test_a_damaged_database_is_replaced_by_the_newest_good_backup_when_the_officer_agrees(qtbot, demo_path, tmp_path):
+    """The officer is asked, agrees, is told where the damaged file is kept; the window shows the backup's values."""
+    set_in_file(demo_path, 4321)
+    gw = Gateway.open(demo_path)
+    backup_database(gw.db.conn, demo_path, now=dt.datetime.now() - dt.timedelta(hours=1))
+    gw.close()
+    damaged = damage(demo_path)
+
+    answers = Answers("Khôi phục bản sao lưu", None)
+    try:
+        window = open_window(demo_path)
+    finally:
+        answers.stop()
+    qtbot.addWidget(window)
+
+    assert len(answers.texts) == 2, answers.texts
+    assert "bị hỏng" in answers.texts[0] and "Khôi phục bản đó?" in answers.texts[0]
+    assert "Đã khôi phục bản sao lưu lúc" in answers.texts[1]
+    kept = list(tmp_path.glob("demo-truoc-khoi-phuc-*.db"))
+    assert len(kept) == 1 and str(kept[0]) in answers.texts[1]
+    assert kept[0].read_bytes() == damaged
+    assert window.current_unit() == "03445"
+    assert window.controller.session.value("so_ho", VILLAGE) == 4321
+    window.close()
+    assert stored(demo_path) == 4321
+
+
+def test_not_opening_a_damaged_database_leaves_it_as_it_was(qtbot, demo_path, tmp_path):
+    """“Không mở”: a Vietnamese refusal, the damaged file untouched, no new database."""
+    gw = Gateway.open(demo_path)
+    backup_database(gw.db.conn, demo_path)
+    gw.close()
+    damage(demo_path)
+    before = snapshot(tmp_path)
+
+    answers = Answers("Không mở")
+    try:
+        with pytest.raises(DatabaseError, match="Chưa mở") as caught:
+            open_window(demo_path)
+    finally:
+        answers.stop()
+
+    assert len(answers.texts) == 1
+    assert "tệp hỏng được giữ nguyên" in str(caught.value)
+    assert snapshot(tmp_path) == before  # not replaced, not emptied, the lock let go
+
+
+@pytest.mark.parametrize("backups", ["none", "only a damaged one"])
+@pytest.mark.parametrize("harm", ["garbled", "truncated"])
+def test_a_damaged_database_with_no_good_backup_is_refused_never_opened_empty(
+    qtbot, demo_path, tmp_path, backups, harm
+):
+    """No good backup: refused with a message, nothing offered, nothing created."""
+    if backups == "only a damaged one":
+        gw = Gateway.open(demo_path)
+        damage(backup_database(gw.db.conn, demo_path))
+        gw.close()
+    if harm == "garbled":
+        damage(demo_path)
+    else:
+        demo_path.write_bytes(demo_path.read_bytes()[: 40 * 4096])
+    before = snapshot(tmp_path)
+
+    answers = Answers()
+    try:
+        with pytest.raises(DatabaseError, match="không có bản sao lưu tốt nào") as caught:
+            open_window(demo_path)
+    finally:
+        answers.stop()
+
+    assert answers.texts == []  # nothing offered
+    assert "Tệp được giữ nguyên" in str(caught.value)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_database_of_a_newer_version_is_refused_not_taken_for_damaged(qtbot, demo_path, tmp_path):
+    """A newer version's file is refused as such, never offered a restore over it."""
+    gw = Gateway.open(demo_path)
+    backup_database(gw.db.conn, demo_path)
+    gw.close()
+    conn = sqlite3.connect(demo_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
+    )
+    conn.commit()
+    conn.close()
+    before = snapshot(tmp_path)
+    answers = Answers()
+    try:
+        with pytest.raises(DatabaseError, match="phiên bản mới hơn"):
+            open_window(demo_path)
+    finally:
+        answers.stop()
+    assert answers.texts == []
+    assert snapshot(tmp_path) == before
+
+
+# ---- the backups the window takes ---------------------------------------------------------
+
+
+def test_the_window_backs_up_at_start_after_an_edit_and_at_close(qtbot, demo_path):
+    """A backup at start; none when nothing changed; one holding the edit; a last one at close."""
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    hold = window.database_hold
+    at_start = backup_files(demo_path)
+    assert len(at_start) == 1
+    assert stored(next(iter(at_start))) == stored(demo_path)
+
+    hold.backup_if_changed()
+    assert backup_files(demo_path) == at_start, "nothing changed, no new backup"
+
+    village = type_value(window, "4321")
+    assert village == VILLAGE and stored(demo_path) == 4321
+    hold.backup_if_changed()
+    after_edit = backup_files(demo_path) - at_start
+    assert len(after_edit) == 1
+    assert stored(next(iter(after_edit))) == 4321
+
+    type_value(window, "4322")
+    window.close()
+    at_close = backup_files(demo_path) - at_start - after_edit
+    assert len(at_close) == 1
+    assert stored(next(iter(at_close))) == 4322
+    assert not Path(f"{demo_path}.lock").exists()
+
+
+def test_closing_a_window_without_an_edit_takes_no_new_backup(qtbot, demo_path):
+    """Looking around without editing adds no backup at close."""
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    at_start = backup_files(demo_path)
+    window.select_unit("03637")  # looking around is not editing
+    window.close()
+    assert backup_files(demo_path) == at_start and len(at_start) == 1
+
+
+def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
+    """The periodic backup runs after an edit and not while nothing changes; release lets the lock go."""
+    gw = Gateway.open(demo_path)
+    hold = DatabaseHold(gw, lock_database(demo_path), minutes=0.002)  # every 120 ms
+    try:
+        original = stored(demo_path)
+        hold.start()
+        assert hold.backups_taken == 1
+        gw.set_values(gw.find_report(*REPORT_KEY), [Edit("so_ho", VILLAGE, 5555)], who="thu")
+        qtbot.waitUntil(lambda: hold.backups_taken == 2, timeout=5000)
+        assert sorted(stored(b.path) for b in list_backups(demo_path)) == sorted([original, 5555])
+        qtbot.wait(600)  # five intervals with nothing changed
+        assert hold.backups_taken == 2 and len(list_backups(demo_path)) == 2
+    finally:
+        hold.release()
+    assert hold.backups_taken == 2, "nothing changed since the last backup: none at release"
+    assert not Path(f"{demo_path}.lock").exists()
+    lock_database(demo_path).unlock()  # released: it can be taken again
+
+
+def test_a_failing_backup_is_said_in_the_window_and_the_edit_is_still_saved(qtbot, demo_path):
+    """The backup folder's name is taken by a file, so no backup can be written."""
+    blocker = backup_folder(demo_path)
+    blocker.write_bytes(b"ghi chu cua can bo")
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.message.isVisible() and window.message.text(), "the failed backup at start is said"
+
+    type_value(window, "4321")
+    window.database_hold.backup_if_changed()
+    assert window.message.isVisible() and window.message.text()
+    assert stored(demo_path) == 4321
+    assert window.database_hold.backups_taken == 0
+    window.close()
+    assert stored(demo_path) == 4321
+    assert blocker.read_bytes() == b"ghi chu cua can bo"
+    assert not Path(f"{demo_path}.lock").exists()
+
+
+def test_the_message_of_a_failing_backup_is_vietnamese(qtbot, demo_path):
+    """The failed-backup message shown in the window is a Vietnamese sentence."""
+    backup_folder(demo_path).write_bytes(b"ghi chu cua can bo")
+    window = open_window(demo_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        text = window.message.text()
+        assert "Không sao lưu được" in text and "dữ liệu vẫn nguyên" in text, text
+        assert "Errno" not in text and "Not a directory" not in text, text
+    finally:
+        window.close()
+
+
+# ---- another process holding the database --------------------------------------------------
+
+HOLD_LOCK = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from ui.db_hold import lock_database
+lock = lock_database(Path(sys.argv[2]))
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def lock_held_elsewhere(path: Path):
+    """A process holding the database's lock, as an open window does; yields the process."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(ROOT), str(path)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked", child.stderr.read()
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=10)
+        child.stdout.close()
+        child.stderr.close()
+
+
+def test_a_window_is_refused_while_another_process_holds_the_database(qtbot, demo_path, tmp_path):
+    """Another process's lock keeps the window out, files unchanged; after that process dies, the window opens."""
+    with lock_held_elsewhere(demo_path) as holder:
+        before = snapshot(tmp_path)
+        with pytest.raises(DatabaseError, match="đang được mở"):
+            open_window(demo_path)
+        assert snapshot(tmp_path) == before  # no backup, no change
+        os.kill(holder.pid, signal.SIGKILL)  # that window crashes: its lock file stays
+        holder.wait(timeout=10)
+    assert Path(f"{demo_path}.lock").exists()
+    window = open_window(demo_path)  # a stale lock is taken over
+    qtbot.addWidget(window)
+    assert window.current_unit() == "03445"
+    window.close()
+    assert not Path(f"{demo_path}.lock").exists()
+
+
+def test_a_database_on_a_read_only_medium_is_refused_as_read_only_by_the_window(qtbot, demo_path):
+    """A write-protected folder is said to be read-only, not “open in another window”."""
+    folder = demo_path.parent
+    if subprocess.run(["chattr", "+i", str(demo_path), str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available on this file system")
+    try:
+        before = demo_path.read_bytes()
+        with pytest.raises(DatabaseError) as caught:
+            open_window(demo_path)
+        assert demo_path.read_bytes() == before
+    finally:
+        subprocess.run(["chattr", "-i", str(demo_path), str(folder)], check=True)
+    assert "chỉ cho phép đọc" in str(caught.value), str(caught.value)
