@@ -15,11 +15,10 @@ import sqlite3
 import subprocess
 import sys
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_main
+from conftest import ROOT, first_schema_database, lock_held_elsewhere, run_main
 from sqlite_utils import Database
 
 from models.backups import (
@@ -281,22 +280,7 @@ def test_a_restore_onto_a_missing_file_puts_the_backup_there(demo_db, demo_path,
 
 def test_opening_a_database_of_the_first_schema_leaves_a_backup_of_it_as_it_was(tmp_path):
     """The upgrade's way back: a backup still at the first schema, with the values and audit."""
-    path = tmp_path / "cu.db"
-    old = Database(sqlite3.connect(path, isolation_level=None))
-    migrations.apply(old, stop_before=ALL_MIGRATIONS[1])
-    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
-    old.execute("INSERT INTO units (code, name, kind, parent_code) VALUES ('03445.01', 'Bản Nà Hừ', 'bản', '03445')")
-    old.execute("INSERT INTO periods VALUES ('2025', 'nam', 'Năm 2025', '2025-01-01', '2025-12-31')")
-    old.execute(
-        "INSERT INTO reports (id, unit_code, form_id, form_version, period_code, created_at, updated_at) "
-        "VALUES (1, '03445', 'kl224', 1, '2025', 't', 't')"
-    )
-    old.execute("INSERT INTO cell_values VALUES (1, 'so_ho', '03445.01', 120, 't', 'thu')")
-    old.execute(
-        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
-        "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
-    )
-    old.conn.close()
+    path = first_schema_database(tmp_path / "cu.db")
     before = {table: rows(path, table) for table in TABLES}
 
     Gateway.open(path, create=False).close()
@@ -603,38 +587,6 @@ def test_backup_restore_in_a_missing_folder_says_the_folder_is_missing(tmp_path)
 
 
 # ---- the lock of another process ---------------------------------------------------------
-
-HOLD_LOCK = r"""
-import sys, time
-sys.path.insert(0, sys.argv[1])
-from pathlib import Path
-from ui.db_hold import lock_database
-lock = lock_database(Path(sys.argv[2]))
-print("locked", flush=True)
-time.sleep(120)
-"""
-
-
-@contextmanager
-def lock_held_elsewhere(path: Path):
-    """A process holding the database's lock, as an open window does; yields the process."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(ROOT), str(path)],
-        cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline().strip() == "locked", child.stderr.read()
-        yield child
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
 
 
 def test_restore_is_refused_while_another_process_holds_the_database_then_works_once_it_died(demo_path, tmp_path):

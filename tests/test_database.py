@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import first_schema_database
 from sqlite_utils import Database
 
 from models import catalogue
@@ -45,22 +46,7 @@ ALL_MIGRATIONS = [m.name for m in migrations.pending(Database(memory=True))]
 
 def test_database_of_the_first_schema_is_upgraded_keeping_values_and_audit(tmp_path):
     """Made by the first release (only m001 applied), opened by today's code."""
-    path = tmp_path / "cu.db"
-    old = Database(sqlite3.connect(path, isolation_level=None))
-    migrations.apply(old, stop_before=ALL_MIGRATIONS[1])
-    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
-    old.execute("INSERT INTO units (code, name, kind, parent_code) VALUES ('03445.01', 'Bản Nà Hừ', 'bản', '03445')")
-    old.execute("INSERT INTO periods VALUES ('2025', 'nam', 'Năm 2025', '2025-01-01', '2025-12-31')")
-    old.execute(
-        "INSERT INTO reports (id, unit_code, form_id, form_version, period_code, created_at, updated_at) "
-        "VALUES (1, '03445', 'kl224', 1, '2025', 't', 't')"
-    )
-    old.execute("INSERT INTO cell_values VALUES (1, 'so_ho', '03445.01', 120, 't', 'thu')")
-    old.execute(
-        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
-        "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
-    )
-    old.conn.close()
+    path = first_schema_database(tmp_path / "cu.db")
 
     gw = Gateway.open(path, create=False)
     try:

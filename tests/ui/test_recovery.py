@@ -12,11 +12,10 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import lock_held_elsewhere
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -298,38 +297,6 @@ def test_the_message_of_a_failing_backup_is_vietnamese(qtbot, demo_path):
 
 
 # ---- another process holding the database --------------------------------------------------
-
-HOLD_LOCK = r"""
-import sys, time
-sys.path.insert(0, sys.argv[1])
-from pathlib import Path
-from ui.db_hold import lock_database
-lock = lock_database(Path(sys.argv[2]))
-print("locked", flush=True)
-time.sleep(120)
-"""
-
-
-@contextmanager
-def lock_held_elsewhere(path: Path):
-    """A process holding the database's lock, as an open window does; yields the process."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(ROOT), str(path)],
-        cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline().strip() == "locked", child.stderr.read()
-        yield child
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait(timeout=10)
-        child.stdout.close()
-        child.stderr.close()
 
 
 def test_a_window_is_refused_while_another_process_holds_the_database(qtbot, demo_path, tmp_path):
