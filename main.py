@@ -667,16 +667,9 @@ def cmd_backup_create(args) -> int:
 
 
 def cmd_backup_list(args) -> int:
-    from models.backups import check_backup, list_backups
-    from models.errors import DatabaseError
+    from models.backups import is_good, list_backups
 
-    rows = []
-    for backup in list_backups(Path(args.db)):
-        try:
-            check_backup(backup.path)
-            rows.append((backup, True))
-        except DatabaseError:
-            rows.append((backup, False))
+    rows = [(backup, is_good(backup)) for backup in list_backups(Path(args.db))]
     if args.json:
         print_json([{"file": str(b.path), "taken_at": b.taken_at.isoformat(), "good": good} for b, good in rows])
     elif not rows:

@@ -93,14 +93,16 @@ def list_backups(db_path: str | Path) -> list[Backup]:
     return [backup for backup, _ in sorted(found, key=lambda b: (b[0].taken_at, b[1]), reverse=True)]
 
 
+def is_good(backup: Backup) -> bool:
+    try:
+        check_backup(backup.path)
+    except DatabaseError:
+        return False
+    return True
+
+
 def newest_good_backup(db_path: str | Path) -> Backup | None:
-    for backup in list_backups(db_path):
-        try:
-            check_backup(backup.path)
-        except DatabaseError:
-            continue
-        return backup
-    return None
+    return next((backup for backup in list_backups(db_path) if is_good(backup)), None)
 
 
 def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
