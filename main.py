@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from exports.printouts import require_form
+from exports.paper.printouts import require_form
 from forms import vnformat
 from forms.library import default_library
 from forms.loader import FormError
@@ -161,7 +161,7 @@ def cmd_units(args) -> int:
 
 
 def cmd_reports(args) -> int:
-    from exports.answers import report_answer
+    from exports.packets.answers import report_answer
     from exports.report_json import summary
     from models.reporting import view_report
 
@@ -305,7 +305,7 @@ def cmd_keys_show(args) -> int:
 
 def cmd_keys_export(args) -> int:
     from exports.atomic import output_path
-    from exports.enrolment import default_enrolment_name, write_enrolment
+    from exports.packets.enrolment import default_enrolment_name, write_enrolment
     from models.keys import unit_keys
 
     gw = open_existing(args.db)
@@ -325,7 +325,7 @@ def cmd_keys_export(args) -> int:
 
 
 def cmd_packet_export(args) -> int:
-    from exports.packet import export_packet
+    from exports.packets.write import export_packet
 
     gw, view = open_view(args)
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
@@ -341,8 +341,8 @@ def cmd_packet_export(args) -> int:
 
 
 def cmd_packet_verify(args) -> int:
-    from exports.enrolment import SUFFIX, read_enrolment
-    from exports.packet_verify import verify_packet
+    from exports.packets.enrolment import SUFFIX, read_enrolment
+    from exports.packets.verify import verify_packet
 
     trusted = []
     for name in args.trust or []:
@@ -359,9 +359,9 @@ def cmd_packet_verify(args) -> int:
 
 
 def cmd_keys_enrol(args) -> int:
-    from exports.enrolment import read_enrolment
-    from exports.inbox import STATUS_WORDS, refile_quarantined
-    from exports.trust import enrol
+    from exports.collect.inbox import STATUS_WORDS, refile_quarantined
+    from exports.collect.trust import enrol
+    from exports.packets.enrolment import read_enrolment
 
     gw = open_existing(args.db)
     enrolled = enrol(gw, read_enrolment(args.file), who=args.user)
@@ -376,7 +376,7 @@ def cmd_keys_enrol(args) -> int:
 
 
 def cmd_inbox_open(args) -> int:
-    from exports.inbox import open_collection
+    from exports.collect.inbox import open_collection
 
     gw = open_existing(args.db)
     form = require_form(args.form)
@@ -388,7 +388,7 @@ def cmd_inbox_open(args) -> int:
 
 
 def cmd_inbox_import(args) -> int:
-    from exports.inbox import OUTCOME_WORDS, import_packets
+    from exports.collect.inbox import OUTCOME_WORDS, import_packets
 
     gw = open_existing(args.db)
 
@@ -433,8 +433,8 @@ def cmd_inbox_import(args) -> int:
 
 
 def cmd_inbox_list(args) -> int:
-    from exports.inbox import STATUS_WORDS, received_packets
-    from exports.received import packet_code
+    from exports.collect.inbox import STATUS_WORDS, received_packets
+    from exports.collect.received import packet_code
 
     gw = open_existing(args.db)
     rows = received_packets(gw, form_id=args.form, period_code=args.period, status=args.status)
@@ -456,7 +456,7 @@ def cmd_inbox_list(args) -> int:
 
 
 def cmd_inbox_decide(args) -> int:
-    from exports.inbox import decide_conflict
+    from exports.collect.inbox import decide_conflict
 
     gw = open_existing(args.db)
     decide_conflict(gw, args.packet, args.reason, args.user)
@@ -465,7 +465,7 @@ def cmd_inbox_decide(args) -> int:
 
 
 def cmd_receipt_issue(args) -> int:
-    from exports.receipt import KIND_WORDS, issue_receipt, parse_query
+    from exports.packets.receipt_file import KIND_WORDS, issue_receipt, parse_query
 
     gw = open_existing(args.db)
     kind = "tra_lai" if args.send_back else "bien_nhan"
@@ -488,7 +488,7 @@ def cmd_receipt_issue(args) -> int:
 
 
 def cmd_receipt_import(args) -> int:
-    from exports.answers import import_receipt
+    from exports.packets.answers import import_receipt
 
     gw = open_existing(args.db)
     filed = import_receipt(gw, args.file)
@@ -514,8 +514,8 @@ def cmd_receipt_import(args) -> int:
 
 
 def cmd_packet_upward(args) -> int:
-    from exports.merge import merge
-    from exports.upward import export_upward
+    from exports.collect.merge import merge
+    from exports.collect.upward import export_upward
     from models.reporting import find_target_set
 
     gw = open_existing(args.db)
@@ -534,7 +534,7 @@ def cmd_packet_upward(args) -> int:
 
 
 def cmd_completeness(args) -> int:
-    from exports.completeness import completeness
+    from exports.collect.completeness import completeness
 
     gw = open_existing(args.db)
     table = completeness(gw, args.unit, args.period, default_library())
@@ -564,8 +564,8 @@ def cmd_completeness(args) -> int:
 
 def cmd_merge(args) -> int:
     from exports.atomic import output_path, write_atomically
-    from exports.merge import merge
-    from exports.merge_xlsx import merged_workbook
+    from exports.collect.merge import merge
+    from exports.paper.xlsx_merged import merged_workbook
     from models.reporting import find_target_set
 
     gw = open_existing(args.db)
@@ -609,8 +609,8 @@ def cmd_merge(args) -> int:
 
 
 def cmd_print(args) -> int:
-    from exports import printouts
     from exports.atomic import output_path
+    from exports.paper import printouts
     from ui.printing import ensure_application, write_pdf
 
     kinds = [name for name in ("blank", "merged", "completeness") if getattr(args, name)]

@@ -57,11 +57,11 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.enrolment import Enrolment  # noqa: E402
-from exports.inbox import import_packets  # noqa: E402
-from exports.merge import merge  # noqa: E402
-from exports.merge_xlsx import merged_workbook  # noqa: E402
-from exports.packet import (  # noqa: E402
+from exports.collect.inbox import import_packets  # noqa: E402
+from exports.collect.merge import merge  # noqa: E402
+from exports.packets.enrolment import Enrolment  # noqa: E402
+from exports.packets.verify import verify_packet  # noqa: E402
+from exports.packets.write import (  # noqa: E402
     DATA_JSON,
     FORM_XLSX,
     MANIFEST,
@@ -73,9 +73,9 @@ from exports.packet import (  # noqa: E402
     manifest_of,
     signed_zip,
 )
-from exports.packet_verify import verify_packet  # noqa: E402
+from exports.paper.xlsx_form import form_workbook  # noqa: E402
+from exports.paper.xlsx_merged import merged_workbook  # noqa: E402
 from exports.report_json import report_to_dict, summary  # noqa: E402
-from exports.xlsx_form import form_workbook  # noqa: E402
 from forms.engine import ReportData, evaluate  # noqa: E402
 from forms.library import default_library  # noqa: E402
 from forms.schema import FormDef  # noqa: E402
@@ -157,7 +157,7 @@ def audit_rows(view: ReportView) -> list[dict]:
 
 
 def packet_bytes(view: ReportView, xlsx: bytes) -> bytes:
-    """What exports/packet.py's build_packet makes, with the bieu.xlsx given instead of drawn."""
+    """What exports/packets/write.py's build_packet makes, with the bieu.xlsx given instead of drawn."""
     key = signer_of(view.unit.code)
     data = report_to_dict(_Upper(), view)
     data["audit"] = audit_rows(view)

@@ -31,8 +31,8 @@ from openpyxl import Workbook, load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.packet import export_packet  # noqa: E402
-from exports.packet_verify import verify_packet  # noqa: E402
+from exports.packets.verify import verify_packet  # noqa: E402
+from exports.packets.write import export_packet  # noqa: E402
 from forms.library import default_library  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.gateway import Gateway  # noqa: E402

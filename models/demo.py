@@ -39,7 +39,7 @@ DEMO_SIGNERS = {
     "03408": ("Bí thư", "Trần Văn Bình"),
     "12": ("Trưởng ban", "Tòng Văn Thắng"),
 }
-PRINT_SETTING = "print.{unit}.{field}"  # as exports/letterhead.py stores what the print dialog remembers
+PRINT_SETTING = "print.{unit}.{field}"  # as exports/paper/letterhead.py stores what the print dialog remembers
 # What the demo province collects: form, period, deadline.
 COLLECTIONS = (("kl224", "2024", "2025-01-15"), ("kl224", "2025", "2026-01-15"))
 FLAWED = ("03445", "2025")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.completeness import completeness
-from exports.inbox import import_packets
-from exports.packet import export_packet
+from exports.collect.completeness import completeness
+from exports.collect.inbox import import_packets
+from exports.packets.write import export_packet
 from models.demo import build_upper_demo
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from exports.completeness import Collected, Completeness, State
-from exports.completeness_xlsx import (
+from exports.collect.completeness import Collected, Completeness, State
+from exports.paper.xlsx_completeness import (
     STATE_COLOURS,
     STATE_ORDER,
     completeness_workbook,

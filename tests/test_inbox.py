@@ -16,11 +16,11 @@ from types import SimpleNamespace
 import pytest
 
 import main
-from exports.enrolment import read_enrolment, write_enrolment
-from exports.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
-from exports.packet import DATA_JSON, MANIFEST, SIGNATURE, build_packet, signing_blockers
-from exports.packet_zip import canonical_zip
-from exports.trust import enrol, key_ring
+from exports.collect.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
+from exports.collect.trust import enrol, key_ring
+from exports.packets.container import canonical_zip
+from exports.packets.enrolment import read_enrolment, write_enrolment
+from exports.packets.write import DATA_JSON, MANIFEST, SIGNATURE, build_packet, signing_blockers
 from forms.library import default_library
 from models import catalogue
 from models.demo import build_upper_demo

@@ -11,11 +11,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import main
-from exports.completeness import completeness
-from exports.inbox import import_packets
-from exports.merge import merge
-from exports.merge_xlsx import merged_workbook
-from exports.packet import export_packet
+from exports.collect.completeness import completeness
+from exports.collect.inbox import import_packets
+from exports.collect.merge import merge
+from exports.packets.write import export_packet
+from exports.paper.xlsx_merged import merged_workbook
 from forms.library import default_library
 from models.demo import build_upper_demo
 from models.gateway import Gateway

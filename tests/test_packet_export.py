@@ -26,8 +26,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import main
 from exports.atomic import write_atomically
-from exports.enrolment import enrolment_bytes, read_enrolment, write_enrolment
-from exports.packet import (
+from exports.packets.container import canonical_zip
+from exports.packets.enrolment import enrolment_bytes, read_enrolment, write_enrolment
+from exports.packets.verify import verify_packet
+from exports.packets.write import (
     DATA_JSON,
     FORM_XLSX,
     MANIFEST,
@@ -38,8 +40,6 @@ from exports.packet import (
     export_packet,
     signing_blockers,
 )
-from exports.packet_verify import verify_packet
-from exports.packet_zip import canonical_zip
 from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput
 from models.gateway import Gateway
@@ -340,7 +340,7 @@ def test_a_failed_write_over_an_old_packet_leaves_it_intact(demo_db, library, tm
 FILE_SIZE_LIMIT_SCRIPT = r"""
 import json, resource, signal, sys
 sys.path.insert(0, ".")
-from exports.packet import export_packet
+from exports.packets.write import export_packet
 from forms.library import default_library
 from models.errors import BadInput
 from models.gateway import Gateway

@@ -24,10 +24,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exports.enrolment import read_enrolment, write_enrolment
-from exports.packet import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE, export_packet
-from exports.packet_verify import EXIT_CODES, Verdict, verify_packet
-from exports.packet_zip import MAX_ENTRIES, ZIP_EPOCH, canonical_zip, safe_name
+from exports.packets.container import MAX_ENTRIES, ZIP_EPOCH, canonical_zip, safe_name
+from exports.packets.enrolment import read_enrolment, write_enrolment
+from exports.packets.verify import EXIT_CODES, Verdict, verify_packet
+from exports.packets.write import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE, export_packet
 from forms.library import default_library
 from models.gateway import Gateway
 from models.keys import create_unit_key, fingerprint_of, public_pem, unlock_key

@@ -27,14 +27,14 @@ import pytest
 import zxingcpp
 from conftest import run_main
 
-from exports.completeness import completeness
-from exports.completeness_xlsx import state_text
-from exports.inbox import import_packets
-from exports.letterhead import page_settings, save_page_settings
-from exports.merge import merge
-from exports.packet import MANIFEST, export_packet
-from exports.print_footer import short_fingerprint
-from exports.print_page import (
+from exports.collect.completeness import completeness
+from exports.collect.inbox import import_packets
+from exports.collect.merge import merge
+from exports.collect.upward import export_upward
+from exports.packets.write import MANIFEST, export_packet
+from exports.paper.footer import short_fingerprint
+from exports.paper.letterhead import page_settings, save_page_settings
+from exports.paper.page import (
     MARGINS_MM,
     PORTRAIT_TEXT_MM,
     Cell,
@@ -47,8 +47,8 @@ from exports.print_page import (
     date_line,
     to_html,
 )
-from exports.print_report import amounts_in_words
-from exports.upward import export_upward
+from exports.paper.report import amounts_in_words
+from exports.paper.xlsx_completeness import state_text
 from forms import vnformat
 from forms.library import default_library
 from forms.vnwords import amount_words

@@ -19,16 +19,16 @@ from types import SimpleNamespace
 import pytest
 from conftest import run_main
 
-from exports.completeness import completeness
-from exports.enrolment import read_enrolment, write_enrolment
-from exports.inbox import decide_conflict, import_packets, open_collection
-from exports.merge import merge
-from exports.packet import DATA_JSON, MANIFEST, SIGNATURE, ReportNotReady, export_packet, json_bytes
-from exports.packet_verify import verify_packet
-from exports.packet_zip import canonical_zip
-from exports.receipt import issue_receipt
-from exports.trust import enrol
-from exports.upward import export_upward
+from exports.collect.completeness import completeness
+from exports.collect.inbox import decide_conflict, import_packets, open_collection
+from exports.collect.merge import merge
+from exports.collect.trust import enrol
+from exports.collect.upward import export_upward
+from exports.packets.container import canonical_zip
+from exports.packets.enrolment import read_enrolment, write_enrolment
+from exports.packets.receipt_file import issue_receipt
+from exports.packets.verify import verify_packet
+from exports.packets.write import DATA_JSON, MANIFEST, SIGNATURE, ReportNotReady, export_packet, json_bytes
 from forms.library import default_library
 from models import catalogue
 from models.demo import build_upper_demo

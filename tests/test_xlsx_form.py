@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from exports.xlsx_form import date_words, form_workbook, number_format, place_name
+from exports.paper.xlsx_form import date_words, form_workbook, number_format, place_name
 from forms import vnformat
 from forms.messages import finding_text
 from models.reporting import enter_values, view_report

@@ -21,13 +21,13 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from exports.completeness import completeness
-from exports.completeness_xlsx import completeness_workbook, state_text
-from exports.inbox import import_packets
-from exports.merge import merge
-from exports.merge_xlsx import merged_workbook
-from exports.packet import FORM_XLSX, export_packet
-from exports.xlsx_form import form_workbook
+from exports.collect.completeness import completeness
+from exports.collect.inbox import import_packets
+from exports.collect.merge import merge
+from exports.packets.write import FORM_XLSX, export_packet
+from exports.paper.xlsx_completeness import completeness_workbook, state_text
+from exports.paper.xlsx_form import form_workbook
+from exports.paper.xlsx_merged import merged_workbook
 from forms import vnformat
 from forms.library import default_library
 from forms.messages import target_text

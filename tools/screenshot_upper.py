@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from exports.packet import export_packet  # noqa: E402
+from exports.packets.write import export_packet  # noqa: E402
 from forms.library import default_library  # noqa: E402
 from models.demo import build_demo, build_upper_demo  # noqa: E402
 from models.gateway import Gateway  # noqa: E402

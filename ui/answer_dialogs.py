@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.merge import MergedTable
-from exports.packet import ExportedPacket
-from exports.receipt import IssuedReceipt, Query, issue_receipt
-from exports.received import ReceivedPacket, packet_villages
-from exports.upward import export_upward, upward_blockers
+from exports.collect.merge import MergedTable
+from exports.collect.received import ReceivedPacket, packet_villages
+from exports.collect.upward import export_upward, upward_blockers
+from exports.packets.receipt_file import IssuedReceipt, Query, issue_receipt
+from exports.packets.write import ExportedPacket
 from forms.library import FormLibrary
 from forms.messages import label_of
 from models.errors import UserError

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.inbox import open_collection
+from exports.collect.inbox import open_collection
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput, UserError

@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from exports.atomic import write_atomically
-from exports.completeness import Completeness, completeness
-from exports.completeness_xlsx import (
+from exports.collect.completeness import Completeness, completeness
+from exports.paper.letterhead import page_settings
+from exports.paper.merged import completeness_document
+from exports.paper.page import PrintedDocument
+from exports.paper.xlsx_completeness import (
     STATE_COLOURS,
     completeness_workbook,
     form_heading,
@@ -30,9 +33,6 @@ from exports.completeness_xlsx import (
     state_text,
     summary_line,
 )
-from exports.letterhead import page_settings
-from exports.print_merged import completeness_document
-from exports.print_page import PrintedDocument
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.inbox import decide_conflict
-from exports.merge import merged_figures, packet_report_data
-from exports.received import ReceivedPacket, conflicting_packets, packet_villages, received_values
+from exports.collect.inbox import decide_conflict
+from exports.collect.merge import merged_figures, packet_report_data
+from exports.collect.received import ReceivedPacket, conflicting_packets, packet_villages, received_values
 from forms import vnformat
 from forms.engine import evaluate
 from forms.library import FormLibrary

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.enrolment import SUFFIX, Enrolment, read_enrolment
-from exports.inbox import STATUS_WORDS, refile_quarantined
-from exports.trust import Enrolled, enrol
+from exports.collect.inbox import STATUS_WORDS, refile_quarantined
+from exports.collect.trust import Enrolled, enrol
+from exports.packets.enrolment import SUFFIX, Enrolment, read_enrolment
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway

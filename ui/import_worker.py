@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.inbox import OUTCOME_WORDS, ImportRun, import_packets
+from exports.collect.inbox import OUTCOME_WORDS, ImportRun, import_packets
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.inbox import STATUS_WORDS
-from exports.received import ReceivedPacket, packet_code, received_list, unit_names
+from exports.collect.inbox import STATUS_WORDS
+from exports.collect.received import ReceivedPacket, packet_code, received_list, unit_names
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
@@ -396,8 +396,8 @@ class InboxView(QWidget):
 
     def open_print_dialog(self):
         """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer."""
-        from exports.print_received import received_document
-        from exports.print_report import has_amounts
+        from exports.paper.received import received_document
+        from exports.paper.report import has_amounts
         from ui.print_dialog import PrintDialog
 
         packet = self.selected_packet()

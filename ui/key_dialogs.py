@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.enrolment import SUFFIX, default_enrolment_name, write_enrolment
+from exports.packets.enrolment import SUFFIX, default_enrolment_name, write_enrolment
 from forms import vnformat
 from models.errors import BadInput, UserError
 from models.gateway import Gateway

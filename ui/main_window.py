@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
 
     def show_answer(self, report) -> None:
         """Beside the report: its latest packet and the upper level's receipt or return."""
-        from exports.answers import report_answer
+        from exports.packets.answers import report_answer
 
         answer = report_answer(self.gw, report) if report is not None else None
         if answer is None or answer.state == "chua_xuat":
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         self.answer.show()
 
     def ask_receipt_file(self) -> None:
-        from exports.receipt import SUFFIX
+        from exports.packets.receipt_file import SUFFIX
 
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Chọn biên nhận của cấp trên"), str(export_folder(self.gw)), f"Biên nhận (*{SUFFIX})"
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def import_receipt_file(self, path) -> bool:
         """File a receipt or return; the report it answers is opened and the answer shown."""
-        from exports.answers import import_receipt
+        from exports.packets.answers import import_receipt
 
         try:
             filed = import_receipt(self.gw, path)
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
 
     def open_print_dialog(self):
         """“In biểu...”: the open report filled, or blank with its villages named; None with no report."""
-        from exports.print_report import blank_document, has_amounts, report_document
+        from exports.paper.report import blank_document, has_amounts, report_document
         from ui.print_dialog import PrintDialog
 
         if self.controller is None:

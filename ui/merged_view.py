@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from exports.atomic import write_atomically
-from exports.inbox import STATUS_WORDS
-from exports.letterhead import page_settings
-from exports.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
-from exports.merge_xlsx import merged_workbook
-from exports.print_merged import merged_document
-from exports.print_page import PrintedDocument
-from exports.print_report import has_amounts
-from exports.received import packet_villages, received_list, received_packet, received_values
+from exports.collect.inbox import STATUS_WORDS
+from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
+from exports.collect.received import packet_villages, received_list, received_packet, received_values
+from exports.paper.letterhead import page_settings
+from exports.paper.merged import merged_document
+from exports.paper.page import PrintedDocument
+from exports.paper.report import has_amounts
+from exports.paper.xlsx_merged import merged_workbook
 from forms import vnformat
 from forms.library import FormLibrary
 from forms.messages import label_of, target_text

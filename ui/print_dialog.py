@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.letterhead import PageSettings, page_settings, save_page_settings
-from exports.print_page import PrintedDocument
+from exports.paper.letterhead import PageSettings, page_settings, save_page_settings
+from exports.paper.page import PrintedDocument
 from models.errors import UserError
 from models.gateway import Gateway
 from models.units import Unit

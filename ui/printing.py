@@ -1,6 +1,6 @@
 """Paint a PrintedDocument on paper or into a PDF, page by page.
 
-QTextDocument lays out the HTML of exports/print_page.py at the printer's
+QTextDocument lays out the HTML of exports/paper/page.py at the printer's
 resolution; each page is then drawn by hand so that the page number can
 start on page 2 (Nghị định 30/2020: centred in the top margin, none on the
 first page) and every page carries the footer that names its packet, with a
@@ -30,7 +30,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from exports.atomic import write_atomically
-from exports.print_page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
+from exports.paper.page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
 from models.errors import BadInput
 from ui.resources import install_fonts
 

@@ -78,9 +78,9 @@ def _validate(folder: Path, state: dict) -> str:
 
 
 def _packet(folder: Path, state: dict) -> str:
-    from exports.enrolment import enrolment_bytes, read_enrolment
-    from exports.packet import export_packet
-    from exports.packet_verify import verify_packet
+    from exports.packets.enrolment import enrolment_bytes, read_enrolment
+    from exports.packets.verify import verify_packet
+    from exports.packets.write import export_packet
     from models.keys import DEMO_PASSPHRASE
 
     gw, view = state["gw"], state["view"]
@@ -103,7 +103,7 @@ def _backup(folder: Path, state: dict) -> str:
 
 
 def _pdf(folder: Path, state: dict) -> str:
-    from exports import printouts
+    from exports.paper import printouts
     from ui.printing import ensure_application, write_pdf
 
     document = printouts.filled_printout(

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.packet import SUFFIX, ExportedPacket, default_packet_name, export_packet, next_sequence, signing_blockers
+from exports.packets.write import (
+    SUFFIX,
+    ExportedPacket,
+    default_packet_name,
+    export_packet,
+    next_sequence,
+    signing_blockers,
+)
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.enrolment import SUFFIX as KEY_SUFFIX
-from exports.inbox import ImportRun
-from exports.packet import SUFFIX as PACKET_SUFFIX
-from exports.received import collected, unit_names
+from exports.collect.inbox import ImportRun
+from exports.collect.received import collected, unit_names
+from exports.packets.enrolment import SUFFIX as KEY_SUFFIX
+from exports.packets.write import SUFFIX as PACKET_SUFFIX
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError

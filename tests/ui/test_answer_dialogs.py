@@ -12,9 +12,9 @@ import zipfile
 import pytest
 from upper_packets import make_packets, put, upper_database
 
-from exports.answers import import_receipt, report_answer
-from exports.packet_verify import verify_packet
-from exports.receipt import read_receipt
+from exports.packets.answers import import_receipt, report_answer
+from exports.packets.receipt_file import read_receipt
+from exports.packets.verify import verify_packet
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from ui.answer_dialogs import ReceiptDialog

@@ -13,9 +13,9 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from python_calamine import CalamineWorkbook
 from upper_packets import make_packets, put, upper_database
 
-from exports.completeness_xlsx import STATE_COLOURS
-from exports.inbox import import_packets, open_collection
-from exports.print_page import to_html
+from exports.collect.inbox import import_packets, open_collection
+from exports.paper.page import to_html
+from exports.paper.xlsx_completeness import STATE_COLOURS
 from models.gateway import Gateway
 from ui.completeness_view import CompletenessView, StateRole
 from ui.print_dialog import PrintDialog

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from upper_packets import make_packets, put, upper_database
 
-from exports.enrolment import write_enrolment
-from exports.inbox import import_packets
+from exports.collect.inbox import import_packets
+from exports.packets.enrolment import write_enrolment
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, find_key, key_in_use
 from ui.enrol_dialog import EnrolDialog

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from exports.enrolment import read_enrolment
+from exports.packets.enrolment import read_enrolment
 from models.keys import key_in_use, unit_keys, unlock_key
 from ui.key_dialogs import CreateKeyDialog, KeysDialog, key_date
 

@@ -18,7 +18,7 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QMessageBox
 from upper_packets import make_packets, put, upper_database
 
-from exports.inbox import import_packets
+from exports.collect.inbox import import_packets
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from ui.app import open_window

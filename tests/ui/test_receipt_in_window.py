@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from exports.enrolment import write_enrolment
-from exports.inbox import import_packets
-from exports.packet import export_packet
-from exports.receipt import Query, issue_receipt
+from exports.collect.inbox import import_packets
+from exports.packets.enrolment import write_enrolment
+from exports.packets.receipt_file import Query, issue_receipt
+from exports.packets.write import export_packet
 from models.demo import build_upper_demo
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
@@ -76,8 +76,8 @@ def test_a_return_shows_its_reason_and_cells_and_the_next_packet_waits(window, p
 
 def test_a_receipt_from_an_enrolled_province_key_shows_received(window, province, library, tmp_path):
     enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
-    from exports.enrolment import read_enrolment
-    from exports.trust import enrol
+    from exports.collect.trust import enrol
+    from exports.packets.enrolment import read_enrolment
 
     enrol(window.gw, read_enrolment(enrolment), who="xa")
     packet = export(window.gw, library, tmp_path)

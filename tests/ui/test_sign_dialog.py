@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar
 
-from exports.packet import signing_blockers
-from exports.packet_verify import verify_packet
+from exports.packets.verify import verify_packet
+from exports.packets.write import signing_blockers
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.reporting import view_report
 from ui.app import open_window

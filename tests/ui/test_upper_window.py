@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 from python_calamine import CalamineWorkbook
 from upper_packets import MANY, make_packets, put, upper_database
 
-from exports.inbox import decide_conflict
-from exports.merge import Jump
-from exports.packet_zip import canonical_zip
+from exports.collect.inbox import decide_conflict
+from exports.collect.merge import Jump
+from exports.packets.container import canonical_zip
 from models.gateway import Gateway
 from models.reporting import view_report
 from models.units import Unit

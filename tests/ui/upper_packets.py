@@ -18,8 +18,8 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-from exports.enrolment import write_enrolment
-from exports.packet import build_packet, export_packet
+from exports.packets.enrolment import write_enrolment
+from exports.packets.write import build_packet, export_packet
 from forms.library import default_library
 from models.demo import build_upper_demo
 from models.gateway import Gateway

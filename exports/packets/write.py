@@ -1,6 +1,6 @@
 """Sign a finished report and write it as one packet file (.sctg).
 
-A packet is a zip (exports/packet_zip.py) holding the printable form
+A packet is a zip (exports/packets/container.py) holding the printable form
 (bieu.xlsx), the same report as data (so-lieu.json: the `show --json`
 structure plus the cell audit trail), the signer's public key, a manifest
 naming every other file with its SHA-256, and a detached Ed25519 signature
@@ -19,9 +19,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exports.atomic import output_path, write_atomically
-from exports.packet_zip import canonical_zip
+from exports.packets.container import canonical_zip
+from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
-from exports.xlsx_form import form_workbook
 from forms.messages import finding_text
 from forms.schema import FormDef, TargetSet
 from models.about import APP_NAME, APP_VERSION
@@ -41,7 +41,7 @@ PUBLIC_KEY = "signer.pub.pem"
 FORM_XLSX = "bieu.xlsx"
 DATA_JSON = "so-lieu.json"
 SIGNED_FILES = (FORM_XLSX, DATA_JSON, PUBLIC_KEY)  # listed in the manifest with their hashes
-MERGED_KIND = "tong_hop"  # the manifest's "kind" in a district's or province's merged packet (exports/upward.py)
+MERGED_KIND = "tong_hop"  # the manifest's "kind" in a merged packet of a district or province (collect/upward.py)
 
 
 class ReportNotReady(UserError):

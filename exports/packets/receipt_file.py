@@ -19,9 +19,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 
 from exports.atomic import output_path, write_atomically
-from exports.packet import MANIFEST, PUBLIC_KEY, json_bytes
-from exports.packet_zip import PacketInvalid, PacketUnreadable, canonical_zip, container_of, read_packet_file
-from exports.received import packet_villages
+from exports.collect.received import packet_villages
+from exports.packets.container import PacketInvalid, PacketUnreadable, canonical_zip, container_of, read_packet_file
+from exports.packets.write import MANIFEST, PUBLIC_KEY, json_bytes
 from forms.library import FormLibrary
 from forms.messages import label_of
 from models.about import APP_NAME, APP_VERSION

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.print_page import Footer
+from exports.paper.page import Footer
 from forms import vnformat
 from models.periods import Period
 from models.units import Unit

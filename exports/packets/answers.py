@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.packet_zip import PacketInvalid
-from exports.receipt import Receipt, read_receipt, receipt_words, signer_words
-from exports.trust import key_ring
+from exports.collect.trust import key_ring
+from exports.packets.container import PacketInvalid
+from exports.packets.receipt_file import Receipt, read_receipt, receipt_words, signer_words
 from forms import vnformat
 from models.gateway import Gateway, ReportRef, now
 

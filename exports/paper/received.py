@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from exports.completeness import explained_warnings
-from exports.letterhead import PageSettings
-from exports.merge import accepted_figures, packet_report_data
-from exports.packet_zip import container_of
-from exports.print_footer import packet_footer
-from exports.print_page import Paragraph, PrintedDocument, Table
-from exports.print_report import amounts_in_words, form_table, reason_paragraphs, subtitles
+from exports.collect.completeness import explained_warnings
+from exports.collect.merge import accepted_figures, packet_report_data
+from exports.packets.container import container_of
+from exports.paper.footer import packet_footer
+from exports.paper.letterhead import PageSettings
+from exports.paper.page import Paragraph, PrintedDocument, Table
+from exports.paper.report import amounts_in_words, form_table, reason_paragraphs, subtitles
 from forms import vnformat
 from forms.engine import evaluate
 from forms.schema import FormDef, TargetSet

@@ -11,7 +11,7 @@ A report (unit, form, period) may arrive many times. By sequence number:
 - quarantined: whole and signed, but the key is not enrolled for that unit;
   filed again when it is;
 - rejected: altered or damaged, with the reason;
-- returned: sent back with a query (exports/receipt.py); the corrected
+- returned: sent back with a query (exports/packets/receipt_file.py); the corrected
   packet comes with the next sequence.
 
 The same file twice changes nothing. Each packet is filed, with its figures,
@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.enrolment import KeyRing
-from exports.packet import DATA_JSON, MERGED_KIND, SUFFIX
-from exports.packet_verify import verify_packet_bytes
-from exports.packet_zip import PacketInvalid, PacketUnreadable, read_packet_file
-from exports.trust import is_below, key_ring
+from exports.collect.trust import is_below, key_ring
+from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
+from exports.packets.enrolment import KeyRing
+from exports.packets.verify import verify_packet_bytes
+from exports.packets.write import DATA_JSON, MERGED_KIND, SUFFIX
 from forms.library import FormLibrary
 from forms.schema import FormDef
 from forms.values import LARGEST, ValueRejected, coerce

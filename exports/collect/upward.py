@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from exports.merge import MergedTable
-from exports.merge_xlsx import merged_workbook
-from exports.packet import (
+from exports.collect.merge import MergedTable
+from exports.packets.container import container_of
+from exports.packets.write import (
     DATA_JSON,
     FORM_XLSX,
     MERGED_KIND,
@@ -28,7 +28,7 @@ from exports.packet import (
     signed_zip,
     write_packet,
 )
-from exports.packet_zip import container_of
+from exports.paper.xlsx_merged import merged_workbook
 from forms.engine import Figure
 from models.errors import BadInput
 from models.gateway import Gateway

@@ -27,8 +27,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from exports.letterhead import place_name
-from exports.print_page import date_words
+from exports.paper.letterhead import place_name
+from exports.paper.page import date_words
 from forms import vnformat
 from forms.engine import TargetResult
 from forms.messages import finding_text, target_text

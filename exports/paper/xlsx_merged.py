@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.merge import MergedTable
-from exports.xlsx_form import form_sheets, grid_sheet, page_setup, workbook_bytes
+from exports.collect.merge import MergedTable
+from exports.paper.xlsx_form import form_sheets, grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
 from models.gateway import Gateway, ReportRef

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.letterhead import PageSettings
-from exports.print_footer import sent_or_unsent_footer
-from exports.print_page import Cell, Footer, Paragraph, PrintedDocument, Table
-from exports.xlsx_form import check_line
+from exports.paper.footer import sent_or_unsent_footer
+from exports.paper.letterhead import PageSettings
+from exports.paper.page import Cell, Footer, Paragraph, PrintedDocument, Table
+from exports.paper.xlsx_form import check_line
 from forms import vnformat
 from forms.engine import Evaluation, ReportData, evaluate
 from forms.messages import finding_text, target_text
@@ -39,7 +39,7 @@ def report_document(
     gw: Gateway, view: ReportView, period: Period, page: PageSettings, *, printed_on: dt.date, words: bool = False
 ) -> PrintedDocument:
     """The filled report, its footer naming the packet that holds these figures (if one does)."""
-    from exports.packet import latest_packet, values_fingerprint
+    from exports.packets.write import latest_packet, values_fingerprint
 
     form, evaluation = view.form, view.evaluation
     blocks: list[Table | Paragraph] = [form_table(form, evaluation)]

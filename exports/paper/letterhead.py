@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, fields, replace
 
-from exports.print_page import Letterhead, SignatureBlock
+from exports.paper.page import Letterhead, SignatureBlock
 from models.gateway import Gateway
 from models.units import COLLECTING_TIERS, Unit
 

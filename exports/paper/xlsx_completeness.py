@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.completeness import Completeness, State
-from exports.xlsx_form import (
+from exports.collect.completeness import Completeness, State
+from exports.paper.xlsx_form import (
     FONT_NAME,
     MARGINS,
     TABLE_PT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.letterhead import page_settings
-from exports.print_page import PrintedDocument
+from exports.paper.letterhead import page_settings
+from exports.paper.page import PrintedDocument
 from forms.library import default_library
 from forms.schema import FormDef
 from models.errors import BadInput
@@ -33,7 +33,7 @@ def filled_printout(
     printed_on: dt.date,
     **page,
 ) -> PrintedDocument:
-    from exports.print_report import report_document
+    from exports.paper.report import report_document
 
     unit = gw.require_unit(unit_code)
     period = gw.period(period_code)
@@ -48,7 +48,7 @@ def filled_printout(
 
 def received_printout(gw: Gateway, unit, form, period, target_set, words, printed_on, page) -> PrintedDocument:
     """At the upper level: the unit's form from its accepted packet."""
-    from exports.print_received import accepted_packet, received_document
+    from exports.paper.received import accepted_packet, received_document
 
     packet_id = accepted_packet(gw, unit, form, period)
     if packet_id is None:
@@ -72,7 +72,7 @@ def received_printout(gw: Gateway, unit, form, period, target_set, words, printe
 def blank_printout(
     gw: Gateway, unit_code: str, form_id: str, period_code: str, *, printed_on: dt.date, **page
 ) -> PrintedDocument:
-    from exports.print_report import blank_document
+    from exports.paper.report import blank_document
 
     unit = gw.require_unit(unit_code)
     form = require_form(form_id)
@@ -95,8 +95,8 @@ def merged_printout(
     printed_on: dt.date,
     **page,
 ) -> PrintedDocument:
-    from exports.merge import merge
-    from exports.print_merged import merged_document
+    from exports.collect.merge import merge
+    from exports.paper.merged import merged_document
 
     form = require_form(form_id)
     table = merge(gw, unit_code, form, period_code, find_target_set(form, target_set))
@@ -106,8 +106,8 @@ def merged_printout(
 
 
 def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, printed_on: dt.date, **page):
-    from exports.completeness import completeness
-    from exports.print_merged import completeness_document
+    from exports.collect.completeness import completeness
+    from exports.paper.merged import completeness_document
 
     table = completeness(gw, unit_code, period_code, default_library(), today=printed_on)
     return completeness_document(table, page_settings(gw, table.parent, **page), printed_on=printed_on)

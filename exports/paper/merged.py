@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.completeness import Completeness
-from exports.completeness_xlsx import form_heading, state_text, summary_line
-from exports.letterhead import PageSettings
-from exports.merge import MergedTable
-from exports.print_footer import sent_or_unsent_footer
-from exports.print_page import LANDSCAPE_TEXT_MM, Cell, Footer, Paragraph, PrintedDocument, Table
-from exports.print_report import MM_PER_DIGIT, amounts_in_words, form_table, subtitles
+from exports.collect.completeness import Completeness
+from exports.collect.merge import MergedTable
+from exports.paper.footer import sent_or_unsent_footer
+from exports.paper.letterhead import PageSettings
+from exports.paper.page import LANDSCAPE_TEXT_MM, Cell, Footer, Paragraph, PrintedDocument, Table
+from exports.paper.report import MM_PER_DIGIT, amounts_in_words, form_table, subtitles
+from exports.paper.xlsx_completeness import form_heading, state_text, summary_line
 from forms import vnformat
 from forms.engine import Figure
 from models.gateway import Gateway
@@ -30,8 +30,8 @@ def merged_document(
     gw: Gateway, table: MergedTable, page: PageSettings, *, printed_on: dt.date, words: bool = False
 ) -> PrintedDocument:
     """The summed form, then each unit's figures; the footer names the upward packet while it matches."""
-    from exports.packet import latest_packet
-    from exports.upward import merged_fingerprint
+    from exports.collect.upward import merged_fingerprint
+    from exports.packets.write import latest_packet
 
     parent, form, period = table.parent, table.form, table.period
     missing = [u.unit.name for u in table.units if u.figures is None]

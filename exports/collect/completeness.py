@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from exports.merge import child_units
-from exports.packet import DATA_JSON
-from exports.packet_zip import container_of
+from exports.collect.merge import child_units
+from exports.packets.container import container_of
+from exports.packets.write import DATA_JSON
 from forms.library import FormLibrary
 from models.errors import BadInput
 from models.gateway import Gateway

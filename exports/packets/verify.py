@@ -20,9 +20,18 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
-from exports.enrolment import Enrolment, KeyRing
-from exports.packet import DATA_JSON, FORMAT, FORMAT_VERSION, MANIFEST, MERGED_KIND, PUBLIC_KEY, SIGNATURE, SIGNED_FILES
-from exports.packet_zip import PacketInvalid, PacketUnreadable, container_of, read_packet_file
+from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, read_packet_file
+from exports.packets.enrolment import Enrolment, KeyRing
+from exports.packets.write import (
+    DATA_JSON,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    MERGED_KIND,
+    PUBLIC_KEY,
+    SIGNATURE,
+    SIGNED_FILES,
+)
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exports.enrolment import Enrolment, KeyRing
+from exports.packets.enrolment import Enrolment, KeyRing
 from models.errors import BadInput
 from models.gateway import Gateway, now
 from models.keys import load_public_pem, public_pem

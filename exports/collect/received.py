@@ -1,7 +1,7 @@
 """A received packet read back for the upper level's screens: who signed it,
 its figures, the villages it lists, the packets it is in conflict with.
 
-Read only; filing and deciding are in exports/inbox.py.
+Read only; filing and deciding are in exports/collect/inbox.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from exports.packet import DATA_JSON
-from exports.packet_zip import container_of
-from exports.print_footer import short_fingerprint
+from exports.packets.container import container_of
+from exports.packets.write import DATA_JSON
+from exports.paper.footer import short_fingerprint
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
