@@ -25,13 +25,13 @@ from models.backups import Backup, newest_good_backup, restore_backup
 from models.errors import DamagedDatabase, DatabaseError, UserError
 from models.gateway import Gateway
 from models.setup import is_upper_level
+from ui.commune.window import MainWindow
 from ui.db_hold import DatabaseHold, lock_database
-from ui.main_window import MainWindow
 from ui.resources import app_icon, install_fonts
 from ui.setup_dialog import SetupDialog
 
 if TYPE_CHECKING:
-    from ui.upper_window import UpperWindow
+    from ui.upper.window import UpperWindow
 
 APP_ID = "SoChiTieu"
 TITLE = "Sổ Chỉ Tiêu"
@@ -63,7 +63,7 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
     who = gw.setting("officer_name") or getpass.getuser()
     hold = DatabaseHold(gw, lock)
     if is_upper_level(gw):
-        from ui.upper_window import UpperWindow  # loaded only on the upper level's machines
+        from ui.upper.window import UpperWindow  # loaded only on the upper level's machines
 
         window = UpperWindow(gw, library, who, hold)
     else:

@@ -17,8 +17,8 @@ from exports.packets.receipt_file import read_receipt
 from exports.packets.verify import verify_packet
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
-from ui.answer_dialogs import ReceiptDialog
 from ui.app import open_window
+from ui.upper.answer_dialogs import ReceiptDialog
 
 WAIT = 20_000
 

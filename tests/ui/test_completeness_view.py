@@ -17,8 +17,8 @@ from exports.collect.inbox import import_packets, open_collection
 from exports.paper.page import to_html
 from exports.paper.xlsx_completeness import STATE_COLOURS
 from models.gateway import Gateway
-from ui.completeness_view import CompletenessView, StateRole
 from ui.print_dialog import PrintDialog
+from ui.upper.completeness_view import CompletenessView, StateRole
 
 TODAY = dt.date.today()
 STATE = 2  # the column of kl224

@@ -14,7 +14,7 @@ from exports.collect.inbox import import_packets
 from exports.packets.enrolment import write_enrolment
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, find_key, key_in_use
-from ui.enrol_dialog import EnrolDialog
+from ui.upper.enrol_dialog import EnrolDialog
 
 WHO = "Giàng Thị Dung"
 
@@ -49,8 +49,9 @@ def test_the_key_code_is_shown_large_and_must_be_confirmed(qtbot, province, libr
     assert dialog.facts["holder"].text() == "Lường Văn Tâm"
     assert dialog.facts["title"].text() == "Công chức Văn hóa - Xã hội"
     assert dialog.fingerprint.text() == packets.key.spoken
-    font = QFontInfo(dialog.fingerprint.font())
-    assert font.fixedPitch() and font.pointSizeF() >= 1.8 * QFontInfo(dialog.font()).pointSizeF()
+    font = QFontInfo(dialog.fingerprint.font())  # the bundled font, whatever monospace the machine has
+    assert font.family() == "Liberation Mono" and font.fixedPitch() and font.bold()
+    assert font.pointSizeF() >= 1.8 * QFontInfo(dialog.font()).pointSizeF()
     assert "điện thoại" in dialog.instruction.text()
     assert dialog.confirm_box.text() == "Tôi đã đọc lại mã khóa với người giữ khóa và hai bên khớp nhau"
     assert not dialog.replaced_label.isVisible()

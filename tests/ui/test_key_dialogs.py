@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from exports.packets.enrolment import read_enrolment
 from models.keys import key_in_use, unit_keys, unlock_key
-from ui.key_dialogs import CreateKeyDialog, KeysDialog, key_date
+from ui.commune.key_dialogs import CreateKeyDialog, KeysDialog
+from ui.widgets import day_of
 
 NEW_PASSPHRASE = "khóa mới của xã"
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
@@ -147,5 +148,5 @@ def test_create_key_dialog_refuses_then_makes_the_key_and_saves_its_file(qtbot, 
 
 
 def test_the_key_date_is_the_day_it_was_written(qtbot):
-    assert key_date("2026-11-22T02:38:52+07:00") == "22/11/2026"
-    assert key_date(None) == ""
+    assert day_of("2026-11-22T02:38:52+07:00") == "22/11/2026"
+    assert day_of(None) == ""

@@ -22,8 +22,8 @@ from exports.collect.inbox import import_packets
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from ui.app import open_window
-from ui.merged_view import MergedView
 from ui.print_dialog import PrintDialog
+from ui.upper.merged_view import MergedView
 
 COMMUNE = "03445"  # Xã Mường Tè; the demo opens on its kl224 report for 2025
 NO_REPORT = "03637"  # Xã Mường Kim: no demo report

@@ -12,7 +12,7 @@ from models.keys import key_in_use, unit_keys, unlock_key
 from models.setup import is_upper_level
 from ui.app import open_window
 from ui.setup_dialog import SetupDialog
-from ui.upper_window import UpperWindow
+from ui.upper.window import UpperWindow
 
 PASSPHRASE = "mật khẩu của tỉnh"
 

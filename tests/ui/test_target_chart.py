@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from forms.engine import TargetResult
 from models.reporting import view_report
-from ui.target_chart import MARGIN, ROW_HEIGHT, STATUS_COLORS, TargetChart
+from ui.commune.target_chart import MARGIN, ROW_HEIGHT, STATUS_COLORS, TargetChart
 
 
 def demo_view(demo_db, library, target_set_id: str):

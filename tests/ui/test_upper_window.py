@@ -23,9 +23,9 @@ from models.gateway import Gateway
 from models.reporting import view_report
 from models.units import Unit
 from ui.app import open_window
-from ui.inbox_view import PacketIdRole, StatusRole
-from ui.merged_view import TOTAL_ROWS, jump_text
-from ui.upper_window import UpperWindow
+from ui.upper.inbox_view import PacketIdRole, StatusRole
+from ui.upper.merged_view import TOTAL_ROWS, jump_text
+from ui.upper.window import UpperWindow
 
 WAIT = 20_000  # ms; an import of a few packets takes a fraction of a second
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from ui.villages_dialog import VillagesDialog
+from ui.commune.villages_dialog import VillagesDialog
 
 COMMUNE = "03445"
 WHO = "Lò Thị Mai"

@@ -30,7 +30,7 @@ from exports.collect.received import ReceivedPacket, packet_code, received_list,
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.key_dialogs import fingerprint_label
+from ui.widgets import compact_rows, fingerprint_label, time_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -50,21 +50,6 @@ STATUS_COLOURS = {
 }
 _BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
 UNIT, FORM, PERIOD, SEQUENCE, STATUS, RECEIVED, REASON = range(7)
-
-
-def compact_rows(view) -> None:
-    """One line of text a row, without the style's generous default height."""
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-
-
-def received_time(stamp: str | None) -> str:
-    """dd/mm/yyyy hh:mm, in the time zone it was written in."""
-    if not stamp:
-        return ""
-    try:
-        return f"{dt.datetime.fromisoformat(stamp):%d/%m/%Y %H:%M}"
-    except ValueError:
-        return stamp
 
 
 def reason_text(packet: ReceivedPacket) -> str:
@@ -151,7 +136,7 @@ class InboxModel(QAbstractTableModel):
         if column == STATUS:
             return STATUS_WORDS.get(packet.status, packet.status)
         if column == RECEIVED:
-            return received_time(packet.received_at)
+            return time_of(packet.received_at)
         return reason_text(packet)
 
     def _sort_key(self, packet: ReceivedPacket, column: int):
@@ -357,7 +342,7 @@ class InboxView(QWidget):
             self.tr("Gói số %1, tệp “%2”, nhận lúc %3.")
             .replace("%1", str(packet.id))
             .replace("%2", packet.file_name)
-            .replace("%3", received_time(packet.received_at)),
+            .replace("%3", time_of(packet.received_at)),
         ]
         code = packet_code(self.gw, packet.id)
         if code:
@@ -425,7 +410,7 @@ class InboxView(QWidget):
 
     def open_conflict_dialog(self):
         """The side-by-side comparison for the chosen packet in conflict, shown without waiting."""
-        from ui.conflict_dialog import ConflictDialog
+        from ui.upper.conflict_dialog import ConflictDialog
 
         packet = self.selected_packet()
         if packet is None or packet.status != "conflict":

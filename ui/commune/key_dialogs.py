@@ -9,11 +9,9 @@ work, so tests can drive it without the file chooser.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,52 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from exports.packets.enrolment import SUFFIX, default_enrolment_name, write_enrolment
-from forms import vnformat
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE, KeyInfo, check_new_passphrase, create_unit_key, key_in_use, unit_keys
-from ui.busy import wait_cursor
 from ui.export_folder import export_folder, remember_folder
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    WARNING_STYLE,
+    day_of,
+    fingerprint_label,
+    message_label,
+    say,
+    wait_cursor,
+)
 
 FingerprintRole = Qt.ItemDataRole.UserRole
-ERROR_STYLE = "color: #b00020;"
-WARNING_STYLE = "color: #8a4b00;"
-DONE_STYLE = "color: #1e6b2f;"
-
-
-def key_date(stamp: str | None) -> str:
-    """dd/mm/yyyy of a stored time, on the day it was where it was written."""
-    if not stamp:
-        return ""
-    try:
-        return vnformat.date(dt.datetime.fromisoformat(stamp).date())
-    except ValueError:
-        return stamp
-
-
-def fingerprint_label(text: str = "", scale: float = 2) -> QLabel:
-    """The spoken code, large and in fixed-width digits, selectable to copy."""
-    label = QLabel(text)
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSizeF(max(font.pointSizeF(), 9) * scale)
-    font.setBold(True)
-    label.setFont(font)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def message_label(style: str) -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(style)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def say(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def save_enrolment(gw: Gateway, key: KeyInfo, path: str | Path) -> Path:
@@ -321,7 +289,7 @@ class KeysDialog(QDialog):
         self.table.setRowCount(len(self.keys))
         for row, key in enumerate(self.keys):
             holder = f"{key.holder_name}, {key.holder_title}" if key.holder_title else key.holder_name
-            cells = (key.spoken, holder, key_date(key.created_at), self.state_text(key))
+            cells = (key.spoken, holder, day_of(key.created_at), self.state_text(key))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -337,7 +305,7 @@ class KeysDialog(QDialog):
 
     def state_text(self, key: KeyInfo) -> str:
         if not key.in_use:
-            return self.tr("đã thay ngày %1").replace("%1", key_date(key.replaced_at))
+            return self.tr("đã thay ngày %1").replace("%1", day_of(key.replaced_at))
         return self.tr("đang dùng (khóa mẫu)") if key.demo else self.tr("đang dùng")
 
     def selected_key(self) -> KeyInfo | None:

@@ -36,18 +36,18 @@ from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.collection_dialog import CollectionDialog, open_collection_said
-from ui.completeness_view import CompletenessView
 from ui.db_hold import DatabaseHold
-from ui.enrol_dialog import EnrolDialog
 from ui.export_folder import export_folder
-from ui.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, import_summary
-from ui.inbox_view import InboxView
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
-from ui.merged_view import MergedView
+from ui.upper.collection_dialog import CollectionDialog, open_collection_said
+from ui.upper.completeness_view import CompletenessView
+from ui.upper.enrol_dialog import EnrolDialog
+from ui.upper.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, import_summary
+from ui.upper.inbox_view import InboxView
+from ui.upper.merged_view import MergedView
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
 
 if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
-    from ui.answer_dialogs import ReceiptDialog, UpwardDialog
+    from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
 
@@ -446,7 +446,7 @@ class UpperWindow(QMainWindow):
 
     def open_receipt_dialog(self) -> ReceiptDialog | None:
         """The receipt-or-return dialog for the chosen packet, shown without waiting."""
-        from ui.answer_dialogs import ReceiptDialog
+        from ui.upper.answer_dialogs import ReceiptDialog
 
         packet = self.inbox_view.selected_packet()
         if packet is None or packet.status not in ("accepted", "returned"):
@@ -459,7 +459,7 @@ class UpperWindow(QMainWindow):
 
     def open_upward_dialog(self) -> UpwardDialog | None:
         """Signing the merged table shown for the level above (None when there is no table)."""
-        from ui.answer_dialogs import UpwardDialog
+        from ui.upper.answer_dialogs import UpwardDialog
 
         table = self.merged_view.table
         if table is None:

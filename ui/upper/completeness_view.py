@@ -37,10 +37,9 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.inbox_view import compact_rows, received_time
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, message_label, say
 from ui.print_dialog import PrintDialog
 from ui.printing import write_pdf
+from ui.widgets import DONE_STYLE, ERROR_STYLE, compact_rows, message_label, say, time_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -102,7 +101,7 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and state is not None:
             return _BRUSHES.get(state.state)
         if role == Qt.ItemDataRole.ToolTipRole and state is not None and state.received_at:
-            lines = [self.tr("Nhận lúc %1").replace("%1", received_time(state.received_at))]
+            lines = [self.tr("Nhận lúc %1").replace("%1", time_of(state.received_at))]
             if state.explained:
                 lines.append(self.tr("Cảnh báo đã giải trình:"))
                 lines += [f"- {warning} {self.tr('Giải trình:')} {reason}" for warning, reason in state.explained]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView
 
-from ui.paste import block_text, parse_block
+from ui.commune.paste import block_text, parse_block
 
 EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.AnyKeyPressed

@@ -39,9 +39,9 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
-from ui.busy import wait_cursor
+from ui.commune.key_dialogs import CreateKeyDialog
 from ui.export_folder import export_folder, remember_folder
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, CreateKeyDialog, fingerprint_label, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, fingerprint_label, message_label, say, wait_cursor
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 BLOCKED, NO_KEY, READY, DONE = "blocked", "no_key", "ready", "done"

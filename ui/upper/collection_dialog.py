@@ -24,7 +24,7 @@ from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
-from ui.key_dialogs import ERROR_STYLE, message_label, say
+from ui.widgets import ERROR_STYLE, message_label, say
 
 
 def open_collection_said(gw: Gateway, library: FormLibrary, form_id: str, period_code: str, deadline) -> str:

@@ -31,9 +31,17 @@ from exports.packets.enrolment import SUFFIX, Enrolment, read_enrolment
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.busy import wait_cursor
 from ui.export_folder import export_folder
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, fingerprint_label, key_date, message_label, say
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    WARNING_STYLE,
+    day_of,
+    fingerprint_label,
+    message_label,
+    say,
+    wait_cursor,
+)
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 
@@ -142,13 +150,13 @@ class EnrolDialog(QDialog):
         self.facts["unit"].setText(f"{enrolment.unit_name} ({self.tr('mã')} {enrolment.unit_code})")
         self.facts["holder"].setText(enrolment.holder_name)
         self.facts["title"].setText(enrolment.holder_title or self.tr("(không ghi)"))
-        self.facts["created"].setText(key_date(enrolment.created_at))
+        self.facts["created"].setText(day_of(enrolment.created_at))
         self.fingerprint.setText(enrolment.spoken)
         say(
             self.replaced_label,
             self.tr(
                 "Khóa này đã được thay bằng khóa mới ngày %1: gói ký bằng nó sau ngày đó sẽ không được nhận."
-            ).replace("%1", key_date(enrolment.replaced_at))
+            ).replace("%1", day_of(enrolment.replaced_at))
             if enrolment.replaced_at
             else "",
         )

@@ -44,9 +44,8 @@ from models.errors import UserError
 from models.gateway import Gateway
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.inbox_view import compact_rows
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, message_label, say
 from ui.print_dialog import PrintDialog
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, compact_rows, message_label, say
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1

@@ -37,18 +37,18 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.reporting import start_report
 from models.session import ReportSession
-from ui.commune_fields import CommuneFieldsModel
+from ui.commune.commune_fields import CommuneFieldsModel
+from ui.commune.entry_controller import EntryController
+from ui.commune.findings_panel import FindingsPanel
+from ui.commune.sheet_view import SheetView
+from ui.commune.target_chart import TargetChart
+from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
-from ui.entry_controller import EntryController
 from ui.export_folder import export_folder
-from ui.findings_panel import FindingsPanel
-from ui.sheet_view import SheetView
-from ui.target_chart import TargetChart
-from ui.village_grid import SummaryModel, VillageGridModel
 
 if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
-    from ui.key_dialogs import KeysDialog
-    from ui.sign_dialog import SignDialog
+    from ui.commune.key_dialogs import KeysDialog
+    from ui.commune.sign_dialog import SignDialog
 
 CodeRole = Qt.ItemDataRole.UserRole
 ANSWER_STYLES = {
@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def manage_villages(self) -> None:
-        from ui.villages_dialog import VillagesDialog
+        from ui.commune.villages_dialog import VillagesDialog
 
         unit = self.current_unit()
         if unit is None:
@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
 
     def open_sign_dialog(self) -> SignDialog | None:
         """The signing dialog for the open report, shown without waiting (None with no report)."""
-        from ui.sign_dialog import SignDialog
+        from ui.commune.sign_dialog import SignDialog
 
         if self.controller is None:
             return None
@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_keys_dialog(self) -> KeysDialog | None:
-        from ui.key_dialogs import KeysDialog
+        from ui.commune.key_dialogs import KeysDialog
 
         unit = self.current_unit()
         if unit is None:

@@ -36,7 +36,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import key_in_use
 from ui.export_folder import export_folder, remember_folder
-from ui.key_dialogs import DONE_STYLE, ERROR_STYLE, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, message_label, say
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 

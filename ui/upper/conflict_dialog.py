@@ -30,8 +30,7 @@ from forms.messages import label_of
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.cell_look import shown
-from ui.inbox_view import received_time
-from ui.key_dialogs import ERROR_STYLE, message_label, say
+from ui.widgets import ERROR_STYLE, message_label, say, time_of
 
 DIFFERENT = QBrush(QColor("#fce8b2"))
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
@@ -158,8 +157,8 @@ class ConflictDialog(QDialog):
         village cells that differ."""
         facts = [
             (self.tr("Tệp"), [p.file_name for p in self.packets]),
-            (self.tr("Nhận lúc"), [received_time(p.received_at) for p in self.packets]),
-            (self.tr("Ký lúc"), [received_time(p.created_at) for p in self.packets]),
+            (self.tr("Nhận lúc"), [time_of(p.received_at) for p in self.packets]),
+            (self.tr("Ký lúc"), [time_of(p.created_at) for p in self.packets]),
             (self.tr("Người ký"), [p.signer_name or "" for p in self.packets]),
             (self.tr("Mã khóa người ký"), [p.signer_spoken or "" for p in self.packets]),
         ]

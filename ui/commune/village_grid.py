@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from forms import vnformat
 from forms.messages import target_text
 from ui.cell_look import CENTER, COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, submit, value_cell_data
-from ui.entry_controller import EntryController
+from ui.commune.entry_controller import EntryController
 
 DISPLAY, EDIT, CHECK = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole
 REFRESHED_ROLES = [DISPLAY, EDIT, CHECK, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]

@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from forms import vnformat
 from forms.messages import target_text
 from ui.cell_look import CENTER, COMPUTED_BRUSH, RIGHT, submit, value_cell_data
-from ui.entry_controller import EntryController
-from ui.village_grid import CHECKABLE, DISPLAY, EDIT, EDITABLE, READ_ONLY, REFRESHED_ROLES, emit_changed_cells
+from ui.commune.entry_controller import EntryController
+from ui.commune.village_grid import CHECKABLE, DISPLAY, EDIT, EDITABLE, READ_ONLY, REFRESHED_ROLES, emit_changed_cells
 
 VALUE_COLUMN = 3
 
