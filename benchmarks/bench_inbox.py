@@ -60,19 +60,19 @@ sys.path.insert(0, str(ROOT))
 from exports.collect.inbox import import_packets  # noqa: E402
 from exports.collect.merge import merge  # noqa: E402
 from exports.packets.enrolment import Enrolment  # noqa: E402
-from exports.packets.verify import verify_packet  # noqa: E402
-from exports.packets.write import (  # noqa: E402
+from exports.packets.format import (  # noqa: E402
     DATA_JSON,
     FORM_XLSX,
     MANIFEST,
     PUBLIC_KEY,
     SIGNATURE,
-    build_packet,
     default_packet_name,
     json_bytes,
     manifest_of,
     signed_zip,
 )
+from exports.packets.verify import verify_packet  # noqa: E402
+from exports.packets.write import build_packet  # noqa: E402
 from exports.paper.xlsx_form import form_workbook  # noqa: E402
 from exports.paper.xlsx_merged import merged_workbook  # noqa: E402
 from exports.report_json import report_to_dict, summary  # noqa: E402
@@ -86,6 +86,7 @@ from models.keys import KeyInfo, demo_private_key, fingerprint_of, key_in_use, p
 from models.periods import Period, parse_period  # noqa: E402
 from models.reporting import ReportView, view_report  # noqa: E402
 from models.units import Unit  # noqa: E402
+from models.vocabulary import VerifyStatus  # noqa: E402
 
 SIZES = (100, 1000, 3321)
 FORM, PERIOD = "kl224", "2025"
@@ -256,7 +257,7 @@ def check_generated(folder: Path, pattern: bytes, communes: list) -> None:
         key = signer_of(code)
         ring = [Enrolment(code, names[code], *HOLDER, key.fingerprint, demo_private_key(code).public_key(), "", None)]
         verdict = verify_packet(path, ring, library)
-        if verdict.status != "hop_le":
+        if verdict.status != VerifyStatus.VALID:
             raise SystemExit(f"generated packet {path.name} does not verify: {verdict.headline()}")
 
 

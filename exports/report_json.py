@@ -164,3 +164,21 @@ def edits_from_dict(
             raise BadInput(f"Số liệu của bản “{code}” phải là một bảng chỉ tiêu: giá trị.")
         edits += [(indicator, village_codes[code], raw) for indicator, raw in row.items()]
     return edits
+
+
+def load_report(gw: Gateway, unit_code: str, form_id: str, period_code: str, data: dict, who: str):
+    """Enter every value of a file shaped like ``show --json`` into the report, made if new; all or
+    nothing. Villages may be named by full or local code. (changes, the report's view after)."""
+    from models.reporting import enter_values, require_form, start_report, view_report
+
+    unit = gw.require_unit(unit_code)
+    form = require_form(form_id)
+    period = gw.period(period_code)
+    report = gw.find_report(unit.code, form.id, period.code)
+    villages = gw.villages_of(unit.code, active_only=False)
+    codes = {v.code: v.code for v in villages} | {v.local_code: v.code for v in villages if v.local_code}
+    edits = edits_from_dict(data, unit.code, form.id, period.code, codes)
+    with gw.transaction():  # a new report and its values arrive together or not at all
+        report = report or start_report(gw, unit.code, form, period.code)
+        changes = enter_values(gw, report, form, edits, who=who)
+    return changes, view_report(gw, report, form)

@@ -48,6 +48,19 @@ class FormLibrary:
         return matching[-1] if matching else None
 
 
+def form_summary(form: FormDef) -> dict:
+    """What ``forms --json`` lists of a form: id, version, title, source, sizes, its target sets."""
+    return {
+        "id": form.id,
+        "version": form.version,
+        "title": form.title,
+        "source": form.source,
+        "indicators": len(form.indicators),
+        "rows": sum(1 for i in form.indicators if i.is_row),
+        "target_sets": [{"id": s.id, "name": s.name, "version": s.version} for s in form.target_sets],
+    }
+
+
 @lru_cache(maxsize=1)
 def default_library() -> FormLibrary:
     return FormLibrary.from_directory()

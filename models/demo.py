@@ -16,8 +16,9 @@ import random
 
 from forms.library import FormLibrary
 from models import catalogue
+from models.clock import now
 from models.errors import BadInput
-from models.gateway import Gateway, now
+from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, demo_private_key, fingerprint_of, public_pem
 from models.reporting import enter_values, start_report
 
@@ -67,7 +68,7 @@ _SECOND = (
 
 def build_demo(gw: Gateway, library: FormLibrary) -> None:
     """All of the demo in one transaction: a failure leaves the database empty."""
-    if gw.db["units"].count:
+    if not gw.is_empty():
         raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
     with gw.transaction():
         _build(gw, library)
@@ -76,19 +77,17 @@ def build_demo(gw: Gateway, library: FormLibrary) -> None:
 def build_upper_demo(gw: Gateway) -> None:
     """The demo province, in one transaction: its communes, what it collects,
     the demo communes' keys enrolled, its own key."""
-    if gw.db["units"].count:
+    if not gw.is_empty():
         raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trong một cơ sở dữ liệu mới.")
     stamp = now()
     with gw.transaction():
         _province_and_communes(gw)
         for form_id, period, deadline in COLLECTIONS:
             gw.period(period)
-            gw.db["collections"].insert(
-                {"form_id": form_id, "period_code": period, "deadline": deadline, "opened_at": stamp}
-            )
+            gw.collections.open(form_id, period, deadline)
         for code, holder in KEY_HOLDERS.items():
             public = demo_private_key(code).public_key()
-            gw.db["trusted_keys"].insert(
+            gw.trust.enrol(
                 {
                     "fingerprint": fingerprint_of(public),
                     "unit_code": code,

@@ -18,6 +18,10 @@ class BadInput(UserError):
     """An argument, a file or a value that cannot be used."""
 
 
+class PassphraseRefused(BadInput):
+    """A new passphrase too short, or typed differently twice: the fields are cleared, the rest kept."""
+
+
 class DatabaseError(UserError):
     """The database cannot be opened or written; nothing was changed."""
 

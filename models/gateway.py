@@ -1,13 +1,16 @@
 """The one object the rest of the program uses to reach the database.
 
-Units, periods, reports, cell values and their audit trail. Every write is
-committed before the method returns; a batch of cell edits is one
-transaction, with its audit rows, or nothing.
+Units, periods, reports, cell values and their audit trail are its own
+methods; the other tables are reached through its managers (models/tables/):
+``gw.keys``, ``gw.sent``, ``gw.receipts``, ``gw.trust``, ``gw.collections``,
+``gw.inbox``. Nothing outside models/ writes SQL or touches ``gw.db``.
+
+Every write is committed before the method returns; a batch of cell edits
+is one transaction, with its audit rows, or nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +19,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from models.backups import backup_database
+from models.clock import now
 from models.database import open_database
 from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.periods import Period, parse_period
+from models.tables.collections import Collections
+from models.tables.inbox import Inbox
+from models.tables.keys import SigningKeys
+from models.tables.receipts import Receipts
+from models.tables.sent import SentPackets
+from models.tables.trust import TrustedKeys
 from models.units import Unit, nfc, tier_of
 
 
@@ -47,14 +58,16 @@ class Change:
     new: int | str | None
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-
-
 class Gateway:
     def __init__(self, db: Database, path: Path):
         self.db = db
         self.path = path
+        self.keys = SigningKeys(self)
+        self.sent = SentPackets(self)
+        self.receipts = Receipts(self)
+        self.trust = TrustedKeys(self)
+        self.collections = Collections(self)
+        self.inbox = Inbox(self)
 
     @classmethod
     def open(cls, path: str | Path, create: bool = True) -> Gateway:
@@ -88,6 +101,23 @@ class Gateway:
             raise DatabaseError(
                 f"Không ghi được vào cơ sở dữ liệu “{self.path}” ({describe_sqlite_error(exc)}); chưa có gì thay đổi."
             ) from None
+
+    def is_empty(self) -> bool:
+        """No unit yet: a database just made, before setup or the demo."""
+        return self.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None
+
+    @property
+    def changes_made(self) -> int:
+        """Rows written through this connection since it opened; a backup is due when it moved."""
+        return self.db.conn.total_changes
+
+    @property
+    def journal_mode(self) -> str:
+        return self.db.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def backup(self) -> Path:
+        """A checked copy of the database, taken with SQLite's backup API (models/backups.py); its path."""
+        return backup_database(self.db.conn, self.path)
 
     @property
     def writable(self) -> bool:
@@ -150,6 +180,10 @@ class Gateway:
         cursor = self.db.execute("SELECT * FROM units WHERE code = ?", [code])
         row = cursor.fetchone()
         return Unit.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True))) if row else None
+
+    def unit_names(self) -> dict[str, str]:
+        """code -> name of every unit this database knows."""
+        return dict(self.db.execute("SELECT code, name FROM units").fetchall())
 
     def require_unit(self, code: str) -> Unit:
         unit = self.unit(code)

@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from models.errors import BadInput
-from models.gateway import Gateway, now
+from models.clock import now
+from models.errors import BadInput, PassphraseRefused
+from models.gateway import Gateway
 from models.units import nfc
 
 MIN_PASSPHRASE = 8
@@ -49,6 +50,19 @@ class KeyInfo:
     @property
     def in_use(self) -> bool:
         return self.replaced_at is None
+
+    def to_dict(self) -> dict:
+        """What ``keys show --json`` lists; never the private half."""
+        return {
+            "unit_code": self.unit_code,
+            "fingerprint": self.fingerprint,
+            "spoken": self.spoken,
+            "holder_name": self.holder_name,
+            "holder_title": self.holder_title,
+            "created_at": self.created_at,
+            "replaced_at": self.replaced_at,
+            "in_use": self.in_use,
+        }
 
     @classmethod
     def from_row(cls, row: dict) -> KeyInfo:
@@ -121,9 +135,9 @@ def key_password(passphrase: str, fingerprint: str) -> bytes:
 
 def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:
     if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE:
-        raise BadInput(f"Mật khẩu khóa ký cần ít nhất {MIN_PASSPHRASE} ký tự.")
+        raise PassphraseRefused(f"Mật khẩu khóa ký cần ít nhất {MIN_PASSPHRASE} ký tự.")
     if repeated is not None and passphrase_bytes(passphrase) != passphrase_bytes(repeated):
-        raise BadInput("Hai lần nhập mật khẩu không giống nhau.")
+        raise PassphraseRefused("Hai lần nhập mật khẩu không giống nhau.")
 
 
 # ---- the keys of a unit --------------------------------------------------------------
@@ -131,19 +145,31 @@ def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:
 
 def unit_keys(gw: Gateway, unit_code: str) -> list[KeyInfo]:
     """Every key of the unit, the one in use first, then the replaced ones newest first."""
-    rows = gw.db["signing_keys"].rows_where(
-        "unit_code = ?", [unit_code], order_by="replaced_at IS NOT NULL, created_at DESC, rowid DESC"
-    )
-    return [KeyInfo.from_row(r) for r in rows]
+    return [KeyInfo.from_row(r) for r in gw.keys.of_unit(unit_code)]
 
 
 def key_in_use(gw: Gateway, unit_code: str) -> KeyInfo | None:
     return next((k for k in unit_keys(gw, unit_code) if k.in_use), None)
 
 
+def unit_key(gw: Gateway, unit_code: str, code: str | None = None) -> KeyInfo:
+    """The unit's key in use, or, given ``code``, its key (replaced ones too) whose fingerprint or
+    spoken code starts with it (spaces ignored); BadInput when there is none."""
+    unit = gw.require_unit(unit_code)
+    keys = unit_keys(gw, unit.code)
+    if code:
+        wanted = code.replace(" ", "").lower()
+        keys = [k for k in keys if k.fingerprint.startswith(wanted) or k.spoken.replace(" ", "").startswith(wanted)]
+        if not keys:
+            raise BadInput(f"{unit.name} không có khóa nào có mã bắt đầu bằng “{code}”.")
+    if not keys:
+        raise BadInput(f"{unit.name} chưa có khóa ký (tạo bằng lệnh keys init).")
+    return keys[0]
+
+
 def find_key(gw: Gateway, fingerprint: str) -> KeyInfo | None:
-    rows = list(gw.db["signing_keys"].rows_where("fingerprint = ?", [fingerprint]))
-    return KeyInfo.from_row(rows[0]) if rows else None
+    row = gw.keys.get(fingerprint)
+    return KeyInfo.from_row(row) if row else None
 
 
 def create_unit_key(
@@ -189,10 +215,7 @@ def create_unit_key(
         "replaced_by": None,
         "demo": int(demo),
     }
-    with gw.transaction():
-        gw.db["signing_keys"].insert(row)
-        if current is not None:
-            gw.db["signing_keys"].update(current.fingerprint, {"replaced_at": stamp, "replaced_by": row["fingerprint"]})
+    gw.keys.add(row, replacing=current.fingerprint if current is not None else None)
     return find_key(gw, row["fingerprint"])
 
 
@@ -204,11 +227,11 @@ def demo_private_key(unit_code: str) -> Ed25519PrivateKey:
 
 def unlock_key(gw: Gateway, key: KeyInfo, passphrase: str) -> Ed25519PrivateKey:
     """The private key for one signature; BadInput for a wrong passphrase."""
-    row = gw.db.execute("SELECT private_pem FROM signing_keys WHERE fingerprint = ?", [key.fingerprint]).fetchone()
-    if row is None:
+    pem = gw.keys.private_pem(key.fingerprint)
+    if pem is None:
         raise BadInput("Không tìm thấy khóa ký trong cơ sở dữ liệu.")
     try:
-        private = serialization.load_pem_private_key(row[0].encode(), key_password(passphrase, key.fingerprint))
+        private = serialization.load_pem_private_key(pem.encode(), key_password(passphrase, key.fingerprint))
     except (ValueError, TypeError):
         raise BadInput("Sai mật khẩu khóa ký.") from None
     if not isinstance(private, Ed25519PrivateKey) or fingerprint_of(private.public_key()) != key.fingerprint:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forms.engine import Evaluation, ReportData, evaluate
+from forms.library import default_library
 from forms.schema import FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
@@ -53,6 +54,15 @@ def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, li
     return unit, villages, data
 
 
+def require_form(form_id: str) -> FormDef:
+    """The newest version of a form the program knows, or BadInput naming the ones it does."""
+    form = default_library().get(form_id)
+    if form is None:
+        known = ", ".join(f.id for f in default_library().all())
+        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
+    return form
+
+
 def find_target_set(form: FormDef, target_set_id: str | None):
     if not target_set_id:
         return None
@@ -68,6 +78,20 @@ def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: st
     unit, villages, data = report_data(gw, report, form)
     evaluation = evaluate(form, data, target_set)
     return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))
+
+
+def open_report_view(
+    gw: Gateway, unit_code: str, form_id: str, period_code: str, target_set_id: str | None = None
+) -> ReportView:
+    """The existing report of a unit, form and period, read with the form version it was made with."""
+    unit = gw.require_unit(unit_code)
+    period = gw.period(period_code)
+    form = require_form(form_id)
+    report = gw.find_report(unit.code, form.id, period.code)
+    if report is None:
+        raise BadInput(f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}.")
+    form = default_library().get(report.form_id, report.form_version) or form
+    return view_report(gw, report, form, target_set_id)
 
 
 def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -> ReportRef:

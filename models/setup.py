@@ -7,6 +7,7 @@ from __future__ import annotations
 from models import catalogue
 from models.errors import BadInput
 from models.gateway import Gateway
+from models.keys import KeyInfo, check_new_passphrase, create_unit_key
 from models.units import COLLECTING_TIERS, Unit
 
 
@@ -50,7 +51,7 @@ def setup_upper(gw: Gateway, province_code: str, officer_name: str, officer_titl
         raise BadInput(f"Mã tỉnh “{province_code}” không có trong danh mục đơn vị hành chính 2025.")
     if not officer_name.strip():
         raise BadInput("Cần họ tên cán bộ tổng hợp.")
-    if gw.db["units"].count:
+    if not gw.is_empty():
         raise BadInput("Cơ sở dữ liệu đã có đơn vị; cấp trên chỉ thiết lập trên một cơ sở dữ liệu mới.")
     who = officer_name.strip()
     with gw.transaction():
@@ -61,6 +62,35 @@ def setup_upper(gw: Gateway, province_code: str, officer_name: str, officer_titl
         gw.set_setting("officer_name", who)
         gw.set_setting("officer_title", officer_title.strip())
     return gw.require_unit(province.code)
+
+
+def set_up_commune_with_key(
+    gw: Gateway,
+    commune_code: str,
+    village_names: list[str],
+    village_kind: str,
+    officer_name: str,
+    officer_title: str,
+    passphrase: str,
+    repeated: str | None = None,
+) -> tuple[Unit, KeyInfo]:
+    """A commune's first run: setup_commune and the officer's signing key, in one transaction."""
+    with gw.transaction():
+        unit = setup_commune(gw, commune_code, village_names, village_kind, officer_name, officer_title)
+        check_new_passphrase(passphrase, repeated)
+        key = create_unit_key(gw, unit.code, passphrase, holder_name=officer_name, holder_title=officer_title)
+    return unit, key
+
+
+def set_up_upper_with_key(
+    gw: Gateway, province_code: str, officer_name: str, officer_title: str, passphrase: str, repeated: str | None = None
+) -> tuple[Unit, KeyInfo]:
+    """An upper level's first run: setup_upper and the unit's signing key, in one transaction."""
+    with gw.transaction():
+        unit = setup_upper(gw, province_code, officer_name, officer_title)
+        check_new_passphrase(passphrase, repeated)
+        key = create_unit_key(gw, unit.code, passphrase, holder_name=officer_name, holder_title=officer_title)
+    return unit, key
 
 
 def is_upper_level(gw: Gateway) -> bool:

@@ -73,3 +73,17 @@ class Unit:
             demo=bool(row["demo"]),
             merged_into=row["merged_into"],
         )
+
+    def to_dict(self, depth: int | None = None) -> dict:
+        """What ``units --json`` lists: the unit, its tier and, in a tree, its depth."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "tier": self.tier,
+            "parent": self.parent_code,
+            "depth": depth,
+            "active": self.active,
+            "demo": self.demo,
+            "merged_into": self.merged_into,
+        }

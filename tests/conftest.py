@@ -119,8 +119,8 @@ HOLD_LOCK = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from ui.db_hold import lock_database
-lock = lock_database(Path(sys.argv[2]))
+from models.lock import DatabaseLock
+lock = DatabaseLock.take(Path(sys.argv[2]))
 print("locked", flush=True)
 time.sleep(120)
 """

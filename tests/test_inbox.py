@@ -17,10 +17,11 @@ import pytest
 
 import main
 from exports.collect.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
-from exports.collect.trust import enrol, key_ring
+from exports.collect.trust import enrol
 from exports.packets.container import canonical_zip
-from exports.packets.enrolment import read_enrolment, write_enrolment
-from exports.packets.write import DATA_JSON, MANIFEST, SIGNATURE, build_packet, signing_blockers
+from exports.packets.enrolment import key_ring, read_enrolment, write_enrolment
+from exports.packets.format import DATA_JSON, MANIFEST, SIGNATURE
+from exports.packets.write import build_packet, signing_blockers
 from forms.library import default_library
 from models import catalogue
 from models.demo import build_upper_demo

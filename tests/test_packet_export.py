@@ -28,18 +28,9 @@ import main
 from exports.atomic import write_atomically
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import enrolment_bytes, read_enrolment, write_enrolment
+from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE
 from exports.packets.verify import verify_packet
-from exports.packets.write import (
-    DATA_JSON,
-    FORM_XLSX,
-    MANIFEST,
-    PUBLIC_KEY,
-    SIGNATURE,
-    ReportNotReady,
-    build_packet,
-    export_packet,
-    signing_blockers,
-)
+from exports.packets.write import ReportNotReady, build_packet, export_packet, signing_blockers
 from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput
 from models.gateway import Gateway

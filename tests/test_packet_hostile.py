@@ -26,13 +26,15 @@ from hypothesis import strategies as st
 
 from exports.packets.container import MAX_ENTRIES, ZIP_EPOCH, canonical_zip, safe_name
 from exports.packets.enrolment import read_enrolment, write_enrolment
-from exports.packets.verify import EXIT_CODES, Verdict, verify_packet
-from exports.packets.write import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE, export_packet
+from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE
+from exports.packets.verify import Verdict, verify_packet
+from exports.packets.write import export_packet
 from forms.library import default_library
 from models.gateway import Gateway
 from models.keys import create_unit_key, fingerprint_of, public_pem, unlock_key
 from models.reporting import start_report, view_report
 from models.setup import setup_commune
+from models.vocabulary import VerifyStatus
 
 AT = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.UTC)
 PASSPHRASE = "mật khẩu thử nghiệm"
@@ -75,7 +77,7 @@ def check(path: Path, trusted=()) -> Verdict:
     """Verify, read every part of the verdict the CLI prints, and see that nothing was written."""
     before = folder_state(path.parent)
     verdict = verify_packet(path, list(trusted), default_library())
-    assert isinstance(verdict, Verdict) and verdict.status in EXIT_CODES
+    assert isinstance(verdict, Verdict) and verdict.status in list(VerifyStatus)
     assert verdict.headline()
     verdict.lines()
     json.dumps(verdict.to_dict(), ensure_ascii=False)

@@ -31,7 +31,8 @@ from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
 from exports.collect.merge import merge
 from exports.collect.upward import export_upward
-from exports.packets.write import MANIFEST, export_packet
+from exports.packets.format import MANIFEST
+from exports.packets.write import export_packet
 from exports.paper.footer import short_fingerprint
 from exports.paper.letterhead import page_settings, save_page_settings
 from exports.paper.page import (

@@ -22,12 +22,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets, open_collection
 from exports.collect.merge import merge
+from exports.collect.receipts import Query, issue_receipt, parse_query
 from exports.collect.trust import enrol
 from exports.packets.answers import import_receipt, report_answer
 from exports.packets.container import PacketInvalid, PacketUnreadable, canonical_zip
 from exports.packets.enrolment import read_enrolment, write_enrolment
-from exports.packets.receipt_file import RECEIPT, RECEIPT_SIGNATURE, Query, issue_receipt, parse_query, read_receipt
-from exports.packets.write import MANIFEST, export_packet, json_bytes
+from exports.packets.format import MANIFEST, json_bytes
+from exports.packets.receipt_file import RECEIPT, RECEIPT_SIGNATURE, read_receipt
+from exports.packets.write import export_packet
 from forms.library import default_library
 from forms.messages import label_of
 from models.demo import build_upper_demo

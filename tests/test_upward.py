@@ -22,13 +22,14 @@ from conftest import run_main
 from exports.collect.completeness import completeness
 from exports.collect.inbox import decide_conflict, import_packets, open_collection
 from exports.collect.merge import merge
+from exports.collect.receipts import issue_receipt
 from exports.collect.trust import enrol
 from exports.collect.upward import export_upward
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import read_enrolment, write_enrolment
-from exports.packets.receipt_file import issue_receipt
+from exports.packets.format import DATA_JSON, MANIFEST, SIGNATURE, json_bytes
 from exports.packets.verify import verify_packet
-from exports.packets.write import DATA_JSON, MANIFEST, SIGNATURE, ReportNotReady, export_packet, json_bytes
+from exports.packets.write import ReportNotReady, export_packet
 from forms.library import default_library
 from models import catalogue
 from models.demo import build_upper_demo

@@ -24,7 +24,8 @@ import pytest
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
 from exports.collect.merge import merge
-from exports.packets.write import FORM_XLSX, export_packet
+from exports.packets.format import FORM_XLSX
+from exports.packets.write import export_packet
 from exports.paper.xlsx_completeness import completeness_workbook, state_text
 from exports.paper.xlsx_form import form_workbook
 from exports.paper.xlsx_merged import merged_workbook

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
 from forms.loader import FormError
-from models.backups import Backup, newest_good_backup, restore_backup
+from models.backups import Backup, newest_good_backup
 from models.errors import DamagedDatabase, DatabaseError, UserError
 from models.gateway import Gateway
+from models.lock import DatabaseLock
+from models.recovery import restore_database
 from models.setup import is_upper_level
 from ui.commune.window import MainWindow
-from ui.db_hold import DatabaseHold, lock_database
+from ui.db_hold import DatabaseHold
 from ui.resources import app_icon, install_fonts
 from ui.setup_dialog import SetupDialog
 
@@ -47,18 +49,18 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
     """The window over ``db_path`` (or the default database), after first-run
     setup if it is empty; None if the officer cancels the setup."""
     path = Path(db_path) if db_path else default_db_path()
-    lock = lock_database(path)
+    lock = DatabaseLock.take(path)
     try:
         gw = open_or_restore(path, parent)
     except UserError:
-        lock.unlock()
+        lock.release()
         raise
     library = default_library()
-    if not gw.db["units"].count:
+    if gw.is_empty():
         setup = SetupDialog(gw, library, parent)
         if setup.exec() != QDialog.DialogCode.Accepted:
             gw.close()
-            lock.unlock()
+            lock.release()
             return None
     who = gw.setting("officer_name") or getpass.getuser()
     hold = DatabaseHold(gw, lock)
@@ -87,7 +89,7 @@ def open_or_restore(path: Path, parent=None) -> Gateway:
             ) from None
         if not ask_restore(path, backup, parent):
             raise DatabaseError(f"Chưa mở “{path}”: tệp hỏng được giữ nguyên, chưa khôi phục gì.") from None
-    kept = restore_backup(path, backup)
+    kept = restore_database(path, backup, force=True)  # found damaged just now
     gw = Gateway.open(path)
     QMessageBox.information(
         parent,

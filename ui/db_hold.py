@@ -1,48 +1,29 @@
 """What a window holds on its database while it is open.
 
-The lock keeps a second window (a second officer, a second click on the
-icon) out: two windows editing one report would each show figures the other
-has changed. The backups run here because only the window knows when the
-officer is editing: one at start, one every few minutes in which something
-changed, one at close.
+The lock (models/lock.py, the same one ``backup restore`` takes) keeps a
+second window (a second officer, a second click on the icon) out: two
+windows editing one report would each show figures the other has changed.
+The backups run here because only the window knows when the officer is
+editing: one at start, one every few minutes in which something changed,
+one at close.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
-
-from models.backups import backup_database, prune_backups
-from models.database import read_only_place
+from models.backups import prune_backups
 from models.errors import DatabaseError
 from models.gateway import Gateway
+from models.lock import DatabaseLock
 
 BACKUP_MINUTES = 10  # the most editing a power cut and a damaged disk together can cost
-
-
-def lock_database(path: Path) -> QLockFile:
-    """Hold ``<database>.lock`` while the window is open; a stale lock (a crash) is taken over."""
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)  # stale only when its process is gone
-    if lock.tryLock(200):
-        return lock
-    if lock.error() != QLockFile.LockError.LockFailedError:  # no lock file could be made at all
-        if not path.parent.is_dir():
-            raise DatabaseError(f"Thư mục “{path.parent}” không tồn tại.")
-        raise DatabaseError(read_only_place(path))
-    _pid, host, _app = lock.getLockInfo()
-    raise DatabaseError(
-        f"Cơ sở dữ liệu “{path}” đang được mở trong một cửa sổ Sổ Chỉ Tiêu khác"
-        + (f" trên máy {host}" if host else "")
-        + "; hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại."
-    )
 
 
 class DatabaseHold(QObject):
     backup_failed = Signal(str)  # a Vietnamese message; the data is untouched
 
-    def __init__(self, gw: Gateway, lock: QLockFile, minutes: float = BACKUP_MINUTES, parent=None):
+    def __init__(self, gw: Gateway, lock: DatabaseLock, minutes: float = BACKUP_MINUTES, parent=None):
         super().__init__(parent)
         self.gw, self.lock = gw, lock
         self.backups_taken = 0
@@ -57,11 +38,11 @@ class DatabaseHold(QObject):
         self.timer.start()
 
     def backup_if_changed(self) -> None:
-        changes = self.gw.db.conn.total_changes
-        if changes == self._changes_saved or not self.gw.db["units"].count:
+        changes = self.gw.changes_made
+        if changes == self._changes_saved or self.gw.is_empty():
             return
         try:
-            backup_database(self.gw.db.conn, self.gw.path)
+            self.gw.backup()
             prune_backups(self.gw.path)
         except DatabaseError as exc:
             self.backup_failed.emit(str(exc))
@@ -77,4 +58,4 @@ class DatabaseHold(QObject):
         self.timer.stop()
         self.backup_if_changed()
         self.gw.close()
-        self.lock.unlock()
+        self.lock.release()

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from forms.library import FormLibrary
 from models import catalogue
 from models.demo import build_demo, build_upper_demo
-from models.errors import UserError
+from models.errors import PassphraseRefused, UserError
 from models.gateway import Gateway
-from models.keys import MIN_PASSPHRASE, check_new_passphrase, create_unit_key
-from models.setup import setup_commune, setup_upper, split_village_list
+from models.keys import MIN_PASSPHRASE
+from models.setup import set_up_commune_with_key, set_up_upper_with_key, split_village_list
 
 CodeRole = Qt.ItemDataRole.UserRole
 DEFAULT_PROVINCE = "12"  # Lai Châu, where the program is first used
@@ -254,32 +254,24 @@ class SetupDialog(QDialog):
         if self.commune_code() is None:  # the core would name an empty code; say what to do instead
             self.show_error(self.tr("Hãy chọn xã, phường trong danh sách."))
             return False
-        stage = "commune"
         try:
-            with self.gw.transaction():
-                unit = setup_commune(
-                    self.gw,
-                    self.commune_code(),
-                    self.village_names(),
-                    self.kind_box.currentText(),
-                    self.name_edit.text(),
-                    self.title_edit.text(),
-                )
-                stage = "passphrase"
-                check_new_passphrase(self.passphrase_edit.text(), self.repeat_edit.text())
-                stage = "key"
-                create_unit_key(
-                    self.gw,
-                    unit.code,
-                    self.passphrase_edit.text(),
-                    holder_name=self.name_edit.text(),
-                    holder_title=self.title_edit.text(),
-                )
+            unit, _key = set_up_commune_with_key(
+                self.gw,
+                self.commune_code(),
+                self.village_names(),
+                self.kind_box.currentText(),
+                self.name_edit.text(),
+                self.title_edit.text(),
+                self.passphrase_edit.text(),
+                self.repeat_edit.text(),
+            )
+        except PassphraseRefused as exc:
+            self.passphrase_edit.clear()
+            self.repeat_edit.clear()
+            self.passphrase_edit.setFocus()
+            self.show_error(str(exc))
+            return False
         except UserError as exc:
-            if stage == "passphrase":
-                self.passphrase_edit.clear()
-                self.repeat_edit.clear()
-                self.passphrase_edit.setFocus()
             self.show_error(str(exc))
             return False
         self.passphrase_edit.clear()
@@ -305,19 +297,17 @@ class SetupDialog(QDialog):
         self.show_error("")
         name, title = self.upper_name_edit.text(), self.upper_title_edit.text()
         passphrase, repeated = self.upper_passphrase_edit.text(), self.upper_repeat_edit.text()
-        stage = "province"
         try:
-            with self.gw.transaction():
-                unit = setup_upper(self.gw, self.upper_province_box.currentData(), name, title)
-                stage = "passphrase"
-                check_new_passphrase(passphrase, repeated)
-                stage = "key"
-                create_unit_key(self.gw, unit.code, passphrase, holder_name=name, holder_title=title)
+            unit, _key = set_up_upper_with_key(
+                self.gw, self.upper_province_box.currentData(), name, title, passphrase, repeated
+            )
+        except PassphraseRefused as exc:
+            self.upper_passphrase_edit.clear()
+            self.upper_repeat_edit.clear()
+            self.upper_passphrase_edit.setFocus()
+            self.show_error(str(exc))
+            return False
         except UserError as exc:
-            if stage == "passphrase":
-                self.upper_passphrase_edit.clear()
-                self.upper_repeat_edit.clear()
-                self.upper_passphrase_edit.setFocus()
             self.show_error(str(exc))
             return False
         self.upper_passphrase_edit.clear()

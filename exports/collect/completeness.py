@@ -8,23 +8,13 @@ from dataclasses import dataclass
 
 from exports.collect.merge import child_units
 from exports.packets.container import container_of
-from exports.packets.write import DATA_JSON
+from exports.packets.format import DATA_JSON
 from forms.library import FormLibrary
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import Period
 from models.units import Unit
-
-STATE_WORDS = {
-    "da_nhan": "đã nhận",
-    "nop_tre": "nộp trễ",
-    "trung": "trùng, chờ quyết định",
-    "tra_lai": "đã trả lại, chờ bản sửa",
-    "cho_khoa": "chờ đăng ký khóa",
-    "khong_hop_le": "gói không dùng được",
-    "chua_gui": "chưa gửi",
-    "qua_han": "quá hạn, chưa gửi",
-}
+from models.vocabulary import CollectionState, PacketStatus
 
 
 @dataclass(frozen=True)
@@ -35,7 +25,7 @@ class Collected:
 
 @dataclass(frozen=True)
 class State:
-    state: str
+    state: CollectionState
     sequence: int | None = None
     received_at: str | None = None
     errors: int | None = None
@@ -44,7 +34,7 @@ class State:
 
     @property
     def words(self) -> str:
-        return STATE_WORDS[self.state]
+        return CollectionState(self.state).words
 
 
 @dataclass(frozen=True)
@@ -93,9 +83,7 @@ def completeness(
     today = today or dt.date.today()
     forms = [
         Collected(form_id, dt.date.fromisoformat(deadline) if deadline else None)
-        for form_id, deadline in gw.db.execute(
-            "SELECT form_id, deadline FROM collections WHERE period_code = ? ORDER BY form_id", [period.code]
-        )
+        for form_id, deadline in gw.collections.of_period(period.code)
     ]
     if not forms:
         raise BadInput(f"Chưa mở kỳ thu biểu nào cho {period.in_sentence} (lệnh inbox open).")
@@ -111,35 +99,34 @@ def completeness(
 
 
 def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, today: dt.date) -> State:
-    rows = gw.db.execute(
-        "SELECT status, sequence, received_at, manifest, id FROM received_packets "
-        "WHERE unit_code = ? AND form_id = ? AND period_code = ? ORDER BY sequence DESC, id DESC",
-        [unit_code, collected.form_id, period_code],
-    ).fetchall()
+    rows = gw.inbox.of_report(unit_code, collected.form_id, period_code)
     by_status = {}
-    for status, sequence, received_at, manifest, packet_id in rows:
-        by_status.setdefault(status, (sequence, received_at, manifest, packet_id))
-    if "accepted" in by_status:
-        sequence, received_at, manifest, packet_id = by_status["accepted"]
+    for row in rows:
+        by_status.setdefault(row["status"], (row["sequence"], row["received_at"], row["manifest"], row["id"]))
+    if PacketStatus.ACCEPTED in by_status:
+        sequence, received_at, manifest, packet_id = by_status[PacketStatus.ACCEPTED]
         summary = json.loads(manifest)["summary"]
         late = collected.deadline is not None and dt.date.fromisoformat(received_at[:10]) > collected.deadline
         explained = explained_warnings(gw, packet_id) if summary["warnings"] else ()
-        return State(
-            "nop_tre" if late else "da_nhan", sequence, received_at, summary["errors"], summary["warnings"], explained
-        )
-    for status, state in (("returned", "tra_lai"), ("conflict", "trung"), ("quarantined", "cho_khoa")):
+        state = CollectionState.LATE if late else CollectionState.RECEIVED
+        return State(state, sequence, received_at, summary["errors"], summary["warnings"], explained)
+    for status, state in (
+        (PacketStatus.RETURNED, CollectionState.RETURNED),
+        (PacketStatus.CONFLICT, CollectionState.CONFLICT),
+        (PacketStatus.QUARANTINED, CollectionState.AWAITING_KEY),
+    ):
         if status in by_status:
             sequence, received_at, _, _ = by_status[status]
             return State(state, sequence, received_at)
     if rows:
-        return State("khong_hop_le", rows[0][1], rows[0][2])
+        return State(CollectionState.UNUSABLE, rows[0]["sequence"], rows[0]["received_at"])
     overdue = collected.deadline is not None and today > collected.deadline
-    return State("qua_han" if overdue else "chua_gui")
+    return State(CollectionState.OVERDUE if overdue else CollectionState.NOT_SENT)
 
 
 def explained_warnings(gw: Gateway, packet_id: int) -> tuple[tuple[str, str], ...]:
     """The warnings of an accepted packet with the reasons the commune wrote, read from its so-lieu.json."""
-    name, raw = gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+    name, raw = gw.inbox.file_of(packet_id)
     data = json.loads(container_of(raw, name).entries[DATA_JSON])
     return tuple(
         (f"{f['village_name']}: {f['message']}" if f.get("village_name") else f["message"], f.get("reason") or "")

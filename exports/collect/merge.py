@@ -56,6 +56,22 @@ class MergedTable:
     def received(self) -> list[UnitFigures]:
         return [u for u in self.units if u.figures is not None]
 
+    def to_dict(self) -> dict:
+        """Who is in the table, the totals with their denominators, the jumps (``merge --json``)."""
+        return {
+            "received": [u.unit.code for u in self.received],
+            "missing": [u.unit.code for u in self.units if u.figures is None],
+            "totals": {
+                k: {"achieved": f.value, "total": f.total, "percent": f.percent}
+                for k, f in self.totals.items()
+                if f.applicable and self.form.indicator(k).is_numeric
+            },
+            "jumps": [
+                {"unit": j.unit.code, "indicator": j.indicator, "previous": j.previous, "current": j.current}
+                for j in self.jumps
+            ],
+        }
+
     def evaluation(self) -> Evaluation:
         """The totals in the shape of one report's evaluation, for the printed form."""
         return Evaluation(self.totals, [], [], self.target_set, list(self.targets))
@@ -97,13 +113,8 @@ def merge(
 def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:
     """unit code -> its figures, for the units with an accepted packet of this form and period."""
     by_code = {u.code: u for u in units}
-    packets = gw.db.execute(
-        "SELECT id, unit_code, sequence FROM received_packets WHERE form_id = ? AND period_code = ? "
-        "AND status = 'accepted'",
-        [form.id, period_code],
-    ).fetchall()
     found = {}
-    for packet_id, unit_code, sequence in packets:
+    for packet_id, unit_code, sequence in gw.inbox.accepted(form.id, period_code):
         unit = by_code.get(unit_code)
         if unit is None:
             continue
@@ -117,12 +128,7 @@ def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[U
 
 def merged_figures(gw: Gateway, form: FormDef, packet_id: int) -> dict[str, Figure]:
     """The totals a district or province sent in its merged packet, as figures to add up again."""
-    sent = {
-        indicator: (value, total)
-        for indicator, value, total in gw.db.execute(
-            "SELECT indicator, value, total FROM received_values WHERE packet_id = ?", [packet_id]
-        )
-    }
+    sent = gw.inbox.totals(packet_id)
     figures = {}
     for ind in form.indicators:
         value, total = sent.get(ind.id, (None, None))
@@ -134,8 +140,7 @@ def merged_figures(gw: Gateway, form: FormDef, packet_id: int) -> dict[str, Figu
 def packet_report_data(gw: Gateway, packet_id: int, unit: Unit) -> ReportData:
     commune: dict = {}
     villages: dict[str, dict] = {}
-    rows = gw.db.execute("SELECT indicator, unit_code, value FROM received_values WHERE packet_id = ?", [packet_id])
-    for indicator, code, value in rows:
+    for (indicator, code), value in gw.inbox.values(packet_id).items():
         if code == unit.code:
             commune[indicator] = value
         else:

@@ -1,5 +1,6 @@
-"""A received packet read back for the upper level's screens: who signed it,
-its figures, the villages it lists, the packets it is in conflict with.
+"""A received packet read back for the upper level's screens and listings:
+who signed it, its figures, the villages it lists, the packets it is in
+conflict with.
 
 Read only; filing and deciding are in exports/collect/inbox.py.
 """
@@ -11,11 +12,12 @@ import json
 from dataclasses import dataclass
 
 from exports.packets.container import container_of
-from exports.packets.write import DATA_JSON
+from exports.packets.format import DATA_JSON
 from exports.paper.footer import short_fingerprint
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
+from models.vocabulary import PacketStatus
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class ReceivedPacket:
     period_code: str | None
     sequence: int | None
     created_at: str | None
-    status: str
+    status: PacketStatus
     reason: str
     decision: str | None
     decided_by: str | None
@@ -38,70 +40,53 @@ class ReceivedPacket:
     signer_spoken: str | None  # “4821 0937 5512 8830 1146”, to read back over the phone
 
 
-_COLUMNS = (
-    "id, file_name, received_at, unit_code, form_id, form_version, period_code, sequence, created_at, "
-    "status, reason, decision, decided_by, signer_fingerprint, manifest"
-)
-
-
 def received_packet(gw: Gateway, packet_id: int) -> ReceivedPacket:
-    rows = list(gw.db.query(f"SELECT {_COLUMNS} FROM received_packets WHERE id = ?", [packet_id]))
-    if not rows:
+    row = gw.inbox.listed(packet_id)
+    if row is None:
         raise BadInput(f"Không có gói số {packet_id} trong hộp thư.")
-    return _packet(rows[0])
+    return _packet(row)
 
 
 def packet_code(gw: Gateway, packet_id: int) -> str | None:
     """“0FF6-7C46”: the short fingerprint the packet's paper copy prints in its footer; None if unreadable."""
-    row = gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
-    if row is None or row[1] is None:
+    stored = gw.inbox.file_of(packet_id)
+    if stored is None or stored[1] is None:
         return None
     try:
-        manifest = container_of(row[1], row[0]).entries["manifest.json"]
+        manifest = container_of(stored[1], stored[0]).entries["manifest.json"]
     except (UserError, KeyError):
         return None
     return short_fingerprint(hashlib.sha256(manifest).hexdigest())
 
 
-def unit_names(gw: Gateway) -> dict[str, str]:
-    """code -> name of every unit this level knows (its own and those below)."""
-    return dict(gw.db.execute("SELECT code, name FROM units").fetchall())
-
-
-def collected(gw: Gateway) -> list[tuple[str, str, str | None]]:
-    """(form id, period code, ISO deadline or None) of every collection opened."""
-    rows = gw.db.execute("SELECT form_id, period_code, deadline FROM collections ORDER BY form_id, period_code")
-    return [tuple(row) for row in rows]
+def inbox_listing(
+    gw: Gateway, *, form_id: str | None = None, period_code: str | None = None, status: str | None = None
+) -> list[dict]:
+    """The inbox by report then sequence, each row with its packet code (``inbox list``); filters when given."""
+    rows = gw.inbox.by_report(form_id=form_id, period_code=period_code, status=status)
+    for row in rows:
+        row["packet_code"] = packet_code(gw, row["id"])
+    return rows
 
 
 def received_list(gw: Gateway, *, form_id: str | None = None, period_code: str | None = None) -> list[ReceivedPacket]:
     """The inbox, newest first; each filter applies when given."""
-    chosen = {"form_id": form_id, "period_code": period_code}
-    where = " AND ".join([f"{column} = ?" for column, value in chosen.items() if value] or ["1 = 1"])
-    rows = gw.db.query(
-        f"SELECT {_COLUMNS} FROM received_packets WHERE {where} ORDER BY received_at DESC, id DESC",
-        [value for value in chosen.values() if value],
-    )
-    return [_packet(row) for row in rows]
+    return [_packet(row) for row in gw.inbox.newest_first(form_id=form_id, period_code=period_code)]
 
 
 def conflicting_packets(gw: Gateway, packet_id: int) -> list[ReceivedPacket]:
     """The packets still in conflict with this one (itself included): same unit, form, period and sequence."""
-    packet = received_packet(gw, packet_id)
-    if packet.status != "conflict":
+    row = gw.inbox.listed(packet_id)
+    if row is None:
+        raise BadInput(f"Không có gói số {packet_id} trong hộp thư.")
+    if row["status"] != PacketStatus.CONFLICT:
         return []
-    rows = gw.db.query(
-        f"SELECT {_COLUMNS} FROM received_packets WHERE unit_code = ? AND form_id = ? AND period_code = ? "
-        "AND sequence = ? AND status = 'conflict' ORDER BY id",
-        [packet.unit_code, packet.form_id, packet.period_code, packet.sequence],
-    )
-    return [_packet(row) for row in rows]
+    return [_packet(other) for other in gw.inbox.in_conflict_with(row)]
 
 
 def received_values(gw: Gateway, packet_id: int) -> dict[tuple[str, str], int | str]:
     """(indicator, unit code) -> value: the commune's own cells and its villages'."""
-    rows = gw.db.execute("SELECT indicator, unit_code, value FROM received_values WHERE packet_id = ?", [packet_id])
-    return {(indicator, code): value for indicator, code, value in rows}
+    return gw.inbox.values(packet_id)
 
 
 def packet_villages(gw: Gateway, packet_id: int) -> list[tuple[str, str]]:
@@ -111,18 +96,18 @@ def packet_villages(gw: Gateway, packet_id: int) -> list[tuple[str, str]]:
     packet's so-lieu.json. A village holding figures but missing from the list
     (never, for a packet that verified) is shown by its code.
     """
-    row = gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
-    if row is None:
+    stored = gw.inbox.file_of(packet_id)
+    if stored is None:
         raise BadInput(f"Không có gói số {packet_id} trong hộp thư.")
     listed: list[tuple[str, str]] = []
-    if row[1] is not None:
+    if stored[1] is not None:
         try:
-            data = json.loads(container_of(row[1], row[0]).entries[DATA_JSON].decode("utf-8"))
+            data = json.loads(container_of(stored[1], stored[0]).entries[DATA_JSON].decode("utf-8"))
             listed = [(str(v["code"]), str(v["name"])) for v in data.get("villages", [])]
         except (UserError, KeyError, TypeError, ValueError, AttributeError):
             listed = []  # a stored packet verified on arrival; if it cannot be read now, show codes
     known = {code for code, _ in listed}
-    unit = gw.db.execute("SELECT unit_code FROM received_packets WHERE id = ?", [packet_id]).fetchone()[0]
+    unit = gw.inbox.unit_of(packet_id)
     extra = sorted(
         {code for (_, code) in received_values(gw, packet_id) if code != unit and code not in known},
     )
@@ -154,7 +139,7 @@ def _packet(row: dict) -> ReceivedPacket:
         period_code=row["period_code"],
         sequence=row["sequence"],
         created_at=row["created_at"],
-        status=row["status"],
+        status=PacketStatus(row["status"]),
         reason=row["reason"] or "",
         decision=row["decision"],
         decided_by=row["decided_by"],

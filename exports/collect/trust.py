@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exports.packets.enrolment import Enrolment, KeyRing
+from exports.packets.enrolment import Enrolment
+from models.clock import now
 from models.errors import BadInput
-from models.gateway import Gateway, now
-from models.keys import load_public_pem, public_pem
+from models.gateway import Gateway
+from models.keys import public_pem
 
 
 @dataclass(frozen=True)
@@ -28,42 +29,21 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
             f"Khóa này của đơn vị “{enrolment.unit_name}” ({enrolment.unit_code}), không phải đơn vị cấp dưới "
             "hay cấp trên trực tiếp của đơn vị trên máy này; không đăng ký."
         )
-    known = gw.db.execute(
-        "SELECT 1 FROM trusted_keys WHERE fingerprint = ? AND unit_code = ?", [enrolment.fingerprint, unit.code]
-    ).fetchone()
-    with gw.transaction():
-        gw.db["trusted_keys"].upsert(
-            {
-                "fingerprint": enrolment.fingerprint,
-                "unit_code": unit.code,
-                "public_pem": public_pem(enrolment.public_key),
-                "holder_name": enrolment.holder_name,
-                "holder_title": enrolment.holder_title,
-                "created_at": enrolment.created_at,
-                "replaced_at": enrolment.replaced_at,
-                "enrolled_at": now(),
-                "enrolled_by": who,
-            },
-            pk=("fingerprint", "unit_code"),
-        )
-    return Enrolled(enrolment, known is None)
-
-
-def key_ring(gw: Gateway) -> KeyRing:
-    names = dict(gw.db.execute("SELECT code, name FROM units").fetchall())
-    return KeyRing(
-        Enrolment(
-            unit_code=row["unit_code"],
-            unit_name=names.get(row["unit_code"], ""),
-            holder_name=row["holder_name"],
-            holder_title=row["holder_title"],
-            fingerprint=row["fingerprint"],
-            public_key=load_public_pem(row["public_pem"]),
-            created_at=row["created_at"],
-            replaced_at=row["replaced_at"],
-        )
-        for row in gw.db["trusted_keys"].rows
+    known = gw.trust.is_trusted(enrolment.fingerprint, unit.code)
+    gw.trust.enrol(
+        {
+            "fingerprint": enrolment.fingerprint,
+            "unit_code": unit.code,
+            "public_pem": public_pem(enrolment.public_key),
+            "holder_name": enrolment.holder_name,
+            "holder_title": enrolment.holder_title,
+            "created_at": enrolment.created_at,
+            "replaced_at": enrolment.replaced_at,
+            "enrolled_at": now(),
+            "enrolled_by": who,
+        }
     )
+    return Enrolled(enrolment, not known)
 
 
 def is_below(gw: Gateway, code: str, ancestor: str) -> bool:

@@ -15,19 +15,17 @@ import hashlib
 
 from exports.collect.merge import MergedTable
 from exports.packets.container import container_of
-from exports.packets.write import (
+from exports.packets.format import (
     DATA_JSON,
     FORM_XLSX,
     MERGED_KIND,
     PUBLIC_KEY,
-    ExportedPacket,
-    ReportNotReady,
     default_packet_name,
     json_bytes,
     manifest_of,
     signed_zip,
-    write_packet,
 )
+from exports.packets.write import ExportedPacket, ReportNotReady, write_packet
 from exports.paper.xlsx_merged import merged_workbook
 from forms.engine import Figure
 from models.errors import BadInput
@@ -42,12 +40,9 @@ def upward_blockers(gw: Gateway, table: MergedTable) -> list[str]:
     blockers = []
     if not table.received:
         blockers.append(f"chưa nhận gói nào của đơn vị cấp dưới cho biểu {table.form.id}, {table.period.in_sentence}.")
-    undecided = gw.db.execute(
-        "SELECT DISTINCT unit_code FROM received_packets WHERE form_id = ? AND period_code = ? AND status = 'conflict'",
-        [table.form.id, table.period.code],
-    ).fetchall()
+    undecided = gw.inbox.units_in_conflict(table.form.id, table.period.code)
     names = {u.unit.code: u.unit.name for u in table.units}
-    blockers += [f"{names.get(code, code)} có hai gói trùng lần gửi chưa quyết định." for (code,) in undecided]
+    blockers += [f"{names.get(code, code)} có hai gói trùng lần gửi chưa quyết định." for code in undecided]
     return blockers
 
 
@@ -155,16 +150,14 @@ def child_packets(gw: Gateway, table: MergedTable) -> list[dict]:
     """The accepted packets behind the table, each with the hashes of its file and its manifest."""
     listed = []
     for unit in table.received:
-        file_name, file_sha, raw = gw.db.execute(
-            "SELECT file_name, file_sha256, packet FROM received_packets WHERE id = ?", [unit.packet_id]
-        ).fetchone()
-        manifest = container_of(raw, file_name).entries["manifest.json"]
+        packet = gw.inbox.get(unit.packet_id)
+        manifest = container_of(packet["packet"], packet["file_name"]).entries["manifest.json"]
         listed.append(
             {
                 "unit_code": unit.unit.code,
                 "unit_name": unit.unit.name,
                 "sequence": unit.sequence,
-                "file_sha256": file_sha,
+                "file_sha256": packet["file_sha256"],
                 "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
             }
         )

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from exports.atomic import write_atomically
 from models.errors import BadInput
+from models.gateway import Gateway
 from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
 from models.units import Unit
 
@@ -57,6 +58,24 @@ class KeyRing:
 
     def __bool__(self) -> bool:
         return bool(self._by_fingerprint)
+
+
+def key_ring(gw: Gateway) -> KeyRing:
+    """The keys this database trusts (gw.trust), each for its unit, as a ring to check signatures against."""
+    names = gw.unit_names()
+    return KeyRing(
+        Enrolment(
+            unit_code=row["unit_code"],
+            unit_name=names.get(row["unit_code"], ""),
+            holder_name=row["holder_name"],
+            holder_title=row["holder_title"],
+            fingerprint=row["fingerprint"],
+            public_key=load_public_pem(row["public_pem"]),
+            created_at=row["created_at"],
+            replaced_at=row["replaced_at"],
+        )
+        for row in gw.trust.all()
+    )
 
 
 def enrolment_bytes(key: KeyInfo, unit: Unit) -> bytes:
@@ -113,3 +132,9 @@ def read_enrolment(path: str | Path) -> Enrolment:
         raise BadInput(f"Tệp đăng ký khóa “{path.name}” đã bị sửa: khóa không khớp với mã khóa ghi trong tệp.")
     replaced = data.get("replaced_at")
     return Enrolment(*fields[:5], public_key, fields[5], replaced if isinstance(replaced, str) else None)
+
+
+def read_trusted(given: Path) -> list[Enrolment]:
+    """The enrolments of a file, or of every enrolment file in a folder (``packet verify --trust``)."""
+    found = sorted(given.glob(f"*{SUFFIX}")) if given.is_dir() else [given]
+    return [read_enrolment(path) for path in found]

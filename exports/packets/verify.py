@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 
 from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, read_packet_file
 from exports.packets.enrolment import Enrolment, KeyRing
-from exports.packets.write import (
+from exports.packets.format import (
     DATA_JSON,
     FORMAT,
     FORMAT_VERSION,
@@ -37,8 +37,8 @@ from forms.library import FormLibrary
 from models.errors import BadInput
 from models.keys import fingerprint_of, load_public_pem, spoken_fingerprint
 from models.periods import parse_period
+from models.vocabulary import VerifyStatus
 
-EXIT_CODES = {"hop_le": 0, "khong_hop_le": 1, "khong_doc_duoc": 2, "chua_tin_cay": 3}
 MAX_MANIFEST_BYTES = 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -46,7 +46,7 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 @dataclass
 class Verdict:
     path: Path
-    status: str
+    status: VerifyStatus
     problems: list[str] = field(default_factory=list)
     manifest: dict | None = None
     trusted_by: Enrolment | None = None
@@ -56,30 +56,30 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
+        return VerifyStatus(self.status).exit_code
 
     @property
     def intact(self) -> bool:
         """Whole and correctly signed, trusted or not."""
-        return self.status in ("hop_le", "chua_tin_cay")
+        return self.status in (VerifyStatus.VALID, VerifyStatus.UNTRUSTED)
 
     def headline(self) -> str:
-        if self.status == "khong_doc_duoc":
+        if self.status == VerifyStatus.UNREADABLE:
             return self.problems[0]
-        if self.status == "khong_hop_le":
+        if self.status == VerifyStatus.INVALID:
             return f"KHÔNG HỢP LỆ: {self.problems[0]}" + (
                 f" (và {len(self.problems) - 1} lỗi khác)" if self.problems[1:] else ""
             )
-        if self.status == "chua_tin_cay":
+        if self.status == VerifyStatus.UNTRUSTED:
             return f"CHƯA TIN CẬY: {self.describe()}. {self.trust_note}"
         return f"HỢP LỆ: {self.describe()}."
 
     def lines(self) -> list[str]:
         """What a person reads: the verdict first, then the details."""
         manifest = self.manifest
-        if self.status == "khong_doc_duoc":
+        if self.status == VerifyStatus.UNREADABLE:
             return []  # the one line on stderr says it all
-        if self.status == "khong_hop_le":
+        if self.status == VerifyStatus.INVALID:
             head = "KHÔNG HỢP LỆ:"
             if manifest:
                 unit, form, period = manifest["unit"], manifest["form"], manifest["period"]
@@ -118,7 +118,7 @@ class Verdict:
             "status": self.status,
             "exit_code": self.exit_code,
             "intact": self.intact,
-            "trusted": self.status == "hop_le",
+            "trusted": self.status == VerifyStatus.VALID,
             "verdict": self.headline(),
             "problems": self.problems,
             "unit": m.get("unit"),
@@ -142,7 +142,7 @@ def verify_packet(path: str | Path, trusted: KeyRing | list[Enrolment], library:
     try:
         raw = read_packet_file(path)
     except PacketUnreadable as exc:
-        return Verdict(path, "khong_doc_duoc", [str(exc)])
+        return Verdict(path, VerifyStatus.UNREADABLE, [str(exc)])
     return verify_packet_bytes(raw, path, trusted, library)
 
 
@@ -156,9 +156,9 @@ def verify_packet_bytes(
         container = container_of(raw, path.name)
         manifest = _manifest(container.entries)
     except PacketUnreadable as exc:
-        return Verdict(path, "khong_doc_duoc", [str(exc)])
+        return Verdict(path, VerifyStatus.UNREADABLE, [str(exc)])
     except PacketInvalid as exc:
-        return Verdict(path, "khong_hop_le", [str(exc)])
+        return Verdict(path, VerifyStatus.INVALID, [str(exc)])
     entries = container.entries
     problems = _file_problems(entries, manifest) + _signature_problems(entries, manifest)
     data = None
@@ -170,8 +170,8 @@ def verify_packet_bytes(
             "hãy dùng đúng tệp do Sổ Chỉ Tiêu tạo ra."
         )
     if problems:
-        return Verdict(path, "khong_hop_le", problems, manifest)
-    verdict = Verdict(path, "chua_tin_cay", [], manifest, entries=entries, data=data)
+        return Verdict(path, VerifyStatus.INVALID, problems, manifest)
+    verdict = Verdict(path, VerifyStatus.UNTRUSTED, [], manifest, entries=entries, data=data)
     _judge_trust(verdict, ring)
     return verdict
 
@@ -321,7 +321,7 @@ def _judge_trust(verdict: Verdict, trusted: KeyRing) -> None:
             f"{vnformat.datetime_text(replaced.replaced_at)}; gói ký sau lúc đó không nhận theo khóa cũ."
         )
     elif match is not None:
-        verdict.status, verdict.trusted_by = "hop_le", match
+        verdict.status, verdict.trusted_by = VerifyStatus.VALID, match
     elif same_key:
         other = same_key[0]
         verdict.trust_note = (

@@ -19,29 +19,22 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exports.atomic import output_path, write_atomically
-from exports.packets.container import canonical_zip
+from exports.packets.format import (
+    DATA_JSON,
+    FORM_XLSX,
+    PUBLIC_KEY,
+    default_packet_name,
+    json_bytes,
+    manifest_of,
+    signed_zip,
+)
 from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
 from forms.messages import finding_text
-from forms.schema import FormDef, TargetSet
-from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput, UserError
 from models.gateway import Gateway, ReportRef
 from models.keys import KeyInfo, key_in_use, unlock_key
-from models.periods import Period
 from models.reporting import ReportView
-from models.units import Unit
-
-FORMAT = "so-chi-tieu.packet"
-FORMAT_VERSION = 1
-SUFFIX = ".sctg"
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-PUBLIC_KEY = "signer.pub.pem"
-FORM_XLSX = "bieu.xlsx"
-DATA_JSON = "so-lieu.json"
-SIGNED_FILES = (FORM_XLSX, DATA_JSON, PUBLIC_KEY)  # listed in the manifest with their hashes
-MERGED_KIND = "tong_hop"  # the manifest's "kind" in a merged packet of a district or province (collect/upward.py)
 
 
 class ReportNotReady(UserError):
@@ -62,6 +55,10 @@ class ExportedPacket:
     sequence: int
     manifest: dict
     key: KeyInfo
+
+    def to_dict(self) -> dict:
+        """What ``packet export --json`` and ``packet upward --json`` print."""
+        return {"file": str(self.path), "manifest": self.manifest}
 
 
 def signing_blockers(view: ReportView) -> list[str]:
@@ -87,22 +84,11 @@ def values_fingerprint(gw: Gateway, report: ReportRef) -> str:
 
 def latest_packet(gw: Gateway, report: ReportRef) -> dict | None:
     """The last packet exported for the report: sequence, manifest_sha256, values_sha256, created_at."""
-    row = gw.db.execute(
-        "SELECT sequence, manifest_sha256, values_sha256, created_at FROM packets"
-        " WHERE report_id = ? ORDER BY sequence DESC LIMIT 1",
-        [report.id],
-    ).fetchone()
-    return dict(zip(("sequence", "manifest_sha256", "values_sha256", "created_at"), row, strict=True)) if row else None
+    return gw.sent.latest(report.id)
 
 
 def next_sequence(gw: Gateway, report: ReportRef) -> int:
-    row = gw.db.execute("SELECT coalesce(max(sequence), 0) + 1 FROM packets WHERE report_id = ?", [report.id])
-    return row.fetchone()[0]
-
-
-def default_packet_name(unit_code: str, form_id: str, period_code: str, sequence: int) -> str:
-    # ASCII only: the name travels through e-mail systems and FAT-formatted USB sticks.
-    return f"{unit_code}_{form_id}_{period_code}_lan{sequence:02d}{SUFFIX}"
+    return gw.sent.next_sequence(report.id)
 
 
 def export_packet(
@@ -151,7 +137,7 @@ def write_packet(
         # The row first: its write lock keeps a second export of the same report
         # (the window and a command at once) from taking this sequence number
         # and this file name; the file is written only once the number is ours.
-        gw.db["packets"].insert(
+        gw.sent.record(
             {
                 "report_id": report.id,
                 "sequence": sequence,
@@ -200,17 +186,6 @@ def build_packet(
     return manifest, signed_zip(manifest, files, private)
 
 
-def signed_zip(manifest: dict, files: dict[str, bytes], private: Ed25519PrivateKey) -> bytes:
-    """The packet's bytes: the manifest, its signature, then the files it lists."""
-    manifest_bytes = json_bytes(manifest)
-    entries = [
-        (MANIFEST, manifest_bytes),
-        (SIGNATURE, private.sign(manifest_bytes)),
-        *((name, files[name]) for name in SIGNED_FILES),
-    ]
-    return canonical_zip(entries)
-
-
 def packet_data(gw: Gateway, view: ReportView) -> dict:
     """The `show --json` structure with the cell audit trail of this report."""
     data = report_to_dict(gw, view)
@@ -226,47 +201,3 @@ def packet_data(gw: Gateway, view: ReportView) -> dict:
         for row in gw.audit_trail(view.report)
     ]
     return data
-
-
-def manifest_of(
-    unit: Unit,
-    form: FormDef,
-    period: Period,
-    target_set: TargetSet | None,
-    key: KeyInfo,
-    sequence: int,
-    at: dt.datetime,
-    summary: dict,
-    files: dict[str, bytes],
-    **more,
-) -> dict:
-    """The manifest; ``more`` adds the fields of a merged packet (kind, children) before the file list."""
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "app": {"name": APP_NAME, "version": APP_VERSION},
-        "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent_code": unit.parent_code},
-        "form": {"id": form.id, "version": form.version, "title": form.title},
-        "period": {"code": period.code, "label": period.label},
-        "target_set": (
-            {"id": target_set.id, "name": target_set.name, "version": target_set.version} if target_set else None
-        ),
-        "sequence": sequence,
-        "created_at": at.isoformat(timespec="seconds"),
-        "signer": {
-            "name": key.holder_name,
-            "title": key.holder_title,
-            "fingerprint": key.fingerprint,
-            "spoken": key.spoken,
-        },
-        "summary": summary,
-        **more,
-        "files": [
-            {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-            for name in SIGNED_FILES
-        ],
-    }
-
-
-def json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

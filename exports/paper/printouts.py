@@ -7,19 +7,10 @@ import datetime as dt
 from exports.paper.letterhead import page_settings
 from exports.paper.page import PrintedDocument
 from forms.library import default_library
-from forms.schema import FormDef
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import parse_period
-from models.reporting import find_target_set, require_period_kind, view_report
-
-
-def require_form(form_id: str) -> FormDef:
-    form = default_library().get(form_id)
-    if form is None:
-        known = ", ".join(f.id for f in default_library().all())
-        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
-    return form
+from models.reporting import find_target_set, require_form, require_period_kind, view_report
 
 
 def filled_printout(

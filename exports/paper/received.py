@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 from exports.collect.completeness import explained_warnings
 from exports.collect.merge import accepted_figures, packet_report_data
@@ -44,12 +45,12 @@ def received_document(
     words: bool = False,
     printed_on: dt.date,
 ) -> PrintedDocument:
-    file_name, raw, sequence, created_at, signer = gw.db.execute(
-        "SELECT file_name, packet, sequence, created_at, json_extract(manifest, '$.signer.name')"
-        " FROM received_packets WHERE id = ?",
-        [packet_id],
-    ).fetchone()
-    manifest_sha = hashlib.sha256(container_of(raw, file_name).entries["manifest.json"]).hexdigest()
+    packet = gw.inbox.get(packet_id)
+    sequence, created_at = packet["sequence"], packet["created_at"]
+    signer = json.loads(packet["manifest"])["signer"]["name"]
+    manifest_sha = hashlib.sha256(
+        container_of(packet["packet"], packet["file_name"]).entries["manifest.json"]
+    ).hexdigest()
     evaluation = evaluate(form, packet_report_data(gw, packet_id, unit), target_set)
     signed_on = dt.datetime.fromisoformat(created_at).date()
     blocks: list[Table | Paragraph] = [

@@ -23,18 +23,28 @@ from exports.paper.xlsx_form import (
     workbook_bytes,
 )
 from forms import vnformat
+from models.vocabulary import CollectionState
 
 # Most urgent first: sorting a column by state brings who to chase to the top.
-STATE_ORDER = ("qua_han", "khong_hop_le", "trung", "tra_lai", "cho_khoa", "chua_gui", "nop_tre", "da_nhan")
+STATE_ORDER = (
+    CollectionState.OVERDUE,
+    CollectionState.UNUSABLE,
+    CollectionState.CONFLICT,
+    CollectionState.RETURNED,
+    CollectionState.AWAITING_KEY,
+    CollectionState.NOT_SENT,
+    CollectionState.LATE,
+    CollectionState.RECEIVED,
+)
 STATE_COLOURS = {
-    "da_nhan": "D9F0DD",
-    "nop_tre": "FCE8B2",
-    "trung": "F9CB9C",
-    "tra_lai": "FFE599",
-    "cho_khoa": "E1D5F5",
-    "khong_hop_le": "EA9999",
-    "chua_gui": "FFFFFF",
-    "qua_han": "F4C7C3",
+    CollectionState.RECEIVED: "D9F0DD",
+    CollectionState.LATE: "FCE8B2",
+    CollectionState.CONFLICT: "F9CB9C",
+    CollectionState.RETURNED: "FFE599",
+    CollectionState.AWAITING_KEY: "E1D5F5",
+    CollectionState.UNUSABLE: "EA9999",
+    CollectionState.NOT_SENT: "FFFFFF",
+    CollectionState.OVERDUE: "F4C7C3",
 }
 _FILLS = {state: PatternFill(fill_type="solid", fgColor=colour) for state, colour in STATE_COLOURS.items()}
 PLAIN_COLOUR = "FFFFFF"  # a state this version has no colour for
@@ -66,10 +76,10 @@ def state_text(state: State) -> str:
 
 def summary_line(table: Completeness, form_id: str) -> str:
     """“Đã nhận 3/38; quá hạn 35”: received on time or late, out of the units that send this form."""
-    received = table.count(form_id, "da_nhan", "nop_tre")
+    received = table.count(form_id, CollectionState.RECEIVED, CollectionState.LATE)
     total = sum(1 for _, f in table.states if f == form_id)
     text = f"Đã nhận {received}/{total}; quá hạn {table.count(form_id, 'qua_han')}"
-    waiting = table.count(form_id, "cho_khoa", "trung", "tra_lai")
+    waiting = table.count(form_id, CollectionState.AWAITING_KEY, CollectionState.CONFLICT, CollectionState.RETURNED)
     return text + (f"; chờ xử lý {waiting}" if waiting else "")
 
 
@@ -100,7 +110,9 @@ def completeness_workbook(table: Completeness, *, made_on: dt.date) -> bytes:
             state = table.states.get((unit.code, form_id))
             if state is not None:
                 set_style(
-                    ws.cell(row=header + n, column=4 + offset), "fill", _FILLS.get(state.state, _FILLS["chua_gui"])
+                    ws.cell(row=header + n, column=4 + offset),
+                    "fill",
+                    _FILLS.get(state.state, _FILLS[CollectionState.NOT_SENT]),
                 )
     last_column = 3 + len(forms)
     row = header + len(table.units) + 2

@@ -4,13 +4,37 @@ level's totals, then one row per unit below, then the figures that jumped."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from exports.atomic import output_path, write_atomically
 from exports.collect.merge import MergedTable
 from exports.paper.xlsx_form import form_sheets, grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
+from models.errors import BadInput
 from models.gateway import Gateway, ReportRef
 from models.reporting import ReportView
+
+
+def merged_file_name(table: MergedTable) -> str:
+    return f"{table.parent.code}_{table.form.id}_{table.period.code}_tong-hop.xlsx"
+
+
+def save_merged_workbook(gw: Gateway, table: MergedTable, out: str | Path, signed_on: dt.date | None = None) -> Path:
+    """Write the merged workbook, signed by this machine's officer, to a file or into a folder
+    (under merged_file_name); refused while no packet is accepted. The path written."""
+    if not table.received:
+        raise BadInput(
+            f"Chưa có gói nào được nhận cho biểu {table.form.id}, {table.period.in_sentence}; chưa tổng hợp."
+        )
+    data = merged_workbook(
+        gw,
+        table,
+        signed_on=signed_on or dt.date.today(),
+        officer_name=gw.setting("officer_name", "") or "",
+        officer_title=gw.setting("officer_title", "") or "",
+    )
+    return write_atomically(output_path(out, merged_file_name(table)), data)
 
 
 def merged_workbook(

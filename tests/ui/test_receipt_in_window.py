@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from exports.collect.inbox import import_packets
+from exports.collect.receipts import Query, issue_receipt
 from exports.packets.enrolment import write_enrolment
-from exports.packets.receipt_file import Query, issue_receipt
 from exports.packets.write import export_packet
 from models.demo import build_upper_demo
 from models.gateway import Gateway

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
 from models.gateway import Edit, Gateway
+from models.lock import DatabaseLock
 from ui.app import open_window
-from ui.db_hold import DatabaseHold, lock_database
+from ui.db_hold import DatabaseHold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REPORT_KEY = ("03445", "kl224", "2025")
@@ -245,7 +246,7 @@ def test_closing_a_window_without_an_edit_takes_no_new_backup(qtbot, demo_path):
 def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
     """The periodic backup runs after an edit and not while nothing changes; release lets the lock go."""
     gw = Gateway.open(demo_path)
-    hold = DatabaseHold(gw, lock_database(demo_path), minutes=0.002)  # every 120 ms
+    hold = DatabaseHold(gw, DatabaseLock.take(demo_path), minutes=0.002)  # every 120 ms
     try:
         original = stored(demo_path)
         hold.start()
@@ -259,7 +260,7 @@ def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
         hold.release()
     assert hold.backups_taken == 2, "nothing changed since the last backup: none at release"
     assert not Path(f"{demo_path}.lock").exists()
-    lock_database(demo_path).unlock()  # released: it can be taken again
+    DatabaseLock.take(demo_path).release()  # released: it can be taken again
 
 
 def test_a_failing_backup_is_said_in_the_window_and_the_edit_is_still_saved(qtbot, demo_path):

@@ -27,14 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.packets.write import (
-    SUFFIX,
-    ExportedPacket,
-    default_packet_name,
-    export_packet,
-    next_sequence,
-    signing_blockers,
-)
+from exports.packets.format import SUFFIX, default_packet_name
+from exports.packets.write import ExportedPacket, export_packet, next_sequence, signing_blockers
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use

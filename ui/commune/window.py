@@ -37,6 +37,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.reporting import start_report
 from models.session import ReportSession
+from models.vocabulary import AnswerState
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
 from ui.commune.findings_panel import FindingsPanel
@@ -52,9 +53,9 @@ if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when f
 
 CodeRole = Qt.ItemDataRole.UserRole
 ANSWER_STYLES = {
-    "cho_bien_nhan": "color: #444;",
-    "da_nhan": "color: #1e6b2f; font-weight: bold;",
-    "tra_lai": "color: #8a4b00; font-weight: bold; background: #fff4e0; padding: 4px;",
+    AnswerState.AWAITING: "color: #444;",
+    AnswerState.RECEIVED: "color: #1e6b2f; font-weight: bold;",
+    AnswerState.RETURNED: "color: #8a4b00; font-weight: bold; background: #fff4e0; padding: 4px;",
 }
 
 

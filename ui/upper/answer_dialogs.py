@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from exports.collect.merge import MergedTable
+from exports.collect.receipts import IssuedReceipt, Query, issue_receipt
 from exports.collect.received import ReceivedPacket, packet_villages
 from exports.collect.upward import export_upward, upward_blockers
-from exports.packets.receipt_file import IssuedReceipt, Query, issue_receipt
 from exports.packets.write import ExportedPacket
 from forms.library import FormLibrary
 from forms.messages import label_of
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import key_in_use
+from models.vocabulary import PacketStatus, ReceiptKind
 from ui.export_folder import export_folder, remember_folder
 from ui.widgets import DONE_STYLE, ERROR_STYLE, message_label, say
 
@@ -92,9 +93,11 @@ class ReceiptDialog(QDialog):
         heading.setWordWrap(True)
         self.receipt_choice = QRadioButton(self.tr("Biên nhận: đã nhận, số liệu dùng được"))
         self.return_choice = QRadioButton(self.tr("Trả lại, yêu cầu sửa"))
-        self.receipt_choice.setChecked(packet.status == "accepted")
-        self.return_choice.setChecked(packet.status != "accepted")
-        self.receipt_choice.setEnabled(packet.status == "accepted")  # a returned packet waits for its correction
+        self.receipt_choice.setChecked(packet.status == PacketStatus.ACCEPTED)
+        self.return_choice.setChecked(packet.status != PacketStatus.ACCEPTED)
+        self.receipt_choice.setEnabled(
+            packet.status == PacketStatus.ACCEPTED
+        )  # a returned packet waits for its correction
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Vì sao trả lại (bắt buộc khi trả lại)"))
         self.cells = [self._cell_row() for _ in range(3)]
@@ -199,7 +202,7 @@ class ReceiptDialog(QDialog):
         self.sign(self.signing.passphrase.text(), self.signing.folder.text())
 
     def sign(self, passphrase: str, folder: str | Path) -> IssuedReceipt | None:
-        kind = "tra_lai" if self.return_choice.isChecked() else "bien_nhan"
+        kind = ReceiptKind.RETURN if self.return_choice.isChecked() else ReceiptKind.RECEIPT
         say(self.error_label, "")
         try:
             issued = issue_receipt(
@@ -210,8 +213,8 @@ class ReceiptDialog(QDialog):
                 as_folder(folder),
                 self.library,
                 self.who,
-                note=self.note.text() if kind == "tra_lai" else "",
-                queries=self.queries() if kind == "tra_lai" else [],
+                note=self.note.text() if kind == ReceiptKind.RETURN else "",
+                queries=self.queries() if kind == ReceiptKind.RETURN else [],
             )
         except UserError as exc:
             say(self.error_label, str(exc))

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.inbox import STATUS_WORDS, refile_quarantined
-from exports.collect.trust import Enrolled, enrol
+from exports.collect.inbox import enrol_and_refile
+from exports.collect.trust import Enrolled
 from exports.packets.enrolment import SUFFIX, Enrolment, read_enrolment
 from forms.library import FormLibrary
 from models.errors import UserError
@@ -195,8 +195,7 @@ class EnrolDialog(QDialog):
             return False
         try:
             with wait_cursor():
-                enrolled = enrol(self.gw, self.enrolment, self.who)
-                refiled = refile_quarantined(self.gw, self.library)
+                enrolled, refiled = enrol_and_refile(self.gw, self.enrolment, self.library, self.who)
         except UserError as exc:
             say(self.error_label, str(exc))
             return False
@@ -214,7 +213,7 @@ class EnrolDialog(QDialog):
                 self.refiled_list.addItem(
                     self.tr("Gói số %1 đang chờ khóa: %2. %3")
                     .replace("%1", str(packet_id))
-                    .replace("%2", STATUS_WORDS.get(status, status))
+                    .replace("%2", status.words)
                     .replace("%3", note)
                 )
         else:

@@ -27,23 +27,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.collect.inbox import OUTCOME_WORDS, ImportRun, import_packets
+from exports.collect.inbox import ImportRun, import_packets
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
+from models.vocabulary import ImportOutcome
 
-BAD_OUTCOMES = ("rejected", "not_packet", "refused")
 OUTCOME_COLOURS = {
-    "accepted": "#d9f0dd",
-    "superseded": "#eeeeee",
-    "stale": "#eeeeee",
-    "unchanged": "#eeeeee",
-    "conflict": "#f9cb9c",
-    "quarantined": "#e1d5f5",
-    "rejected": "#ea9999",
-    "not_packet": "#f4c7c3",
-    "refused": "#f4c7c3",
-    "returned": "#ffe599",
+    ImportOutcome.ACCEPTED: "#d9f0dd",
+    ImportOutcome.SUPERSEDED: "#eeeeee",
+    ImportOutcome.STALE: "#eeeeee",
+    ImportOutcome.UNCHANGED: "#eeeeee",
+    ImportOutcome.CONFLICT: "#f9cb9c",
+    ImportOutcome.QUARANTINED: "#e1d5f5",
+    ImportOutcome.REJECTED: "#ea9999",
+    ImportOutcome.NOT_PACKET: "#f4c7c3",
+    ImportOutcome.REFUSED: "#f4c7c3",
+    ImportOutcome.RETURNED: "#ffe599",
 }
 
 
@@ -146,26 +146,6 @@ class ImportJob(QObject):
         self.thread.wait()
 
 
-def import_summary(run: ImportRun, total: int | None = None) -> str:
-    """“12 tệp: 10 đã nhận, 1 chờ đăng ký khóa, 1 không hợp lệ”, and what was skipped or stopped."""
-    counts = ", ".join(f"{run.count(o)} {_listed(w)}" for o, w in OUTCOME_WORDS.items() if run.count(o))
-    if run.filed:
-        text = f"{len(run.filed)} tệp: {counts}"
-    else:
-        text = "Không có gói nào để nhập"
-    if run.ignored:
-        text += f"; bỏ qua {run.ignored} tệp không phải gói (.sctg) trong thư mục"
-    if run.cancelled:
-        text += f". Đã dừng sau {len(run.filed)}/{total or '?'} tệp; các gói đã nhập vẫn giữ nguyên"
-    return text + "."
-
-
-def _listed(words: str) -> str:
-    """“trùng lần gửi, khác nội dung” -> “trùng lần gửi (khác nội dung)”: its comma would split the list."""
-    head, comma, rest = words.partition(", ")
-    return f"{head} ({rest})" if comma else words
-
-
 def filed_where(filed, unit_names: dict[str, str]) -> str:
     if not filed.unit_code:
         return ""
@@ -182,7 +162,7 @@ class ImportResultsDialog(QDialog):
         super().__init__(parent)
         self.run = run
         self.setWindowTitle(self.tr("Kết quả nhập gói"))
-        self.summary = QLabel(import_summary(run, total))
+        self.summary = QLabel(run.summary(total))
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-weight: bold;")
         self.table = QTableWidget(len(run.filed), len(self.COLUMNS))
@@ -192,7 +172,7 @@ class ImportResultsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         for row, filed in enumerate(run.filed):
-            cells = (filed.file.name, OUTCOME_WORDS[filed.outcome], filed_where(filed, unit_names), filed.message)
+            cells = (filed.file.name, filed.outcome.words, filed_where(filed, unit_names), filed.message)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(filed.file) if column == 0 else text)

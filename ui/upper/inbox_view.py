@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.inbox import STATUS_WORDS
-from exports.collect.received import ReceivedPacket, packet_code, received_list, unit_names
+from exports.collect.received import ReceivedPacket, packet_code, received_list
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
+from models.vocabulary import AWAITING_OFFICER, PacketStatus
 from ui.widgets import compact_rows, fingerprint_label, time_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -38,15 +38,23 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 PacketIdRole = Qt.ItemDataRole.UserRole + 3
 
 # Most in need of the officer first.
-STATUS_ORDER = ("conflict", "quarantined", "rejected", "returned", "accepted", "superseded", "stale")
+STATUS_ORDER = (
+    PacketStatus.CONFLICT,
+    PacketStatus.QUARANTINED,
+    PacketStatus.REJECTED,
+    PacketStatus.RETURNED,
+    PacketStatus.ACCEPTED,
+    PacketStatus.SUPERSEDED,
+    PacketStatus.STALE,
+)
 STATUS_COLOURS = {
-    "accepted": "#d9f0dd",
-    "superseded": "#eeeeee",
-    "stale": "#eeeeee",
-    "conflict": "#f9cb9c",
-    "quarantined": "#e1d5f5",
-    "rejected": "#ea9999",
-    "returned": "#ffe599",
+    PacketStatus.ACCEPTED: "#d9f0dd",
+    PacketStatus.SUPERSEDED: "#eeeeee",
+    PacketStatus.STALE: "#eeeeee",
+    PacketStatus.CONFLICT: "#f9cb9c",
+    PacketStatus.QUARANTINED: "#e1d5f5",
+    PacketStatus.REJECTED: "#ea9999",
+    PacketStatus.RETURNED: "#ffe599",
 }
 _BRUSHES = {status: QBrush(QColor(colour)) for status, colour in STATUS_COLOURS.items()}
 UNIT, FORM, PERIOD, SEQUENCE, STATUS, RECEIVED, REASON = range(7)
@@ -55,7 +63,7 @@ UNIT, FORM, PERIOD, SEQUENCE, STATUS, RECEIVED, REASON = range(7)
 def reason_text(packet: ReceivedPacket) -> str:
     """The filing reason; a packet waiting for its key always names the key to read back."""
     text = packet.reason
-    if packet.status == "quarantined" and packet.signer_spoken and packet.signer_spoken not in text:
+    if packet.status == PacketStatus.QUARANTINED and packet.signer_spoken and packet.signer_spoken not in text:
         text = f"{text} Mã khóa người ký: {packet.signer_spoken}.".strip()
     if packet.decision and packet.decided_by:
         text += f" (quyết định của {packet.decided_by})"
@@ -75,7 +83,7 @@ class InboxModel(QAbstractTableModel):
     def reload(self, form_id: str | None = None, period_code: str | None = None) -> None:
         self.beginResetModel()
         self.packets = received_list(self.gw, form_id=form_id, period_code=period_code)
-        self._names = unit_names(self.gw)
+        self._names = self.gw.unit_names()
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -114,7 +122,7 @@ class InboxModel(QAbstractTableModel):
             return packet.id
         if role == Qt.ItemDataRole.BackgroundRole and column == STATUS:
             return _BRUSHES.get(packet.status)
-        if role == Qt.ItemDataRole.FontRole and column == STATUS and packet.status in ("conflict", "quarantined"):
+        if role == Qt.ItemDataRole.FontRole and column == STATUS and packet.status in AWAITING_OFFICER:
             font = QFont()
             font.setBold(True)
             return font
@@ -134,7 +142,7 @@ class InboxModel(QAbstractTableModel):
         if column == SEQUENCE:
             return self.tr("lần %1").replace("%1", str(packet.sequence)) if packet.sequence is not None else ""
         if column == STATUS:
-            return STATUS_WORDS.get(packet.status, packet.status)
+            return packet.status.words
         if column == RECEIVED:
             return time_of(packet.received_at)
         return reason_text(packet)
@@ -198,8 +206,8 @@ class InboxView(QWidget):
 
         self.status_box = QComboBox()
         self.status_box.addItem(self.tr("Tất cả"), None)
-        for status, words in STATUS_WORDS.items():
-            self.status_box.addItem(words, status)
+        for status in PacketStatus:
+            self.status_box.addItem(status.words, status)
         self.only_chosen = QCheckBox(self.tr("Chỉ biểu và kỳ đang chọn"))
         self.count_label = QLabel()
         self.table = QTableView()
@@ -331,7 +339,7 @@ class InboxView(QWidget):
 
     def _selection_changed(self, *_args) -> None:
         packet = self.selected_packet()
-        self.conflict_button.setEnabled(packet is not None and packet.status == "conflict")
+        self.conflict_button.setEnabled(packet is not None and packet.status == PacketStatus.CONFLICT)
         self.print_button.setEnabled(self._printable(packet) is not None)
         if packet is None:
             self.detail.setText(self.tr("Chọn một gói để xem chi tiết."))
@@ -352,7 +360,7 @@ class InboxView(QWidget):
             lines.append(self.tr("Người ký: %1.").replace("%1", signer))
         if packet.reason:
             lines.append(reason_text(packet))
-        if packet.status == "quarantined":
+        if packet.status == PacketStatus.QUARANTINED:
             lines.append(
                 self.tr(
                     "Gọi điện cho người giữ khóa, đọc lại mã khóa dưới đây; khớp thì đăng ký tệp khóa của đơn vị "
@@ -366,12 +374,12 @@ class InboxView(QWidget):
 
     def _double_clicked(self, _index) -> None:
         packet = self.selected_packet()
-        if packet is not None and packet.status == "conflict":
+        if packet is not None and packet.status == PacketStatus.CONFLICT:
             self.open_conflict_dialog()
 
     def _printable(self, packet: ReceivedPacket | None):
         """(unit, form) when the packet is an accepted report of a unit's own form, else None."""
-        if packet is None or packet.status != "accepted" or not packet.unit_code:
+        if packet is None or packet.status != PacketStatus.ACCEPTED or not packet.unit_code:
             return None
         unit = self.gw.unit(packet.unit_code)
         form = self.library.get(packet.form_id or "", packet.form_version)
@@ -413,7 +421,7 @@ class InboxView(QWidget):
         from ui.upper.conflict_dialog import ConflictDialog
 
         packet = self.selected_packet()
-        if packet is None or packet.status != "conflict":
+        if packet is None or packet.status != PacketStatus.CONFLICT:
             return None
         dialog = ConflictDialog(self.gw, self.library, packet.id, self.who, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

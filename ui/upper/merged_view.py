@@ -27,21 +27,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.atomic import write_atomically
-from exports.collect.inbox import STATUS_WORDS
 from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
 from exports.collect.received import packet_villages, received_list, received_packet, received_values
 from exports.paper.letterhead import page_settings
 from exports.paper.merged import merged_document
 from exports.paper.page import PrintedDocument
 from exports.paper.report import has_amounts
-from exports.paper.xlsx_merged import merged_workbook
+from exports.paper.xlsx_merged import merged_file_name, save_merged_workbook
 from forms import vnformat
 from forms.library import FormLibrary
 from forms.messages import label_of, target_text
 from forms.schema import FormDef, Indicator
 from models.errors import UserError
 from models.gateway import Gateway
+from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.print_dialog import PrintDialog
@@ -54,7 +53,8 @@ FIXED_COLUMNS = 2  # Đơn vị, Gói; then one column per numeric row of the fo
 MISSING_BRUSH = QBrush(QColor("#f6f6f6"))
 ITEM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ITEM_CENTER = Qt.AlignmentFlag.AlignCenter
-WAITING = ("conflict", "returned", "quarantined", "rejected")  # the most pressing first
+# The most pressing first.
+WAITING = (PacketStatus.CONFLICT, PacketStatus.RETURNED, PacketStatus.QUARANTINED, PacketStatus.REJECTED)
 
 
 def jump_text(form: FormDef, jump: Jump) -> str:
@@ -119,7 +119,7 @@ class MergedModel(QAbstractTableModel):
                     return self.tr("lần %1").replace("%1", str(unit.sequence))
                 status = self.waiting.get(unit.unit.code)
                 if status:
-                    return self.tr("chưa nhận: %1").replace("%1", STATUS_WORDS.get(status, status))
+                    return self.tr("chưa nhận: %1").replace("%1", PacketStatus(status).words)
                 return self.tr("chưa gửi")
             if unit.figures is None:
                 return ""
@@ -344,8 +344,7 @@ class MergedView(QWidget):
     # ---- saving ------------------------------------------------------------------------------------
 
     def default_name(self) -> str:
-        t = self.table
-        return f"{t.parent.code}_{t.form.id}_{t.period.code}_tong-hop.xlsx" if t else "tong-hop.xlsx"
+        return merged_file_name(self.table) if self.table else "tong-hop.xlsx"
 
     def export_xlsx(self, path: str | Path, signed_on: dt.date | None = None) -> Path | None:
         """Write the merged workbook; a refusal is said under the table."""
@@ -354,16 +353,8 @@ class MergedView(QWidget):
         if self.table is None or not self.table.received:
             say(self.error, self.tr("Chưa có gói nào được nhận: chưa có gì để tổng hợp."))
             return None
-        path = with_suffix(path, ".xlsx")
         try:
-            data = merged_workbook(
-                self.gw,
-                self.table,
-                signed_on=signed_on or dt.date.today(),
-                officer_name=self.gw.setting("officer_name", "") or "",
-                officer_title=self.gw.setting("officer_title", "") or "",
-            )
-            written = write_atomically(path, data)
+            written = save_merged_workbook(self.gw, self.table, with_suffix(path, ".xlsx"), signed_on)
         except UserError as exc:
             say(self.error, str(exc))
             return None

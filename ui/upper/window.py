@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from exports.collect.inbox import ImportRun
-from exports.collect.received import collected, unit_names
 from exports.packets.enrolment import SUFFIX as KEY_SUFFIX
-from exports.packets.write import SUFFIX as PACKET_SUFFIX
+from exports.packets.format import SUFFIX as PACKET_SUFFIX
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
+from models.vocabulary import ANSWERABLE, AWAITING_OFFICER
 from ui.db_hold import DatabaseHold
 from ui.export_folder import export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
 from ui.upper.enrol_dialog import EnrolDialog
-from ui.upper.import_worker import BAD_OUTCOMES, ImportJob, ImportResultsDialog, import_summary
+from ui.upper.import_worker import ImportJob, ImportResultsDialog
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
 from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
@@ -178,7 +178,7 @@ class UpperWindow(QMainWindow):
         """Forms being collected, their periods newest first, their target sets; keeps or makes a choice."""
         form_id = form_id or self.form_box.currentData()
         period_code = period_code or self.period_box.currentData()
-        self._collections = collected(self.gw)
+        self._collections = self.gw.collections.all()
         forms = sorted({f for f, _, _ in self._collections})
         for box in (self.form_box, self.period_box, self.target_box):
             box.blockSignals(True)
@@ -258,7 +258,7 @@ class UpperWindow(QMainWindow):
         self.inbox_view.refresh()
         self.completeness_view.refresh(self.current_period())
         self.merged_view.refresh(self.form_box.currentData(), self.current_period(), self.current_target_set())
-        waiting = sum(1 for p in self.inbox_view.model.packets if p.status in ("conflict", "quarantined"))
+        waiting = sum(1 for p in self.inbox_view.model.packets if p.status in AWAITING_OFFICER)
         self.tabs.setTabText(
             0, self.tr("Hộp thư (%1 cần xử lý)").replace("%1", str(waiting)) if waiting else self.tr("Hộp thư")
         )
@@ -355,8 +355,8 @@ class UpperWindow(QMainWindow):
             self.show_message(job.error if job is not None else "")
         else:
             self.last_run = run
-            bad = any(f.outcome in BAD_OUTCOMES for f in run.filed) or not run.filed
-            self.show_notice(import_summary(run, job.total if job else None), warn=bad or run.cancelled)
+            bad = run.refused > 0 or not run.filed
+            self.show_notice(run.summary(job.total if job else None), warn=bad or run.cancelled)
             if run.filed:
                 self.show_results(run, job.total if job else None)
         self.refresh_all()
@@ -367,7 +367,7 @@ class UpperWindow(QMainWindow):
     def show_results(self, run: ImportRun, total: int | None = None) -> ImportResultsDialog:
         if self.results_dialog is not None:
             self.results_dialog.close()
-        self.results_dialog = ImportResultsDialog(run, total, unit_names(self.gw), self)
+        self.results_dialog = ImportResultsDialog(run, total, self.gw.unit_names(), self)
         self.results_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.results_dialog.destroyed.connect(self._results_closed)
         self.results_dialog.show()
@@ -440,16 +440,14 @@ class UpperWindow(QMainWindow):
 
     def _packet_chosen(self, *_args) -> None:
         packet = self.inbox_view.selected_packet()
-        self.answer_button.setEnabled(
-            packet is not None and packet.status in ("accepted", "returned") and not self.standing_note
-        )
+        self.answer_button.setEnabled(packet is not None and packet.status in ANSWERABLE and not self.standing_note)
 
     def open_receipt_dialog(self) -> ReceiptDialog | None:
         """The receipt-or-return dialog for the chosen packet, shown without waiting."""
         from ui.upper.answer_dialogs import ReceiptDialog
 
         packet = self.inbox_view.selected_packet()
-        if packet is None or packet.status not in ("accepted", "returned"):
+        if packet is None or packet.status not in ANSWERABLE:
             return None
         dialog = ReceiptDialog(self.gw, self.library, packet, self.who, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -11,12 +11,22 @@ which step, in Vietnamese, and the exit code is 1.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 UNIT, FORM, PERIOD, TARGETS = "03445", "kl224", "2024", "muong-te-2025"  # the demo's clean report
+
+
+def cmd_selftest() -> int:
+    """``--selftest``: 0 when every step passed; 1 and the failed step on stderr otherwise."""
+    try:
+        return run_selftest()
+    except SelftestFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 class SelftestFailed(Exception):
@@ -50,7 +60,7 @@ def _database(folder: Path, state: dict) -> str:
     from models.gateway import Gateway
 
     state["gw"] = gw = Gateway.open(folder / "tu-kiem.db")
-    mode = gw.db.execute("PRAGMA journal_mode").fetchone()[0]
+    mode = gw.journal_mode
     if mode.lower() != "wal":
         raise SelftestFailed(f"nhật ký ghi là {mode}, không phải WAL")
     return "cơ sở dữ liệu mới, nhật ký WAL"
@@ -63,7 +73,7 @@ def _demo(folder: Path, state: dict) -> str:
     state["library"] = library = default_library()
     build_demo(state["gw"], library)
     forms = ", ".join(form.id for form in library.all())
-    return f"{state['gw'].db['units'].count} đơn vị, biểu {forms}"
+    return f"{len(state['gw'].unit_names())} đơn vị, biểu {forms}"
 
 
 def _validate(folder: Path, state: dict) -> str:
@@ -82,22 +92,22 @@ def _packet(folder: Path, state: dict) -> str:
     from exports.packets.verify import verify_packet
     from exports.packets.write import export_packet
     from models.keys import DEMO_PASSPHRASE
+    from models.vocabulary import VerifyStatus
 
     gw, view = state["gw"], state["view"]
     packet = export_packet(gw, view, DEMO_PASSPHRASE, folder)
     enrolment = folder / "khoa.sctk"
     enrolment.write_bytes(enrolment_bytes(packet.key, view.unit))
     verdict = verify_packet(packet.path, [read_enrolment(enrolment)], state["library"])
-    if verdict.status != "hop_le":
+    if verdict.status != VerifyStatus.VALID:
         raise SelftestFailed(verdict.headline())
     return f"{packet.path.name} ký và kiểm tra hợp lệ, mã khóa {packet.key.spoken}"
 
 
 def _backup(folder: Path, state: dict) -> str:
-    from models.backups import backup_database, check_backup
+    from models.backups import check_backup
 
-    gw = state["gw"]
-    made = backup_database(gw.db.conn, gw.path)
+    made = state["gw"].backup()
     check_backup(made)
     return f"bản sao lưu {made.name} toàn vẹn"
 

@@ -1,0 +1,114 @@
+"""What every command shares: the program's name as typed, the options
+that recur, opening the database, reading a passphrase or a date, JSON out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from models.gateway import Gateway
+    from models.reporting import ReportView
+
+# How the officer types this program: the bundle's own name once installed.
+COMMAND = Path(sys.executable).name if getattr(sys, "frozen", False) else "python main.py"
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# ---- commands and the options that recur --------------------------------------------------
+
+
+def command(commands, name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    """A top-level command whose ``--help`` opens with the line the command list shows."""
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def db_arg(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
+
+
+def json_arg(sub: argparse.ArgumentParser, help_text: str = "in dạng JSON") -> None:
+    sub.add_argument("--json", action="store_true", help=help_text)
+
+
+def report_args(sub: argparse.ArgumentParser) -> None:
+    """--db, --unit, --form, --period: one report."""
+    db_arg(sub)
+    sub.add_argument("--unit", required=True, help="mã đơn vị (ví dụ 03445)")
+    sub.add_argument("--form", required=True, help="mã biểu (ví dụ kl224)")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
+
+
+def user_arg(sub: argparse.ArgumentParser, help_text: str) -> None:
+    sub.add_argument("--user", default="dong-lenh", help=help_text)
+
+
+# ---- reading what the command needs -------------------------------------------------------
+
+
+def open_existing(path: str) -> Gateway:
+    from models.gateway import Gateway
+
+    return Gateway.open(path, create=False)
+
+
+def open_view(args) -> tuple[Gateway, ReportView]:
+    """The database and the report named by --unit, --form, --period (and --targets)."""
+    from models.reporting import open_report_view
+
+    gw = open_existing(args.db)
+    return gw, open_report_view(gw, args.unit, args.form, args.period, args.targets)
+
+
+def home_unit(gw: Gateway, given: str | None) -> str:
+    """--unit, or the unit this machine was set up for."""
+    code = given or gw.setting("home_unit")
+    if code is None:
+        from models.errors import BadInput
+
+        raise BadInput("Chưa chọn đơn vị của máy này; thêm --unit MÃ.")
+    return code
+
+
+def parse_day(text: str) -> dt.date:
+    """A date typed dd/mm/yyyy (or ISO), or BadInput."""
+    import datetime as dt
+
+    from models.errors import BadInput
+
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise BadInput(f"Ngày “{text}” không hợp lệ; viết dạng ngày/tháng/năm, ví dụ 15/01/2026.")
+
+
+def read_passphrase(prompt: str, confirm: bool = False) -> str:
+    """From SCT_PASSPHRASE for automation, else typed without echo at a terminal."""
+    import getpass
+
+    from models.errors import BadInput
+    from models.keys import check_new_passphrase
+
+    passphrase = os.environ.get("SCT_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            raise BadInput(
+                "Cần mật khẩu khóa ký: đặt biến môi trường SCT_PASSPHRASE, hoặc chạy lệnh ở cửa sổ dòng lệnh."
+            )
+        passphrase = getpass.getpass(prompt)
+        if confirm:
+            check_new_passphrase(passphrase, getpass.getpass("Nhập lại mật khẩu: "))
+    return passphrase

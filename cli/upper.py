@@ -1,0 +1,178 @@
+"""The upper level's work: inbox open, import, list, decide; completeness; merge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cli.common import command, db_arg, json_arg, open_existing, parse_day, print_json, user_arg
+
+
+def register(commands) -> None:
+    inbox = commands.add_parser("inbox", help="cấp trên: nhận gói của đơn vị cấp dưới", description="hộp thư gói")
+    group = inbox.add_subparsers(dest="inbox_command", title="các lệnh", metavar="LỆNH", required=True)
+
+    sub = group.add_parser("open", help="mở kỳ thu một biểu, kèm hạn nộp")
+    sub.set_defaults(handler=cmd_inbox_open)
+    db_arg(sub)
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--deadline", help="hạn nộp, ngày/tháng/năm")
+
+    sub = group.add_parser("import", help="nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
+    sub.set_defaults(handler=cmd_inbox_import)
+    db_arg(sub)
+    sub.add_argument("paths", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="gói .sctg, hoặc thư mục chứa gói")
+    user_arg(sub, "tên người nhận, ghi lại")
+    json_arg(sub)
+
+    sub = group.add_parser("list", help="các gói đã nhận và trạng thái")
+    sub.set_defaults(handler=cmd_inbox_list)
+    db_arg(sub)
+    sub.add_argument("--form", help="chỉ biểu này")
+    sub.add_argument("--period", help="chỉ kỳ này")
+    sub.add_argument(
+        "--status", help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected)"
+    )
+    json_arg(sub)
+
+    sub = group.add_parser("decide", help="chọn gói giữ lại khi hai gói trùng lần gửi")
+    sub.set_defaults(handler=cmd_inbox_decide)
+    db_arg(sub)
+    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--reason", required=True, help="lý do chọn")
+    user_arg(sub, "tên người quyết định, ghi lại")
+
+    sub = command(
+        commands, "completeness", cmd_completeness, "cấp trên: đơn vị nào đã gửi, chưa gửi, quá hạn trong một kỳ"
+    )
+    db_arg(sub)
+    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    json_arg(sub)
+
+    sub = command(commands, "merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")
+    db_arg(sub)
+    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--out", required=True, help="tệp xlsx hoặc thư mục để ghi")
+    json_arg(sub)
+
+
+def cmd_inbox_open(args) -> int:
+    from exports.collect.inbox import open_collection
+    from forms import vnformat
+    from models.reporting import require_form
+
+    gw = open_existing(args.db)
+    form = require_form(args.form)
+    deadline = parse_day(args.deadline) if args.deadline else None
+    open_collection(gw, form, args.period, deadline.isoformat() if deadline else None)
+    until = f", hạn nộp {vnformat.date(deadline)}" if deadline else ""
+    print(f"Đã mở kỳ thu biểu {form.id}, {gw.period(args.period).in_sentence}{until}.")
+    return 0
+
+
+def cmd_inbox_import(args) -> int:
+    from exports.collect.inbox import import_packets
+    from forms.library import default_library
+
+    gw = open_existing(args.db)
+
+    def progress(done: int, total: int, path: Path) -> bool:
+        if total >= 20 and (done % 50 == 0 or done == total):
+            print(f"\rĐã xử lý {done}/{total} tệp...", end="" if done < total else "\n", file=sys.stderr)
+        return True
+
+    run = import_packets(gw, args.paths, default_library(), args.user, progress)
+    if args.json:
+        print_json(run.to_dict())
+    else:
+        for f in run.filed:
+            print(f"{f.file.name}  [{f.outcome.words}]  {f.where}  {f.message}".replace("    ", "  "))
+        print(f"Tổng cộng {run.summary()}" if run.filed else run.summary())
+    if run.refused:
+        print(f"{run.refused} tệp không nhận được; xem lý do ở từng dòng.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_inbox_list(args) -> int:
+    from exports.collect.received import inbox_listing
+    from models.vocabulary import PacketStatus
+
+    gw = open_existing(args.db)
+    rows = inbox_listing(gw, form_id=args.form, period_code=args.period, status=args.status)
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Hộp thư chưa có gói nào.")
+    names = gw.unit_names()
+    for r in rows:
+        print(
+            f"{r['id']:>4}  {r['unit_code'] or '-':<6} {names.get(r['unit_code'], ''):<24} {r['form_id'] or '-'} "
+            f"{r['period_code'] or '-'} lần {r['sequence'] or '-'}  mã gói {r['packet_code'] or '-'}"
+            f"  [{PacketStatus(r['status']).words}]  {r['reason'] or ''}"
+        )
+    return 0
+
+
+def cmd_inbox_decide(args) -> int:
+    from exports.collect.inbox import decide_conflict
+
+    decide_conflict(open_existing(args.db), args.packet, args.reason, args.user)
+    print(f"Đã chọn gói số {args.packet}; các gói trùng lần gửi với nó được để riêng, có ghi lý do.")
+    return 0
+
+
+def cmd_completeness(args) -> int:
+    from exports.collect.completeness import completeness
+    from forms import vnformat
+    from forms.library import default_library
+    from models.vocabulary import CollectionState
+
+    table = completeness(open_existing(args.db), args.unit, args.period, default_library())
+    if args.json:
+        print_json(table.to_dict())
+        return 0
+    print(f"{table.parent.name}: tình hình nhận báo cáo, {table.period.in_sentence}")
+    for collected in table.forms:
+        deadline = f" (hạn {vnformat.date(collected.deadline)})" if collected.deadline else ""
+        print(f"Biểu {collected.form_id}{deadline}")
+        for unit in table.units:
+            state = table.states.get((unit.code, collected.form_id))
+            if state is None:
+                continue
+            detail = f", lần {state.sequence}" if state.sequence else ""
+            if state.warnings:
+                detail += f", {state.warnings} cảnh báo"
+            print(f"  {unit.code}  {unit.name:<28} {state.words}{detail}")
+            for warning, reason in state.explained:
+                print(f"      cảnh báo: {warning} — giải trình: {reason or '(chưa có)'}")
+        received = table.count(collected.form_id, CollectionState.RECEIVED, CollectionState.LATE)
+        total = sum(1 for key in table.states if key[1] == collected.form_id)
+        overdue = table.count(collected.form_id, CollectionState.OVERDUE)
+        print(f"  Đã nhận {received}/{total}; quá hạn chưa gửi {overdue}.")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from exports.collect.merge import merge
+    from exports.paper.xlsx_merged import save_merged_workbook
+    from models.reporting import find_target_set, require_form
+
+    gw = open_existing(args.db)
+    form = require_form(args.form)
+    table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
+    path = save_merged_workbook(gw, table, args.out)
+    if args.json:
+        print_json({"file": str(path), **table.to_dict()})
+        return 0
+    print(
+        f"Đã tổng hợp {len(table.received)}/{len(table.units)} đơn vị vào “{path}”"
+        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước)."
+    )
+    return 0

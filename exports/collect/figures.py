@@ -1,0 +1,89 @@
+"""A received packet's figures, each checked as if it had been typed:
+cells from a commune's packet, summed totals with their denominators from
+a district's or province's merged packet. Anything else makes the packet
+invalid (PacketInvalid), so no figure reaches the inbox unchecked.
+"""
+
+from __future__ import annotations
+
+from exports.packets.container import PacketInvalid
+from exports.packets.format import DATA_JSON, MERGED_KIND
+from forms.schema import FormDef
+from forms.values import LARGEST, ValueRejected, coerce
+from models.gateway import Gateway
+
+Figures = list[tuple[str, str, object, object]]  # (indicator, unit code, value, denominator or None)
+
+
+def sent_values(gw: Gateway, manifest: dict, data: dict, form: FormDef) -> Figures:
+    """(indicator, unit code, value, total) of a packet: typed cells from a commune,
+    summed figures from a district or province that merged its own units."""
+    unit = gw.require_unit(manifest["unit"]["code"])
+    merged = manifest.get("kind") == MERGED_KIND
+    if merged != (unit.tier != form.report_tier):
+        raise PacketInvalid(
+            f"{unit.name} phải gửi {'số liệu tự điền' if unit.tier == form.report_tier else 'bảng tổng hợp'} "
+            f"của biểu {form.id}, nhưng gói lại là {'bảng tổng hợp' if merged else 'số liệu tự điền'}."
+        )
+    if merged:
+        return merged_values(data, form, unit.code)
+    return [(indicator, code, value, None) for indicator, code, value in packet_values(data, form, unit.code)]
+
+
+def merged_values(data: dict, form: FormDef, unit_code: str) -> Figures:
+    """The totals of a merged packet, each a count with its denominator; PacketInvalid otherwise."""
+    try:
+        figures = data["figures"]
+        if not isinstance(figures, dict):
+            raise TypeError
+    except (KeyError, TypeError):
+        raise PacketInvalid(f"tệp {DATA_JSON} của bảng tổng hợp thiếu mục “figures”.") from None
+    checked = []
+    for indicator, figure in figures.items():
+        if not form.has_indicator(indicator) or not form.indicator(indicator).is_numeric:
+            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
+        value, total = (figure.get("value"), figure.get("total")) if isinstance(figure, dict) else (None, None)
+        for number in (value, total):
+            if number is not None and (isinstance(number, bool) or not isinstance(number, int | float) or number < 0):
+                raise PacketInvalid(f"tệp {DATA_JSON}, chỉ tiêu {indicator}: số liệu tổng hợp không hợp lệ.")
+        if value is not None:
+            checked.append((indicator, unit_code, value, total))
+    return checked
+
+
+def packet_values(data: dict, form: FormDef, unit_code: str) -> list[tuple[str, str, object]]:
+    """(indicator, unit code, value) of so-lieu.json, each checked as if typed; PacketInvalid otherwise."""
+    try:
+        values = data["values"]
+        commune, villages = values["commune"], values["villages"]
+        if not isinstance(commune, dict) or not isinstance(villages, dict):
+            raise TypeError
+    except (KeyError, TypeError):
+        raise PacketInvalid(f"tệp {DATA_JSON} thiếu mục số liệu “values”.") from None
+    own = {ind.id: ind for ind in form.indicators}
+    by_village = {ind.id: ind for ind in form.village_indicators}
+    checked = _checked_cells(commune, own, unit_code, form)
+    for code, row in villages.items():
+        if not code.startswith(f"{unit_code}.") or not isinstance(row, dict):
+            raise PacketInvalid(f"tệp {DATA_JSON} có bản mã “{code[:40]}” không thuộc {unit_code}.")
+        checked += _checked_cells(row, by_village, code, form)
+    return checked
+
+
+def _checked_cells(row: dict, allowed: dict, code: str, form: FormDef) -> list[tuple[str, str, object]]:
+    checked = []
+    for indicator, raw in row.items():
+        ind = allowed.get(indicator)
+        if ind is None:
+            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
+        if type(raw) is int and 0 <= raw <= (1 if ind.kind == "yesno" else LARGEST) and ind.is_numeric:
+            # the usual cell, as the program writes it: no need for the typed-text parser
+            checked.append((indicator, code, raw))
+            continue
+        try:
+            value = coerce(ind, raw)
+        except ValueRejected as exc:
+            raise PacketInvalid(f"tệp {DATA_JSON}, ô {indicator} của {code}: {exc}") from None
+        if value is not None:
+            checked.append((indicator, code, value))
+    return checked

@@ -1,0 +1,68 @@
+"""issued_receipts (upper level: each receipt or return it signed) and
+receipts (commune: the answers it imported for the packets it sent)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from models.clock import now
+from models.vocabulary import ReceiptKind
+
+if TYPE_CHECKING:
+    from models.gateway import Gateway
+
+
+class Receipts:
+    def __init__(self, gw: Gateway):
+        self.gw = gw
+
+    # ---- upper level ---------------------------------------------------------------
+
+    def record_issued(self, row: dict) -> None:
+        """packet_id, kind, note, cells (a list), issued_at, issued_by, fingerprint, file_name, receipt_sha256."""
+        with self.gw.transaction():
+            self.gw.db["issued_receipts"].insert({**row, "cells": json.dumps(row["cells"], ensure_ascii=False)})
+
+    # ---- commune ---------------------------------------------------------------------
+
+    def is_filed(self, receipt_sha256: str) -> bool:
+        return bool(self.gw.db.execute("SELECT 1 FROM receipts WHERE receipt_sha256 = ?", [receipt_sha256]).fetchone())
+
+    def mark_trusted(self, receipt_sha256: str) -> None:
+        """The upper level's key was enrolled since this receipt came: it now counts as checked."""
+        with self.gw.transaction():
+            self.gw.db.execute("UPDATE receipts SET trusted = 1 WHERE receipt_sha256 = ?", [receipt_sha256])
+
+    def file(self, row: dict) -> None:
+        """packet_id, kind, note, cells (a list), issued_at, issuer_code, issuer_name, signer_name,
+        signer_fingerprint, trusted, receipt_sha256."""
+        with self.gw.transaction():
+            self.gw.db["receipts"].insert(
+                {
+                    **row,
+                    "cells": json.dumps(row["cells"], ensure_ascii=False),
+                    "trusted": int(row["trusted"]),
+                    "imported_at": now(),
+                }
+            )
+
+    def latest_answer(self, sent_packet_id: int) -> dict | None:
+        """The answer that stands for an exported packet: kind, note, cells, issued_at, issuer_name, trusted.
+        An answer signed by a key not (yet) checked never outranks a checked one."""
+        row = self.gw.db.execute(
+            "SELECT kind, note, cells, issued_at, issuer_name, trusted FROM receipts WHERE packet_id = ? "
+            "ORDER BY trusted DESC, issued_at DESC, id DESC LIMIT 1",
+            [sent_packet_id],
+        ).fetchone()
+        if row is None:
+            return None
+        kind, note, cells, issued_at, issuer_name, trusted = row
+        return {
+            "kind": ReceiptKind(kind),
+            "note": note,
+            "cells": json.loads(cells),
+            "issued_at": issued_at,
+            "issuer_name": issuer_name,
+            "trusted": bool(trusted),
+        }

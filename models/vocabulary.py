@@ -1,0 +1,106 @@
+"""The program's vocabularies: every status and kind a packet, a receipt or
+a report can have, each with the Vietnamese words an officer reads beside it.
+
+The values are what the database, the packet files and ``--json`` carry
+(they never change); ``.words`` is what the screen and the paper say. A
+member is a ``str``, so it compares, hashes and serialises as its value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Worded(StrEnum):
+    """A StrEnum whose members are written ``NAME = "value", "lời tiếng Việt"``."""
+
+    words: str
+
+    def __new__(cls, value: str, words: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words = words
+        return member
+
+
+class PacketStatus(Worded):
+    """Where a received packet stands in the upper level's inbox (models/tables/inbox.py moves it)."""
+
+    ACCEPTED = "accepted", "đã nhận"
+    SUPERSEDED = "superseded", "đã có bản mới hơn"
+    STALE = "stale", "bản cũ, không nhận"
+    CONFLICT = "conflict", "trùng lần gửi, khác nội dung"
+    QUARANTINED = "quarantined", "chờ đăng ký khóa"
+    REJECTED = "rejected", "không hợp lệ"
+    RETURNED = "returned", "đã trả lại, chờ bản sửa"
+
+
+# The statuses of a packet whose signer was trusted when it was filed: the
+# ones a newer packet of the same report is filed against.
+FILED_TRUSTED = (PacketStatus.ACCEPTED, PacketStatus.SUPERSEDED, PacketStatus.CONFLICT, PacketStatus.RETURNED)
+# Waiting for the officer: a decision between two packets, or a key to enrol.
+AWAITING_OFFICER = (PacketStatus.CONFLICT, PacketStatus.QUARANTINED)
+# The packets a receipt or a return can answer.
+ANSWERABLE = (PacketStatus.ACCEPTED, PacketStatus.RETURNED)
+
+# What happened to one file of an import: a status it was filed with, or one
+# of three outcomes that file nothing.
+ImportOutcome = Worded(
+    "ImportOutcome",
+    [
+        *((status.name, (status.value, status.words)) for status in PacketStatus),
+        ("UNCHANGED", ("unchanged", "đã nhận từ trước")),
+        ("NOT_PACKET", ("not_packet", "không phải gói")),
+        ("REFUSED", ("refused", "không nhận")),
+    ],
+    module=__name__,
+)
+# The outcomes the officer must look at again: nothing of the file was used.
+BAD_OUTCOMES = (ImportOutcome.REJECTED, ImportOutcome.NOT_PACKET, ImportOutcome.REFUSED)
+
+
+class VerifyStatus(Worded):
+    """A packet checked offline (exports/packets/verify.py); the exit code of ``packet verify`` beside it."""
+
+    VALID = "hop_le", "hợp lệ"
+    UNTRUSTED = "chua_tin_cay", "chưa tin cậy"
+    INVALID = "khong_hop_le", "không hợp lệ"
+    UNREADABLE = "khong_doc_duoc", "không đọc được"
+
+    @property
+    def exit_code(self) -> int:
+        return {"hop_le": 0, "khong_hop_le": 1, "khong_doc_duoc": 2, "chua_tin_cay": 3}[self.value]
+
+
+class ReceiptKind(Worded):
+    """The upper level's signed answer to a packet."""
+
+    RECEIPT = "bien_nhan", "biên nhận"
+    RETURN = "tra_lai", "trả lại, yêu cầu sửa"
+
+    @property
+    def file_word(self) -> str:
+        """“bien-nhan”, “tra-lai”: ASCII, for the file's name."""
+        return self.value.replace("_", "-")
+
+
+class AnswerState(Worded):
+    """Where a commune's report stands with the upper level (exports/packets/answers.py)."""
+
+    NOT_SENT = "chua_xuat", "chưa ký và xuất gói"
+    AWAITING = "cho_bien_nhan", "chờ biên nhận"
+    RECEIVED = "da_nhan", "cấp trên đã nhận"
+    RETURNED = "tra_lai", "cấp trên trả lại, chờ sửa"
+
+
+class CollectionState(Worded):
+    """One unit's standing for one form in a collection (exports/collect/completeness.py)."""
+
+    RECEIVED = "da_nhan", "đã nhận"
+    LATE = "nop_tre", "nộp trễ"
+    CONFLICT = "trung", "trùng, chờ quyết định"
+    RETURNED = "tra_lai", "đã trả lại, chờ bản sửa"
+    AWAITING_KEY = "cho_khoa", "chờ đăng ký khóa"
+    UNUSABLE = "khong_hop_le", "gói không dùng được"
+    NOT_SENT = "chua_gui", "chưa gửi"
+    OVERDUE = "qua_han", "quá hạn, chưa gửi"
