@@ -13,7 +13,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from exports.paper.xlsx_form import date_words, form_workbook, number_format, place_name
+from exports.paper.letterhead import place_name
+from exports.paper.page import date_words
+from exports.paper.xlsx_form import form_workbook
+from exports.paper.xlsx_sheet import number_format
 from forms import vnformat
 from forms.messages import finding_text
 from models.reporting import enter_values, view_report

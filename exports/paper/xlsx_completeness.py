@@ -11,11 +11,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.collect.completeness import Completeness, State
-from exports.paper.xlsx_form import (
+from exports.paper.xlsx_sheet import (
     FONT_NAME,
     MARGINS,
     TABLE_PT,
-    _fit_heights,
+    fit_heights,
     grid_sheet,
     new_workbook,
     put_text,
@@ -122,7 +122,7 @@ def completeness_workbook(table: Completeness, *, made_on: dt.date) -> bytes:
         _line(ws, row, last_column, lead + summary_line(table, form_id) + ".", font)
         row += 1
     _line(ws, row, last_column, f"Lập ngày {vnformat.date(made_on)}.", font)
-    _fit_heights(ws)  # again: the columns were widened for words, not numbers
+    fit_heights(ws)  # again: the columns were widened for words, not numbers
     _page_setup(ws, table, made_on)
     return workbook_bytes(wb, made_on, f"Tình hình nhận báo cáo, {table.parent.name}, {table.period.in_sentence}")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from exports.atomic import output_path, write_atomically
 from exports.collect.merge import MergedTable
-from exports.paper.xlsx_form import form_sheets, grid_sheet, page_setup, workbook_bytes
+from exports.paper.xlsx_form import form_sheets
+from exports.paper.xlsx_sheet import grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
 from models.errors import BadInput
