@@ -1,5 +1,6 @@
-"""Where files for the upper level (packets, key files) are saved: the folder
-used last time, remembered in the database, else the user's Documents."""
+"""Where files that travel (packets, key files, receipts, workbooks) are saved
+and looked for: the folder used last time, remembered in the database, else
+the user's Documents."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def remember_folder(gw: Gateway, folder: Path) -> None:
     # A database that cannot be written only forgets the folder; the file itself was saved.
     with contextlib.suppress(UserError):
         gw.set_setting(SETTING, str(folder))
+
+
+def ask_file(parent: QWidget, gw: Gateway, title: str, file_filter: str) -> str:
+    """A file to open, chosen in a dialog that starts in the last folder used ('' when cancelled)."""
+    path, _filter = QFileDialog.getOpenFileName(parent, title, str(export_folder(gw)), file_filter)
+    return path
 
 
 def ask_xlsx_path(parent: QWidget, gw: Gateway, title: str, default_name: str) -> str:

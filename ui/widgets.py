@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from forms import vnformat
 from ui.resources import code_font
@@ -36,6 +36,13 @@ def say(label: QLabel, text: str) -> None:
     """Show ``text`` in the label; an empty text hides it."""
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def open_modeless(dialog: QDialog) -> QDialog:
+    """Show a dialog without waiting for it (the window stays usable); it is deleted when closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def fingerprint_label(text: str = "", scale: float = 2) -> QLabel:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -25,8 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,26 +34,21 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.reporting import start_report
 from models.session import ReportSession
-from models.vocabulary import AnswerState
+from ui.commune.answer_label import AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
 from ui.commune.findings_panel import FindingsPanel
 from ui.commune.sheet_view import SheetView
 from ui.commune.target_chart import TargetChart
+from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
-from ui.export_folder import export_folder
+from ui.export_folder import ask_file
+from ui.widgets import open_modeless
 
 if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
     from ui.commune.key_dialogs import KeysDialog
     from ui.commune.sign_dialog import SignDialog
-
-CodeRole = Qt.ItemDataRole.UserRole
-ANSWER_STYLES = {
-    AnswerState.AWAITING: "color: #444;",
-    AnswerState.RECEIVED: "color: #1e6b2f; font-weight: bold;",
-    AnswerState.RETURNED: "color: #8a4b00; font-weight: bold; background: #fff4e0; padding: 4px;",
-}
 
 
 class MainWindow(QMainWindow):
@@ -75,7 +67,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_layout()
-        self._fill_units()
+        self.units.fill(self.gw)
         for form in library.all():
             self.form_box.addItem(f"{form.id} — {form.title}", form.id)
         home = gw.setting("home_unit")
@@ -91,8 +83,7 @@ class MainWindow(QMainWindow):
     # ---- building ----------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.units = QTreeWidget()
-        self.units.setHeaderLabels([self.tr("Đơn vị")])
+        self.units = UnitTree()
         self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
         self.new_period_button = QPushButton(self.tr("Kỳ mới..."))
         self.new_period_button.clicked.connect(self.ask_new_period)
@@ -115,10 +106,7 @@ class MainWindow(QMainWindow):
         self.findings.answer.connect(
             lambda finding, reason: self.controller and self.controller.set_reason(finding, reason)
         )
-        self.answer = QLabel()  # what the upper level said about the report's latest packet
-        self.answer.setWordWrap(True)
-        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.answer.hide()
+        self.answer = AnswerLabel()  # what the upper level said about the report's latest packet
         self.placeholder = QLabel(self.tr("Chọn một xã và một kỳ báo cáo, hoặc tạo kỳ mới."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -205,25 +193,6 @@ class MainWindow(QMainWindow):
         self.grid.horizontalScrollBar().valueChanged.connect(self.summary.horizontalScrollBar().setValue)
         self.grid.horizontalHeader().sectionResized.connect(lambda i, _old, new: self.summary.setColumnWidth(i, new))
 
-    def _fill_units(self) -> None:
-        self.units.clear()
-        items: dict[str, QTreeWidgetItem] = {}
-        with_reports = {r.unit_code for r in self.gw.reports()}
-        for unit, _depth in self.gw.subtree():
-            if unit.tier == "thon":
-                continue  # villages are rows of their commune's grid, not reporting units
-            parent = items.get(unit.parent_code)
-            item = QTreeWidgetItem(parent) if parent else QTreeWidgetItem(self.units)
-            item.setText(0, unit.name)
-            item.setData(0, CodeRole, unit.code)
-            if unit.code in with_reports:
-                font = item.font(0)
-                font.setBold(True)
-                item.setFont(0, font)
-            items[unit.code] = item
-        self.units.expandToDepth(0)
-        self._unit_items = items
-
     # ---- choosing what to show ------------------------------------------------------
 
     def _select_latest_form(self, unit_code: str | None) -> None:
@@ -234,13 +203,10 @@ class MainWindow(QMainWindow):
             self.form_box.setCurrentIndex(max(self.form_box.findData(latest.form_id), 0))
 
     def select_unit(self, code: str | None) -> None:
-        item = self._unit_items.get(code or "")
-        if item is not None:
-            self.units.setCurrentItem(item)
+        self.units.select(code)
 
     def current_unit(self) -> str | None:
-        item = self.units.currentItem()
-        return item.data(0, CodeRole) if item else None
+        return self.units.current_code()
 
     def current_form(self):
         return self.library.get(self.form_box.currentData())
@@ -288,15 +254,9 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.show_message(str(exc))
             return False
-        self._fill_units_keep(unit)
+        self.units.fill(self.gw, keep=unit)
         self.refresh_periods(select=report.period_code)
         return True
-
-    def _fill_units_keep(self, unit: str) -> None:
-        self.units.blockSignals(True)
-        self._fill_units()
-        self.select_unit(unit)
-        self.units.blockSignals(False)
 
     # ---- the open report -------------------------------------------------------------
 
@@ -370,21 +330,12 @@ class MainWindow(QMainWindow):
         """Beside the report: its latest packet and the upper level's receipt or return."""
         from exports.packets.answers import report_answer
 
-        answer = report_answer(self.gw, report) if report is not None else None
-        if answer is None or answer.state == "chua_xuat":
-            self.answer.hide()
-            return
-        lines = [answer.text, *(f"• {c['label']} ({c['unit_name']}): {c['note']}" for c in answer.cells)]
-        self.answer.setText("\n".join(lines))
-        self.answer.setStyleSheet(ANSWER_STYLES[answer.state])
-        self.answer.show()
+        self.answer.show_answer(report_answer(self.gw, report) if report is not None else None)
 
     def ask_receipt_file(self) -> None:
         from exports.packets.receipt_file import SUFFIX
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn biên nhận của cấp trên"), str(export_folder(self.gw)), f"Biên nhận (*{SUFFIX})"
-        )
+        path = ask_file(self, self.gw, self.tr("Chọn biên nhận của cấp trên"), f"Biên nhận (*{SUFFIX})")
         if path:
             self.import_receipt_file(path)
 
@@ -399,7 +350,7 @@ class MainWindow(QMainWindow):
             return False
         report = filed.report
         self.form_box.setCurrentIndex(max(self.form_box.findData(report.form_id), 0))
-        self._fill_units_keep(report.unit_code)
+        self.units.fill(self.gw, keep=report.unit_code)
         self.refresh_periods(select=report.period_code)
         done = self.tr("Đã nhập biên nhận.") if filed.new else self.tr("Biên nhận này đã nhập từ trước.")
         self.statusBar().showMessage(f"{done} {filed.lines()[0]}")
@@ -437,9 +388,8 @@ class MainWindow(QMainWindow):
         if self.controller is None:
             return None
         dialog = SignDialog(self.gw, self.controller.session.view, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(self._packet_exported)
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def open_print_dialog(self):
@@ -463,8 +413,7 @@ class MainWindow(QMainWindow):
         dialog = PrintDialog(
             self.gw, unit, build, title=self.tr("In biểu"), can_blank=True, has_money=has_amounts(form), parent=self
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def _packet_exported(self, packet) -> None:
@@ -480,6 +429,5 @@ class MainWindow(QMainWindow):
         if unit is None:
             return None
         dialog = KeysDialog(self.gw, unit, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog

@@ -39,7 +39,7 @@ from models.gateway import Gateway
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.print_dialog import PrintDialog
 from ui.printing import write_pdf
-from ui.widgets import DONE_STYLE, ERROR_STYLE, compact_rows, message_label, say, time_of
+from ui.widgets import DONE_STYLE, ERROR_STYLE, compact_rows, message_label, open_modeless, say, time_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -262,6 +262,5 @@ class CompletenessView(QWidget):
             title=self.tr("In tình hình nhận báo cáo"),
             parent=self,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog

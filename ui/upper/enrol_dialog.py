@@ -15,7 +15,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,7 @@ from exports.packets.enrolment import SUFFIX, Enrolment, read_enrolment
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.export_folder import export_folder
+from ui.export_folder import ask_file
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -165,10 +164,10 @@ class EnrolDialog(QDialog):
         return True
 
     def _ask_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = ask_file(
             self,
+            self.gw,
             self.tr("Chọn tệp đăng ký khóa"),
-            str(export_folder(self.gw)),
             self.tr("Tệp đăng ký khóa (*%1);;Mọi tệp (*)").replace("%1", SUFFIX),
         )
         if path:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMimeData, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from exports.collect.inbox import ImportRun, import_packets
@@ -45,6 +47,13 @@ OUTCOME_COLOURS = {
     ImportOutcome.REFUSED: "#f4c7c3",
     ImportOutcome.RETURNED: "#ffe599",
 }
+
+
+def local_paths(mime: QMimeData | None) -> list[Path]:
+    """The local files and folders of a drag; web addresses and the like are left out."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
 class ImportWorker(QObject):
@@ -144,6 +153,42 @@ class ImportJob(QObject):
     def _end(self) -> None:
         self.thread.quit()
         self.thread.wait()
+
+
+class ImportProgress(QWidget):
+    """How far an import has got, in the status bar, with its “Dừng” button."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(260)
+        self.stop_button = QPushButton(self.tr("Dừng"))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.label, self.bar, self.stop_button):
+            row.addWidget(widget)
+
+    def start(self) -> None:
+        self.label.setText(self.tr("Đang nhập gói..."))
+        self.bar.setRange(0, 0)  # busy until the files are counted
+        self.stop_button.setEnabled(True)
+        self.show()
+
+    def show_progress(self, done: int, total: int, name: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if not self.stop_button.isEnabled():
+            return  # “Đang dừng...” stays until the import ends
+        if name:
+            text = self.tr("Đang nhập %1/%2: %3").replace("%1", str(min(done + 1, total))).replace("%2", str(total))
+            self.label.setText(text.replace("%3", name))
+        else:
+            self.label.setText(self.tr("Đã nhập %1/%2 tệp").replace("%1", str(done)).replace("%2", str(total)))
+
+    def stopping(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.label.setText(self.tr("Đang dừng..."))
 
 
 def filed_where(filed, unit_names: dict[str, str]) -> str:

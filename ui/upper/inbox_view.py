@@ -30,7 +30,7 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import AWAITING_OFFICER, PacketStatus
-from ui.widgets import compact_rows, fingerprint_label, time_of
+from ui.widgets import compact_rows, fingerprint_label, open_modeless, time_of
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -412,8 +412,7 @@ class InboxView(QWidget):
             has_money=has_amounts(form),
             parent=self,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def open_conflict_dialog(self):
@@ -424,8 +423,7 @@ class InboxView(QWidget):
         if packet is None or packet.status != PacketStatus.CONFLICT:
             return None
         dialog = ConflictDialog(self.gw, self.library, packet.id, self.who, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.decided.connect(lambda _packet_id: self.changed.emit())
-        dialog.open()
+        open_modeless(dialog)
         self.conflict_dialog_opened.emit(dialog)
         return dialog

@@ -44,7 +44,7 @@ from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.print_dialog import PrintDialog
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, compact_rows, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, compact_rows, message_label, open_modeless, say
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
@@ -330,8 +330,7 @@ class MergedView(QWidget):
         if unit is None or unit.packet_id is None or self.table is None:
             return None
         dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         self.drill_down_opened.emit(dialog)
         return dialog
 
@@ -379,8 +378,7 @@ class MergedView(QWidget):
             has_money=has_amounts(self.table.form),
             parent=self,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def _ask_export(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QProgressBar,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -37,26 +36,19 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import ANSWERABLE, AWAITING_OFFICER
 from ui.db_hold import DatabaseHold
-from ui.export_folder import export_folder
+from ui.export_folder import ask_file, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
 from ui.upper.enrol_dialog import EnrolDialog
-from ui.upper.import_worker import ImportJob, ImportResultsDialog
+from ui.upper.import_worker import ImportJob, ImportProgress, ImportResultsDialog, local_paths
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, open_modeless
 
 if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
     from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
-
-
-def local_paths(mime: QMimeData | None) -> list[Path]:
-    """The local files and folders of a drag; web addresses and the like are left out."""
-    if mime is None or not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
 class UpperWindow(QMainWindow):
@@ -120,11 +112,9 @@ class UpperWindow(QMainWindow):
         self.tabs.addTab(self.inbox_view, self.tr("Hộp thư"))
         self.tabs.addTab(self.completeness_view, self.tr("Tình hình nộp"))
         self.tabs.addTab(self.merged_view, self.tr("Biểu tổng hợp"))
-        self.progress_label = QLabel()
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setMaximumWidth(260)
-        self.stop_button = QPushButton(self.tr("Dừng"))
-        self.stop_button.clicked.connect(self.stop_import)
+        self.import_progress = ImportProgress()
+        self.import_progress.stop_button.clicked.connect(self.stop_import)
+        self.stop_button = self.import_progress.stop_button
         self.drop_hint = QLabel(self.tr(DROP_HINT))
         self.drop_hint.setStyleSheet("color: #555;")
 
@@ -167,9 +157,8 @@ class UpperWindow(QMainWindow):
         self.setCentralWidget(central)
         status = self.statusBar()
         status.addWidget(self.drop_hint, 1)
-        for widget in (self.progress_label, self.progress_bar, self.stop_button):
-            status.addPermanentWidget(widget)
-            widget.hide()
+        status.addPermanentWidget(self.import_progress)
+        self.import_progress.hide()
         self.resize(1400, 860)
 
     # ---- the bar ----------------------------------------------------------------------------------------
@@ -311,14 +300,10 @@ class UpperWindow(QMainWindow):
         self.show_message("")
         self.show_notice("")
         job = ImportJob(self.gw.path, paths, self.library, self.who, self)
-        job.progress.connect(self._import_progress)
+        job.progress.connect(self.import_progress.show_progress)
         job.finished.connect(self._import_finished)
         self.import_job = job
-        self.progress_label.setText(self.tr("Đang nhập gói..."))
-        self.progress_bar.setRange(0, 0)  # busy until the files are counted
-        self.stop_button.setEnabled(True)
-        for widget in (self.progress_label, self.progress_bar, self.stop_button):
-            widget.show()
+        self.import_progress.start()
         self.import_started.emit(job)
         job.start()
         return job
@@ -327,30 +312,15 @@ class UpperWindow(QMainWindow):
         """“Dừng”: the import stops before its next file; the packets filed so far stay."""
         if self.import_job is not None:
             self.import_job.stop()
-            self.stop_button.setEnabled(False)
-            self.progress_label.setText(self.tr("Đang dừng..."))
+            self.import_progress.stopping()
 
     @property
     def importing(self) -> bool:
         return self.import_job is not None
 
-    def _import_progress(self, done: int, total: int, name: str) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-        if self.stop_button.isEnabled():
-            self.progress_label.setText(
-                self.tr("Đang nhập %1/%2: %3")
-                .replace("%1", str(min(done + 1, total)))
-                .replace("%2", str(total))
-                .replace("%3", name)
-                if name
-                else self.tr("Đã nhập %1/%2 tệp").replace("%1", str(done)).replace("%2", str(total))
-            )
-
     def _import_finished(self, run: ImportRun | None) -> None:
         job, self.import_job = self.import_job, None
-        for widget in (self.progress_label, self.progress_bar, self.stop_button):
-            widget.hide()
+        self.import_progress.hide()
         if run is None:
             self.show_message(job.error if job is not None else "")
         else:
@@ -394,10 +364,10 @@ class UpperWindow(QMainWindow):
     # ---- keys and collections ----------------------------------------------------------------------------------
 
     def ask_enrol(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = ask_file(
             self,
+            self.gw,
             self.tr("Chọn tệp đăng ký khóa của đơn vị cấp dưới"),
-            str(export_folder(self.gw)),
             self.tr("Tệp đăng ký khóa (*%1);;Mọi tệp (*)").replace("%1", KEY_SUFFIX),
         )
         if path:
@@ -406,16 +376,14 @@ class UpperWindow(QMainWindow):
     def enrol_file(self, path: str | Path | None = None) -> EnrolDialog:
         """The enrolment dialog over a key file, shown without waiting; every tab follows an enrolment."""
         dialog = EnrolDialog(self.gw, self.library, self.who, path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.enrolled.connect(lambda _enrolled: self.refresh_all())
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def ask_open_collection(self) -> CollectionDialog:
         dialog = CollectionDialog(self.gw, self.library, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(lambda form_id, period: self._collection_opened(form_id, period, dialog.said))
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def open_collection(self, form_id: str, period_code: str, deadline=None) -> bool:
@@ -434,8 +402,6 @@ class UpperWindow(QMainWindow):
         self.refresh_all()
         self.show_notice(said)
 
-    # ---- closing ---------------------------------------------------------------------------------------------------
-
     # ---- signed answers: receipts, returns, the table upward ------------------------------
 
     def _packet_chosen(self, *_args) -> None:
@@ -450,9 +416,8 @@ class UpperWindow(QMainWindow):
         if packet is None or packet.status not in ANSWERABLE:
             return None
         dialog = ReceiptDialog(self.gw, self.library, packet, self.who, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.issued.connect(lambda _issued: self.refresh_all())
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def open_upward_dialog(self) -> UpwardDialog | None:
@@ -464,8 +429,7 @@ class UpperWindow(QMainWindow):
             self.show_message(self.tr("Chưa có bảng tổng hợp: chọn biểu và kỳ đã mở."))
             return None
         dialog = UpwardDialog(self.gw, table, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        open_modeless(dialog)
         return dialog
 
     def closeEvent(self, event) -> None:
@@ -473,7 +437,7 @@ class UpperWindow(QMainWindow):
         job, self.import_job = self.import_job, None
         if job is not None:
             job.finished.disconnect(self._import_finished)
-            job.progress.disconnect(self._import_progress)
+            job.progress.disconnect(self.import_progress.show_progress)
             job.wait()
         if self.database_hold is not None:
             self.database_hold.release()  # the last backup, the file, the lock
