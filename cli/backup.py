@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.common import db_arg, json_arg, open_existing, print_json
+from cli.common import command, command_group, db_arg, json_arg, open_existing, print_json
 
 
 def register(commands) -> None:
-    backup = commands.add_parser("backup", help="bản sao lưu cơ sở dữ liệu: tạo, xem, khôi phục", description="sao lưu")
-    group = backup.add_subparsers(dest="backup_command", metavar="VIỆC", required=True)
+    group = command_group(commands, "backup", "bản sao lưu cơ sở dữ liệu: tạo, xem, khôi phục", "sao lưu")
 
-    sub = group.add_parser("create", help="sao lưu ngay (cửa sổ chương trình tự sao lưu khi mở và khi nhập)")
-    sub.set_defaults(handler=cmd_backup_create)
+    sub = command(
+        group, "create", cmd_backup_create, "sao lưu ngay (cửa sổ chương trình tự sao lưu khi mở và khi nhập)"
+    )
     db_arg(sub)
     json_arg(sub)
 
-    sub = group.add_parser("list", help="các bản sao lưu, mới nhất trước, và bản nào dùng được")
-    sub.set_defaults(handler=cmd_backup_list)
+    sub = command(group, "list", cmd_backup_list, "các bản sao lưu, mới nhất trước, và bản nào dùng được")
     db_arg(sub)
     json_arg(sub)
 
-    sub = group.add_parser("restore", help="thay cơ sở dữ liệu hỏng bằng bản sao lưu tốt gần nhất; tệp cũ được giữ lại")
-    sub.set_defaults(handler=cmd_backup_restore)
+    sub = command(
+        group,
+        "restore",
+        cmd_backup_restore,
+        "thay cơ sở dữ liệu hỏng bằng bản sao lưu tốt gần nhất; tệp cũ được giữ lại",
+    )
     db_arg(sub)
     sub.add_argument("--from", dest="source", metavar="TỆP", help="bản sao lưu chọn dùng (mặc định: bản tốt mới nhất)")
     sub.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")

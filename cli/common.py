@@ -24,14 +24,29 @@ def print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def say(args, data, sentence: str) -> int:
+    """What a command that wrote something prints: ``data`` as JSON with --json, else the sentence; exit 0."""
+    if args.json:
+        print_json(data)
+    else:
+        print(sentence)
+    return 0
+
+
 # ---- commands and the options that recur --------------------------------------------------
 
 
 def command(commands, name: str, handler, help_text: str) -> argparse.ArgumentParser:
-    """A top-level command whose ``--help`` opens with the line the command list shows."""
+    """A command whose ``--help`` opens with the line the command list shows."""
     sub = commands.add_parser(name, help=help_text, description=help_text)
     sub.set_defaults(handler=handler)
     return sub
+
+
+def command_group(commands, name: str, help_text: str, title: str):
+    """A command that takes a second word (``keys init``, ``inbox import``): the group to add them to."""
+    group = commands.add_parser(name, help=help_text, description=title)
+    return group.add_subparsers(dest=f"{name}_command", title="các lệnh", metavar="LỆNH", required=True)
 
 
 def db_arg(sub: argparse.ArgumentParser) -> None:

@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
-from cli.common import COMMAND, db_arg, home_unit, json_arg, open_existing, print_json, read_passphrase, user_arg
+from cli.common import (
+    COMMAND,
+    command,
+    command_group,
+    db_arg,
+    home_unit,
+    json_arg,
+    open_existing,
+    print_json,
+    read_passphrase,
+    user_arg,
+)
 
 
 def register(commands) -> None:
-    keys = commands.add_parser("keys", help="khóa ký của đơn vị: tạo, xem, xuất tệp đăng ký", description="khóa ký")
-    group = keys.add_subparsers(dest="keys_command", title="các lệnh", metavar="LỆNH", required=True)
+    group = command_group(commands, "keys", "khóa ký của đơn vị: tạo, xem, xuất tệp đăng ký", "khóa ký")
 
     def unit_key_args(sub) -> None:
         db_arg(sub)
         sub.add_argument("--unit", help="mã đơn vị (mặc định: đơn vị của máy này)")
 
-    sub = group.add_parser("init", help="tạo khóa ký (mật khẩu nhập hai lần, hoặc SCT_PASSPHRASE)")
-    sub.set_defaults(handler=cmd_keys_init)
+    sub = command(group, "init", cmd_keys_init, "tạo khóa ký (mật khẩu nhập hai lần, hoặc SCT_PASSPHRASE)")
     unit_key_args(sub)
     sub.add_argument("--holder", help="họ tên người giữ khóa (mặc định: cán bộ nhập liệu)")
     sub.add_argument("--title", help="chức vụ người giữ khóa")
     sub.add_argument("--replace", action="store_true", help="thay khóa đang dùng; gói cũ vẫn kiểm tra được")
 
-    sub = group.add_parser("show", help="liệt kê các khóa ký của đơn vị và mã khóa đọc được")
-    sub.set_defaults(handler=cmd_keys_show)
+    sub = command(group, "show", cmd_keys_show, "liệt kê các khóa ký của đơn vị và mã khóa đọc được")
     unit_key_args(sub)
     json_arg(sub)
 
-    sub = group.add_parser("export", help="ghi tệp đăng ký khóa (.sctk) gửi cấp trên")
-    sub.set_defaults(handler=cmd_keys_export)
+    sub = command(group, "export", cmd_keys_export, "ghi tệp đăng ký khóa (.sctk) gửi cấp trên")
     unit_key_args(sub)
     sub.add_argument("--fingerprint", help="mã khóa (hoặc phần đầu) khi cần xuất một khóa đã thay")
     sub.add_argument("--out", required=True, help="tệp hoặc thư mục để ghi")
 
-    sub = group.add_parser("enrol", help="cấp trên: tin cậy khóa của đơn vị cấp dưới từ tệp đăng ký (.sctk)")
-    sub.set_defaults(handler=cmd_keys_enrol)
+    sub = command(group, "enrol", cmd_keys_enrol, "cấp trên: tin cậy khóa của đơn vị cấp dưới từ tệp đăng ký (.sctk)")
     db_arg(sub)
     sub.add_argument("file", metavar="TỆP.sctk", help="tệp đăng ký khóa")
     user_arg(sub, "tên người đăng ký, ghi lại")

@@ -5,30 +5,40 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.common import db_arg, json_arg, open_existing, open_view, print_json, read_passphrase, report_args
+from cli.common import (
+    command,
+    command_group,
+    db_arg,
+    json_arg,
+    open_existing,
+    open_view,
+    print_json,
+    read_passphrase,
+    report_args,
+    say,
+)
 
 
 def register(commands) -> None:
-    packet = commands.add_parser("packet", help="gói báo cáo đã ký: xuất, kiểm tra", description="gói báo cáo")
-    group = packet.add_subparsers(dest="packet_command", title="các lệnh", metavar="LỆNH", required=True)
+    group = command_group(commands, "packet", "gói báo cáo đã ký: xuất, kiểm tra", "gói báo cáo")
 
-    sub = group.add_parser("export", help="ký và xuất gói (.sctg); mã thoát 1 khi báo cáo còn lỗi")
-    sub.set_defaults(handler=cmd_packet_export)
+    sub = command(group, "export", cmd_packet_export, "ký và xuất gói (.sctg); mã thoát 1 khi báo cáo còn lỗi")
     report_args(sub)
     sub.add_argument("--targets", help="so với bộ mục tiêu")
     sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
     json_arg(sub, "in bản kê dạng JSON")
 
-    sub = group.add_parser(
-        "verify", help="kiểm tra gói: 0 hợp lệ và tin cậy, 3 chưa tin cậy, 1 không hợp lệ, 2 không phải gói"
+    sub = command(
+        group,
+        "verify",
+        cmd_packet_verify,
+        "kiểm tra gói: 0 hợp lệ và tin cậy, 3 chưa tin cậy, 1 không hợp lệ, 2 không phải gói",
     )
-    sub.set_defaults(handler=cmd_packet_verify)
     sub.add_argument("file", metavar="TỆP.sctg", help="tệp gói")
     sub.add_argument("--trust", action="append", metavar="TỆP.sctk", help="tệp đăng ký khóa tin cậy, hoặc thư mục")
     json_arg(sub)
 
-    sub = group.add_parser("upward", help="cấp trên: ký bảng tổng hợp thành gói gửi cấp trên nữa")
-    sub.set_defaults(handler=cmd_packet_upward)
+    sub = command(group, "upward", cmd_packet_upward, "cấp trên: ký bảng tổng hợp thành gói gửi cấp trên nữa")
     db_arg(sub)
     sub.add_argument("--unit", required=True, help="mã đơn vị tổng hợp (ví dụ 12)")
     sub.add_argument("--form", required=True, help="mã biểu")
@@ -44,14 +54,12 @@ def cmd_packet_export(args) -> int:
     gw, view = open_view(args)
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
     packet = export_packet(gw, view, passphrase, args.out)
-    if args.json:
-        print_json(packet.to_dict())
-        return 0
-    print(
+    return say(
+        args,
+        packet.to_dict(),
         f"Đã ký và lưu gói “{packet.path}”: {view.unit.name}, biểu {view.form.id}, "
-        f"{packet.manifest['period']['label']}, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}."
+        f"{packet.manifest['period']['label']}, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}.",
     )
-    return 0
 
 
 def cmd_packet_verify(args) -> int:
@@ -71,20 +79,17 @@ def cmd_packet_verify(args) -> int:
 
 
 def cmd_packet_upward(args) -> int:
-    from exports.collect.merge import merge
+    from exports.collect.merge import merged_table
     from exports.collect.upward import export_upward
-    from models.reporting import find_target_set, require_form
 
     gw = open_existing(args.db)
-    form = require_form(args.form)
-    table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
+    table = merged_table(gw, args.unit, args.form, args.period, args.targets)
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
     packet = export_upward(gw, table, passphrase, args.out)
-    if args.json:
-        print_json(packet.to_dict())
-        return 0
-    print(
-        f"Đã ký và lưu gói tổng hợp “{packet.path}”: {table.parent.name}, biểu {form.id}, {table.period.label}, "
-        f"{len(table.received)}/{len(table.units)} đơn vị, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}."
+    return say(
+        args,
+        packet.to_dict(),
+        f"Đã ký và lưu gói tổng hợp “{packet.path}”: {table.parent.name}, biểu {table.form.id}, "
+        f"{table.period.label}, {len(table.received)}/{len(table.units)} đơn vị, lần gửi {packet.sequence}; "
+        f"mã khóa {packet.key.spoken}.",
     )
-    return 0

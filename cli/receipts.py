@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import db_arg, json_arg, open_existing, print_json, read_passphrase, user_arg
+from cli.common import command, command_group, db_arg, json_arg, open_existing, print_json, read_passphrase, user_arg
 
 
 def register(commands) -> None:
-    receipt = commands.add_parser(
-        "receipt", help="biên nhận và trả lại gói: cấp trên ký, xã nhập", description="biên nhận"
-    )
-    group = receipt.add_subparsers(dest="receipt_command", title="các lệnh", metavar="LỆNH", required=True)
+    group = command_group(commands, "receipt", "biên nhận và trả lại gói: cấp trên ký, xã nhập", "biên nhận")
 
-    sub = group.add_parser("issue", help="cấp trên: ký biên nhận, hoặc trả lại gói kèm yêu cầu sửa")
-    sub.set_defaults(handler=cmd_receipt_issue)
+    sub = command(group, "issue", cmd_receipt_issue, "cấp trên: ký biên nhận, hoặc trả lại gói kèm yêu cầu sửa")
     db_arg(sub)
     sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
     sub.add_argument("--return", dest="send_back", action="store_true", help="trả lại, yêu cầu sửa (cần --note)")
@@ -24,10 +20,12 @@ def register(commands) -> None:
     user_arg(sub, "tên người ký, ghi lại")
     json_arg(sub)
 
-    sub = group.add_parser(
-        "import", help="xã: nhập biên nhận hoặc yêu cầu sửa của cấp trên; mã thoát 3 khi chưa đối chiếu khóa"
+    sub = command(
+        group,
+        "import",
+        cmd_receipt_import,
+        "xã: nhập biên nhận hoặc yêu cầu sửa của cấp trên; mã thoát 3 khi chưa đối chiếu khóa",
     )
-    sub.set_defaults(handler=cmd_receipt_import)
     db_arg(sub)
     sub.add_argument("file", metavar="TỆP.sctb", help="tệp biên nhận")
     json_arg(sub)

@@ -50,12 +50,12 @@ def cmd_init(args) -> int:
 
 def init_upper(gw, args) -> int:
     from models.errors import BadInput
-    from models.setup import set_up_upper_with_key
+    from models.setup import setup_upper, with_signing_key
 
     if not args.officer:
         raise BadInput("Cần họ tên cán bộ tổng hợp: thêm --officer “Họ và tên”.")
     passphrase = read_passphrase("Đặt mật khẩu cho khóa ký của đơn vị (ít nhất 8 ký tự): ", confirm=True)
-    unit, key = set_up_upper_with_key(gw, args.upper, args.officer, args.title or "", passphrase)
+    unit, key = with_signing_key(gw, lambda: setup_upper(gw, args.upper, args.officer, args.title or ""), passphrase)
     communes = len(gw.children(unit.code))
     print(f"Đã thiết lập {unit.name} nhận gói của {communes} xã, phường; người giữ khóa: {key.holder_name}.")
     print(f"Mã khóa: {key.spoken}")

@@ -5,29 +5,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.common import command, db_arg, json_arg, open_existing, parse_day, print_json, user_arg
+from cli.common import command, command_group, db_arg, json_arg, open_existing, parse_day, print_json, say, user_arg
 
 
 def register(commands) -> None:
-    inbox = commands.add_parser("inbox", help="cấp trên: nhận gói của đơn vị cấp dưới", description="hộp thư gói")
-    group = inbox.add_subparsers(dest="inbox_command", title="các lệnh", metavar="LỆNH", required=True)
+    group = command_group(commands, "inbox", "cấp trên: nhận gói của đơn vị cấp dưới", "hộp thư gói")
 
-    sub = group.add_parser("open", help="mở kỳ thu một biểu, kèm hạn nộp")
-    sub.set_defaults(handler=cmd_inbox_open)
+    sub = command(group, "open", cmd_inbox_open, "mở kỳ thu một biểu, kèm hạn nộp")
     db_arg(sub)
     sub.add_argument("--form", required=True, help="mã biểu")
     sub.add_argument("--period", required=True, help="kỳ báo cáo")
     sub.add_argument("--deadline", help="hạn nộp, ngày/tháng/năm")
 
-    sub = group.add_parser("import", help="nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
-    sub.set_defaults(handler=cmd_inbox_import)
+    sub = command(group, "import", cmd_inbox_import, "nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
     db_arg(sub)
     sub.add_argument("paths", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="gói .sctg, hoặc thư mục chứa gói")
     user_arg(sub, "tên người nhận, ghi lại")
     json_arg(sub)
 
-    sub = group.add_parser("list", help="các gói đã nhận và trạng thái")
-    sub.set_defaults(handler=cmd_inbox_list)
+    sub = command(group, "list", cmd_inbox_list, "các gói đã nhận và trạng thái")
     db_arg(sub)
     sub.add_argument("--form", help="chỉ biểu này")
     sub.add_argument("--period", help="chỉ kỳ này")
@@ -36,8 +32,7 @@ def register(commands) -> None:
     )
     json_arg(sub)
 
-    sub = group.add_parser("decide", help="chọn gói giữ lại khi hai gói trùng lần gửi")
-    sub.set_defaults(handler=cmd_inbox_decide)
+    sub = command(group, "decide", cmd_inbox_decide, "chọn gói giữ lại khi hai gói trùng lần gửi")
     db_arg(sub)
     sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
     sub.add_argument("--reason", required=True, help="lý do chọn")
@@ -160,19 +155,15 @@ def cmd_completeness(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from exports.collect.merge import merge
+    from exports.collect.merge import merged_table
     from exports.paper.xlsx_merged import save_merged_workbook
-    from models.reporting import find_target_set, require_form
 
     gw = open_existing(args.db)
-    form = require_form(args.form)
-    table = merge(gw, args.unit, form, args.period, find_target_set(form, args.targets))
+    table = merged_table(gw, args.unit, args.form, args.period, args.targets)
     path = save_merged_workbook(gw, table, args.out)
-    if args.json:
-        print_json({"file": str(path), **table.to_dict()})
-        return 0
-    print(
+    return say(
+        args,
+        {"file": str(path), **table.to_dict()},
         f"Đã tổng hợp {len(table.received)}/{len(table.units)} đơn vị vào “{path}”"
-        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước)."
+        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước).",
     )
-    return 0

@@ -80,18 +80,30 @@ def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: st
     return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))
 
 
-def open_report_view(
+def find_report_view(
     gw: Gateway, unit_code: str, form_id: str, period_code: str, target_set_id: str | None = None
-) -> ReportView:
-    """The existing report of a unit, form and period, read with the form version it was made with."""
+) -> ReportView | None:
+    """The report of a unit, form and period, read with the form version it was made with; None if
+    there is none. BadInput for a unit, form, period or target set that does not exist."""
     unit = gw.require_unit(unit_code)
     period = gw.period(period_code)
     form = require_form(form_id)
     report = gw.find_report(unit.code, form.id, period.code)
     if report is None:
-        raise BadInput(f"Chưa có báo cáo biểu {form.id} của {unit.name} cho {period.in_sentence}.")
+        return None
     form = default_library().get(report.form_id, report.form_version) or form
     return view_report(gw, report, form, target_set_id)
+
+
+def open_report_view(
+    gw: Gateway, unit_code: str, form_id: str, period_code: str, target_set_id: str | None = None
+) -> ReportView:
+    """find_report_view(), or BadInput saying that the report has not been started."""
+    view = find_report_view(gw, unit_code, form_id, period_code, target_set_id)
+    if view is None:
+        unit, period = gw.require_unit(unit_code), gw.period(period_code)
+        raise BadInput(f"Chưa có báo cáo biểu {form_id} của {unit.name} cho {period.in_sentence}.")
+    return view
 
 
 def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -> ReportRef:

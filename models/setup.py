@@ -4,10 +4,12 @@ with all its communes, which send their packets to this machine."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from models import catalogue
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.keys import KeyInfo, check_new_passphrase, create_unit_key
+from models.keys import check_new_passphrase, create_unit_key
 from models.units import COLLECTING_TIERS, Unit
 
 
@@ -64,32 +66,15 @@ def setup_upper(gw: Gateway, province_code: str, officer_name: str, officer_titl
     return gw.require_unit(province.code)
 
 
-def set_up_commune_with_key(
-    gw: Gateway,
-    commune_code: str,
-    village_names: list[str],
-    village_kind: str,
-    officer_name: str,
-    officer_title: str,
-    passphrase: str,
-    repeated: str | None = None,
-) -> tuple[Unit, KeyInfo]:
-    """A commune's first run: setup_commune and the officer's signing key, in one transaction."""
+def with_signing_key(gw: Gateway, set_up: Callable[[], Unit], passphrase: str, repeated: str | None = None):
+    """A first run: ``set_up()`` (setup_commune or setup_upper) and the officer's signing key, in one
+    transaction, so a refused passphrase (PassphraseRefused) leaves the database as empty as it was.
+    (the unit, its key)."""
     with gw.transaction():
-        unit = setup_commune(gw, commune_code, village_names, village_kind, officer_name, officer_title)
+        unit = set_up()
         check_new_passphrase(passphrase, repeated)
-        key = create_unit_key(gw, unit.code, passphrase, holder_name=officer_name, holder_title=officer_title)
-    return unit, key
-
-
-def set_up_upper_with_key(
-    gw: Gateway, province_code: str, officer_name: str, officer_title: str, passphrase: str, repeated: str | None = None
-) -> tuple[Unit, KeyInfo]:
-    """An upper level's first run: setup_upper and the unit's signing key, in one transaction."""
-    with gw.transaction():
-        unit = setup_upper(gw, province_code, officer_name, officer_title)
-        check_new_passphrase(passphrase, repeated)
-        key = create_unit_key(gw, unit.code, passphrase, holder_name=officer_name, holder_title=officer_title)
+        officer, title = gw.setting("officer_name") or "", gw.setting("officer_title") or ""
+        key = create_unit_key(gw, unit.code, passphrase, holder_name=officer, holder_title=title)
     return unit, key
 
 

@@ -33,7 +33,7 @@ from models.demo import build_demo, build_upper_demo
 from models.errors import PassphraseRefused, UserError
 from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE
-from models.setup import set_up_commune_with_key, set_up_upper_with_key, split_village_list
+from models.setup import setup_commune, setup_upper, split_village_list, with_signing_key
 
 CodeRole = Qt.ItemDataRole.UserRole
 DEFAULT_PROVINCE = "12"  # Lai Châu, where the program is first used
@@ -255,13 +255,16 @@ class SetupDialog(QDialog):
             self.show_error(self.tr("Hãy chọn xã, phường trong danh sách."))
             return False
         try:
-            unit, _key = set_up_commune_with_key(
+            unit, _key = with_signing_key(
                 self.gw,
-                self.commune_code(),
-                self.village_names(),
-                self.kind_box.currentText(),
-                self.name_edit.text(),
-                self.title_edit.text(),
+                lambda: setup_commune(
+                    self.gw,
+                    self.commune_code(),
+                    self.village_names(),
+                    self.kind_box.currentText(),
+                    self.name_edit.text(),
+                    self.title_edit.text(),
+                ),
                 self.passphrase_edit.text(),
                 self.repeat_edit.text(),
             )
@@ -298,8 +301,9 @@ class SetupDialog(QDialog):
         name, title = self.upper_name_edit.text(), self.upper_title_edit.text()
         passphrase, repeated = self.upper_passphrase_edit.text(), self.upper_repeat_edit.text()
         try:
-            unit, _key = set_up_upper_with_key(
-                self.gw, self.upper_province_box.currentData(), name, title, passphrase, repeated
+            province = self.upper_province_box.currentData()
+            unit, _key = with_signing_key(
+                self.gw, lambda: setup_upper(self.gw, province, name, title), passphrase, repeated
             )
         except PassphraseRefused as exc:
             self.upper_passphrase_edit.clear()

@@ -16,6 +16,7 @@ from forms.schema import FormDef, TargetSet
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import Period, previous_period
+from models.reporting import find_target_set, require_form
 from models.units import Unit
 
 JUMP_SHARE = 0.3  # a unit's figure that moves more than this against the previous period is flagged
@@ -56,6 +57,14 @@ class MergedTable:
     def received(self) -> list[UnitFigures]:
         return [u for u in self.units if u.figures is not None]
 
+    def require_received(self) -> MergedTable:
+        """The table, or BadInput while no packet of the units below has been accepted."""
+        if not self.received:
+            raise BadInput(
+                f"Chưa có gói nào được nhận cho biểu {self.form.id}, {self.period.in_sentence}; chưa tổng hợp."
+            )
+        return self
+
     def to_dict(self) -> dict:
         """Who is in the table, the totals with their denominators, the jumps (``merge --json``)."""
         return {
@@ -86,6 +95,14 @@ def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
     (a district under a province sends the table of its communes)."""
     below = TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER)
     return [u for u in gw.children(parent_code) if TIER_ORDER.index(u.tier) <= below]
+
+
+def merged_table(
+    gw: Gateway, parent_code: str, form_id: str, period_code: str, target_set_id: str | None = None
+) -> MergedTable:
+    """merge() for a form and target set named by their ids, as typed on the command line."""
+    form = require_form(form_id)
+    return merge(gw, parent_code, form, period_code, find_target_set(form, target_set_id))
 
 
 def merge(

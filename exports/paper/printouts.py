@@ -10,7 +10,7 @@ from forms.library import default_library
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import parse_period
-from models.reporting import find_target_set, require_form, require_period_kind, view_report
+from models.reporting import find_report_view, find_target_set, require_form, require_period_kind
 
 
 def filled_printout(
@@ -26,14 +26,10 @@ def filled_printout(
 ) -> PrintedDocument:
     from exports.paper.report import report_document
 
-    unit = gw.require_unit(unit_code)
-    period = gw.period(period_code)
-    form = require_form(form_id)
-    report = gw.find_report(unit.code, form.id, period.code)
-    if report is None:
-        return received_printout(gw, unit, form, period, target_set, words, printed_on, page)
-    form = default_library().get(report.form_id, report.form_version) or form
-    view = view_report(gw, report, form, target_set)
+    view = find_report_view(gw, unit_code, form_id, period_code, target_set)
+    unit, period = gw.require_unit(unit_code), gw.period(period_code)
+    if view is None:
+        return received_printout(gw, unit, require_form(form_id), period, target_set, words, printed_on, page)
     return report_document(gw, view, period, page_settings(gw, unit, **page), printed_on=printed_on, words=words)
 
 
@@ -86,13 +82,10 @@ def merged_printout(
     printed_on: dt.date,
     **page,
 ) -> PrintedDocument:
-    from exports.collect.merge import merge
+    from exports.collect.merge import merged_table
     from exports.paper.merged import merged_document
 
-    form = require_form(form_id)
-    table = merge(gw, unit_code, form, period_code, find_target_set(form, target_set))
-    if not table.received:
-        raise BadInput(f"Chưa có gói nào được nhận cho biểu {form.id}, {table.period.in_sentence}; chưa tổng hợp.")
+    table = merged_table(gw, unit_code, form_id, period_code, target_set).require_received()
     return merged_document(gw, table, page_settings(gw, table.parent, **page), printed_on=printed_on, words=words)
 
 

@@ -12,7 +12,6 @@ from exports.paper.xlsx_form import form_sheets
 from exports.paper.xlsx_sheet import grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
-from models.errors import BadInput
 from models.gateway import Gateway, ReportRef
 from models.reporting import ReportView
 
@@ -24,13 +23,9 @@ def merged_file_name(table: MergedTable) -> str:
 def save_merged_workbook(gw: Gateway, table: MergedTable, out: str | Path, signed_on: dt.date | None = None) -> Path:
     """Write the merged workbook, signed by this machine's officer, to a file or into a folder
     (under merged_file_name); refused while no packet is accepted. The path written."""
-    if not table.received:
-        raise BadInput(
-            f"Chưa có gói nào được nhận cho biểu {table.form.id}, {table.period.in_sentence}; chưa tổng hợp."
-        )
     data = merged_workbook(
         gw,
-        table,
+        table.require_received(),
         signed_on=signed_on or dt.date.today(),
         officer_name=gw.setting("officer_name", "") or "",
         officer_title=gw.setting("officer_title", "") or "",
