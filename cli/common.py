@@ -65,6 +65,16 @@ def report_args(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
 
 
+def merged_args(sub: argparse.ArgumentParser, out_help: str) -> None:
+    """--db, --unit (the level that merges), --form, --period, --targets, --out: one merged table."""
+    db_arg(sub)
+    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên, đơn vị tổng hợp (ví dụ 12)")
+    sub.add_argument("--form", required=True, help="mã biểu")
+    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--out", required=True, help=out_help)
+
+
 def user_arg(sub: argparse.ArgumentParser, help_text: str) -> None:
     sub.add_argument("--user", default="dong-lenh", help=help_text)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from cli.common import (
     command,
     command_group,
-    db_arg,
     json_arg,
+    merged_args,
     open_existing,
     open_view,
     print_json,
@@ -39,12 +39,7 @@ def register(commands) -> None:
     json_arg(sub)
 
     sub = command(group, "upward", cmd_packet_upward, "cấp trên: ký bảng tổng hợp thành gói gửi cấp trên nữa")
-    db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị tổng hợp (ví dụ 12)")
-    sub.add_argument("--form", required=True, help="mã biểu")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
-    sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
+    merged_args(sub, "tệp gói hoặc thư mục để ghi")
     json_arg(sub, "in bản kê dạng JSON")
 
 

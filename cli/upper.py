@@ -5,7 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.common import command, command_group, db_arg, json_arg, open_existing, parse_day, print_json, say, user_arg
+from cli.common import (
+    command,
+    command_group,
+    db_arg,
+    json_arg,
+    merged_args,
+    open_existing,
+    parse_day,
+    print_json,
+    say,
+    user_arg,
+)
 
 
 def register(commands) -> None:
@@ -47,12 +58,7 @@ def register(commands) -> None:
     json_arg(sub)
 
     sub = command(commands, "merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")
-    db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
-    sub.add_argument("--form", required=True, help="mã biểu")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
-    sub.add_argument("--out", required=True, help="tệp xlsx hoặc thư mục để ghi")
+    merged_args(sub, "tệp xlsx hoặc thư mục để ghi")
     json_arg(sub)
 
 
