@@ -64,15 +64,10 @@ def register(commands) -> None:
 
 def cmd_inbox_open(args) -> int:
     from exports.collect.inbox import open_collection
-    from forms import vnformat
     from models.reporting import require_form
 
-    gw = open_existing(args.db)
-    form = require_form(args.form)
     deadline = parse_day(args.deadline) if args.deadline else None
-    open_collection(gw, form, args.period, deadline.isoformat() if deadline else None)
-    until = f", hạn nộp {vnformat.date(deadline)}" if deadline else ""
-    print(f"Đã mở kỳ thu biểu {form.id}, {gw.period(args.period).in_sentence}{until}.")
+    print(open_collection(open_existing(args.db), require_form(args.form), args.period, deadline))
     return 0
 
 

@@ -10,6 +10,7 @@ transaction: an import stopped half way leaves whole packets.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from exports.packets.container import PacketInvalid, PacketUnreadable, read_pack
 from exports.packets.enrolment import Enrolment, KeyRing, key_ring
 from exports.packets.format import DATA_JSON, SUFFIX
 from exports.packets.verify import Verdict, verify_packet_bytes
+from forms import vnformat
 from forms.library import FormLibrary
 from forms.schema import FormDef
 from models.errors import BadInput
@@ -287,12 +289,16 @@ def enrol_and_refile(
     return enrolled, refile_quarantined(gw, library)
 
 
-def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: str | None) -> None:
-    """Start collecting a form for a period (``deadline`` ISO date or None)."""
+def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: dt.date | str | None) -> str:
+    """Start collecting a form for a period (``deadline`` a date, an ISO date or None); the sentence
+    that tells the officer so."""
     period = gw.period(period_code)
     if period.kind not in form.period_kinds:
         raise BadInput(f"Biểu {form.id} không lập theo kỳ {period.in_sentence}.")
-    gw.collections.open(form.id, period.code, deadline)
+    day = dt.date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
+    gw.collections.open(form.id, period.code, day.isoformat() if day else None)
+    until = f", hạn nộp {vnformat.date(day)}" if day else ""
+    return f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}{until}."
 
 
 def decide_conflict(gw: Gateway, packet_id: int, note: str, who: str) -> None:

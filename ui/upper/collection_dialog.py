@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from exports.collect.inbox import open_collection
-from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
@@ -34,10 +33,7 @@ def open_collection_said(gw: Gateway, library: FormLibrary, form_id: str, period
         raise BadInput(f"Không có biểu “{form_id}”.")
     if not period_code.strip():
         raise BadInput("Hãy nhập kỳ báo cáo, ví dụ 2025, 2025-H1 hoặc 2021-2025.")
-    period = gw.period(period_code)
-    open_collection(gw, form, period.code, deadline.isoformat() if deadline else None)
-    until = f", hạn nộp {vnformat.date(deadline)}" if deadline else ""
-    return f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}{until}."
+    return open_collection(gw, form, gw.period(period_code).code, deadline)
 
 
 class CollectionDialog(QDialog):
