@@ -14,6 +14,7 @@ from forms.engine import ReportData, evaluate
 from forms.loader import parse_form
 
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+ARCHITECTURE_DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 FORMS_DOC = (ROOT / "docs" / "forms.md").read_text(encoding="utf-8")
 
 
@@ -41,6 +42,13 @@ def test_every_option_is_documented(name):
         for option in action.option_strings:
             if option.startswith("--") and option != "--help":
                 assert option in section, f"{name}: {option} is not in docs/cli.md"
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_every_command_names_its_library_function(name):
+    """docs/architecture.md's table: each command, the function it calls, the window action beside it."""
+    rows = [line for line in ARCHITECTURE_DOC.splitlines() if line.startswith("| `")]
+    assert any(re.search(rf"`{re.escape(name)}[` ]", row.split("|")[1]) for row in rows), name
 
 
 def test_forms_doc_example_is_a_valid_form():
