@@ -31,6 +31,7 @@ from models.tables.receipts import Receipts
 from models.tables.sent import SentPackets
 from models.tables.trust import TrustedKeys
 from models.units import Unit, nfc, tier_of
+from models.vocabulary import Tier
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ class Gateway:
         return added
 
     def villages_of(self, commune_code: str, active_only: bool = True) -> list[Unit]:
-        return [u for u in self.children(commune_code, active_only) if u.tier == "thon"]
+        return [u for u in self.children(commune_code, active_only) if u.tier == Tier.VILLAGE]
 
     def rename_unit(self, code: str, name: str, who: str) -> Unit:
         unit = self.require_unit(code)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from models.errors import BadInput
+from models.vocabulary import PeriodKind
 
 _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
@@ -18,7 +19,7 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 @dataclass(frozen=True)
 class Period:
     code: str
-    kind: str  # "nam" | "6thang" | "quy" | "giaidoan"
+    kind: PeriodKind
     label: str
     starts: dt.date
     ends: dt.date
@@ -33,13 +34,13 @@ def parse_period(code: str) -> Period:
     code = code.strip().upper()
     if m := _YEAR.match(code):
         year = _year(m.group(1), code)
-        return Period(code, "nam", f"Năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return Period(code, PeriodKind.YEAR, f"Năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
     if m := _HALF.match(code):
         year, half = _year(m.group(1), code), int(m.group(2))
         label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
         return Period(
             code,
-            "6thang",
+            PeriodKind.HALF_YEAR,
             label,
             dt.date(year, 1 if half == 1 else 7, 1),
             dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31),
@@ -48,12 +49,16 @@ def parse_period(code: str) -> Period:
         year, quarter = _year(m.group(1), code), int(m.group(2))
         first_month = 3 * quarter - 2
         last_day = dt.date(year + (quarter == 4), (first_month + 3 - 1) % 12 + 1, 1) - dt.timedelta(days=1)
-        return Period(code, "quy", f"Quý {_ROMAN[quarter]}/{year}", dt.date(year, first_month, 1), last_day)
+        return Period(
+            code, PeriodKind.QUARTER, f"Quý {_ROMAN[quarter]}/{year}", dt.date(year, first_month, 1), last_day
+        )
     if m := _PHASE.match(code):
         first, last = _year(m.group(1), code), _year(m.group(2), code)
         if last <= first:
             raise BadInput(f"Kỳ “{code}” không hợp lệ: năm cuối phải sau năm đầu.")
-        return Period(code, "giaidoan", f"Giai đoạn {first} - {last}", dt.date(first, 1, 1), dt.date(last, 12, 31))
+        return Period(
+            code, PeriodKind.PHASE, f"Giai đoạn {first} - {last}", dt.date(first, 1, 1), dt.date(last, 12, 31)
+        )
     raise BadInput(f"Kỳ báo cáo “{code}” không hợp lệ; dùng dạng 2025, 2025-H1, 2025-Q3 hoặc 2021-2025.")
 
 
@@ -61,11 +66,11 @@ def previous_period(code: str) -> Period:
     """The period just before, of the same kind: 2024 for 2025, 2025-H1 for 2025-H2, 2016-2020 for 2021-2025."""
     period = parse_period(code)
     year = period.starts.year
-    if period.kind == "nam":
+    if period.kind == PeriodKind.YEAR:
         return parse_period(str(year - 1))
-    if period.kind == "6thang":
+    if period.kind == PeriodKind.HALF_YEAR:
         return parse_period(f"{year - 1}-H2" if period.code.endswith("H1") else f"{year}-H1")
-    if period.kind == "quy":
+    if period.kind == PeriodKind.QUARTER:
         quarter = int(period.code[-1])
         return parse_period(f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}")
     length = period.ends.year - year + 1

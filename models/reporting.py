@@ -17,9 +17,7 @@ from models.errors import BadInput
 from models.gateway import Change, Edit, Gateway, ReportRef
 from models.periods import parse_period
 from models.units import Unit
-
-PERIOD_KIND_WORDS = {"nam": "năm", "6thang": "6 tháng", "quy": "quý", "giaidoan": "giai đoạn"}
-TIER_WORDS = {"tw": "cấp trung ương", "tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã", "thon": "cấp thôn, bản"}
+from models.vocabulary import PeriodKind, Tier
 
 
 @dataclass(frozen=True)
@@ -112,10 +110,7 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
     unit = gw.require_unit(unit_code)
     period = parse_period(period_code)
     if unit.tier != form.report_tier:
-        raise BadInput(
-            f"Biểu {form.id} do {TIER_WORDS[form.report_tier]} lập; "
-            f"{unit.name} là {TIER_WORDS.get(unit.tier, unit.tier)}."
-        )
+        raise BadInput(f"Biểu {form.id} do {Tier(form.report_tier).words} lập; {unit.name} là {unit.tier.words}.")
     require_period_kind(form, period)
     return gw.ensure_report(unit.code, form.id, form.version, period.code)
 
@@ -123,10 +118,9 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
 def require_period_kind(form: FormDef, period) -> None:
     """BadInput unless the form is made for this kind of period (year, half-year, quarter, phase)."""
     if period.kind not in form.period_kinds:
-        allowed = ", ".join(PERIOD_KIND_WORDS[k] for k in form.period_kinds)
+        allowed = ", ".join(PeriodKind(k).words for k in form.period_kinds)
         raise BadInput(
-            f"Biểu {form.id} không lập theo kỳ {PERIOD_KIND_WORDS[period.kind]} ({period.code}); "
-            f"các kỳ được phép: {allowed}."
+            f"Biểu {form.id} không lập theo kỳ {period.kind.words} ({period.code}); các kỳ được phép: {allowed}."
         )
 
 

@@ -10,7 +10,8 @@ from models import catalogue
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.keys import check_new_passphrase, create_unit_key
-from models.units import COLLECTING_TIERS, Unit
+from models.units import Unit
+from models.vocabulary import COLLECTING_TIERS
 
 
 def setup_commune(

@@ -11,39 +11,40 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from models.vocabulary import Tier
+
 KIND_TIERS = {
-    "trung ương": "tw",
-    "tỉnh": "tinh",
-    "thành phố trung ương": "tinh",
-    "huyện": "huyen",
-    "quận": "huyen",
-    "thị xã": "huyen",
-    "thành phố": "huyen",
-    "xã": "xa",
-    "phường": "xa",
-    "thị trấn": "xa",
-    "đặc khu": "xa",
-    "bản": "thon",
-    "thôn": "thon",
-    "tổ dân phố": "thon",
-    "khu phố": "thon",
-    "xóm": "thon",
-    "làng": "thon",
-    "ấp": "thon",
-    "buôn": "thon",
-    "khu": "thon",
-    "tổ": "thon",
+    "trung ương": Tier.CENTRAL,
+    "tỉnh": Tier.PROVINCE,
+    "thành phố trung ương": Tier.PROVINCE,
+    "huyện": Tier.DISTRICT,
+    "quận": Tier.DISTRICT,
+    "thị xã": Tier.DISTRICT,
+    "thành phố": Tier.DISTRICT,
+    "xã": Tier.COMMUNE,
+    "phường": Tier.COMMUNE,
+    "thị trấn": Tier.COMMUNE,
+    "đặc khu": Tier.COMMUNE,
+    "bản": Tier.VILLAGE,
+    "thôn": Tier.VILLAGE,
+    "tổ dân phố": Tier.VILLAGE,
+    "khu phố": Tier.VILLAGE,
+    "xóm": Tier.VILLAGE,
+    "làng": Tier.VILLAGE,
+    "ấp": Tier.VILLAGE,
+    "buôn": Tier.VILLAGE,
+    "khu": Tier.VILLAGE,
+    "tổ": Tier.VILLAGE,
 }
-VILLAGE_KINDS = tuple(k for k, tier in KIND_TIERS.items() if tier == "thon")
-COLLECTING_TIERS = ("tw", "tinh", "huyen")  # levels that collect packets from the units below
+VILLAGE_KINDS = tuple(k for k, tier in KIND_TIERS.items() if tier == Tier.VILLAGE)
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def tier_of(kind: str) -> str:
-    return KIND_TIERS.get(kind, "thon")
+def tier_of(kind: str) -> Tier:
+    return KIND_TIERS.get(kind, Tier.VILLAGE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Unit:
     merged_into: str | None = None
 
     @property
-    def tier(self) -> str:
+    def tier(self) -> Tier:
         return tier_of(self.kind)
 
     @classmethod

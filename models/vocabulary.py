@@ -23,6 +23,30 @@ class Worded(StrEnum):
         return member
 
 
+class Tier(Worded):
+    """The level of the reporting chain a unit sits at, whatever its kind and the depth above it;
+    in order from the top."""
+
+    CENTRAL = "tw", "cấp trung ương"
+    PROVINCE = "tinh", "cấp tỉnh"
+    DISTRICT = "huyen", "cấp huyện"
+    COMMUNE = "xa", "cấp xã"
+    VILLAGE = "thon", "cấp thôn, bản"
+
+
+# The levels that collect packets from the units below.
+COLLECTING_TIERS = (Tier.CENTRAL, Tier.PROVINCE, Tier.DISTRICT)
+
+
+class PeriodKind(Worded):
+    """The kinds of reporting period (models/periods.py reads their codes)."""
+
+    YEAR = "nam", "năm"
+    HALF_YEAR = "6thang", "6 tháng"
+    QUARTER = "quy", "quý"
+    PHASE = "giaidoan", "giai đoạn"
+
+
 class PacketStatus(Worded):
     """Where a received packet stands in the upper level's inbox (models/tables/inbox.py moves it)."""
 

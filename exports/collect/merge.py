@@ -18,6 +18,7 @@ from models.gateway import Gateway
 from models.periods import Period, previous_period
 from models.reporting import find_target_set, require_form
 from models.units import Unit
+from models.vocabulary import Tier
 
 JUMP_SHARE = 0.3  # a unit's figure that moves more than this against the previous period is flagged
 
@@ -86,15 +87,13 @@ class MergedTable:
         return Evaluation(self.totals, [], [], self.target_set, list(self.targets))
 
 
-TIER_ORDER = ("tw", "tinh", "huyen", "xa", "thon")
-
-
 def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
     """Who sends this level a form filled at ``tier``: each active unit directly
     below, itself when it is of that tier, its merged table when it is above
     (a district under a province sends the table of its communes)."""
-    below = TIER_ORDER.index(tier) if tier in TIER_ORDER else len(TIER_ORDER)
-    return [u for u in gw.children(parent_code) if TIER_ORDER.index(u.tier) <= below]
+    order = list(Tier)
+    below = order.index(tier) if tier in order else len(order)
+    return [u for u in gw.children(parent_code) if order.index(u.tier) <= below]
 
 
 def merged_table(

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from exports.paper.page import Letterhead, SignatureBlock
 from models.gateway import Gateway
-from models.units import COLLECTING_TIERS, Unit
+from models.units import Unit
+from models.vocabulary import COLLECTING_TIERS, Tier
 
 # The Party committee of each kind of unit, and its letters in a document number.
 COMMITTEES = {
@@ -61,7 +62,7 @@ def place_name(name: str, kind: str = "") -> str:
 
 def committee_of(unit: Unit) -> tuple[str, str]:
     """(“Tỉnh ủy Lai Châu”, “TU”): the unit's Party committee and its letters."""
-    if unit.tier == "xa":
+    if unit.tier == Tier.COMMUNE:
         return f"{COMMUNE_COMMITTEE[0]} {unit.name}", COMMUNE_COMMITTEE[1]
     words, letters = COMMITTEES.get(unit.kind, ("Đảng bộ", "ĐB"))
     if unit.kind == "trung ương":

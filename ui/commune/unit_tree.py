@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from models.gateway import Gateway
+from models.vocabulary import Tier
 
 CodeRole = Qt.ItemDataRole.UserRole
 
@@ -25,7 +26,7 @@ class UnitTree(QTreeWidget):
         self._items = {}
         with_reports = {r.unit_code for r in gw.reports()}
         for unit, _depth in gw.subtree():
-            if unit.tier == "thon":
+            if unit.tier == Tier.VILLAGE:
                 continue
             parent = self._items.get(unit.parent_code)
             item = QTreeWidgetItem(parent) if parent else QTreeWidgetItem(self)
