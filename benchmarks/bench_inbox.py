@@ -28,6 +28,10 @@ real report_to_dict from figures made like the demo's (villages CODE.01...,
 no error or warning), the manifest by the real manifest_of and signed_zip, signed with each
 commune's demo key and zipped canonically. A packet made by build_packet from
 the demo is the pattern they are compared with before anything is timed.
+
+Why it is long: the generator of 3,321 packets, ours, the limit and the
+peer are measured in one run on the same files, interleaved; apart, each
+would make the packets again and the rounds could not be interleaved.
 """
 
 from __future__ import annotations
