@@ -53,7 +53,7 @@ def cmd_backup_list(args) -> int:
 
     rows = [(backup, is_good(backup)) for backup in list_backups(Path(args.db))]
     if args.json:
-        print_json([{"file": str(b.path), "taken_at": b.taken_at.isoformat(), "good": good} for b, good in rows])
+        print_json([backup.to_dict(good) for backup, good in rows])
     elif not rows:
         print(f"Chưa có bản sao lưu nào của “{args.db}”.")
     else:

@@ -7,7 +7,7 @@ documents the window's print dialog shows) and painted by Qt offscreen
 
 from __future__ import annotations
 
-from cli.common import command, db_arg, json_arg, open_existing, print_json
+from cli.common import command, db_arg, json_arg, open_existing, say
 
 
 def register(commands) -> None:
@@ -58,16 +58,4 @@ def cmd_print(args) -> int:
     path = output_path(args.out, document.name + ".pdf")
     ensure_application()
     write_pdf(document, path)
-    if args.json:
-        print_json(
-            {
-                "file": str(path),
-                "landscape": document.landscape,
-                "footer": document.footer.text,
-                "qr": document.footer.qr,
-            }
-        )
-    else:
-        print(f"Đã in ra “{path}”.")
-        print(document.footer.text)
-    return 0
+    return say(args, document.to_dict(path), f"Đã in ra “{path}”.\n{document.footer.text}")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import command, command_group, db_arg, json_arg, open_existing, print_json, read_passphrase, user_arg
+from cli.common import (
+    command,
+    command_group,
+    db_arg,
+    json_arg,
+    open_existing,
+    print_json,
+    read_passphrase,
+    say,
+    user_arg,
+)
 
 
 def register(commands) -> None:
@@ -46,15 +56,13 @@ def cmd_receipt_issue(args) -> int:
     issued = issue_receipt(
         gw, args.packet, kind, passphrase, args.out, default_library(), args.user, note=args.note or "", queries=queries
     )
-    if args.json:
-        print_json({"file": str(issued.path), "receipt": issued.receipt})
-        return 0
     packet = issued.receipt["packet"]
-    print(
+    return say(
+        args,
+        issued.to_dict(),
         f"Đã ký và lưu {kind.words} “{issued.path}” cho gói lần {packet['sequence']} của "
-        f"{packet['unit']['name']}, biểu {packet['form']['id']}, {packet['period']['label']}."
+        f"{packet['unit']['name']}, biểu {packet['form']['id']}, {packet['period']['label']}.",
     )
-    return 0
 
 
 def cmd_receipt_import(args) -> int:

@@ -32,6 +32,10 @@ class Backup:
     def label(self) -> str:
         return self.taken_at.strftime("%H:%M ngày %d/%m/%Y")
 
+    def to_dict(self, good: bool) -> dict:
+        """What ``backup list --json`` lists: the file, when it was taken, whether it can be restored."""
+        return {"file": str(self.path), "taken_at": self.taken_at.isoformat(), "good": good}
+
 
 def backup_folder(db_path: Path) -> Path:
     return db_path.parent / f"{db_path.stem}-sao-luu"

@@ -40,6 +40,10 @@ class IssuedReceipt:
     path: Path
     receipt: dict
 
+    def to_dict(self) -> dict:
+        """What ``receipt issue --json`` prints."""
+        return {"file": str(self.path), "receipt": self.receipt}
+
 
 def issue_receipt(
     gw: Gateway,

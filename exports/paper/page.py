@@ -115,6 +115,10 @@ class PrintedDocument:
     def text_width_mm(self) -> float:
         return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
 
+    def to_dict(self, path) -> dict:
+        """What ``print --json`` says of the PDF written at ``path``."""
+        return {"file": str(path), "landscape": self.landscape, "footer": self.footer.text, "qr": self.footer.qr}
+
 
 def date_line(place: str, day: dt.date) -> str:
     """“Lai Châu, ngày 18 tháng 12 năm 2023”."""
