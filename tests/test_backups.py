@@ -18,8 +18,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, first_schema_database, lock_held_elsewhere, run_main
 from sqlite_utils import Database
+from testkit import ROOT, first_schema_database, lock_held_elsewhere, run_main
 
 from models.backups import (
     Backup,

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import run_main
+from testkit import run_main
 
 import main
 

@@ -21,8 +21,8 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from conftest import ROOT, run_main
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from testkit import ROOT, run_main
 
 import main
 from exports.atomic import write_atomically

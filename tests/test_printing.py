@@ -25,7 +25,7 @@ import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
-from conftest import run_main
+from testkit import run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets

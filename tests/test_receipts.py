@@ -16,8 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import run_main
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from testkit import run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets, open_collection

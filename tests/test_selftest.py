@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from conftest import run_main
+from testkit import run_main
 
 STEPS = ["Mở cơ sở dữ liệu", "Tạo dữ liệu mẫu", "Kiểm tra báo cáo", "Ký, xuất và kiểm tra gói", "Sao lưu", "In PDF"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import run_main
+from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import decide_conflict, import_packets, open_collection
@@ -243,10 +243,9 @@ def test_each_export_takes_the_next_sequence(province, out, library):
     assert json.loads(entries_of(second.path.read_bytes())[MANIFEST])["sequence"] == 2
 
 
-def test_nothing_accepted_is_refused(tmp_path, out, library):
-    gw = Gateway.open(tmp_path / "tinh-trong.db")
+def test_nothing_accepted_is_refused(tmp_path, out, library, upper_template):
+    gw = Gateway.open(copy_database(upper_template, tmp_path / "tinh-trong.db"))
     try:
-        build_upper_demo(gw)
         with pytest.raises(ReportNotReady, match="chưa nhận gói nào của đơn vị cấp dưới cho biểu kl224, năm 2024") as e:
             upward(gw, out, library)
         assert e.value.exit_code == 1

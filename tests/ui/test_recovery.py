@@ -15,9 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import lock_held_elsewhere
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from testkit import lock_held_elsewhere
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
