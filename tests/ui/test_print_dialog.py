@@ -16,12 +16,11 @@ import shiboken6
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QMessageBox
-from upper_packets import make_packets, put, upper_database
+from upper_packets import put
 
 from exports.collect.inbox import import_packets
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
-from ui.app import open_window
 from ui.print_dialog import PrintDialog
 from ui.upper.merged_view import MergedView
 
@@ -29,15 +28,6 @@ COMMUNE = "03445"  # Xã Mường Tè; the demo opens on its kl224 report for 20
 NO_REPORT = "03637"  # Xã Mường Kim: no demo report
 SIGNER = "Giàng Thị Dợ"
 NUMBER = "Số 15-BC/ĐU"
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 @pytest.fixture
@@ -255,18 +245,6 @@ def test_the_preview_opens_over_the_same_pages_as_the_pdf(qtbot, window, tmp_pat
 
 
 # ---- the upper level's merged table -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
-@pytest.fixture
-def province(tmp_path):
-    gw = Gateway.open(upper_database(tmp_path / "tinh.db"))
-    yield gw
-    gw.close()
 
 
 def test_the_merged_table_prints_once_packets_are_accepted(qtbot, province, packets, library, tmp_path):
