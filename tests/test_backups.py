@@ -425,6 +425,7 @@ def test_a_healthy_database_on_a_full_disk_is_not_called_damaged(demo_path):
 # ---- the backup commands ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_backup_create_and_list(demo_path):
     """create (text and --json) writes checked backups; list shows each, a damaged one as HỎNG / good false."""
     run = run_main("backup", "create", "--db", demo_path, "--json")
@@ -484,6 +485,7 @@ def test_backup_create_refuses_a_database_it_cannot_open_and_backs_nothing_up(tm
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_backup_restore_refuses_a_healthy_database_without_force(demo_path, tmp_path):
     """A database that opens is not replaced without --force; nothing changes."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0
@@ -539,6 +541,7 @@ def test_backup_restore_text_output_names_the_kept_file(demo_path, tmp_path):
     assert lines[1].startswith("Tệp cũ được giữ lại ở “") and "demo-truoc-khoi-phuc-" in lines[1]
 
 
+@pytest.mark.slow
 def test_backup_restore_from_a_damaged_file_is_refused(demo_path, tmp_path):
     """--from a damaged file: refused even with --force, nothing changed."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0
@@ -589,6 +592,7 @@ def test_backup_restore_in_a_missing_folder_says_the_folder_is_missing(tmp_path)
 # ---- the lock of another process ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_restore_is_refused_while_another_process_holds_the_database_then_works_once_it_died(demo_path, tmp_path):
     """A live lock refuses the restore, files unchanged; a stale lock (SIGKILL) is taken over."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0

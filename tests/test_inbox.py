@@ -455,6 +455,7 @@ def test_progress_and_cancel(upper, packets, tmp_path, library):
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
+@pytest.mark.slow
 def test_a_folder_full_of_other_files(upper, packets, tmp_path):
     root = tmp_path / "usb"
     for i in range(2000):

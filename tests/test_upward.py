@@ -405,6 +405,7 @@ def counts(path: Path) -> tuple[int, int]:
         gw.close()
 
 
+@pytest.mark.slow
 def test_cli_init_upper_sets_up_the_province_and_its_key(tmp_path):
     db = tmp_path / "tinh.db"
     setup = ("init", "--db", db, "--upper", "12", "--officer", "Giàng Thị Dung", "--title", "Chuyên viên")
@@ -442,6 +443,7 @@ def test_cli_init_upper_refused_leaves_no_units(tmp_path, args, env, words):
     assert counts(db) == (0, 0)
 
 
+@pytest.mark.slow
 def test_cli_packet_upward_then_the_level_above_imports_it(province, central, sent, out):
     upward_args = ("packet", "upward", "--db", province.path, "--unit", "12", "--form", "kl224", "--period", "2024")
     done = run_main(*upward_args, "--out", out, SCT_PASSPHRASE=DEMO_PASSPHRASE)
@@ -460,6 +462,7 @@ def test_cli_packet_upward_then_the_level_above_imports_it(province, central, se
     assert unit["code"] == "12" and unit["forms"]["kl224"]["state"] == "da_nhan"
 
 
+@pytest.mark.slow
 def test_cli_packet_upward_refusals(province, tmp_path, out):
     empty = tmp_path / "tinh-trong.db"
     assert run_main("init", "--db", empty, "--demo-upper").returncode == 0

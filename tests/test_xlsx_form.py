@@ -209,6 +209,7 @@ def test_names_that_look_like_formulas_stay_text(demo_db, library):
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
 
 
+@pytest.mark.slow
 def test_same_inputs_give_the_same_bytes(sin_ho, demo_db):
     view, first = sin_ho
     time.sleep(1.1)  # the zip entries and the document dates would show the clock

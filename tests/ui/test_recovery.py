@@ -242,6 +242,7 @@ def test_closing_a_window_without_an_edit_takes_no_new_backup(qtbot, demo_path):
     assert backup_files(demo_path) == at_start and len(at_start) == 1
 
 
+@pytest.mark.slow
 def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
     """The periodic backup runs after an edit and not while nothing changes; release lets the lock go."""
     gw = Gateway.open(demo_path)
