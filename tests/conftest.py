@@ -51,6 +51,17 @@ def fresh_db(tmp_path) -> Gateway:
     gw.close()
 
 
+@pytest.fixture
+def sapa_report(fresh_db, library):
+    """Thị xã Sa Pa under Tỉnh Lào Cai in a new database, with an empty 2022 report of
+    its district form sapa-11-17: (gw, form, report)."""
+    gw = fresh_db
+    gw.add_unit("15", "Tỉnh Lào Cai", "tỉnh")
+    gw.add_unit("089", "Thị xã Sa Pa", "thị xã", "15")
+    form = library.get("sapa-11-17")
+    return gw, form, gw.ensure_report("089", form.id, form.version, "2022")
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """The demo database, built once per session; copy it before writing."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from testkit import put
 
 import main
 from exports.collect.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
@@ -112,16 +113,6 @@ def packets(demo_template, tmp_path_factory):
     entries = entries_of(made["mt24-1"]) | {DATA_JSON: bytes(data)}
     made["tampered"] = canonical_zip(list(entries.items()))
     return SimpleNamespace(raw=made, enrolment=enrolment, key=new_key, retired_enrolment=retired_enrolment)
-
-
-def put(packets, folder: Path, *names: str, prefix: str = "") -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{prefix}{name}.sctg"
-        path.write_bytes(packets.raw[name])
-        paths.append(path)
-    return paths
 
 
 def check_filing(gw: Gateway) -> None:

@@ -221,12 +221,8 @@ def test_same_inputs_give_the_same_bytes(sin_ho, demo_db):
 
 
 @pytest.fixture
-def sapa(fresh_db, library):
-    gw = fresh_db
-    gw.add_unit("15", "Tỉnh Lào Cai", "tỉnh")
-    gw.add_unit("089", "Thị xã Sa Pa", "thị xã", "15")
-    form = library.get("sapa-11-17")
-    report = gw.ensure_report("089", form.id, form.version, "2022")
+def sapa(sapa_report):
+    gw, form, report = sapa_report
     typed = {
         "hoi_nghi_quan_triet": 6,
         "kinh_phi_tong": "6.505.490.000",

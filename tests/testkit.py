@@ -1,16 +1,19 @@
 """Helpers the tests import (fixtures live in conftest.py, which pytest loads by
 itself; a module of its own keeps these importable when tests/ui has its own
 conftest.py too): the project's folder, the program run as a user runs it, the
-database templates and their copies, an old database, a process holding the lock."""
+database templates and their copies, an old database, a process holding the lock,
+a damaged file, a folder's snapshot, packets written out as files."""
 
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlite_utils import Database
 
@@ -77,6 +80,18 @@ def first_schema_database(path: Path) -> Path:
     return path
 
 
+def from_a_newer_version(path: Path) -> Path:
+    """The database file as a newer version of the program left it: a migration this one does not know."""
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
 HOLD_LOCK = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
@@ -108,3 +123,27 @@ def lock_held_elsewhere(path: Path):
         child.wait(timeout=10)
         child.stdout.close()
         child.stderr.close()
+
+
+def damage(path: Path) -> bytes:
+    """Keep the header page, garble the rest (as a bad sector or a cut-off copy would); the new bytes."""
+    whole = path.read_bytes()
+    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
+    path.write_bytes(garbled)
+    return garbled
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``folder`` with its bytes (None for a folder)."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def put(packets: SimpleNamespace, folder: Path, *names: str, prefix: str = "") -> list[Path]:
+    """The named packets (``packets.raw[name]``) written as files ``<prefix><name>.sctg`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / f"{prefix}{name}.sctg"
+        path.write_bytes(packets.raw[name])
+        paths.append(path)
+    return paths

@@ -10,7 +10,7 @@ import subprocess
 import zipfile
 
 import pytest
-from upper_packets import put
+from testkit import put
 
 from exports.packets.answers import import_receipt, report_answer
 from exports.packets.receipt_file import read_receipt

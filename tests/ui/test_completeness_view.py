@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from python_calamine import CalamineWorkbook
-from upper_packets import put
+from testkit import put
 
 from exports.collect.inbox import import_packets, open_collection
 from exports.paper.page import to_html

@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from upper_packets import put
+from testkit import put
 
 from exports.collect.inbox import import_packets
 from exports.packets.enrolment import write_enrolment

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QMessageBox
-from upper_packets import put
+from testkit import put
 
 from exports.collect.inbox import import_packets
 from models.gateway import Gateway

@@ -14,7 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from python_calamine import CalamineWorkbook
-from upper_packets import MANY, put
+from testkit import put
+from upper_packets import MANY
 
 from exports.collect.inbox import decide_conflict
 from exports.collect.merge import Jump

@@ -76,14 +76,3 @@ def make_packets(demo_template: Path, folder: Path) -> SimpleNamespace:
     return SimpleNamespace(
         raw=raw, enrolment=enrolment, key=key, members=members, other_members=other_members, folder=folder
     )
-
-
-def put(packets: SimpleNamespace, folder: Path, *names: str) -> list[Path]:
-    """The named packets written as files ``<name>.sctg`` in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{name}.sctg"
-        path.write_bytes(packets.raw[name])
-        paths.append(path)
-    return paths
