@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from testkit import ROOT
 
 PACKAGES = ("cli", "ui", "models", "forms", "exports")
 NO_DATABASE = ("main.py", "cli", "ui", "forms", "exports")  # everything but models/ goes through the gateway

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -18,8 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, first_schema_database, lock_held_elsewhere, run_main
 from sqlite_utils import Database
+from testkit import ROOT, damage, first_schema_database, from_a_newer_version, lock_held_elsewhere, run_main, snapshot
 
 from models.backups import (
     Backup,
@@ -73,19 +72,6 @@ def cell(path: Path, indicator: str = CELL[0], unit: str = CELL[1]):
 
 def set_cell(gw: Gateway, value: int, indicator: str = CELL[0], unit: str = CELL[1]) -> None:
     gw.set_values(gw.find_report(*REPORT_KEY), [Edit(indicator, unit, value)], who="thu")
-
-
-def damage(path: Path) -> bytes:
-    """Keep the header page, garble the rest (as a bad sector or a cut-off copy would); the new bytes."""
-    whole = path.read_bytes()
-    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
-    path.write_bytes(garbled)
-    return garbled
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file and folder under ``folder`` with its bytes (None for a folder)."""
-    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
 
 
 def assert_refused(run: subprocess.CompletedProcess) -> str:
@@ -425,6 +411,7 @@ def test_a_healthy_database_on_a_full_disk_is_not_called_damaged(demo_path):
 # ---- the backup commands ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_backup_create_and_list(demo_path):
     """create (text and --json) writes checked backups; list shows each, a damaged one as HỎNG / good false."""
     run = run_main("backup", "create", "--db", demo_path, "--json")
@@ -471,19 +458,14 @@ def test_backup_create_refuses_a_database_it_cannot_open_and_backs_nothing_up(tm
     if problem == "damaged":
         damage(path)
     if problem == "newer":
-        conn = sqlite3.connect(path)
-        conn.execute(
-            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-            "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
-        )
-        conn.commit()
-        conn.close()
+        from_a_newer_version(path)
     before = snapshot(tmp_path)
     line = assert_refused(run_main("backup", "create", "--db", path))
     assert {"missing": "Không tìm thấy", "damaged": "đã hỏng", "newer": "mới hơn"}[problem] in line
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_backup_restore_refuses_a_healthy_database_without_force(demo_path, tmp_path):
     """A database that opens is not replaced without --force; nothing changes."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0
@@ -539,6 +521,7 @@ def test_backup_restore_text_output_names_the_kept_file(demo_path, tmp_path):
     assert lines[1].startswith("Tệp cũ được giữ lại ở “") and "demo-truoc-khoi-phuc-" in lines[1]
 
 
+@pytest.mark.slow
 def test_backup_restore_from_a_damaged_file_is_refused(demo_path, tmp_path):
     """--from a damaged file: refused even with --force, nothing changed."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0
@@ -589,6 +572,7 @@ def test_backup_restore_in_a_missing_folder_says_the_folder_is_missing(tmp_path)
 # ---- the lock of another process ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_restore_is_refused_while_another_process_holds_the_database_then_works_once_it_died(demo_path, tmp_path):
     """A live lock refuses the restore, files unchanged; a stale lock (SIGKILL) is taken over."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0

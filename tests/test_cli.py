@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import run_main
+from testkit import run_main
 
 import main
 
@@ -641,6 +641,7 @@ def test_bad_arguments_end_to_end(demo_path, tmp_path, case):
 # ---- end to end ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_end_to_end_demo_show_check_load(tmp_path):
     db = tmp_path / "e2e.db"
     result = run_main("init", "--db", db, "--demo")

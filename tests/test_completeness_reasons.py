@@ -8,7 +8,6 @@ import datetime as dt
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
 from exports.packets.write import export_packet
-from models.demo import build_upper_demo
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from models.reporting import enter_values, view_report
@@ -16,7 +15,7 @@ from models.reporting import enter_values, view_report
 REASON = "Bản mới được công nhận lại cuối năm 2025"
 
 
-def test_warnings_and_their_reasons_reach_the_matrix(demo_db, library, tmp_path):
+def test_warnings_and_their_reasons_reach_the_matrix(demo_db, library, tmp_path, upper_path):
     report, form = demo_db.find_report("03445", "kl224", "2025"), library.get("kl224")
     view = view_report(demo_db, report, form)
     error = view.evaluation.errors[0]
@@ -28,9 +27,8 @@ def test_warnings_and_their_reasons_reach_the_matrix(demo_db, library, tmp_path)
         demo_db.set_reason(report, warning.rule, warning.cell.indicator, where, REASON, "Lò Thị Mai")
     packet = export_packet(demo_db, view_report(demo_db, report, form), DEMO_PASSPHRASE, tmp_path)
 
-    province = Gateway.open(tmp_path / "tinh.db")
+    province = Gateway.open(upper_path)
     try:
-        build_upper_demo(province)
         assert import_packets(province, [packet.path], library, "tinh").filed[0].outcome == "accepted"
         state = completeness(province, "12", "2025", library, today=dt.date(2026, 1, 2)).states["03445", "kl224"]
     finally:

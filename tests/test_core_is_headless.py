@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from testkit import ROOT
 
 CORE = ("models", "forms", "exports")
 

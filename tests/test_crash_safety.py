@@ -82,6 +82,7 @@ def two_writers(path, end: str) -> tuple[list, list[ChildLog]]:
     return children, [child.log() for child in children]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("end", ["finish", "kill"])
 def test_two_writers_on_one_file_keep_every_reported_edit(demo_path, end):
     _, before = read_state(demo_path)
@@ -97,6 +98,7 @@ def test_two_writers_on_one_file_keep_every_reported_edit(demo_path, end):
     assert all(log.committed for log in logs), "each writer committed something"
 
 
+@pytest.mark.slow
 def test_two_writers_on_one_file_wait_for_each_other_instead_of_refusing(demo_path):
     children, logs = two_writers(demo_path, "finish")
     refusals = [message for log in logs for message in log.refused]

@@ -9,8 +9,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import first_schema_database
 from sqlite_utils import Database
+from testkit import first_schema_database
 
 from models import catalogue
 from models.errors import BadInput, DatabaseError

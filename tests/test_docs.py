@@ -7,7 +7,7 @@ import argparse
 import re
 
 import pytest
-from conftest import ROOT
+from testkit import ROOT
 
 import main
 from forms.engine import ReportData, evaluate

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -211,6 +212,7 @@ def test_the_relations_read_from_the_form():
 # ---- a commune that obeys every relation ----------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(communes())
 def test_a_consistent_commune_has_no_finding(data):
@@ -219,6 +221,7 @@ def test_a_consistent_commune_has_no_finding(data):
     assert evaluation.missing == []
 
 
+@pytest.mark.slow
 @FAST
 @given(communes())
 def test_every_percentage_of_a_consistent_commune_is_between_0_and_100(data):
@@ -234,6 +237,7 @@ def test_every_percentage_of_a_consistent_commune_is_between_0_and_100(data):
 # ---- break exactly one relation ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(communes(type_village_sums=False), st.data())
 def test_breaking_one_village_relation_gives_one_finding_on_that_cell(data, draw):
@@ -260,6 +264,7 @@ def test_breaking_one_village_relation_gives_one_finding_on_that_cell(data, draw
     assert finding.params["other"] == whole
 
 
+@pytest.mark.slow
 @FAST
 @given(communes(type_village_sums=False), st.data())
 def test_breaking_one_commune_relation_gives_one_finding_on_that_cell(data, draw):

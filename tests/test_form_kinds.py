@@ -12,12 +12,8 @@ from models.reporting import enter_values, view_report
 
 
 @pytest.fixture
-def sapa(fresh_db, library):
-    gw = fresh_db
-    gw.add_unit("15", "Tỉnh Lào Cai", "tỉnh")
-    gw.add_unit("089", "Thị xã Sa Pa", "thị xã", "15")
-    form = library.get("sapa-11-17")
-    report = gw.ensure_report("089", form.id, form.version, "2022")
+def sapa(sapa_report):
+    gw, form, report = sapa_report
     typed = {
         "hoi_nghi_quan_triet": "6",
         "cuoc_kiem_tra": 4,

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from testkit import put
 
 import main
 from exports.collect.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
@@ -113,16 +114,6 @@ def packets(demo_template, tmp_path_factory):
     entries = entries_of(made["mt24-1"]) | {DATA_JSON: bytes(data)}
     made["tampered"] = canonical_zip(list(entries.items()))
     return SimpleNamespace(raw=made, enrolment=enrolment, key=new_key, retired_enrolment=retired_enrolment)
-
-
-def put(packets, folder: Path, *names: str, prefix: str = "") -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{prefix}{name}.sctg"
-        path.write_bytes(packets.raw[name])
-        paths.append(path)
-    return paths
 
 
 def check_filing(gw: Gateway) -> None:
@@ -456,6 +447,7 @@ def test_progress_and_cancel(upper, packets, tmp_path, library):
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
+@pytest.mark.slow
 def test_a_folder_full_of_other_files(upper, packets, tmp_path):
     root = tmp_path / "usb"
     for i in range(2000):

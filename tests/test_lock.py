@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, lock_held_elsewhere
+from testkit import ROOT, lock_held_elsewhere
 
 from models.errors import DatabaseError
 from models.lock import DatabaseLock

@@ -21,8 +21,8 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from conftest import ROOT, run_main
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from testkit import ROOT, run_main
 
 import main
 from exports.atomic import write_atomically
@@ -409,6 +409,7 @@ def test_write_atomically_replaces_the_whole_file(tmp_path):
     assert listing(tmp_path) == ["tep.bin"]
 
 
+@pytest.mark.slow
 def test_two_exports_at_once_wait_for_each_other_and_never_share_a_number(demo_path, library, tmp_path):
     """Two exports of one report at once (the window and a command line on one database): the
     second waits for the first's write lock, then takes the next sequence and its own file."""
@@ -671,6 +672,7 @@ def test_cli_trust_folder_keys_init_show_export(capsys, monkeypatch, demo_path, 
 # ---- "done when": a changed number, a changed byte, a zip tool ------------------------------------
 
 
+@pytest.mark.slow
 def test_done_when_a_changed_file_is_named_end_to_end(demo_path, demo_packet, tmp_path):
     made = run_main(*export_args(demo_path, tmp_path), SCT_PASSPHRASE=DEMO_PASSPHRASE)
     assert made.returncode == 0, made.stderr

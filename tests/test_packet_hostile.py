@@ -565,6 +565,7 @@ def only_genuine_if_intact(verdict: Verdict, data: bytes, small) -> None:
             assert sorted((i.filename, archive.read(i)) for i in archive.infolist()) == sorted(small.entries.items())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(members=st.lists(st.tuples(NAMES, CONTENTS, HOW), max_size=8))
 def test_generated_zips_never_raise_and_never_pass(small, tmp_path, members):
@@ -573,6 +574,7 @@ def test_generated_zips_never_raise_and_never_pass(small, tmp_path, members):
     only_genuine_if_intact(verdict, data, small)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(order=st.permutations(PACKET_NAMES), hows=st.lists(HOW, min_size=5, max_size=5))
 def test_the_genuine_files_rezipped_pass_only_in_canonical_form(small, tmp_path, order, hows):
@@ -603,6 +605,7 @@ def mutated(raw: bytes, mutations) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutations=st.lists(MUTATION, min_size=1, max_size=5), cut=st.none() | st.integers(0, 1 << 20))
 def test_a_mutated_packet_never_raises_and_never_passes(small, tmp_path, mutations, cut):

@@ -25,7 +25,7 @@ import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
-from conftest import run_main
+from testkit import run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
@@ -282,6 +282,7 @@ def expected_cells(form, figures, code: str) -> list[str | None]:
 # ---- 1. the filled form -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_filled_form_is_a4_with_the_official_header_and_signature(commune):
     with pdfplumber.open(commune.filled) as pdf:
         sizes = {(round(page.width), round(page.height)) for page in pdf.pages}
@@ -306,6 +307,7 @@ def test_the_filled_form_is_a4_with_the_official_header_and_signature(commune):
         assert words in last, words
 
 
+@pytest.mark.slow
 def test_the_filled_form_prints_every_indicator_row_with_its_figures(commune):
     # A label wraps inside its cell, the figures sit between its lines in the page's text: read the cells.
     rows = [ind for ind in commune.form.indicators if ind.is_row]
@@ -320,12 +322,14 @@ def test_the_filled_form_prints_every_indicator_row_with_its_figures(commune):
         assert printed[section.code][1] == (section.title.upper() if section.level == 1 else section.title)
 
 
+@pytest.mark.slow
 def test_the_filled_form_embeds_a_font_with_times_metrics(commune):
     fonts = fonts_of(commune.filled)
     assert fonts and all(name.startswith(TIMES_METRIC_FONTS) for name in fonts), fonts
     assert {f for f in fonts if "Bold" in f} and {f for f in fonts if "Italic" in f}
 
 
+@pytest.mark.slow
 def test_page_numbers_start_on_page_two_centred_in_the_top_margin(commune):
     with pdfplumber.open(commune.filled) as pdf:
         assert len(pdf.pages) >= 2
@@ -341,6 +345,7 @@ def test_page_numbers_start_on_page_two_centred_in_the_top_margin(commune):
             assert abs(middle - centre) < 3
 
 
+@pytest.mark.slow
 def test_the_table_header_repeats_at_the_top_of_every_page(commune):
     firsts = first_rows_by_page(commune.filled)
     assert len(firsts) >= 2
@@ -348,6 +353,7 @@ def test_the_table_header_repeats_at_the_top_of_every_page(commune):
     assert "Chỉ tiêu" in page_texts(commune.filled)[1] and "Tổng số" in page_texts(commune.filled)[1]
 
 
+@pytest.mark.slow
 def test_the_footer_is_on_every_page_in_the_bottom_margin(commune):
     footer = "Bản in chưa gửi: số liệu chưa được ký và xuất thành gói (03445 - Xã Mường Tè, biểu kl224, năm 2025)."
     with pdfplumber.open(commune.filled) as pdf:
@@ -357,6 +363,7 @@ def test_the_footer_is_on_every_page_in_the_bottom_margin(commune):
             assert len(found) == 1 and found[0]["top"] > page.height - MARGINS_MM["bottom"] * PT_PER_MM
 
 
+@pytest.mark.slow
 def test_no_row_of_the_printed_tables_is_split_across_pages(commune, province):
     for path, form in ((commune.filled, commune.form), (province.merged, province.form)):
         printed = form_rows(path)
@@ -368,6 +375,7 @@ def test_no_row_of_the_printed_tables_is_split_across_pages(commune, province):
 # ---- 2. the footer ties the paper to its packet -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_footer_names_the_packet_until_the_figures_change(signable_2025, tmp_path):
     db = signable_2025
     unsent = print_filled(db, tmp_path / "chua-gui.pdf")
@@ -419,6 +427,7 @@ def test_the_footer_names_the_packet_until_the_figures_change(signable_2025, tmp
     assert qr_payloads(again) == [payload]
 
 
+@pytest.mark.slow
 def test_a_written_reason_changed_after_the_packet_unties_the_page(signable_2025, tmp_path):
     gw = Gateway.open(signable_2025)
     kl224 = default_library().get("kl224")
@@ -432,6 +441,7 @@ def test_a_written_reason_changed_after_the_packet_unties_the_page(signable_2025
     assert "Số liệu đã sửa sau gói lần 01" in text and "Lý do khác" in text
 
 
+@pytest.mark.slow
 def test_the_province_prints_a_communes_form_from_its_packet_with_the_same_code(province, tmp_path):
     path = print_filled(province.db, tmp_path / "xa.pdf", "03445", "2024")
     digest = province.manifests["03445"]
@@ -448,6 +458,7 @@ def test_the_province_prints_a_communes_form_from_its_packet_with_the_same_code(
 # ---- 3. the blank form ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_blank_form_names_the_villages_and_holds_no_figures(commune):
     with pdfplumber.open(commune.blank) as pdf:
         assert all(page.width > page.height for page in pdf.pages)  # landscape
@@ -469,6 +480,7 @@ def test_the_blank_form_names_the_villages_and_holds_no_figures(commune):
             assert set(by_label[ind.label][3:]) <= {"", None, "Không áp dụng"}, ind.label
 
 
+@pytest.mark.slow
 def test_the_blank_form_breaks_no_word_inside_a_narrow_column(commune):
     printed = {row[1]: row for row in table_rows(commune.blank) if len(row) == 6}
     for ind in commune.form.indicators:
@@ -477,6 +489,7 @@ def test_the_blank_form_breaks_no_word_inside_a_narrow_column(commune):
             assert (row[0], row[2]) == (ind.code, ind.unit), row
 
 
+@pytest.mark.slow
 def test_the_blank_form_is_refused_where_the_filled_one_is(commune, tmp_path):
     done = run_main(
         "print", "--db", commune.db, "--unit", "12", "--form", "kl224", "--period", "2025", "--blank", "--out", tmp_path
@@ -485,6 +498,7 @@ def test_the_blank_form_is_refused_where_the_filled_one_is(commune, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_blank_form_for_a_period_the_form_is_not_made_for_is_refused(commune, tmp_path):
     args = ("print", "--db", commune.db, "--unit", "03445", "--form", "kl224", "--period", "2025-Q1", "--blank")
     done = run_main(*args, "--out", tmp_path)
@@ -496,6 +510,7 @@ def test_a_blank_form_for_a_period_the_form_is_not_made_for_is_refused(commune, 
 # ---- 4. the merged table at the province -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_merged_table_sums_the_accepted_packets(province):
     pages = page_texts(province.merged)
     text = "".join(pages)
@@ -529,6 +544,7 @@ def annex_tables(path: Path) -> list[tuple[list[str], list[list[str | None]]]]:
     return pieces
 
 
+@pytest.mark.slow
 def test_the_merged_annex_gives_each_units_figures_and_their_sum(province):
     ids = {ind.code: ind.id for ind in province.form.indicators if ind.code}
     by_name = {province.names[code]: province.figures[code] for code in COMMUNES}
@@ -553,6 +569,7 @@ def test_the_merged_annex_gives_each_units_figures_and_their_sum(province):
         assert rows[-1][2:] == [shown([f[ids[c]] for f in by_name.values()]) for c in codes]
 
 
+@pytest.mark.slow
 def test_the_merged_tables_repeat_their_header_on_every_page(province):
     firsts = first_rows_by_page(province.merged)
     assert len(firsts) >= 3
@@ -562,6 +579,7 @@ def test_the_merged_tables_repeat_their_header_on_every_page(province):
     assert len(annex_pages) >= 2
 
 
+@pytest.mark.slow
 def test_the_merged_footer_names_the_upward_packet(province, tmp_path):
     db = tmp_path / "tinh.db"
     shutil.copy(province.db, db)
@@ -575,6 +593,7 @@ def test_the_merged_footer_names_the_upward_packet(province, tmp_path):
     assert qr_payloads(path) == [f"SCTG:12:kl224:2024:1:{digest}"]
 
 
+@pytest.mark.slow
 def test_the_merged_table_needs_accepted_packets(commune, tmp_path):
     done = run_main(
         "print",
@@ -597,6 +616,7 @@ def test_the_merged_table_needs_accepted_packets(commune, tmp_path):
 # ---- 5. the completeness matrix -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_completeness_matrix_lists_every_unit_and_its_state(province):
     gw = Gateway.open(province.db)
     try:
@@ -643,6 +663,7 @@ def district(demo_path):
     return SimpleNamespace(db=demo_path, form=sapa, view=view)
 
 
+@pytest.mark.slow
 def test_words_print_every_amount_in_dong_in_words(district, tmp_path):
     args = ("--unit", "T01", "--form", "sapa-11-17", "--period", "2024")
     with_words = squeezed("".join(page_texts(print_pdf(district.db, *args, "--words", out=tmp_path / "chu.pdf"))))
@@ -669,6 +690,7 @@ def test_amounts_in_words_skips_what_is_not_an_amount(district):
 # ---- 7. who signs, and the document number ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_number_and_signer_given_for_one_print(commune, tmp_path):
     page = ("--number", "Số 12-BC/ĐU", "--signer", "Lò Văn Hùng", "--signer-title", "Phó Bí thư")
     given = page_texts(print_filled(commune.db, tmp_path / "a.pdf", "03408", "2025", *page))
@@ -681,6 +703,7 @@ def test_number_and_signer_given_for_one_print(commune, tmp_path):
     assert "Số 12-BC/ĐU" not in later[0] and "-BC/ĐU" in later[0]
 
 
+@pytest.mark.slow
 def test_saved_page_settings_are_used_by_the_next_print(demo_path, tmp_path):
     gw = Gateway.open(demo_path)
     unit = gw.require_unit("03478")
@@ -724,6 +747,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, words", REFUSED.values(), ids=REFUSED.keys())
 def test_bad_arguments_print_one_line_and_no_pdf(commune, tmp_path, args, words):
     done = run_main("print", "--db", commune.db, *args, "--out", tmp_path)
@@ -732,6 +756,7 @@ def test_bad_arguments_print_one_line_and_no_pdf(commune, tmp_path, args, words)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ending", ["/", "/bieu.pdf"], ids=["folder", "file in it"])
 def test_an_output_folder_that_does_not_exist_is_refused(commune, tmp_path, ending):
     missing = tmp_path / "khong-co"
@@ -742,6 +767,7 @@ def test_an_output_folder_that_does_not_exist_is_refused(commune, tmp_path, endi
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_a_database_is_refused_and_kept(tmp_path):
     out = tmp_path / "in"
     out.mkdir()
@@ -756,6 +782,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_kept(tmp_path):
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_pdf_replaces_an_old_one_whole_and_leaves_no_temporary_file(commune, tmp_path):
     target = tmp_path / "bieu.pdf"
     target.write_bytes(b"ban cu")
@@ -764,6 +791,7 @@ def test_a_pdf_replaces_an_old_one_whole_and_leaves_no_temporary_file(commune, t
     assert [p.name for p in tmp_path.iterdir()] == ["bieu.pdf"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_the_pdf_can_be_read_by_others_like_any_file_handed_on(commune):
     mode = stat.S_IMODE(commune.filled.stat().st_mode)
@@ -882,6 +910,7 @@ def long_table(rows: int, lines: int = 1) -> Table:
     return Table((12.0, 120.0, 25.0), head, body)
 
 
+@pytest.mark.slow
 def test_a_long_table_runs_over_pages_under_its_repeated_head(qapp, tmp_path):
     path = write(document(long_table(120)), tmp_path / "dai.pdf")
     assert [p.name for p in tmp_path.iterdir()] == ["dai.pdf"]
@@ -893,6 +922,7 @@ def test_a_long_table_runs_over_pages_under_its_repeated_head(qapp, tmp_path):
     assert all(text.count("Stt Nội dung Số") == 1 for text in body_texts(path))
 
 
+@pytest.mark.slow
 def test_a_table_is_ruled_off_at_the_foot_of_each_page(qapp, tmp_path):
     path = write(document(long_table(120)), tmp_path / "dai.pdf")
     with pdfplumber.open(path) as pdf:
@@ -904,6 +934,7 @@ def test_a_table_is_ruled_off_at_the_foot_of_each_page(qapp, tmp_path):
             assert ruled == shown, f"page {page.page_number}: rows {shown[len(ruled) :]} have no rule under them"
 
 
+@pytest.mark.slow
 def test_a_row_of_many_lines_is_never_cut_by_a_page_break(qapp, tmp_path):
     table = long_table(45, lines=4)
     path = write(document(table), tmp_path / "dong-dai.pdf")
@@ -927,6 +958,7 @@ def sweep(tmp_path: Path, counts: range, table: Table) -> list[tuple[int, list[s
     return printed
 
 
+@pytest.mark.slow
 def test_the_signature_block_is_kept_whole(qapp, tmp_path):
     for count, pages in sweep(tmp_path, range(18, 36), long_table(6)):
         where = {
@@ -936,12 +968,14 @@ def test_the_signature_block_is_kept_whole(qapp, tmp_path):
         assert len({tuple(found) for found in where.values()}) == 1 and len(where["Nơi nhận"]) == 1, (count, where)
 
 
+@pytest.mark.slow
 def test_the_signature_never_stands_alone_on_its_page(qapp, tmp_path):
     for count, pages in sweep(tmp_path, range(18, 36), long_table(6)):
         signed = next(text for text in pages if "Nơi nhận" in text)
         assert re.search(r"^\d+ Dòng \d+", signed, flags=re.M) or len(pages) == 1, (count, signed)
 
 
+@pytest.mark.slow
 def test_a_table_caption_stays_on_the_page_of_its_table(qapp, tmp_path):
     table = replace(long_table(5), caption="BẢNG KÈM THEO")
     for count, pages in sweep(tmp_path, range(19, 36), table):

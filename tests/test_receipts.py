@@ -16,8 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import run_main
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from testkit import run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets, open_collection
@@ -332,6 +332,7 @@ def test_parse_query_refuses(text):
 # ---- reading: a receipt is whole or refused -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_flipped_bit_is_refused(province, out, tmp_path):
     raw = answer(province, out, "tra_lai", note=NOTE, queries=QUERIES).path.read_bytes()
     spoiled = tmp_path / "hong.sctb"
@@ -572,6 +573,7 @@ def one_line(result: subprocess.CompletedProcess) -> str:
     return result.stderr
 
 
+@pytest.mark.slow
 def test_cli_receipt_issue_and_import(province, commune, out, tmp_path):
     packet = packet_id(province, "03445")
     issue = ("receipt", "issue", "--db", province.path, "--packet", packet, "--out", out)
@@ -595,6 +597,7 @@ def test_cli_receipt_issue_and_import(province, commune, out, tmp_path):
     assert "03445  Xã Mường Tè  kl224  2024" in text and "    Tỉnh Lai Châu đã nhận gói lần 1 ngày " in text
 
 
+@pytest.mark.slow
 def test_cli_receipt_import_refusals(province, demo_path, sent, out, tmp_path):
     receipt = answer(province, out).path
     elsewhere = run_main("receipt", "import", "--db", demo_path, receipt)
@@ -609,6 +612,7 @@ def test_cli_receipt_import_refusals(province, demo_path, sent, out, tmp_path):
     assert altered.returncode == 1 and "Biên nhận “sua.sctb” không hợp lệ: chữ ký không khớp" in one_line(altered)
 
 
+@pytest.mark.slow
 def test_cli_receipt_return(province, out):
     packet = packet_id(province, "03445")
     base = ("receipt", "issue", "--db", province.path, "--packet", packet, "--out", out)

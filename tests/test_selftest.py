@@ -7,11 +7,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from conftest import run_main
+import pytest
+from testkit import run_main
 
 STEPS = ["Mở cơ sở dữ liệu", "Tạo dữ liệu mẫu", "Kiểm tra báo cáo", "Ký, xuất và kiểm tra gói", "Sao lưu", "In PDF"]
 
 
+@pytest.mark.slow
 def test_selftest_passes_every_step_and_leaves_nothing_behind(tmp_path):
     before = set(Path(tempfile.gettempdir()).glob("so-chi-tieu-tu-kiem-*"))
     done = run_main("--selftest", drop=("DISPLAY", "QT_QPA_PLATFORM"), TMPDIR=str(tmp_path))

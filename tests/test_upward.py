@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import run_main
+from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import decide_conflict, import_packets, open_collection
@@ -244,10 +244,9 @@ def test_each_export_takes_the_next_sequence(province, out, library):
     assert json.loads(entries_of(second.path.read_bytes())[MANIFEST])["sequence"] == 2
 
 
-def test_nothing_accepted_is_refused(tmp_path, out, library):
-    gw = Gateway.open(tmp_path / "tinh-trong.db")
+def test_nothing_accepted_is_refused(tmp_path, out, library, upper_template):
+    gw = Gateway.open(copy_database(upper_template, tmp_path / "tinh-trong.db"))
     try:
-        build_upper_demo(gw)
         with pytest.raises(ReportNotReady, match="chưa nhận gói nào của đơn vị cấp dưới cho biểu kl224, năm 2024") as e:
             upward(gw, out, library)
         assert e.value.exit_code == 1
@@ -407,6 +406,7 @@ def counts(path: Path) -> tuple[int, int]:
         gw.close()
 
 
+@pytest.mark.slow
 def test_cli_init_upper_sets_up_the_province_and_its_key(tmp_path):
     db = tmp_path / "tinh.db"
     setup = ("init", "--db", db, "--upper", "12", "--officer", "Giàng Thị Dung", "--title", "Chuyên viên")
@@ -444,6 +444,7 @@ def test_cli_init_upper_refused_leaves_no_units(tmp_path, args, env, words):
     assert counts(db) == (0, 0)
 
 
+@pytest.mark.slow
 def test_cli_packet_upward_then_the_level_above_imports_it(province, central, sent, out):
     upward_args = ("packet", "upward", "--db", province.path, "--unit", "12", "--form", "kl224", "--period", "2024")
     done = run_main(*upward_args, "--out", out, SCT_PASSPHRASE=DEMO_PASSPHRASE)
@@ -462,6 +463,7 @@ def test_cli_packet_upward_then_the_level_above_imports_it(province, central, se
     assert unit["code"] == "12" and unit["forms"]["kl224"]["state"] == "da_nhan"
 
 
+@pytest.mark.slow
 def test_cli_packet_upward_refusals(province, tmp_path, out):
     empty = tmp_path / "tinh-trong.db"
     assert run_main("init", "--db", empty, "--demo-upper").returncode == 0

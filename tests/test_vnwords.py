@@ -205,12 +205,14 @@ ANY_SIGN = st.integers(-(10**30), 10**30) | GROUPED | GROUPED.map(lambda n: -n)
 PROPERTIES = settings(max_examples=400)
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(UP_TO_10_15)
 def test_words_read_back_to_the_number(n):
     assert read_back(number_words(n)) == n
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_large_and_negative_numbers_read_back(n):
@@ -223,24 +225,28 @@ def _pairs(n: int) -> list[tuple[str, str]]:
     return list(zip(["", *tokens], tokens, strict=False))
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_mot_only_after_muoi(n):
     assert all(before == "mươi" for before, word in _pairs(n) if word == "mốt")
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_lam_only_after_muoi_or_muoi(n):
     assert all(before in ("mười", "mươi") for before, word in _pairs(n) if word == "lăm")
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_linh_only_after_tram(n):
     assert all(before == "trăm" for before, word in _pairs(n) if word == "linh")
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_no_stray_spaces(n):
@@ -249,6 +255,7 @@ def test_no_stray_spaces(n):
     assert words == words.strip()
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_only_zero_starts_with_khong(n):
@@ -256,6 +263,7 @@ def test_only_zero_starts_with_khong(n):
     assert words.startswith("không") == (n == 0)
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_amount_words_is_number_words_capitalised(n):
@@ -264,6 +272,7 @@ def test_amount_words_is_number_words_capitalised(n):
     assert amount == number_words(n).capitalize() + " đồng"
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(ANY_SIGN)
 def test_output_is_nfc(n):

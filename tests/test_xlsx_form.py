@@ -212,6 +212,7 @@ def test_names_that_look_like_formulas_stay_text(demo_db, library):
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
 
 
+@pytest.mark.slow
 def test_same_inputs_give_the_same_bytes(sin_ho, demo_db):
     view, first = sin_ho
     time.sleep(1.1)  # the zip entries and the document dates would show the clock
@@ -223,12 +224,8 @@ def test_same_inputs_give_the_same_bytes(sin_ho, demo_db):
 
 
 @pytest.fixture
-def sapa(fresh_db, library):
-    gw = fresh_db
-    gw.add_unit("15", "Tỉnh Lào Cai", "tỉnh")
-    gw.add_unit("089", "Thị xã Sa Pa", "thị xã", "15")
-    form = library.get("sapa-11-17")
-    report = gw.ensure_report("089", form.id, form.version, "2022")
+def sapa(sapa_report):
+    gw, form, report = sapa_report
     typed = {
         "hoi_nghi_quan_triet": 6,
         "kinh_phi_tong": "6.505.490.000",

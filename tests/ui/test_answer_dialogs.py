@@ -10,29 +10,20 @@ import subprocess
 import zipfile
 
 import pytest
-from upper_packets import make_packets, put, upper_database
+from testkit import put
 
 from exports.packets.answers import import_receipt, report_answer
 from exports.packets.receipt_file import read_receipt
 from exports.packets.verify import verify_packet
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
-from ui.app import open_window
 from ui.upper.answer_dialogs import ReceiptDialog
 
 WAIT = 20_000
 
 
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-tra-loi"))
-
-
-def upper_window(qtbot, tmp_path, packets, *names):
+def showing_2024(qtbot, window, tmp_path, packets, *names):
     """The province's window with these packets dropped on it, showing 2024."""
-    window = open_window(upper_database(tmp_path / "tinh.db"))
-    qtbot.addWidget(window)
-    window.show()
     with qtbot.waitSignal(window.import_finished, timeout=WAIT):
         window.import_paths(put(packets, tmp_path / "goi", *names))
     window.choose("kl224", "2024")  # the window opens on the newest period
@@ -40,10 +31,8 @@ def upper_window(qtbot, tmp_path, packets, *names):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, packets):
-    window = upper_window(qtbot, tmp_path, packets, "mt24-1", "mt24-2", "tp24", "sh24")
-    yield window
-    window.close()
+def window_with_packets(qtbot, upper_window, tmp_path, packets):
+    return showing_2024(qtbot, upper_window, tmp_path, packets, "mt24-1", "mt24-2", "tp24", "sh24")
 
 
 def chosen(window, file_name: str) -> int:
@@ -52,16 +41,16 @@ def chosen(window, file_name: str) -> int:
     return packet.id
 
 
-def test_the_answer_button_follows_the_chosen_packet(window):
-    window.inbox_view.table.clearSelection()
-    assert not window.answer_button.isEnabled()
-    chosen(window, "tp24.sctg")
-    assert window.answer_button.isEnabled()
+def test_the_answer_button_follows_the_chosen_packet(window_with_packets):
+    window_with_packets.inbox_view.table.clearSelection()
+    assert not window_with_packets.answer_button.isEnabled()
+    chosen(window_with_packets, "tp24.sctg")
+    assert window_with_packets.answer_button.isEnabled()
 
 
-def test_a_return_from_the_window_reaches_the_commune(window, qtbot, tmp_path, packets):
-    packet_id = chosen(window, "mt24-2.sctg")
-    dialog = window.open_receipt_dialog()
+def test_a_return_from_the_window_reaches_the_commune(window_with_packets, qtbot, tmp_path, packets):
+    packet_id = chosen(window_with_packets, "mt24-2.sctg")
+    dialog = window_with_packets.open_receipt_dialog()
     qtbot.addWidget(dialog)
     assert isinstance(dialog, ReceiptDialog)
     dialog.return_choice.setChecked(True)
@@ -77,17 +66,17 @@ def test_a_return_from_the_window_reaches_the_commune(window, qtbot, tmp_path, p
     dialog.note.setText("Số nhà văn hóa chưa khớp biên bản kiểm tra.")
     assert dialog.sign("sai mật khẩu", tmp_path) is None
     assert "mật khẩu" in dialog.error_label.text().lower()
-    assert window.gw.db["issued_receipts"].count == 0
+    assert window_with_packets.gw.db["issued_receipts"].count == 0
 
     issued = dialog.sign(DEMO_PASSPHRASE, tmp_path)
     assert issued is not None and issued.path.parent == tmp_path
     assert "Đã ký và lưu" in dialog.done_label.text()
     receipt = read_receipt(issued.path).data
     assert receipt["kind"] == "tra_lai" and receipt["cells"][0]["unit_name"] == village
-    statuses = {p.id: p.status for p in window.inbox_view.model.packets}
+    statuses = {p.id: p.status for p in window_with_packets.inbox_view.model.packets}
     assert statuses[packet_id] == "returned"  # the window refreshed after signing
-    assert window.merged_view.table.totals["so_ho"].value is not None
-    assert "03445" not in {u.unit.code for u in window.merged_view.table.received}
+    assert window_with_packets.merged_view.table.totals["so_ho"].value is not None
+    assert "03445" not in {u.unit.code for u in window_with_packets.merged_view.table.received}
 
     # The commune that exported the packet files the return and sees it beside its report.
     commune_copy = tmp_path / "xa.db"
@@ -102,21 +91,21 @@ def test_a_return_from_the_window_reaches_the_commune(window, qtbot, tmp_path, p
     assert answer.cells[0]["unit_name"] == village
 
 
-def test_the_merged_table_is_signed_upward_and_verifies(window, qtbot, tmp_path):
-    window.tabs.setCurrentWidget(window.merged_view)
-    dialog = window.open_upward_dialog()
+def test_the_merged_table_is_signed_upward_and_verifies(window_with_packets, qtbot, tmp_path):
+    window_with_packets.tabs.setCurrentWidget(window_with_packets.merged_view)
+    dialog = window_with_packets.open_upward_dialog()
     qtbot.addWidget(dialog)
     assert dialog.sign_button.isEnabled(), dialog.blocked_label.text()
     packet = dialog.sign(DEMO_PASSPHRASE, tmp_path)
     assert packet is not None and packet.path.name == "12_kl224_2024_lan01.sctg"
-    verdict = verify_packet(packet.path, [], window.library)
+    verdict = verify_packet(packet.path, [], window_with_packets.library)
     assert verdict.intact
     children = {c["unit_code"] for c in verdict.manifest["children"]}
     assert children == {"03445", "03408", "03478"}
     with zipfile.ZipFile(packet.path) as archive:
         archive.extractall(tmp_path / "goi-tinh")
     data = json.loads((tmp_path / "goi-tinh" / "so-lieu.json").read_text(encoding="utf-8"))
-    assert data["figures"]["so_ho"]["value"] == window.merged_view.table.totals["so_ho"].value
+    assert data["figures"]["so_ho"]["value"] == window_with_packets.merged_view.table.totals["so_ho"].value
     if shutil.which("openssl"):
         checked = subprocess.run(
             ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "signer.pub.pem", "-rawin"]
@@ -128,8 +117,8 @@ def test_the_merged_table_is_signed_upward_and_verifies(window, qtbot, tmp_path)
         assert "Signature Verified Successfully" in checked.stdout
 
 
-def test_upward_is_refused_while_a_conflict_waits(qtbot, tmp_path, packets):
-    window = upper_window(qtbot, tmp_path, packets, "mt24-1", "mt24-1-other", "tp24")
+def test_upward_is_refused_while_a_conflict_waits(qtbot, upper_window, tmp_path, packets):
+    window = showing_2024(qtbot, upper_window, tmp_path, packets, "mt24-1", "mt24-1-other", "tp24")
     dialog = window.open_upward_dialog()
     qtbot.addWidget(dialog)
     assert not dialog.sign_button.isEnabled()
@@ -139,13 +128,13 @@ def test_upward_is_refused_while_a_conflict_waits(qtbot, tmp_path, packets):
     window.close()
 
 
-def test_a_receipt_hides_the_query_and_signs_without_one(window, qtbot, tmp_path):
-    chosen(window, "tp24.sctg")
-    dialog = window.open_receipt_dialog()
+def test_a_receipt_hides_the_query_and_signs_without_one(window_with_packets, qtbot, tmp_path):
+    chosen(window_with_packets, "tp24.sctg")
+    dialog = window_with_packets.open_receipt_dialog()
     qtbot.addWidget(dialog)
     dialog.receipt_choice.setChecked(True)
     assert not dialog.note.isVisible() and not dialog.more_button.isVisible()
     issued = dialog.sign(DEMO_PASSPHRASE, tmp_path)
     assert issued is not None and issued.path.name == "03408_kl224_2024_lan01_bien-nhan.sctb"
     assert read_receipt(issued.path).data["kind"] == "bien_nhan"
-    assert {p.file_name: p.status for p in window.inbox_view.model.packets}["tp24.sctg"] == "accepted"
+    assert {p.file_name: p.status for p in window_with_packets.inbox_view.model.packets}["tp24.sctg"] == "accepted"

@@ -11,12 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from python_calamine import CalamineWorkbook
-from upper_packets import make_packets, put, upper_database
+from testkit import put
 
 from exports.collect.inbox import import_packets, open_collection
 from exports.paper.page import to_html
 from exports.paper.xlsx_completeness import STATE_COLOURS
-from models.gateway import Gateway
 from ui.print_dialog import PrintDialog
 from ui.upper.completeness_view import CompletenessView, StateRole
 
@@ -24,24 +23,19 @@ TODAY = dt.date.today()
 STATE = 2  # the column of kl224
 
 
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
 @pytest.fixture
-def province(tmp_path, packets, library):
+def province_due_today(province, tmp_path, packets, library):
     """Kl224 2024 due today: Tân Phong on time, Mường Tè in conflict, Bình Lư waiting for its key."""
-    gw = Gateway.open(upper_database(tmp_path / "tinh.db"))
-    open_collection(gw, library.get("kl224"), "2024", TODAY.isoformat())
-    import_packets(gw, put(packets, tmp_path / "in", "tp24", "mt24-1", "mt24-1-other", "bl24"), library, "kiem-thu")
-    yield gw
-    gw.close()
+    open_collection(province, library.get("kl224"), "2024", TODAY.isoformat())
+    import_packets(
+        province, put(packets, tmp_path / "in", "tp24", "mt24-1", "mt24-1-other", "bl24"), library, "kiem-thu"
+    )
+    return province
 
 
 @pytest.fixture
-def view(qtbot, province, library):
-    view = CompletenessView(province, library)
+def view(qtbot, province_due_today, library):
+    view = CompletenessView(province_due_today, library)
     qtbot.addWidget(view)
     view.today = TODAY + dt.timedelta(days=1)  # the others are overdue from today
     view.refresh("2024")
@@ -131,8 +125,8 @@ def test_the_print_preview_opens_over_the_same_document(qtbot, view):
     dialog.close()
 
 
-def test_no_period_chosen_says_what_to_do(qtbot, province, library):
-    view = CompletenessView(province, library)
+def test_no_period_chosen_says_what_to_do(qtbot, province_due_today, library):
+    view = CompletenessView(province_due_today, library)
     qtbot.addWidget(view)
     view.refresh(None)
     assert "Mở kỳ thu biểu" in view.note.text() and view.model.rowCount() == 0

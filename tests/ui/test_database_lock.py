@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import run_main
+from testkit import run_main
 
 from ui.app import open_window
 

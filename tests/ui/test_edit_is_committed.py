@@ -11,20 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
-from ui.app import open_window
-
 REPORT_OF = "SELECT id FROM reports WHERE unit_code = '03445' AND form_id = 'kl224' AND period_code = '2025'"
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()  # lets go of the database and its lock
 
 
 def grid_index(window, indicator, row):

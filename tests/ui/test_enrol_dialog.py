@@ -8,27 +8,14 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from upper_packets import make_packets, put, upper_database
+from testkit import put
 
 from exports.collect.inbox import import_packets
 from exports.packets.enrolment import write_enrolment
-from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, find_key, key_in_use
 from ui.upper.enrol_dialog import EnrolDialog
 
 WHO = "Giàng Thị Dung"
-
-
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
-@pytest.fixture
-def province(tmp_path):
-    gw = Gateway.open(upper_database(tmp_path / "tinh.db"))
-    yield gw
-    gw.close()
 
 
 def dialog_for(qtbot, province, library, path=None) -> EnrolDialog:

@@ -14,15 +14,6 @@ from models.gateway import Gateway
 from ui.app import open_window
 
 
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
-
-
 def type_into_cell(view, text: str) -> None:
     """Type as the officer does: the first key opens the cell's editor (replacing
     what was there), the rest go to the editor, then Enter."""

@@ -16,12 +16,11 @@ import shiboken6
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QMessageBox
-from upper_packets import make_packets, put, upper_database
+from testkit import put
 
 from exports.collect.inbox import import_packets
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
-from ui.app import open_window
 from ui.print_dialog import PrintDialog
 from ui.upper.merged_view import MergedView
 
@@ -29,15 +28,6 @@ COMMUNE = "03445"  # Xã Mường Tè; the demo opens on its kl224 report for 20
 NO_REPORT = "03637"  # Xã Mường Kim: no demo report
 SIGNER = "Giàng Thị Dợ"
 NUMBER = "Số 15-BC/ĐU"
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 @pytest.fixture
@@ -142,6 +132,7 @@ def test_the_dialog_starts_from_the_commune_committee_and_the_demo_signer(window
     assert dialog.recipients.toPlainText().splitlines()[-1] == "Lưu."
 
 
+@pytest.mark.slow
 def test_a_filled_pdf_carries_the_typed_lines_and_the_figures_and_the_lines_are_remembered(window, demo_path, tmp_path):
     dialog = window.open_print_dialog()
     dialog.edits["signer_name"].setText(SIGNER)
@@ -172,6 +163,7 @@ def test_a_filled_pdf_carries_the_typed_lines_and_the_figures_and_the_lines_are_
     assert setting(demo_path, "last_export_dir") == str(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_blank_form_names_the_villages_and_holds_no_figures(window, demo_path, tmp_path):
     figures = typed_figures(window)
     dialog = window.open_print_dialog()
@@ -189,6 +181,7 @@ def test_a_blank_form_names_the_villages_and_holds_no_figures(window, demo_path,
     assert "2.433" in large and not large & pdf_words(out)
 
 
+@pytest.mark.slow
 def test_a_blank_form_breaks_no_code_or_unit_in_the_middle(window, tmp_path):
     form = window.controller.session.view.form
     dialog = window.open_print_dialog()
@@ -201,6 +194,7 @@ def test_a_blank_form_breaks_no_code_or_unit_in_the_middle(window, tmp_path):
     assert broken == []
 
 
+@pytest.mark.slow
 def test_the_footer_names_the_packet_until_a_figure_is_edited(qtbot, window, tmp_path):
     window.period_box.setCurrentIndex(window.period_box.findData("2024"))  # 2024 has no error: it can be signed
     assert window.controller.session.report.period_code == "2024"
@@ -257,18 +251,7 @@ def test_the_preview_opens_over_the_same_pages_as_the_pdf(qtbot, window, tmp_pat
 # ---- the upper level's merged table -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
-@pytest.fixture
-def province(tmp_path):
-    gw = Gateway.open(upper_database(tmp_path / "tinh.db"))
-    yield gw
-    gw.close()
-
-
+@pytest.mark.slow
 def test_the_merged_table_prints_once_packets_are_accepted(qtbot, province, packets, library, tmp_path):
     merged = MergedView(province, library)
     qtbot.addWidget(merged)

@@ -5,34 +5,12 @@ Packets, receipts and the province's database are real files."""
 
 from __future__ import annotations
 
-import pytest
-
 from exports.collect.inbox import import_packets
 from exports.collect.receipts import Query, issue_receipt
 from exports.packets.enrolment import write_enrolment
 from exports.packets.write import export_packet
-from models.demo import build_upper_demo
-from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.reporting import view_report
-from ui.app import open_window
-
-
-@pytest.fixture
-def province(tmp_path):
-    gw = Gateway.open(tmp_path / "tinh.db")
-    build_upper_demo(gw)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 def export(gw, library, folder):

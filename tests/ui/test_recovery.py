@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import random
 import signal
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import lock_held_elsewhere
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from testkit import damage, from_a_newer_version, lock_held_elsewhere, snapshot
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
@@ -57,18 +56,6 @@ class Answers:
         self.timer.stop()
 
 
-def damage(path: Path) -> bytes:
-    """Keep the header page, garble the rest; the new bytes."""
-    whole = path.read_bytes()
-    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
-    path.write_bytes(garbled)
-    return garbled
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
-
-
 def stored(path: Path, indicator: str = "so_ho", village: str = VILLAGE):
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -103,6 +90,15 @@ def backup_files(db_path: Path) -> set[Path]:
 # ---- a damaged database ----------------------------------------------------------------------
 
 
+@pytest.fixture
+def backed_up(demo_path) -> Path:
+    """The demo's database with one good backup of it, taken now."""
+    gw = Gateway.open(demo_path)
+    backup_database(gw.db.conn, demo_path)
+    gw.close()
+    return demo_path
+
+
 def test_a_damaged_database_is_replaced_by_the_newest_good_backup_when_the_officer_agrees(qtbot, demo_path, tmp_path):
     """The officer is asked, agrees, is told where the damaged file is kept; the window shows the backup's values."""
     set_in_file(demo_path, 4321)
@@ -130,11 +126,8 @@ def test_a_damaged_database_is_replaced_by_the_newest_good_backup_when_the_offic
     assert stored(demo_path) == 4321
 
 
-def test_not_opening_a_damaged_database_leaves_it_as_it_was(qtbot, demo_path, tmp_path):
+def test_not_opening_a_damaged_database_leaves_it_as_it_was(qtbot, demo_path, backed_up, tmp_path):
     """“Không mở”: a Vietnamese refusal, the damaged file untouched, no new database."""
-    gw = Gateway.open(demo_path)
-    backup_database(gw.db.conn, demo_path)
-    gw.close()
     damage(demo_path)
     before = snapshot(tmp_path)
 
@@ -178,18 +171,9 @@ def test_a_damaged_database_with_no_good_backup_is_refused_never_opened_empty(
     assert snapshot(tmp_path) == before
 
 
-def test_a_database_of_a_newer_version_is_refused_not_taken_for_damaged(qtbot, demo_path, tmp_path):
+def test_a_database_of_a_newer_version_is_refused_not_taken_for_damaged(qtbot, demo_path, backed_up, tmp_path):
     """A newer version's file is refused as such, never offered a restore over it."""
-    gw = Gateway.open(demo_path)
-    backup_database(gw.db.conn, demo_path)
-    gw.close()
-    conn = sqlite3.connect(demo_path)
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
-    )
-    conn.commit()
-    conn.close()
+    from_a_newer_version(demo_path)
     before = snapshot(tmp_path)
     answers = Answers()
     try:
@@ -243,6 +227,7 @@ def test_closing_a_window_without_an_edit_takes_no_new_backup(qtbot, demo_path):
     assert backup_files(demo_path) == at_start and len(at_start) == 1
 
 
+@pytest.mark.slow
 def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
     """The periodic backup runs after an edit and not while nothing changes; release lets the lock go."""
     gw = Gateway.open(demo_path)

@@ -34,14 +34,6 @@ def choose(dialog: SetupDialog, code: str) -> None:
     raise AssertionError(f"{code} not listed")
 
 
-@pytest.fixture
-def dialog(qtbot, fresh_db, library):
-    dialog = SetupDialog(fresh_db, library)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
-
-
 def fill(dialog: SetupDialog, qtbot, villages: str = VILLAGES) -> None:
     qtbot.keyClicks(dialog.search_edit, "muong te")
     dialog.villages_edit.setPlainText(villages)

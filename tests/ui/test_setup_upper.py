@@ -22,14 +22,6 @@ def type_text(widget, text: str) -> None:
         QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
 
 
-@pytest.fixture
-def dialog(qtbot, fresh_db, library):
-    dialog = SetupDialog(fresh_db, library)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
-
-
 def click_radio(qtbot, button) -> None:
     # on the round indicator: the button is as wide as the dialog, its label is not
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))

@@ -3,7 +3,6 @@ demo database; the packets written are read back with the real verifier."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar
@@ -12,7 +11,6 @@ from exports.packets.verify import verify_packet
 from exports.packets.write import signing_blockers
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.reporting import view_report
-from ui.app import open_window
 from ui.commune.key_dialogs import CreateKeyDialog, KeysDialog
 from ui.commune.sign_dialog import BLOCKED, DONE, NO_KEY, READY, SignDialog
 from ui.export_folder import SETTING
@@ -210,15 +208,6 @@ def test_a_unit_without_a_key_makes_one_then_signs(qtbot, demo_db, library, tmp_
 
 
 # ---- from the main window ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    window = open_window(demo_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 def test_the_packet_menu_holds_signing_and_keys(window):

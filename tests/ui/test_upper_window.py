@@ -14,7 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from python_calamine import CalamineWorkbook
-from upper_packets import MANY, make_packets, put, upper_database
+from testkit import put
+from upper_packets import MANY
 
 from exports.collect.inbox import decide_conflict
 from exports.collect.merge import Jump
@@ -22,31 +23,11 @@ from exports.packets.container import canonical_zip
 from models.gateway import Gateway
 from models.reporting import view_report
 from models.units import Unit
-from ui.app import open_window
 from ui.upper.inbox_view import PacketIdRole, StatusRole
 from ui.upper.merged_view import TOTAL_ROWS, jump_text
 from ui.upper.window import UpperWindow
 
 WAIT = 20_000  # ms; an import of a few packets takes a fraction of a second
-
-
-@pytest.fixture(scope="session")
-def packets(demo_template, tmp_path_factory):
-    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
-@pytest.fixture
-def upper_path(tmp_path):
-    return upper_database(tmp_path / "tinh.db")
-
-
-@pytest.fixture
-def window(qtbot, upper_path):
-    window = open_window(upper_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 def type_text(widget, text: str) -> None:
@@ -111,11 +92,11 @@ def db_counts(path) -> tuple[int, list[int]]:
 # ---- the window ------------------------------------------------------------------------------------------
 
 
-def test_an_upper_level_database_opens_the_upper_window(window, upper_path):
-    assert isinstance(window, UpperWindow)
-    assert window.windowTitle() == f"Sổ Chỉ Tiêu — {upper_path}"
-    assert [window.tabs.tabText(i) for i in range(3)] == ["Hộp thư", "Tình hình nộp", "Biểu tổng hợp"]
-    menu = window.packet_menu
+def test_an_upper_level_database_opens_the_upper_window(upper_window, upper_path):
+    assert isinstance(upper_window, UpperWindow)
+    assert upper_window.windowTitle() == f"Sổ Chỉ Tiêu — {upper_path}"
+    assert [upper_window.tabs.tabText(i) for i in range(3)] == ["Hộp thư", "Tình hình nộp", "Biểu tổng hợp"]
+    menu = upper_window.packet_menu
     assert menu.title() == "Gói"
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
         "Nhập gói...",
@@ -123,97 +104,97 @@ def test_an_upper_level_database_opens_the_upper_window(window, upper_path):
         "Đăng ký khóa cấp dưới...",
         "Mở kỳ thu biểu...",
     ]
-    assert window.import_files_action.shortcut() == QKeySequence("Ctrl+I")
-    assert window.acceptDrops()
+    assert upper_window.import_files_action.shortcut() == QKeySequence("Ctrl+I")
+    assert upper_window.acceptDrops()
     # the bar: the demo collects kl224 for two years, newest first
-    assert window.form_box.currentData() == "kl224"
-    assert [window.period_box.itemData(i) for i in range(window.period_box.count())] == ["2025", "2024"]
-    assert window.period_box.itemText(1) == "Năm 2024 (hạn 15/01/2025)"
-    assert window.target_box.itemText(0) == "(không so với mục tiêu)"
-    assert window.inbox_view.empty_note.isVisible()
-    assert "Chưa nhận gói nào" in window.merged_view.note.text()
+    assert upper_window.form_box.currentData() == "kl224"
+    assert [upper_window.period_box.itemData(i) for i in range(upper_window.period_box.count())] == ["2025", "2024"]
+    assert upper_window.period_box.itemText(1) == "Năm 2024 (hạn 15/01/2025)"
+    assert upper_window.target_box.itemText(0) == "(không so với mục tiêu)"
+    assert upper_window.inbox_view.empty_note.isVisible()
+    assert "Chưa nhận gói nào" in upper_window.merged_view.note.text()
 
 
-def test_a_drag_of_local_files_is_welcome_and_a_web_address_is_not(window, packets, tmp_path):
+def test_a_drag_of_local_files_is_welcome_and_a_web_address_is_not(upper_window, packets, tmp_path):
     (path,) = put(packets, tmp_path, "tp24")
     for urls, welcome in (([QUrl.fromLocalFile(str(path))], True), ([QUrl("https://example.com/goi.sctg")], False)):
         mime = QMimeData()
         mime.setUrls(urls)
         event = QDragEnterEvent(
-            window.rect().center(),
+            upper_window.rect().center(),
             Qt.DropAction.CopyAction,
             mime,
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
         )
-        QApplication.sendEvent(window, event)
+        QApplication.sendEvent(upper_window, event)
         assert event.isAccepted() is welcome
-    assert not window.importing
+    assert not upper_window.importing
 
 
 # ---- the path: drop, enrol, decide, merge ---------------------------------------------------------
 
 
-def test_dropped_packets_are_filed_and_a_key_enrolled_releases_the_held_one(qtbot, window, packets, tmp_path):
+def test_dropped_packets_are_filed_and_a_key_enrolled_releases_the_held_one(qtbot, upper_window, packets, tmp_path):
     paths = put(packets, tmp_path / "usb", "mt24-1", "mt24-2", "tp24", "bl24")
-    run = dropped(qtbot, window, paths)
+    run = dropped(qtbot, upper_window, paths)
     assert {f.file.name: f.outcome for f in run.filed} == {
         "mt24-1.sctg": "accepted",
         "mt24-2.sctg": "accepted",
         "tp24.sctg": "accepted",
         "bl24.sctg": "quarantined",
     }
-    assert statuses(window) == {
+    assert statuses(upper_window) == {
         "mt24-1.sctg": "superseded",
         "mt24-2.sctg": "accepted",
         "tp24.sctg": "accepted",
         "bl24.sctg": "quarantined",
     }
-    assert window.notice.text() == "4 tệp: 3 đã nhận, 1 chờ đăng ký khóa."
-    assert window.tabs.tabText(0) == "Hộp thư (1 cần xử lý)"
-    lines = window.results_dialog.lines()
+    assert upper_window.notice.text() == "4 tệp: 3 đã nhận, 1 chờ đăng ký khóa."
+    assert upper_window.tabs.tabText(0) == "Hộp thư (1 cần xử lý)"
+    lines = upper_window.results_dialog.lines()
     assert ("bl24.sctg", "chờ đăng ký khóa") == lines[3][:2] and packets.key.spoken in lines[3][2]
-    unit, form, period, sequence, status, received, reason = inbox_row(window, "mt24-2.sctg")
+    unit, form, period, sequence, status, received, reason = inbox_row(upper_window, "mt24-2.sctg")
     assert (unit, form, period, sequence, status) == ("03445 Xã Mường Tè", "kl224", "Năm 2024", "lần 2", "đã nhận")
     assert dt.datetime.strptime(received, "%d/%m/%Y %H:%M")
-    assert inbox_row(window, "mt24-1.sctg")[4] == "đã có bản mới hơn"
-    assert packets.key.spoken in inbox_row(window, "bl24.sctg")[6]
+    assert inbox_row(upper_window, "mt24-1.sctg")[4] == "đã có bản mới hơn"
+    assert packets.key.spoken in inbox_row(upper_window, "bl24.sctg")[6]
     # the held packet shows its signer's key code large in the detail panel
-    window.inbox_view.set_status_filter("quarantined")
-    assert [p.file_name for p in window.inbox_view.rows()] == ["bl24.sctg"]
-    window.inbox_view.table.selectRow(0)
-    assert window.inbox_view.fingerprint.text() == packets.key.spoken
-    assert window.inbox_view.fingerprint.isVisible()
-    assert not window.inbox_view.conflict_button.isEnabled()
-    assert window.inbox_view.selected_packet_id() == run.filed[3].packet_id
+    upper_window.inbox_view.set_status_filter("quarantined")
+    assert [p.file_name for p in upper_window.inbox_view.rows()] == ["bl24.sctg"]
+    upper_window.inbox_view.table.selectRow(0)
+    assert upper_window.inbox_view.fingerprint.text() == packets.key.spoken
+    assert upper_window.inbox_view.fingerprint.isVisible()
+    assert not upper_window.inbox_view.conflict_button.isEnabled()
+    assert upper_window.inbox_view.selected_packet_id() == run.filed[3].packet_id
 
-    dialog = window.enrol_file(packets.enrolment)
+    dialog = upper_window.enrol_file(packets.enrolment)
     qtbot.addWidget(dialog)
     assert dialog.fingerprint.text() == packets.key.spoken
     assert dialog.facts["unit"].text() == "Xã Bình Lư (mã 03390)"
     assert not dialog.enrol_button.isEnabled()
     dialog.confirm_box.setChecked(True)
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT):
+    with qtbot.waitSignal(upper_window.refreshed, timeout=WAIT):
         qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
     assert dialog.refiled_lines() == [f"Gói số {run.filed[3].packet_id} đang chờ khóa: đã nhận. Đã nhận lần gửi 1."]
-    assert statuses(window)["bl24.sctg"] == "accepted"
-    window.inbox_view.set_status_filter(None)
-    assert window.tabs.tabText(0) == "Hộp thư"
+    assert statuses(upper_window)["bl24.sctg"] == "accepted"
+    upper_window.inbox_view.set_status_filter(None)
+    assert upper_window.tabs.tabText(0) == "Hộp thư"
 
-    window.choose("kl224", "2024")
-    rows = {r[0]: r for r in window.completeness_view.shown_rows()}
+    upper_window.choose("kl224", "2024")
+    rows = {r[0]: r for r in upper_window.completeness_view.shown_rows()}
     assert rows["03390"][2] == "nộp trễ, lần 1"  # received now, after 15/01/2025
     assert rows["03445"][2] == "nộp trễ, lần 2"
     assert rows["03388"][2] == "quá hạn, chưa gửi"
-    assert window.completeness_view.summary.text() == "Đã nhận 3/38; quá hạn 35"
+    assert upper_window.completeness_view.summary.text() == "Đã nhận 3/38; quá hạn 35"
 
 
 def test_merged_totals_are_the_sums_of_the_accepted_units_and_drill_down_lists_villages(
-    qtbot, window, packets, tmp_path, demo_db, library, upper_path
+    qtbot, upper_window, packets, tmp_path, demo_db, library, upper_path
 ):
-    dropped(qtbot, window, put(packets, tmp_path, "mt24-2", "tp24", "bl24"))  # Bình Lư stays held
-    window.choose("kl224", "2024")
-    merged = window.merged_view
+    dropped(qtbot, upper_window, put(packets, tmp_path, "mt24-2", "tp24", "bl24"))  # Bình Lư stays held
+    upper_window.choose("kl224", "2024")
+    merged = upper_window.merged_view
     table = merged.table
     assert table is not None and [u.unit.code for u in table.received] == ["03408", "03445"]
     assert not merged.note.isVisible()
@@ -258,11 +239,11 @@ def test_merged_totals_are_the_sums_of_the_accepted_units_and_drill_down_lists_v
     assert "không tồn tại" in merged.error.text()
 
 
-def test_targets_and_jumps_are_listed_under_the_merged_table(qtbot, window, packets, tmp_path):
-    dropped(qtbot, window, put(packets, tmp_path, "mt24-2", "tp24"))
-    window.choose("kl224", "2024", "tp-lai-chau-2025")
-    merged = window.merged_view
-    window.tabs.setCurrentWidget(merged)
+def test_targets_and_jumps_are_listed_under_the_merged_table(qtbot, upper_window, packets, tmp_path):
+    dropped(qtbot, upper_window, put(packets, tmp_path, "mt24-2", "tp24"))
+    upper_window.choose("kl224", "2024", "tp-lai-chau-2025")
+    merged = upper_window.merged_view
+    upper_window.tabs.setCurrentWidget(merged)
     assert merged.table.target_set.id == "tp-lai-chau-2025"
     lines = merged.target_lines()
     assert lines and all(": " in line for line in lines)
@@ -271,19 +252,19 @@ def test_targets_and_jumps_are_listed_under_the_merged_table(qtbot, window, pack
     assert merged.jump_lines() == [] and not merged.jumps.isVisible()  # no 2023 to compare with
 
 
-def test_a_figure_that_jumps_against_the_previous_period_is_listed(qtbot, window, packets, tmp_path):
-    dropped(qtbot, window, put(packets, tmp_path, "sh24", "sh25"))
-    merged = window.merged_view
-    window.tabs.setCurrentWidget(merged)
+def test_a_figure_that_jumps_against_the_previous_period_is_listed(qtbot, upper_window, packets, tmp_path):
+    dropped(qtbot, upper_window, put(packets, tmp_path, "sh24", "sh25"))
+    merged = upper_window.merged_view
+    upper_window.tabs.setCurrentWidget(merged)
     merged.jump_share = 0.0  # every change is a jump: Sìn Hồ has both years
-    window.choose("kl224", "2025")
+    upper_window.choose("kl224", "2025")
     lines = merged.jump_lines()
     assert lines and [merged.jumps.item(i).text() for i in range(merged.jumps.count())] == lines
     assert merged.jumps.isVisible() and merged.jumps_caption.text().startswith("Cảnh báo")
     pattern = re.compile(r"^Xã Sìn Hồ: .+ từ [\d.]+ (lên|xuống) [\d.]+ \([+-][\d,]+%\)$")
     assert all(pattern.match(line) for line in lines), lines
     merged.jump_share = 10.0
-    window.refresh_all()
+    upper_window.refresh_all()
     assert merged.jump_lines() == [] and not merged.jumps.isVisible()
 
 
@@ -301,13 +282,13 @@ def test_jump_text(library, previous, current, text):
     assert line == f"Xã Sìn Hồ: 3.1. Hộ gia đình đạt danh hiệu Gia đình văn hóa {text}"
 
 
-def test_a_conflict_is_decided_side_by_side_with_a_reason(qtbot, window, packets, tmp_path, upper_path):
+def test_a_conflict_is_decided_side_by_side_with_a_reason(qtbot, upper_window, packets, tmp_path, upper_path):
     first, other = put(packets, tmp_path, "mt24-1", "mt24-1-other")
-    imported(qtbot, window, [first])
-    run = imported(qtbot, window, [other])
+    imported(qtbot, upper_window, [first])
+    run = imported(qtbot, upper_window, [other])
     assert run.filed[0].outcome == "conflict"
-    assert statuses(window) == {"mt24-1.sctg": "conflict", "mt24-1-other.sctg": "conflict"}
-    inbox = window.inbox_view
+    assert statuses(upper_window) == {"mt24-1.sctg": "conflict", "mt24-1-other.sctg": "conflict"}
+    inbox = upper_window.inbox_view
     assert not inbox.conflict_button.isEnabled()
     inbox.select_packet(run.filed[0].packet_id)
     assert inbox.conflict_button.isEnabled()
@@ -331,20 +312,20 @@ def test_a_conflict_is_decided_side_by_side_with_a_reason(qtbot, window, packets
     reason = "Xã xác nhận qua điện thoại: số đảng viên đã sửa"
     type_text(dialog.reason_edit, reason)
     assert all(b.isEnabled() for b in dialog.keep_buttons)
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT):
+    with qtbot.waitSignal(upper_window.refreshed, timeout=WAIT):
         qtbot.mouseClick(dialog.keep_buttons[1], Qt.MouseButton.LeftButton)
     assert dialog.kept == other_id
-    assert statuses(window) == {"mt24-1.sctg": "superseded", "mt24-1-other.sctg": "accepted"}
-    assert reason in inbox_row(window, "mt24-1-other.sctg")[6]
-    window.choose("kl224", "2024")
-    assert window.merged_view.table.totals["can_bo_dang_vien"].value == packets.other_members
+    assert statuses(upper_window) == {"mt24-1.sctg": "superseded", "mt24-1-other.sctg": "accepted"}
+    assert reason in inbox_row(upper_window, "mt24-1-other.sctg")[6]
+    upper_window.choose("kl224", "2024")
+    assert upper_window.merged_view.table.totals["can_bo_dang_vien"].value == packets.other_members
 
 
-def test_a_conflict_settled_elsewhere_is_refused_in_the_dialog(qtbot, window, packets, tmp_path, upper_path):
-    imported(qtbot, window, put(packets, tmp_path, "mt24-1"))
-    run = imported(qtbot, window, put(packets, tmp_path, "mt24-1-other"))
-    window.inbox_view.select_packet(run.filed[0].packet_id)
-    dialog = window.inbox_view.open_conflict_dialog()
+def test_a_conflict_settled_elsewhere_is_refused_in_the_dialog(qtbot, upper_window, packets, tmp_path, upper_path):
+    imported(qtbot, upper_window, put(packets, tmp_path, "mt24-1"))
+    run = imported(qtbot, upper_window, put(packets, tmp_path, "mt24-1-other"))
+    upper_window.inbox_view.select_packet(run.filed[0].packet_id)
+    dialog = upper_window.inbox_view.open_conflict_dialog()
     qtbot.addWidget(dialog)
     other = Gateway.open(upper_path)  # the command line decides first
     try:
@@ -359,7 +340,7 @@ def test_a_conflict_settled_elsewhere_is_refused_in_the_dialog(qtbot, window, pa
 # ---- the import itself --------------------------------------------------------------------------------------
 
 
-def test_stopping_an_import_half_way_leaves_whole_packets(qtbot, window, packets, tmp_path, upper_path):
+def test_stopping_an_import_half_way_leaves_whole_packets(qtbot, upper_window, packets, tmp_path, upper_path):
     folder = tmp_path / "nhieu"
     put(packets, folder, *(f"many-{n:02d}" for n in range(MANY)))
     seen = []
@@ -372,34 +353,40 @@ def test_stopping_an_import_half_way_leaves_whole_packets(qtbot, window, packets
 
         job.worker.progress.connect(progressed, Qt.ConnectionType.DirectConnection)
 
-    window.import_started.connect(stop_at_five)
-    run = dropped(qtbot, window, [folder])
+    upper_window.import_started.connect(stop_at_five)
+    run = dropped(qtbot, upper_window, [folder])
     assert run.cancelled and len(run.filed) == 5
     assert seen[-1] == (5, MANY)
     rows, per_packet = db_counts(upper_path)
     assert rows == len([f for f in run.filed if f.packet_id is not None]) == 5
     assert len(per_packet) == 5 and len(set(per_packet)) == 1 and per_packet[0] > 100  # every packet whole
-    assert window.notice.text() == (f"5 tệp: 5 đã nhận. Đã dừng sau 5/{MANY} tệp; các gói đã nhập vẫn giữ nguyên.")
-    assert len(window.inbox_view.model.packets) == 5
-    window.import_started.disconnect(stop_at_five)
-    run = dropped(qtbot, window, [folder])  # the rest, the first five unchanged
+    assert upper_window.notice.text() == (
+        f"5 tệp: 5 đã nhận. Đã dừng sau 5/{MANY} tệp; các gói đã nhập vẫn giữ nguyên."
+    )
+    assert len(upper_window.inbox_view.model.packets) == 5
+    upper_window.import_started.disconnect(stop_at_five)
+    run = dropped(qtbot, upper_window, [folder])  # the rest, the first five unchanged
     assert not run.cancelled and run.count("unchanged") == 5 and run.count("accepted") == MANY - 5
 
 
-def test_the_stop_button_and_a_second_import_while_one_runs(qtbot, window, packets, tmp_path):
+def test_the_stop_button_and_a_second_import_while_one_runs(qtbot, upper_window, packets, tmp_path):
     paths = put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY)))
-    with qtbot.waitSignal(window.import_finished, timeout=WAIT):
-        job = window.import_paths(paths)
-        assert window.importing and window.stop_button.isVisible() and window.stop_button.text() == "Dừng"
-        assert window.import_paths(paths[:1]) is None
-        assert window.message.isVisible() and "mỗi lần chỉ nhập một đợt" in window.message.text()
-        assert drop(window, paths[:1]).isAccepted()  # a drop meanwhile is refused the same way
-        qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
-        assert job.worker._stop.is_set() and not window.stop_button.isEnabled()
-    assert not window.importing and not window.stop_button.isVisible()
+    with qtbot.waitSignal(upper_window.import_finished, timeout=WAIT):
+        job = upper_window.import_paths(paths)
+        assert (
+            upper_window.importing
+            and upper_window.stop_button.isVisible()
+            and upper_window.stop_button.text() == "Dừng"
+        )
+        assert upper_window.import_paths(paths[:1]) is None
+        assert upper_window.message.isVisible() and "mỗi lần chỉ nhập một đợt" in upper_window.message.text()
+        assert drop(upper_window, paths[:1]).isAccepted()  # a drop meanwhile is refused the same way
+        qtbot.mouseClick(upper_window.stop_button, Qt.MouseButton.LeftButton)
+        assert job.worker._stop.is_set() and not upper_window.stop_button.isEnabled()
+    assert not upper_window.importing and not upper_window.stop_button.isVisible()
 
 
-def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, window, packets, tmp_path):
+def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, upper_window, packets, tmp_path):
     note = tmp_path / "ghi-chu.txt"
     note.write_text("không phải gói", encoding="utf-8")
     fake = tmp_path / "gia.sctg"
@@ -408,72 +395,72 @@ def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, window, packets
     (junk / "con").mkdir(parents=True)
     for name in ("a.txt", "b.xlsx", "con/c.docx"):
         (junk / name).write_bytes(b"PK\x03\x04 rac")
-    run = dropped(qtbot, window, [note, fake, junk])
+    run = dropped(qtbot, upper_window, [note, fake, junk])
     assert [f.outcome for f in run.filed] == ["not_packet", "not_packet"] and run.ignored == 3
-    assert window.notice.text() == ("2 tệp: 2 không phải gói; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục.")
-    lines = window.results_dialog.lines()
+    assert upper_window.notice.text() == ("2 tệp: 2 không phải gói; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục.")
+    lines = upper_window.results_dialog.lines()
     assert [line[:2] for line in lines] == [("ghi-chu.txt", "không phải gói"), ("gia.sctg", "không phải gói")]
     assert all(line[2] for line in lines)
-    assert not window.message.isVisible()
-    window.results_dialog.close()
+    assert not upper_window.message.isVisible()
+    upper_window.results_dialog.close()
 
-    run = dropped(qtbot, window, [junk])
-    assert run.filed == [] and window.results_dialog is None
-    assert window.notice.text() == "Không có gói nào để nhập; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục."
+    run = dropped(qtbot, upper_window, [junk])
+    assert run.filed == [] and upper_window.results_dialog is None
+    assert upper_window.notice.text() == "Không có gói nào để nhập; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục."
 
-    run = dropped(qtbot, window, [tmp_path / "khong-co.sctg"])
+    run = dropped(qtbot, upper_window, [tmp_path / "khong-co.sctg"])
     assert run is None
-    assert window.message.isVisible() and window.message.text().startswith("Không tìm thấy")
-    assert statuses(window) == {}
+    assert upper_window.message.isVisible() and upper_window.message.text().startswith("Không tìm thấy")
+    assert statuses(upper_window) == {}
 
 
-def test_a_period_not_opened_is_refused_until_it_is(qtbot, window, packets, tmp_path):
-    gw = window.gw
+def test_a_period_not_opened_is_refused_until_it_is(qtbot, upper_window, packets, tmp_path):
+    gw = upper_window.gw
     gw.db.execute("DELETE FROM collections WHERE period_code = '2024'")
-    window.fill_bar()
+    upper_window.fill_bar()
     (path,) = put(packets, tmp_path, "tp24")
-    run = dropped(qtbot, window, [path])
+    run = dropped(qtbot, upper_window, [path])
     assert run.filed[0].outcome == "refused" and "Chưa mở kỳ thu biểu" in run.filed[0].message
-    assert window.notice.text() == "1 tệp: 1 không nhận."
-    assert not window.open_collection("kl224", "2024-Q5", dt.date(2025, 1, 15))
-    assert "không hợp lệ" in window.message.text()
-    assert window.open_collection("kl224", "2024", dt.date(2025, 1, 15))
-    assert window.notice.text() == "Đã mở kỳ thu biểu kl224, năm 2024, hạn nộp 15/01/2025."
-    assert window.current_period() == "2024"
-    assert dropped(qtbot, window, [path]).filed[0].outcome == "accepted"
+    assert upper_window.notice.text() == "1 tệp: 1 không nhận."
+    assert not upper_window.open_collection("kl224", "2024-Q5", dt.date(2025, 1, 15))
+    assert "không hợp lệ" in upper_window.message.text()
+    assert upper_window.open_collection("kl224", "2024", dt.date(2025, 1, 15))
+    assert upper_window.notice.text() == "Đã mở kỳ thu biểu kl224, năm 2024, hạn nộp 15/01/2025."
+    assert upper_window.current_period() == "2024"
+    assert dropped(qtbot, upper_window, [path]).filed[0].outcome == "accepted"
 
 
-def test_the_collection_dialog_opens_a_period_with_its_deadline(qtbot, window):
-    dialog = window.ask_open_collection()
+def test_the_collection_dialog_opens_a_period_with_its_deadline(qtbot, upper_window):
+    dialog = upper_window.ask_open_collection()
     qtbot.addWidget(dialog)
     assert dialog.deadline_edit.displayFormat() == "dd/MM/yyyy"
     dialog.form_box.setCurrentIndex(dialog.form_box.findData("kl224"))
     dialog.period_edit.setText("2026-H1")
     dialog.deadline_edit.setDate(dt.date(2026, 7, 20))
     assert dialog.deadline_edit.text() == "20/07/2026"
-    with qtbot.waitSignal(window.refreshed, timeout=WAIT):
+    with qtbot.waitSignal(upper_window.refreshed, timeout=WAIT):
         assert dialog.submit()
-    assert window.current_period() == "2026-H1"
-    assert window.period_box.currentText() == "6 tháng đầu năm 2026 (hạn 20/07/2026)"
-    assert window.completeness_view.summary.text().startswith("Đã nhận 0/38")
-    dialog = window.ask_open_collection()
+    assert upper_window.current_period() == "2026-H1"
+    assert upper_window.period_box.currentText() == "6 tháng đầu năm 2026 (hạn 20/07/2026)"
+    assert upper_window.completeness_view.summary.text().startswith("Đã nhận 0/38")
+    dialog = upper_window.ask_open_collection()
     qtbot.addWidget(dialog)
     dialog.form_box.setCurrentIndex(dialog.form_box.findData("kl224"))
     dialog.period_edit.setText("2026-Q1")  # kl224 is not collected by quarter
     assert not dialog.submit() and "không lập theo kỳ" in dialog.error_label.text() and dialog.isVisible()
 
 
-def test_models_follow_qt_contract(qtmodeltester, qtbot, window, packets, tmp_path):
-    dropped(qtbot, window, put(packets, tmp_path, "mt24-2", "tp24", "bl24"))
-    window.choose("kl224", "2024")
-    for model in (window.inbox_view.model, window.completeness_view.model, window.merged_view.model):
+def test_models_follow_qt_contract(qtmodeltester, qtbot, upper_window, packets, tmp_path):
+    dropped(qtbot, upper_window, put(packets, tmp_path, "mt24-2", "tp24", "bl24"))
+    upper_window.choose("kl224", "2024")
+    for model in (upper_window.inbox_view.model, upper_window.completeness_view.model, upper_window.merged_view.model):
         qtmodeltester.check(model)
-    assert window.inbox_view.model.index(0, 0).data(PacketIdRole) is not None
+    assert upper_window.inbox_view.model.index(0, 0).data(PacketIdRole) is not None
 
 
-def test_closing_while_an_import_runs_waits_for_it(qtbot, window, packets, tmp_path, upper_path):
-    window.import_paths(put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY))))
-    window.close()
-    assert window.import_job is None
+def test_closing_while_an_import_runs_waits_for_it(qtbot, upper_window, packets, tmp_path, upper_path):
+    upper_window.import_paths(put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY))))
+    upper_window.close()
+    assert upper_window.import_job is None
     rows, per_packet = db_counts(upper_path)
     assert rows == len(per_packet) and len(set(per_packet)) <= 1  # whatever got in, got in whole

@@ -1,5 +1,5 @@
-"""Real packets for the upper level's window, made once per test session from
-copies of the commune demo, and the province demo to import them into.
+"""Real packets for the upper level's window, made once per test session (the
+``packets`` fixture in conftest.py) from copies of the commune demo:
 
 - mt24-1, mt24-2: Xã Mường Tè, 2024, exported twice (sequences 1 and 2);
 - mt24-1-other: the same report from another copy of the database with one
@@ -21,7 +21,6 @@ from types import SimpleNamespace
 from exports.packets.enrolment import write_enrolment
 from exports.packets.write import build_packet, export_packet
 from forms.library import default_library
-from models.demo import build_upper_demo
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, key_in_use, unlock_key
 from models.reporting import enter_values, view_report
@@ -29,7 +28,6 @@ from models.reporting import enter_values, view_report
 BINH_LU_PASSPHRASE = "khóa xã Bình Lư"
 AT = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 MANY = 20
-_made: dict[Path, SimpleNamespace] = {}
 
 
 def _view(gw: Gateway, unit: str, period: str = "2024"):
@@ -39,8 +37,6 @@ def _view(gw: Gateway, unit: str, period: str = "2024"):
 
 def make_packets(demo_template: Path, folder: Path) -> SimpleNamespace:
     """Every packet the window tests import: name -> bytes, and Bình Lư's key file."""
-    if demo_template in _made:
-        return _made[demo_template]
     raw: dict[str, bytes] = {}
     for name in ("a", "b"):
         shutil.copy(demo_template, folder / f"xa-{name}.db")
@@ -77,28 +73,6 @@ def make_packets(demo_template: Path, folder: Path) -> SimpleNamespace:
         other_members = members + 5
     finally:
         gw.close()
-    made = SimpleNamespace(
+    return SimpleNamespace(
         raw=raw, enrolment=enrolment, key=key, members=members, other_members=other_members, folder=folder
     )
-    _made[demo_template] = made
-    return made
-
-
-def put(packets: SimpleNamespace, folder: Path, *names: str) -> list[Path]:
-    """The named packets written as files ``<name>.sctg`` in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{name}.sctg"
-        path.write_bytes(packets.raw[name])
-        paths.append(path)
-    return paths
-
-
-def upper_database(path: Path) -> Path:
-    gw = Gateway.open(path)
-    try:
-        build_upper_demo(gw)
-    finally:
-        gw.close()
-    return path

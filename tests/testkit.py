@@ -1,0 +1,149 @@
+"""Helpers the tests import (fixtures live in conftest.py, which pytest loads by
+itself; a module of its own keeps these importable when tests/ui has its own
+conftest.py too): the project's folder, the program run as a user runs it, the
+database templates and their copies, an old database, a process holding the lock,
+a damaged file, a folder's snapshot, packets written out as files."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+from sqlite_utils import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models.gateway import Gateway  # noqa: E402
+from models.migrations import migrations  # noqa: E402
+
+
+def run_main(*args, drop: tuple[str, ...] = (), **extra_env: str) -> subprocess.CompletedProcess:
+    """``python main.py ARGS`` in a fresh process, as a user runs it; ``drop`` removes
+    variables from the environment (tracebacks and stored passphrases always)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE", *drop)}
+    env.update(extra_env, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "main.py", *[str(a) for a in args]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def database_template(path: Path, build) -> Path:
+    """A database built once (``build(gw)``), its write-ahead log checkpointed into
+    the file so that a copy of the one file is the whole database."""
+    gw = Gateway.open(path)
+    try:
+        build(gw)
+        gw.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        gw.close()
+    return path
+
+
+def copy_database(template: Path, target: Path) -> Path:
+    """A fresh copy of a template database, for one test to write to."""
+    target.write_bytes(template.read_bytes())
+    return target
+
+
+def first_schema_database(path: Path) -> Path:
+    """A database as the first release left it (only m001), with a village's value and its audit row."""
+    first = [m.name for m in migrations.pending(Database(memory=True))][1]
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(old, stop_before=first)
+    old.execute("INSERT INTO units (code, name, kind) VALUES ('03445', 'Xã Mường Tè', 'xã')")
+    old.execute("INSERT INTO units (code, name, kind, parent_code) VALUES ('03445.01', 'Bản Nà Hừ', 'bản', '03445')")
+    old.execute("INSERT INTO periods VALUES ('2025', 'nam', 'Năm 2025', '2025-01-01', '2025-12-31')")
+    old.execute(
+        "INSERT INTO reports (id, unit_code, form_id, form_version, period_code, created_at, updated_at) "
+        "VALUES (1, '03445', 'kl224', 1, '2025', 't', 't')"
+    )
+    old.execute("INSERT INTO cell_values VALUES (1, 'so_ho', '03445.01', 120, 't', 'thu')")
+    old.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
+    )
+    old.conn.close()
+    return path
+
+
+def from_a_newer_version(path: Path) -> Path:
+    """The database file as a newer version of the program left it: a migration this one does not know."""
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "SELECT migration_set, 'm999_from_a_newer_version', '2030-01-01' FROM _sqlite_migrations LIMIT 1"
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+HOLD_LOCK = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from models.lock import DatabaseLock
+lock = DatabaseLock.take(Path(sys.argv[2]))
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def lock_held_elsewhere(path: Path):
+    """A process holding the database's lock, as an open window does; yields the process."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(ROOT), str(path)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked", child.stderr.read()
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=10)
+        child.stdout.close()
+        child.stderr.close()
+
+
+def damage(path: Path) -> bytes:
+    """Keep the header page, garble the rest (as a bad sector or a cut-off copy would); the new bytes."""
+    whole = path.read_bytes()
+    garbled = whole[:4096] + random.Random(224).randbytes(len(whole) - 4096)
+    path.write_bytes(garbled)
+    return garbled
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``folder`` with its bytes (None for a folder)."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def put(packets: SimpleNamespace, folder: Path, *names: str, prefix: str = "") -> list[Path]:
+    """The named packets (``packets.raw[name]``) written as files ``<prefix><name>.sctg`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / f"{prefix}{name}.sctg"
+        path.write_bytes(packets.raw[name])
+        paths.append(path)
+    return paths

@@ -1,0 +1,66 @@
+"""Fixtures the window and dialog tests share: the program's windows over
+fresh copies of the commune and province demos, the province's database, the
+packets the commune demo exports (see upper_packets.py), the first-run dialog."""
+
+from __future__ import annotations
+
+import pytest
+from upper_packets import make_packets
+
+from models.gateway import Gateway
+from ui.app import open_window
+from ui.setup_dialog import SetupDialog
+
+
+@pytest.fixture
+def open_shown(qtbot):
+    """Opens the program's window over a database file and shows it, as a user
+    starts it; after the test every window it opened is closed, which lets go of
+    the database and its lock."""
+    opened = []
+
+    def open_shown(path):
+        window = open_window(path)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append(window)
+        return window
+
+    yield open_shown
+    for window in opened:
+        window.close()
+
+
+@pytest.fixture
+def window(open_shown, demo_path):
+    """The commune's window over a copy of the commune demo."""
+    return open_shown(demo_path)
+
+
+@pytest.fixture
+def upper_window(open_shown, upper_path):
+    """The province's window over a copy of the province demo, nothing imported yet."""
+    return open_shown(upper_path)
+
+
+@pytest.fixture(scope="session")
+def packets(demo_template, tmp_path_factory):
+    """The packets the commune demo exports, made once; write them out with ``put``."""
+    return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
+
+
+@pytest.fixture
+def province(upper_path):
+    """The province demo's database (a fresh copy), open."""
+    gw = Gateway.open(upper_path)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
+def dialog(qtbot, fresh_db, library):
+    """The first-run dialog over a new, empty database."""
+    dialog = SetupDialog(fresh_db, library)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
