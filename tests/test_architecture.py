@@ -213,7 +213,7 @@ def long_without_reason(path: Path) -> bool:
     return LONG_REASON not in (ast.get_docstring(ast.parse(text)) or "")
 
 
-@pytest.mark.parametrize("path", program_files("main.py", *PACKAGES), ids=ids)
+@pytest.mark.parametrize("path", program_files("main.py", *PACKAGES, "tests", "benchmarks", "tools"), ids=ids)
 def test_a_long_module_says_why_at_its_top(path):
     assert not long_without_reason(path), f"{path.name} is over {LONGEST} lines with no “{LONG_REASON}”"
 

@@ -2,7 +2,10 @@
 snapshot; the thinning keeps a day of them then one a day for a week; a restore
 keeps what it replaces; a full disk (a file size limit in a child process) fails
 with one Vietnamese line and leaves the database as it was; the `backup` commands;
-the backup taken before a schema upgrade; the lock held by another process."""
+the backup taken before a schema upgrade; the lock held by another process.
+
+Why it is long: taking, thinning, checking and restoring share the damaged and full-disk set-ups.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """The command line, in-process (main.main with capsys) and as a real
 subprocess: every command, its exit codes, its JSON, and its refusals (one
-Vietnamese line on stderr, never a traceback)."""
+Vietnamese line on stderr, never a traceback).
+
+Why it is long: every command is here, with its exit codes and JSON; docs/cli.md's
+sections and this file follow each other.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The Gateway over a real SQLite file: schema, refusals, units of any depth,
-history, cell values with their audit trail, and the demo database."""
+history, cell values with their audit trail, and the demo database.
+
+Why it is long: the gateway's every method over one real file, and the demo built on it.
+"""
 
 from __future__ import annotations
 

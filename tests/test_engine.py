@@ -1,4 +1,7 @@
-"""The rule engine on the kl224 form, with reports built by hand."""
+"""The rule engine on the kl224 form, with reports built by hand.
+
+Why it is long: one case per rule of the kl224 form, each on a report built by hand.
+"""
 
 from __future__ import annotations
 

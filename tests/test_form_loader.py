@@ -1,5 +1,8 @@
 """Form definitions: the shipped forms load whole, and a broken file is refused
-with one message naming the file, the line and the field."""
+with one message naming the file, the line and the field.
+
+Why it is long: one refusal per way a form file can be broken, each naming its line and field.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The upper level's inbox: packets of the communes verified, filed and kept.
-Real SQLite files, real packets signed with real Ed25519 keys, the command line."""
+Real SQLite files, real packets signed with real Ed25519 keys, the command line.
+
+Why it is long: every status of the inbox's state machine, from the same session's packets.
+"""
 
 from __future__ import annotations
 

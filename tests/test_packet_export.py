@@ -1,6 +1,9 @@
 """Signing a finished report into a packet (.sctg) and checking it: real
 SQLite, real Ed25519 keys, real files; with openssl and sha256sum where the
-machine has them, and through the command line."""
+machine has them, and through the command line.
+
+Why it is long: one feature, signing, with its checks by our verifier, openssl and sha256sum, and the key lifecycle.
+"""
 
 from __future__ import annotations
 

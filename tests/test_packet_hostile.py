@@ -1,7 +1,10 @@
 """A packet from a USB stick is hostile until proved otherwise: the reader
 must refuse every damaged, altered or malicious file with a clear Vietnamese
 reason, never raise, never expand a bomb, never write anything; and the
-exported form must not carry formulas in from names people typed."""
+exported form must not carry formulas in from names people typed.
+
+Why it is long: one case per way a file can be hostile; they share the genuine packet they alter.
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,10 @@ province's merged table and completeness matrix, the footer that ties a sheet
 of paper to its packet. Real SQLite files (the commune demo and the province
 demo with packets the commune demo exported), `main.py print` in a fresh
 process, the PDF read back with pdfplumber and its QR code decoded from a
-rendered page; the page as HTML checked without Qt."""
+rendered page; the page as HTML checked without Qt.
+
+Why it is long: every printout shares the PDFs its module fixtures print once; split, each file would print them again.
+"""
 
 from __future__ import annotations
 

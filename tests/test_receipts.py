@@ -1,7 +1,10 @@
 """Receipts and returns: the province signs an answer to a commune's packet,
 the commune files it against the packet it exported. Real SQLite files (the
 commune demo and the province demo), real packets and real Ed25519 signatures;
-the command line in a fresh process."""
+the command line in a fresh process.
+
+Why it is long: the receipt's whole round trip, province and commune, through the library and the command line.
+"""
 
 from __future__ import annotations
 

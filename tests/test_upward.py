@@ -2,7 +2,11 @@
 level above imports it and adds it up again. Real packets exported by the
 commune demo, imported into the province demo, signed upward with the
 province's key, imported into a central-level database; the command line in
-a fresh process."""
+a fresh process.
+
+Why it is long: the upward packet needs the commune packets, the province and the
+central level, built once for all its cases.
+"""
 
 from __future__ import annotations
 

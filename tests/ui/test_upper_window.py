@@ -1,6 +1,9 @@
 """The upper level's window over the province demo, driven offscreen: real
 packets exported by the commune demo dropped on it, imported by the worker
-thread, keys enrolled, conflicts decided, the merged table read back."""
+thread, keys enrolled, conflicts decided, the merged table read back.
+
+Why it is long: one window, its three tabs and its menus, driven through the same province fixture.
+"""
 
 from __future__ import annotations
 
