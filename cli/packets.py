@@ -49,12 +49,7 @@ def cmd_packet_export(args) -> int:
     gw, view = open_view(args)
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
     packet = export_packet(gw, view, passphrase, args.out)
-    return say(
-        args,
-        packet.to_dict(),
-        f"Đã ký và lưu gói “{packet.path}”: {view.unit.name}, biểu {view.form.id}, "
-        f"{packet.manifest['period']['label']}, lần gửi {packet.sequence}; mã khóa {packet.key.spoken}.",
-    )
+    return say(args, packet.to_dict(), packet.sentence())
 
 
 def cmd_packet_verify(args) -> int:
@@ -81,10 +76,4 @@ def cmd_packet_upward(args) -> int:
     table = merged_table(gw, args.unit, args.form, args.period, args.targets)
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
     packet = export_upward(gw, table, passphrase, args.out)
-    return say(
-        args,
-        packet.to_dict(),
-        f"Đã ký và lưu gói tổng hợp “{packet.path}”: {table.parent.name}, biểu {table.form.id}, "
-        f"{table.period.label}, {len(table.received)}/{len(table.units)} đơn vị, lần gửi {packet.sequence}; "
-        f"mã khóa {packet.key.spoken}.",
-    )
+    return say(args, packet.to_dict(), packet.sentence())

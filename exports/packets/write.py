@@ -22,6 +22,7 @@ from exports.atomic import output_path, write_atomically
 from exports.packets.format import (
     DATA_JSON,
     FORM_XLSX,
+    MERGED_KIND,
     PUBLIC_KEY,
     default_packet_name,
     json_bytes,
@@ -59,6 +60,18 @@ class ExportedPacket:
     def to_dict(self) -> dict:
         """What ``packet export --json`` and ``packet upward --json`` print."""
         return {"file": str(self.path), "manifest": self.manifest}
+
+    def sentence(self) -> str:
+        """What was signed and written, from the manifest: a commune's report, or a merged table."""
+        m = self.manifest
+        merged = m.get("kind") == MERGED_KIND
+        what = f"{m['unit']['name']}, biểu {m['form']['id']}, {m['period']['label']}"
+        if merged:
+            what += f", {m['summary']['units_received']}/{m['summary']['units']} đơn vị"
+        return (
+            f"Đã ký và lưu gói{' tổng hợp' if merged else ''} “{self.path}”: {what}, "
+            f"lần gửi {self.sequence}; mã khóa {self.key.spoken}."
+        )
 
 
 def signing_blockers(view: ReportView) -> list[str]:
