@@ -254,34 +254,18 @@ class SetupDialog(QDialog):
         if self.commune_code() is None:  # the core would name an empty code; say what to do instead
             self.show_error(self.tr("Hãy chọn xã, phường trong danh sách."))
             return False
-        try:
-            unit, _key = with_signing_key(
+        return self._set_up(
+            lambda: setup_commune(
                 self.gw,
-                lambda: setup_commune(
-                    self.gw,
-                    self.commune_code(),
-                    self.village_names(),
-                    self.kind_box.currentText(),
-                    self.name_edit.text(),
-                    self.title_edit.text(),
-                ),
-                self.passphrase_edit.text(),
-                self.repeat_edit.text(),
-            )
-        except PassphraseRefused as exc:
-            self.passphrase_edit.clear()
-            self.repeat_edit.clear()
-            self.passphrase_edit.setFocus()
-            self.show_error(str(exc))
-            return False
-        except UserError as exc:
-            self.show_error(str(exc))
-            return False
-        self.passphrase_edit.clear()
-        self.repeat_edit.clear()
-        self.created_unit_code = unit.code
-        self.accept()
-        return True
+                self.commune_code(),
+                self.village_names(),
+                self.kind_box.currentText(),
+                self.name_edit.text(),
+                self.title_edit.text(),
+            ),
+            self.passphrase_edit,
+            self.repeat_edit,
+        )
 
     def open_demo(self) -> bool:
         self.show_error("")
@@ -299,23 +283,24 @@ class SetupDialog(QDialog):
         all or nothing; on refusal keep what was typed (but a refused passphrase)."""
         self.show_error("")
         name, title = self.upper_name_edit.text(), self.upper_title_edit.text()
-        passphrase, repeated = self.upper_passphrase_edit.text(), self.upper_repeat_edit.text()
+        province = self.upper_province_box.currentData()
+        return self._set_up(
+            lambda: setup_upper(self.gw, province, name, title), self.upper_passphrase_edit, self.upper_repeat_edit
+        )
+
+    def _set_up(self, set_up, passphrase_edit: QLineEdit, repeat_edit: QLineEdit) -> bool:
+        """The units and the officer's key in one transaction; a refused passphrase is cleared, the rest kept."""
         try:
-            province = self.upper_province_box.currentData()
-            unit, _key = with_signing_key(
-                self.gw, lambda: setup_upper(self.gw, province, name, title), passphrase, repeated
-            )
-        except PassphraseRefused as exc:
-            self.upper_passphrase_edit.clear()
-            self.upper_repeat_edit.clear()
-            self.upper_passphrase_edit.setFocus()
-            self.show_error(str(exc))
-            return False
+            unit, _key = with_signing_key(self.gw, set_up, passphrase_edit.text(), repeat_edit.text())
         except UserError as exc:
+            if isinstance(exc, PassphraseRefused):
+                passphrase_edit.clear()
+                repeat_edit.clear()
+                passphrase_edit.setFocus()
             self.show_error(str(exc))
             return False
-        self.upper_passphrase_edit.clear()
-        self.upper_repeat_edit.clear()
+        passphrase_edit.clear()
+        repeat_edit.clear()
         self.created_unit_code = unit.code
         self.accept()
         return True
