@@ -1,6 +1,6 @@
 """The bundle's size and start time, printed as figures (never asserted in tests).
 
-    .venv/bin/python benchmarks/bench_bundle.py [--dist dist/SoChiTieu] [--runs 10]
+    .venv/bin/python benchmarks/bench_bundle.py [--dist dist/SoChiTieu] [--runs 10] [--quick]
 
 Builds the one-folder bundle from build.spec in a temporary folder (or
 measures one already built with --dist), then runs the frozen program as a
@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from figures import print_figures  # noqa: E402
 
 
 def build(out: Path) -> tuple[Path, float]:
@@ -60,7 +62,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, help="a bundle folder already built")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="one run of each, to see that it still works")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     with tempfile.TemporaryDirectory() as out:
         folder, build_s = (args.dist, None) if args.dist else build(Path(out))
         size, files = folder_size(folder)
@@ -75,6 +80,14 @@ def main() -> None:
     print(
         f"frozen --selftest, median of {args.runs}: first line {statistics.median(s[1] for s in selftests):.2f} s, "
         f"whole {statistics.median(s[0] for s in selftests):.2f} s"
+    )
+    print_figures(
+        **({"build_s": build_s} if build_s is not None else {}),
+        size_mib=size / 2**20,
+        files=files,
+        help_s=statistics.median(helps),
+        selftest_first_line_s=statistics.median(s[1] for s in selftests),
+        selftest_s=statistics.median(s[0] for s in selftests),
     )
 
 

@@ -61,6 +61,8 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from figures import print_figures  # noqa: E402
+
 from exports.collect.inbox import import_packets  # noqa: E402
 from exports.collect.merge import merge  # noqa: E402
 from exports.packets.enrolment import Enrolment  # noqa: E402
@@ -522,11 +524,24 @@ def main() -> None:
             rows.append(row)
         print_growth(rows)
         print_goals(rows[-1])
+        last = rows[-1]
+        figures = {
+            "packets": last["n"],
+            "import_s": last["import_s"],
+            "merge_s": last["merge_s"],
+            "limit_s": last["limit_s"],
+            "naive_s": last["naive_s"],
+            "ours_vs_limit_x": (last["import_s"] + last["merge_s"]) / last["limit_s"],
+            "naive_vs_ours_x": last["naive_s"] / (last["import_s"] + last["merge_s"]),
+            "peak_mb": last["peak_mb"],
+            "db_mb": last["db_mb"],
+        }
         if args.profile:
             build_upper(work / "profile.db", communes[: args.profile])
             folder = link_folder(packets_of(files, communes[: args.profile]), work / "goi-profile")
             print(f"\nimport of {args.profile} packets under cProfile, by cumulative then own time:")
             print(fresh(run_profiled, str(work / "profile.db"), str(folder), 30))
+    print_figures(**figures)  # last, after any profile
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import read_figures
 
 pytestmark = pytest.mark.bundle
 
@@ -128,3 +129,16 @@ def test_the_frozen_program_without_a_screen_points_to_the_command_line(bundle, 
     assert done.returncode == 0
     assert "dòng lệnh" in done.stdout
     assert "SoChiTieu init --db demo.db --demo" in done.stdout and "python main.py" not in done.stdout
+
+
+def test_the_bundle_benchmark_measures_a_built_bundle(bundle):
+    """benchmarks/bench_bundle.py does not rot: on this bundle, its quick mode ends with its figures."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_bundle.py"), "--dist", str(bundle), "--quick"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert {"size_mib", "files", "help_s", "selftest_s"} <= set(read_figures(run.stdout))

@@ -147,3 +147,16 @@ def put(packets: SimpleNamespace, folder: Path, *names: str, prefix: str = "") -
         path.write_bytes(packets.raw[name])
         paths.append(path)
     return paths
+
+
+def read_figures(stdout: str) -> dict[str, float]:
+    """The benchmark's last line, ``FIGURES a=1 b=2.5``, as numbers; AssertionError if it is not one."""
+    last = stdout.strip().splitlines()[-1]
+    head, *pairs = last.split(" ")
+    assert head == "FIGURES" and pairs, last
+    figures = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        assert name.isidentifier() and name == name.lower(), pair
+        figures[name] = float(value)
+    return figures

@@ -1,0 +1,23 @@
+"""The one line every benchmark ends with, for scripts and for the record:
+
+    FIGURES export_ms=212.4 openpyxl_same_ms=98.1 ratio=2.17
+
+Names are snake_case with their unit at the end (``_s``, ``_ms``, ``_mb``,
+``_x`` for a ratio); values are plain numbers, no thousands separators.
+tests/test_benchmarks.py runs each benchmark's quick mode and reads it back.
+"""
+
+from __future__ import annotations
+
+
+def figures_line(**values: float | int) -> str:
+    parts = []
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{name}: a figure is a number, not {value!r}")
+        parts.append(f"{name}={value}" if isinstance(value, int) else f"{name}={value:.4g}")
+    return "FIGURES " + " ".join(parts)
+
+
+def print_figures(**values: float | int) -> None:
+    print(figures_line(**values), flush=True)

@@ -1,0 +1,63 @@
+"""No benchmark rots: each runs in its quick mode and ends with one
+``FIGURES name=value ...`` line whose values are numbers. The figures
+themselves are never asserted (speed is measured, not tested); that the
+benchmark still runs to the end and says them is.
+
+The bundle's benchmark needs a built bundle: tests/test_bundle.py runs it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from testkit import ROOT, read_figures
+
+BENCHMARKS = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from figures import figures_line  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def run_quick(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "names"),
+    [
+        ("bench_core.py", {"revalidation_ms", "init_demo_s"}),
+        ("bench_packet.py", {"export_ms", "openpyxl_same_ms", "export_vs_same_x", "verify_ms"}),
+        ("bench_window.py", {"start_s", "bare_start_s", "start_vs_bare_x", "keystroke_ms"}),
+        ("bench_kill.py", {"kills", "lost_edits", "integrity_failures"}),
+        ("bench_inbox.py", {"packets", "import_s", "merge_s", "limit_s", "naive_s", "ours_vs_limit_x"}),
+    ],
+)
+def test_the_quick_mode_ends_with_its_figures(script, names):
+    run = run_quick(script)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = read_figures(run.stdout)
+    assert names <= set(figures), figures
+
+
+def test_the_figures_line_is_read_back_and_refuses_what_is_not_a_number():
+    line = figures_line(export_ms=212.44, kills=16, ratio_x=2.0)
+    assert line == "FIGURES export_ms=212.4 kills=16 ratio_x=2"
+    assert read_figures(f"some text\n{line}\n") == {"export_ms": 212.4, "kills": 16, "ratio_x": 2.0}
+    with pytest.raises(TypeError):
+        figures_line(goal_met=True)
+    with pytest.raises(AssertionError):
+        read_figures("FIGURES\n")
+    with pytest.raises(AssertionError):
+        read_figures("export took 212 ms\n")
