@@ -16,8 +16,19 @@ if TYPE_CHECKING:
     from models.gateway import Gateway
     from models.reporting import ReportView
 
-# How the officer types this program: the bundle's own name once installed.
-COMMAND = Path(sys.executable).name if getattr(sys, "frozen", False) else "python main.py"
+
+def _command() -> str:
+    """How the officer types this program: the bundle's own name once installed; from the
+    source folder, the Python that runs it (``.venv/bin/python main.py``, as the README says)."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).name
+    try:
+        return f"{Path(sys.executable).relative_to(Path.cwd())} main.py"
+    except ValueError:
+        return "python main.py"
+
+
+COMMAND = _command()
 
 
 def print_json(data) -> None:
