@@ -1,0 +1,60 @@
+"""JSON from outside (a packet, a receipt, a ``load`` file), read strictly.
+
+Python's json module takes the last of two equal keys, reads NaN and
+Infinity, and turns a 5,000-digit number into an int that later overflows
+SQLite. A figure that arrives any of those ways was not written by this
+program, so it is refused here with the reason, before anything uses it.
+"""
+
+from __future__ import annotations
+
+import json
+
+MAX_DIGITS = 20  # every figure a form allows has at most 15; a sequence or version far fewer
+
+
+class StrictJsonError(ValueError):
+    """str() is the reason, in Vietnamese, without the file's name."""
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise StrictJsonError(f"khóa “{key[:40]}” xuất hiện hai lần trong cùng một mục")
+        seen[key] = value
+    return seen
+
+
+def _number(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise StrictJsonError(f"số {text[:12]}… dài quá {MAX_DIGITS} chữ số")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise StrictJsonError(f"số {text[:12]} quá lớn")
+    return value
+
+
+def _constant(name: str):
+    raise StrictJsonError(f"giá trị “{name}” không phải là số")
+
+
+def loads_strict(raw: bytes | str) -> object:
+    """The JSON value in ``raw``; StrictJsonError says what is wrong (bad UTF-8 or syntax included)."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_number, parse_float=_float, parse_constant=_constant
+        )
+    except StrictJsonError:
+        raise
+    except UnicodeDecodeError:
+        raise StrictJsonError("không phải văn bản UTF-8") from None
+    except RecursionError:  # the C parser stops at Python's recursion limit, long before the stack does
+        raise StrictJsonError("cấu trúc lồng nhau quá sâu") from None
+    except ValueError:
+        raise StrictJsonError("không phải JSON hợp lệ") from None
