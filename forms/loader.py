@@ -12,12 +12,14 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+from forms import vnformat
 from forms.expressions import ExpressionError, compile_expression
 from forms.locate import field_lines, line_of, show_path
 from forms.schema import (
     BUILTIN_FIGURES,
     GRAINS,
     KINDS,
+    LARGEST_BY_KIND,
     NUMERIC_KINDS,
     RULE_OPS,
     SEVERITIES,
@@ -66,6 +68,7 @@ _INDICATOR_KEYS = {
     "denominator",
     "applies_to",
     "required",
+    "max",
 }
 _RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
 _SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
@@ -135,6 +138,17 @@ class _Reader:
             raise self.fail(path, f"thiếu trường “{key}”")
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail((*path, key), "phải là số nguyên dương")
+        return value
+
+    def largest(self, table: dict, kind: str, path: tuple) -> int | None:
+        """An indicator's own ``max``: a positive whole number no larger than its kind allows."""
+        if "max" not in table:
+            return None
+        value = self.integer(table, "max", path)
+        if kind not in LARGEST_BY_KIND or kind == "yesno":
+            raise self.fail((*path, "max"), f"chỉ tiêu loại “{kind}” không có mức tối đa")
+        if value > LARGEST_BY_KIND[kind]:
+            raise self.fail((*path, "max"), f"mức tối đa của loại “{kind}” là {vnformat.number(LARGEST_BY_KIND[kind])}")
         return value
 
     def choice(self, table: dict, key: str, allowed: tuple, path: tuple, default: str | None = None) -> str:
@@ -230,6 +244,7 @@ class _Reader:
             if code is not None and (not isinstance(code, str) or not code.strip()):
                 raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
             kind = self.choice(table, "kind", KINDS, path)
+            largest = self.largest(table, kind, path)
             found[ind_id] = Indicator(
                 id=ind_id,
                 code=code.strip() if code else None,
@@ -242,6 +257,7 @@ class _Reader:
                 denominator=table.get("denominator"),
                 applies_to=self.strings(table, "applies_to", path),
                 required=required,
+                max=largest,
             )
             paths[ind_id] = path
         for ind in found.values():

@@ -12,6 +12,9 @@ from decimal import Decimal
 
 KINDS = ("count", "yesno", "amount", "text", "date")
 NUMERIC_KINDS = ("count", "yesno", "amount")
+# Without a ``max`` of its own: counts up to 9 digits (no commune has a billion of
+# anything), amounts in đồng up to 15 (Sa Pa's 6.505.490.000 has 10).
+LARGEST_BY_KIND = {"count": 10**9 - 1, "amount": 10**15 - 1, "yesno": 1}
 GRAINS = ("village", "commune")
 SEVERITIES = ("error", "warning")
 RULE_OPS = ("<=", "<", "=", ">=", ">", "!=")
@@ -46,10 +49,16 @@ class Indicator:
     denominator: str | None = None  # what its percentage is a share of
     applies_to: tuple[str, ...] = ()  # unit kinds ("xã", "phường"); empty: all
     required: bool = True
+    max: int | None = None  # the largest figure a cell takes; None: the kind's default (LARGEST_BY_KIND)
 
     @property
     def is_numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
+
+    @property
+    def largest(self) -> int:
+        """The largest value a cell of this indicator takes, typed, loaded or received."""
+        return self.max if self.max is not None else LARGEST_BY_KIND.get(self.kind, 0)
 
     @property
     def is_row(self) -> bool:

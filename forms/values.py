@@ -10,13 +10,15 @@ import datetime as dt
 import re
 import unicodedata
 
+from forms import vnformat
 from forms.schema import Indicator
 
 _YES = {"có", "co", "x", "c", "1", "true", "đạt", "dat", "yes"}
 _NO = {"không", "khong", "k", "0", "false", "chưa", "chua", "no", "-"}
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234 or 6.505.490.000
-_PLAIN = re.compile(r"^\d+$")
-LARGEST = 10**15  # a thousand trillion đồng; far below SQLite's 64-bit integers
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")  # 1.234 or 6.505.490.000
+_PLAIN = re.compile(r"^[0-9]+$")
+BEYOND_ANY_MAX = 10**21  # what a number of more than 20 digits reads as: too large for every cell
+LONGEST_TEXT = 2000  # a note on a plan's row, not a report of its own
 
 
 class ValueRejected(ValueError):
@@ -29,7 +31,10 @@ def coerce(indicator: Indicator, raw) -> int | str | None:
         return None
     kind = indicator.kind
     if kind == "text":
-        return unicodedata.normalize("NFC", str(raw)).strip()
+        text = unicodedata.normalize("NFC", str(raw)).strip()
+        if len(text) > LONGEST_TEXT:
+            raise ValueRejected(f"“{indicator.label}” dài quá {vnformat.number(LONGEST_TEXT)} ký tự.")
+        return text
     if kind == "date":
         return _date(raw, indicator)
     if kind == "yesno":
@@ -40,11 +45,10 @@ def coerce(indicator: Indicator, raw) -> int | str | None:
 def parse_number(text: str) -> int | None:
     """A whole number as Vietnamese write it: 1234, 1.234, 6.505.490.000đ, 1 234."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("đ").removesuffix("đồng")
-    if _PLAIN.match(cleaned):
-        return int(cleaned)
-    if _GROUPED.match(cleaned):
-        return int(cleaned.replace(".", ""))
-    return None
+    digits = cleaned.replace(".", "") if _GROUPED.match(cleaned) else cleaned if _PLAIN.match(cleaned) else None
+    if digits is None:
+        return None
+    return int(digits) if len(digits) <= 20 else BEYOND_ANY_MAX  # int() of 5,000 digits raises
 
 
 def _whole_number(raw, indicator: Indicator) -> int:
@@ -65,8 +69,11 @@ def _whole_number(raw, indicator: Indicator) -> int:
         raise ValueRejected(f"“{raw}” không phải là số nguyên; “{indicator.label}” chỉ nhận số nguyên.")
     if value < 0:
         raise ValueRejected(f"“{indicator.label}” không nhận số âm ({value}).")
-    if value > LARGEST:
-        raise ValueRejected(f"Số “{raw}” quá lớn cho “{indicator.label}”.")
+    if value > indicator.largest:
+        raise ValueRejected(
+            f"Số {vnformat.number(value) if value < BEYOND_ANY_MAX else str(raw).strip()[:20] + '…'} vượt mức tối đa "
+            f"{vnformat.number(indicator.largest)} của “{indicator.label}”."
+        )
     return value
 
 

@@ -393,6 +393,8 @@ BROKEN = [
         [(SECOND_TARGET, FIRST_TARGET, ""), ("version = 1", f"version = 1{MARK}", "percent = 50")],
         "target_sets[1].targets[2].version",
     ),
+    ("max-not-a-number", [('kind = "count"', f'kind = "count"\nmax = "nhiều"{MARK}', SO_HO)], "indicators[1].max"),
+    ("max-beyond-kind", [('kind = "count"', f'kind = "count"\nmax = 10000000000{MARK}', SO_HO)], "indicators[1].max"),
     ("wrong-format-version", [("format = 1", f"format = 2{MARK}", "")], "format"),
     ("bad-form-id", [('id = "vi-du"', f'id = "Vi du"{MARK}', "")], "id"),
     ("unknown-top-key", [('title = "BIỂU THỬ"', f'title = "BIỂU THỬ"\ntitel = "BIỂU THỬ"{MARK}', "")], "titel"),
@@ -509,3 +511,10 @@ def test_a_broken_file_in_a_folder_names_that_file(tmp_path: Path, valid_text):
         FormLibrary.from_directory(tmp_path)
     assert caught.value.file == "hong.toml"
     assert caught.value.field == "indicators[2].kind"
+
+
+def test_an_indicator_takes_its_own_max_or_its_kinds(valid_text):
+    text = edit(valid_text, 'kind = "count"', 'kind = "count"\nmax = 500', SO_HO)
+    form = parse_form(text, "max.toml")
+    assert form.indicator("so_ho").largest == 500
+    assert form.indicator("ho_van_hoa").largest == 999_999_999  # a count without one: 9 digits

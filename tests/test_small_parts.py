@@ -3,6 +3,7 @@ cell accepts, and the official catalogue."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 
@@ -144,8 +145,8 @@ def indicator(kind: str) -> Indicator:
         ("1.234", 1234),
         ("12", 12),
         (" 7 ", 7),
-        ("6.505.490.000", 6505490000),
-        ("6.505.490.000đ", 6505490000),
+        ("6.505.490", 6505490),
+        ("6.505.490đ", 6505490),
         ("1 234", 1234),
         ("0", 0),
         (12, 12),
@@ -166,6 +167,21 @@ def test_coerce_count_refuses(raw):
     message = str(caught.value)
     assert has_vietnamese(message)
     assert "Chỉ tiêu thử" in message or str(raw).strip() in message
+
+
+def test_coerce_holds_a_figure_to_the_indicators_max():
+    assert coerce(indicator("count"), "999.999.999") == 999_999_999
+    assert coerce(indicator("amount"), "6.505.490.000") == 6_505_490_000  # Sa Pa's budget: 10 digits
+    for kind, raw in (("count", "1.000.000.000"), ("amount", 10**15), ("count", "9" * 5000)):
+        with pytest.raises(ValueRejected, match="vượt mức tối đa"):
+            coerce(indicator(kind), raw)
+    with pytest.raises(ValueRejected, match="vượt mức tối đa 60"):
+        coerce(dataclasses.replace(indicator("count"), max=60), "61")
+
+
+def test_coerce_text_has_a_length_bound():
+    with pytest.raises(ValueRejected, match="dài quá 2.000 ký tự"):
+        coerce(indicator("text"), "a" * 2001)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from exports.packets.container import PacketInvalid
 from exports.packets.format import DATA_JSON, MERGED_KIND
 from forms.schema import FormDef
-from forms.values import LARGEST, ValueRejected, coerce
+from forms.values import ValueRejected, coerce
 from models.gateway import Gateway
 
 Figures = list[tuple[str, str, object, object]]  # (indicator, unit code, value, denominator or None)
@@ -76,7 +76,7 @@ def _checked_cells(row: dict, allowed: dict, code: str, form: FormDef) -> list[t
         ind = allowed.get(indicator)
         if ind is None:
             raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
-        if type(raw) is int and 0 <= raw <= (1 if ind.kind == "yesno" else LARGEST) and ind.is_numeric:
+        if type(raw) is int and 0 <= raw <= ind.largest and ind.is_numeric:
             # the usual cell, as the program writes it: no need for the typed-text parser
             checked.append((indicator, code, raw))
             continue
