@@ -43,11 +43,23 @@ def register(commands) -> None:
     )
     json_arg(sub)
 
-    sub = command(group, "decide", cmd_inbox_decide, "chọn gói giữ lại khi hai gói trùng lần gửi")
+    sub = command(
+        group,
+        "decide",
+        cmd_inbox_decide,
+        "quyết định một gói chờ cán bộ: chọn gói khi trùng lần gửi, cộng số liệu có lỗi, "
+        "xác nhận gói bị giữ lại, nhận lại bản cũ",
+    )
     db_arg(sub)
     sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
-    sub.add_argument("--reason", required=True, help="lý do chọn")
+    sub.add_argument("--reason", required=True, help="lý do quyết định, ghi lại")
     user_arg(sub, "tên người quyết định, ghi lại")
+
+    sub = command(group, "void", cmd_inbox_void, "hủy một gói (lần gửi giả hoặc nhầm) để nhận lần gửi đúng tiếp theo")
+    db_arg(sub)
+    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--reason", required=True, help="lý do hủy, ghi lại")
+    user_arg(sub, "tên người hủy, ghi lại")
 
     sub = command(
         commands, "completeness", cmd_completeness, "cấp trên: đơn vị nào đã gửi, chưa gửi, quá hạn trong một kỳ"
@@ -74,6 +86,7 @@ def cmd_inbox_open(args) -> int:
 def cmd_inbox_import(args) -> int:
     from exports.collect.inbox import import_packets
     from forms.library import default_library
+    from models.vocabulary import ImportOutcome
 
     gw = open_existing(args.db)
 
@@ -89,6 +102,11 @@ def cmd_inbox_import(args) -> int:
         for f in run.filed:
             print(f"{f.file.name}  [{f.outcome.words}]  {f.where}  {f.message}".replace("    ", "  "))
         print(f"Tổng cộng {run.summary()}" if run.filed else run.summary())
+        if run.count(ImportOutcome.WAITING):
+            print(
+                "Gói chờ đủ điều kiện được giữ nguyên và tự nhận khi đủ: mở kỳ thu (lệnh inbox open), "
+                "cập nhật biểu mẫu, hoặc nhập lại gói."
+            )
     if run.refused:
         print(f"{run.refused} tệp không nhận được; xem lý do ở từng dòng.", file=sys.stderr)
         return 1
@@ -117,10 +135,17 @@ def cmd_inbox_list(args) -> int:
 
 
 def cmd_inbox_decide(args) -> int:
-    from exports.collect.inbox import decide_conflict
+    from exports.collect.decisions import decide
+    from forms.library import default_library
 
-    decide_conflict(open_existing(args.db), args.packet, args.reason, args.user)
-    print(f"Đã chọn gói số {args.packet}; các gói trùng lần gửi với nó được để riêng, có ghi lý do.")
+    print(decide(open_existing(args.db), args.packet, args.reason, args.user, default_library()))
+    return 0
+
+
+def cmd_inbox_void(args) -> int:
+    from exports.collect.decisions import void
+
+    print(void(open_existing(args.db), args.packet, args.reason, args.user))
     return 0
 
 

@@ -19,7 +19,7 @@ from models import catalogue
 from models.clock import now
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.keys import DEMO_PASSPHRASE, create_unit_key, demo_private_key, fingerprint_of, public_pem
+from models.keys import DEMO_KEYS_MADE, DEMO_PASSPHRASE, create_unit_key, demo_private_key, fingerprint_of, public_pem
 from models.reporting import enter_values, start_report
 
 PROVINCE = "12"  # Lai Châu
@@ -94,7 +94,7 @@ def build_upper_demo(gw: Gateway) -> None:
                     "public_pem": public_pem(public),
                     "holder_name": holder,
                     "holder_title": "Công chức Văn hóa - Xã hội",
-                    "created_at": stamp,
+                    "created_at": DEMO_KEYS_MADE,
                     "replaced_at": None,
                     "enrolled_at": stamp,
                     "enrolled_by": WHO,

@@ -243,3 +243,18 @@ def m006_packet_values_fingerprint(db: Database) -> None:
     # The fingerprint of a report's values when its packet was signed: a printed
     # page names the packet only while the figures are still the ones it holds.
     db.execute("ALTER TABLE packets ADD COLUMN values_sha256 TEXT")
+
+
+@migrations()
+def m007_packets_checked_again(db: Database) -> None:
+    # What the upper level found when it ran the form's rules on a packet's
+    # figures itself (a JSON list; error_count the errors among them), and the
+    # villages the packet listed (JSON [[code, name, active], ...]), against
+    # which the next packet of that commune is compared.
+    db.execute("ALTER TABLE received_packets ADD COLUMN findings TEXT")
+    db.execute("ALTER TABLE received_packets ADD COLUMN error_count INTEGER")
+    db.execute("ALTER TABLE received_packets ADD COLUMN villages TEXT")
+    # A key stops being trusted for new packets when the unit's next key is
+    # enrolled: the moment is this machine's clock, never the sender's date.
+    db.execute("ALTER TABLE trusted_keys ADD COLUMN retired_at TEXT")
+    db.execute("ALTER TABLE trusted_keys ADD COLUMN retired_for TEXT")

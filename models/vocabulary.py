@@ -57,30 +57,43 @@ class PacketStatus(Worded):
     QUARANTINED = "quarantined", "chờ đăng ký khóa"
     REJECTED = "rejected", "không hợp lệ"
     RETURNED = "returned", "đã trả lại, chờ bản sửa"
+    FLAWED = "flawed", "số liệu có lỗi, chưa cộng"
+    HELD = "held", "chờ cán bộ xác nhận"
+    WAITING = "waiting", "chờ đủ điều kiện để nhận"
+    VOIDED = "voided", "đã hủy"
 
 
 # The statuses of a packet whose signer was trusted when it was filed: the
 # ones a newer packet of the same report is filed against.
-FILED_TRUSTED = (PacketStatus.ACCEPTED, PacketStatus.SUPERSEDED, PacketStatus.CONFLICT, PacketStatus.RETURNED)
-# Waiting for the officer: a decision between two packets, or a key to enrol.
-AWAITING_OFFICER = (PacketStatus.CONFLICT, PacketStatus.QUARANTINED)
+FILED_TRUSTED = (
+    PacketStatus.ACCEPTED,
+    PacketStatus.SUPERSEDED,
+    PacketStatus.CONFLICT,
+    PacketStatus.RETURNED,
+    PacketStatus.FLAWED,
+)
+# Waiting for the officer: a decision between two packets, figures with errors,
+# a packet held for a check, or a key to enrol.
+AWAITING_OFFICER = (PacketStatus.CONFLICT, PacketStatus.FLAWED, PacketStatus.HELD, PacketStatus.QUARANTINED)
+# The packets the officer may decide on (inbox decide): keep one of a conflict,
+# count figures with errors, confirm a held packet, take back an older sequence.
+DECIDABLE = (PacketStatus.CONFLICT, PacketStatus.FLAWED, PacketStatus.HELD, PacketStatus.STALE)
 # The packets a receipt or a return can answer.
-ANSWERABLE = (PacketStatus.ACCEPTED, PacketStatus.RETURNED)
+ANSWERABLE = (PacketStatus.ACCEPTED, PacketStatus.RETURNED, PacketStatus.FLAWED)
 
 # What happened to one file of an import: a status it was filed with, or one
-# of three outcomes that file nothing.
+# of two outcomes that file nothing.
 ImportOutcome = Worded(
     "ImportOutcome",
     [
         *((status.name, (status.value, status.words)) for status in PacketStatus),
         ("UNCHANGED", ("unchanged", "đã nhận từ trước")),
         ("NOT_PACKET", ("not_packet", "không phải gói")),
-        ("REFUSED", ("refused", "không nhận")),
     ],
     module=__name__,
 )
 # The outcomes the officer must look at again: nothing of the file was used.
-BAD_OUTCOMES = (ImportOutcome.REJECTED, ImportOutcome.NOT_PACKET, ImportOutcome.REFUSED)
+BAD_OUTCOMES = (ImportOutcome.REJECTED, ImportOutcome.NOT_PACKET)
 
 
 class VerifyStatus(Worded):
@@ -123,8 +136,11 @@ class CollectionState(Worded):
     RECEIVED = "da_nhan", "đã nhận"
     LATE = "nop_tre", "nộp trễ"
     CONFLICT = "trung", "trùng, chờ quyết định"
+    FLAWED = "co_loi", "số liệu có lỗi, chưa cộng"
+    HELD = "cho_xac_nhan", "chờ cán bộ xác nhận"
     RETURNED = "tra_lai", "đã trả lại, chờ bản sửa"
     AWAITING_KEY = "cho_khoa", "chờ đăng ký khóa"
+    WAITING = "cho_dieu_kien", "chờ mở kỳ hoặc cập nhật biểu"
     UNUSABLE = "khong_hop_le", "gói không dùng được"
     NOT_SENT = "chua_gui", "chưa gửi"
     OVERDUE = "qua_han", "quá hạn, chưa gửi"

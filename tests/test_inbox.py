@@ -20,7 +20,8 @@ import pytest
 from testkit import put
 
 import main
-from exports.collect.inbox import decide_conflict, import_packets, open_collection, refile_quarantined
+from exports.collect.decisions import decide_conflict
+from exports.collect.inbox import ImportInterrupted, file_again, import_packets, open_collection
 from exports.collect.trust import enrol
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import key_ring, read_enrolment, write_enrolment
@@ -33,6 +34,7 @@ from models.errors import BadInput, DatabaseError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, demo_private_key, find_key, key_in_use, unlock_key
 from models.reporting import enter_values, view_report
+from models.vocabulary import PacketStatus
 
 AT = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 NEW_PASSPHRASE = "mật khẩu xã Bình Lư"
@@ -91,7 +93,7 @@ def packets(demo_template, tmp_path_factory):
         made["tp24"] = sign(gw, "03408", "2024", 1, AT)
         made["sh25"] = sign(gw, "03478", "2025", 1, AT)
         new_key = create_unit_key(gw, "03390", NEW_PASSPHRASE, "Lường Văn Tâm", "Công chức Văn hóa - Xã hội")
-        made["bl24"] = sign(gw, "03390", "2024", 1, AT)
+        made["bl24"] = sign(gw, "03390", "2024", 1, dt.datetime.now(dt.UTC))  # after its key was made
         enrolment = write_enrolment(new_key, gw.require_unit("03390"), folder / "khoa-03390.sctk")
         # Mường Tè replaces its key; a packet signed with the old one after that must never be trusted.
         old = key_in_use(gw, "03445")
@@ -99,7 +101,7 @@ def packets(demo_template, tmp_path_factory):
         retired = find_key(gw, old.fingerprint)
         assert retired.replaced_at
         retired_enrolment = write_enrolment(retired, gw.require_unit("03445"), folder / "khoa-03445-cu.sctk")
-        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
         made["mt24-retired"] = sign(gw, "03445", "2024", 4, later, retired, demo_private_key("03445"))
     finally:
         gw.close()
@@ -298,8 +300,8 @@ def test_unknown_key_quarantined_until_enrolled(upper, packets, tmp_path, librar
     assert counts(upper)[1] > 0
     enrolled = enrol(upper, read_enrolment(packets.enrolment), WHO)
     assert enrolled.new and key_ring(upper).with_fingerprint(packets.key.fingerprint)
-    refiled = refile_quarantined(upper, library)
-    assert [(i, s) for i, s, _ in refiled] == [(filed.packet_id, "accepted")]
+    refiled = file_again(upper, library, PacketStatus.QUARANTINED)
+    assert [(f.packet_id, f.outcome) for f in refiled] == [(filed.packet_id, "accepted")]
     assert rows(upper)[bl.name]["status"] == "accepted"
 
 
@@ -327,30 +329,41 @@ def test_a_packet_signed_after_its_key_was_replaced_stays_held(upper, packets, t
     held = run(upper, [late]).filed[0]
     assert held.outcome == "quarantined" and "thay bằng khóa mới" in held.message
     enrol(upper, read_enrolment(packets.retired_enrolment), WHO)  # the same file again
-    assert refile_quarantined(upper, library) == []
+    assert file_again(upper, library, PacketStatus.QUARANTINED) == []
     assert rows(upper)[late.name]["status"] == "quarantined"
 
 
-# ---- refused: nothing recorded, can come again -----------------------------------------------------------
+# ---- waiting: kept whole, filed when the reason goes ---------------------------------------------------
 
 
-def test_a_period_not_opened_is_refused_until_it_is(upper, packets, tmp_path, library):
+def test_a_period_not_opened_waits_and_is_filed_when_it_opens(upper, packets, tmp_path, library):
     upper.db.execute("DELETE FROM collections WHERE period_code = '2024'")
     (p1,) = put(packets, tmp_path, "mt24-1")
     filed = run(upper, [p1]).filed[0]
-    assert filed.outcome == "refused" and "inbox open" in filed.message and filed.unit_code == "03445"
-    assert counts(upper) == (0, 0)
-    open_collection(upper, library.get("kl224"), "2024", "2025-01-15")
-    assert run(upper, [p1]).filed[0].outcome == "accepted"
+    assert filed.outcome == "waiting" and "khi mở kỳ" in filed.message and filed.unit_code == "03445"
+    assert counts(upper) == (1, 0) and rows(upper)[p1.name]["packet"] == packets.raw["mt24-1"]
+    said = open_collection(upper, library.get("kl224"), "2024", "2025-01-15")
+    assert said.endswith("1 gói đang chờ kỳ này đã được nhận vào hộp thư.")
+    assert rows(upper)[p1.name]["status"] == "accepted" and counts(upper)[1] > 0
 
 
-def test_a_unit_not_below_home_is_refused(upper, packets, tmp_path):
+def test_a_waiting_packet_imported_again_is_filed_again(upper, packets, tmp_path):
+    upper.db.execute("DELETE FROM collections WHERE period_code = '2024'")
+    (p1,) = put(packets, tmp_path, "mt24-1")
+    assert run(upper, [p1]).filed[0].outcome == "waiting"
+    assert run(upper, [p1]).filed[0].outcome == "waiting" and counts(upper)[0] == 1  # still waiting, one row
+    upper.collections.open("kl224", "2024", None)  # opened some other way: the next import files it first
+    assert run(upper, [p1]).filed[0].outcome == "unchanged" and counts(upper)[0] == 1
+    assert rows(upper)[p1.name]["status"] == "accepted"
+
+
+def test_a_unit_not_below_home_waits(upper, packets, tmp_path):
     hanoi = catalogue.find("01")
     upper.add_unit(hanoi.code, hanoi.name, hanoi.kind, who=WHO)
     upper.set_setting("home_unit", hanoi.code)
     filed = run(upper, put(packets, tmp_path, "mt24-1")).filed[0]
-    assert filed.outcome == "refused" and "không phải đơn vị cấp dưới" in filed.message
-    assert counts(upper) == (0, 0)
+    assert filed.outcome == "waiting" and "không phải đơn vị cấp dưới" in filed.message
+    assert counts(upper) == (1, 0)
 
 
 # ---- rejected -----------------------------------------------------------------------------------------------
@@ -415,8 +428,9 @@ def test_a_failure_half_way_through_a_packet_leaves_the_one_before(upper, packet
         "CREATE TRIGGER hong BEFORE INSERT ON received_values WHEN NEW.unit_code = '03445.05' "
         "BEGIN SELECT RAISE(ABORT, 'hỏng giữa chừng'); END"
     )
-    with pytest.raises(DatabaseError, match="chưa có gì thay đổi"):
+    with pytest.raises(ImportInterrupted) as stopped:
         run(upper, [p2])
+    assert "Đã nhập xong 0 tệp" in str(stopped.value) and "1 tệp chưa nhập: mt24-2.sctg" in str(stopped.value)
     assert counts(upper) == before and rows(upper)[p1.name]["status"] == "accepted"
     upper.db.execute("DROP TRIGGER hong")
     assert run(upper, [p2]).filed[0].outcome == "accepted"
@@ -508,14 +522,14 @@ def test_cli_import_summary_exit_codes_and_json(upper_path, packets, tmp_path, c
     assert code == 0 and "[đã có bản mới hơn]" in out and "Xã Mường Tè" in out
 
 
-def test_cli_refused_file_exits_1(upper_path, packets, tmp_path, capsys):
+def test_cli_waiting_file_says_what_it_waits_for(upper_path, packets, tmp_path, capsys):
     gw = Gateway.open(upper_path)
     gw.db.execute("DELETE FROM collections")
     gw.close()
     code, out, err = cli(capsys, "inbox", "import", "--db", upper_path, *put(packets, tmp_path, "sh25"))
-    assert code == 1 and "[không nhận]" in out and "inbox open" in out and len(err.splitlines()) == 1
-    code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path)
-    assert code == 0 and "chưa có gói nào" in out
+    assert code == 0 and "[chờ đủ điều kiện để nhận]" in out and "inbox open" in out and err == ""
+    code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--status", "waiting")
+    assert code == 0 and "03478" in out and "[chờ đủ điều kiện để nhận]" in out
 
 
 def test_cli_inbox_open(upper_path, capsys):

@@ -24,7 +24,8 @@ import pytest
 from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
-from exports.collect.inbox import decide_conflict, import_packets, open_collection
+from exports.collect.decisions import decide_conflict
+from exports.collect.inbox import import_packets, open_collection
 from exports.collect.merge import merge
 from exports.collect.receipts import issue_receipt
 from exports.collect.trust import enrol
@@ -321,11 +322,11 @@ def test_a_merged_packet_of_an_unenrolled_province_waits_for_its_key(sent, tmp_p
         gw.close()
 
 
-def test_a_commune_packet_sent_straight_to_the_centre_is_refused(central, sent, library):
+def test_a_commune_packet_sent_straight_to_the_centre_waits(central, sent, library):
     filed = import_one(central, sent.packets / "03445_kl224_2024_lan01.sctg", library)
-    assert filed.outcome == "refused" and filed.unit_code == "03445"
-    assert filed.message == ("Gói của Xã Mường Tè (03445), không phải đơn vị cấp dưới của đơn vị trên máy này.")
-    assert central.db["received_packets"].count == 0
+    assert filed.outcome == "waiting" and filed.unit_code == "03445"
+    assert filed.message == ("Chờ: gói của Xã Mường Tè (03445), không phải đơn vị cấp dưới của đơn vị trên máy này.")
+    assert central.db["received_values"].count == 0
 
 
 def test_a_tampered_merged_packet_is_rejected(central, sent, library, tmp_path):
@@ -372,12 +373,23 @@ def _figure(indicator: str, figure):
     [
         (lambda d: d.pop("figures"), "thiếu mục “figures”"),
         (lambda d: d.update(figures=[1, 2]), "thiếu mục “figures”"),
-        (_figure("so_ho", {"value": -4, "total": None}), "chỉ tiêu so_ho: số liệu tổng hợp không hợp lệ"),
-        (_figure("so_ho", {"value": True, "total": None}), "chỉ tiêu so_ho: số liệu tổng hợp không hợp lệ"),
-        (_figure("ho_van_hoa", {"value": 10, "total": "nhiều"}), "chỉ tiêu ho_van_hoa: số liệu tổng hợp không hợp lệ"),
+        (_figure("so_ho", {"value": -4, "total": None}), "chỉ tiêu so_ho: số liệu tổng hợp “-4” không hợp lệ"),
+        (_figure("so_ho", {"value": True, "total": None}), "số liệu tổng hợp “True” không hợp lệ"),
+        (_figure("ho_van_hoa", {"value": 10, "total": "nhiều"}), "chỉ tiêu ho_van_hoa: số liệu tổng hợp “nhiều”"),
+        (_figure("so_ho", {"value": 1.5, "total": None}), "số liệu tổng hợp “1.5” không hợp lệ"),
+        (_figure("so_ho", {"value": 10**16, "total": None}), "phải là số nguyên từ 0 đến 999.999.999"),
         (_figure("chi_tieu_la", {"value": 1, "total": None}), "“chi_tieu_la” không có trong biểu kl224"),
     ],
-    ids=["no-figures", "figures-a-list", "negative", "boolean", "total-text", "unknown-indicator"],
+    ids=[
+        "no-figures",
+        "figures-a-list",
+        "negative",
+        "boolean",
+        "total-text",
+        "fraction",
+        "too-big",
+        "unknown-indicator",
+    ],
 )
 def test_bad_figures_in_a_signed_merged_packet_are_rejected(central, sent, library, tmp_path, edit, words):
     path = tmp_path / "12_ky-lai.sctg"
@@ -485,6 +497,6 @@ def test_a_commune_under_the_province_in_the_centres_tree_still_sends_to_its_pro
     commune = catalogue.find("03445")
     central.add_unit(commune.code, commune.name, commune.kind, "12", who=WHO)
     filed = import_one(central, sent.packets / "03445_kl224_2024_lan01.sctg", library)
-    assert filed.outcome == "refused"
-    assert filed.message == "Gói của Xã Mường Tè (03445) phải gửi cho Tỉnh Lai Châu, không gửi thẳng lên đây."
-    assert central.db["received_packets"].count == 0
+    assert filed.outcome == "waiting"
+    assert filed.message == "Chờ: gói của Xã Mường Tè (03445) phải gửi cho Tỉnh Lai Châu, không gửi thẳng lên đây."
+    assert central.db["received_values"].count == 0

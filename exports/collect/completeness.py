@@ -102,26 +102,43 @@ def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, 
     rows = gw.inbox.of_report(unit_code, collected.form_id, period_code)
     by_status = {}
     for row in rows:
-        by_status.setdefault(row["status"], (row["sequence"], row["received_at"], row["manifest"], row["id"]))
+        by_status.setdefault(row["status"], row)
     if PacketStatus.ACCEPTED in by_status:
-        sequence, received_at, manifest, packet_id = by_status[PacketStatus.ACCEPTED]
-        summary = json.loads(manifest)["summary"]
-        late = collected.deadline is not None and dt.date.fromisoformat(received_at[:10]) > collected.deadline
-        explained = explained_warnings(gw, packet_id) if summary["warnings"] else ()
+        row = by_status[PacketStatus.ACCEPTED]
+        errors, warnings = _found(row)
+        late = collected.deadline is not None and dt.date.fromisoformat(row["received_at"][:10]) > collected.deadline
+        explained = explained_warnings(gw, row["id"]) if warnings else ()
         state = CollectionState.LATE if late else CollectionState.RECEIVED
-        return State(state, sequence, received_at, summary["errors"], summary["warnings"], explained)
+        return State(state, row["sequence"], row["received_at"], errors, warnings, explained)
     for status, state in (
+        (PacketStatus.FLAWED, CollectionState.FLAWED),
         (PacketStatus.RETURNED, CollectionState.RETURNED),
         (PacketStatus.CONFLICT, CollectionState.CONFLICT),
+        (PacketStatus.HELD, CollectionState.HELD),
         (PacketStatus.QUARANTINED, CollectionState.AWAITING_KEY),
+        (PacketStatus.WAITING, CollectionState.WAITING),
     ):
         if status in by_status:
-            sequence, received_at, _, _ = by_status[status]
-            return State(state, sequence, received_at)
+            row = by_status[status]
+            errors, warnings = _found(row)
+            return State(state, row["sequence"], row["received_at"], errors, warnings)
     if rows:
         return State(CollectionState.UNUSABLE, rows[0]["sequence"], rows[0]["received_at"])
     overdue = collected.deadline is not None and today > collected.deadline
     return State(CollectionState.OVERDUE if overdue else CollectionState.NOT_SENT)
+
+
+def _found(row: dict) -> tuple[int | None, int | None]:
+    """(errors, warnings) this level found in a packet's figures; for a packet filed before the
+    upper level checked figures itself, what its manifest declared."""
+    if row["findings"] is not None:
+        findings = json.loads(row["findings"])
+        errors = sum(1 for f in findings if f["severity"] == "error")
+        return errors, len(findings) - errors
+    if row["manifest"]:
+        summary = json.loads(row["manifest"])["summary"]
+        return summary["errors"], summary["warnings"]
+    return None, None
 
 
 def explained_warnings(gw: Gateway, packet_id: int) -> tuple[tuple[str, str], ...]:

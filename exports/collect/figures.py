@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from exports.packets.container import PacketInvalid
 from exports.packets.format import DATA_JSON, MERGED_KIND
-from forms.schema import FormDef
+from forms import vnformat
+from forms.schema import LARGEST_BY_KIND, FormDef
 from forms.values import ValueRejected, coerce
 from models.gateway import Gateway
 
+LARGEST_TOTAL = 10**15 - 1  # a denominator summed over a province's units
 Figures = list[tuple[str, str, object, object]]  # (indicator, unit code, value, denominator or None)
 
 
@@ -43,9 +45,16 @@ def merged_values(data: dict, form: FormDef, unit_code: str) -> Figures:
         if not form.has_indicator(indicator) or not form.indicator(indicator).is_numeric:
             raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
         value, total = (figure.get("value"), figure.get("total")) if isinstance(figure, dict) else (None, None)
-        for number in (value, total):
-            if number is not None and (isinstance(number, bool) or not isinstance(number, int | float) or number < 0):
-                raise PacketInvalid(f"tệp {DATA_JSON}, chỉ tiêu {indicator}: số liệu tổng hợp không hợp lệ.")
+        # A total over units: a yes/no indicator sums to a count of units, and a form's own
+        # max is per unit, so the kind's bound holds.
+        largest = LARGEST_BY_KIND["amount" if form.indicator(indicator).kind == "amount" else "count"]
+        for number, limit in ((value, largest), (total, LARGEST_TOTAL)):
+            if number is not None and (type(number) is not int or not 0 <= number <= limit):
+                shown = str(number)[:24]
+                raise PacketInvalid(
+                    f"tệp {DATA_JSON}, chỉ tiêu {indicator}: số liệu tổng hợp “{shown}” không hợp lệ "
+                    f"(phải là số nguyên từ 0 đến {vnformat.number(limit)})."
+                )
         if value is not None:
             checked.append((indicator, unit_code, value, total))
     return checked

@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from exports.collect.admission import Checked, key_hold, manifest_problem, recheck, sequence_hold, village_hold
 from exports.collect.figures import Figures, sent_values
 from exports.collect.trust import Enrolled, enrol, is_below
 from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
@@ -24,9 +25,9 @@ from exports.packets.enrolment import Enrolment, KeyRing, key_ring
 from exports.packets.format import DATA_JSON, SUFFIX
 from exports.packets.verify import Verdict, verify_packet_bytes
 from forms import vnformat
-from forms.library import FormLibrary
+from forms.library import FormLibrary, default_library
 from forms.schema import FormDef
-from models.errors import BadInput
+from models.errors import BadInput, DatabaseError, UserError
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
 from models.vocabulary import BAD_OUTCOMES, ImportOutcome, PacketStatus, VerifyStatus
@@ -127,12 +128,28 @@ def packet_files(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
     return files, ignored
 
 
+class ImportInterrupted(DatabaseError):
+    """The database refused a write mid-import (a full disk): what was filed and what was not."""
+
+    def __init__(self, cause: str, run: ImportRun, not_filed: list[Path]):
+        self.run, self.not_filed = run, not_filed
+        names = ", ".join(p.name for p in not_filed[:5])
+        names += f" và {len(not_filed) - 5} tệp khác" if not_filed[5:] else ""
+        cause = cause.replace("; chưa có gì thay đổi", "").rstrip(".")
+        super().__init__(
+            f"Dừng nhập giữa chừng: {cause}. Đã nhập xong {len(run.filed)} tệp (đã ghi, giữ nguyên); "
+            f"{len(not_filed)} tệp chưa nhập: {names}. Khắc phục lỗi (ví dụ giải phóng chỗ trống trên ổ đĩa) "
+            "rồi nhập lại: các tệp đã nhập không bị nhập hai lần."
+        )
+
+
 def import_packets(
     gw: Gateway, paths: Iterable[str | Path], library: FormLibrary, who: str, progress: Progress | None = None
 ) -> ImportRun:
     files, ignored = packet_files(paths)
     if gw.setting("home_unit") is None:
         raise BadInput("Máy này chưa chọn đơn vị nhận báo cáo.")
+    file_again(gw, library, PacketStatus.WAITING)  # a collection opened or a form added since
     ring = key_ring(gw)
     filed: list[Filed] = []
     while len(filed) < len(files):
@@ -140,57 +157,179 @@ def import_packets(
         # packet costs more than the packet. Each packet is still filed whole or
         # not at all (its own savepoint), and a batch cut short by a crash is
         # simply imported again.
-        with gw.transaction():
-            until = time.monotonic() + BATCH_SECONDS
-            for path in files[len(filed) : len(filed) + BATCH_PACKETS]:
-                if progress is not None and progress(len(filed), len(files), path) is False:
-                    return ImportRun(filed, ignored, cancelled=True)
-                filed.append(import_packet(gw, path, library, ring, who))
-                if time.monotonic() > until:
-                    break
+        committed = len(filed)
+        try:
+            with gw.transaction():
+                until = time.monotonic() + BATCH_SECONDS
+                for path in files[len(filed) : len(filed) + BATCH_PACKETS]:
+                    if progress is not None and progress(len(filed), len(files), path) is False:
+                        return ImportRun(filed, ignored, cancelled=True)
+                    filed.append(import_packet(gw, path, library, ring, who))
+                    if time.monotonic() > until:
+                        break
+        except DatabaseError as exc:
+            done = ImportRun(filed[:committed], ignored, cancelled=True)
+            raise ImportInterrupted(str(exc), done, files[committed:]) from None
     if progress is not None:
         progress(len(files), len(files), Path())
     return ImportRun(filed, ignored, cancelled=False)
 
 
 def import_packet(gw: Gateway, path: Path, library: FormLibrary, ring: KeyRing, who: str) -> Filed:
+    """One file filed: whatever is wrong with it stays with it (a Filed saying so), except a
+    database that refuses writes (DatabaseError), which stops the import."""
     try:
         raw = read_packet_file(path)
     except PacketUnreadable as exc:
         return Filed(path, ImportOutcome.NOT_PACKET, str(exc))
     file_sha = hashlib.sha256(raw).hexdigest()
-    earlier = gw.inbox.status_of_file(file_sha)
-    if earlier is not None:
-        return Filed(path, ImportOutcome.UNCHANGED, f"Tệp này đã nhận từ trước; trạng thái: {earlier.words}.")
+    try:
+        earlier = gw.inbox.row_of_file(file_sha)
+        if earlier is not None and earlier["status"] != PacketStatus.WAITING:
+            words = PacketStatus(earlier["status"]).words
+            return Filed(path, ImportOutcome.UNCHANGED, f"Tệp này đã nhận từ trước; trạng thái: {words}.")
+        assessed = assess(gw, raw, path, library, ring)
+        return file_assessed(gw, path, file_sha, raw, assessed, who, earlier["id"] if earlier else None)
+    except DatabaseError:
+        raise
+    except UserError as exc:
+        return Filed(path, ImportOutcome.NOT_PACKET, str(exc))
+    except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, KeyError) as exc:
+        # A file built to break the reader: its fault stays with it, the rest of the folder is filed.
+        return Filed(path, ImportOutcome.NOT_PACKET, f"Không đọc được tệp này (lỗi {type(exc).__name__}); không nhận.")
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """What a packet is, before filing: a status (None: trusted, to be placed among its report's
+    packets), what to say of it, and what it carries."""
+
+    status: PacketStatus | ImportOutcome | None
+    note: str
+    manifest: dict | None = None
+    content: str | None = None
+    values: Figures = ()
+    checked: Checked | None = None
+    keep_file: bool = True
+
+
+def assess(
+    gw: Gateway, raw: bytes, path: Path, library: FormLibrary, ring: KeyRing, *, confirmed: bool = False
+) -> Assessed:
+    """Every check a packet goes through at the upper level, writing nothing; ``confirmed``: the officer
+    has confirmed what held it (key, villages, sequence), so those checks are passed."""
     verdict = verify_packet_bytes(raw, path, ring, library)
     if verdict.status == VerifyStatus.UNREADABLE:
-        return Filed(path, ImportOutcome.NOT_PACKET, verdict.problems[0])
+        return Assessed(ImportOutcome.NOT_PACKET, verdict.problems[0])
     manifest = verdict.manifest
     if verdict.status == VerifyStatus.INVALID:
-        return _record(gw, path, file_sha, raw, manifest, None, [], PacketStatus.REJECTED, verdict.headline(), who)
+        if verdict.retry_later:
+            return Assessed(PacketStatus.WAITING, f"Chờ: {verdict.problems[0]}", manifest)
+        return Assessed(PacketStatus.REJECTED, verdict.headline(), manifest, keep_file=False)
     form = library.get(manifest["form"]["id"], manifest["form"]["version"])
+    signer = next((e for e in verdict_keys(verdict, ring) if e.unit_code == manifest["unit"]["code"]), None)
+    problem = manifest_problem(manifest, gw.period(manifest["period"]["code"]), signer, dt.datetime.now().astimezone())
+    if problem:
+        return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {problem}", manifest, keep_file=False)
     refusal = _refusal(gw, manifest, form)
     if refusal:
-        return Filed(path, ImportOutcome.REFUSED, refusal, **_report_of(manifest))
+        return Assessed(PacketStatus.WAITING, f"Chờ: {refusal}", manifest)
     try:
         values = sent_values(gw, manifest, verdict.data, form)
+        checked = recheck(gw, manifest, verdict.data, form, values)
     except PacketInvalid as exc:
-        return _record(gw, path, file_sha, raw, manifest, None, [], PacketStatus.REJECTED, str(exc), who)
+        return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {exc}", manifest, keep_file=False)
     content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
+    found = Assessed(None, "", manifest, content, values, checked)
     if verdict.status == VerifyStatus.UNTRUSTED:
-        note = _quarantine_note(verdict, ring)
-        return _record(gw, path, file_sha, raw, manifest, content, values, PacketStatus.QUARANTINED, note, who)
-    return _record(gw, path, file_sha, raw, manifest, content, values, None, "", who)
+        return replace(found, status=PacketStatus.QUARANTINED, note=_quarantine_note(gw, verdict, ring))
+    village_note = ""
+    if checked.villages is not None:
+        village_wait, village_note = village_hold(gw, manifest["unit"]["code"], checked.villages)
+    if not confirmed:
+        report = _report_of(manifest)
+        hold = (
+            key_hold(gw, verdict.trusted_by, manifest)
+            or sequence_hold(gw.inbox.head(report), manifest["sequence"])
+            or (village_wait if checked.villages is not None else None)
+        )
+        if hold:
+            return replace(found, status=PacketStatus.HELD, note=hold)
+    return replace(found, note=village_note)
 
 
-def _quarantine_note(verdict: Verdict, ring: KeyRing) -> str:
+def verdict_keys(verdict: Verdict, ring: KeyRing) -> list[Enrolment]:
+    return ring.with_fingerprint(verdict.manifest["signer"]["fingerprint"])
+
+
+def file_assessed(
+    gw: Gateway, path: Path, file_sha: str, raw: bytes, assessed: Assessed, who: str, packet_id: int | None = None
+) -> Filed:
+    """File a packet assessed (``packet_id``: filed before, now filed again in its row); a trusted one
+    is placed among its report's packets, as flawed when its figures have errors."""
+    manifest, checked = assessed.manifest, assessed.checked
+    report = _report_of(manifest)
+    status, note = assessed.status, assessed.note
+    with gw.transaction():
+        if status is None:
+            status, placed = gw.inbox.place_trusted(
+                {**report, "created_at": manifest["created_at"]}, assessed.content, packet_id
+            )
+            if status == ImportOutcome.UNCHANGED:
+                if packet_id is None:
+                    return Filed(path, ImportOutcome.UNCHANGED, placed, **report)
+                status = PacketStatus.SUPERSEDED
+            if status == ImportOutcome.ACCEPTED and checked.errors:
+                status = PacketStatus.FLAWED
+                placed += (
+                    f" Số liệu có {checked.errors} lỗi nên chưa cộng vào tổng hợp (xem lỗi; trả lại để xã sửa, "
+                    f"hoặc quyết định cộng): {'; '.join(checked.error_lines[:3])}"
+                )
+            note = " ".join(part for part in (placed, checked.summary_note, note) if part)
+        row = {
+            "file_sha256": file_sha,
+            "file_name": path.name,
+            "received_by": who,
+            **{k: report.get(k) for k in ("unit_code", "form_id", "period_code", "sequence")},
+            "form_version": manifest["form"]["version"] if manifest else None,
+            "created_at": manifest["created_at"] if manifest else None,
+            "signer_fingerprint": manifest["signer"]["fingerprint"] if manifest else None,
+            "content_sha256": assessed.content,
+            "status": PacketStatus(status),
+            "reason": note,
+            "manifest": manifest or None,
+            "packet": raw if assessed.keep_file else None,
+            "findings": checked.findings if checked else None,
+            "error_count": checked.errors if checked else None,
+            "villages": checked.villages if checked else None,
+        }
+        if packet_id is None:
+            packet_id = gw.inbox.add(row, assessed.values)
+        else:
+            gw.inbox.refile(packet_id, row, list(assessed.values))
+    return Filed(path, ImportOutcome(status), note, packet_id, **report)
+
+
+def _quarantine_note(gw: Gateway, verdict: Verdict, ring: KeyRing) -> str:
+    """Why a packet waits for a key, with the key's code computed from the key itself, and
+    the key already on file for the unit, if any, with who holds it."""
     manifest = verdict.manifest
-    if ring.with_fingerprint(manifest["signer"]["fingerprint"]):
-        return f"Chưa tin cậy: {verdict.trust_note}"  # known, but replaced or enrolled for another unit
-    return (
-        f"Chờ đăng ký khóa: chữ ký đúng nhưng khóa {spoken_fingerprint(manifest['signer']['fingerprint'])} "
-        f"chưa được đăng ký cho {manifest['unit']['name']}."
+    fingerprint, unit = manifest["signer"]["fingerprint"], manifest["unit"]
+    if ring.with_fingerprint(fingerprint) and verdict.trust_note:
+        return f"Chưa tin cậy: {verdict.trust_note}"  # known, but enrolled for another unit
+    note = (
+        f"Chờ đăng ký khóa: chữ ký đúng nhưng khóa {spoken_fingerprint(fingerprint)} "
+        f"({manifest['signer']['name'][:80]} ký) chưa được đăng ký cho {unit['name']}."
     )
+    on_file = [k for k in gw.trust.of_unit(unit["code"]) if k["retired_at"] is None]
+    if on_file:
+        key = on_file[0]
+        note += (
+            f" Cảnh báo: máy này đã có khóa khác của {unit['name']}: {spoken_fingerprint(key['fingerprint'])} "
+            f"của {key['holder_name']}. Chỉ đăng ký khóa mới sau khi gọi điện hỏi xã: đăng ký khóa mới "
+            "thì khóa cũ thôi dùng."
+        )
+    return note
 
 
 def _report_of(manifest: dict | None) -> dict:
@@ -209,74 +348,37 @@ def _refusal(gw: Gateway, manifest: dict, form: FormDef) -> str | None:
     home = gw.setting("home_unit")
     sender = gw.unit(unit["code"])
     if sender is None or not is_below(gw, sender.code, home):
-        return f"Gói của {unit['name']} ({unit['code']}), không phải đơn vị cấp dưới của đơn vị trên máy này."
+        return f"gói của {unit['name']} ({unit['code']}), không phải đơn vị cấp dưới của đơn vị trên máy này."
     if sender.parent_code != home:  # each level collects from the one directly below (merge and completeness do)
         above = gw.unit(sender.parent_code)
         return (
-            f"Gói của {unit['name']} ({unit['code']}) phải gửi cho "
+            f"gói của {unit['name']} ({unit['code']}) phải gửi cho "
             f"{above.name if above else sender.parent_code}, không gửi thẳng lên đây."
         )
     if not gw.collections.is_open(form.id, period["code"]):
         return (
-            f"Chưa mở kỳ thu biểu {form.id}, {gw.period(period['code']).in_sentence}; "
-            f"mở kỳ (lệnh inbox open) rồi nhập lại gói của {unit['name']}."
+            f"chưa mở kỳ thu biểu {form.id}, {gw.period(period['code']).in_sentence}; "
+            f"gói của {unit['name']} sẽ tự được nhận khi mở kỳ."
         )
     return None
 
 
-def _record(
-    gw: Gateway,
-    path: Path,
-    file_sha: str,
-    raw: bytes,
-    manifest: dict | None,
-    content: str | None,
-    values: Figures,
-    status: PacketStatus | None,
-    note: str,
-    who: str,
-) -> Filed:
-    """File the packet and its figures; a trusted one (``status`` None) is placed among its report's packets."""
-    report = _report_of(manifest)
-    with gw.transaction():
-        if status is None:
-            status, note = gw.inbox.place_trusted(report, content)
-        if status == ImportOutcome.UNCHANGED:
-            return Filed(path, ImportOutcome.UNCHANGED, note, **report)
-        packet_id = gw.inbox.add(
-            {
-                "file_sha256": file_sha,
-                "file_name": path.name,
-                "received_by": who,
-                **{k: report.get(k) for k in ("unit_code", "form_id", "period_code", "sequence")},
-                "form_version": manifest["form"]["version"] if manifest else None,
-                "created_at": manifest["created_at"] if manifest else None,
-                "signer_fingerprint": manifest["signer"]["fingerprint"] if manifest else None,
-                "content_sha256": content,
-                "status": status,
-                "reason": note,
-                "manifest": manifest or None,
-                "packet": raw if status != PacketStatus.REJECTED else None,
-            },
-            values,
-        )
-    return Filed(path, ImportOutcome(status), note, packet_id, **report)
-
-
-def refile_quarantined(gw: Gateway, library: FormLibrary) -> list[tuple[int, PacketStatus, str]]:
-    """File again, oldest first, the packets held for want of a trusted key,
-    checking each against the keys enrolled now: (id, status, message)."""
+def file_again(gw: Gateway, library: FormLibrary, *statuses: PacketStatus, who: str = "") -> list[Filed]:
+    """File again, oldest first, the packets kept whole while they waited (for a key to be
+    enrolled, a collection to open, a form version to arrive), each against what is known now;
+    those still waiting stay as they are, their reason brought up to date."""
     ring = key_ring(gw)
     refiled = []
-    for row in gw.inbox.quarantined():
-        verdict = verify_packet_bytes(row["packet"], Path(row["file_name"]), ring, library)
-        if verdict.status != VerifyStatus.VALID:
-            if verdict.status == VerifyStatus.UNTRUSTED:
-                gw.inbox.set_reason(row["id"], _quarantine_note(verdict, ring))
-            continue  # still waiting (a replaced key stays waiting, whatever is enrolled again)
-        report = {k: row[k] for k in ("unit_code", "form_id", "period_code", "sequence")}
-        status, note = gw.inbox.refile(row["id"], report, row["content_sha256"])
-        refiled.append((row["id"], status, note))
+    for row in gw.inbox.to_file_again(*statuses):
+        path = Path(row["file_name"])
+        try:
+            assessed = assess(gw, row["packet"], path, library, ring)
+        except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, KeyError):
+            continue  # it was read once; whatever breaks now leaves it where it was
+        if assessed.status == row["status"]:
+            gw.inbox.set_reason(row["id"], assessed.note)
+            continue
+        refiled.append(file_assessed(gw, path, row["file_sha256"], row["packet"], assessed, who, row["id"]))
     return refiled
 
 
@@ -286,21 +388,21 @@ def enrol_and_refile(
     """Trust a key from its enrolment file, then file the packets that were waiting for it:
     the one action behind ``keys enrol`` and the window's enrolment dialog."""
     enrolled = enrol(gw, enrolment, who)
-    return enrolled, refile_quarantined(gw, library)
+    refiled = file_again(gw, library, PacketStatus.QUARANTINED, who=who)
+    return enrolled, [(f.packet_id, PacketStatus(f.outcome), f.message) for f in refiled]
 
 
-def open_collection(gw: Gateway, form: FormDef, period_code: str, deadline: dt.date | str | None) -> str:
-    """Start collecting a form for a period (``deadline`` a date, an ISO date or None); the sentence
-    that tells the officer so."""
+def open_collection(
+    gw: Gateway, form: FormDef, period_code: str, deadline: dt.date | str | None, library: FormLibrary | None = None
+) -> str:
+    """Start collecting a form for a period (``deadline`` a date, an ISO date or None), then file the
+    packets that waited for it; the sentence that tells the officer so."""
     period = gw.period(period_code)
     if period.kind not in form.period_kinds:
         raise BadInput(f"Biểu {form.id} không lập theo kỳ {period.in_sentence}.")
     day = dt.date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
     gw.collections.open(form.id, period.code, day.isoformat() if day else None)
     until = f", hạn nộp {vnformat.date(day)}" if day else ""
-    return f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}{until}."
-
-
-def decide_conflict(gw: Gateway, packet_id: int, note: str, who: str) -> None:
-    """Keep this packet of a conflict; the others of the same sequence are set aside, the decision recorded."""
-    gw.inbox.decide(packet_id, note, who)
+    refiled = file_again(gw, library or default_library(), PacketStatus.WAITING)
+    filed = f" {len(refiled)} gói đang chờ kỳ này đã được nhận vào hộp thư." if refiled else ""
+    return f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}{until}.{filed}"

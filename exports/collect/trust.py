@@ -9,13 +9,29 @@ from exports.packets.enrolment import Enrolment
 from models.clock import now
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.keys import public_pem
+from models.keys import public_pem, spoken_fingerprint
 
 
 @dataclass(frozen=True)
 class Enrolled:
     enrolment: Enrolment
     new: bool  # False: this key was already trusted for this unit
+    retired: tuple[dict, ...] = ()  # the unit's keys this one replaced (trusted_keys rows)
+
+    def sentence(self) -> str:
+        """What the officer is told: the key enrolled, and the keys it retired with their codes."""
+        e = self.enrolment
+        text = (
+            f"Đã đăng ký khóa {e.spoken} của {e.holder_name} ({e.unit_name})."
+            if self.new
+            else f"Khóa {e.spoken} của {e.unit_name} đã được đăng ký từ trước."
+        )
+        for old in self.retired:
+            text += (
+                f" Khóa cũ {spoken_fingerprint(old['fingerprint'])} của {old['holder_name']} thôi dùng từ lúc này: "
+                "gói ký bằng khóa cũ nhận sau lúc này sẽ được giữ lại chờ cán bộ xem."
+            )
+        return text
 
 
 def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
@@ -30,7 +46,7 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
             "hay cấp trên trực tiếp của đơn vị trên máy này; không đăng ký."
         )
     known = gw.trust.is_trusted(enrolment.fingerprint, unit.code)
-    gw.trust.enrol(
+    retired = gw.trust.enrol(
         {
             "fingerprint": enrolment.fingerprint,
             "unit_code": unit.code,
@@ -43,7 +59,7 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
             "enrolled_by": who,
         }
     )
-    return Enrolled(enrolment, not known)
+    return Enrolled(enrolment, not known, tuple(retired))
 
 
 def is_below(gw: Gateway, code: str, ancestor: str) -> bool:

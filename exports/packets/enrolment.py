@@ -36,6 +36,7 @@ class Enrolment:
     public_key: Ed25519PublicKey
     created_at: str
     replaced_at: str | None
+    retired_at: str | None = None  # when this machine enrolled the unit's next key (never the sender's date)
 
     @property
     def spoken(self) -> str:
@@ -73,6 +74,7 @@ def key_ring(gw: Gateway) -> KeyRing:
             public_key=load_public_pem(row["public_pem"]),
             created_at=row["created_at"],
             replaced_at=row["replaced_at"],
+            retired_at=row["retired_at"],
         )
         for row in gw.trust.all()
     )

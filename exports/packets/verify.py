@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from exports.packets.format import (
     SIGNATURE,
     SIGNED_FILES,
 )
+from exports.strict_json import StrictJsonError, loads_strict
 from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import BadInput
@@ -53,6 +53,7 @@ class Verdict:
     trust_note: str | None = None
     entries: dict[str, bytes] = field(default_factory=dict, repr=False)
     data: dict | None = field(default=None, repr=False)  # so-lieu.json, parsed once for whoever files the packet
+    retry_later: bool = False  # invalid only for want of its form version here: may be filed once it arrives
 
     @property
     def exit_code(self) -> int:
@@ -170,7 +171,9 @@ def verify_packet_bytes(
             "hãy dùng đúng tệp do Sổ Chỉ Tiêu tạo ra."
         )
     if problems:
-        return Verdict(path, VerifyStatus.INVALID, problems, manifest)
+        form = manifest["form"]
+        retry = problems == [_form_missing(form)]
+        return Verdict(path, VerifyStatus.INVALID, problems, manifest, retry_later=retry)
     verdict = Verdict(path, VerifyStatus.UNTRUSTED, [], manifest, entries=entries, data=data)
     _judge_trust(verdict, ring)
     return verdict
@@ -185,12 +188,12 @@ def _manifest(entries: dict[str, bytes]) -> dict:
             raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (không có bản kê manifest.json).")
         raise PacketInvalid("thiếu tệp manifest.json (bản kê) trong gói.")
     raw = entries[MANIFEST]
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise PacketInvalid("tệp manifest.json (bản kê) quá lớn.")
     try:
-        if len(raw) > MAX_MANIFEST_BYTES:
-            raise ValueError
-        manifest = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError):
-        raise PacketInvalid("tệp manifest.json (bản kê) không đọc được: không phải JSON hợp lệ.") from None
+        manifest = loads_strict(raw)
+    except StrictJsonError as exc:
+        raise PacketInvalid(f"tệp manifest.json (bản kê) không đọc được: {exc}.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (bản kê không đúng định dạng).")
     version = manifest.get("format_version")
@@ -281,10 +284,7 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
     problems = []
     form = manifest["form"]
     if library.get(form["id"], form["version"]) is None:
-        problems.append(
-            f"biểu {form['id']} phiên bản {form['version']} chưa có trong chương trình này; "
-            "hãy cập nhật tệp biểu mẫu trước khi nhận gói."
-        )
+        problems.append(_form_missing(form))
     try:
         period = parse_period(manifest["period"]["code"])
         if period.code != manifest["period"]["code"]:
@@ -293,18 +293,28 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         problems.append(f"kỳ báo cáo “{manifest['period']['code']}” trong bản kê không hợp lệ.")
     data = None
     try:
-        data = json.loads(entries[DATA_JSON].decode("utf-8"))
+        data = loads_strict(entries[DATA_JSON])
         same = (
             data["unit"]["code"] == manifest["unit"]["code"]
             and data["form"]["id"] == form["id"]
             and data["form"]["version"] == form["version"]
             and data["period"]["code"] == manifest["period"]["code"]
         )
-    except (ValueError, RecursionError, KeyError, TypeError):
+    except StrictJsonError as exc:
+        problems.append(f"tệp {DATA_JSON} không đọc được: {exc}.")
+        return problems, None
+    except (KeyError, TypeError):
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
     return problems, data
+
+
+def _form_missing(form: dict) -> str:
+    return (
+        f"biểu {form['id'][:40]} phiên bản {form['version']} chưa có trong chương trình này; "
+        "hãy cập nhật tệp biểu mẫu (gói được giữ lại và tự nhận khi có biểu)."
+    )
 
 
 def _judge_trust(verdict: Verdict, trusted: KeyRing) -> None:

@@ -15,7 +15,19 @@ A report (unit, form, period) may arrive many times; the statuses
   filed again when it is;
 - rejected: altered or damaged, with the reason;
 - returned: sent back with a query; the corrected packet comes with the
-  next sequence.
+  next sequence;
+- flawed: trusted, but the form's rules, run again here, find errors in its
+  figures; placed among its report's packets like an accepted one, never
+  summed until the officer counts it (a decision, with a reason) or the
+  corrected packet replaces it;
+- held: trusted, but something only the officer can confirm (a retired key,
+  villages new or gone, a sequence far ahead); it takes no place among its
+  report's packets, so it can lock nothing out, until confirmed;
+- waiting: refused for a reason that can go away (a form version this
+  program lacks, a collection not opened, a unit not yet below); kept whole
+  and filed again when that reason is gone;
+- voided: set aside by the officer (a forged or mistaken sequence); the
+  report's other packets are placed again as if it had never come.
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ if TYPE_CHECKING:
 # What the screens read of a packet: everything but the file itself.
 _LISTED = (
     "id, file_name, received_at, unit_code, form_id, form_version, period_code, sequence, created_at, "
-    "status, reason, decision, decided_by, signer_fingerprint, manifest"
+    "status, reason, decision, decided_by, signer_fingerprint, manifest, findings, error_count"
 )
 _PACKET_COLUMNS = (
     "file_sha256",
@@ -52,6 +64,9 @@ _PACKET_COLUMNS = (
     "reason",
     "manifest",
     "packet",
+    "findings",
+    "error_count",
+    "villages",
 )
 _INSERT_PACKET = (
     f"INSERT INTO received_packets ({', '.join(_PACKET_COLUMNS)}) VALUES ({', '.join('?' * len(_PACKET_COLUMNS))})"
@@ -73,7 +88,7 @@ class Inbox:
     def add(self, packet: dict, values: list[tuple]) -> int:
         """File one packet (the columns of _PACKET_COLUMNS; received_at is now) with its figures,
         (indicator, unit code, value, total) each; both or neither. Its id."""
-        row = {**packet, "received_at": now(), "manifest": _manifest_text(packet.get("manifest"))}
+        row = {**packet, "received_at": now(), **_json_columns(packet)}
         with self.gw.transaction():
             # Plain SQL: sqlite-utils reads the schema on every insert, and an import files thousands.
             packet_id = self.gw.db.execute(_INSERT_PACKET, [row.get(c) for c in _PACKET_COLUMNS]).lastrowid
@@ -100,31 +115,44 @@ class Inbox:
         if head is None or sequence > head:
             self.gw.db.execute(
                 "UPDATE received_packets SET status = ?, reason = ? WHERE unit_code = ? AND form_id = ? "
-                "AND period_code = ? AND status IN (?, ?) AND id IS NOT ?",
+                "AND period_code = ? AND status IN (?, ?, ?) AND id IS NOT ?",
                 [
                     PacketStatus.SUPERSEDED,
                     f"Đã có lần gửi {sequence} mới hơn.",
                     *key,
                     PacketStatus.ACCEPTED,
                     PacketStatus.CONFLICT,
+                    PacketStatus.FLAWED,
                     packet_id,
                 ],
             )
             replaced = f", thay lần gửi {head}" if head is not None else ""
             return ImportOutcome.ACCEPTED, f"Đã nhận lần gửi {sequence}{replaced}."
         if sequence < head:
-            return ImportOutcome.STALE, f"Bản cũ: đã có lần gửi {head} mới hơn; không nhận lần gửi {sequence}."
+            note = f"Bản cũ: đã có lần gửi {head} mới hơn; không nhận lần gửi {sequence}."
+            made = self.gw.db.execute(
+                "SELECT MAX(created_at) FROM received_packets WHERE unit_code = ? AND form_id = ? "
+                f"AND period_code = ? AND status IN {_STATUSES_TRUSTED} AND sequence = ?",
+                [*key, head],
+            ).fetchone()[0]
+            if made and report.get("created_at") and report["created_at"] > made:
+                note += (
+                    f" Gói này lại tạo sau gói lần {head}: có thể máy xã đã khôi phục bản sao lưu cũ. "
+                    "Nếu đúng là bản xã muốn gửi, cán bộ có thể nhận gói này (ghi lý do)."
+                )
+            return ImportOutcome.STALE, note
         if any(c == content_sha256 for _, s, c in others if s == sequence):
             return ImportOutcome.UNCHANGED, f"Đã có gói lần gửi {sequence} cùng nội dung."
         self.gw.db.execute(
             "UPDATE received_packets SET status = ?, reason = ? WHERE unit_code = ? AND form_id = ? "
-            "AND period_code = ? AND sequence = ? AND status = ?",
+            "AND period_code = ? AND sequence = ? AND status IN (?, ?)",
             [
                 PacketStatus.CONFLICT,
                 f"Trùng lần gửi {sequence} với một gói khác nội dung; chờ quyết định.",
                 *key,
                 sequence,
                 PacketStatus.ACCEPTED,
+                PacketStatus.FLAWED,
             ],
         )
         return (
@@ -132,25 +160,126 @@ class Inbox:
             f"Trùng lần gửi {sequence} nhưng khác nội dung gói đã nhận; giữ cả hai chờ quyết định.",
         )
 
-    def quarantined(self) -> list[dict]:
-        """The packets held for want of a trusted key, oldest sequence first, with their files."""
+    def to_file_again(self, *statuses: PacketStatus) -> list[dict]:
+        """The packets of these statuses (held for a key, or waiting), oldest sequence first, with their files."""
+        marks = ", ".join("?" * len(statuses))
         return list(
             self.gw.db.query(
-                "SELECT id, unit_code, form_id, period_code, sequence, content_sha256, file_name, packet "
-                "FROM received_packets WHERE status = ? ORDER BY sequence, id",
-                [PacketStatus.QUARANTINED],
+                "SELECT id, file_sha256, unit_code, form_id, period_code, sequence, status, content_sha256, "
+                f"file_name, packet FROM received_packets WHERE status IN ({marks}) ORDER BY sequence, id",
+                list(statuses),
             )
         )
 
-    def refile(self, packet_id: int, report: dict, content_sha256: str) -> tuple[PacketStatus, str]:
-        """A quarantined packet whose key is now trusted, filed among its report's packets."""
+    def row_of_file(self, file_sha256: str) -> dict | None:
+        rows = list(
+            self.gw.db.query(
+                "SELECT id, status, file_name, packet FROM received_packets WHERE file_sha256 = ?", [file_sha256]
+            )
+        )
+        return rows[0] if rows else None
+
+    def refile(self, packet_id: int, packet: dict, values: list[tuple] | None) -> None:
+        """A packet filed again (its key now trusted, its reason to wait gone): the columns given,
+        and its figures replaced when ``values`` is not None."""
+        given = {**packet, **_json_columns(packet)}
+        columns = [c for c in _PACKET_COLUMNS if c in given and c not in ("file_sha256", "packet")]
         with self.gw.transaction():
-            status, note = self.place_trusted(report, content_sha256, packet_id)
-            if status == ImportOutcome.UNCHANGED:
-                status = ImportOutcome.SUPERSEDED
-            status = PacketStatus(status)
-            self.set_status(packet_id, status, note)
-        return status, note
+            self.gw.db.execute(
+                f"UPDATE received_packets SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                [*(given[c] for c in columns), packet_id],
+            )
+            if values is not None:
+                self.gw.db.execute("DELETE FROM received_values WHERE packet_id = ?", [packet_id])
+                self.gw.db.conn.executemany(
+                    "INSERT INTO received_values (packet_id, indicator, unit_code, value, total) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(packet_id, *value) for value in values],
+                )
+
+    def head(self, report: dict) -> int | None:
+        """The highest sequence of a report's trusted packets: the one a new packet is placed against."""
+        return self.gw.db.execute(
+            "SELECT MAX(sequence) FROM received_packets WHERE unit_code = ? AND form_id = ? AND period_code = ? "
+            f"AND status IN {_STATUSES_TRUSTED}",
+            [report["unit_code"], report["form_id"], report["period_code"]],
+        ).fetchone()[0]
+
+    def last_villages(self, unit_code: str) -> list[list] | None:
+        """[[code, name, active]] of the unit's latest trusted packet that listed villages; None before any."""
+        row = self.gw.db.execute(
+            f"SELECT villages FROM received_packets WHERE unit_code = ? AND status IN {_STATUSES_TRUSTED} "
+            "AND villages IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [unit_code],
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def record_decision(self, packet_id: int, status: PacketStatus, note: str, who: str, reason: str) -> None:
+        """The officer's decision on one packet, with its new status and what the inbox says of it."""
+        self.gw.db.execute(
+            "UPDATE received_packets SET status = ?, decided_at = ?, decided_by = ?, decision = ?, reason = ? "
+            "WHERE id = ?",
+            [status, now(), who, note, reason, packet_id],
+        )
+
+    def void(self, packet_ids: list[int], note: str, who: str) -> None:
+        """Set packets aside for good (a forged or mistaken sequence), then place their report's others again."""
+        with self.gw.transaction():
+            for packet_id in packet_ids:
+                self.record_decision(packet_id, PacketStatus.VOIDED, note, who, f"Đã hủy: {note}")
+            for report in {self._report_key(packet_id) for packet_id in packet_ids}:
+                self.settle(report)
+
+    def settle(self, key: tuple[str, str, str]) -> None:
+        """Place a report's packets again after some were voided: the newest remaining sequence leads
+        (accepted, or flawed while its errors are not decided), the others are superseded. Packets
+        returned or in conflict stay as they are; one not chosen in a conflict stays superseded."""
+        rows = self.gw.db.execute(
+            "SELECT id, sequence, status, error_count, decision FROM received_packets WHERE unit_code = ? "
+            "AND form_id = ? AND period_code = ? AND status IN (?, ?, ?, ?, ?, ?) ORDER BY sequence DESC, id DESC",
+            [
+                *key,
+                PacketStatus.ACCEPTED,
+                PacketStatus.SUPERSEDED,
+                PacketStatus.STALE,
+                PacketStatus.FLAWED,
+                PacketStatus.RETURNED,
+                PacketStatus.CONFLICT,
+            ],
+        ).fetchall()
+        movable = [r for r in rows if r[2] not in (PacketStatus.RETURNED, PacketStatus.CONFLICT)]
+        movable = [r for r in movable if not (r[2] == PacketStatus.SUPERSEDED and r[4])]
+        fixed_head = max((r[1] for r in rows if r[2] in (PacketStatus.RETURNED, PacketStatus.CONFLICT)), default=0)
+        if not movable:
+            return
+        leader = movable[0]
+        leads = leader[1] > fixed_head
+        for packet_id, sequence, _, errors, decision in movable:
+            if packet_id == leader[0] and leads:
+                status = PacketStatus.FLAWED if errors and not decision else PacketStatus.ACCEPTED
+                reason = f"Lần gửi {sequence} là bản mới nhất còn lại sau khi hủy gói."
+            else:
+                status, reason = PacketStatus.SUPERSEDED, f"Đã có lần gửi {max(leader[1], fixed_head)} mới hơn."
+            self.gw.db.execute(
+                "UPDATE received_packets SET status = ?, reason = ? WHERE id = ?", [status, reason, packet_id]
+            )
+
+    def later_trusted(self, packet_id: int) -> list[int]:
+        """The trusted packets of the same report with a higher sequence than this one."""
+        key = self._report_key(packet_id)
+        sequence = self.gw.db.execute("SELECT sequence FROM received_packets WHERE id = ?", [packet_id]).fetchone()[0]
+        rows = self.gw.db.execute(
+            "SELECT id FROM received_packets WHERE unit_code = ? AND form_id = ? AND period_code = ? "
+            f"AND status IN {_STATUSES_TRUSTED} AND sequence >= ? AND id != ?",
+            [*key, sequence, packet_id],
+        )
+        return [r[0] for r in rows]
+
+    def _report_key(self, packet_id: int) -> tuple[str, str, str]:
+        row = self.gw.db.execute(
+            "SELECT unit_code, form_id, period_code FROM received_packets WHERE id = ?", [packet_id]
+        ).fetchone()
+        return tuple(row)
 
     def set_status(self, packet_id: int, status: PacketStatus, reason: str) -> None:
         with self.gw.transaction():
@@ -192,10 +321,12 @@ class Inbox:
                     PacketStatus.CONFLICT,
                 ],
             )
+            errors = self.gw.db.execute("SELECT error_count FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+            chosen = PacketStatus.FLAWED if errors[0] else PacketStatus.ACCEPTED
             self.gw.db.execute(
                 "UPDATE received_packets SET status = ?, decided_at = ?, decided_by = ?, decision = ?, reason = ? "
                 "WHERE id = ?",
-                [PacketStatus.ACCEPTED, stamp, who, note, f"Được chọn khi trùng lần gửi: {note}", packet_id],
+                [chosen, stamp, who, note, f"Được chọn khi trùng lần gửi: {note}", packet_id],
             )
 
     # ---- reading ------------------------------------------------------------------------
@@ -284,7 +415,7 @@ class Inbox:
         """Every packet of one report, newest sequence first: status, sequence, received_at, manifest, id."""
         return list(
             self.gw.db.query(
-                "SELECT status, sequence, received_at, manifest, id FROM received_packets "
+                "SELECT status, sequence, received_at, manifest, id, findings, error_count FROM received_packets "
                 "WHERE unit_code = ? AND form_id = ? AND period_code = ? ORDER BY sequence DESC, id DESC",
                 [unit_code, form_id, period_code],
             )
@@ -305,7 +436,10 @@ def _filters(**chosen) -> tuple[str, list]:
     return " AND ".join([f"{column} = ?" for column in given] or ["1 = 1"]), list(given.values())
 
 
-def _manifest_text(manifest) -> str | None:
-    if manifest is None or isinstance(manifest, str):
-        return manifest
-    return json.dumps(manifest, ensure_ascii=False)
+def _json_columns(packet: dict) -> dict:
+    """The columns held as JSON text, written as such."""
+    return {
+        column: json.dumps(packet[column], ensure_ascii=False)
+        for column in ("manifest", "findings", "villages")
+        if column in packet and packet[column] is not None and not isinstance(packet[column], str)
+    }

@@ -17,6 +17,8 @@ from ui.upper.enrol_dialog import EnrolDialog
 
 WHO = "Giàng Thị Dung"
 
+FIRST_VILLAGES = "Danh sách 12 thôn, bản lấy theo gói đầu tiên nhận được của xã."
+
 
 def dialog_for(qtbot, province, library, path=None) -> EnrolDialog:
     dialog = EnrolDialog(province, library, WHO, path)
@@ -63,7 +65,9 @@ def test_enrolling_files_the_packets_that_waited(qtbot, province, library, packe
     dialog.confirm_box.setChecked(True)
     with qtbot.waitSignal(dialog.enrolled):
         assert dialog.enrol()
-    assert dialog.refiled_lines() == [f"Gói số {held.packet_id} đang chờ khóa: đã nhận. Đã nhận lần gửi 1."]
+    assert dialog.refiled_lines() == [
+        f"Gói số {held.packet_id} đang chờ khóa: đã nhận. Đã nhận lần gửi 1. " + FIRST_VILLAGES
+    ]
     status = province.db.execute("SELECT status FROM received_packets WHERE id = ?", [held.packet_id]).fetchone()
     assert status == ("accepted",)
 

@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 from testkit import put
 from upper_packets import MANY
 
-from exports.collect.inbox import decide_conflict
+from exports.collect.decisions import decide_conflict
 from exports.collect.merge import Jump
 from exports.packets.container import canonical_zip
 from models.gateway import Gateway
@@ -31,6 +31,8 @@ from ui.upper.merged_view import TOTAL_ROWS, jump_text
 from ui.upper.window import UpperWindow
 
 WAIT = 20_000  # ms; an import of a few packets takes a fraction of a second
+
+FIRST_VILLAGES = "Danh sách 12 thôn, bản lấy theo gói đầu tiên nhận được của xã."
 
 
 def type_text(widget, text: str) -> None:
@@ -179,7 +181,9 @@ def test_dropped_packets_are_filed_and_a_key_enrolled_releases_the_held_one(qtbo
     dialog.confirm_box.setChecked(True)
     with qtbot.waitSignal(upper_window.refreshed, timeout=WAIT):
         qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
-    assert dialog.refiled_lines() == [f"Gói số {run.filed[3].packet_id} đang chờ khóa: đã nhận. Đã nhận lần gửi 1."]
+    assert dialog.refiled_lines() == [
+        f"Gói số {run.filed[3].packet_id} đang chờ khóa: đã nhận. Đã nhận lần gửi 1. " + FIRST_VILLAGES
+    ]
     assert statuses(upper_window)["bl24.sctg"] == "accepted"
     upper_window.inbox_view.set_status_filter(None)
     assert upper_window.tabs.tabText(0) == "Hộp thư"
@@ -417,20 +421,22 @@ def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, upper_window, p
     assert statuses(upper_window) == {}
 
 
-def test_a_period_not_opened_is_refused_until_it_is(qtbot, upper_window, packets, tmp_path):
+def test_a_period_not_opened_waits_until_it_opens(qtbot, upper_window, packets, tmp_path):
     gw = upper_window.gw
     gw.db.execute("DELETE FROM collections WHERE period_code = '2024'")
     upper_window.fill_bar()
     (path,) = put(packets, tmp_path, "tp24")
     run = dropped(qtbot, upper_window, [path])
-    assert run.filed[0].outcome == "refused" and "Chưa mở kỳ thu biểu" in run.filed[0].message
-    assert upper_window.notice.text() == "1 tệp: 1 không nhận."
+    assert run.filed[0].outcome == "waiting" and "chưa mở kỳ thu biểu" in run.filed[0].message
+    assert upper_window.notice.text() == "1 tệp: 1 chờ đủ điều kiện để nhận."
     assert not upper_window.open_collection("kl224", "2024-Q5", dt.date(2025, 1, 15))
     assert "không hợp lệ" in upper_window.message.text()
     assert upper_window.open_collection("kl224", "2024", dt.date(2025, 1, 15))
-    assert upper_window.notice.text() == "Đã mở kỳ thu biểu kl224, năm 2024, hạn nộp 15/01/2025."
+    assert upper_window.notice.text() == (
+        "Đã mở kỳ thu biểu kl224, năm 2024, hạn nộp 15/01/2025. 1 gói đang chờ kỳ này đã được nhận vào hộp thư."
+    )
     assert upper_window.current_period() == "2024"
-    assert dropped(qtbot, upper_window, [path]).filed[0].outcome == "accepted"
+    assert statuses(upper_window) == {path.name: "accepted"}
 
 
 def test_the_collection_dialog_opens_a_period_with_its_deadline(qtbot, upper_window):

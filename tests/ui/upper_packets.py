@@ -53,8 +53,8 @@ def make_packets(demo_template: Path, folder: Path) -> SimpleNamespace:
         ).path.read_bytes()
         key = create_unit_key(gw, "03390", BINH_LU_PASSPHRASE, "Lường Văn Tâm", "Công chức Văn hóa - Xã hội")
         raw["bl24"] = export_packet(
-            gw, _view(gw, "03390"), BINH_LU_PASSPHRASE, out / "bl24.sctg", at=AT
-        ).path.read_bytes()
+            gw, _view(gw, "03390"), BINH_LU_PASSPHRASE, out / "bl24.sctg", at=dt.datetime.now(dt.UTC)
+        ).path.read_bytes()  # signed now: the upper level refuses a packet dated before its key was made
         enrolment = write_enrolment(key, gw.require_unit("03390"), folder / "khoa-03390.sctk")
         mine = key_in_use(gw, "03445")
         private = unlock_key(gw, mine, DEMO_PASSPHRASE)

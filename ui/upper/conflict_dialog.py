@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.collect.inbox import decide_conflict
+from exports.collect.decisions import decide_conflict
 from exports.collect.merge import merged_figures, packet_report_data
 from exports.collect.received import ReceivedPacket, conflicting_packets, packet_villages, received_values
 from forms import vnformat

@@ -44,7 +44,7 @@ OUTCOME_COLOURS = {
     ImportOutcome.QUARANTINED: "#e1d5f5",
     ImportOutcome.REJECTED: "#ea9999",
     ImportOutcome.NOT_PACKET: "#f4c7c3",
-    ImportOutcome.REFUSED: "#f4c7c3",
+    ImportOutcome.WAITING: "#fce8b2",
     ImportOutcome.RETURNED: "#ffe599",
 }
 
