@@ -45,7 +45,8 @@ def decide(gw: Gateway, packet_id: int, note: str, who: str, library: FormLibrar
         if status == PacketStatus.STALE:
             later = gw.inbox.later_trusted(packet_id)
             gw.inbox.void(later, f"cán bộ nhận lần gửi {packet['sequence']} thay thế: {note}", who)
-            gw.inbox.record_decision(packet_id, PacketStatus.SUPERSEDED, note, who, f"Cán bộ nhận bản này: {note}")
+            taken = PacketStatus.FLAWED if packet["error_count"] else PacketStatus.ACCEPTED
+            gw.inbox.record_decision(packet_id, taken, note, who, f"Cán bộ nhận bản này: {note}")
             gw.inbox.settle((packet["unit_code"], packet["form_id"], packet["period_code"]))
             return f"Đã nhận gói số {packet_id} (lần gửi {packet['sequence']}); {len(later)} gói lần gửi sau đã hủy."
         assessed = assess(gw, packet["packet"], Path(packet["file_name"]), library, key_ring(gw), confirmed=True)

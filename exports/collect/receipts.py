@@ -142,6 +142,22 @@ def _query_cell(packet: dict, form, places: dict[str, str], query: Query) -> dic
     }
 
 
+def return_queries(gw: Gateway, packet_id: int) -> list[Query]:
+    """The cells a return should ask to correct: the errors this level found in the packet's
+    figures, one query each with the rule's own sentence (none for a packet without errors)."""
+    packet = gw.inbox.get(packet_id)
+    if packet is None:
+        raise BadInput(f"Không có gói số {packet_id} trong hộp thư.")
+    findings = json.loads(packet["findings"] or "[]")
+    queries, seen = [], set()
+    for f in findings:
+        cell = (f["indicator"], f["unit_code"])
+        if f["severity"] == "error" and cell not in seen:
+            seen.add(cell)
+            queries.append(Query(f["indicator"], f["unit_code"], f["message"]))
+    return queries
+
+
 def parse_query(text: str) -> Query:
     """``INDICATOR[@UNIT]=why`` as typed on the command line."""
     cell, sep, note = text.partition("=")
