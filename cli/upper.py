@@ -191,5 +191,5 @@ def cmd_merge(args) -> int:
         args,
         {"file": str(path), **table.to_dict()},
         f"Đã tổng hợp {len(table.received)}/{len(table.units)} đơn vị vào “{path}”"
-        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước).",
+        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước). {table.left_out_sentence()}".rstrip(),
     )

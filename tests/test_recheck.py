@@ -144,6 +144,9 @@ def test_part_above_whole_is_filed_flawed_and_left_out_of_the_merge(commune, pro
     filed = file_in(province, commune.sign(1))
     assert filed.outcome == "flawed" and "chưa cộng vào tổng hợp" in filed.message
     assert UNIT not in merged_units(province)
+    table = merged_table(province, "12", "kl224", "2024")
+    assert table.left_out == {UNIT: "flawed"}
+    assert table.left_out_sentence() == "Chưa cộng 1 đơn vị đã gửi gói: Xã Mường Tè (số liệu có lỗi, chưa cộng)."
     state = completeness(province, "12", "2024", default_library()).states[UNIT, "kl224"]
     assert state.state == "co_loi" and state.errors >= 1
 

@@ -9,7 +9,7 @@ quarantined, rejected or stale one never reaches the table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
 from forms.schema import FormDef, TargetSet
@@ -18,7 +18,7 @@ from models.gateway import Gateway
 from models.periods import Period, previous_period
 from models.reporting import find_target_set, require_form
 from models.units import Unit
-from models.vocabulary import Tier
+from models.vocabulary import PacketStatus, Tier
 
 JUMP_SHARE = 0.3  # a unit's figure that moves more than this against the previous period is flagged
 
@@ -53,6 +53,9 @@ class MergedTable:
     targets: list[TargetResult]
     target_set: TargetSet | None
     jumps: list[Jump]
+    # Units whose packet is in but not summed, and why: figures with errors,
+    # held for a check, returned, in conflict, waiting for a key.
+    left_out: dict[str, PacketStatus] = field(default_factory=dict)
 
     @property
     def received(self) -> list[UnitFigures]:
@@ -71,6 +74,7 @@ class MergedTable:
         return {
             "received": [u.unit.code for u in self.received],
             "missing": [u.unit.code for u in self.units if u.figures is None],
+            "left_out": {code: {"status": status, "words": status.words} for code, status in self.left_out.items()},
             "totals": {
                 k: {"achieved": f.value, "total": f.total, "percent": f.percent}
                 for k, f in self.totals.items()
@@ -85,6 +89,14 @@ class MergedTable:
     def evaluation(self) -> Evaluation:
         """The totals in the shape of one report's evaluation, for the printed form."""
         return Evaluation(self.totals, [], [], self.target_set, list(self.targets))
+
+    def left_out_sentence(self) -> str:
+        """“Chưa cộng 2 đơn vị: Xã Mường Tè (số liệu có lỗi, chưa cộng), ...”, or "" when none."""
+        if not self.left_out:
+            return ""
+        names = {u.unit.code: u.unit.name for u in self.units}
+        listed = ", ".join(f"{names[code]} ({status.words})" for code, status in self.left_out.items())
+        return f"Chưa cộng {len(self.left_out)} đơn vị đã gửi gói: {listed}."
 
 
 def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
@@ -123,7 +135,9 @@ def merge(
     targets = compare_targets(form, totals, target_set, parent.tier) if target_set else []
     previous = accepted_figures(gw, form, previous_period(period.code).code, units)
     jumps = find_jumps(form, figures, previous, jump_share)
-    return MergedTable(parent, form, period, figures, totals, targets, target_set, jumps)
+    waiting = gw.inbox.awaiting(form.id, period.code)
+    left_out = {u.code: waiting[u.code] for u in units if u.code in waiting and u.code not in accepted}
+    return MergedTable(parent, form, period, figures, totals, targets, target_set, jumps, left_out)
 
 
 def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:

@@ -29,9 +29,12 @@ from models.vocabulary import CollectionState
 STATE_ORDER = (
     CollectionState.OVERDUE,
     CollectionState.UNUSABLE,
+    CollectionState.FLAWED,
     CollectionState.CONFLICT,
+    CollectionState.HELD,
     CollectionState.RETURNED,
     CollectionState.AWAITING_KEY,
+    CollectionState.WAITING,
     CollectionState.NOT_SENT,
     CollectionState.LATE,
     CollectionState.RECEIVED,
@@ -40,8 +43,11 @@ STATE_COLOURS = {
     CollectionState.RECEIVED: "D9F0DD",
     CollectionState.LATE: "FCE8B2",
     CollectionState.CONFLICT: "F9CB9C",
+    CollectionState.FLAWED: "F6B26B",
+    CollectionState.HELD: "F9CB9C",
     CollectionState.RETURNED: "FFE599",
     CollectionState.AWAITING_KEY: "E1D5F5",
+    CollectionState.WAITING: "E1D5F5",
     CollectionState.UNUSABLE: "EA9999",
     CollectionState.NOT_SENT: "FFFFFF",
     CollectionState.OVERDUE: "F4C7C3",
@@ -79,7 +85,15 @@ def summary_line(table: Completeness, form_id: str) -> str:
     received = table.count(form_id, CollectionState.RECEIVED, CollectionState.LATE)
     total = sum(1 for _, f in table.states if f == form_id)
     text = f"Đã nhận {received}/{total}; quá hạn {table.count(form_id, 'qua_han')}"
-    waiting = table.count(form_id, CollectionState.AWAITING_KEY, CollectionState.CONFLICT, CollectionState.RETURNED)
+    waiting = table.count(
+        form_id,
+        CollectionState.AWAITING_KEY,
+        CollectionState.CONFLICT,
+        CollectionState.RETURNED,
+        CollectionState.FLAWED,
+        CollectionState.HELD,
+        CollectionState.WAITING,
+    )
     return text + (f"; chờ xử lý {waiting}" if waiting else "")
 
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from models.clock import now
 from models.errors import BadInput
-from models.vocabulary import FILED_TRUSTED, ImportOutcome, PacketStatus
+from models.vocabulary import AWAITING_OFFICER, FILED_TRUSTED, ImportOutcome, PacketStatus
 
 if TYPE_CHECKING:
     from models.gateway import Gateway
@@ -420,6 +420,21 @@ class Inbox:
                 [unit_code, form_id, period_code],
             )
         )
+
+    def awaiting(self, form_id: str, period_code: str) -> dict[str, PacketStatus]:
+        """unit code -> the most pressing status among its packets that wait for something
+        (AWAITING_OFFICER, returned, waiting), for a form and period."""
+        waiting = (*AWAITING_OFFICER, PacketStatus.RETURNED, PacketStatus.WAITING)
+        rows = self.gw.db.execute(
+            f"SELECT unit_code, status FROM received_packets WHERE form_id = ? AND period_code = ? "
+            f"AND status IN ({', '.join('?' * len(waiting))})",
+            [form_id, period_code, *waiting],
+        )
+        found: dict[str, PacketStatus] = {}
+        for unit_code, status in rows:
+            if unit_code not in found or waiting.index(status) < waiting.index(found[unit_code]):
+                found[unit_code] = PacketStatus(status)
+        return found
 
     def units_in_conflict(self, form_id: str, period_code: str) -> list[str]:
         """The units with two packets of one sequence still waiting for the officer's decision."""
