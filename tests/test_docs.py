@@ -16,6 +16,7 @@ from forms.loader import parse_form
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 ARCHITECTURE_DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 FORMS_DOC = (ROOT / "docs" / "forms.md").read_text(encoding="utf-8")
+PACKET_DOC = (ROOT / "docs" / "packet-format.md").read_text(encoding="utf-8")
 
 
 def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
@@ -71,3 +72,11 @@ def test_forms_doc_example_is_a_valid_form():
         ("so_ho", "a", "ban_nho"),
         ("ban_nvh_dat_chuan", "a", "trong_do_khong_vuot_cha"),
     }
+
+
+def test_the_packet_doc_lists_the_entries_in_the_order_the_writer_uses():
+    from exports.packets.format import MANIFEST, SIGNATURE, SIGNED_FILES
+
+    table = PACKET_DOC.split("## The file", 1)[1].split("The zip is written", 1)[0]
+    listed = re.findall(r"^\| `([^`]+)` \|", table, flags=re.MULTILINE)
+    assert listed == [MANIFEST, SIGNATURE, *SIGNED_FILES]
