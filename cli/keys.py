@@ -99,11 +99,8 @@ def cmd_keys_enrol(args) -> int:
 
     gw = open_existing(args.db)
     enrolled, refiled = enrol_and_refile(gw, read_enrolment(args.file), default_library(), args.user)
-    e = enrolled.enrolment
-    print(
-        f"{'Đã đăng ký' if enrolled.new else 'Đã có từ trước'} khóa của {e.unit_name} ({e.unit_code}), {e.holder_name}."
-    )
-    print(f"Mã khóa: {e.spoken}  (đọc lại với người giữ khóa qua điện thoại để chắc đúng)")
+    print(enrolled.sentence())
+    print(f"Mã khóa: {enrolled.enrolment.spoken}  (đọc lại với người giữ khóa qua điện thoại để chắc đúng)")
     for packet_id, status, note in refiled:
         print(f"Gói số {packet_id} đang chờ khóa này: {status.words}. {note}")
     return 0

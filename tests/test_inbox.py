@@ -320,7 +320,7 @@ def test_cli_keys_enrol_files_the_held_packets(upper_path, packets, tmp_path, ca
     assert code == 0 and packets.key.spoken in out and "Đã đăng ký" in out
     assert "Gói số 1 đang chờ khóa này: đã nhận" in out
     code, out, _ = cli(capsys, "keys", "enrol", "--db", upper_path, packets.enrolment)
-    assert code == 0 and "Đã có từ trước" in out and "Gói số" not in out
+    assert code == 0 and "đã được đăng ký từ trước" in out and "Gói số" not in out
 
 
 def test_a_packet_signed_after_its_key_was_replaced_stays_held(upper, packets, tmp_path, library):

@@ -378,3 +378,18 @@ def test_no_packet_the_commune_could_not_sign_is_ever_summed(demo_template, uppe
     finally:
         province.close()
         commune.close()
+
+
+def test_cli_keys_enrol_of_a_replacement_names_the_key_it_retires(commune, province, upper_path, tmp_path):
+    old = commune.key
+    new = create_unit_key(commune.gw, UNIT, NEW_PASSPHRASE, "Lò Văn Mới", "Công chức", replace=True)
+    path = write_enrolment(new, commune.gw.require_unit(UNIT), tmp_path / "khoa-moi.sctk")
+    province.close()
+    enrolled = run_main("keys", "enrol", "--db", upper_path, path)
+    assert enrolled.returncode == 0 and new.spoken in enrolled.stdout
+    assert f"Khóa cũ {old.spoken} của" in enrolled.stdout and "thôi dùng từ lúc này" in enrolled.stdout
+    stolen = commune.sign(2, key=old)
+    imported = run_main("inbox", "import", "--db", upper_path, stolen)
+    assert imported.returncode == 0 and "[chờ cán bộ xác nhận]" in imported.stdout and old.spoken in imported.stdout
+    listed = run_main("inbox", "list", "--db", upper_path, "--status", "held")
+    assert new.spoken in listed.stdout and old.spoken in listed.stdout
