@@ -378,6 +378,10 @@ def _figure(indicator: str, figure):
         (_figure("ho_van_hoa", {"value": 10, "total": "nhiều"}), "chỉ tiêu ho_van_hoa: số liệu tổng hợp “nhiều”"),
         (_figure("so_ho", {"value": 1.5, "total": None}), "số liệu tổng hợp “1.5” không hợp lệ"),
         (_figure("so_ho", {"value": 10**16, "total": None}), "phải là số nguyên từ 0 đến 999.999.999"),
+        (_figure("so_ho", {"value": float("nan"), "total": None}), "“NaN” không phải là số"),
+        (_figure("so_ho", {"value": float("inf"), "total": None}), "“Infinity” không phải là số"),
+        (_figure("so_ho", {"value": 1e308, "total": None}), "không hợp lệ"),
+        (_figure("so_ho", {"value": 2**70, "total": None}), "dài quá 20 chữ số"),
         (_figure("chi_tieu_la", {"value": 1, "total": None}), "“chi_tieu_la” không có trong biểu kl224"),
     ],
     ids=[
@@ -388,6 +392,10 @@ def _figure(indicator: str, figure):
         "total-text",
         "fraction",
         "too-big",
+        "nan",
+        "infinity",
+        "1e308",
+        "2^70",
         "unknown-indicator",
     ],
 )
