@@ -414,6 +414,22 @@ def test_a_resigned_merged_packet_with_good_figures_is_accepted(central, sent, l
     assert merge(central, "TW", library.get("kl224"), "2024").totals["so_ho"].value == 7
 
 
+@pytest.mark.parametrize(
+    "figure",
+    [
+        _figure("ho_van_hoa", {"value": 1000, "total": 100}),  # ten times its whole
+        _figure("ban_nvh_dat_chuan", {"value": 10**6, "total": 10**6}),  # far above its parent row
+    ],
+    ids=["share-above-whole", "of-which-above-parent"],
+)
+def test_a_merged_packet_breaking_the_forms_rules_is_flawed_and_not_summed(central, sent, library, tmp_path, figure):
+    path = tmp_path / "12_ky-lai.sctg"
+    path.write_bytes(resigned(sent.merged.read_bytes(), "12", data_edit=figure))
+    filed = import_one(central, path, library)
+    assert filed.outcome == "flawed" and "vượt" in filed.message
+    assert merge(central, "TW", library.get("kl224"), "2024").received == []
+
+
 # ---- the command line --------------------------------------------------------------------------------------------
 
 
