@@ -393,3 +393,12 @@ def test_cli_keys_enrol_of_a_replacement_names_the_key_it_retires(commune, provi
     assert imported.returncode == 0 and "[chờ cán bộ xác nhận]" in imported.stdout and old.spoken in imported.stdout
     listed = run_main("inbox", "list", "--db", upper_path, "--status", "held")
     assert new.spoken in listed.stdout and old.spoken in listed.stdout
+
+
+@pytest.mark.parametrize("field", ["sequence", "version"])
+def test_a_manifest_number_beyond_sqlite_is_refused_not_crashed(commune, province, field):
+    def edit(manifest):
+        (manifest if field == "sequence" else manifest["form"])[field] = 10**19
+
+    filed = file_in(province, forged(commune.sign(1), manifest=edit))
+    assert filed.outcome == "rejected" and "số quá lớn" in filed.message

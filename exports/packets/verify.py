@@ -40,6 +40,7 @@ from models.periods import parse_period
 from models.vocabulary import VerifyStatus
 
 MAX_MANIFEST_BYTES = 1024 * 1024
+LARGEST_FIELD = 2**31 - 1  # a sequence, a version, a count of cells: far below what SQLite can hold
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -233,6 +234,8 @@ def _check_manifest_shape(manifest: dict) -> None:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, kind) or isinstance(value, bool):
             raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “{'.'.join(keys)}”.")
+        if kind is int and not -LARGEST_FIELD <= value <= LARGEST_FIELD:
+            raise PacketInvalid(f"bản kê manifest.json ghi mục “{'.'.join(keys)}” là số quá lớn ({str(value)[:24]}).")
     if not _HEX64.match(manifest["signer"]["fingerprint"]):
         raise PacketInvalid("bản kê manifest.json ghi mã khóa người ký sai dạng.")
     for item in manifest["files"]:
