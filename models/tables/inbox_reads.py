@@ -1,0 +1,141 @@
+"""What the upper level's screens and listings read of the inbox (received_packets
+and received_values); filing and the statuses are in models/tables/inbox.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.vocabulary import AWAITING_OFFICER, PacketStatus
+
+if TYPE_CHECKING:
+    from models.gateway import Gateway
+
+# What the screens read of a packet: everything but the file itself.
+_LISTED = (
+    "id, file_name, received_at, unit_code, form_id, form_version, period_code, sequence, created_at, "
+    "status, reason, decision, decided_by, signer_fingerprint, manifest, findings, error_count"
+)
+
+
+class InboxReads:
+    def __init__(self, gw: Gateway):
+        self.gw = gw
+
+    def get(self, packet_id: int) -> dict | None:
+        """Every column of one packet, its file included."""
+        rows = list(self.gw.db.query("SELECT * FROM received_packets WHERE id = ?", [packet_id]))
+        return rows[0] if rows else None
+
+    def listed(self, packet_id: int) -> dict | None:
+        """One packet as the screens read it (no file)."""
+        rows = list(self.gw.db.query(f"SELECT {_LISTED} FROM received_packets WHERE id = ?", [packet_id]))
+        return rows[0] if rows else None
+
+    def newest_first(self, *, form_id: str | None = None, period_code: str | None = None) -> list[dict]:
+        """The inbox as the screens read it, newest first; each filter applies when given."""
+        where, args = _filters(form_id=form_id, period_code=period_code)
+        return list(
+            self.gw.db.query(
+                f"SELECT {_LISTED} FROM received_packets WHERE {where} ORDER BY received_at DESC, id DESC", args
+            )
+        )
+
+    def by_report(
+        self, *, form_id: str | None = None, period_code: str | None = None, status: str | None = None
+    ) -> list[dict]:
+        """The inbox for a listing: by report then sequence; each filter applies when given."""
+        where, args = _filters(form_id=form_id, period_code=period_code, status=status)
+        return list(
+            self.gw.db.query(
+                "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, "
+                f"decision FROM received_packets WHERE {where} "
+                "ORDER BY unit_code, form_id, period_code, sequence, id",
+                args,
+            )
+        )
+
+    def in_conflict_with(self, packet: dict) -> list[dict]:
+        """The packets in conflict of the same unit, form, period and sequence, as the screens read them."""
+        return list(
+            self.gw.db.query(
+                f"SELECT {_LISTED} FROM received_packets WHERE unit_code = ? AND form_id = ? AND period_code = ? "
+                "AND sequence = ? AND status = ? ORDER BY id",
+                [
+                    packet["unit_code"],
+                    packet["form_id"],
+                    packet["period_code"],
+                    packet["sequence"],
+                    PacketStatus.CONFLICT,
+                ],
+            )
+        )
+
+    def file_of(self, packet_id: int) -> tuple[str, bytes | None] | None:
+        """(file name, the packet's bytes: None for a rejected one) of a received packet."""
+        row = self.gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def unit_of(self, packet_id: int) -> str | None:
+        row = self.gw.db.execute("SELECT unit_code FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+        return row[0] if row else None
+
+    def values(self, packet_id: int) -> dict[tuple[str, str], int | str]:
+        """(indicator, unit code) -> value: the commune's own cells and its villages'."""
+        rows = self.gw.db.execute(
+            "SELECT indicator, unit_code, value FROM received_values WHERE packet_id = ?", [packet_id]
+        )
+        return {(indicator, code): value for indicator, code, value in rows}
+
+    def totals(self, packet_id: int) -> dict[str, tuple]:
+        """indicator -> (value, denominator): the figures of a merged packet."""
+        rows = self.gw.db.execute(
+            "SELECT indicator, value, total FROM received_values WHERE packet_id = ?", [packet_id]
+        )
+        return {indicator: (value, total) for indicator, value, total in rows}
+
+    def accepted(self, form_id: str, period_code: str) -> list[tuple[int, str, int]]:
+        """(packet id, unit code, sequence) of the accepted packets of a form and period."""
+        rows = self.gw.db.execute(
+            "SELECT id, unit_code, sequence FROM received_packets WHERE form_id = ? AND period_code = ? AND status = ?",
+            [form_id, period_code, PacketStatus.ACCEPTED],
+        )
+        return [tuple(row) for row in rows]
+
+    def of_report(self, unit_code: str, form_id: str, period_code: str) -> list[dict]:
+        """Every packet of one report, newest sequence first: status, sequence, received_at, manifest, id."""
+        return list(
+            self.gw.db.query(
+                "SELECT status, sequence, received_at, manifest, id, findings, error_count FROM received_packets "
+                "WHERE unit_code = ? AND form_id = ? AND period_code = ? ORDER BY sequence DESC, id DESC",
+                [unit_code, form_id, period_code],
+            )
+        )
+
+    def awaiting(self, form_id: str, period_code: str) -> dict[str, PacketStatus]:
+        """unit code -> the most pressing status among its packets that wait for something
+        (AWAITING_OFFICER, returned, waiting), for a form and period."""
+        waiting = (*AWAITING_OFFICER, PacketStatus.RETURNED, PacketStatus.WAITING)
+        rows = self.gw.db.execute(
+            f"SELECT unit_code, status FROM received_packets WHERE form_id = ? AND period_code = ? "
+            f"AND status IN ({', '.join('?' * len(waiting))})",
+            [form_id, period_code, *waiting],
+        )
+        found: dict[str, PacketStatus] = {}
+        for unit_code, status in rows:
+            if unit_code not in found or waiting.index(status) < waiting.index(found[unit_code]):
+                found[unit_code] = PacketStatus(status)
+        return found
+
+    def units_in_conflict(self, form_id: str, period_code: str) -> list[str]:
+        """The units with two packets of one sequence still waiting for the officer's decision."""
+        rows = self.gw.db.execute(
+            "SELECT DISTINCT unit_code FROM received_packets WHERE form_id = ? AND period_code = ? AND status = ?",
+            [form_id, period_code, PacketStatus.CONFLICT],
+        )
+        return [code for (code,) in rows]
+
+
+def _filters(**chosen) -> tuple[str, list]:
+    """A WHERE clause over fixed column names (never the caller's text), with the values given."""
+    given = {column: value for column, value in chosen.items() if value}
+    return " AND ".join([f"{column} = ?" for column in given] or ["1 = 1"]), list(given.values())
