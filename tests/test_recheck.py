@@ -91,8 +91,9 @@ def test_part_above_whole_is_filed_flawed_and_left_out_of_the_merge(commune, pro
         [("ban_nvh_dat_chuan", VILLAGE, 1), ("ban_co_nvh", VILLAGE, 0)],  # "trong đó" above its parent
         [("can_bo_lanh_dao", UNIT, 500), ("can_bo_dang_vien", UNIT, 20)],  # leaders above all staff
         [("ho_duoc_tuyen_truyen", UNIT, 999_999)],  # a share of the villages' households, far above them
+        [("so_ho", UNIT, 999_999)],  # a typed commune total against its villages' sum
     ],
-    ids=["of-which-above-parent", "leaders-above-staff", "share-above-total"],
+    ids=["of-which-above-parent", "leaders-above-staff", "share-above-total", "typed-total-not-the-sum"],
 )
 def test_every_kind_of_rule_error_is_flawed(commune, province, cells):
     commune.type(*cells)
