@@ -512,6 +512,8 @@ def test_cli_import_summary_exit_codes_and_json(upper_path, packets, tmp_path, c
         "status",
         "reason",
         "decision",
+        "error_count",
+        "findings",
         "packet_code",
     }
     accepted = [row for row in listed if row["status"] != "rejected"]

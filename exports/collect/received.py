@@ -66,6 +66,7 @@ def inbox_listing(
     rows = gw.inbox.by_report(form_id=form_id, period_code=period_code, status=status)
     for row in rows:
         row["packet_code"] = packet_code(gw, row["id"])
+        row["findings"] = json.loads(row["findings"]) if row["findings"] else []
     return rows
 
 

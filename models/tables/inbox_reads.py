@@ -48,7 +48,7 @@ class InboxReads:
         return list(
             self.gw.db.query(
                 "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, "
-                f"decision FROM received_packets WHERE {where} "
+                f"decision, error_count, findings FROM received_packets WHERE {where} "
                 "ORDER BY unit_code, form_id, period_code, sequence, id",
                 args,
             )
