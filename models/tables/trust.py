@@ -28,3 +28,11 @@ class TrustedKeys:
 
     def all(self) -> list[dict]:
         return list(self.gw.db["trusted_keys"].rows)
+
+    def of_unit(self, unit_code: str) -> list[dict]:
+        """The keys enrolled for one unit, the latest enrolment first."""
+        return list(
+            self.gw.db["trusted_keys"].rows_where(
+                "unit_code = ?", [unit_code], order_by="enrolled_at DESC, fingerprint"
+            )
+        )
