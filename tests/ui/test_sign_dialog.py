@@ -11,9 +11,9 @@ from exports.packets.verify import verify_packet
 from exports.packets.write import signing_blockers
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.reporting import view_report
-from ui.commune.key_dialogs import CreateKeyDialog, KeysDialog
 from ui.commune.sign_dialog import BLOCKED, DONE, NO_KEY, READY, SignDialog
 from ui.export_folder import SETTING
+from ui.key_dialogs import CreateKeyDialog, KeysDialog
 
 NEW_PASSPHRASE = "bình lư 2024"
 

@@ -47,8 +47,8 @@ from ui.export_folder import ask_file
 from ui.widgets import open_modeless
 
 if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
-    from ui.commune.key_dialogs import KeysDialog
     from ui.commune.sign_dialog import SignDialog
+    from ui.key_dialogs import KeysDialog
 
 
 class MainWindow(QMainWindow):
@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_keys_dialog(self) -> KeysDialog | None:
-        from ui.commune.key_dialogs import KeysDialog
+        from ui.key_dialogs import KeysDialog
 
         unit = self.current_unit()
         if unit is None:
