@@ -609,7 +609,8 @@ def test_unchecked_answers_signed_by_another_key_are_dropped_when_the_provinces_
     assert "Sửa hết" not in report_answer(commune, report).text
     real = answer(province, out, unit="03408").path  # Tân Phong: only the forged return filed for Mường Tè
     import_receipt(commune, real)
-    assert enrol_province(province, commune, tmp_path).receipts_checked == 1
+    enrolled = enrol_province(province, commune, tmp_path)
+    assert (enrolled.receipts_checked, enrolled.receipts_set_aside) == (1, 1)
     dropped = report_answer(commune, report)
     assert (dropped.state, dropped.cells, dropped.trusted) == ("cho_bien_nhan", [], True)
     assert "khóa khác với khóa đã đăng ký" in dropped.text and "Sửa hết" not in dropped.text

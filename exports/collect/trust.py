@@ -17,7 +17,8 @@ from models.keys import public_pem, spoken_fingerprint
 class Enrolled:
     enrolment: Enrolment
     new: bool  # False: this key was already trusted for this unit
-    receipts_checked: int = 0  # the unit above: receipts it signed, filed unchecked, that now count
+    receipts_checked: int = 0  # the unit above: receipts this key signed, filed unchecked, that now count
+    receipts_set_aside: int = 0  # the unit above: receipts still unchecked (another key): never the answer
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
             }
         )
         checked = gw.receipts.trust_signer(enrolment.fingerprint, unit.code) if above else 0
-    return Enrolled(enrolment, not known, checked)
+    return Enrolled(enrolment, not known, checked, gw.receipts.unchecked(unit.code) if above else 0)
 
 
 def is_below(gw: Gateway, code: str, ancestor: str) -> bool:

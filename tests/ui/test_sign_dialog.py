@@ -214,7 +214,12 @@ def test_the_packet_menu_holds_signing_and_keys(window):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert "Gói" in menus
     texts = [action.text() for action in menus["Gói"].actions()]
-    assert texts == ["Ký và xuất gói...", "Khóa ký...", "Nhập biên nhận của cấp trên..."]
+    assert texts == [
+        "Ký và xuất gói...",
+        "Khóa ký...",
+        "Nhập biên nhận của cấp trên...",
+        "Đăng ký khóa của cấp trên...",
+    ]
     assert window.sign_action.shortcut() == QKeySequence("Ctrl+E")
     assert any(window.sign_action in toolbar.actions() for toolbar in window.findChildren(QToolBar))
     assert window.sign_action.isEnabled()  # the demo opens on a report
