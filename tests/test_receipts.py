@@ -38,7 +38,14 @@ from forms.messages import label_of
 from models.demo import build_upper_demo
 from models.errors import BadInput
 from models.gateway import Gateway
-from models.keys import DEMO_PASSPHRASE, create_unit_key, fingerprint_of, key_in_use, public_pem
+from models.keys import (
+    DEMO_PASSPHRASE,
+    create_unit_key,
+    fingerprint_of,
+    key_in_use,
+    public_pem,
+    spoken_fingerprint,
+)
 from models.reporting import enter_values, view_report
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -426,28 +433,50 @@ def test_a_file_that_is_not_a_receipt_is_unreadable(sent, tmp_path, which):
 # ---- filing at the commune ------------------------------------------------------------------------------------
 
 
-def test_a_receipt_at_the_commune_says_received(province, commune, out):
+def enrol_province(province: Gateway, commune: Gateway, folder: Path):
+    """The commune trusts the province's key, as after reading its code over the phone."""
+    return enrol(commune, read_enrolment(province_enrolment(province, folder)), WHO)
+
+
+def test_a_receipt_at_the_commune_says_received(province, commune, out, tmp_path):
+    enrol_province(province, commune, tmp_path)
     report = commune.find_report("03445", "kl224", "2024")
     before = report_answer(commune, report)
     assert (before.state, before.sequence) == ("cho_bien_nhan", 1) and "chưa có biên nhận" in before.text
     filed = import_receipt(commune, answer(province, out).path)
-    assert (filed.new, filed.trusted, filed.report.id) == (True, False, report.id)
+    assert (filed.new, filed.trusted, filed.report.id) == (True, True, report.id)
     assert filed.lines()[0].startswith("Tỉnh Lai Châu đã nhận gói lần 1 biểu kl224, Năm 2024; ký bởi Giàng Thị Dung")
     now = report_answer(commune, report)
-    assert (now.state, now.sequence, now.cells, now.trusted) == ("da_nhan", 1, [], False)
-    assert now.text == "Tỉnh Lai Châu đã nhận gói lần 1 ngày 03/02/2026 (chưa đối chiếu khóa cấp trên)."
+    assert (now.state, now.sequence, now.cells, now.trusted) == ("da_nhan", 1, [], True)
+    assert now.text == "Tỉnh Lai Châu đã nhận gói lần 1 ngày 03/02/2026."
     (row,) = commune.db["receipts"].rows
-    assert (row["kind"], row["issuer_code"], row["trusted"]) == ("bien_nhan", "12", 0)
+    assert (row["kind"], row["issuer_code"], row["trusted"]) == ("bien_nhan", "12", 1)
     never_sent = report_answer(commune, commune.find_report("03445", "kl224", "2025"))
     assert (never_sent.state, never_sent.sequence) == ("chua_xuat", None)
 
 
+def test_before_the_provinces_key_is_enrolled_a_return_waits_unread(province, commune, out):
+    """No key of the province on file: the return is filed unchecked and its reason is not shown as the answer."""
+    report = commune.find_report("03445", "kl224", "2024")
+    filed = import_receipt(commune, answer(province, out, "tra_lai", note=NOTE, queries=QUERIES).path)
+    assert (filed.new, filed.trusted) == (True, False)
+    assert filed.lines()[0].startswith("Tệp ghi rằng Tỉnh Lai Châu trả lại gói lần 1 biểu kl224")
+    assert "Chưa đối chiếu được khóa của cấp trên" in filed.lines()[1]
+    assert not any("nhà văn hóa" in line for line in filed.lines())  # the return's reason and cells: not yet
+    waiting = report_answer(commune, report)
+    assert (waiting.state, waiting.sequence, waiting.cells, waiting.trusted) == ("cho_bien_nhan", 1, [], False)
+    assert waiting.text.startswith("Đã xuất gói lần 1 ngày ")
+    assert "chưa đối chiếu được khóa của cấp trên" in waiting.text and "nhà văn hóa" not in waiting.text
+    assert commune.db.execute("SELECT kind, trusted FROM receipts").fetchall() == [("tra_lai", 0)]
+
+
 def test_a_return_then_the_corrected_packet_then_its_receipt(province, commune, out, tmp_path, library):
+    enrol_province(province, commune, tmp_path)
     kl224 = library.get("kl224")
     open_collection(province, kl224, "2024", None)
     report = commune.find_report("03445", "kl224", "2024")
     filed = import_receipt(commune, answer(province, out, "tra_lai", note=NOTE, queries=QUERIES).path)
-    assert filed.lines()[2:] == [
+    assert filed.lines()[1:] == [
         "Lý do trả lại: Số nhà văn hóa chưa khớp biên bản.",
         f"- 2.3. Bản, tổ dân phố có nhà văn hóa ({commune.unit('03445.03').name}): Bản này chưa có nhà văn hóa",
         "- Cán bộ lãnh đạo, quản lý (Xã Mường Tè): Thiếu hai đồng chí mới bổ nhiệm",
@@ -455,7 +484,7 @@ def test_a_return_then_the_corrected_packet_then_its_receipt(province, commune, 
     returned = report_answer(commune, report)
     assert (returned.state, returned.sequence) == ("tra_lai", 1)
     assert returned.text == (
-        "Tỉnh Lai Châu trả lại gói lần 1 ngày 03/02/2026 (chưa đối chiếu khóa cấp trên): "
+        "Tỉnh Lai Châu trả lại gói lần 1 ngày 03/02/2026: "
         "Số nhà văn hóa chưa khớp biên bản. Sửa rồi ký và xuất lại (lần 2)."
     )
     assert returned.cells == [
@@ -541,25 +570,56 @@ def test_a_receipt_is_trusted_once_the_provinces_key_is_enrolled(province, commu
     report = commune.find_report("03445", "kl224", "2024")
     receipt = answer(province, out).path
     assert import_receipt(commune, receipt).trusted is False
-    assert "(chưa đối chiếu khóa cấp trên)" in report_answer(commune, report).text
-    enrolled = enrol(commune, read_enrolment(province_enrolment(province, tmp_path)), WHO)
-    assert enrolled.new and enrolled.enrolment.unit_code == "12"
-    again = import_receipt(commune, receipt)
-    assert (again.new, again.trusted) == (False, True)
-    assert commune.db.execute("SELECT trusted FROM receipts").fetchall() == [(1,)]
+    assert report_answer(commune, report).state == "cho_bien_nhan"
+    enrolled = enrol_province(province, commune, tmp_path)
+    assert enrolled.new and enrolled.enrolment.unit_code == "12" and enrolled.receipts_checked == 1
+    assert commune.db.execute("SELECT trusted FROM receipts").fetchall() == [(1,)]  # checked at the enrolment
     trusted = report_answer(commune, report)
     assert trusted.trusted and trusted.text == "Tỉnh Lai Châu đã nhận gói lần 1 ngày 03/02/2026."
+    again = import_receipt(commune, receipt)
+    assert (again.new, again.trusted) == (False, True)
     other = import_receipt(commune, answer(province, out, unit="03408").path)  # Tân Phong's, on the same machine
     assert (other.new, other.trusted) == (True, True)
+    assert enrol_province(province, commune, tmp_path).receipts_checked == 0  # enrolled again: nothing left to check
 
 
-def test_a_receipt_signed_by_another_key_is_filed_but_never_trusted(province, commune, out, tmp_path):
-    enrol(commune, read_enrolment(province_enrolment(province, tmp_path)), WHO)
-    data = answer(province, out).receipt  # the province's words, signed by someone else
-    filed = import_receipt(commune, forged(data, tmp_path / "gia.sctb"))
-    assert (filed.new, filed.trusted) == (True, False)
-    assert any("Chưa đối chiếu được khóa của cấp trên" in line for line in filed.lines())
-    assert commune.db.execute("SELECT trusted FROM receipts").fetchall() == [(0,)]
+def test_a_receipt_signed_by_a_stranger_key_is_refused_once_the_provinces_key_is_on_file(
+    province, commune, out, tmp_path
+):
+    enrol_province(province, commune, tmp_path)
+    data = answer(province, out, "tra_lai", note="Sửa hết").receipt  # the province's words, signed by someone else
+    stranger = Ed25519PrivateKey.generate()
+    with pytest.raises(PacketInvalid, match="không phải khóa đã đăng ký của Tỉnh Lai Châu") as refused:
+        import_receipt(commune, forged(data, tmp_path / "gia.sctb", stranger))
+    assert key_in_use(province, "12").spoken in str(refused.value)
+    assert spoken_fingerprint(fingerprint_of(stranger.public_key())) in str(refused.value)
+    assert commune.db["receipts"].count == 0
+    waiting = report_answer(commune, commune.find_report("03445", "kl224", "2024"))
+    assert waiting.state == "cho_bien_nhan" and "Sửa hết" not in waiting.text
+
+
+def test_unchecked_answers_signed_by_another_key_are_dropped_when_the_provinces_key_is_enrolled(
+    province, commune, out, tmp_path
+):
+    """Before the enrolment a forged return and the real receipt both wait unread; after it the
+    real one counts and the forged one is kept on record but never shown as the answer."""
+    report = commune.find_report("03445", "kl224", "2024")
+    forged_return = answer(province, out, "tra_lai", note="Sửa hết, gửi lại ngay").receipt
+    import_receipt(commune, forged(forged_return, tmp_path / "gia.sctb"))
+    assert "Sửa hết" not in report_answer(commune, report).text
+    real = answer(province, out, unit="03408").path  # Tân Phong: only the forged return filed for Mường Tè
+    import_receipt(commune, real)
+    enrolled = enrol_province(province, commune, tmp_path)
+    assert (enrolled.receipts_checked, enrolled.receipts_set_aside) == (1, 1)
+    dropped = report_answer(commune, report)
+    assert (dropped.state, dropped.cells, dropped.trusted) == ("cho_bien_nhan", [], True)
+    assert "khóa khác với khóa đã đăng ký" in dropped.text and "Sửa hết" not in dropped.text
+    tan_phong = report_answer(commune, commune.find_report("03408", "kl224", "2024"))
+    assert tan_phong.state == "da_nhan"
+    assert sorted(commune.db.execute("SELECT kind, trusted FROM receipts").fetchall()) == [
+        ("bien_nhan", 1),
+        ("tra_lai", 0),  # kept for the record
+    ]
 
 
 def test_a_key_of_a_sibling_commune_cannot_be_enrolled_at_the_commune(commune, tmp_path):
@@ -642,3 +702,24 @@ def test_cli_receipt_return(province, out):
         ("can_bo_lanh_dao", "03445"),
     ]
     assert status_of(province, packet) == "returned"
+
+
+@pytest.mark.slow
+def test_cli_a_stranger_keys_return_is_refused_or_waits_unread(province, commune, out, tmp_path):
+    data = answer(province, out, "tra_lai", note="Sửa hết, gửi lại ngay").receipt
+    fake = forged(data, tmp_path / "gia.sctb")
+    # no key of the province enrolled: filed unchecked (exit 3), its reason never shown as the answer
+    waiting = run_main("receipt", "import", "--db", commune.path, fake)
+    assert waiting.returncode == 3 and "Sửa hết" not in waiting.stdout
+    assert "Chưa đối chiếu được khóa" in waiting.stdout
+    listed = run_main("reports", "--db", commune.path, "--unit", "03445")
+    assert "Sửa hết" not in listed.stdout and "chưa đối chiếu được khóa của cấp trên" in listed.stdout
+    # the province's key enrolled: the same forgery refused, exit 1, one line, nothing more filed
+    assert run_main("keys", "enrol", "--db", commune.path, province_enrolment(province, tmp_path)).returncode == 0
+    other = forged(answer(province, out, "tra_lai", unit="03408", note="Giả").receipt, tmp_path / "gia-2.sctb")
+    refused = run_main("receipt", "import", "--db", commune.path, other)
+    assert refused.returncode == 1 and "không phải khóa đã đăng ký của Tỉnh Lai Châu" in one_line(refused)
+    assert refused.stdout == ""
+    assert commune.db["receipts"].count == 1
+    listed = run_main("reports", "--db", commune.path, "--unit", "03445")
+    assert "Sửa hết" not in listed.stdout and "khóa khác với khóa đã đăng ký" in listed.stdout

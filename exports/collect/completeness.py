@@ -86,7 +86,7 @@ def completeness(
         for form_id, deadline in gw.collections.of_period(period.code)
     ]
     if not forms:
-        raise BadInput(f"Chưa mở kỳ thu biểu nào cho {period.in_sentence} (lệnh inbox open).")
+        raise BadInput(f"Chưa mở kỳ thu biểu nào cho {period.in_sentence}; hãy mở kỳ thu biểu trước.")
     units: dict[str, Unit] = {}
     states = {}
     for collected in forms:

@@ -81,7 +81,7 @@ def issue_receipt(
     home = gw.require_unit(gw.setting("home_unit") or "")
     key = key_in_use(gw, home.code)
     if key is None:
-        raise BadInput(f"{home.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init).")
+        raise BadInput(f"{home.name} chưa có khóa ký; hãy tạo khóa ký của đơn vị trước.")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
     packet_manifest = container_of(packet["packet"], packet["file_name"]).entries[MANIFEST]

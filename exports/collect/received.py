@@ -37,7 +37,7 @@ class ReceivedPacket:
     decided_by: str | None
     signer_name: str | None
     signer_title: str | None
-    signer_spoken: str | None  # “4821 0937 5512 8830 1146”, to read back over the phone
+    signer_spoken: str | None  # “4821 0937 5512 8830 1146”, from the fingerprint, to read back over the phone
 
 
 def received_packet(gw: Gateway, packet_id: int) -> ReceivedPacket:
@@ -124,12 +124,6 @@ def _packet(row: dict) -> ReceivedPacket:
             signer = {}
         if not isinstance(signer, dict):
             signer = {}
-    spoken = signer.get("spoken") if isinstance(signer.get("spoken"), str) else None
-    if spoken is None and row["signer_fingerprint"]:
-        try:
-            spoken = spoken_fingerprint(row["signer_fingerprint"])
-        except ValueError:  # a rejected packet may name anything as its signer
-            spoken = None
     return ReceivedPacket(
         id=row["id"],
         file_name=row["file_name"],
@@ -146,8 +140,23 @@ def _packet(row: dict) -> ReceivedPacket:
         decided_by=row["decided_by"],
         signer_name=_text(signer.get("name")),
         signer_title=_text(signer.get("title")),
-        signer_spoken=spoken,
+        signer_spoken=_spoken(row, signer),
     )
+
+
+def _spoken(row: dict, signer: dict) -> str | None:
+    """The signer's key code computed from its fingerprint, which the verifier checked against the key in
+    the packet; never the manifest's own “spoken” text. None for a rejected packet, whose signer may be
+    anyone's name."""
+    if row["status"] == PacketStatus.REJECTED:
+        return None
+    fingerprint = signer.get("fingerprint") or row["signer_fingerprint"]
+    if not isinstance(fingerprint, str) or len(fingerprint) != 64:
+        return None
+    try:
+        return spoken_fingerprint(fingerprint)
+    except ValueError:
+        return None
 
 
 def _text(value) -> str | None:

@@ -1,5 +1,6 @@
-"""The upper level's trusted keys: enrolment files of the units below, kept in
-its database after the fingerprint was read back over the phone."""
+"""Trusted keys: the enrolment files of the units below (the upper level) or of
+the unit directly above (a commune, for its receipts and returns), kept in the
+database after the fingerprint was read back over the phone."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from models.keys import public_pem, spoken_fingerprint
 class Enrolled:
     enrolment: Enrolment
     new: bool  # False: this key was already trusted for this unit
+    receipts_checked: int = 0  # the unit above: receipts this key signed, filed unchecked, that now count
+    receipts_set_aside: int = 0  # the unit above: receipts still unchecked (another key): never the answer
     retired: tuple[dict, ...] = ()  # the unit's keys this one replaced (trusted_keys rows)
 
     def sentence(self) -> str:
@@ -34,9 +37,52 @@ class Enrolled:
         return text
 
 
+@dataclass(frozen=True)
+class KeyOnFile:
+    """A key this database already trusts for a unit, as the officer is told of it."""
+
+    fingerprint: str
+    unit_code: str
+    holder_name: str
+    holder_title: str
+    created_at: str
+    replaced_at: str | None
+    enrolled_at: str
+    retired_at: str | None = None  # when this machine enrolled the unit's next key
+
+    @property
+    def spoken(self) -> str:
+        """Computed from the fingerprint, never taken from a file's text."""
+        return spoken_fingerprint(self.fingerprint)
+
+
+def keys_on_file(gw: Gateway, unit_code: str) -> list[KeyOnFile]:
+    """The keys enrolled for the unit, the latest enrolment first."""
+    return [
+        KeyOnFile(
+            fingerprint=row["fingerprint"],
+            unit_code=row["unit_code"],
+            holder_name=row["holder_name"],
+            holder_title=row["holder_title"],
+            created_at=row["created_at"],
+            replaced_at=row["replaced_at"],
+            enrolled_at=row["enrolled_at"],
+            retired_at=row["retired_at"],
+        )
+        for row in gw.trust.of_unit(unit_code)
+    ]
+
+
+def other_keys_on_file(gw: Gateway, enrolment: Enrolment) -> list[KeyOnFile]:
+    """The keys already on file for the enrolment's unit that are not the one it carries: the officer
+    is warned that enrolling this file replaces them."""
+    return [k for k in keys_on_file(gw, enrolment.unit_code) if k.fingerprint != enrolment.fingerprint]
+
+
 def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
     """Trust the key for its unit: a unit below this one (its packets), or the
-    one directly above (its receipts and returns)."""
+    one directly above (its receipts and returns; those it signed that were
+    filed unchecked count from now on)."""
     unit = gw.unit(enrolment.unit_code)
     home = gw.unit(gw.setting("home_unit") or "")
     above = home is not None and unit is not None and home.parent_code == unit.code
@@ -46,20 +92,23 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
             "hay cấp trên trực tiếp của đơn vị trên máy này; không đăng ký."
         )
     known = gw.trust.is_trusted(enrolment.fingerprint, unit.code)
-    retired = gw.trust.enrol(
-        {
-            "fingerprint": enrolment.fingerprint,
-            "unit_code": unit.code,
-            "public_pem": public_pem(enrolment.public_key),
-            "holder_name": enrolment.holder_name,
-            "holder_title": enrolment.holder_title,
-            "created_at": enrolment.created_at,
-            "replaced_at": enrolment.replaced_at,
-            "enrolled_at": now(),
-            "enrolled_by": who,
-        }
-    )
-    return Enrolled(enrolment, not known, tuple(retired))
+    with gw.transaction():
+        retired = gw.trust.enrol(
+            {
+                "fingerprint": enrolment.fingerprint,
+                "unit_code": unit.code,
+                "public_pem": public_pem(enrolment.public_key),
+                "holder_name": enrolment.holder_name,
+                "holder_title": enrolment.holder_title,
+                "created_at": enrolment.created_at,
+                "replaced_at": enrolment.replaced_at,
+                "enrolled_at": now(),
+                "enrolled_by": who,
+            }
+        )
+        checked = gw.receipts.trust_signer(enrolment.fingerprint, unit.code) if above else 0
+    set_aside = gw.receipts.unchecked(unit.code) if above else 0
+    return Enrolled(enrolment, not known, checked, set_aside, tuple(retired))
 
 
 def is_below(gw: Gateway, code: str, ancestor: str) -> bool:

@@ -56,7 +56,7 @@ def export_upward(
     parent, form, period = table.parent, table.form, table.period
     key = key_in_use(gw, parent.code)
     if key is None:
-        raise BadInput(f"{parent.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init).")
+        raise BadInput(f"{parent.name} chưa có khóa ký; hãy tạo khóa ký của đơn vị trước.")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
     report = gw.ensure_report(parent.code, form.id, form.version, period.code)

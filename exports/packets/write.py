@@ -117,7 +117,7 @@ def export_packet(
         raise ReportNotReady(blockers)
     key = key_in_use(gw, view.unit.code)
     if key is None:
-        raise BadInput(f"{view.unit.name} chưa có khóa ký; hãy tạo khóa trước (lệnh keys init hoặc trong cửa sổ).")
+        raise BadInput(f"{view.unit.name} chưa có khóa ký; hãy tạo khóa ký của đơn vị trước.")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
     return write_packet(

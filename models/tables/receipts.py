@@ -34,6 +34,21 @@ class Receipts:
         with self.gw.transaction():
             self.gw.db.execute("UPDATE receipts SET trusted = 1 WHERE receipt_sha256 = ?", [receipt_sha256])
 
+    def trust_signer(self, fingerprint: str, issuer_code: str) -> int:
+        """The key ``fingerprint`` was just enrolled for the unit above: the receipts it signed
+        that were waiting for it now count as checked. How many."""
+        with self.gw.transaction():
+            return self.gw.db.execute(
+                "UPDATE receipts SET trusted = 1 WHERE signer_fingerprint = ? AND issuer_code = ? AND trusted = 0",
+                [fingerprint, issuer_code],
+            ).rowcount
+
+    def unchecked(self, issuer_code: str) -> int:
+        """How many receipts of that unit are filed unchecked (their key not enrolled)."""
+        return self.gw.db.execute(
+            "SELECT count(*) FROM receipts WHERE issuer_code = ? AND trusted = 0", [issuer_code]
+        ).fetchone()[0]
+
     def file(self, row: dict) -> None:
         """packet_id, kind, note, cells (a list), issued_at, issuer_code, issuer_name, signer_name,
         signer_fingerprint, trusted, receipt_sha256."""

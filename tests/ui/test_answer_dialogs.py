@@ -12,11 +12,13 @@ import zipfile
 import pytest
 from testkit import put
 
+from exports.collect.trust import enrol
 from exports.packets.answers import import_receipt, report_answer
+from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.receipt_file import read_receipt
 from exports.packets.verify import verify_packet
 from models.gateway import Gateway
-from models.keys import DEMO_PASSPHRASE
+from models.keys import DEMO_PASSPHRASE, key_in_use
 from ui.upper.answer_dialogs import ReceiptDialog
 
 WAIT = 20_000
@@ -81,8 +83,11 @@ def test_a_return_from_the_window_reaches_the_commune(window_with_packets, qtbot
     # The commune that exported the packet files the return and sees it beside its report.
     commune_copy = tmp_path / "xa.db"
     shutil.copy(packets.folder / "xa-a.db", commune_copy)  # the database that exported mt24-2
+    province_key = key_in_use(window_with_packets.gw, "12")
+    key_file = write_enrolment(province_key, window_with_packets.gw.require_unit("12"), tmp_path / "tinh.sctk")
     commune = Gateway.open(commune_copy)
     try:
+        enrol(commune, read_enrolment(key_file), "xa")  # its code read back over the phone
         filed = import_receipt(commune, issued.path)
         answer = report_answer(commune, filed.report)
     finally:

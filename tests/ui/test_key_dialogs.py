@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from exports.packets.enrolment import read_enrolment
 from models.keys import key_in_use, unit_keys, unlock_key
-from ui.commune.key_dialogs import CreateKeyDialog, KeysDialog
+from ui.key_dialogs import CreateKeyDialog, KeysDialog
 from ui.widgets import day_of
 
 NEW_PASSPHRASE = "khóa mới của xã"

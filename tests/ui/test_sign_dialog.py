@@ -11,9 +11,9 @@ from exports.packets.verify import verify_packet
 from exports.packets.write import signing_blockers
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.reporting import view_report
-from ui.commune.key_dialogs import CreateKeyDialog, KeysDialog
 from ui.commune.sign_dialog import BLOCKED, DONE, NO_KEY, READY, SignDialog
 from ui.export_folder import SETTING
+from ui.key_dialogs import CreateKeyDialog, KeysDialog
 
 NEW_PASSPHRASE = "bình lư 2024"
 
@@ -214,7 +214,12 @@ def test_the_packet_menu_holds_signing_and_keys(window):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert "Gói" in menus
     texts = [action.text() for action in menus["Gói"].actions()]
-    assert texts == ["Ký và xuất gói...", "Khóa ký...", "Nhập biên nhận của cấp trên..."]
+    assert texts == [
+        "Ký và xuất gói...",
+        "Khóa ký...",
+        "Nhập biên nhận của cấp trên...",
+        "Đăng ký khóa của cấp trên...",
+    ]
     assert window.sign_action.shortcut() == QKeySequence("Ctrl+E")
     assert any(window.sign_action in toolbar.actions() for toolbar in window.findChildren(QToolBar))
     assert window.sign_action.isEnabled()  # the demo opens on a report

@@ -108,6 +108,8 @@ def test_an_upper_level_database_opens_the_upper_window(upper_window, upper_path
         "Nhập thư mục...",
         "Đăng ký khóa cấp dưới...",
         "Mở kỳ thu biểu...",
+        "Xuất tệp đăng ký khóa của đơn vị...",
+        "Khóa ký của đơn vị...",
     ]
     assert upper_window.import_files_action.shortcut() == QKeySequence("Ctrl+I")
     assert upper_window.acceptDrops()

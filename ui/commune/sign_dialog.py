@@ -33,8 +33,8 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
-from ui.commune.key_dialogs import CreateKeyDialog
 from ui.export_folder import export_folder, remember_folder
+from ui.key_dialogs import CreateKeyDialog
 from ui.widgets import DONE_STYLE, ERROR_STYLE, fingerprint_label, message_label, say, wait_cursor
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"

@@ -4,6 +4,11 @@ commune-level fields, the chart and the findings.
 
 Every edit goes through the report's EntryController, which saves it before
 the grid shows it; there is no Save button to forget.
+
+Why it is long: it is the hub of the commune's actions (choosing the report,
+the grid and its companions, signing, keys, the upper level's answers and
+key, printing); each action is a few lines handing over to its dialog or
+library function.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.reporting import start_report
 from models.session import ReportSession
-from ui.commune.answer_label import AnswerLabel
+from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
 from ui.commune.findings_panel import FindingsPanel
@@ -46,9 +51,12 @@ from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
 from ui.widgets import open_modeless
 
-if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
-    from ui.commune.key_dialogs import KeysDialog
+if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from ui.commune.sign_dialog import SignDialog
+    from ui.commune.upper_key_dialog import UpperKeyDialog
+    from ui.key_dialogs import KeysDialog
+
+KEY_FILES = "Tệp đăng ký khóa (*.sctk);;Mọi tệp (*)"
 
 
 class MainWindow(QMainWindow):
@@ -129,8 +137,10 @@ class MainWindow(QMainWindow):
         keys.triggered.connect(self.open_keys_dialog)
         receipt = QAction(self.tr("Nhập biên nhận của cấp trên..."), self)
         receipt.triggered.connect(self.ask_receipt_file)
-        self.sign_action, self.keys_action, self.receipt_action = sign, keys, receipt
-        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt])
+        upper_key = QAction(self.tr(UPPER_KEY_ACTION), self)
+        upper_key.triggered.connect(self.ask_upper_key_file)
+        self.sign_action, self.keys_action, self.receipt_action, self.upper_key_action = sign, keys, receipt, upper_key
+        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt, upper_key])
         print_action = QAction(self.tr("In biểu..."), self)
         print_action.setShortcut(QKeySequence.StandardKey.Print)
         print_action.setEnabled(False)  # until a report is open
@@ -354,9 +364,22 @@ class MainWindow(QMainWindow):
         self.refresh_periods(select=report.period_code)
         done = self.tr("Đã nhập biên nhận.") if filed.new else self.tr("Biên nhận này đã nhập từ trước.")
         self.statusBar().showMessage(f"{done} {filed.lines()[0]}")
-        if not filed.trusted:
-            self.show_message(filed.lines()[1])
+        if not filed.trusted and not self.answer.waiting_for_key:  # unchecked, for a packet not the latest
+            self.show_message(f"{filed.lines()[1]} ({self.tr('Gói › %1').replace('%1', self.tr(UPPER_KEY_ACTION))})")
         return True
+
+    def ask_upper_key_file(self) -> None:
+        if path := ask_file(self, self.gw, self.tr("Chọn tệp đăng ký khóa của cấp trên"), KEY_FILES):
+            self.enrol_upper_key(path)
+
+    def enrol_upper_key(self, path=None) -> UpperKeyDialog:
+        """The upper level's key file, read back by phone and enrolled; the answer beside the report follows."""
+        from ui.commune.upper_key_dialog import UpperKeyDialog
+
+        dialog = UpperKeyDialog(self.gw, self.who, path, self)
+        dialog.enrolled.connect(lambda _enrolled: (self.show_message(""), self._packet_answered()))
+        open_modeless(dialog)
+        return dialog
 
     def jump_to_finding(self, finding) -> None:
         if finding.cell.village is not None:
@@ -416,14 +439,18 @@ class MainWindow(QMainWindow):
         open_modeless(dialog)
         return dialog
 
-    def _packet_exported(self, packet) -> None:
+    def _packet_answered(self, *_args) -> None:
+        """The answer beside the open report, again: a packet exported, the upper level's key enrolled."""
         self.show_answer(self.controller.session.view.report if self.controller else None)
+
+    def _packet_exported(self, packet) -> None:
+        self._packet_answered()
         self.statusBar().showMessage(
             self.tr("Đã lưu gói %1 (lần gửi %2).").replace("%1", str(packet.path)).replace("%2", str(packet.sequence))
         )
 
     def open_keys_dialog(self) -> KeysDialog | None:
-        from ui.commune.key_dialogs import KeysDialog
+        from ui.key_dialogs import KeysDialog
 
         unit = self.current_unit()
         if unit is None:

@@ -257,7 +257,7 @@ class UpwardDialog(QDialog):
             self.tr("Còn %1 đơn vị chưa có số liệu được nhận.").replace("%1", str(missing)) if missing else "",
             self.tr("Ký bằng khóa %1 của %2.").replace("%1", key.spoken).replace("%2", key.holder_name)
             if key
-            else self.tr("Đơn vị chưa có khóa ký: tạo khóa trước (lệnh keys init)."),
+            else self.tr("Đơn vị chưa có khóa ký: tạo khóa trước (Gói › Khóa ký của đơn vị...)."),
         ]
         self.blockers = upward_blockers(gw, table) + ([] if key else ["chưa có khóa ký."])
         summary = QLabel("\n".join(f for f in facts if f))

@@ -5,6 +5,13 @@ by three tabs: the inbox, the completeness matrix and the merged table.
 Packets come in through the Gói menu or by dropping files and folders
 anywhere on the window; the import runs in the background (ui/import_worker)
 and every tab is refreshed after it, and after each decision or enrolment.
+The Gói menu also holds the unit's own key: its key file for the communes
+and the level above, and the keys dialog shared with the commune's window.
+
+Why it is long: it is the hub of every upper-level action (the bar, three
+tabs, the import thread, enrolment, collections, the unit's own key, signed
+answers); each action is a few lines handing over to its dialog or library
+function.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -45,7 +53,8 @@ from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
 from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, open_modeless
 
-if TYPE_CHECKING:  # the signing dialogs load the packet writer; imported when first opened
+if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
+    from ui.key_dialogs import KeysDialog
     from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
@@ -129,10 +138,16 @@ class UpperWindow(QMainWindow):
         self.collection_action = QAction(self.tr("Mở kỳ thu biểu..."), self)
         self.collection_action.triggered.connect(self.ask_open_collection)
         actions = [self.import_files_action, self.import_folder_action, self.enrol_action, self.collection_action]
+        self.key_file_action = QAction(self.tr("Xuất tệp đăng ký khóa của đơn vị..."), self)
+        self.key_file_action.triggered.connect(self.export_key_file)
+        self.keys_action = QAction(self.tr("Khóa ký của đơn vị..."), self)
+        self.keys_action.triggered.connect(self.open_keys_dialog)
         menu = self.menuBar().addMenu(self.tr("Gói"))
         menu.addActions(actions[:2])
         menu.addSeparator()
         menu.addActions(actions[2:])
+        menu.addSeparator()
+        menu.addActions([self.key_file_action, self.keys_action])  # the unit's own key: for the units that check it
         self.packet_menu = menu
         for action in actions:
             action.setEnabled(not self.standing_note)  # nothing can be filed in a read-only file
@@ -377,6 +392,21 @@ class UpperWindow(QMainWindow):
         """The enrolment dialog over a key file, shown without waiting; every tab follows an enrolment."""
         dialog = EnrolDialog(self.gw, self.library, self.who, path, self)
         dialog.enrolled.connect(lambda _enrolled: self.refresh_all())
+        open_modeless(dialog)
+        return dialog
+
+    def export_key_file(self, path: str | Path | None = None) -> QDialog | None:
+        """This unit's key file for the communes below and the level above, its code shown to read over
+        the phone; with no key yet, the key-making dialog. ``path`` skips the save dialog (tests)."""
+        from ui.key_file import export_key_file
+
+        return export_key_file(self, self.gw, self.gw.setting("home_unit"), path)
+
+    def open_keys_dialog(self) -> KeysDialog:
+        """The unit's keys: the one in use, the replaced ones; replace it, save any one's key file."""
+        from ui.key_dialogs import KeysDialog
+
+        dialog = KeysDialog(self.gw, self.gw.setting("home_unit"), self)
         open_modeless(dialog)
         return dialog
 

@@ -1,7 +1,10 @@
-"""The unit's signing keys: make one (or a replacement), list them, and save
-the key file (.sctk) that goes to the upper level.
+"""The unit's signing keys, in both windows: make one (or a replacement),
+list them, and save the key file (.sctk) for the units that check what it
+signs: a commune's goes to its upper level; an upper level's goes to the
+communes below (its receipts and returns) and to the level above (its
+merged table).
 
-The upper level trusts a key once the officer has read its spoken code to
+Another unit trusts a key once the officer has read its spoken code to
 them over the phone, so the code is shown large as soon as the key exists.
 As in the other dialogs, each button calls a plain method that does the
 work, so tests can drive it without the file chooser.
@@ -33,6 +36,8 @@ from exports.packets.enrolment import SUFFIX, default_enrolment_name, write_enro
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE, KeyInfo, check_new_passphrase, create_unit_key, key_in_use, unit_keys
+from models.units import Unit
+from models.vocabulary import COLLECTING_TIERS
 from ui.export_folder import export_folder, remember_folder
 from ui.widgets import (
     DONE_STYLE,
@@ -46,6 +51,22 @@ from ui.widgets import (
 )
 
 FingerprintRole = Qt.ItemDataRole.UserRole
+HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
+
+
+def collects(unit: Unit) -> bool:
+    """An upper level (district, province): its key signs receipts, returns and the merged table."""
+    return unit.tier in COLLECTING_TIERS
+
+
+def send_words(widget: QWidget, unit: Unit) -> str:
+    """Whom the unit's key file goes to, and the phone call that makes it trusted."""
+    if collects(unit):
+        return widget.tr(
+            "Gửi tệp này cho các đơn vị cấp dưới (để họ kiểm tra biên nhận, trả lại) và cho cấp trên "
+            "(để kiểm tra biểu tổng hợp), rồi đọc mã khóa cho từng nơi qua điện thoại."
+        )
+    return widget.tr("Gửi tệp này cho cấp trên và đọc mã khóa cho họ qua điện thoại.")
 
 
 def save_enrolment(gw: Gateway, key: KeyInfo, path: str | Path) -> Path:
@@ -73,9 +94,9 @@ class CreateKeyDialog(QDialog):
 
     key_created = Signal(object)  # the new KeyInfo
 
-    def __init__(self, gw: Gateway, unit_code: str, *, replace: bool = False, parent=None):
+    def __init__(self, gw: Gateway, unit_code: str, *, replace: bool = False, note: str = "", parent=None):
         super().__init__(parent)
-        self.gw, self.replace = gw, replace
+        self.gw, self.replace, self.note = gw, replace, note
         self.unit = gw.require_unit(unit_code)
         self.key: KeyInfo | None = None
         self.setWindowTitle(self.tr("Thay khóa ký mới") if replace else self.tr("Tạo khóa ký"))
@@ -112,8 +133,13 @@ class CreateKeyDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(10)
         heading = QLabel(self.tr("Khóa ký của %1").replace("%1", self.unit.name))
-        heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        heading.setStyleSheet(HEADING_STYLE)
         column.addWidget(heading)
+        if self.note:
+            note = QLabel(self.note)
+            note.setStyleSheet(WARNING_STYLE)
+            note.setWordWrap(True)
+            column.addWidget(note)
         current = key_in_use(self.gw, self.unit.code)
         if self.replace and current is not None:
             warning = QLabel(
@@ -127,6 +153,13 @@ class CreateKeyDialog(QDialog):
             column.addWidget(warning)
         explanation = QLabel(
             self.tr(
+                "Mật khẩu bảo vệ khóa ký: mỗi lần ký biên nhận, trả lại hay biểu tổng hợp phải nhập mật khẩu này. "
+                "Không ai lấy lại được mật khẩu đã quên, kể cả người làm ra chương trình. "
+                "Nếu quên mật khẩu, hãy tạo khóa mới (những gì đã ký trước đó vẫn kiểm tra được) "
+                "rồi gửi tệp đăng ký khóa mới cho các đơn vị cấp dưới và cấp trên."
+            )
+            if collects(self.unit)
+            else self.tr(
                 "Mật khẩu bảo vệ khóa ký: mỗi lần ký gói gửi cấp trên phải nhập mật khẩu này. "
                 "Không ai lấy lại được mật khẩu đã quên, kể cả người làm ra chương trình. "
                 "Nếu quên mật khẩu, hãy tạo khóa mới (các gói đã gửi trước đó vẫn kiểm tra được) "
@@ -157,7 +190,7 @@ class CreateKeyDialog(QDialog):
         self.done_heading.setWordWrap(True)
         column.addWidget(self.done_heading)
         column.addWidget(self.fingerprint)
-        send = QLabel(self.tr("Gửi tệp này cho cấp trên và đọc mã khóa cho họ qua điện thoại."))
+        send = QLabel(send_words(self, self.unit))
         send.setWordWrap(True)
         column.addWidget(send)
         row = QHBoxLayout()
@@ -240,6 +273,11 @@ class KeysDialog(QDialog):
         self.keys: list[KeyInfo] = []
         intro = QLabel(
             self.tr(
+                "Khóa ký chứng nhận biên nhận, trả lại và biểu tổng hợp do đơn vị ký. "
+                "Khóa đã thay vẫn được giữ để những gì ký trước đó vẫn kiểm tra được."
+            )
+            if collects(self.unit)
+            else self.tr(
                 "Khóa ký chứng nhận các gói báo cáo do đơn vị gửi lên. "
                 "Khóa đã thay vẫn được giữ để các gói ký trước đó vẫn kiểm tra được."
             )
