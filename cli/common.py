@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,31 @@ def command_group(commands, name: str, help_text: str, title: str):
     """A command that takes a second word (``keys init``, ``inbox import``): the group to add them to."""
     group = commands.add_parser(name, help=help_text, description=title)
     return group.add_subparsers(dest=f"{name}_command", title="các lệnh", metavar="LỆNH", required=True)
+
+
+def ascii_text(text: str) -> str:
+    """What was typed, fullwidth digits and letters read as their ASCII selves (NFKC), spaces trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def bounded_int(low: int, high: int, what: str):
+    """An argparse ``type``: a whole number from ``low`` to ``high`` in digits 0-9 (fullwidth digits read
+    as theirs), else a Vietnamese refusal naming ``what``; never a number too big for the database."""
+
+    def parse(text: str) -> int:
+        plain = ascii_text(text)
+        if plain.isascii() and plain.isdigit() and len(plain) <= len(str(high)) and low <= int(plain) <= high:
+            return int(plain)
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        largest = f"{high:,}".replace(",", ".")  # 999.999.999, as Vietnamese writes it
+        raise argparse.ArgumentTypeError(f"{what} phải là số nguyên từ {low} đến {largest}, không phải “{shown}”")
+
+    parse.__name__ = what  # argparse names the type by it if it ever speaks for itself
+    return parse
+
+
+# Packets are numbered by the database from 1; no inbox will ever hold a billion.
+packet_number = bounded_int(1, 999_999_999, "số gói")
 
 
 def db_arg(sub: argparse.ArgumentParser) -> None:

@@ -12,6 +12,7 @@ from cli.common import (
     json_arg,
     merged_args,
     open_existing,
+    packet_number,
     parse_day,
     print_json,
     say,
@@ -45,7 +46,7 @@ def register(commands) -> None:
 
     sub = command(group, "decide", cmd_inbox_decide, "chọn gói giữ lại khi hai gói trùng lần gửi")
     db_arg(sub)
-    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--packet", required=True, type=packet_number, help="số gói (xem inbox list)")
     sub.add_argument("--reason", required=True, help="lý do chọn")
     user_arg(sub, "tên người quyết định, ghi lại")
 
