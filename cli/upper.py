@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from cli.common import (
+    ascii_text,
     command,
     command_group,
     db_arg,
@@ -40,7 +42,9 @@ def register(commands) -> None:
     sub.add_argument("--form", help="chỉ biểu này")
     sub.add_argument("--period", help="chỉ kỳ này")
     sub.add_argument(
-        "--status", help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected)"
+        "--status",
+        type=packet_status,
+        help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected, returned)",
     )
     json_arg(sub)
 
@@ -61,6 +65,18 @@ def register(commands) -> None:
     sub = command(commands, "merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")
     merged_args(sub, "tệp xlsx hoặc thư mục để ghi")
     json_arg(sub)
+
+
+def packet_status(text: str) -> str:
+    """--status: one of the inbox's statuses, read from the vocabulary when given (a new status is
+    accepted without touching this); an unknown one is refused with the list."""
+    from models.vocabulary import PacketStatus
+
+    wanted = ascii_text(text).lower()
+    if wanted in {status.value for status in PacketStatus}:
+        return wanted
+    choices = ", ".join(f"{status.value} ({status.words})" for status in PacketStatus)
+    raise argparse.ArgumentTypeError(f"không có trạng thái “{text[:24]}”; chọn một trong: {choices}")
 
 
 def cmd_inbox_open(args) -> int:

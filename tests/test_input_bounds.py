@@ -14,6 +14,7 @@ import pytest
 from testkit import run_main
 
 import main
+from models.vocabulary import PacketStatus
 
 HUGE = str(10**30)
 
@@ -75,3 +76,19 @@ def test_a_packet_number_in_fullwidth_digits_is_read_as_its_number(capsys, upper
     """１ is 1: it reaches the inbox, which says packet 1 is not in conflict (not an argument error)."""
     code, out, err = cli(capsys, "inbox", "decide", "--db", upper_path, "--packet", "１", "--reason", "x")
     assert code == 2 and "Tham số" not in err and "không mong đợi" not in err, err
+
+
+# ---- inbox list --status --------------------------------------------------------------------
+
+
+def test_an_unknown_status_is_refused_with_the_statuses_there_are(capsys, upper_path):
+    line = refused(*cli(capsys, "inbox", "list", "--db", upper_path, "--status", "nope"))
+    assert "“nope”" in line
+    for status in PacketStatus:
+        assert f"{status.value} ({status.words})" in line
+
+
+@pytest.mark.parametrize("status", [*PacketStatus, "ACCEPTED"])
+def test_every_status_there_is_may_be_listed(capsys, upper_path, status):
+    code, out, err = cli(capsys, "inbox", "list", "--db", upper_path, "--status", status, "--json")
+    assert (code, err, out.strip()) == (0, "", "[]")
