@@ -11,7 +11,7 @@ from pathlib import Path
 
 from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
-from models.errors import BadInput
+from models.errors import BadInput, os_error_words
 from models.gateway import Gateway
 from models.reporting import ReportView
 
@@ -126,7 +126,9 @@ def read_values_file(path: str | Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BadInput(f"Không tìm thấy tệp “{path}”.") from None
-    except (OSError, UnicodeDecodeError):
+    except OSError as exc:
+        raise BadInput(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
+    except UnicodeDecodeError:
         raise BadInput(f"Không đọc được tệp “{path}”.") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"Tệp “{path.name}” không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None

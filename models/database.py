@@ -21,6 +21,7 @@ from models.errors import (
     DamagedDatabase,
     DatabaseError,
     describe_sqlite_error,
+    os_error_words,
     sqlite_code,
 )
 from models.migrations import migrations
@@ -33,11 +34,15 @@ sqlite_utils.plugins._plugins_loaded = True
 
 def open_database(path: str | Path, create: bool = True) -> Database:
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as exc:  # a name too long, a folder that may not be read
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {os_error_words(exc)}.") from None
+    if is_dir:
         raise DatabaseError(f"“{path}” là một thư mục, không phải tệp cơ sở dữ liệu.")
-    if not path.exists() and not create:
+    if not exists and not create:
         raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu “{path}”.")
-    if not path.exists() and not path.parent.exists():
+    if not exists and not path.parent.exists():
         raise DatabaseError(f"Thư mục “{path.parent}” không tồn tại.")
     conn = None
     try:

@@ -6,14 +6,17 @@ Vietnamese line and exit 2, never “Lỗi không mong đợi”, and nothing is
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import unicodedata
 from pathlib import Path
 
 import pytest
-from testkit import run_main
+from testkit import run_main, run_on_full_disk
 
 import main
+from models.errors import _OS_WORDS, os_error_words
 from models.vocabulary import PacketStatus
 
 HUGE = str(10**30)
@@ -92,3 +95,63 @@ def test_an_unknown_status_is_refused_with_the_statuses_there_are(capsys, upper_
 def test_every_status_there_is_may_be_listed(capsys, upper_path, status):
     code, out, err = cli(capsys, "inbox", "list", "--db", upper_path, "--status", status, "--json")
     assert (code, err, out.strip()) == (0, "", "[]")
+
+
+# ---- what the operating system refuses, said in Vietnamese --------------------------------
+
+
+def long_name(folder: Path) -> Path:
+    return folder / ("so-chi-tieu-" * 25 + ".db")  # 300 characters: more than any file system allows
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["units"], ["init"], ["reports"], ["backup", "restore"], ["backup", "create"]],
+    ids=" ".join,
+)
+def test_a_database_name_too_long_for_the_system_is_said_in_vietnamese(capsys, tmp_path, command):
+    line = refused(*cli(capsys, *command, "--db", long_name(tmp_path)))
+    assert "tên tệp hoặc đường dẫn quá dài" in line, line
+    assert "Errno" not in line and "too long" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_os_error_nothing_else_caught_is_one_vietnamese_line_not_an_unexpected_error(capsys, tmp_path):
+    """backup list looks for the backup folder beside a name too long: main.py says it in Vietnamese."""
+    line = refused(*cli(capsys, "backup", "list", "--db", long_name(tmp_path)))
+    assert line.startswith("Không đọc hoặc ghi được tệp “") and line.endswith(": tên tệp hoặc đường dẫn quá dài."), line
+
+
+def test_a_load_file_name_too_long_is_said_in_vietnamese(capsys, demo_path, tmp_path):
+    args = ["load", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--period", "2025"]
+    line = refused(*cli(capsys, *args, tmp_path / ("so-lieu-" * 40 + ".json")))
+    assert "quá dài" in line and "Errno" not in line, line
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_packet_that_does_not_fit_on_the_disk_is_refused_in_vietnamese(demo_path, tmp_path):
+    """The packet (about 60 KB) cannot be written past 48 KiB: the reason in the parentheses is ours, not
+    “File too large” or “No space left on device”; nothing half-written is left."""
+    out = tmp_path / "goi"
+    out.mkdir()
+    args = ["packet", "export", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--period", "2024"]
+    run = run_on_full_disk(48 * 1024, *args, "--out", out, SCT_PASSPHRASE="muongte-mau")
+    line = refused(run.returncode, run.stdout, run.stderr)
+    assert "Không ghi được tệp" in line and "không có tệp nào bị ghi dở" in line, line
+    assert "(tệp vượt quá cỡ ổ đĩa cho phép, có thể ổ đĩa đã đầy)" in line, line
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("code", sorted(_OS_WORDS), ids=lambda code: errno.errorcode.get(code, str(code)))
+def test_each_os_error_the_program_knows_is_worded_in_vietnamese(code):
+    words = os_error_words(OSError(code, os.strerror(code)))
+    assert words == _OS_WORDS[code] and os.strerror(code) not in words
+    assert any(ord(ch) > 127 for ch in words), words
+
+
+def test_the_main_os_errors_have_the_words_an_officer_knows():
+    said = {code: os_error_words(OSError(code, "english")) for code in (errno.ENOSPC, errno.EROFS, errno.EIO)}
+    assert said == {errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ cho phép đọc", errno.EIO: "lỗi đọc ghi ổ đĩa"}
+    assert "quyền" in os_error_words(PermissionError(errno.EACCES, "Permission denied"))
+    assert os_error_words(OSError(9999, "Something odd")) == "lỗi hệ thống tệp (mã 9999)"
+    assert os_error_words(OSError("no number")) == "lỗi hệ thống tệp"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from forms.library import default_library
 from forms.loader import FormError
 from models.backups import Backup, newest_good_backup
-from models.errors import DamagedDatabase, DatabaseError, UserError
+from models.errors import DamagedDatabase, DatabaseError, UserError, os_error_sentence
 from models.gateway import Gateway
 from models.lock import DatabaseLock
 from models.recovery import restore_database
@@ -126,6 +126,9 @@ def run(db_path: str | None) -> int:
         window = open_window(db_path)
     except (UserError, FormError) as exc:
         QMessageBox.critical(None, TITLE, str(exc))
+        return 2
+    except OSError as exc:  # the data folder or the database's name refused by the system
+        QMessageBox.critical(None, TITLE, os_error_sentence(exc))
         return 2
     if window is None:
         return 0
