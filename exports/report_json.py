@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from exports.strict_json import StrictJsonError, loads_strict
 from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
 from models.errors import BadInput, os_error_words
@@ -119,22 +120,45 @@ def _target(form, result) -> dict:
 # ---- reading it back ---------------------------------------------------------
 
 
+MAX_LOAD_BYTES = 16 * 1024 * 1024  # the largest report's show --json is well under 1 MB
+
+
 def read_values_file(path: str | Path) -> dict:
-    """The parsed file, or BadInput saying in Vietnamese what is wrong with it."""
+    """The parsed file, or BadInput saying in Vietnamese what is wrong with it.
+
+    Read strictly (exports/strict_json.py) and within a size: a file ``load`` was not meant for
+    (a number of 5,000 digits, 100,000 nested brackets, a gigabyte) is refused with the reason."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_LOAD_BYTES + 1)
     except FileNotFoundError:
         raise BadInput(f"Không tìm thấy tệp “{path}”.") from None
     except OSError as exc:
         raise BadInput(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"Không đọc được tệp “{path}”.") from None
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"Tệp “{path.name}” không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    if len(raw) > MAX_LOAD_BYTES:
+        raise BadInput(
+            f"Tệp “{path.name}” lớn quá {MAX_LOAD_BYTES // (1024 * 1024)} MB, không phải tệp số liệu để nạp."
+        )
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # the mark Notepad puts before UTF-8
+    try:
+        data = loads_strict(raw)
+    except StrictJsonError as exc:
+        raise BadInput(f"Tệp “{path.name}” không nạp được: {exc}{_where(raw)}.") from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise BadInput(f"Tệp “{path.name}” thiếu mục “values” (xem cấu trúc trong docs/cli.md).")
     return data
+
+
+def _where(raw: bytes) -> str:
+    """“ (dòng 3, cột 7)” for a slip in the JSON's syntax, to find it in an editor; else nothing."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f" (dòng {exc.lineno}, cột {exc.colno})"
+    except (ValueError, RecursionError):
+        pass
+    return ""
 
 
 def edits_from_dict(

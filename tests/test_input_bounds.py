@@ -155,3 +155,61 @@ def test_the_main_os_errors_have_the_words_an_officer_knows():
     assert "quyền" in os_error_words(PermissionError(errno.EACCES, "Permission denied"))
     assert os_error_words(OSError(9999, "Something odd")) == "lỗi hệ thống tệp (mã 9999)"
     assert os_error_words(OSError("no number")) == "lỗi hệ thống tệp"
+
+
+# ---- load: the file read strictly, for the unit it names --------------------------------------
+
+LOAD = ["--unit", "03445", "--form", "kl224", "--period", "2025"]
+A_VALUE = {"villages": {"01": {"so_ho": 123}}}  # Bản Nà Hừ's households, 120 in the demo
+
+
+def written(db: Path) -> tuple:
+    """Every report, cell and audit row: what a refused load must leave as it was."""
+    return tuple(table_rows(db, table) for table in ("reports", "cell_values", "audit"))
+
+
+def load_file(capsys, db: Path, folder: Path, text: str | bytes, *args: str) -> tuple[int, str, str]:
+    path = folder / "so-lieu.json"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return cli(capsys, "load", "--db", db, *(args or LOAD), path)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"values": {"commune": {"so_ho": ' + "9" * 5000 + "}}}", "dài quá 20 chữ số"),
+        ("[" * 100_000, "cấu trúc lồng nhau quá sâu"),
+        ('{"values": {"commune": {"so_ho": 1, "so_ho": 2}}}', "xuất hiện hai lần"),
+        ('{"values": {"commune": {"so_ho": NaN}}}', "không phải là số"),
+        ('{"values": {"commune": {"so_ho": 1e999}}}', "quá lớn"),
+        (b'{"values": {"commune": {"x": "\xff"}}}', "không phải văn bản UTF-8"),
+        ('{"values": {"commune": {}},\n "ghi_chu": }', "không phải JSON hợp lệ (dòng 2, cột 13)"),
+    ],
+    ids=["5000 digits", "100000 brackets", "a key twice", "NaN", "Infinity", "not UTF-8", "a slip of syntax"],
+)
+def test_a_load_file_out_of_bounds_is_refused_with_its_name_and_the_reason(capsys, demo_path, tmp_path, text, reason):
+    before = written(demo_path)
+    line = refused(*load_file(capsys, demo_path, tmp_path, text))
+    assert line.startswith("Tệp “so-lieu.json” không nạp được: ") and reason in line, line
+    assert written(demo_path) == before
+
+
+def test_a_load_file_of_5000_digits_is_refused_by_the_program_as_typed(demo_path, tmp_path):
+    path = tmp_path / "so-lieu.json"
+    path.write_text('{"values": {"commune": {"so_ho": ' + "9" * 5000 + "}}}", encoding="utf-8")
+    result = run_main("load", "--db", demo_path, *LOAD, path)
+    assert result.returncode == 2 and "dài quá 20 chữ số" in result.stderr, result.stderr
+
+
+def test_a_load_file_too_big_to_be_a_report_is_refused_unread(capsys, demo_path, tmp_path):
+    before = written(demo_path)
+    line = refused(*load_file(capsys, demo_path, tmp_path, b" " * (16 * 1024 * 1024 + 1) + b"{}"))
+    assert "lớn quá 16 MB" in line, line
+    assert written(demo_path) == before
+
+
+def test_a_load_file_saved_by_notepad_with_its_mark_is_read(capsys, demo_path, tmp_path):
+    text = b"\xef\xbb\xbf" + f'{{"values": {A_VALUE}}}'.replace("'", '"').encode()
+    code, out, err = load_file(capsys, demo_path, tmp_path, text)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("Đã nạp 1 ô thay đổi")
