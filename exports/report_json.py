@@ -7,6 +7,7 @@ added, none renamed or removed without raising ``format_version``.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from exports.strict_json import StrictJsonError, loads_strict
@@ -161,6 +162,19 @@ def _where(raw: bytes) -> str:
     return ""
 
 
+def _stated(data: dict, key: str, what: str) -> str | None:
+    """The code the file says it is for (``"unit": "03408"`` or ``"unit": {"code": "03408", ...}``),
+    fullwidth read as ASCII; None when it does not say."""
+    block = data.get(key)
+    if isinstance(block, dict):
+        block = block.get("code", block.get("id"))
+    if block is None:
+        return None
+    if not isinstance(block, str | int) or isinstance(block, bool):
+        raise BadInput(f"Mục “{key}” của tệp phải là mã {what} hoặc một bảng có “code”; không nạp.")
+    return unicodedata.normalize("NFKC", str(block)).strip()
+
+
 def edits_from_dict(
     data: dict, unit_code: str, form_id: str, period_code: str, village_codes: dict[str, str]
 ) -> list[tuple[str, str, object]]:
@@ -173,10 +187,9 @@ def edits_from_dict(
         ("form", form_id, "biểu"),
         ("period", period_code, "kỳ báo cáo"),
     ):
-        block = data.get(key)
-        found = block.get("code", block.get("id")) if isinstance(block, dict) else None
-        if found is not None and str(found) != expected:
-            raise BadInput(f"Tệp là của {what} “{found}”, không phải “{expected}”; không nạp.")
+        found = _stated(data, key, what)
+        if found is not None and (found.upper() if key == "period" else found) != expected:
+            raise BadInput(f"Tệp là của {what} “{found[:40]}”, không phải “{expected}”; không nạp.")
     values = data["values"]
     commune = values.get("commune", {})
     villages = values.get("villages", {})

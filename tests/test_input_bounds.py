@@ -7,6 +7,7 @@ Vietnamese line and exit 2, never “Lỗi không mong đợi”, and nothing is
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 import unicodedata
@@ -213,3 +214,44 @@ def test_a_load_file_saved_by_notepad_with_its_mark_is_read(capsys, demo_path, t
     code, out, err = load_file(capsys, demo_path, tmp_path, text)
     assert (code, err) == (0, ""), err
     assert out.startswith("Đã nạp 1 ô thay đổi")
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["03408", {"code": "03408", "name": "Phường Tân Phong"}, "3445", 3445, "03445.01"],
+    ids=["another unit's code", "another unit's block", "the code without its 0", "a number", "a village"],
+)
+def test_a_load_file_of_another_unit_is_refused_whether_it_names_it_by_code_or_block(capsys, demo_path, tmp_path, unit):
+    before = written(demo_path)
+    line = refused(*load_file(capsys, demo_path, tmp_path, json.dumps({"unit": unit, "values": A_VALUE})))
+    assert line.startswith("Tệp là của đơn vị “") and "không phải “03445”; không nạp." in line, line
+    assert written(demo_path) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "stated"),
+    [("unit", ["03445"]), ("unit", True), ("period", {"code": 2025.0}), ("form", {"id": None, "code": ["kl224"]})],
+    ids=["a list", "true", "a float", "a list in a block"],
+)
+def test_a_load_file_that_names_its_report_oddly_is_refused(capsys, demo_path, tmp_path, key, stated):
+    before = written(demo_path)
+    line = refused(*load_file(capsys, demo_path, tmp_path, json.dumps({key: stated, "values": A_VALUE})))
+    assert line.startswith(f"Mục “{key}” của tệp phải là mã"), line
+    assert written(demo_path) == before
+
+
+def test_a_load_file_of_another_period_named_plainly_is_refused(capsys, demo_path, tmp_path):
+    line = refused(*load_file(capsys, demo_path, tmp_path, json.dumps({"period": "2024", "values": A_VALUE})))
+    assert line == "Tệp là của kỳ báo cáo “2024”, không phải “2025”; không nạp."
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["03445", {"code": "03445", "name": "Xã Mường Tè"}, " 03445 ", "０３４４５"],
+    ids=["the code", "the block show --json writes", "spaces around", "fullwidth"],
+)
+def test_a_load_file_of_this_unit_loads_whether_it_names_it_by_code_or_block(capsys, demo_path, tmp_path, unit):
+    data = {"unit": unit, "period": "2025", "form": "kl224", "values": A_VALUE}
+    code, out, err = load_file(capsys, demo_path, tmp_path, json.dumps(data, ensure_ascii=False))
+    assert (code, err) == (0, ""), err
+    assert out.startswith("Đã nạp 1 ô thay đổi vào Xã Mường Tè")
