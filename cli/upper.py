@@ -16,6 +16,8 @@ from cli.common import (
     open_existing,
     packet_number,
     parse_day,
+    plain_code,
+    plain_period,
     print_json,
     say,
     user_arg,
@@ -27,8 +29,8 @@ def register(commands) -> None:
 
     sub = command(group, "open", cmd_inbox_open, "mở kỳ thu một biểu, kèm hạn nộp")
     db_arg(sub)
-    sub.add_argument("--form", required=True, help="mã biểu")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--form", required=True, type=plain_code, help="mã biểu")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
     sub.add_argument("--deadline", help="hạn nộp, ngày/tháng/năm")
 
     sub = command(group, "import", cmd_inbox_import, "nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
@@ -39,8 +41,8 @@ def register(commands) -> None:
 
     sub = command(group, "list", cmd_inbox_list, "các gói đã nhận và trạng thái")
     db_arg(sub)
-    sub.add_argument("--form", help="chỉ biểu này")
-    sub.add_argument("--period", help="chỉ kỳ này")
+    sub.add_argument("--form", type=plain_code, help="chỉ biểu này")
+    sub.add_argument("--period", type=plain_period, help="chỉ kỳ này")
     sub.add_argument(
         "--status",
         type=packet_status,
@@ -58,8 +60,8 @@ def register(commands) -> None:
         commands, "completeness", cmd_completeness, "cấp trên: đơn vị nào đã gửi, chưa gửi, quá hạn trong một kỳ"
     )
     db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--unit", required=True, type=plain_code, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
     json_arg(sub)
 
     sub = command(commands, "merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")

@@ -255,3 +255,93 @@ def test_a_load_file_of_this_unit_loads_whether_it_names_it_by_code_or_block(cap
     code, out, err = load_file(capsys, demo_path, tmp_path, json.dumps(data, ensure_ascii=False))
     assert (code, err) == (0, ""), err
     assert out.startswith("Đã nạp 1 ô thay đổi vào Xã Mường Tè")
+
+
+# ---- codes are ASCII: fullwidth is read as ASCII, never a second period or unit --------------------
+
+
+def test_a_period_typed_in_fullwidth_digits_is_the_same_period_not_a_second_one(capsys, demo_path, tmp_path):
+    """load --period ２０２４ writes into the 2024 report; before, it made a second “Năm 2024”."""
+    reports = [row[:5] for row in table_rows(demo_path, "reports")]  # id, unit, form, version, period
+    path = tmp_path / "so-lieu.json"
+    path.write_text(json.dumps({"values": A_VALUE}), encoding="utf-8")
+    code, out, err = cli(
+        capsys, "load", "--db", demo_path, "--unit", "０３４４５", "--form", "ｋｌ２２４", "--period", "２０２４", path
+    )
+    assert (code, err) == (0, ""), err
+    assert out.startswith("Đã nạp 1 ô thay đổi vào Xã Mường Tè, kl224, Năm 2024.")
+    assert [row[:5] for row in table_rows(demo_path, "reports")] == reports
+    assert [row[0] for row in table_rows(demo_path, "periods")] == ["2016-2020", "2024", "2025"]
+
+
+def test_show_with_a_fullwidth_period_shows_the_report_of_that_period(capsys, demo_path):
+    args = ["show", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--json", "--period"]
+    _, plain, _ = cli(capsys, *args, "2024")
+    code, wide, err = cli(capsys, *args, "２０２４")
+    assert (code, err) == (0, "") and json.loads(wide) == json.loads(plain)
+
+
+def test_a_packet_of_a_fullwidth_period_is_named_and_signed_for_the_period(capsys, demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCT_PASSPHRASE", "muongte-mau")
+    args = ["packet", "export", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--out", tmp_path, "--json"]
+    code, out, err = cli(capsys, *args, "--period", "２０２４")
+    assert code == 0, err
+    assert [p.name for p in tmp_path.glob("*.sctg")] == ["03445_kl224_2024_lan01.sctg"]
+    assert json.loads(out)["manifest"]["period"] == {"code": "2024", "label": "Năm 2024"}
+
+
+def test_completeness_of_a_fullwidth_period_is_that_of_the_period_with_nothing_falsely_overdue(capsys, upper_path):
+    args = ["completeness", "--db", upper_path, "--unit", "12", "--json", "--period"]
+    _, plain, _ = cli(capsys, *args, "2024")
+    code, wide, err = cli(capsys, *args, "２０２４")
+    assert (code, err) == (0, "") and json.loads(wide) == json.loads(plain)
+
+
+@pytest.mark.parametrize(
+    ("option", "typed"),
+    [
+        ("--period", "٢٠٢٤"),  # Arabic-Indic digits: int() reads them, NFKC does not make them ASCII
+        ("--period", "2024\u200b"),  # a zero-width space pasted along
+        ("--unit", "03445\u00a0x"),
+        ("--unit", "０３４４５／０１"),
+        ("--form", "kl224 kl224"),
+        ("--period", "2" * 10_000),
+    ],
+    ids=["Arabic-Indic digits", "zero-width space", "a space inside", "a slash", "two words", "10000 digits"],
+)
+def test_a_code_that_is_not_plain_ascii_is_a_bad_argument(capsys, demo_path, option, typed):
+    args = {"--unit": "03445", "--form": "kl224", "--period": "2024", option: typed}
+    line = refused(*cli(capsys, "show", "--db", demo_path, *[x for pair in args.items() for x in pair]))
+    assert f"tham số {option}: mã “" in line and "không dùng được" in line and len(line) < 300, line
+
+
+def test_the_library_reads_a_fullwidth_period_as_its_code_and_refuses_other_digits():
+    from models.errors import BadInput
+    from models.periods import parse_period
+
+    assert parse_period("２０２５－ｈ１").code == "2025-H1"
+    assert parse_period(" 2021-2025 ").code == "2021-2025"
+    for typed in ("٢٠٢٤", "२०२४", "2024\n2025", "2024-Q5"):
+        with pytest.raises(BadInput, match="không hợp lệ"):
+            parse_period(typed)
+    with pytest.raises(BadInput) as caught:
+        parse_period("9" * 10_000)
+    assert len(str(caught.value)) < 200
+
+
+def test_a_unit_code_the_database_would_hold_is_plain_ascii(fresh_db):
+    from models.errors import BadInput
+
+    for code in ("０３４４５", "03445 ", "٠٣٤٤٥", "03445..01", "", "x" * 40):
+        with pytest.raises(BadInput, match="không hợp lệ"):
+            fresh_db.add_unit(code, "Xã Thử", "xã")
+    assert fresh_db.add_unit("TW", "Trung ương", "trung ương").code == "TW"
+    assert fresh_db.add_unit("03445.01", "Bản Thử", "bản", "TW").code == "03445.01"
+
+
+def test_a_commune_chosen_by_its_fullwidth_code_is_set_up_under_its_code(fresh_db):
+    from models.setup import setup_commune
+
+    unit = setup_commune(fresh_db, "０３４４５", ["Bản Nà Hừ"], "bản", "Lò Văn Thử", "Cán bộ")
+    assert unit.code == "03445"
+    assert [u.code for u in fresh_db.villages_of("03445")] == ["03445.01"]
