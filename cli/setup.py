@@ -29,7 +29,7 @@ def register(commands) -> None:
 def cmd_init(args) -> int:
     from models.gateway import Gateway
 
-    gw = Gateway.open(args.db)
+    gw = Gateway.open(args.db, adopt_empty=True)  # asked for a database here: a file of 0 bytes becomes one
     if args.demo_upper:
         from models.demo import build_upper_demo
 

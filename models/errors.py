@@ -28,11 +28,13 @@ class DatabaseError(UserError):
 
 class DamagedDatabase(DatabaseError):
     """The file is not a whole SQLite database of ours; it was left untouched.
-    ``path`` lets the window offer the newest good backup in its place."""
+    ``path`` lets the window offer the newest good backup in its place; ``empty``
+    says the file has no byte at all (cut off to nothing, or made by another program)."""
 
-    def __init__(self, message: str, path):
+    def __init__(self, message: str, path, empty: bool = False):
         super().__init__(message)
         self.path = path
+        self.empty = empty
 
 
 # SQLite's primary result codes (the low byte of the extended code).

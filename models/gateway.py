@@ -71,8 +71,9 @@ class Gateway:
         self.inbox = Inbox(self)
 
     @classmethod
-    def open(cls, path: str | Path, create: bool = True) -> Gateway:
-        return cls(open_database(path, create=create), Path(path))
+    def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Gateway:
+        """models.database.open_database: a file of 0 bytes is refused as damaged unless ``adopt_empty``."""
+        return cls(open_database(path, create=create, adopt_empty=adopt_empty), Path(path))
 
     def close(self) -> None:
         self.db.close()

@@ -345,3 +345,93 @@ def test_a_commune_chosen_by_its_fullwidth_code_is_set_up_under_its_code(fresh_d
     unit = setup_commune(fresh_db, "０３４４５", ["Bản Nà Hừ"], "bản", "Lò Văn Thử", "Cán bộ")
     assert unit.code == "03445"
     assert [u.code for u in fresh_db.villages_of("03445")] == ["03445.01"]
+
+
+# ---- a database file of 0 bytes is never made a new database, except by init ---------------------
+
+
+def backed_up_then_emptied(demo_path: Path) -> Path:
+    """The demo with a good backup, then cut off to 0 bytes (a copy that failed, a full disk)."""
+    from models.backups import backup_database
+    from models.gateway import Gateway
+
+    gw = Gateway.open(demo_path)
+    backup_database(gw.db.conn, demo_path)
+    gw.close()
+    demo_path.write_bytes(b"")
+    return demo_path
+
+
+@pytest.mark.parametrize(
+    ("command", "more"),
+    [
+        (["units"], []),
+        (["reports"], []),
+        (["show"], LOAD),
+        (["check"], LOAD),
+        (["backup", "create"], []),
+        (["keys", "show"], []),
+        (["inbox", "list"], []),
+    ],
+    ids=lambda words: " ".join(words),
+)
+def test_a_database_of_0_bytes_is_refused_and_pointed_to_backup_restore_not_initialised(
+    capsys, tmp_path, command, more
+):
+    empty = tmp_path / "so-chi-tieu.db"
+    empty.write_bytes(b"")
+    line = refused(*cli(capsys, *command, "--db", empty, *more))
+    assert line.startswith(f"Tệp “{empty}” trống (0 byte)") and "“backup restore”" in line, line
+    assert [p.name for p in tmp_path.iterdir()] == ["so-chi-tieu.db"] and empty.read_bytes() == b""
+
+
+def test_load_into_a_database_of_0_bytes_writes_nothing(capsys, tmp_path):
+    empty = tmp_path / "so-chi-tieu.db"
+    empty.write_bytes(b"")
+    refused(*load_file(capsys, empty, tmp_path, json.dumps({"values": A_VALUE})))
+    assert empty.read_bytes() == b""
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_pointed_to_backup_restore(capsys, tmp_path):
+    notes = tmp_path / "ghi-chu.db"
+    notes.write_text("Biên bản họp chi bộ", encoding="utf-8")
+    line = refused(*cli(capsys, "units", "--db", notes))
+    assert "không phải cơ sở dữ liệu của Sổ Chỉ Tiêu" in line and "“backup restore”" in line
+    assert notes.read_text(encoding="utf-8") == "Biên bản họp chi bộ"
+
+
+def test_init_is_the_one_command_that_makes_a_database_of_a_file_of_0_bytes(capsys, tmp_path):
+    empty = tmp_path / "so-chi-tieu.db"
+    empty.write_bytes(b"")
+    code, out, err = cli(capsys, "init", "--db", empty)
+    assert (code, err) == (0, "") and "đã sẵn sàng" in out
+    code, out, err = cli(capsys, "units", "--db", empty)
+    assert (code, out, err) == (0, "", "")
+
+
+def test_backup_restore_takes_a_database_of_0_bytes_for_damaged(capsys, demo_path, tmp_path):
+    """Without --force: before, the empty file was “not damaged” and the restore refused."""
+    backed_up_then_emptied(demo_path)
+    code, out, err = cli(capsys, "backup", "restore", "--db", demo_path)
+    assert (code, err) == (0, ""), err
+    assert out.startswith(f"Đã khôi phục “{demo_path}” từ bản sao lưu lúc ")
+    kept = list(tmp_path.glob("demo-truoc-khoi-phuc-*.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b""
+    code, out, err = cli(capsys, "units", "--db", demo_path, "--under", "03445")
+    assert code == 0 and out.startswith("03445  Xã Mường Tè")
+
+
+def test_a_backup_of_0_bytes_is_not_a_good_backup(capsys, demo_path, tmp_path):
+    from models.backups import backup_folder, list_backups
+
+    backed_up_then_emptied(demo_path)
+    (only,) = list_backups(demo_path)
+    only.path.write_bytes(b"")
+    code, out, err = cli(capsys, "backup", "list", "--db", demo_path)
+    assert code == 0 and "HỎNG" in out
+    line = refused(*cli(capsys, "backup", "restore", "--db", demo_path))
+    assert line.startswith("Không có bản sao lưu tốt nào") and demo_path.read_bytes() == b""
+    line = refused(*cli(capsys, "backup", "restore", "--db", demo_path, "--from", only.path))
+    assert line.endswith("không dùng được: tệp trống (0 byte).") and demo_path.read_bytes() == b""
+    line = refused(*cli(capsys, "backup", "restore", "--db", demo_path, "--from", backup_folder(demo_path) / "x.db"))
+    assert line.endswith("không dùng được: không tìm thấy tệp hoặc thư mục."), line

@@ -80,8 +80,13 @@ def open_or_restore(path: Path, parent=None) -> Gateway:
     place if the officer agrees; never a silent start on an empty database."""
     try:
         return Gateway.open(path)
-    except DamagedDatabase:
+    except DamagedDatabase as exc:
         backup = newest_good_backup(path)
+        if backup is None and exc.empty:
+            raise DatabaseError(
+                f"Tệp “{path}” trống (0 byte) và không có bản sao lưu tốt nào để khôi phục; tệp được giữ "
+                "nguyên. Nếu đây là lần đầu dùng chương trình với tệp này, hãy xóa tệp trống đó rồi mở lại."
+            ) from None
         if backup is None:
             raise DatabaseError(
                 f"Tệp “{path}” đã hỏng hoặc không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, và không có bản sao lưu "
