@@ -22,7 +22,7 @@ COMMAND_GROUPS = (setup, report, upper, keys, receipts, printing, packets, backu
 
 def main(argv: list[str] | None = None) -> int:
     from forms.loader import FormError
-    from models.errors import UserError
+    from models.errors import UserError, os_error_sentence
 
     parser = build_parser()
     try:
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (| head) stopped listening: not an error of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
         return 0
+    except OSError as exc:  # a file the system refused, wherever it was met: said in Vietnamese, not its English
+        if os.environ.get("SCT_DEBUG"):
+            raise
+        print(os_error_sentence(exc), file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
         if os.environ.get("SCT_DEBUG"):
             raise

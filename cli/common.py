@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,51 @@ def command_group(commands, name: str, help_text: str, title: str):
     return group.add_subparsers(dest=f"{name}_command", title="các lệnh", metavar="LỆNH", required=True)
 
 
+def ascii_text(text: str) -> str:
+    """What was typed, fullwidth digits and letters read as their ASCII selves (NFKC), spaces trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def bounded_int(low: int, high: int, what: str):
+    """An argparse ``type``: a whole number from ``low`` to ``high`` in digits 0-9 (fullwidth digits read
+    as theirs), else a Vietnamese refusal naming ``what``; never a number too big for the database."""
+
+    def parse(text: str) -> int:
+        plain = ascii_text(text)
+        if plain.isascii() and plain.isdigit() and len(plain) <= len(str(high)) and low <= int(plain) <= high:
+            return int(plain)
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        largest = f"{high:,}".replace(",", ".")  # 999.999.999, as Vietnamese writes it
+        raise argparse.ArgumentTypeError(f"{what} phải là số nguyên từ {low} đến {largest}, không phải “{shown}”")
+
+    parse.__name__ = what  # argparse names the type by it if it ever speaks for itself
+    return parse
+
+
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+
+
+def plain_code(text: str) -> str:
+    """An argparse ``type`` for a unit code, a form or target set id, a period: in plain ASCII once
+    fullwidth is read as ASCII (``０３４４５`` is 03445), never a second code that looks the same."""
+    plain = ascii_text(text)
+    if _CODE.fullmatch(plain):
+        return plain
+    shown = text if len(text) <= 24 else text[:24] + "…"
+    raise argparse.ArgumentTypeError(
+        f"mã “{shown}” không dùng được: chỉ gồm chữ số, chữ cái không dấu, dấu chấm và gạch nối"
+    )
+
+
+def plain_period(text: str) -> str:
+    """--period: a code as above, in capitals as periods are stored (2025-h1 is 2025-H1)."""
+    return plain_code(text).upper()
+
+
+# Packets are numbered by the database from 1; no inbox will ever hold a billion.
+packet_number = bounded_int(1, 999_999_999, "số gói")
+
+
 def db_arg(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--db", required=True, help="tệp cơ sở dữ liệu")
 
@@ -71,18 +118,18 @@ def json_arg(sub: argparse.ArgumentParser, help_text: str = "in dạng JSON") ->
 def report_args(sub: argparse.ArgumentParser) -> None:
     """--db, --unit, --form, --period: one report."""
     db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị (ví dụ 03445)")
-    sub.add_argument("--form", required=True, help="mã biểu (ví dụ kl224)")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
+    sub.add_argument("--unit", required=True, type=plain_code, help="mã đơn vị (ví dụ 03445)")
+    sub.add_argument("--form", required=True, type=plain_code, help="mã biểu (ví dụ kl224)")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
 
 
 def merged_args(sub: argparse.ArgumentParser, out_help: str) -> None:
     """--db, --unit (the level that merges), --form, --period, --targets, --out: one merged table."""
     db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên, đơn vị tổng hợp (ví dụ 12)")
-    sub.add_argument("--form", required=True, help="mã biểu")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--unit", required=True, type=plain_code, help="mã đơn vị cấp trên, đơn vị tổng hợp (ví dụ 12)")
+    sub.add_argument("--form", required=True, type=plain_code, help="mã biểu")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
+    sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu")
     sub.add_argument("--out", required=True, help=out_help)
 
 

@@ -10,6 +10,7 @@ from cli.common import (
     home_unit,
     json_arg,
     open_existing,
+    plain_code,
     print_json,
     read_passphrase,
     user_arg,
@@ -21,7 +22,7 @@ def register(commands) -> None:
 
     def unit_key_args(sub) -> None:
         db_arg(sub)
-        sub.add_argument("--unit", help="mã đơn vị (mặc định: đơn vị của máy này)")
+        sub.add_argument("--unit", type=plain_code, help="mã đơn vị (mặc định: đơn vị của máy này)")
 
     sub = command(group, "init", cmd_keys_init, "tạo khóa ký (mật khẩu nhập hai lần, hoặc SCT_PASSPHRASE)")
     unit_key_args(sub)

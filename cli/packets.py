@@ -12,6 +12,7 @@ from cli.common import (
     merged_args,
     open_existing,
     open_view,
+    plain_code,
     print_json,
     read_passphrase,
     report_args,
@@ -24,7 +25,7 @@ def register(commands) -> None:
 
     sub = command(group, "export", cmd_packet_export, "ký và xuất gói (.sctg); mã thoát 1 khi báo cáo còn lỗi")
     report_args(sub)
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu")
     sub.add_argument("--out", required=True, help="tệp gói hoặc thư mục để ghi")
     json_arg(sub, "in bản kê dạng JSON")
 

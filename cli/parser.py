@@ -18,6 +18,7 @@ _ARGPARSE_WORDS = {
     "expected one argument": "cần một giá trị",
     "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn trong %(choices)s)",
     "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không dùng được",
 }
 argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
 

@@ -7,19 +7,21 @@ documents the window's print dialog shows) and painted by Qt offscreen
 
 from __future__ import annotations
 
-from cli.common import command, db_arg, json_arg, open_existing, say
+from cli.common import command, db_arg, json_arg, open_existing, plain_code, plain_period, say
 
 
 def register(commands) -> None:
     sub = command(commands, "print", cmd_print, "in ra PDF trang chính thức: biểu đã điền, biểu trắng, bảng tổng hợp")
     db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị (với --merged, --completeness: đơn vị cấp trên)")
-    sub.add_argument("--form", help="mã biểu (ví dụ kl224); không cần với --completeness")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
+    sub.add_argument(
+        "--unit", required=True, type=plain_code, help="mã đơn vị (với --merged, --completeness: đơn vị cấp trên)"
+    )
+    sub.add_argument("--form", type=plain_code, help="mã biểu (ví dụ kl224); không cần với --completeness")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo: 2025, 2025-H1, 2025-Q3, 2021-2025")
     sub.add_argument("--blank", action="store_true", help="biểu trắng: tên các bản, ô để trống để ghi tay")
     sub.add_argument("--merged", action="store_true", help="cấp trên: bảng tổng hợp và số liệu theo đơn vị")
     sub.add_argument("--completeness", action="store_true", help="cấp trên: tình hình nhận báo cáo")
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu")
     sub.add_argument("--words", action="store_true", help="ghi số tiền (đồng) bằng chữ")
     sub.add_argument("--number", help="số văn bản, ví dụ “Số 12-BC/ĐU” (mặc định để trống cho văn thư ghi)")
     sub.add_argument("--signer", help="họ tên người ký")

@@ -10,6 +10,7 @@ from cli.common import (
     db_arg,
     json_arg,
     open_existing,
+    packet_number,
     print_json,
     read_passphrase,
     say,
@@ -22,7 +23,7 @@ def register(commands) -> None:
 
     sub = command(group, "issue", cmd_receipt_issue, "cấp trên: ký biên nhận, hoặc trả lại gói kèm yêu cầu sửa")
     db_arg(sub)
-    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--packet", required=True, type=packet_number, help="số gói (xem inbox list)")
     sub.add_argument("--return", dest="send_back", action="store_true", help="trả lại, yêu cầu sửa (cần --note)")
     sub.add_argument("--note", help="lý do trả lại")
     sub.add_argument("--cell", action="append", metavar="CHỈ_TIÊU[@MÃ_BẢN]=LÝ_DO", help="ô cần sửa; ghi nhiều lần được")

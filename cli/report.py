@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import sys
 
-from cli.common import command, db_arg, json_arg, open_existing, open_view, print_json, report_args, user_arg
+from cli.common import (
+    command,
+    db_arg,
+    json_arg,
+    open_existing,
+    open_view,
+    plain_code,
+    print_json,
+    report_args,
+    user_arg,
+)
 
 
 def register(commands) -> None:
     sub = command(commands, "reports", cmd_reports, "liệt kê các báo cáo đã có, kèm số lỗi và cảnh báo")
     db_arg(sub)
-    sub.add_argument("--unit", help="chỉ báo cáo của đơn vị này")
+    sub.add_argument("--unit", type=plain_code, help="chỉ báo cáo của đơn vị này")
     json_arg(sub)
 
     sub = command(commands, "show", cmd_show, "in biểu đã điền của một đơn vị, một kỳ")
     report_args(sub)
-    sub.add_argument("--targets", help="so với bộ mục tiêu (ví dụ muong-te-2025)")
+    sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu (ví dụ muong-te-2025)")
     json_arg(sub, "in dạng JSON (cấu trúc trong docs/cli.md)")
 
     sub = command(
@@ -27,7 +37,7 @@ def register(commands) -> None:
 
     sub = command(commands, "check", cmd_check, "kiểm tra số liệu; mã thoát 1 khi có lỗi")
     report_args(sub)
-    sub.add_argument("--targets", help="so với bộ mục tiêu")
+    sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu")
     json_arg(sub)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.common import command, db_arg, json_arg, open_existing, print_json, read_passphrase
+from cli.common import command, db_arg, json_arg, open_existing, plain_code, print_json, read_passphrase
 
 
 def register(commands) -> None:
@@ -10,7 +10,9 @@ def register(commands) -> None:
     db_arg(sub)
     sub.add_argument("--demo", action="store_true", help="thêm dữ liệu mẫu")
     sub.add_argument("--demo-upper", action="store_true", help="dữ liệu mẫu cấp tỉnh: nhận gói của các xã mẫu")
-    sub.add_argument("--upper", metavar="MÃ_TỈNH", help="thiết lập máy cấp tỉnh nhận gói của mọi xã trong tỉnh")
+    sub.add_argument(
+        "--upper", type=plain_code, metavar="MÃ_TỈNH", help="thiết lập máy cấp tỉnh nhận gói của mọi xã trong tỉnh"
+    )
     sub.add_argument("--officer", help="họ tên cán bộ tổng hợp, người giữ khóa ký (với --upper)")
     sub.add_argument("--title", help="chức vụ của cán bộ (với --upper)")
 
@@ -19,7 +21,7 @@ def register(commands) -> None:
 
     sub = command(commands, "units", cmd_units, "liệt kê đơn vị theo cây")
     db_arg(sub)
-    sub.add_argument("--under", help="chỉ các đơn vị thuộc mã này")
+    sub.add_argument("--under", type=plain_code, help="chỉ các đơn vị thuộc mã này")
     sub.add_argument("--all", action="store_true", help="kể cả đơn vị đã ngừng hoặc đã gộp")
     json_arg(sub)
 
@@ -27,7 +29,7 @@ def register(commands) -> None:
 def cmd_init(args) -> int:
     from models.gateway import Gateway
 
-    gw = Gateway.open(args.db)
+    gw = Gateway.open(args.db, adopt_empty=True)  # asked for a database here: a file of 0 bytes becomes one
     if args.demo_upper:
         from models.demo import build_upper_demo
 

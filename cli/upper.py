@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from cli.common import (
+    ascii_text,
     command,
     command_group,
     db_arg,
     json_arg,
     merged_args,
     open_existing,
+    packet_number,
     parse_day,
+    plain_code,
+    plain_period,
     print_json,
     say,
     user_arg,
@@ -24,8 +29,8 @@ def register(commands) -> None:
 
     sub = command(group, "open", cmd_inbox_open, "mở kỳ thu một biểu, kèm hạn nộp")
     db_arg(sub)
-    sub.add_argument("--form", required=True, help="mã biểu")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--form", required=True, type=plain_code, help="mã biểu")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
     sub.add_argument("--deadline", help="hạn nộp, ngày/tháng/năm")
 
     sub = command(group, "import", cmd_inbox_import, "nhập gói: tệp hoặc thư mục; mã thoát 1 khi có tệp không nhận")
@@ -36,10 +41,12 @@ def register(commands) -> None:
 
     sub = command(group, "list", cmd_inbox_list, "các gói đã nhận và trạng thái")
     db_arg(sub)
-    sub.add_argument("--form", help="chỉ biểu này")
-    sub.add_argument("--period", help="chỉ kỳ này")
+    sub.add_argument("--form", type=plain_code, help="chỉ biểu này")
+    sub.add_argument("--period", type=plain_period, help="chỉ kỳ này")
     sub.add_argument(
-        "--status", help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected)"
+        "--status",
+        type=packet_status,
+        help="chỉ trạng thái này (accepted, superseded, stale, conflict, quarantined, rejected, returned)",
     )
     json_arg(sub)
 
@@ -51,13 +58,13 @@ def register(commands) -> None:
         "xác nhận gói bị giữ lại, nhận lại bản cũ",
     )
     db_arg(sub)
-    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--packet", required=True, type=packet_number, help="số gói (xem inbox list)")
     sub.add_argument("--reason", required=True, help="lý do quyết định, ghi lại")
     user_arg(sub, "tên người quyết định, ghi lại")
 
     sub = command(group, "void", cmd_inbox_void, "hủy một gói (lần gửi giả hoặc nhầm) để nhận lần gửi đúng tiếp theo")
     db_arg(sub)
-    sub.add_argument("--packet", required=True, type=int, help="số gói (xem inbox list)")
+    sub.add_argument("--packet", required=True, type=packet_number, help="số gói (xem inbox list)")
     sub.add_argument("--reason", required=True, help="lý do hủy, ghi lại")
     user_arg(sub, "tên người hủy, ghi lại")
 
@@ -65,13 +72,25 @@ def register(commands) -> None:
         commands, "completeness", cmd_completeness, "cấp trên: đơn vị nào đã gửi, chưa gửi, quá hạn trong một kỳ"
     )
     db_arg(sub)
-    sub.add_argument("--unit", required=True, help="mã đơn vị cấp trên (ví dụ 12)")
-    sub.add_argument("--period", required=True, help="kỳ báo cáo")
+    sub.add_argument("--unit", required=True, type=plain_code, help="mã đơn vị cấp trên (ví dụ 12)")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
     json_arg(sub)
 
     sub = command(commands, "merge", cmd_merge, "cấp trên: tổng hợp các gói đã nhận thành một bảng xlsx")
     merged_args(sub, "tệp xlsx hoặc thư mục để ghi")
     json_arg(sub)
+
+
+def packet_status(text: str) -> str:
+    """--status: one of the inbox's statuses, read from the vocabulary when given (a new status is
+    accepted without touching this); an unknown one is refused with the list."""
+    from models.vocabulary import PacketStatus
+
+    wanted = ascii_text(text).lower()
+    if wanted in {status.value for status in PacketStatus}:
+        return wanted
+    choices = ", ".join(f"{status.value} ({status.words})" for status in PacketStatus)
+    raise argparse.ArgumentTypeError(f"không có trạng thái “{text[:24]}”; chọn một trong: {choices}")
 
 
 def cmd_inbox_open(args) -> int:

@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from models.errors import BadInput
+from models.errors import BadInput, os_error_words
 
 
 def write_atomically(path: str | Path, data: bytes) -> Path:
@@ -32,7 +32,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
         tmp_name = None
         _sync_folder(folder)
     except OSError as exc:
-        raise BadInput(f"Không ghi được tệp “{path}” ({exc.strerror or exc}); không có tệp nào bị ghi dở.") from None
+        raise BadInput(f"Không ghi được tệp “{path}” ({os_error_words(exc)}); không có tệp nào bị ghi dở.") from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

@@ -7,11 +7,13 @@ added, none renamed or removed without raising ``format_version``.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
+from exports.strict_json import StrictJsonError, loads_strict
 from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
-from models.errors import BadInput
+from models.errors import BadInput, os_error_words
 from models.gateway import Gateway
 from models.reporting import ReportView
 
@@ -119,20 +121,58 @@ def _target(form, result) -> dict:
 # ---- reading it back ---------------------------------------------------------
 
 
+MAX_LOAD_BYTES = 16 * 1024 * 1024  # the largest report's show --json is well under 1 MB
+
+
 def read_values_file(path: str | Path) -> dict:
-    """The parsed file, or BadInput saying in Vietnamese what is wrong with it."""
+    """The parsed file, or BadInput saying in Vietnamese what is wrong with it.
+
+    Read strictly (exports/strict_json.py) and within a size: a file ``load`` was not meant for
+    (a number of 5,000 digits, 100,000 nested brackets, a gigabyte) is refused with the reason."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_LOAD_BYTES + 1)
     except FileNotFoundError:
         raise BadInput(f"Không tìm thấy tệp “{path}”.") from None
-    except (OSError, UnicodeDecodeError):
-        raise BadInput(f"Không đọc được tệp “{path}”.") from None
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"Tệp “{path.name}” không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    except OSError as exc:
+        raise BadInput(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
+    if len(raw) > MAX_LOAD_BYTES:
+        raise BadInput(
+            f"Tệp “{path.name}” lớn quá {MAX_LOAD_BYTES // (1024 * 1024)} MB, không phải tệp số liệu để nạp."
+        )
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # the mark Notepad puts before UTF-8
+    try:
+        data = loads_strict(raw)
+    except StrictJsonError as exc:
+        raise BadInput(f"Tệp “{path.name}” không nạp được: {exc}{_where(raw)}.") from None
     if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
         raise BadInput(f"Tệp “{path.name}” thiếu mục “values” (xem cấu trúc trong docs/cli.md).")
     return data
+
+
+def _where(raw: bytes) -> str:
+    """“ (dòng 3, cột 7)” for a slip in the JSON's syntax, to find it in an editor; else nothing."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f" (dòng {exc.lineno}, cột {exc.colno})"
+    except (ValueError, RecursionError):
+        pass
+    return ""
+
+
+def _stated(data: dict, key: str, what: str) -> str | None:
+    """The code the file says it is for (``"unit": "03408"`` or ``"unit": {"code": "03408", ...}``),
+    fullwidth read as ASCII; None when it does not say."""
+    block = data.get(key)
+    if isinstance(block, dict):
+        block = block.get("code", block.get("id"))
+    if block is None:
+        return None
+    if not isinstance(block, str | int) or isinstance(block, bool):
+        raise BadInput(f"Mục “{key}” của tệp phải là mã {what} hoặc một bảng có “code”; không nạp.")
+    return unicodedata.normalize("NFKC", str(block)).strip()
 
 
 def edits_from_dict(
@@ -147,10 +187,9 @@ def edits_from_dict(
         ("form", form_id, "biểu"),
         ("period", period_code, "kỳ báo cáo"),
     ):
-        block = data.get(key)
-        found = block.get("code", block.get("id")) if isinstance(block, dict) else None
-        if found is not None and str(found) != expected:
-            raise BadInput(f"Tệp là của {what} “{found}”, không phải “{expected}”; không nạp.")
+        found = _stated(data, key, what)
+        if found is not None and (found.upper() if key == "period" else found) != expected:
+            raise BadInput(f"Tệp là của {what} “{found[:40]}”, không phải “{expected}”; không nạp.")
     values = data["values"]
     commune = values.get("commune", {})
     villages = values.get("villages", {})

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import DatabaseError, describe_disk_error
+from models.errors import DatabaseError, describe_disk_error, os_error_words
 
 KEEP_DAYS = 7
 STAMP = "%Y%m%d-%H%M%S"
@@ -68,10 +68,18 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
 
 
 def check_backup(path: str | Path) -> None:
-    """DatabaseError unless ``path`` is a whole SQLite file that passes the integrity check."""
+    """DatabaseError unless ``path`` is a whole SQLite file that passes the integrity check
+    (a file of 0 bytes passes SQLite's check as an empty database: not a backup)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DatabaseError(f"Bản sao lưu “{path.name}” không dùng được: {os_error_words(exc)}.") from None
+    if size == 0:
+        raise DatabaseError(f"Bản sao lưu “{path.name}” không dùng được: tệp trống (0 byte).")
     try:
         # immutable: read the one file as it is, as a restore would copy it, leaving no -wal or -shm beside it
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -79,7 +87,7 @@ def check_backup(path: str | Path) -> None:
     except sqlite3.Error:
         verdict = "not a database"
     if verdict != "ok":
-        raise DatabaseError(f"Bản sao lưu “{Path(path).name}” không dùng được: tệp hỏng.")
+        raise DatabaseError(f"Bản sao lưu “{path.name}” không dùng được: tệp hỏng.")
 
 
 def list_backups(db_path: str | Path) -> list[Backup]:

@@ -43,6 +43,8 @@ def communes(province_code: str) -> list[CatalogueUnit]:
 
 
 def find(code: str) -> CatalogueUnit | None:
+    """The province or commune of an official code, typed in fullwidth digits too (０３４４５ is 03445)."""
+    code = unicodedata.normalize("NFKC", code).strip()
     provinces_, communes_ = _load()
     return provinces_.get(code) or communes_.get(code)
 

@@ -21,6 +21,7 @@ from models.errors import (
     DamagedDatabase,
     DatabaseError,
     describe_sqlite_error,
+    os_error_words,
     sqlite_code,
 )
 from models.migrations import migrations
@@ -31,14 +32,23 @@ from models.migrations import migrations
 sqlite_utils.plugins._plugins_loaded = True
 
 
-def open_database(path: str | Path, create: bool = True) -> Database:
+def open_database(path: str | Path, create: bool = True, adopt_empty: bool = False) -> Database:
+    """The database at ``path``: created when there is no file and ``create``; a file of 0 bytes is
+    refused as damaged (never silently made a new, empty database in place of one that was cut off)
+    unless ``adopt_empty`` (``init``, asked to make a database there)."""
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as exc:  # a name too long, a folder that may not be read
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {os_error_words(exc)}.") from None
+    if is_dir:
         raise DatabaseError(f"“{path}” là một thư mục, không phải tệp cơ sở dữ liệu.")
-    if not path.exists() and not create:
+    if not exists and not create:
         raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu “{path}”.")
-    if not path.exists() and not path.parent.exists():
+    if not exists and not path.parent.exists():
         raise DatabaseError(f"Thư mục “{path.parent}” không tồn tại.")
+    if exists and not adopt_empty:
+        _refuse_empty(path)
     conn = None
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
@@ -85,6 +95,27 @@ def _refuse_damaged(db: Database, path: Path) -> None:
         )
 
 
+def _refuse_empty(path: Path) -> None:
+    """DamagedDatabase for a file of 0 bytes with no write-ahead log holding its pages: SQLite would
+    take it for a new database, but ours writes its first page as it is made, so this one was cut
+    off (a copy that failed, a full disk) or made by something else."""
+    try:
+        if path.stat().st_size:
+            return
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            return  # SQLite reads its pages from the log: not ours to judge here
+    except OSError as exc:
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{path}”: {os_error_words(exc)}.") from None
+    raise DamagedDatabase(
+        f"Tệp “{path}” trống (0 byte), không phải cơ sở dữ liệu của Sổ Chỉ Tiêu; tệp được giữ nguyên. "
+        "Nếu tệp từng có số liệu, khôi phục bản sao lưu tốt gần nhất bằng lệnh “backup restore” (hoặc mở "
+        "chương trình); nếu muốn tạo cơ sở dữ liệu mới ở đây, dùng lệnh “init”.",
+        path,
+        empty=True,
+    )
+
+
 def read_only_place(path: Path) -> str:
     return (
         f"Không mở được “{path}”: thư mục hoặc ổ đĩa chứa tệp chỉ cho phép đọc (ví dụ USB khóa ghi). "
@@ -96,6 +127,7 @@ def check_whole(path: str | Path) -> None:
     """DamagedDatabase (or DatabaseError for the disk) unless the file passes the
     integrity check; reads only: no pragma, no migration."""
     path = Path(path)
+    _refuse_empty(path)
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
     try:
         _refuse_damaged(Database(conn), path)

@@ -28,11 +28,13 @@ class DatabaseError(UserError):
 
 class DamagedDatabase(DatabaseError):
     """The file is not a whole SQLite database of ours; it was left untouched.
-    ``path`` lets the window offer the newest good backup in its place."""
+    ``path`` lets the window offer the newest good backup in its place; ``empty``
+    says the file has no byte at all (cut off to nothing, or made by another program)."""
 
-    def __init__(self, message: str, path):
+    def __init__(self, message: str, path, empty: bool = False):
         super().__init__(message)
         self.path = path
+        self.empty = empty
 
 
 # SQLite's primary result codes (the low byte of the extended code).
@@ -50,18 +52,45 @@ _SQLITE_WORDS = {
     SQLITE_NOTADB: "không phải tệp cơ sở dữ liệu",
 }
 
+# What the operating system said, in Vietnamese (its strerror is English, or in the PC's language).
+# Windows maps its own codes to these (a file another program holds: EACCES).
 _OS_WORDS = {
-    errno.ENOSPC: "ổ đĩa đầy",
-    errno.EFBIG: "ổ đĩa đầy",
-    errno.EDQUOT: "ổ đĩa đầy",
-    errno.EACCES: "không có quyền ghi",
-    errno.EPERM: "không có quyền ghi",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "ổ đĩa đã đầy (hết phần dung lượng được cấp)",
+    errno.EFBIG: "tệp vượt quá cỡ ổ đĩa cho phép, có thể ổ đĩa đã đầy",
+    errno.EACCES: "không có quyền đọc hoặc ghi tệp, hoặc tệp đang được chương trình khác giữ",
+    errno.EPERM: "không có quyền đọc hoặc ghi tệp",
     errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-    errno.ENOTDIR: "chỗ của thư mục đã có một tệp cùng tên",
-    errno.EEXIST: "chỗ của thư mục đã có một tệp cùng tên",
-    errno.ENOENT: "thư mục không tồn tại",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đó là một thư mục, không phải tệp",
+    errno.EEXIST: "đã có một tệp hoặc thư mục cùng tên",
     errno.EIO: "lỗi đọc ghi ổ đĩa",
+    errno.EMFILE: "chương trình đang mở quá nhiều tệp cùng lúc",
+    errno.ENFILE: "máy đang mở quá nhiều tệp cùng lúc",
+    errno.EBUSY: "tệp hoặc ổ đĩa đang được chương trình khác dùng",
+    errno.ELOOP: "đường dẫn có liên kết vòng quanh",
+    errno.EXDEV: "không chuyển được tệp sang ổ đĩa khác",
+    errno.ENOMEM: "máy không đủ bộ nhớ",
+    errno.EINVAL: "tên tệp có ký tự không dùng được",
+    errno.ENODEV: "không tìm thấy ổ đĩa",
+    errno.ENXIO: "ổ đĩa không còn kết nối",
 }
+
+
+def os_error_words(exc: OSError) -> str:
+    """What an OSError means, in Vietnamese, from its errno; never the system's own (English) text."""
+    code = getattr(exc, "errno", None)
+    if code in _OS_WORDS:
+        return _OS_WORDS[code]
+    return f"lỗi hệ thống tệp (mã {code})" if code is not None else "lỗi hệ thống tệp"
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """The one line for an OSError nothing closer to it caught: the file, and why in Vietnamese."""
+    where = f" “{exc.filename}”" if getattr(exc, "filename", None) else ""
+    return f"Không đọc hoặc ghi được tệp{where}: {os_error_words(exc)}."
 
 
 def sqlite_code(exc: sqlite3.Error) -> int | None:
@@ -78,6 +107,6 @@ def describe_disk_error(exc: BaseException) -> str:
     """A failed read or write of a file, in Vietnamese."""
     if isinstance(exc, sqlite3.Error):
         return describe_sqlite_error(exc)
-    if isinstance(exc, OSError) and exc.errno in _OS_WORDS:
-        return _OS_WORDS[exc.errno]
-    return f"lỗi ghi tệp, mã {getattr(exc, 'errno', '?')}"
+    if isinstance(exc, OSError):
+        return os_error_words(exc)
+    return f"lỗi ghi tệp ({exc.__class__.__name__})"

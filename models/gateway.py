@@ -30,7 +30,7 @@ from models.tables.keys import SigningKeys
 from models.tables.receipts import Receipts
 from models.tables.sent import SentPackets
 from models.tables.trust import TrustedKeys
-from models.units import Unit, nfc, tier_of
+from models.units import Unit, is_unit_code, nfc, tier_of
 from models.vocabulary import Tier
 
 
@@ -71,8 +71,9 @@ class Gateway:
         self.inbox = Inbox(self)
 
     @classmethod
-    def open(cls, path: str | Path, create: bool = True) -> Gateway:
-        return cls(open_database(path, create=create), Path(path))
+    def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Gateway:
+        """models.database.open_database: a file of 0 bytes is refused as damaged unless ``adopt_empty``."""
+        return cls(open_database(path, create=create, adopt_empty=adopt_empty), Path(path))
 
     def close(self) -> None:
         self.db.close()
@@ -153,6 +154,9 @@ class Gateway:
         demo: bool = False,
         who: str = "",
     ) -> Unit:
+        if not is_unit_code(code):
+            shown = code if len(str(code)) <= 24 else f"{code[:24]}…"
+            raise BadInput(f"Mã đơn vị “{shown}” không hợp lệ: chỉ gồm chữ số 0-9, chữ cái không dấu và dấu chấm.")
         if self.unit(code) is not None:
             raise BadInput(f"Mã đơn vị “{code}” đã có.")
         if parent_code is not None and self.unit(parent_code) is None:
@@ -237,7 +241,8 @@ class Gateway:
             raise BadInput(f"Tên đã có trong {commune.name}: {', '.join(repeated)}.")
         if not wanted:
             raise BadInput(f"Chưa có tên {kind} nào.")
-        numbers = [int(v.local_code) for v in self.villages_of(commune.code, False) if (v.local_code or "").isdigit()]
+        local_codes = [v.local_code or "" for v in self.villages_of(commune.code, False)]
+        numbers = [int(local) for local in local_codes if local.isascii() and local.isdigit()]  # not ０５ or ٥
         first = max(numbers, default=0) + 1
         added = []
         with self.transaction():

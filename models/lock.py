@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from models.database import read_only_place
-from models.errors import DatabaseError
+from models.errors import DatabaseError, os_error_words
 
 if os.name == "nt":  # pragma: no cover - Windows
     import msvcrt
@@ -126,7 +126,7 @@ def _open(path: Path, database: Path) -> int:
             raise DatabaseError(f"Thư mục “{database.parent}” không tồn tại.") from None
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise DatabaseError(read_only_place(database)) from None
-        raise
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu “{database}”: {os_error_words(exc)}.") from None
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from models.errors import BadInput
 from models.vocabulary import PeriodKind
 
-_YEAR = re.compile(r"^(\d{4})$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_PHASE = re.compile(r"^(\d{4})-(\d{4})$")
+# [0-9], not \d: \d and int() also take Arabic-Indic, Devanagari... digits, a second code for one period.
+_YEAR = re.compile(r"([0-9]{4})")
+_HALF = re.compile(r"([0-9]{4})-H([12])")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+_PHASE = re.compile(r"([0-9]{4})-([0-9]{4})")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -31,11 +33,13 @@ class Period:
 
 
 def parse_period(code: str) -> Period:
-    code = code.strip().upper()
-    if m := _YEAR.match(code):
+    """The period of a code; fullwidth is read as ASCII (``２０２４`` is 2024), so one period has one
+    code, the one stored. BadInput for anything else."""
+    code = unicodedata.normalize("NFKC", code).strip().upper()
+    if m := _YEAR.fullmatch(code):
         year = _year(m.group(1), code)
         return Period(code, PeriodKind.YEAR, f"Năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if m := _HALF.match(code):
+    if m := _HALF.fullmatch(code):
         year, half = _year(m.group(1), code), int(m.group(2))
         label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
         return Period(
@@ -45,21 +49,22 @@ def parse_period(code: str) -> Period:
             dt.date(year, 1 if half == 1 else 7, 1),
             dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31),
         )
-    if m := _QUARTER.match(code):
+    if m := _QUARTER.fullmatch(code):
         year, quarter = _year(m.group(1), code), int(m.group(2))
         first_month = 3 * quarter - 2
         last_day = dt.date(year + (quarter == 4), (first_month + 3 - 1) % 12 + 1, 1) - dt.timedelta(days=1)
         return Period(
             code, PeriodKind.QUARTER, f"Quý {_ROMAN[quarter]}/{year}", dt.date(year, first_month, 1), last_day
         )
-    if m := _PHASE.match(code):
+    if m := _PHASE.fullmatch(code):
         first, last = _year(m.group(1), code), _year(m.group(2), code)
         if last <= first:
             raise BadInput(f"Kỳ “{code}” không hợp lệ: năm cuối phải sau năm đầu.")
         return Period(
             code, PeriodKind.PHASE, f"Giai đoạn {first} - {last}", dt.date(first, 1, 1), dt.date(last, 12, 31)
         )
-    raise BadInput(f"Kỳ báo cáo “{code}” không hợp lệ; dùng dạng 2025, 2025-H1, 2025-Q3 hoặc 2021-2025.")
+    shown = code if len(code) <= 24 else code[:24] + "…"
+    raise BadInput(f"Kỳ báo cáo “{shown}” không hợp lệ; dùng dạng 2025, 2025-H1, 2025-Q3 hoặc 2021-2025.")
 
 
 def previous_period(code: str) -> Period:

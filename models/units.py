@@ -8,6 +8,7 @@ of the hierarchy above.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -41,6 +42,15 @@ VILLAGE_KINDS = tuple(k for k, tier in KIND_TIERS.items() if tier == Tier.VILLAG
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
+
+
+# A unit's code: the official national code (12, 03445), a village's with its commune's and a dot
+# (03445.05), or letters for a level above the provinces (TW); ASCII only, so one unit has one code.
+_UNIT_CODE = re.compile(r"[0-9A-Za-z]{1,16}(\.[0-9A-Za-z]{1,16}){0,3}")
+
+
+def is_unit_code(code: object) -> bool:
+    return isinstance(code, str) and _UNIT_CODE.fullmatch(code) is not None
 
 
 def tier_of(kind: str) -> Tier:

@@ -15,13 +15,20 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from testkit import ROOT, damage, first_schema_database, from_a_newer_version, lock_held_elsewhere, run_main, snapshot
+from testkit import (
+    damage,
+    first_schema_database,
+    from_a_newer_version,
+    lock_held_elsewhere,
+    run_main,
+    run_on_full_disk,
+    snapshot,
+)
 
 from models.backups import (
     Backup,
@@ -289,32 +296,6 @@ def test_a_new_empty_database_takes_no_backup(tmp_path):
 
 
 # ---- a full disk ------------------------------------------------------------------------
-
-FULL_DISK = r"""
-import resource, signal, sys
-sys.path.insert(0, sys.argv[1])
-import main
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
-limit = int(sys.argv[2])
-resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-sys.exit(main.main(sys.argv[3:]))
-"""
-
-
-def run_on_full_disk(limit: int, *args) -> subprocess.CompletedProcess:
-    """``main.main(ARGS)`` in a child that cannot grow any file past ``limit`` bytes."""
-    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE")}
-    env.update(PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(
-        [sys.executable, "-c", FULL_DISK, str(ROOT), str(limit), *[str(a) for a in args]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
-
 
 # Room for the database's -shm (32 KiB) and a few WAL frames, not for a 640 KB backup.
 BACKUP_ROOM = 128 * 1024

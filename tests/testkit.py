@@ -2,7 +2,7 @@
 itself; a module of its own keeps these importable when tests/ui has its own
 conftest.py too): the project's folder, the program run as a user runs it, the
 database templates and their copies, an old database, a process holding the lock,
-a damaged file, a folder's snapshot, packets written out as files."""
+a damaged file, a full disk, a folder's snapshot, packets written out as files."""
 
 from __future__ import annotations
 
@@ -101,6 +101,32 @@ lock = DatabaseLock.take(Path(sys.argv[2]))
 print("locked", flush=True)
 time.sleep(120)
 """
+
+
+FULL_DISK = r"""
+import resource, signal, sys
+sys.path.insert(0, sys.argv[1])
+import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(main.main(sys.argv[3:]))
+"""
+
+
+def run_on_full_disk(limit: int, *args, **extra_env: str) -> subprocess.CompletedProcess:
+    """``main.main(ARGS)`` in a child that cannot grow any file past ``limit`` bytes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SCT_DEBUG", "SCT_PASSPHRASE")}
+    env.update(extra_env, PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(ROOT), str(limit), *[str(a) for a in args]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from forms.library import default_library
 from forms.loader import FormError
 from models.backups import Backup, newest_good_backup
-from models.errors import DamagedDatabase, DatabaseError, UserError
+from models.errors import DamagedDatabase, DatabaseError, UserError, os_error_sentence
 from models.gateway import Gateway
 from models.lock import DatabaseLock
 from models.recovery import restore_database
@@ -80,8 +80,13 @@ def open_or_restore(path: Path, parent=None) -> Gateway:
     place if the officer agrees; never a silent start on an empty database."""
     try:
         return Gateway.open(path)
-    except DamagedDatabase:
+    except DamagedDatabase as exc:
         backup = newest_good_backup(path)
+        if backup is None and exc.empty:
+            raise DatabaseError(
+                f"Tệp “{path}” trống (0 byte) và không có bản sao lưu tốt nào để khôi phục; tệp được giữ "
+                "nguyên. Nếu đây là lần đầu dùng chương trình với tệp này, hãy xóa tệp trống đó rồi mở lại."
+            ) from None
         if backup is None:
             raise DatabaseError(
                 f"Tệp “{path}” đã hỏng hoặc không phải cơ sở dữ liệu của Sổ Chỉ Tiêu, và không có bản sao lưu "
@@ -126,6 +131,9 @@ def run(db_path: str | None) -> int:
         window = open_window(db_path)
     except (UserError, FormError) as exc:
         QMessageBox.critical(None, TITLE, str(exc))
+        return 2
+    except OSError as exc:  # the data folder or the database's name refused by the system
+        QMessageBox.critical(None, TITLE, os_error_sentence(exc))
         return 2
     if window is None:
         return 0

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from exports.paper.letterhead import PageSettings, page_settings, save_page_settings
 from exports.paper.page import PrintedDocument
-from models.errors import UserError
+from models.errors import UserError, os_error_words
 from models.gateway import Gateway
 from models.units import Unit
 from ui.export_folder import export_folder, remember_folder, with_suffix
@@ -133,7 +133,8 @@ class PrintDialog(QDialog):
         try:
             written = write_pdf(document or self.document(), with_suffix(path, ".pdf"))
         except (UserError, OSError) as exc:
-            QMessageBox.warning(self, self.windowTitle(), self.tr("Không ghi được tệp PDF: {0}").format(exc))
+            why = os_error_words(exc) if isinstance(exc, OSError) else str(exc)
+            QMessageBox.warning(self, self.windowTitle(), self.tr("Không ghi được tệp PDF: {0}").format(why))
             return None
         remember_folder(self.gw, written.parent)
         return written

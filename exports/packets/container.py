@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from models.errors import UserError
+from models.errors import UserError, os_error_words
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -110,7 +110,7 @@ def read_packet_file(path: Path) -> bytes:
     except FileNotFoundError:
         raise PacketUnreadable(f"Không tìm thấy tệp “{path}”.") from None
     except OSError as exc:
-        raise PacketUnreadable(f"Không đọc được tệp “{path}” ({exc.strerror or exc}).") from None
+        raise PacketUnreadable(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
 
 
 def _check_listing(infos: list[zipfile.ZipInfo]) -> None:

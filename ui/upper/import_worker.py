@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from exports.collect.inbox import ImportRun, import_packets
 from forms.library import FormLibrary
-from models.errors import UserError
+from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
 from models.vocabulary import ImportOutcome
 
@@ -83,6 +83,9 @@ class ImportWorker(QObject):
             run = import_packets(gw, self.paths, self.library, self.who, self._progress)
         except UserError as exc:
             self.failed.emit(str(exc))
+            return
+        except OSError as exc:
+            self.failed.emit(os_error_sentence(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a thread that dies silently would leave the window waiting
             self.failed.emit(f"Lỗi không lường trước khi nhập gói ({exc.__class__.__name__}: {exc}).")
