@@ -88,8 +88,12 @@ def load_form(path: str | Path) -> FormDef:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormError(path.name, None, "", f"không đọc được tệp ({exc.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise FormError(path.name, None, "", "không đọc được tệp: không phải văn bản UTF-8") from None
+    except PermissionError:
+        raise FormError(path.name, None, "", "không đọc được tệp: không có quyền đọc") from None
+    except OSError:
+        raise FormError(path.name, None, "", "không đọc được tệp: tệp không còn hoặc ổ đĩa lỗi") from None
     return parse_form(text, path.name, str(path))
 
 

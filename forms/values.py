@@ -44,7 +44,8 @@ def coerce(indicator: Indicator, raw) -> int | str | None:
 
 def parse_number(text: str) -> int | None:
     """A whole number as Vietnamese write it: 1234, 1.234, 6.505.490.000đ, 1 234."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("đ").removesuffix("đồng")
+    # NFKC: digits typed on a fullwidth (East Asian) input mode read as the usual ones.
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "").removesuffix("đ").removesuffix("đồng")
     digits = cleaned.replace(".", "") if _GROUPED.match(cleaned) else cleaned if _PLAIN.match(cleaned) else None
     if digits is None:
         return None

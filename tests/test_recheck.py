@@ -403,3 +403,17 @@ def test_a_manifest_number_beyond_sqlite_is_refused_not_crashed(commune, provinc
 
     filed = file_in(province, forged(commune.sign(1), manifest=edit))
     assert filed.outcome == "rejected" and "số quá lớn" in filed.message
+
+
+def test_a_packet_number_beyond_sqlite_is_no_packet_in_the_library(province):
+    for number in (0, -1, 2**63, 10**30):
+        assert province.inbox.get(number) is None
+        with pytest.raises(BadInput, match="Không có gói số"):
+            void(province, number, "lý do", WHO)
+        with pytest.raises(BadInput, match="Không có gói số"):
+            decide(province, number, "lý do", WHO, default_library())
+
+
+def test_a_unit_code_in_fullwidth_digits_is_refused_with_the_reason(commune, province):
+    filed = file_in(province, forged(commune.sign(1), manifest=lambda m: m["unit"].update(code="０３４４５")))
+    assert filed.outcome == "rejected" and "“unit.code” sai dạng" in filed.message

@@ -300,3 +300,14 @@ def test_catalogue_find_and_counts():
     assert len({c.code for c in communes}) == 38
     assert all(c.province_code == "12" for c in communes)
     assert {"03445", "03408", "03390", "03478"} <= {c.code for c in communes}
+
+
+@pytest.mark.parametrize(("raw", "value"), [("１２３", 123), ("１.２３４", 1234)])
+def test_coerce_reads_fullwidth_digits_as_the_usual_ones(raw, value):
+    assert coerce(indicator("count"), raw) == value
+
+
+@pytest.mark.parametrize("raw", ["٣", "१२", "١٢٣"])
+def test_coerce_refuses_digits_of_other_scripts(raw):
+    with pytest.raises(ValueRejected):
+        coerce(indicator("count"), raw)

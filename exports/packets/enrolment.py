@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from exports.atomic import write_atomically
+from exports.strict_json import StrictJsonError, loads_strict
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
@@ -109,10 +110,10 @@ def read_enrolment(path: str | Path) -> Enrolment:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise BadInput(f"Tệp “{path.name}” quá lớn để là tệp đăng ký khóa.")
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = loads_strict(path.read_bytes())
     except FileNotFoundError:
         raise BadInput(f"Không tìm thấy tệp đăng ký khóa “{path}”.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, StrictJsonError):
         raise BadInput(f"Tệp “{path.name}” không phải tệp đăng ký khóa của Sổ Chỉ Tiêu.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadInput(f"Tệp “{path.name}” không phải tệp đăng ký khóa của Sổ Chỉ Tiêu.")

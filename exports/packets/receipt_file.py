@@ -12,7 +12,6 @@ program kept when it exported the packet.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exports.packets.container import PacketInvalid, PacketUnreadable, canonical_zip, container_of, read_packet_file
 from exports.packets.format import PUBLIC_KEY, json_bytes
+from exports.strict_json import loads_strict
 from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput
 from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
@@ -120,8 +120,8 @@ def read_receipt(path: str | Path) -> Receipt:
     if RECEIPT not in entries:
         raise PacketUnreadable(f"Tệp “{path.name}” không phải biên nhận của Sổ Chỉ Tiêu.")
     try:
-        data = json.loads(entries[RECEIPT].decode("utf-8"))
-        if data.get("format") != FORMAT:
+        data = loads_strict(entries[RECEIPT])  # StrictJsonError is a ValueError: "bị hỏng" below
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise PacketUnreadable(f"Tệp “{path.name}” không phải biên nhận của Sổ Chỉ Tiêu.")
         if data.get("format_version") != FORMAT_VERSION:
             raise PacketUnreadable(f"Biên nhận “{path.name}” theo định dạng mới hơn; hãy cập nhật Sổ Chỉ Tiêu.")

@@ -42,6 +42,7 @@ from models.vocabulary import VerifyStatus
 MAX_MANIFEST_BYTES = 1024 * 1024
 LARGEST_FIELD = 2**31 - 1  # a sequence, a version, a count of cells: far below what SQLite can hold
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"^[0-9A-Za-z._-]{1,40}$")  # unit, form and period codes: ASCII, as the program writes them
 
 
 @dataclass
@@ -236,6 +237,10 @@ def _check_manifest_shape(manifest: dict) -> None:
             raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “{'.'.join(keys)}”.")
         if kind is int and not -LARGEST_FIELD <= value <= LARGEST_FIELD:
             raise PacketInvalid(f"bản kê manifest.json ghi mục “{'.'.join(keys)}” là số quá lớn ({str(value)[:24]}).")
+    for keys in (("unit", "code"), ("form", "id"), ("period", "code")):
+        code = manifest[keys[0]][keys[1]]
+        if not _CODE.match(code):
+            raise PacketInvalid(f"bản kê manifest.json ghi mục “{'.'.join(keys)}” sai dạng (“{code[:40]}”).")
     if not _HEX64.match(manifest["signer"]["fingerprint"]):
         raise PacketInvalid("bản kê manifest.json ghi mã khóa người ký sai dạng.")
     for item in manifest["files"]:

@@ -287,10 +287,8 @@ class Inbox(InboxReads):
 
     def decide(self, packet_id: int, note: str, who: str) -> None:
         """Keep this packet of a conflict; the others of the same sequence are set aside, the decision recorded."""
-        row = self.gw.db.execute(
-            "SELECT unit_code, form_id, period_code, sequence, status FROM received_packets WHERE id = ?",
-            [packet_id],
-        ).fetchone()
+        row = self.get(packet_id)
+        row = row and (row["unit_code"], row["form_id"], row["period_code"], row["sequence"], row["status"])
         if row is None or row[4] != PacketStatus.CONFLICT:
             raise BadInput("Chỉ chọn được giữa các gói đang trùng lần gửi.")
         note = note.strip()

@@ -17,17 +17,26 @@ _LISTED = (
 )
 
 
+def is_row_id(packet_id) -> bool:
+    """A packet number SQLite can hold: a number from outside (a command line, a receipt) may be any."""
+    return type(packet_id) is int and 0 < packet_id < 2**63
+
+
 class InboxReads:
     def __init__(self, gw: Gateway):
         self.gw = gw
 
     def get(self, packet_id: int) -> dict | None:
         """Every column of one packet, its file included."""
+        if not is_row_id(packet_id):
+            return None
         rows = list(self.gw.db.query("SELECT * FROM received_packets WHERE id = ?", [packet_id]))
         return rows[0] if rows else None
 
     def listed(self, packet_id: int) -> dict | None:
         """One packet as the screens read it (no file)."""
+        if not is_row_id(packet_id):
+            return None
         rows = list(self.gw.db.query(f"SELECT {_LISTED} FROM received_packets WHERE id = ?", [packet_id]))
         return rows[0] if rows else None
 
@@ -72,10 +81,14 @@ class InboxReads:
 
     def file_of(self, packet_id: int) -> tuple[str, bytes | None] | None:
         """(file name, the packet's bytes: None for a rejected one) of a received packet."""
+        if not is_row_id(packet_id):
+            return None
         row = self.gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
         return (row[0], row[1]) if row else None
 
     def unit_of(self, packet_id: int) -> str | None:
+        if not is_row_id(packet_id):
+            return None
         row = self.gw.db.execute("SELECT unit_code FROM received_packets WHERE id = ?", [packet_id]).fetchone()
         return row[0] if row else None
 
