@@ -1,6 +1,6 @@
 """What every window and dialog of both levels shares: message labels and
 their colours, the large key code, times as an officer reads them, compact
-table rows, the wait cursor.
+table rows, the wait cursor, a label of a fixed number of lines.
 
 One place, so the commune's and the upper level's windows look alike and
 neither wing imports the other.
@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtGui import QTextLayout
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QSizePolicy
 
 from forms import vnformat
 from ui.resources import code_font
@@ -87,3 +88,47 @@ def wait_cursor() -> Iterator[None]:
         yield
     finally:
         QApplication.restoreOverrideCursor()
+
+
+class LinesLabel(QLabel):
+    """A label always ``lines`` lines high, shown or empty, so what sits under it never moves; a text
+    too long for them ends in “…” and is whole in the tooltip (and in ``full_text``)."""
+
+    def __init__(self, lines: int = 2, parent=None):
+        super().__init__(parent)
+        self.lines = lines
+        self.full_text = ""
+        self.setWordWrap(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 4)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The text broken into at most ``lines`` lines of the label's width, the last one elided."""
+        width = max(self.contentsRect().width(), 40)
+        metrics = self.fontMetrics()
+        layout = QTextLayout(self.full_text, self.font())
+        layout.beginLayout()
+        shown: list[str] = []
+        while len(shown) < self.lines:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start = line.textStart()
+            if len(shown) == self.lines - 1:  # the last line takes the rest, elided
+                rest = self.full_text[start:]
+                shown.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+                break
+            shown.append(self.full_text[start : start + line.textLength()].rstrip())
+        layout.endLayout()
+        super().setText("\n".join(shown))

@@ -1,19 +1,19 @@
 """The merged table for the chosen form, period and targets: the total of the
 accepted packets on top, one row per unit below, the targets compared at
 this level, and the figures that jumped against the previous period.
-Double-clicking a unit shows the villages its packet carried."""
+Double-clicking a unit shows the villages its packet carried
+(villages_dialog.py). The units whose packet is in but not summed are named
+over the table, in a place of fixed height."""
 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,14 +21,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
-from exports.collect.received import packet_villages, received_list, received_packet, received_values
+from exports.collect.received import received_list
 from exports.paper.letterhead import page_settings
 from exports.paper.merged import merged_document
 from exports.paper.page import PrintedDocument
@@ -41,20 +39,26 @@ from forms.schema import FormDef, Indicator
 from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import PacketStatus
-from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, shown
+from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.print_dialog import PrintDialog
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, compact_rows, message_label, open_modeless, say
+from ui.upper.villages_dialog import PacketVillagesDialog
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    WARNING_STYLE,
+    LinesLabel,
+    compact_rows,
+    message_label,
+    open_modeless,
+    say,
+)
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
 TOTAL_ROWS = 2  # “Tổng cộng”, then “Tỷ lệ”; the units below them
 FIXED_COLUMNS = 2  # Đơn vị, Gói; then one column per numeric row of the form
 MISSING_BRUSH = QBrush(QColor("#f6f6f6"))
-ITEM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-ITEM_CENTER = Qt.AlignmentFlag.AlignCenter
-# The most pressing first.
-WAITING = (PacketStatus.CONFLICT, PacketStatus.RETURNED, PacketStatus.QUARANTINED, PacketStatus.REJECTED)
 
 
 def jump_text(form: FormDef, jump: Jump) -> str:
@@ -136,6 +140,8 @@ class MergedModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return self.tr("Nhấp đúp để xem số liệu từng bản") if unit.figures is not None else None
+            if column == 1:
+                return self.data(index, DISPLAY)  # “chưa nhận: ...” is wider than its column
             if column >= FIXED_COLUMNS and unit.figures is not None:
                 figure = unit.figures[self.indicators[column - FIXED_COLUMNS].id]
                 return self.tr("Không áp dụng") if not figure.applicable else _figure_tip(figure)
@@ -192,6 +198,9 @@ class MergedView(QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.title.setWordWrap(True)
+        # Who sent a packet that is not summed, and why: two lines always kept, so the grid never moves.
+        self.left_out = LinesLabel(2)
+        self.left_out.setStyleSheet(WARNING_STYLE)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
@@ -229,6 +238,7 @@ class MergedView(QWidget):
             lists.addLayout(box, 1)
         column = QVBoxLayout(self)
         column.addWidget(self.title)
+        column.addWidget(self.left_out)
         column.addWidget(self.note)
         column.addWidget(self.view, 3)
         column.addLayout(lists, 1)
@@ -262,26 +272,28 @@ class MergedView(QWidget):
                 .replace("%1", table.form.id)
                 .replace("%2", table.period.in_sentence)
                 + " "
-                + self.tr("Chỉ gói đã nhận (không phải gói chờ khóa, trùng hay không hợp lệ) mới được cộng.")
+                + self.tr(
+                    "Chỉ gói đã nhận mới được cộng (không cộng gói có lỗi, chờ xác nhận, chờ khóa, trùng "
+                    "hay không hợp lệ)."
+                )
             )
         self.table = table
         self.waiting = self._waiting(table) if table is not None else {}
         self._show_table(note)
 
     def _waiting(self, table: MergedTable) -> dict[str, str]:
-        """Units whose packets arrived but do not count yet, with the most pressing reason."""
-        waiting: dict[str, str] = {}
+        """Units whose packets arrived but do not count, with the most pressing reason: the merge's
+        left_out (errors, held, returned, in conflict, waiting for a key), and a unit whose packets were refused."""
+        waiting: dict[str, str] = dict(table.left_out)
         for packet in received_list(self.gw, form_id=table.form.id, period_code=table.period.code):
-            if packet.status not in WAITING or packet.unit_code is None:
-                continue
-            known = waiting.get(packet.unit_code)
-            if known is None or WAITING.index(packet.status) < WAITING.index(known):
+            if packet.status == PacketStatus.REJECTED and packet.unit_code and packet.unit_code not in waiting:
                 waiting[packet.unit_code] = packet.status
         return waiting
 
     def _show_table(self, note: str) -> None:
         table = self.table
         self.model.set_table(table, self.waiting)
+        self.left_out.set_full_text(table.left_out_sentence() if table is not None else "")
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.export_button.setEnabled(table is not None and bool(table.received))
@@ -385,58 +397,3 @@ class MergedView(QWidget):
         path = ask_xlsx_path(self, self.gw, self.tr("Lưu biểu tổng hợp"), self.default_name())
         if path:
             self.export_xlsx(path)
-
-
-class PacketVillagesDialog(QDialog):
-    """The villages of one accepted packet with their figures, as the commune sent them."""
-
-    def __init__(self, gw: Gateway, form: FormDef, unit: UnitFigures, parent=None):
-        super().__init__(parent)
-        packet = received_packet(gw, unit.packet_id)
-        self.villages = packet_villages(gw, unit.packet_id)
-        values = received_values(gw, unit.packet_id)
-        self.indicators = list(form.village_indicators)
-        self.setWindowTitle(self.tr("Số liệu từng bản — %1").replace("%1", unit.unit.name))
-        heading = QLabel(
-            self.tr("%1, lần gửi %2 (tệp %3): %4 thôn, bản, tổ dân phố")
-            .replace("%1", unit.unit.name)
-            .replace("%2", str(unit.sequence))
-            .replace("%3", packet.file_name)
-            .replace("%4", str(len(self.villages)))
-        )
-        heading.setWordWrap(True)
-        heading.setStyleSheet("font-weight: bold;")
-        self.table = QTableWidget(len(self.villages), len(self.indicators) + 1)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        compact_rows(self.table)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Bản, tổ dân phố"),
-                *(f"{i.code}\n{i.unit}" if i.code else textwrap.fill(i.label, 10) for i in self.indicators),
-            ]
-        )
-        for column, ind in enumerate(self.indicators, start=1):
-            self.table.horizontalHeaderItem(column).setToolTip(label_of(form, ind.id))
-        for row, (code, name) in enumerate(self.villages):
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            for column, ind in enumerate(self.indicators, start=1):
-                item = QTableWidgetItem(shown(ind, values.get((ind.id, code))))
-                item.setTextAlignment(ITEM_CENTER if ind.kind == "yesno" else ITEM_RIGHT)
-                self.table.setItem(row, column, item)
-        self.table.setColumnWidth(0, 200)
-        for column in range(1, self.table.columnCount()):
-            self.table.setColumnWidth(column, 70)
-        close = QPushButton(self.tr("Đóng"))
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        column = QVBoxLayout(self)
-        column.addWidget(heading)
-        column.addWidget(self.table, 1)
-        column.addLayout(buttons)
-        self.resize(980, 560)
-
-    def village_names(self) -> list[str]:
-        return [name for _code, name in self.villages]
