@@ -26,7 +26,7 @@ from exports.packets.container import canonical_zip
 from models.gateway import Gateway
 from models.reporting import view_report
 from models.units import Unit
-from ui.upper.inbox_view import PacketIdRole, StatusRole
+from ui.upper.inbox_model import PacketIdRole, StatusRole
 from ui.upper.merged_view import TOTAL_ROWS, jump_text
 from ui.upper.window import UpperWindow
 

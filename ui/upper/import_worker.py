@@ -33,20 +33,7 @@ from exports.collect.inbox import ImportRun, import_packets
 from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
-from models.vocabulary import ImportOutcome
-
-OUTCOME_COLOURS = {
-    ImportOutcome.ACCEPTED: "#d9f0dd",
-    ImportOutcome.SUPERSEDED: "#eeeeee",
-    ImportOutcome.STALE: "#eeeeee",
-    ImportOutcome.UNCHANGED: "#eeeeee",
-    ImportOutcome.CONFLICT: "#f9cb9c",
-    ImportOutcome.QUARANTINED: "#e1d5f5",
-    ImportOutcome.REJECTED: "#ea9999",
-    ImportOutcome.NOT_PACKET: "#f4c7c3",
-    ImportOutcome.WAITING: "#fce8b2",
-    ImportOutcome.RETURNED: "#ffe599",
-}
+from ui.upper.status_look import OUTCOME_COLOURS
 
 
 def local_paths(mime: QMimeData | None) -> list[Path]:
