@@ -38,6 +38,18 @@ class ReceivedPacket:
     signer_name: str | None
     signer_title: str | None
     signer_spoken: str | None  # “4821 0937 5512 8830 1146”, from the fingerprint, to read back over the phone
+    # What this level found checking the figures again: severity, rule, indicator, unit_code,
+    # message, and the commune's written reason for a warning; () when none (or not checked here).
+    findings: tuple[dict, ...] = ()
+    error_count: int = 0
+
+    @property
+    def errors(self) -> list[dict]:
+        return [f for f in self.findings if f.get("severity") == "error"]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [f for f in self.findings if f.get("severity") != "error"]
 
 
 def received_packet(gw: Gateway, packet_id: int) -> ReceivedPacket:
@@ -141,6 +153,8 @@ def _packet(row: dict) -> ReceivedPacket:
         signer_name=_text(signer.get("name")),
         signer_title=_text(signer.get("title")),
         signer_spoken=_spoken(row, signer),
+        findings=_findings(row.get("findings")),
+        error_count=row.get("error_count") or 0,
     )
 
 
@@ -157,6 +171,15 @@ def _spoken(row: dict, signer: dict) -> str | None:
         return spoken_fingerprint(fingerprint)
     except ValueError:
         return None
+
+
+def _findings(stored: str | None) -> tuple[dict, ...]:
+    """The findings column as a tuple of dicts; () when absent or unreadable."""
+    try:
+        found = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    return tuple(f for f in found if isinstance(f, dict)) if isinstance(found, list) else ()
 
 
 def _text(value) -> str | None:

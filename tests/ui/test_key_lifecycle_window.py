@@ -15,7 +15,7 @@ from exports.collect.inbox import enrol_and_refile
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from forms.library import default_library
 from models.keys import create_unit_key, key_in_use
-from ui.upper.inbox_view import reason_text
+from ui.upper.inbox_model import reason_text
 
 WAIT = 20_000
 NEW_PASSPHRASE = "mật khẩu khóa mới của xã"

@@ -15,7 +15,7 @@ from exports.collect.received import received_list
 from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, signed_zip
 from models.gateway import Gateway
 from models.keys import key_in_use, unlock_key
-from ui.upper.inbox_view import reason_text
+from ui.upper.inbox_model import reason_text
 
 LIE = "1111 2222 3333 4444 5555"
 

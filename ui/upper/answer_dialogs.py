@@ -10,19 +10,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from exports.collect.merge import MergedTable
@@ -112,7 +115,10 @@ class ReceiptDialog(QDialog):
         self.done_label = message_label(DONE_STYLE)
         self.error_label = message_label(ERROR_STYLE)
 
-        self.cell_grid = QGridLayout()
+        # The cells in a scrolled area: a return built from many errors stays within the screen.
+        cell_area = QWidget()
+        self.cell_grid = QGridLayout(cell_area)
+        self.cell_grid.setContentsMargins(0, 0, 0, 0)
         for column, caption in enumerate((self.tr("Chỉ tiêu"), self.tr("Ở đâu"), self.tr("Cần sửa gì"))):
             self.cell_grid.addWidget(QLabel(caption), 0, column)
         for row, widgets in enumerate(self.cells, start=1):
@@ -120,11 +126,16 @@ class ReceiptDialog(QDialog):
                 self.cell_grid.addWidget(widget, row, column)
         self.cell_grid.setColumnStretch(0, 2)
         self.cell_grid.setColumnStretch(2, 3)
+        self.cell_scroll = QScrollArea()
+        self.cell_scroll.setWidget(cell_area)
+        self.cell_scroll.setWidgetResizable(True)
+        self.cell_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.cell_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.query_box = QVBoxLayout()
         self.query_box.addWidget(QLabel(self.tr("Lý do trả lại:")))
         self.query_box.addWidget(self.note)
         self.query_box.addWidget(QLabel(self.tr("Các ô cần sửa (để trống nếu không chỉ ra ô nào):")))
-        self.query_box.addLayout(self.cell_grid)
+        self.query_box.addWidget(self.cell_scroll)
         more_row = QHBoxLayout()
         more_row.addWidget(self.more_button)
         more_row.addStretch(1)
@@ -145,8 +156,9 @@ class ReceiptDialog(QDialog):
         column.addWidget(self.error_label)
         column.addLayout(buttons)
         self.return_choice.toggled.connect(self._kind_changed)
+        self._fit_cells()
         self._kind_changed()
-        self.resize(760, 0)
+        self.setMinimumWidth(760)  # the cells' three columns stay readable when the dialog fits its rows
 
     def _cell_row(self) -> tuple[QComboBox, QComboBox, QLineEdit]:
         indicator = QComboBox()
@@ -167,11 +179,48 @@ class ReceiptDialog(QDialog):
     def add_cell(self) -> None:
         if len(self.cells) >= self.MAX_CELLS:
             return
+        self._append_cell()
+        self.more_button.setEnabled(len(self.cells) < self.MAX_CELLS)
+        self._fit_cells()
+
+    def _append_cell(self) -> tuple[QComboBox, QComboBox, QLineEdit]:
         widgets = self._cell_row()
         self.cells.append(widgets)
         for column, widget in enumerate(widgets):
             self.cell_grid.addWidget(widget, len(self.cells), column)
+            widget.setVisible(self.return_choice.isChecked())
+        return widgets
+
+    def _fit_cells(self) -> None:
+        """The cell area as tall as its rows, up to MAX_CELLS of them; more scroll."""
+        grid = self.cell_grid
+        row_height = max(w.sizeHint().height() for w in self.cells[0]) + grid.verticalSpacing() if self.cells else 0
+        caption = grid.itemAtPosition(0, 0).widget().sizeHint().height() + grid.verticalSpacing()
+        self.cell_scroll.setFixedHeight(caption + row_height * min(len(self.cells), self.MAX_CELLS))
+        self.cell_scroll.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if len(self.cells) > self.MAX_CELLS
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+
+    def ask_to_correct(self, queries: list[Query], note: str) -> None:
+        """A return filled in: the reason and one row per cell to correct (the officer may edit all of it).
+        Rows beyond MAX_CELLS are added for the queries given; an indicator or a place the lists lack joins them."""
+        self.return_choice.setChecked(True)
+        self.note.setText(note)
+        self.note.setCursorPosition(0)
+        while len(self.cells) < len(queries):
+            self._append_cell()
+        for (indicator, place, why), query in zip(self.cells, queries, strict=False):
+            _choose(indicator, query.indicator, label_of(self.form, query.indicator) if self.form else query.indicator)
+            where = "" if query.unit_code in ("", self.packet.unit_code) else query.unit_code
+            _choose(place, where, where)
+            why.setText(query.note)
+            why.setCursorPosition(0)  # the sentence read from its start
+            why.setToolTip(query.note)
         self.more_button.setEnabled(len(self.cells) < self.MAX_CELLS)
+        self._fit_cells()
+        self.adjustSize()
 
     def _kind_changed(self) -> None:
         returning = self.return_choice.isChecked()
@@ -228,6 +277,15 @@ class ReceiptDialog(QDialog):
         self.signing.passphrase.clear()
         self.issued.emit(issued)
         return issued
+
+
+def _choose(box: QComboBox, data: str, text: str) -> None:
+    """Choose the item holding ``data``, added at the end (shown as ``text``) when the list lacks it."""
+    index = box.findData(data)
+    if index < 0:
+        box.addItem(text, data)
+        index = box.count() - 1
+    box.setCurrentIndex(index)
 
 
 class UpwardDialog(QDialog):

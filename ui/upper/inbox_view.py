@@ -1,16 +1,21 @@
 """The inbox: every packet received, with how it was filed.
 
 Filtered by status, sortable by any column (statuses by urgency, periods by
-date, not alphabetically: inbox_model.py). The row chosen is described under the table,
-with the signer's key code large for a packet waiting for its key; a packet
-in conflict opens the side-by-side comparison.
+date, not alphabetically). The row chosen is described under the table
+(packet_panel.py). The actions on it show only when they apply, as buttons
+over the description and in the window's Hộp thư menu: a conflict opens the
+side-by-side comparison, another packet that waits for the officer the
+decision dialog (decision_dialog.py); any packet can be voided, answered
+with a receipt or a return, printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.received import ReceivedPacket, packet_code
+from exports.collect.received import ReceivedPacket
 from forms.library import FormLibrary
 from models.gateway import Gateway
-from models.vocabulary import PacketStatus
+from models.vocabulary import ANSWERABLE, DECIDABLE, PacketStatus
 from ui.upper.inbox_model import (
     FORM,
     PERIOD,
@@ -37,13 +42,18 @@ from ui.upper.inbox_model import (
     UNIT,
     InboxModel,
     InboxProxy,
-    reason_text,
 )
-from ui.widgets import compact_rows, fingerprint_label, open_modeless, time_of
+from ui.upper.packet_panel import PacketPanel
+from ui.widgets import compact_rows, open_modeless
+
+# “Quyết định...”: a conflict has its own comparison (“Xem trùng lần gửi...”).
+DECIDING = tuple(s for s in DECIDABLE if s != PacketStatus.CONFLICT)
+NOT_VOIDABLE = (PacketStatus.VOIDED, PacketStatus.REJECTED)
 
 
 class InboxView(QWidget):
     changed = Signal()  # a decision was recorded: the window refreshes every tab
+    said = Signal(str)  # what became of a packet decided or voided, for the window to show
     conflict_dialog_opened = Signal(object)
 
     def __init__(self, gw: Gateway, library: FormLibrary, who: str, parent=None):
@@ -77,16 +87,29 @@ class InboxView(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((UNIT, 190), (FORM, 60), (PERIOD, 90), (SEQUENCE, 60), (STATUS, 190), (RECEIVED, 120)):
             self.table.setColumnWidth(column, width)
-        self.conflict_button = QPushButton(self.tr("Xem trùng lần gửi..."))
-        self.conflict_button.setEnabled(False)
-        self.print_button = QPushButton(self.tr("In biểu của gói..."))
-        self.print_button.setEnabled(False)  # for an accepted packet of a unit's own form
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fingerprint_caption = QLabel(self.tr("Mã khóa người ký:"))
-        self.fingerprint = fingerprint_label(scale=1.4)
-        self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # The actions on the chosen packet: a button each, shown only when it applies, and the same
+        # action in the window's Hộp thư menu (menu_actions), enabled only when it applies.
+        self._packet_actions: list[tuple[QPushButton, QAction, Callable[[ReceivedPacket], bool]]] = []
+        self.menu_actions: list[QAction] = []
+        self.conflict_button = self._packet_action(
+            self.tr("Xem trùng lần gửi..."), self.open_conflict_dialog, lambda p: p.status == PacketStatus.CONFLICT
+        )
+        self.decide_button = self._packet_action(
+            self.tr("Quyết định..."), self.open_decision_dialog, lambda p: self._writable and p.status in DECIDING
+        )
+        self.answer_button = self._packet_action(
+            self.tr("Biên nhận / Trả lại..."),
+            self.open_receipt_dialog,
+            lambda p: self._writable and p.status in ANSWERABLE,
+        )
+        self.void_button = self._packet_action(
+            self.tr("Hủy gói..."), self.open_void_dialog, lambda p: self._writable and p.status not in NOT_VOIDABLE
+        )
+        # For an accepted packet of a unit's own form.
+        self.print_button = self._packet_action(
+            self.tr("In biểu của gói..."), self.open_print_dialog, lambda p: self._printable(p) is not None
+        )
+        self.panel = PacketPanel(gw)
         self.empty_note = QLabel(
             self.tr("Hộp thư chưa có gói nào. Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ này để nhập.")
         )
@@ -99,28 +122,26 @@ class InboxView(QWidget):
         filters.addWidget(self.only_chosen)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
-        # The actions on the chosen packet; more buttons join this row.
-        self.button_row = QHBoxLayout()
-        self.button_row.addWidget(self.conflict_button)
-        self.button_row.addWidget(self.print_button)
+        # A bar of one button's height, so the description stays put as buttons come and go.
+        bar = QWidget()
+        self.button_row = QHBoxLayout(bar)
+        self.button_row.setContentsMargins(0, 0, 0, 0)
+        for button, _action, _applies in self._packet_actions:
+            self.button_row.addWidget(button)
         self.button_row.addStretch(1)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.fingerprint_caption)
-        key_row.addWidget(self.fingerprint, 1)
+        bar.setFixedHeight(self.conflict_button.sizeHint().height())
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(self.empty_note)
         column.addWidget(self.table, 1)
-        column.addLayout(self.button_row)
-        column.addWidget(self.detail)
-        column.addLayout(key_row)
+        column.addWidget(bar)
+        column.addWidget(self.panel)
 
         self.status_box.currentIndexChanged.connect(self._status_chosen)
         self.only_chosen.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._double_clicked)
-        self.conflict_button.clicked.connect(self.open_conflict_dialog)
-        self.print_button.clicked.connect(self.open_print_dialog)
+        self.panel.return_asked.connect(lambda: self.open_receipt_dialog(from_findings=True))
         self._selection_changed()
 
     # ---- what is shown --------------------------------------------------------------
@@ -188,40 +209,37 @@ class InboxView(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def _packet_action(self, text: str, slot, applies: Callable[[ReceivedPacket], bool]) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _checked=False: slot())
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        self._packet_actions.append((button, action, applies))
+        self.menu_actions.append(action)
+        return button
+
+    @property
+    def _writable(self) -> bool:
+        return self.gw.writable
+
+    @property
+    def detail(self):
+        """The chosen packet's description under the table."""
+        return self.panel.detail
+
+    @property
+    def fingerprint(self):
+        """The signer's key code, large, under the description."""
+        return self.panel.fingerprint
+
     def _selection_changed(self, *_args) -> None:
         packet = self.selected_packet()
-        self.conflict_button.setEnabled(packet is not None and packet.status == PacketStatus.CONFLICT)
-        self.print_button.setEnabled(self._printable(packet) is not None)
-        if packet is None:
-            self.detail.setText(self.tr("Chọn một gói để xem chi tiết."))
-            self.fingerprint_caption.hide()
-            self.fingerprint.hide()
-            return
-        lines = [
-            self.tr("Gói số %1, tệp “%2”, nhận lúc %3.")
-            .replace("%1", str(packet.id))
-            .replace("%2", packet.file_name)
-            .replace("%3", time_of(packet.received_at)),
-        ]
-        code = packet_code(self.gw, packet.id)
-        if code:
-            lines.append(self.tr("Mã gói %1: bản giấy in từ gói này mang cùng mã ở chân trang.").replace("%1", code))
-        if packet.signer_name:
-            signer = f"{packet.signer_name}, {packet.signer_title}" if packet.signer_title else packet.signer_name
-            lines.append(self.tr("Người ký: %1.").replace("%1", signer))
-        if packet.reason:
-            lines.append(reason_text(packet))
-        if packet.status == PacketStatus.QUARANTINED:
-            lines.append(
-                self.tr(
-                    "Gọi điện cho người giữ khóa, đọc lại mã khóa dưới đây; khớp thì đăng ký tệp khóa của đơn vị "
-                    "(Gói › Đăng ký khóa cấp dưới...): gói sẽ được nhận ngay."
-                )
-            )
-        self.detail.setText("\n".join(lines))
-        self.fingerprint.setText(packet.signer_spoken or "")
-        self.fingerprint_caption.setVisible(bool(packet.signer_spoken))
-        self.fingerprint.setVisible(bool(packet.signer_spoken))
+        for button, action, applies in self._packet_actions:
+            on = packet is not None and applies(packet)
+            button.setVisible(on)
+            button.setEnabled(on)
+            action.setEnabled(on)
+        self.panel.show_packet(packet, self._writable)
 
     def _double_clicked(self, _index) -> None:
         packet = self.selected_packet()
@@ -277,4 +295,50 @@ class InboxView(QWidget):
         dialog.decided.connect(lambda _packet_id: self.changed.emit())
         open_modeless(dialog)
         self.conflict_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_decision_dialog(self):
+        """“Quyết định...”: count figures with errors, confirm a held packet, take back an older sequence."""
+        from ui.upper.decision_dialog import DecisionDialog
+
+        packet = self.selected_packet()
+        if packet is None or packet.status not in DECIDING:
+            return None
+        return self._open_reason_dialog(DecisionDialog(self.gw, self.library, packet, self.who, self))
+
+    def open_void_dialog(self):
+        """“Hủy gói...”: a forged or mistaken packet set aside for good, with the reason."""
+        from ui.upper.decision_dialog import VoidDialog
+
+        packet = self.selected_packet()
+        if packet is None or packet.status in NOT_VOIDABLE:
+            return None
+        return self._open_reason_dialog(VoidDialog(self.gw, packet, self.who, self))
+
+    def _open_reason_dialog(self, dialog):
+        dialog.done_with.connect(self._decided)
+        open_modeless(dialog)
+        return dialog
+
+    def _decided(self, sentence: str) -> None:
+        self.changed.emit()
+        self.said.emit(sentence)
+
+    def open_receipt_dialog(self, from_findings: bool = False):
+        """The receipt-or-return dialog for the chosen packet, shown without waiting; ``from_findings``:
+        a return already listing the cells whose figures break the form's rules (return_queries)."""
+        from exports.collect.receipts import return_queries
+        from ui.upper.answer_dialogs import ReceiptDialog
+
+        packet = self.selected_packet()
+        if packet is None or packet.status not in ANSWERABLE:
+            return None
+        dialog = ReceiptDialog(self.gw, self.library, packet, self.who, self)
+        if from_findings:
+            dialog.ask_to_correct(
+                return_queries(self.gw, packet.id),
+                self.tr("Số liệu có lỗi khi kiểm tra lại ở cấp trên: đề nghị xã sửa các ô dưới đây, ký và gửi lại."),
+            )
+        dialog.issued.connect(lambda _issued: self.changed.emit())
+        open_modeless(dialog)
         return dialog

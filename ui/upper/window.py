@@ -7,11 +7,12 @@ anywhere on the window; the import runs in the background (ui/import_worker)
 and every tab is refreshed after it, and after each decision or enrolment.
 The Gói menu also holds the unit's own key: its key file for the communes
 and the level above, and the keys dialog shared with the commune's window.
+The Hộp thư menu holds the chosen packet's actions (the inbox's buttons).
 
 Why it is long: it is the hub of every upper-level action (the bar, three
 tabs, the import thread, enrolment, collections, the unit's own key, signed
-answers); each action is a few lines handing over to its dialog or library
-function.
+answers, the inbox's menu); each action is a few lines handing over to its
+dialog or library function.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from models.vocabulary import ANSWERABLE, AWAITING_OFFICER
+from models.vocabulary import AWAITING_OFFICER
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
@@ -90,6 +91,7 @@ class UpperWindow(QMainWindow):
         self.period_box.currentIndexChanged.connect(self._scope_changed)
         self.target_box.currentIndexChanged.connect(self._targets_chosen)
         self.inbox_view.changed.connect(self.refresh_all)
+        self.inbox_view.said.connect(self.show_notice)
         self.show_message("")
 
     # ---- building -----------------------------------------------------------------------------------
@@ -109,11 +111,7 @@ class UpperWindow(QMainWindow):
         self.inbox_view = InboxView(self.gw, self.library, self.who)
         self.completeness_view = CompletenessView(self.gw, self.library)
         self.merged_view = MergedView(self.gw, self.library)
-        self.answer_button = QPushButton(self.tr("Biên nhận / Trả lại..."))
-        self.answer_button.setEnabled(False)
-        self.answer_button.clicked.connect(self.open_receipt_dialog)
-        self.inbox_view.button_row.insertWidget(1, self.answer_button)
-        self.inbox_view.table.selectionModel().selectionChanged.connect(self._packet_chosen)
+        self.answer_button = self.inbox_view.answer_button
         self.upward_button = QPushButton(self.tr("Ký và gửi lên..."))
         self.upward_button.clicked.connect(self.open_upward_dialog)
         self.merged_view.button_row.insertWidget(1, self.upward_button)
@@ -153,6 +151,9 @@ class UpperWindow(QMainWindow):
             action.setEnabled(not self.standing_note)  # nothing can be filed in a read-only file
         toolbar = self.addToolBar(self.tr("Nhận gói"))
         toolbar.addActions(actions)
+        # The chosen packet's actions, each enabled when it applies (the inbox's buttons, as a menu).
+        self.inbox_menu = self.menuBar().addMenu(self.tr("Hộp thư"))
+        self.inbox_menu.addActions(self.inbox_view.menu_actions)
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -434,21 +435,9 @@ class UpperWindow(QMainWindow):
 
     # ---- signed answers: receipts, returns, the table upward ------------------------------
 
-    def _packet_chosen(self, *_args) -> None:
-        packet = self.inbox_view.selected_packet()
-        self.answer_button.setEnabled(packet is not None and packet.status in ANSWERABLE and not self.standing_note)
-
     def open_receipt_dialog(self) -> ReceiptDialog | None:
         """The receipt-or-return dialog for the chosen packet, shown without waiting."""
-        from ui.upper.answer_dialogs import ReceiptDialog
-
-        packet = self.inbox_view.selected_packet()
-        if packet is None or packet.status not in ANSWERABLE:
-            return None
-        dialog = ReceiptDialog(self.gw, self.library, packet, self.who, self)
-        dialog.issued.connect(lambda _issued: self.refresh_all())
-        open_modeless(dialog)
-        return dialog
+        return self.inbox_view.open_receipt_dialog()
 
     def open_upward_dialog(self) -> UpwardDialog | None:
         """Signing the merged table shown for the level above (None when there is no table)."""
