@@ -283,7 +283,8 @@ def file_assessed(
                 status = PacketStatus.FLAWED
                 placed += (
                     f" Số liệu có {checked.errors} lỗi nên chưa cộng vào tổng hợp (xem lỗi; trả lại để xã sửa, "
-                    f"hoặc quyết định cộng): {'; '.join(checked.error_lines[:3])}"
+                    f"hoặc quyết định cộng): {'; '.join(line.rstrip('.') for line in checked.error_lines[:3])}"
+                    + (f"; và {checked.errors - 3} lỗi khác." if checked.errors > 3 else ".")
                 )
             note = " ".join(part for part in (placed, checked.summary_note, note) if part)
         row = {
