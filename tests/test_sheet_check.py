@@ -1,5 +1,6 @@
 """The printable form inside a packet (bieu.xlsx) must hold exactly the figures
 of its data (so-lieu.json) and no formula: real packets written by the program
+(today's writer, and every earlier one from tests/fixtures/sheet_check/),
 accepted as they are; then changed in their sheet or their data, signed again
 with the unit's key as a dishonest sender would, and refused with a sentence
 that names the sheet and the cell.
@@ -16,6 +17,7 @@ import json
 import re
 import shutil
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
@@ -43,6 +45,7 @@ from models.reporting import enter_values, start_report, view_report
 from models.setup import setup_commune
 
 AT = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+FIXTURES = Path(__file__).parent / "fixtures" / "sheet_check"
 FORM_SHEET, VILLAGE_SHEET = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"
 PASSPHRASE = "mật khẩu thử bảng tính"
 WHO = "kiem-thu"
@@ -218,6 +221,18 @@ def village(data: dict, n: int) -> tuple[str, str]:
 
 
 # ---- genuine packets pass -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.sctg")), ids=lambda p: p.stem)
+def test_a_packet_from_every_earlier_writer_passes(path, library):
+    verdict = verify_packet(path, [], library)
+    assert (verdict.status, verdict.problems) == ("chua_tin_cay", []), verdict.problems
+    assert problem_of(path.read_bytes()) is None
+
+
+def test_the_fixtures_cover_every_writer():
+    names = {p.stem for p in FIXTURES.glob("*.sctg")}
+    assert names == {"c11b09c-xa", "10f3739-tong-hop", "0138287-xa", "0138287-tong-hop"}
 
 
 @pytest.mark.parametrize("name", ["commune", "merged", "sapa"])
@@ -657,6 +672,19 @@ def test_a_jump_changed_in_the_data_is_named(merged):
 
     said = problem_of(resigned(merged.raw, merged.key, data_edit=edit))
     assert said.startswith("tệp bieu.xlsx, trang “Biến động”, ô E4 (cột “Kỳ này” của Xã Mường Tè)"), said
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.sctg")), ids=lambda p: p.stem)
+def test_a_packet_of_every_writer_changed_is_refused(path):
+    raw = path.read_bytes()
+    entries = entries_of(raw)
+    manifest = json.loads(entries[MANIFEST])
+    form = default_library().get(manifest["form"]["id"], manifest["form"]["version"])
+    data = json.loads(entries[DATA_JSON])
+    assert sheet_problem(xlsx_with(entries[FORM_XLSX], sheet1=times_ten), data, form)
+    assert sheet_problem(xlsx_with(entries[FORM_XLSX], sheet2=times_ten), data, form)
+    with_formula = xlsx_with(entries[FORM_XLSX], sheet1=lambda t: t.replace("<v>", "<f>1+1</f><v>", 1))
+    assert "chứa công thức =1+1" in sheet_problem(with_formula, data, form)
 
 
 # ---- kinds of cells: amounts, dates, text, names with & and < -----------------------------------------
