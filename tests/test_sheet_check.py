@@ -149,7 +149,7 @@ def commune(demo_template, tmp_path_factory) -> Packet:
 @pytest.fixture(scope="session")
 def merged(upper_template, tmp_path_factory) -> Packet:
     """A small commune's 2024 and 2025, imported by the province demo, whose merged table of 2025
-    (with a jump) is signed upward; the province's key signs it again when changed."""
+    (compared with targets, with a jump) is signed upward; the province's key signs it again when changed."""
     folder = tmp_path_factory.mktemp("tong-hop")
     library = default_library()
     form = library.get("kl224")
@@ -175,8 +175,8 @@ def merged(upper_template, tmp_path_factory) -> Packet:
     try:
         enrol(gw, read_enrolment(enrolment), WHO)
         assert {f.outcome for f in import_packets(gw, [folder / "goi"], library, WHO).filed} == {"accepted"}
-        table = merge(gw, "12", form, "2025")
-        assert table.jumps
+        table = merge(gw, "12", form, "2025", form.target_set("muong-te-2025"))
+        assert table.jumps and table.targets
         raw = export_upward(gw, table, DEMO_PASSPHRASE, folder, at=AT).path.read_bytes()
     finally:
         gw.close()
@@ -640,8 +640,9 @@ def test_empty_cells_and_missing_values_agree(commune):
         lambda d: d["values"].update(villages={"03445.01": [1, 2]}),
         lambda d: d.update(rows=None),
         lambda d: d["villages"][0].update(name=7),
+        lambda d: d["rows"].append({"indicator": "ban_co_nvh", "achieved": 1, "total": 0, "applicable": []}),
     ],
-    ids=["villages-a-text", "values-a-list", "village-values-a-list", "no-rows", "name-a-number"],
+    ids=["villages-a-text", "values-a-list", "village-values-a-list", "no-rows", "name-a-number", "odd-row"],
 )
 def test_data_of_the_wrong_shape_is_said_not_raised(commune, edit):
     said = problem_of(resigned(commune.raw, commune.key, data_edit=edit))
@@ -666,12 +667,59 @@ def test_a_merged_table_changed_in_each_sheet_is_named(merged):
     assert f"(chỉ tiêu 3.1 của {name})" in said, (said, figure)
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["jumps"][0].update(previous=0),
+        lambda d: d["jumps"][0].update(indicator="chi_tieu_la"),
+        lambda d: d["units"].append("Xã Lạ"),
+        lambda d: d["figures"].update(cb_boi_duong={"value": "nhiều", "total": 1}),
+        lambda d: d.update(units={}),
+    ],
+    ids=["jump-from-zero", "jump-of-no-indicator", "unit-a-text", "figure-a-text", "units-a-map"],
+)
+def test_merged_data_of_the_wrong_shape_is_said_not_raised(merged, edit):
+    said = problem_of(resigned(merged.raw, merged.key, data_edit=edit))
+    assert said and said.startswith("tệp "), said
+
+
 def test_a_jump_changed_in_the_data_is_named(merged):
     def edit(data):
         data["jumps"][0]["current"] += 1
 
     said = problem_of(resigned(merged.raw, merged.key, data_edit=edit))
     assert said.startswith("tệp bieu.xlsx, trang “Biến động”, ô E4 (cột “Kỳ này” của Xã Mường Tè)"), said
+
+
+def test_a_merged_target_changed_in_the_sheet_is_named(merged):
+    xlsx = xlsx_with(merged.xlsx, sheet1=lambda t: t.replace("<t>≥ 100%</t>", "<t>≥ 10%</t>", 1))
+    assert xlsx != merged.xlsx
+    said = problem_of(resigned(merged.raw, merged.key, xlsx=xlsx))
+    assert re.fullmatch(
+        r"tệp bieu\.xlsx, trang “Biểu”, ô G[0-9]+ \(cột “Mục tiêu” của chỉ tiêu [0-9.]+\) ghi “≥ 10%” "
+        r"nhưng so-lieu\.json ghi “≥ 100%”\.",
+        said,
+    ), said
+
+
+def test_merged_targets_of_another_version_of_the_set_are_only_required_to_be_text(merged):
+    def older(data):
+        data["target_set"]["version"] -= 1
+
+    assert problem_of(resigned(merged.raw, merged.key, data_edit=older)) is None
+    xlsx = xlsx_with(merged.xlsx, sheet1=lambda t: t.replace("<t>≥ 100%</t>", "<t>≥ 10%</t>", 1))
+    assert problem_of(resigned(merged.raw, merged.key, xlsx=xlsx, data_edit=older)) is None
+
+    def number(text: str) -> str:
+        return re.sub(
+            r'<c r="(G[0-9]+)" s="([0-9]+)" t="inlineStr"><is><t>≥ 100%</t></is></c>',
+            r'<c r="\1" s="\2" t="n"><v>100</v></c>',
+            text,
+            count=1,
+        )
+
+    said = problem_of(resigned(merged.raw, merged.key, xlsx=xlsx_with(merged.xlsx, sheet1=number), data_edit=older))
+    assert said and "ô G" in said and "ghi 100" in said, said
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.sctg")), ids=lambda p: p.stem)

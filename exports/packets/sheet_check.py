@@ -23,6 +23,11 @@ keeps one packet from each writer).
 A grid is compared as one list against the list of cells the data makes, so
 a genuine packet costs a list comparison; only a difference builds the maps
 that name the cell.
+
+Why it is long: the three kinds of sheet a packet prints (the form, the
+villages, a merged table's units and jumps) are each laid out again here and
+each names its cells in its own words; reading the workbook is apart, in
+sheet_read.py.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from collections.abc import Callable
 from exports.packets.format import DATA_JSON, FORM_XLSX
 from exports.packets.sheet_read import NUMBER, TEXT, Cell, Sheet, SheetRefused, cell_map, read_sheets
 from forms import vnformat
-from forms.messages import label_of
+from forms.engine import Figure, compare_targets
+from forms.messages import label_of, target_text
 from forms.schema import BUILTIN_LABELS, FormDef, Indicator
+from models.units import tier_of
 
 MERGED_FORMAT = "so-chi-tieu.merged"  # so-lieu.json of a merged packet (exports/collect/upward.py)
 GRID_HEADER = 3  # grid_sheet(): the title on row 1, the headings on row 3, the items from row 4
@@ -44,7 +51,7 @@ COLUMNS += [a + b for a in COLUMNS[:26] for b in COLUMNS[:26]]
 
 Key = tuple[str, str]  # (column letters, row number)
 Shown = tuple[str, str]  # (NUMBER or TEXT, what the cell says)
-Figure = tuple[bool, object, object]  # (applicable, value, total) of a row of the form
+RowFigure = tuple[bool, object, object]  # (applicable, value, total) of a row of the form
 
 
 def sheet_problem(xlsx: bytes, data: dict, form: FormDef) -> str | None:
@@ -58,7 +65,8 @@ def sheet_problem(xlsx: bytes, data: dict, form: FormDef) -> str | None:
             _check_report(sheets, data, form)
     except SheetRefused as exc:
         return str(exc)
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, ArithmeticError):
+        # so-lieu.json is as hostile as the sheet: a part of the wrong shape deep inside.
         return f"tệp {DATA_JSON} thiếu hoặc sai dạng phần cần để so với tệp {FORM_XLSX}."
     return None
 
@@ -135,21 +143,29 @@ def _grid(title: str, headings: list[str], rows: list[list[Shown | None]]) -> li
 # ---- the form sheet “Biểu” ----------------------------------------------------------------
 
 
-def _check_form_sheet(sheet: Sheet, form: FormDef, figure: Callable[[Indicator, int], Figure], targets: dict) -> None:
-    """The indicator table cell by cell; above and below it (header, checks, signature) only text."""
-    titles = [*form.columns[:6]] + (["Mục tiêu", "Đánh giá"] if targets else [])
-    heading = [(COLUMNS[c], *_escaped(_text(title))) for c, title in enumerate(titles)]
+def _check_form_sheet(
+    sheet: Sheet, form: FormDef, figure: Callable[[Indicator, int], RowFigure], targets: dict[str, str] | None
+) -> None:
+    """The indicator table cell by cell; above and below it (header, checks, signature) only text.
+    ``targets``: indicator -> its target's text; None when they cannot be known, the two target
+    columns then only required to hold text."""
     cells = sheet.cells
-    start = next(
-        (
-            n
-            for n, cell in enumerate(cells)
-            if cell[0] == "A"
-            and cell[3] == heading[0][2]
-            and cells[n : n + len(titles)] == [(column, cell[1], kind, value) for column, kind, value in heading]
-        ),
-        None,
-    )
+    start, titles = None, []
+    for with_targets in [bool(targets)] if targets is not None else [True, False]:
+        titles = [*form.columns[:6]] + (["Mục tiêu", "Đánh giá"] if with_targets else [])
+        heading = [(COLUMNS[c], *_escaped(_text(title))) for c, title in enumerate(titles)]
+        start = next(
+            (
+                n
+                for n, cell in enumerate(cells)
+                if cell[0] == "A"
+                and cell[3] == heading[0][2]
+                and cells[n : n + len(titles)] == [(column, cell[1], kind, value) for column, kind, value in heading]
+            ),
+            None,
+        )
+        if start is not None:
+            break
     if start is None:
         raise SheetRefused(
             f"tệp {FORM_XLSX}, trang “{sheet.name}” không có bảng chỉ tiêu với các cột {', '.join(titles)}."
@@ -165,11 +181,13 @@ def _check_form_sheet(sheet: Sheet, form: FormDef, figure: Callable[[Indicator, 
             continue
         printed[str(row)] = ind
         shown = _figure_cells(ind, *figure(ind, row))
-        if ind.id in targets:
+        if targets is not None and ind.id in targets:
             goal, _, status = str(targets[ind.id]).partition(": ")
-            shown += [_text(goal), _text(status[:1].upper() + status[1:])]
+            shown += [None] * (3 - len(shown)) + [_text(goal), _text(status[:1].upper() + status[1:])]
         number = str(row)
         expected += [(COLUMNS[3 + n], number, *_escaped(cell)) for n, cell in enumerate(shown) if cell is not None]
+        if targets is None and len(titles) > 6:
+            expected += [cell for cell in cells if cell[1] == number and cell[0] in "GH" and cell[2] == TEXT]
     end = start + len(titles) + len(expected)
     above, table, below = cells[:start], cells[start + len(titles) : end], cells[end:]
     if (
@@ -241,10 +259,10 @@ def _figure_cells(ind: Indicator, applicable: bool, value, total) -> list[Shown 
 
 
 def _check_report(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
-    villages, values = data["villages"], data["values"]
+    villages, values, rows = _part(data, "villages", list), _part(data, "values", dict), _part(data, "rows", list)
     commune = values["commune"]
     _same_sheets(sheets, ["Biểu", "Theo bản"] if villages else ["Biểu"])
-    rows = {row["indicator"]: row for row in data["rows"]}
+    rows = {row["indicator"]: row for row in rows}
     unit_kind = data["unit"]["kind"]
 
     def typed(ind_id: str | None):
@@ -253,7 +271,7 @@ def _check_report(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
             return None
         return commune[ind_id] if not form.has_indicator(ind_id) or form.indicator(ind_id).applies(unit_kind) else None
 
-    def figure(ind: Indicator, _: int) -> Figure:
+    def figure(ind: Indicator, _: int) -> RowFigure:
         row = rows.get(ind.id) or {}
         value, total = typed(ind.id), typed(ind.denominator)
         return (
@@ -262,7 +280,8 @@ def _check_report(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
             row.get("total") if total is None else total,
         )
 
-    _check_form_sheet(sheets["Biểu"], form, figure, {t["indicator"]: t["text"] for t in data["targets"]})
+    targets = {t["indicator"]: t["text"] for t in _part(data, "targets", list)}
+    _check_form_sheet(sheets["Biểu"], form, figure, targets)
     if villages:
         _check_villages(sheets["Theo bản"], data, form)
 
@@ -321,18 +340,18 @@ def _heading(ind: Indicator) -> str:
 
 def _check_merged(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
     """The form filled with the totals, a row per unit below (“Theo đơn vị”), then what jumped."""
-    figures, units, jumps = data["figures"], data["units"], data["jumps"]
+    figures, units, jumps = _part(data, "figures", dict), _part(data, "units", list), _part(data, "jumps", list)
     _same_sheets(sheets, ["Biểu", "Theo đơn vị", *(["Biến động"] if jumps else [])])
     said = {(c, r): v for c, r, _, v in sheets["Biểu"].cells if c == "D"}
 
-    def figure(ind: Indicator, row: int) -> Figure:
+    def figure(ind: Indicator, row: int) -> RowFigure:
         if not ind.is_numeric:
             # Texts and dates are not merged: the row says “Không áp dụng” or nothing, as the units had it.
             return said.get(("D", str(row))) != NOT_APPLICABLE, None, None
         found = figures.get(ind.id)
         return (True, found.get("value"), found.get("total")) if found is not None else (False, None, None)
 
-    _check_form_sheet(sheets["Biểu"], form, figure, {t["indicator"]: t["text"] for t in data.get("targets") or []})
+    _check_form_sheet(sheets["Biểu"], form, figure, _merged_targets(data, form, figures))
     rows = [ind for ind in form.indicators if ind.is_row and ind.is_numeric]
     grid = []
     for unit in units:
@@ -363,6 +382,39 @@ def _check_merged(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
         expected = _grid(title, headings, grid)
         what = {n: f"cột “{heading}”" for n, heading in enumerate(headings, start=1)}
         _check_grid(sheets["Biến động"], expected, [names.get(j["unit"], "") for j in jumps], what)
+
+
+def _merged_targets(data: dict, form: FormDef, figures: dict) -> dict[str, str] | None:
+    """Indicator -> its target's text as the merged workbook prints it: so-lieu.json of a merged table
+    does not carry them, so they are worked out again from its totals and the form's target set, as
+    exports/collect/merge.py does. None when that cannot be done the same way (the set has changed
+    since, or a total is not a number): the two columns are then only required to hold text."""
+    named = data.get("target_set")
+    if not named:
+        return {}
+    target_set = form.target_set(named.get("id"))
+    if target_set is None or target_set.version != named.get("version"):
+        return None
+    totals = {}
+    for ind in form.indicators:
+        sent = figures.get(ind.id) if ind.is_numeric else None
+        value, total = (sent.get("value"), sent.get("total")) if sent is not None else (None, None)
+        if not all(n is None or _is_number(n) for n in (value, total)):
+            return None
+        percent = value * 100 / total if value is not None and total else None
+        totals[ind.id] = Figure(ind.id, value, total, percent, typed=False, applicable=sent is not None)
+    results = compare_targets(form, totals, target_set, tier_of(data["unit"]["kind"]))
+    return {result.indicator: target_text(form, result) for result in results}
+
+
+def _part(data: dict, key: str, kind: type):
+    """A part of so-lieu.json the sheet is made from; SheetRefused when it is missing or of another kind."""
+    found = data.get(key)
+    if not isinstance(found, kind):
+        raise SheetRefused(
+            f"tệp {DATA_JSON} thiếu mục “{key}” hoặc mục này sai dạng; không so được với tệp {FORM_XLSX}."
+        )
+    return found
 
 
 # ---- comparing ----------------------------------------------------------------------------

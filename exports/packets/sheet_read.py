@@ -86,8 +86,10 @@ _PLAIN_FORMAT = re.compile(r"General|0|@|#,##0|#(?:\\\.###)*\\\.##0")
 _TEXT = r"[^<&]*+(?:&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});[^<&]*+)*+"
 _ROWS = (
     r'(?:<row r="([1-9][0-9]{0,6})"(?: ht="[1-9][0-9]{1,3}(?:\.[0-9]{1,9})?")?(?: customHeight="1")? ?'
-    r'(?:/>|>(?:<c r="[A-Z]{1,3}\1"(?: s="(?:STYLES)")? t="(?:n|inlineStr)" ?'
-    r'(?:/>|>(?:<v>[^<&]*+</v>|<is><t(?: xml:space="preserve")?>' + _TEXT + r"</t></is>)</c>))*+</row>))*+"
+    r'(?:/>|>(?:<c r="[A-Z]{1,3}\1"(?: s="(?:STYLES)")?'
+    r'(?: t="n" ?(?:/>|><v>[^<&]*+</v></c>)| t="inlineStr" ?(?:/>|><is><t(?: xml:space="preserve")?>'
+    + _TEXT
+    + r"</t></is></c>)))*+</row>))*+"
 )
 # The cells that hold something, once _ROWS has vouched for the structure: (column, row, kind, value).
 _CELLS = re.compile(
