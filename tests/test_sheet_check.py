@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import run_main
 
 from exports.collect.inbox import import_packets
 from exports.collect.merge import merge
@@ -251,7 +252,7 @@ def test_the_merged_format_is_the_one_upward_writes():
 # ---- a sheet that says something else ------------------------------------------------------------------
 
 
-def test_one_number_changed_in_the_village_sheet_is_named(commune):
+def test_one_number_changed_in_the_village_sheet_is_named(commune, tmp_path, library):
     code, name = village(commune.data, 2)
     households = commune.data["values"]["villages"][code]["so_ho"]
     xlsx = xlsx_with(commune.xlsx, sheet2=lambda t: set_cell(t, "C5", str(households * 10)))
@@ -261,6 +262,26 @@ def test_one_number_changed_in_the_village_sheet_is_named(commune):
         f"ghi {number(households * 10)} nhưng so-lieu.json ghi {number(households)}."
     )
     assert problem_of(raw) == said
+    path = tmp_path / "goi.sctg"
+    path.write_bytes(raw)
+    verdict = verify_packet(path, [], library)
+    assert (verdict.status, verdict.problems) == ("khong_hop_le", [said])
+    assert verdict.headline() == f"KHÔNG HỢP LỆ: {said}"
+
+
+@pytest.mark.slow
+def test_packet_verify_on_the_command_line_says_the_cell_and_exits_1(commune, tmp_path):
+    formula = 'HYPERLINK("http://ví-dụ.vn","Xem")'
+    xlsx = xlsx_with(commune.xlsx, sheet1=lambda t: t.replace("<v>", f"<f>{formula}</f><v>", 1))
+    path = tmp_path / "03445_kl224_2024_lan01.sctg"
+    path.write_bytes(resigned(commune.raw, commune.key, xlsx=xlsx))
+    run = run_main("packet", "verify", path)
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    said = problem_of(path.read_bytes())
+    assert said.startswith("tệp bieu.xlsx, trang “Biểu”, ô ") and f"chứa công thức ={formula}" in said
+    assert f"- T{said[1:]}" in run.stdout + run.stderr, (run.stdout, run.stderr)
+    data = json.loads(run_main("packet", "verify", path, "--json").stdout)
+    assert (data["status"], data["exit_code"], data["problems"]) == ("khong_hop_le", 1, [said])
 
 
 def test_every_number_times_ten_is_refused_at_the_first(commune):
