@@ -20,13 +20,13 @@ size N (the first N communes):
   packet's bieu.xlsx and summing the first sheet's numbers (goal: ours at
   least 10x faster); past a sample it is extrapolated, and says so.
 
-Generating a packet the normal way writes its bieu.xlsx with openpyxl (tens of
-ms each), so the packets are made here in the same format: bieu.xlsx reused
-from a few templates drawn by the real form_workbook (one per village count,
-so the sheet has as many village rows as the data), so-lieu.json built by the
-real report_to_dict from figures made like the demo's (villages CODE.01...,
-no error or warning), the manifest by the real manifest_of and signed_zip, signed with each
-commune's demo key and zipped canonically. A packet made by build_packet from
+The packets are made here in the same format as export_packet's, without a
+database: bieu.xlsx drawn for each packet by the real form_workbook (tens of
+ms each, on every CPU; one reused for many packets would now be refused, as
+the import compares it with so-lieu.json: exports/packets/sheet_check.py), so-lieu.json built by the real
+report_to_dict from figures made like the demo's (villages CODE.01..., no
+error or warning), the manifest by the real manifest_of and signed_zip,
+signed with each commune's demo key and zipped canonically. A packet made by build_packet from
 the demo is the pattern they are compared with before anything is timed.
 
 Why it is long: the generator of 3,321 packets, ours, the limit and the
@@ -101,7 +101,7 @@ AT = dt.datetime(2026, 1, 10, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 TYPED_AT = "2025-12-20T09:00:00+07:00"  # when the generated figures were "typed", for the audit trail
 HOLDER = ("Cán bộ thử tải", "Công chức Văn hóa - Xã hội")
 WHO = "do-thu-tai"
-VILLAGE_COUNTS = (12, 18, 24, 30, 40, 60)  # each commune draws one; a bieu.xlsx template per count
+VILLAGE_COUNTS = (12, 18, 24, 30, 40, 60)  # each commune draws one
 NAIVE_SAMPLE = 200
 GOAL_SECONDS, GOAL_MB, GOAL_LIMIT_RATIO, GOAL_NAIVE_RATIO = 30, 300, 3, 10
 
@@ -174,50 +174,45 @@ def packet_bytes(view: ReportView, xlsx: bytes) -> bytes:
     return signed_zip(manifest, files, demo_private_key(view.unit.code))
 
 
-def xlsx_templates(form: FormDef) -> dict[int, bytes]:
-    """A bieu.xlsx per village count, drawn by the real form_workbook from a generated commune."""
-    sample = Unit("00000", "Xã Mẫu", "xã", PARENT.code)
-    templates = {}
-    for count in VILLAGE_COUNTS:
-        view = commune_view(form, sample, count, random.Random(count))
-        templates[count] = form_workbook(
-            view,
-            period=parse_period(PERIOD),
-            parent_name=PARENT.name,
-            signed_on=AT.date(),
-            officer_name=HOLDER[0],
-            officer_title=HOLDER[1],
-            signer_fingerprint=signer_of(sample.code).spoken,
-        )
-    return templates
+def form_xlsx(view: ReportView) -> bytes:
+    """The packet's bieu.xlsx, drawn by the real form_workbook as export_packet draws it."""
+    return form_workbook(
+        view,
+        period=parse_period(PERIOD),
+        parent_name=PARENT.name,
+        signed_on=AT.date(),
+        officer_name=HOLDER[0],
+        officer_title=HOLDER[1],
+        signer_fingerprint=signer_of(view.unit.code).spoken,
+    )
 
 
-_worker: dict = {}  # per generating process: the form, the templates, the folder
+_worker: dict = {}  # per generating process: the form, the folder
 
 
-def _start_worker(templates: dict[int, bytes], folder: str) -> None:
-    _worker.update(form=default_library().get(FORM), templates=templates, folder=Path(folder))
+def _start_worker(folder: str) -> None:
+    _worker.update(form=default_library().get(FORM), folder=Path(folder))
 
 
 def write_packets(communes: list[tuple[str, str, str]]) -> list[tuple[str, int, int]]:
     """Write the packets of these communes; (code, households, file size) each."""
-    form, templates, folder = _worker["form"], _worker["templates"], _worker["folder"]
+    form, folder = _worker["form"], _worker["folder"]
     made = []
     for code, name, kind in communes:
         rng = random.Random(f"{code}-{PERIOD}")
         view = commune_view(form, Unit(code, name, kind, PARENT.code), rng.choice(VILLAGE_COUNTS), rng)
-        raw = packet_bytes(view, templates[len(view.villages)])
+        raw = packet_bytes(view, form_xlsx(view))
         (folder / default_packet_name(code, FORM, PERIOD, 1)).write_bytes(raw)
         made.append((code, view.evaluation.figures["so_ho"].value, len(raw)))
     return made
 
 
-def generate(folder: Path, communes: list, templates: dict[int, bytes]) -> dict[str, tuple[int, int]]:
+def generate(folder: Path, communes: list) -> dict[str, tuple[int, int]]:
     """Every packet, written by one process per CPU: code -> (households, file size)."""
     rows = [(c.code, c.name, c.kind) for c in communes]
     chunks = [rows[i : i + 50] for i in range(0, len(rows), 50)]
     context = multiprocessing.get_context("spawn")
-    with context.Pool(os.cpu_count() or 1, _start_worker, (templates, str(folder))) as pool:
+    with context.Pool(os.cpu_count() or 1, _start_worker, (str(folder),)) as pool:
         return {
             code: (households, size)
             for made in pool.imap_unordered(write_packets, chunks)
@@ -498,14 +493,13 @@ def main() -> None:
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
         f"temporary files in {tempfile.gettempdir()} (the import syncs the database to disk)"
     )
-    form = default_library().get(FORM)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         packets = work / "goi"
         packets.mkdir()
         wanted = communes[: max(sizes + [args.profile])]
         start = time.perf_counter()
-        made = generate(packets, wanted, xlsx_templates(form))
+        made = generate(packets, wanted)
         files = sorted(packets.glob("*.sctg"))
         check_generated(packets, real_packet(work), wanted)
         sizes_mb = sum(size for _, size in made.values()) / 2**20

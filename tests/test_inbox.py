@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from testkit import put
+from testkit import put, with_cells
 
 import main
 from exports.collect.decisions import decide_conflict
@@ -25,7 +25,7 @@ from exports.collect.inbox import ImportInterrupted, file_again, import_packets,
 from exports.collect.trust import enrol
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import key_ring, read_enrolment, write_enrolment
-from exports.packets.format import DATA_JSON, MANIFEST, SIGNATURE
+from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, SIGNATURE
 from exports.packets.write import build_packet, signing_blockers
 from forms.library import default_library
 from models import catalogue
@@ -55,12 +55,15 @@ def json_bytes(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def resigned(raw: bytes, edit) -> bytes:
-    """The packet with its so-lieu.json values changed by ``edit``, the manifest redone and signed again."""
+def resigned(raw: bytes, edit, cells: dict | None = None) -> bytes:
+    """The packet with its so-lieu.json values changed by ``edit``, the manifest redone and signed again;
+    ``cells`` of the village sheet of bieu.xlsx changed to match, so that the values reach the inbox's own checks."""
     entries = entries_of(raw)
     data = json.loads(entries[DATA_JSON])
     edit(data["values"])
     entries[DATA_JSON] = json_bytes(data)
+    if cells:
+        entries[FORM_XLSX] = with_cells(entries[FORM_XLSX], cells)
     manifest = json.loads(entries[MANIFEST])
     for item in manifest["files"]:
         body = entries[item["name"]]
@@ -390,19 +393,20 @@ def _set(where: str, indicator: str, value):
 
 
 @pytest.mark.parametrize(
-    ("edit", "words"),
+    ("edit", "cells", "words"),
     [
-        (_set("03445", "can_bo_lanh_dao", -3), "can_bo_lanh_dao"),
-        (_set("03445", "chi_tieu_la", 4), "không có trong biểu"),
-        (_set("03445.01", "so_co_quan", 4), "không có trong biểu"),
-        (_set("03408.01", "so_ho", 40), "không thuộc 03445"),
-        (_set("03445.01", "so_ho", "nhiều"), "so_ho"),
+        (_set("03445.02", "so_ho", -3), {"C5": -3}, "so_ho"),
+        (_set("03445", "chi_tieu_la", 4), {}, "không có trong biểu"),
+        # Values the printed form has no cell for: bieu.xlsx cannot say them, the sheet check refuses.
+        (_set("03445.01", "so_co_quan", 4), {}, "“so_co_quan” của bản mã 03445.01"),
+        (_set("03408.01", "so_ho", 40), {}, "bản mã 03408.01"),
+        (_set("03445.01", "so_ho", "nhiều"), {"C4": "nhiều"}, "so_ho"),
     ],
     ids=["negative", "unknown-indicator", "commune-indicator-in-village", "other-commune-village", "not-a-number"],
 )
-def test_bad_values_in_a_signed_packet_are_rejected(upper, packets, tmp_path, edit, words):
+def test_bad_values_in_a_signed_packet_are_rejected(upper, packets, tmp_path, edit, cells, words):
     path = tmp_path / "sua-tay.sctg"
-    path.write_bytes(resigned(packets.raw["mt24-1"], edit))
+    path.write_bytes(resigned(packets.raw["mt24-1"], edit, cells))
     filed = run(upper, [path]).filed[0]
     assert filed.outcome == "rejected" and DATA_JSON in filed.message and words in filed.message
     assert counts(upper) == (1, 0) and rows(upper)[path.name]["packet"] is None
@@ -410,11 +414,11 @@ def test_bad_values_in_a_signed_packet_are_rejected(upper, packets, tmp_path, ed
 
 def test_a_resigned_packet_with_good_values_is_accepted(upper, packets, tmp_path):
     path = tmp_path / "ky-lai.sctg"
-    path.write_bytes(resigned(packets.raw["mt24-1"], _set("03445", "can_bo_lanh_dao", 30)))
+    path.write_bytes(resigned(packets.raw["mt24-1"], _set("03445.01", "so_ho", 400), {"C4": 400}))
     assert run(upper, [path]).filed[0].outcome == "accepted"
     assert upper.db.execute(
-        "SELECT value FROM received_values WHERE indicator = 'can_bo_lanh_dao' AND unit_code = '03445'"
-    ).fetchone() == (30,)
+        "SELECT value FROM received_values WHERE indicator = 'so_ho' AND unit_code = '03445.01'"
+    ).fetchone() == (400,)
 
 
 # ---- each packet all or nothing -------------------------------------------------------------------------------

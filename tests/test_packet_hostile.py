@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import with_cells
 
 from exports.packets.container import MAX_ENTRIES, ZIP_EPOCH, canonical_zip, safe_name
 from exports.packets.enrolment import read_enrolment, write_enrolment
@@ -477,9 +478,11 @@ def test_an_attacker_who_re_signs_everything_is_not_trusted(small, tmp_path):
     pem = public_pem(attacker.public_key()).encode()
     data = small.entries[DATA_JSON].replace(b'"name": "B\xe1\xba\xa3n A"', b'"name": "B\xe1\xba\xa3n B"')
     assert data != small.entries[DATA_JSON]
-    manifest = with_hashes(small.manifest, {PUBLIC_KEY: pem, DATA_JSON: data})
+    sheet = with_cells(small.entries[FORM_XLSX], {"B4": "Bản B"})  # the printed form says the same
+    files = {PUBLIC_KEY: pem, DATA_JSON: data, FORM_XLSX: sheet}
+    manifest = with_hashes(small.manifest, files)
     manifest["signer"]["fingerprint"] = fingerprint_of(attacker.public_key())
-    forged = signed(small, manifest, attacker, {PUBLIC_KEY: pem, DATA_JSON: data})
+    forged = signed(small, manifest, attacker, files)
     verdict = check(put(tmp_path, forged), [small.enrolment])
     assert verdict.status == "chua_tin_cay" and verdict.exit_code == 3
     assert "không có trong các khóa tin cậy" in verdict.trust_note

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,11 @@ from testkit import run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.decisions import decide, void
+from exports.collect.figures import packet_values
 from exports.collect.inbox import import_packets
 from exports.collect.merge import merged_table
 from exports.collect.trust import enrol
+from exports.packets.container import PacketInvalid
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.format import DATA_JSON
 from exports.packets.write import signing_blockers
@@ -168,28 +171,37 @@ def test_the_first_packet_sets_the_villages_and_a_new_one_is_held_until_confirme
     assert status_of(province, first.packet_id) == "superseded"
 
 
-def test_a_vanished_village_holds_the_packet(commune, province):
-    file_in(province, forged(commune.sign(1), data=lambda d: d["villages"].append(_village("03445.50"))))
-    assert file_in(province, commune.sign(2)).outcome == "held"
+def test_a_vanished_village_holds_the_packet(commune, province, demo_template, tmp_path):
+    commune.gw.add_unit(f"{UNIT}.50", "Bản Sắp Nhập", "bản", UNIT, who="xa")
+    file_in(province, commune.sign(1))
+    reinstalled = Commune(demo_template, tmp_path / "cai-lai")  # the same commune and key, without that village
+    try:
+        second = file_in(province, reinstalled.sign(2))
+    finally:
+        reinstalled.close()
+    assert second.outcome == "held" and "không còn Bản Sắp Nhập (03445.50)" in second.message
+
+
+def test_a_village_retired_at_the_commune_is_noted_not_held(commune, province):
+    commune.gw.add_unit(f"{UNIT}.50", "Bản Sắp Nhập", "bản", UNIT, who="xa")
+    commune.type(("so_ho", f"{UNIT}.50", 40))
+    file_in(province, commune.sign(1))
+    commune.gw.retire_unit(f"{UNIT}.50", "xa", merged_into=VILLAGE)  # keeps its figures: still listed
+    second = file_in(province, commune.sign(2))
+    assert second.outcome == "accepted" and "Bản Sắp Nhập (03445.50) thôi hoạt động" in second.message
 
 
 def test_more_than_300_villages_hold_the_packet(commune, province):
-    def many(data):
-        data["villages"] += [_village(f"{UNIT}.{n}") for n in range(100, 400)]
-
-    filed = file_in(province, forged(commune.sign(1), data=many))
-    assert filed.outcome in ("held", "rejected")  # held here; rejected if bieu.xlsx is compared too
-    if filed.outcome == "held":
-        assert "quá 300" in filed.message
+    file_in(province, commune.sign(1))
+    commune.gw.add_villages(UNIT, [f"Bản Thử {n}" for n in range(300)], "bản", "xa")
+    filed = file_in(province, commune.sign(2))
+    assert filed.outcome == "held" and "quá 300" in filed.message
 
 
-def _village(code: str) -> dict:
-    return {"code": code, "local_code": code.rpartition(".")[2], "name": f"Bản {code}", "kind": "bản", "active": True}
-
-
-@pytest.mark.parametrize("code", ["03408.01", "03445.1099", "03445", "03445.x1"])
+@pytest.mark.parametrize("code", ["03408.77", "03445.1099", "03445.5", "03445.x1"])
 def test_a_village_not_the_communes_own_is_refused(commune, province, code):
-    filed = file_in(province, forged(commune.sign(1), data=lambda d: d["villages"].append(_village(code))))
+    commune.gw.add_unit(code, "Bản Lạ", "bản", UNIT, who="xa")
+    filed = file_in(province, commune.sign(1))
     assert filed.outcome == "rejected" and code in filed.message
 
 
@@ -214,10 +226,15 @@ def test_json_no_program_writes_is_refused_with_the_key(commune, province, edit,
 
 @pytest.mark.parametrize(("value", "words"), [(1.5, "số nguyên"), (1_000_000_000, "vượt mức tối đa")])
 def test_a_figure_the_form_does_not_allow_is_refused_naming_the_cell(commune, province, value, words):
-    filed = file_in(
-        province, forged(commune.sign(1), data=lambda d: d["values"]["villages"][VILLAGE].update(so_ho=value))
-    )
-    assert filed.outcome == "rejected" and words in filed.message and VILLAGE in filed.message
+    path = commune.sign(1)
+    data = json.loads(zipfile.ZipFile(path).read(DATA_JSON))
+    data["values"]["villages"][VILLAGE]["so_ho"] = value
+    with pytest.raises(PacketInvalid, match=words) as refused:
+        packet_values(data, default_library().get("kl224"), UNIT)
+    assert f"ô so_ho của {VILLAGE}" in str(refused.value)
+    # sent as a packet, it is refused (by the printed form that disagrees, or by the figure itself)
+    forged_path = forged(path, data=lambda d: d["values"]["villages"][VILLAGE].update(so_ho=value))
+    assert file_in(province, forged_path).outcome == "rejected"
 
 
 # ---- dates and sequences -----------------------------------------------------------------------------------------

@@ -6,11 +6,14 @@ a damaged file, a full disk, a folder's snapshot, packets written out as files."
 
 from __future__ import annotations
 
+import io
 import os
 import random
+import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -186,3 +189,28 @@ def read_figures(stdout: str) -> dict[str, float]:
         assert name.isidentifier() and name == name.lower(), pair
         figures[name] = float(value)
     return figures
+
+
+VILLAGE_SHEET = "xl/worksheets/sheet2.xml"  # “Theo bản” in a commune's bieu.xlsx
+
+
+def with_cells(xlsx: bytes, cells: dict[str, int | str], part: str = VILLAGE_SHEET) -> bytes:
+    """bieu.xlsx with these cells of one sheet holding other values (a number or a text), each
+    keeping its style, zipped again: for a test that changes so-lieu.json and keeps the printed
+    form saying the same (exports/packets/sheet_check.py compares them)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    text = entries[part].decode("utf-8")
+    for at, value in cells.items():
+        if isinstance(value, int):
+            body = f'"n"><v>{value}</v></c>'
+        else:
+            body = f'"inlineStr"><is><t>{value}</t></is></c>'
+        text, found = re.subn(rf'(<c r="{at}"(?: s="[0-9]+")?) t=[^>]*?(?:/>|>.*?</c>)', rf"\g<1> t={body}", text)
+        assert found == 1, at
+    entries[part] = text.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()

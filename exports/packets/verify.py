@@ -23,6 +23,7 @@ from exports.packets.container import PacketInvalid, PacketUnreadable, container
 from exports.packets.enrolment import Enrolment, KeyRing
 from exports.packets.format import (
     DATA_JSON,
+    FORM_XLSX,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
@@ -31,6 +32,7 @@ from exports.packets.format import (
     SIGNATURE,
     SIGNED_FILES,
 )
+from exports.packets.sheet_check import sheet_problem
 from exports.strict_json import StrictJsonError, loads_strict
 from forms import vnformat
 from forms.library import FormLibrary
@@ -315,6 +317,10 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
+    # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
+    definition = library.get(form["id"], form["version"])
+    if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):
+        problems.append(sheet)
     return problems, data
 
 
