@@ -14,8 +14,9 @@ interleaved rounds, medians of each:
 
 - recheck: admission's checks on the verified packet (rules and summary,
   villages, manifest dates and sequence, key and sequence holds);
-- today: what the import did per packet before them (verify the packet,
-  check its figures as typed), the cost the re-checks add to.
+- today: the rest of the import of one packet (verify it, bieu.xlsx read
+  back included, and check its figures as typed), the cost the re-checks
+  add to.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def main() -> None:
     recheck_ms, today_ms = statistics.median(ours), statistics.median(before)
     print(
         f"re-checks of a {villages}-village packet: {recheck_ms:.3f} ms (goal ≤ 0.5 ms); "
-        f"today's import of it (verify + figures as typed): {today_ms:.3f} ms; "
+        f"the rest of its import (verify with bieu.xlsx, figures as typed): {today_ms:.3f} ms; "
         f"medians of {rounds} interleaved rounds of {calls} calls"
     )
     print_figures(
