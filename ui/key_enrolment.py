@@ -262,7 +262,8 @@ class KeyEnrolmentDialog(QDialog):
             if enrolled.new
             else self.tr("Khóa này của %1 (%2), %3 đã được đăng ký từ trước.")
         )
-        say(self.done_label, said.replace("%1", e.unit_name).replace("%2", e.unit_code).replace("%3", e.holder_name))
+        said = said.replace("%1", e.unit_name).replace("%2", e.unit_code).replace("%3", e.holder_name)
+        say(self.done_label, f"{said} {enrolled.retired_sentence()}".strip())
         self.result_list.clear()
         self.result_list.addItems(lines)
         self.result_list.show()

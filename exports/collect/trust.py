@@ -29,12 +29,15 @@ class Enrolled:
             if self.new
             else f"Khóa {e.spoken} của {e.unit_name} đã được đăng ký từ trước."
         )
-        for old in self.retired:
-            text += (
-                f" Khóa cũ {spoken_fingerprint(old['fingerprint'])} của {old['holder_name']} thôi dùng từ lúc này: "
-                "gói ký bằng khóa cũ nhận sau lúc này sẽ được giữ lại chờ cán bộ xem."
-            )
-        return text
+        return f"{text} {self.retired_sentence()}".strip()
+
+    def retired_sentence(self) -> str:
+        """The keys this enrolment retired, each with its code and holder; "" when none."""
+        return " ".join(
+            f"Khóa cũ {spoken_fingerprint(old['fingerprint'])} của {old['holder_name']} thôi dùng từ lúc này: "
+            "gói ký bằng khóa cũ nhận sau lúc này sẽ được giữ lại chờ cán bộ xem."
+            for old in self.retired
+        )
 
 
 @dataclass(frozen=True)

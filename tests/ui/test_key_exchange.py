@@ -151,6 +151,10 @@ def test_a_new_key_for_a_commune_on_file_is_warned_with_both_codes(qtbot, provin
     assert "Đăng ký khóa mới này sẽ thay khóa cũ" in warning
     assert dialog.fingerprint.text() == new.spoken
     shot(dialog, "tinh-canh-bao-khoa-khac")
+    dialog.confirm_box.setChecked(True)
+    assert dialog.enrol()
+    assert f"Khóa cũ {old.spoken} của {KEY_HOLDERS['03445']} thôi dùng từ lúc này" in dialog.done_label.text()
+    shot(dialog, "tinh-khoa-cu-thoi-dung")
 
 
 def test_a_new_province_key_is_warned_of_at_the_commune(qtbot, window, upper_window, tmp_path):
