@@ -37,7 +37,7 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("script", "names"),
     [
-        ("bench_core.py", {"revalidation_ms", "init_demo_s"}),
+        ("bench_core.py", {"revalidation_ms", "init_demo_s", "help_over_python", "command_help_over_python"}),
         ("bench_packet.py", {"export_ms", "openpyxl_same_ms", "export_vs_same_x", "verify_ms"}),
         ("bench_window.py", {"start_s", "bare_start_s", "start_vs_bare_x", "keystroke_ms"}),
         ("bench_kill.py", {"kills", "lost_edits", "integrity_failures"}),
