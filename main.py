@@ -21,9 +21,6 @@ COMMAND_GROUPS = (setup, report, upper, keys, receipts, printing, packets, backu
 
 
 def main(argv: list[str] | None = None) -> int:
-    from forms.loader import FormError
-    from models.errors import UserError, os_error_sentence
-
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -34,28 +31,35 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return start_window(args.db)
         return args.handler(args)
-    except (UserError, FormError) as exc:
-        print(str(exc), file=sys.stderr)
-        return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader (| head) stopped listening: not an error of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
         return 0
-    except OSError as exc:  # a file the system refused, wherever it was met: said in Vietnamese, not its English
-        if os.environ.get("SCT_DEBUG"):
-            raise
+    except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
+        return failure(exc)
+
+
+def failure(exc: Exception) -> int:
+    """What went wrong, as one Vietnamese line on stderr, and the exit code. The library's error
+    classes are imported here, when something failed, so ``--help`` loads neither forms nor SQLite."""
+    from forms.loader import FormError
+    from models.errors import UserError, os_error_sentence
+
+    if isinstance(exc, (UserError, FormError)):
+        print(str(exc), file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    if os.environ.get("SCT_DEBUG"):
+        raise exc
+    if isinstance(exc, OSError):  # a file the system refused, wherever it was met: said in Vietnamese, not its English
         print(os_error_sentence(exc), file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - the user gets a sentence, never a traceback
-        if os.environ.get("SCT_DEBUG"):
-            raise
-        print(
-            f"Lỗi không mong đợi ({exc.__class__.__name__}: {exc}). Chạy lại với SCT_DEBUG=1 để xem chi tiết.",
-            file=sys.stderr,
-        )
-        return 2
+    print(
+        f"Lỗi không mong đợi ({exc.__class__.__name__}: {exc}). Chạy lại với SCT_DEBUG=1 để xem chi tiết.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def build_parser() -> VietnameseArgumentParser:

@@ -4,12 +4,16 @@
 
 - full re-validation of a 60-village commune for the Kết luận 224 form
   (goal ≤ 2 ms, median of many runs), from the demo's Xã Sìn Hồ;
-- ``main.py init --demo`` wall time, as a user runs it (a fresh process).
+- ``main.py init --demo`` wall time, as a user runs it (a fresh process);
+- ``main.py --help`` and ``main.py packet export --help`` over ``python -c pass``, the same Python,
+  in interleaved rounds (medians), with bytecode cached as a user's Python caches it (in a
+  temporary PYTHONPYCACHEPREFIX, so the tree stays clean). Goal (issue 16): ≤ 4×.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -56,6 +60,26 @@ def init_demo_seconds(folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def help_seconds(rounds: int) -> dict[str, float]:
+    """Median wall time of each start, in interleaved rounds: a bare Python, ``--help``, a command's."""
+    starts = {
+        "python": [sys.executable, "-c", "pass"],
+        "help": [sys.executable, str(ROOT / "main.py"), "--help"],
+        "command_help": [sys.executable, str(ROOT / "main.py"), "packet", "export", "--help"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in starts}
+    with tempfile.TemporaryDirectory() as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache
+        for warm in range(rounds + 1):
+            for name, argv in starts.items():
+                start = time.perf_counter()
+                subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
+                if warm:  # the first round writes the bytecode
+                    times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the runs, to see that it still works")
@@ -63,12 +87,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         seconds = init_demo_seconds(Path(folder))
         median, p95, villages = revalidation_ms(Path(folder) / "bench.db", runs)
+    helps = help_seconds(5 if runs < RUNS else 21)
     print(
         f"re-validation, kl224, {villages} villages, with targets: median {median:.3f} ms, "
         f"p95 {p95:.3f} ms over {runs} runs (goal ≤ 2 ms)"
     )
     print(f"init --demo (fresh process, 4 communes, 114 villages, 9 reports): {seconds:.2f} s")
-    print_figures(revalidation_ms=median, revalidation_p95_ms=p95, villages=villages, init_demo_s=seconds)
+    print(
+        f"--help {helps['help'] * 1000:.1f} ms, packet export --help {helps['command_help'] * 1000:.1f} ms, "
+        f"python -c pass {helps['python'] * 1000:.1f} ms: {helps['help'] / helps['python']:.1f}× and "
+        f"{helps['command_help'] / helps['python']:.1f}× (goal ≤ 4×)"
+    )
+    print_figures(
+        revalidation_ms=median,
+        revalidation_p95_ms=p95,
+        villages=villages,
+        init_demo_s=seconds,
+        help_ms=helps["help"] * 1000,
+        python_ms=helps["python"] * 1000,
+        help_over_python=helps["help"] / helps["python"],
+        command_help_over_python=helps["command_help"] / helps["python"],
+    )
 
 
 if __name__ == "__main__":

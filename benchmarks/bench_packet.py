@@ -5,12 +5,14 @@
 - export of the 60-village commune's packet (the demo's Xã Sìn Hồ, kl224,
   2025, with targets): check, unlock the key, write the form as xlsx and the
   data as JSON, sign, zip, write atomically (goal ≤ 0.5 s);
-- against openpyxl alone writing the same two sheets in the same run (goal:
-  the export ≤ 3x that), two ways: the same cells with the same fonts,
-  borders, alignments, number formats, merges, widths and heights (copied
-  from the packet's own bieu.xlsx, read before the clock starts: what any
-  program writing this sheet with openpyxl pays), and the bare values with no
-  formatting at all (the floor);
+- against openpyxl alone writing the same two sheets in the same run, two
+  ways: the same cells with the same fonts, borders, alignments, number
+  formats, merges, widths and heights (read from the packet's own bieu.xlsx
+  before the clock starts, each distinct style made once and shared, as a
+  program that builds its styles once does: what any program writing this
+  sheet with openpyxl pays), and the bare values with no formatting at all
+  (the floor). Goal (issue 16): the export, its unlocking apart, ≤ 2× the
+  first (``export_over_openpyxl``);
 - unlocking the key alone (scrypt, slow on purpose: models/keys.py);
 - verify of that packet (read with limits, hashes, signature, canonical zip).
 """
@@ -64,28 +66,64 @@ def plain_openpyxl_seconds(view) -> float:
     return time.perf_counter() - start
 
 
-def same_sheet_seconds(template) -> float:
-    """openpyxl writing the cells and styles of ``template`` (a loaded workbook) anew."""
+def sheets_to_write(template) -> list[dict]:
+    """What a program writing these sheets with openpyxl holds before it starts: each sheet's cells with
+    their values and styles, every distinct font, border and alignment made once and shared by the cells
+    that wear it (as a program building its styles once does), its merges, widths, heights and page."""
+    shared: dict = {}
+
+    def once(style):
+        return shared.setdefault(style, style)
+
+    sheets = []
+    for source in template.worksheets:
+        cells = [
+            (
+                cell.row,
+                cell.column,
+                cell.value,
+                *(
+                    (once(copy(cell.font)), once(copy(cell.border)), once(copy(cell.alignment)), cell.number_format)
+                    if cell.has_style
+                    else (None, None, None, None)
+                ),
+            )
+            for row in source.iter_rows()
+            for cell in row
+            if cell.value is not None or cell.has_style
+        ]
+        sheets.append(
+            {
+                "title": source.title,
+                "cells": cells,
+                "merges": [str(merged) for merged in source.merged_cells.ranges],
+                "widths": {key: dim.width for key, dim in source.column_dimensions.items()},
+                "heights": {key: dim.height for key, dim in source.row_dimensions.items()},
+                "page": (source.page_setup.paperSize, source.page_setup.orientation),
+            }
+        )
+    return sheets
+
+
+def same_sheet_seconds(sheets: list[dict]) -> float:
+    """openpyxl writing those sheets: the peer of the packet's bieu.xlsx (goal: export ≤ 2× this)."""
     start = time.perf_counter()
     wb = Workbook()
     wb.remove(wb.active)
-    for source in template.worksheets:
-        ws = wb.create_sheet(source.title)
-        for row in source.iter_rows():
-            for cell in row:
-                if cell.value is None and not cell.has_style:
-                    continue
-                target = ws.cell(row=cell.row, column=cell.column, value=cell.value)
-                if cell.has_style:
-                    target.font, target.border = copy(cell.font), copy(cell.border)
-                    target.alignment, target.number_format = copy(cell.alignment), cell.number_format
-        for merged in source.merged_cells.ranges:
-            ws.merge_cells(str(merged))
-        for key, dim in source.column_dimensions.items():
-            ws.column_dimensions[key].width = dim.width
-        for key, dim in source.row_dimensions.items():
-            ws.row_dimensions[key].height = dim.height
-        ws.page_setup.paperSize, ws.page_setup.orientation = source.page_setup.paperSize, source.page_setup.orientation
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet["title"])
+        for row, column, value, font, border, alignment, number_format in sheet["cells"]:
+            target = ws.cell(row=row, column=column, value=value)
+            if font is not None:
+                target.font, target.border, target.alignment = font, border, alignment
+                target.number_format = number_format
+        for merged in sheet["merges"]:
+            ws.merge_cells(merged)
+        for key, width in sheet["widths"].items():
+            ws.column_dimensions[key].width = width
+        for key, height in sheet["heights"].items():
+            ws.row_dimensions[key].height = height
+        ws.page_setup.paperSize, ws.page_setup.orientation = sheet["page"]
     wb.save(io.BytesIO())
     return time.perf_counter() - start
 
@@ -105,7 +143,7 @@ def main() -> None:
         plain_openpyxl_seconds(view)  # warm imports and caches for both
         export_packet(gw, view, PASSPHRASE, folder / "warm.sctg")
         with zipfile.ZipFile(export_packet(gw, view, PASSPHRASE, folder / "t.sctg").path) as z:
-            template = load_workbook(io.BytesIO(z.read("bieu.xlsx")))
+            template = sheets_to_write(load_workbook(io.BytesIO(z.read("bieu.xlsx"))))
         same_sheet_seconds(template)
         key = key_in_use(gw, COMMUNE)
         exports, plains, sames, verifies, unlocks = [], [], [], [], []
@@ -128,10 +166,13 @@ def main() -> None:
     bare_s = export_s - unlock_s
     print(f"packet export, {len(view.villages)} villages ({size / 1024:.0f} KB): median {export_s * 1000:.0f} ms")
     print(f"  (goal ≤ 500 ms) of which unlocking the key {unlock_s * 1000:.0f} ms, slow on purpose (scrypt)")
-    print(f"openpyxl alone, the same sheets and styles: median {same_s * 1000:.0f} ms, export {export_s / same_s:.1f}x")
+    print(
+        f"openpyxl alone, the same sheets and styles: median {same_s * 1000:.0f} ms; the export, its unlocking "
+        f"apart, {bare_s / same_s:.2f}x (goal ≤ 2x), with it {export_s / same_s:.1f}x"
+    )
     print(
         f"openpyxl alone, bare values: median {plain_s * 1000:.0f} ms, export {export_s / plain_s:.1f}x, "
-        f"{bare_s / plain_s:.1f}x leaving out the unlocking (goal ≤ 3x)"
+        f"{bare_s / plain_s:.1f}x leaving out the unlocking"
     )
     print(f"packet verify: median {verify_s * 1000:.0f} ms")
     print_figures(
@@ -139,7 +180,8 @@ def main() -> None:
         unlock_ms=unlock_s * 1000,
         openpyxl_same_ms=same_s * 1000,
         openpyxl_bare_ms=plain_s * 1000,
-        export_vs_same_x=export_s / same_s,
+        export_over_openpyxl=bare_s / same_s,
+        export_with_unlock_over_openpyxl=export_s / same_s,
         export_without_unlock_vs_bare_x=bare_s / plain_s,
         verify_ms=verify_s * 1000,
         packet_kb=size / 1024,

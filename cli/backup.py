@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cli.common import command, command_group, db_arg, json_arg, open_existing, print_json
 
 
@@ -49,6 +47,8 @@ def cmd_backup_create(args) -> int:
 
 
 def cmd_backup_list(args) -> int:
+    from pathlib import Path
+
     from models.backups import is_good, list_backups
 
     rows = [(backup, is_good(backup)) for backup in list_backups(Path(args.db))]
@@ -62,6 +62,8 @@ def cmd_backup_list(args) -> int:
 
 
 def cmd_backup_restore(args) -> int:
+    from pathlib import Path
+
     from models.lock import DatabaseLock
     from models.recovery import backup_to_restore, restore_database
 

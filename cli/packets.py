@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from cli.common import (
     command,
@@ -54,6 +53,8 @@ def cmd_packet_export(args) -> int:
 
 
 def cmd_packet_verify(args) -> int:
+    from pathlib import Path
+
     from exports.packets.enrolment import read_trusted
     from exports.packets.verify import verify_packet
     from forms.library import default_library

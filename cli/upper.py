@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from cli.common import (
     ascii_text,
@@ -22,6 +21,10 @@ from cli.common import (
     say,
     user_arg,
 )
+
+TYPE_CHECKING = False  # no typing module at start, as in cli/common.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def register(commands) -> None:

@@ -11,6 +11,7 @@ checker that has gone blind fails too.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -190,17 +191,58 @@ def test_the_import_rules_catch_a_wrong_import():
 # ---- the command line starts light --------------------------------------------------------
 
 
+# What a command's parser must not load: the library (database, Excel, signatures, Qt) and the
+# command-line machinery sqlite-utils brings (click, pluggy, dateutil), whose import time would be
+# most of `--help`'s.
+HEAVY = ("sqlite3", "sqlite_utils", "openpyxl", "cryptography", "PySide6", "forms", "exports", "models.errors")
+HEAVY += ("click", "pluggy", "dateutil")
+
+HELP_LOADS = """
+import contextlib, io, json, sys
+import main
+
+def commands(parser, words=()):
+    for action in parser._actions:
+        for name, sub in getattr(action, "choices", None) and action.choices.items() or ():
+            if hasattr(sub, "_actions"):
+                yield words + (name,)
+                yield from commands(sub, words + (name,))
+
+def heavy():
+    return sorted(m for m in sys.modules if m.split(".")[0] in HEAVY or m in HEAVY)
+
+loaded = {}
+for words in [()] + list(commands(main.build_parser())):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        main.main([*words, "--help"])
+    loaded[" ".join(words) or "--help"] = heavy()
+print(json.dumps(loaded))
+"""
+
+
 def test_the_command_line_loads_no_library_before_a_command_runs():
-    """--help, and every command's parser, load no database, Excel, cryptography or Qt code."""
-    heavy = ("sqlite3", "sqlite_utils", "openpyxl", "cryptography", "PySide6", "forms.engine", "exports")
+    """``main.py --help`` and every ``main.py <command> --help``, run through main() as the officer
+    runs them, load no database, forms, Excel, cryptography, Qt or click code."""
+    code = f"HEAVY = {HEAVY!r}\n" + HELP_LOADS
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = json.loads(result.stdout)
+    assert "packet export" in loaded and "inbox import" in loaded and len(loaded) > 25, sorted(loaded)
+    assert {words: modules for words, modules in loaded.items() if modules} == {}
+
+
+def test_the_help_check_sees_a_heavy_import():
+    """The same check, on a command whose parser is made to import sqlite_utils (and with it click)."""
     code = (
-        "import sys\n"
-        "import main\n"
-        "main.build_parser()\n"
-        f"print([m for m in sys.modules if m.split('.')[0] in {heavy!r} or m in {heavy!r}])"
+        f"HEAVY = {HEAVY!r}\n"
+        "import cli.backup\n"
+        "def register(commands, original=cli.backup.register):\n"
+        "    import sqlite_utils\n"
+        "    original(commands)\n"
+        "cli.backup.register = register\n" + HELP_LOADS
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    loaded = json.loads(result.stdout)
+    assert "click" in loaded["--help"] and "sqlite_utils" in loaded["--help"]
 
 
 # ---- short modules ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from every_command import command_words, every_command
 from testkit import read_figures
 
 pytestmark = pytest.mark.bundle
@@ -36,9 +37,10 @@ def bundle(tmp_path_factory) -> Path:
     return out / "dist" / "SoChiTieu"
 
 
-def run_frozen(bundle: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
-    """The frozen program, far from the source tree and without the test's Python."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SCT_", "VIRTUAL_ENV"))}
+def run_frozen(bundle: Path, *args, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The frozen program, far from the source tree and without the test's Python; ``env`` adds to
+    what it inherits (SCT_PASSPHRASE)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SCT_", "VIRTUAL_ENV"))} | (env or {})
     env.pop("QT_QPA_PLATFORM", None)  # the program finds out for itself that there is no screen
     env.pop("DISPLAY", None)
     return subprocess.run(
@@ -112,6 +114,20 @@ def test_the_frozen_command_line_works_on_a_real_database(bundle, tmp_path):
     )
     assert printed.returncode == 0, printed.stderr
     assert (tmp_path / "03445_kl224_2024_bieu-in.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_frozen_program_runs_every_command(bundle, tmp_path):
+    """Each command once (tests/every_command.py): cli/ imports the library inside handlers, so a
+    module PyInstaller left out shows only when the command that needs it runs."""
+    folder = tmp_path / "du-lieu"
+    folder.mkdir()
+
+    def run(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+        done = run_frozen(bundle, *args, cwd=tmp_path, env=env)
+        assert "No module named" not in done.stderr, (args, done.stderr)
+        return done.returncode, done.stdout, done.stderr
+
+    assert set(every_command(run, folder)) == command_words()
 
 
 def test_the_frozen_program_refuses_a_damaged_database_in_vietnamese(bundle, tmp_path):

@@ -17,9 +17,11 @@ from functools import cache
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -168,16 +170,22 @@ def fit_heights(ws: Worksheet) -> None:
     Every height is set so that keep_together() can tell where pages end.
     """
     spans = {(r.min_row, r.min_col): r.max_col for r in ws.merged_cells.ranges}
+    # The workbook's style lists read directly: cell.font and cell.alignment build a proxy object on
+    # every read, which was a fifth of writing a packet's form.
+    fonts, alignments = ws.parent._fonts, ws.parent._alignments
+    widths: dict[tuple[int, int], float] = {}
     for cells in ws.iter_rows():
         height = TABLE_PT * LINE_HEIGHT + 3
         for cell in cells:
             if isinstance(cell.value, str) and cell.value:
+                font = fonts[cell._style.fontId]
                 lines = 1
-                if cell.alignment.wrap_text:
-                    last = spans.get((cell.row, cell.column), cell.column)
-                    width = span_width(ws, cell.column, last)
-                    lines = line_count(cell.value, width, cell.font.sz, bool(cell.font.b))
-                height = max(height, lines * cell.font.sz * LINE_HEIGHT + 3)
+                if alignments[cell._style.alignmentId].wrap_text:
+                    span = (cell.column, spans.get((cell.row, cell.column), cell.column))
+                    if span not in widths:
+                        widths[span] = span_width(ws, *span)
+                    lines = line_count(cell.value, widths[span], font.sz, bool(font.b))
+                height = max(height, lines * font.sz * LINE_HEIGHT + 3)
         ws.row_dimensions[cells[0].row].height = round(height, 1)
 
 
@@ -293,12 +301,28 @@ def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, each sheet's XML kept in memory: its own writes every sheet to a
+    temporary file, reads it back and deletes it (disk work, and on Windows an antivirus scan,
+    for every workbook). The steps are those of ExcelWriter.write_worksheet otherwise."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
 def _deterministic_zip(wb: Workbook) -> bytes:
     """Save, then re-pack with fixed entry times; the entries keep their order and content."""
     raw = io.BytesIO()
     # ExcelWriter rather than wb.save: save() stamps the modified date with now().
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:  # compressed once, below
-        ExcelWriter(wb, archive).write_data()
+        _InMemoryWriter(wb, archive).write_data()
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
