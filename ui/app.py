@@ -71,7 +71,7 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
     else:
         window = MainWindow(gw, library, who, hold)
     hold.backup_failed.connect(window.show_message)
-    hold.start()
+    hold.start()  # the first backup waits until the window is shown, and runs on its own thread
     return window
 
 
@@ -142,4 +142,7 @@ def run(db_path: str | None) -> int:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, app.quit)
-    return app.exec()
+    code = app.exec()
+    if window.database_hold is not None:
+        window.database_hold.wait_for_backup()  # never leave a backup's thread running at exit
+    return code

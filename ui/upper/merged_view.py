@@ -52,6 +52,7 @@ from ui.widgets import (
     message_label,
     open_modeless,
     say,
+    wait_cursor,
 )
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -190,7 +191,11 @@ class MergedView(QWidget):
     def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
         super().__init__(parent)
         self.gw, self.library = gw, library
-        self.table: MergedTable | None = None
+        self._table: MergedTable | None = None
+        # Merging thousands of packets takes seconds: in the window (lazy) the table is merged when this
+        # tab is shown, or when asked for; a refresh while hidden only notes the choice.
+        self.lazy = False
+        self._pending: tuple[str | None, str | None, str | None] | None = None
         self.waiting: dict[str, str] = {}
         self.jump_share = JUMP_SHARE  # how far a unit's figure may move against the previous period unflagged
         self.model = MergedModel(self)
@@ -254,6 +259,36 @@ class MergedView(QWidget):
     # ---- what is shown --------------------------------------------------------------------------
 
     def refresh(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
+        """The table of this form, period and target set: merged now, or, when lazy and hidden, when next
+        shown or asked for (``table``)."""
+        self._pending = (form_id, period_code, target_set_id)
+        if not self.lazy or self.isVisible():
+            self.ensure_built()
+
+    @property
+    def built(self) -> bool:
+        """False while a refresh waits for the tab to be shown."""
+        return self._pending is None
+
+    @property
+    def table(self) -> MergedTable | None:
+        self.ensure_built()
+        return self._table
+
+    def ensure_built(self) -> None:
+        """Merge the table last chosen, if a refresh left it for later."""
+        if self._pending is None:
+            return
+        form_id, period_code, target_set_id = self._pending
+        self._pending = None
+        with wait_cursor():
+            self._merge(form_id, period_code, target_set_id)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_built()
+
+    def _merge(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         say(self.error, "")
         form = self.library.get(form_id) if form_id else None
         home = self.gw.setting("home_unit")
@@ -277,7 +312,7 @@ class MergedView(QWidget):
                     "hay không hợp lệ)."
                 )
             )
-        self.table = table
+        self._table = table
         self.waiting = self._waiting(table) if table is not None else {}
         self._show_table(note)
 
