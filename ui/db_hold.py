@@ -73,6 +73,7 @@ class DatabaseHold(QObject):
         self.backups_taken = 0
         self.released = False
         self._changes_saved = -1  # the connection's change count at the last backup
+        self._changes_at_open = gw.changes_made
         self._running: tuple[BackupThread, int] | None = None  # a background backup and the count it holds
         self.timer = QTimer(self)
         self.timer.setInterval(int(minutes * 60_000))
@@ -138,12 +139,15 @@ class DatabaseHold(QObject):
         self.backups_taken += 1
 
     def release(self) -> None:
-        """The last backup, then the file and its lock let go; once (Qt may close a window twice)."""
+        """The last backup, then the file and its lock let go; once (Qt may close a window twice).
+        A window closed before its first backup began, nothing changed, takes none: the file is as the
+        last window left it, and that window's last backup holds it."""
         if self.released:
             return
-        self.start_timer.stop()
         self.timer.stop()
-        self.backup_if_changed()
+        if not (self.start_timer.isActive() and self.gw.changes_made == self._changes_at_open):
+            self.backup_if_changed()
+        self.start_timer.stop()
         self.released = True
         self.gw.close()
         self.lock.release()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from testkit import put
 
 from models.backups import check_backup, list_backups
+from ui.app import open_window
 
 WAIT = 20_000  # ms
 
@@ -64,3 +65,21 @@ def test_the_first_backup_comes_after_the_window_is_shown_and_on_its_own_thread(
     assert hold.backups_taken == 2 and not hold.backing_up and len(list_backups(upper_path)) == 2
     hold.backup_in_background()
     assert not hold.backing_up, "nothing changed since: no backup"
+
+
+def test_a_window_closed_before_its_first_backup_backs_up_only_what_changed(qtbot, upper_path):
+    """Opened and closed at once, nothing changed: no backup (the file is as the last window left it);
+    with a change, the backup at close holds it."""
+    window = open_window(upper_path)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    assert list_backups(upper_path) == []
+
+    window = open_window(upper_path)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_collection("kl224", "2026-H1")
+    window.close()
+    (backup,) = list_backups(upper_path)
+    check_backup(backup.path)
