@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -22,9 +23,6 @@ from PySide6.QtWidgets import (
 
 from exports.atomic import write_atomically
 from exports.collect.completeness import Completeness, completeness
-from exports.paper.letterhead import page_settings
-from exports.paper.merged import completeness_document
-from exports.paper.page import PrintedDocument
 from exports.paper.xlsx_completeness import (
     STATE_COLOURS,
     completeness_workbook,
@@ -37,8 +35,6 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.print_dialog import PrintDialog
-from ui.printing import write_pdf
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -49,6 +45,10 @@ from ui.widgets import (
     time_of,
     wait_cursor,
 )
+
+if TYPE_CHECKING:  # the page painter and the print dialog: loaded when first used
+    from exports.paper.page import PrintedDocument
+    from ui.print_dialog import PrintDialog
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -287,16 +287,23 @@ class CompletenessView(QWidget):
 
     def document(self, settings=None) -> PrintedDocument:
         """The matrix on the official page: what “In...” previews, prints and saves as PDF."""
+        from exports.paper.letterhead import page_settings
+        from exports.paper.merged import completeness_document
+
         settings = settings or page_settings(self.gw, self.table.parent)
         return completeness_document(self.table, settings, printed_on=self.today or dt.date.today())
 
     def render_pdf(self, path: str | Path) -> Path:
+        from ui.printing import write_pdf
+
         return write_pdf(self.document(), path)
 
     def print_preview(self) -> PrintDialog | None:
         """The print dialog (header lines, preview, PDF), shown without waiting; None with no table."""
         if self.table is None:
             return None
+        from ui.print_dialog import PrintDialog
+
         dialog = PrintDialog(
             self.gw,
             self.table.parent,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -27,11 +28,6 @@ from PySide6.QtWidgets import (
 
 from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
 from exports.collect.received import received_list
-from exports.paper.letterhead import page_settings
-from exports.paper.merged import merged_document
-from exports.paper.page import PrintedDocument
-from exports.paper.report import has_amounts
-from exports.paper.xlsx_merged import merged_file_name, save_merged_workbook
 from forms import vnformat
 from forms.library import FormLibrary
 from forms.messages import label_of, target_text
@@ -41,8 +37,6 @@ from models.gateway import Gateway
 from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.print_dialog import PrintDialog
-from ui.upper.villages_dialog import PacketVillagesDialog
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -54,6 +48,11 @@ from ui.widgets import (
     say,
     wait_cursor,
 )
+
+if TYPE_CHECKING:  # printing and the workbook load openpyxl and the page painter: loaded when first used
+    from exports.paper.page import PrintedDocument
+    from ui.print_dialog import PrintDialog
+    from ui.upper.villages_dialog import PacketVillagesDialog
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
@@ -376,6 +375,8 @@ class MergedView(QWidget):
         unit = self.model.unit_at(row)
         if unit is None or unit.packet_id is None or self.table is None:
             return None
+        from ui.upper.villages_dialog import PacketVillagesDialog
+
         dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self)
         open_modeless(dialog)
         self.drill_down_opened.emit(dialog)
@@ -390,6 +391,8 @@ class MergedView(QWidget):
     # ---- saving ------------------------------------------------------------------------------------
 
     def default_name(self) -> str:
+        from exports.paper.xlsx_merged import merged_file_name
+
         return merged_file_name(self.table) if self.table else "tong-hop.xlsx"
 
     def export_xlsx(self, path: str | Path, signed_on: dt.date | None = None) -> Path | None:
@@ -399,6 +402,8 @@ class MergedView(QWidget):
         if self.table is None or not self.table.received:
             say(self.error, self.tr("Chưa có gói nào được nhận: chưa có gì để tổng hợp."))
             return None
+        from exports.paper.xlsx_merged import save_merged_workbook
+
         try:
             written = save_merged_workbook(self.gw, self.table, with_suffix(path, ".xlsx"), signed_on)
         except UserError as exc:
@@ -410,6 +415,9 @@ class MergedView(QWidget):
 
     def document(self, settings=None, words: bool = False) -> PrintedDocument:
         """The merged table on the official page, then each unit's figures."""
+        from exports.paper.letterhead import page_settings
+        from exports.paper.merged import merged_document
+
         settings = settings or page_settings(self.gw, self.table.parent)
         return merged_document(self.gw, self.table, settings, printed_on=dt.date.today(), words=words)
 
@@ -417,6 +425,9 @@ class MergedView(QWidget):
         """“In...”: header lines, preview, PDF; None while nothing is merged."""
         if self.table is None or not self.table.received:
             return None
+        from exports.paper.report import has_amounts
+        from ui.print_dialog import PrintDialog
+
         dialog = PrintDialog(
             self.gw,
             self.table.parent,
