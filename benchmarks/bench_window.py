@@ -1,10 +1,16 @@
 """Speed of the window, printed as figures (never asserted in tests).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_window.py [--quick]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_window.py [--quick] [--big-db PATH]
 
 - cold start of ``python main.py --db demo.db`` until the main window is
   shown, against a bare QApplication + QMainWindow started the same way in
-  the same run (goal: ≤ 1.3x);
+  the same run (goal: ≤ 1.5x, ``window_over_bare_demo``);
+- the same for the upper level's window over a province's database holding
+  3,321 imported packets, one per commune of Vietnam
+  (``window_over_bare_big``, goal ≤ 2.5x), in the same interleaved rounds.
+  That database is built once with benchmarks/bench_inbox.py's generator and
+  import (a few minutes) and kept in the temporary folder for the next run
+  (``--big-db`` names another place); ``--quick`` builds one of 30 packets;
 - a keystroke to the recoloured grid for the 60-village demo commune (Xã Sìn
   Hồ): the edit saved to SQLite (committed, fsync), re-evaluated, the grid,
   its computed rows, the findings and the chart repainted (goal ≤ 16 ms).
@@ -34,6 +40,39 @@ BARE = (
 )
 STARTS = 7
 EDITS = 200
+BIG, QUICK_BIG = 3321, 30  # packets in the province's database
+
+
+def big_database(path: Path | None, packets: int) -> Path:
+    """The upper level's database holding ``packets`` imported packets, built once and kept under /tmp."""
+    path = path or Path(tempfile.gettempdir()) / f"sct-bench-window-{packets}.db"
+    if path.exists():
+        return path
+    import bench_inbox  # the generator of packets and the upper level: loaded only to build
+
+    from exports.collect.inbox import import_packets
+    from forms.library import default_library
+    from models.gateway import Gateway
+
+    communes = bench_inbox.all_communes()[:packets]
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        bench_inbox.generate(Path(folder), communes)
+        building = path.with_name(path.name + ".dang-tao")
+        building.unlink(missing_ok=True)
+        bench_inbox.build_upper(building, communes)
+        gw = Gateway.open(building)
+        try:
+            run = import_packets(gw, [folder], default_library(), bench_inbox.WHO)
+            gw.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            gw.close()
+    accepted = sum(1 for f in run.filed if f.outcome == "accepted")
+    if accepted != packets:
+        raise SystemExit(f"the province's database accepted {accepted} of {packets} packets")
+    building.rename(path)
+    print(f"built {path} ({packets:,} packets) in {time.perf_counter() - started:.0f} s; kept for the next run")
+    return path
 
 
 def timed_run(args: list[str]) -> float:
@@ -43,14 +82,16 @@ def timed_run(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def start_times(db: Path, starts: int) -> tuple[float, float]:
-    app = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
+def start_times(dbs: list[Path], starts: int) -> tuple[list[float], float]:
+    """Median start of the window over each database, and of the bare window, in interleaved rounds."""
+    apps = [[sys.executable, str(ROOT / "main.py"), "--db", str(db)] for db in dbs]
     bare = [sys.executable, "-c", BARE]
-    timed_run(app), timed_run(bare)  # warm the disk cache for both alike
-    # Interleaved, so a busy moment of the machine falls on both alike.
-    pairs = [(timed_run(app), timed_run(bare)) for _ in range(starts)]
-    ours, theirs = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
-    return ours, theirs
+    for args in [*apps, bare]:
+        timed_run(args)  # warm the disk cache for all alike (and bring an older database's schema up to date)
+    # Interleaved, so a busy moment of the machine falls on all alike.
+    rounds = [[timed_run(args) for args in [*apps, bare]] for _ in range(starts)]
+    medians = [statistics.median(r[i] for r in rounds) for i in range(len(apps) + 1)]
+    return medians[:-1], medians[-1]
 
 
 def keystroke_ms(db: Path, edits: int) -> tuple[float, float]:
@@ -86,20 +127,34 @@ def keystroke_ms(db: Path, edits: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 starts and 20 edits, to see that it still works")
-    quick = parser.parse_args().quick
+    parser.add_argument("--big-db", type=Path, help="where the province's database is kept (built if absent)")
+    args = parser.parse_args()
+    quick = args.quick
     starts, edits = (2, 20) if quick else (STARTS, EDITS)
+    big = big_database(args.big_db, QUICK_BIG if quick else BIG)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.db"
         subprocess.run([sys.executable, str(ROOT / "main.py"), "init", "--db", str(db), "--demo"], check=True,
                        capture_output=True)  # fmt: skip
-        ours, bare = start_times(db, starts)
+        (ours, ours_big), bare = start_times([db, big], starts)
         median, p95 = keystroke_ms(db, edits)
+    packets = QUICK_BIG if quick else BIG
     print(f"cold start to the main window (demo database): {ours:.2f} s; bare QApplication + QMainWindow: "
-          f"{bare:.2f} s; ratio {ours / bare:.2f}x (goal ≤ 1.3x), median of {starts}")  # fmt: skip
+          f"{bare:.2f} s; ratio {ours / bare:.2f}x (goal ≤ 1.5x), median of {starts} interleaved rounds")  # fmt: skip
+    print(f"cold start to the upper level's window ({packets:,} packets, {big.stat().st_size / 2**20:.0f} MB): "
+          f"{ours_big:.2f} s; ratio {ours_big / bare:.2f}x the bare window (goal ≤ 2.5x)")  # fmt: skip
     print(f"keystroke to recoloured grid, 60 villages (save + evaluate + repaint): median {median:.1f} ms, "
           f"p95 {p95:.1f} ms over {edits} edits (goal ≤ 16 ms)")  # fmt: skip
     print_figures(
-        start_s=ours, bare_start_s=bare, start_vs_bare_x=ours / bare, keystroke_ms=median, keystroke_p95_ms=p95
+        start_s=ours,
+        bare_start_s=bare,
+        start_vs_bare_x=ours / bare,
+        window_over_bare_demo=ours / bare,
+        start_big_s=ours_big,
+        big_packets=packets,
+        window_over_bare_big=ours_big / bare,
+        keystroke_ms=median,
+        keystroke_p95_ms=p95,
     )
 
 

@@ -39,7 +39,7 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
     [
         ("bench_core.py", {"revalidation_ms", "init_demo_s", "help_over_python", "command_help_over_python"}),
         ("bench_packet.py", {"export_ms", "openpyxl_same_ms", "export_over_openpyxl", "verify_ms"}),
-        ("bench_window.py", {"start_s", "bare_start_s", "start_vs_bare_x", "keystroke_ms"}),
+        ("bench_window.py", {"start_s", "window_over_bare_demo", "window_over_bare_big", "keystroke_ms"}),
         ("bench_kill.py", {"kills", "lost_edits", "integrity_failures"}),
         ("bench_inbox.py", {"packets", "import_s", "merge_s", "limit_s", "naive_s", "ours_vs_limit_x"}),
         ("bench_recheck.py", {"villages", "recheck_ms", "import_before_ms", "recheck_share_x"}),

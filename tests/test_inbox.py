@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -497,6 +498,32 @@ def test_not_a_packet_and_a_missing_path(upper, packets, fresh_db, tmp_path):
 
 
 # ---- the command line ----------------------------------------------------------------------------------------------
+
+
+def test_an_upgrade_keeps_every_packet_code_without_unzipping_at_listing(upper_path, packets, tmp_path, capsys):
+    """A database of today's schema (no manifest_sha256 column: each code was computed from the stored
+    file at every listing) is upgraded on open, the codes filled from the stored files, the listing unchanged."""
+    put(packets, tmp_path / "in", "mt24-1", "mt24-2", "tp24", "tampered")
+    code, _, _ = cli(capsys, "inbox", "import", "--db", upper_path, tmp_path / "in")
+    assert code == 1  # the tampered one refused, its file not kept
+    code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
+    before = json.loads(out)
+    with sqlite3.connect(upper_path) as conn:  # back to today's schema, as the previous version left it
+        conn.execute("DROP INDEX received_listing")
+        conn.execute("ALTER TABLE received_packets DROP COLUMN manifest_sha256")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_manifest_sha256'")
+    conn.close()
+    code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
+    assert code == 0 and json.loads(out) == before
+    manifests = {f"{n}.sctg": entries_of(packets.raw[n])[MANIFEST] for n in ("mt24-1", "mt24-2", "tp24")}
+    expected = {name: hashlib.sha256(m).hexdigest()[:8].upper() for name, m in manifests.items()}
+    codes = {row["file_name"]: row["packet_code"] for row in before}
+    assert {name: c.replace("-", "") for name, c in codes.items() if c} == expected
+    assert codes["tampered.sctg"] is None
+    with sqlite3.connect(upper_path) as conn:
+        kept = conn.execute("SELECT file_name, manifest_sha256 FROM received_packets WHERE packet IS NOT NULL")
+        assert {name: digest[:8].upper() for name, digest in kept} == expected
+    conn.close()
 
 
 def test_cli_import_summary_exit_codes_and_json(upper_path, packets, tmp_path, capsys):

@@ -27,12 +27,12 @@ from models.gateway import Gateway
 from models.lock import DatabaseLock
 from models.recovery import restore_database
 from models.setup import is_upper_level
-from ui.commune.window import MainWindow
 from ui.db_hold import DatabaseHold
 from ui.resources import app_icon, install_fonts
 from ui.setup_dialog import SetupDialog
 
 if TYPE_CHECKING:
+    from ui.commune.window import MainWindow
     from ui.upper.window import UpperWindow
 
 APP_ID = "SoChiTieu"
@@ -69,9 +69,11 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
 
         window = UpperWindow(gw, library, who, hold)
     else:
+        from ui.commune.window import MainWindow  # each level loads its own window only
+
         window = MainWindow(gw, library, who, hold)
     hold.backup_failed.connect(window.show_message)
-    hold.start()
+    hold.start()  # the first backup waits until the window is shown, and runs on its own thread
     return window
 
 
@@ -142,4 +144,7 @@ def run(db_path: str | None) -> int:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, app.quit)
-    return app.exec()
+    code = app.exec()
+    if window.database_hold is not None:
+        window.database_hold.wait_for_backup()  # never leave a backup's thread running at exit
+    return code

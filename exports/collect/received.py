@@ -7,7 +7,6 @@ Read only; filing and deciding are in exports/collect/inbox.py.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -61,14 +60,7 @@ def received_packet(gw: Gateway, packet_id: int) -> ReceivedPacket:
 
 def packet_code(gw: Gateway, packet_id: int) -> str | None:
     """“0FF6-7C46”: the short fingerprint the packet's paper copy prints in its footer; None if unreadable."""
-    stored = gw.inbox.file_of(packet_id)
-    if stored is None or stored[1] is None:
-        return None
-    try:
-        manifest = container_of(stored[1], stored[0]).entries["manifest.json"]
-    except (UserError, KeyError):
-        return None
-    return short_fingerprint(hashlib.sha256(manifest).hexdigest())
+    return _code_of(gw.inbox.manifest_sha256(packet_id))
 
 
 def inbox_listing(
@@ -77,9 +69,14 @@ def inbox_listing(
     """The inbox by report then sequence, each row with its packet code (``inbox list``); filters when given."""
     rows = gw.inbox.by_report(form_id=form_id, period_code=period_code, status=status)
     for row in rows:
-        row["packet_code"] = packet_code(gw, row["id"])
+        row["packet_code"] = _code_of(row.pop("manifest_sha256"))
         row["findings"] = json.loads(row["findings"]) if row["findings"] else []
     return rows
+
+
+def _code_of(manifest_sha256: str | None) -> str | None:
+    """The packet's code from its manifest's SHA-256, kept when it was filed (models/tables/inbox.py)."""
+    return short_fingerprint(manifest_sha256) if manifest_sha256 else None
 
 
 def received_list(gw: Gateway, *, form_id: str | None = None, period_code: str | None = None) -> list[ReceivedPacket]:

@@ -32,7 +32,10 @@ A report (unit, form, period) may arrive many times; the statuses
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 from typing import TYPE_CHECKING
 
 from models.clock import now
@@ -63,6 +66,7 @@ _PACKET_COLUMNS = (
     "findings",
     "error_count",
     "villages",
+    "manifest_sha256",
 )
 _INSERT_PACKET = (
     f"INSERT INTO received_packets ({', '.join(_PACKET_COLUMNS)}) VALUES ({', '.join('?' * len(_PACKET_COLUMNS))})"
@@ -79,6 +83,7 @@ class Inbox(InboxReads):
         """File one packet (the columns of _PACKET_COLUMNS; received_at is now) with its figures,
         (indicator, unit code, value, total) each; both or neither. Its id."""
         row = {**packet, "received_at": now(), **_json_columns(packet)}
+        row.setdefault("manifest_sha256", manifest_sha256_of(packet.get("packet")))
         with self.gw.transaction():
             # Plain SQL: sqlite-utils reads the schema on every insert, and an import files thousands.
             packet_id = self.gw.db.execute(_INSERT_PACKET, [row.get(c) for c in _PACKET_COLUMNS]).lastrowid
@@ -316,6 +321,24 @@ class Inbox(InboxReads):
                 "WHERE id = ?",
                 [chosen, stamp, who, note, f"Được chọn khi trùng lần gửi: {note}", packet_id],
             )
+
+
+def manifest_sha256_of(raw: bytes | None) -> str | None:
+    """The SHA-256 of a stored packet's manifest.json (its paper copy prints the first digits as the
+    packet's code), kept at filing so no listing unzips a packet; None without a readable file."""
+    if raw is None:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            info = archive.getinfo("manifest.json")
+            if info.file_size > _MANIFEST_MAX_BYTES:
+                return None
+            return hashlib.sha256(archive.read(info)).hexdigest()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        return None
+
+
+_MANIFEST_MAX_BYTES = 1024 * 1024  # a manifest is a few KB; a stored packet passed the reader's limits
 
 
 def _json_columns(packet: dict) -> dict:

@@ -57,7 +57,7 @@ class InboxReads:
         return list(
             self.gw.db.query(
                 "SELECT id, file_name, received_at, unit_code, form_id, period_code, sequence, status, reason, "
-                f"decision, error_count, findings FROM received_packets WHERE {where} "
+                f"decision, error_count, findings, manifest_sha256 FROM received_packets WHERE {where} "
                 "ORDER BY unit_code, form_id, period_code, sequence, id",
                 args,
             )
@@ -85,6 +85,13 @@ class InboxReads:
             return None
         row = self.gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
         return (row[0], row[1]) if row else None
+
+    def manifest_sha256(self, packet_id: int) -> str | None:
+        """The SHA-256 of a packet's manifest.json, kept when it was filed; None for a packet without its file."""
+        if not is_row_id(packet_id):
+            return None
+        row = self.gw.db.execute("SELECT manifest_sha256 FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+        return row[0] if row else None
 
     def unit_of(self, packet_id: int) -> str | None:
         if not is_row_id(packet_id):

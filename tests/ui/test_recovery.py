@@ -234,14 +234,17 @@ def test_a_database_of_a_newer_version_is_refused_not_taken_for_damaged(qtbot, d
 # ---- the backups the window takes ---------------------------------------------------------
 
 
-def test_the_window_backs_up_at_start_after_an_edit_and_at_close(qtbot, demo_path):
-    """A backup at start; none when nothing changed; one holding the edit; a last one at close."""
+def test_the_window_backs_up_after_it_is_shown_after_an_edit_and_at_close(qtbot, demo_path):
+    """A backup once the window is shown; none when nothing changed; one holding the edit; a last one at close."""
     window = open_window(demo_path)
     qtbot.addWidget(window)
-    window.show()
     hold = window.database_hold
+    window.show()
+    assert backup_files(demo_path) == set() and not hold.backing_up, "nothing heavy before the window shows"
+    with qtbot.waitSignal(hold.backup_done, timeout=10_000):
+        pass
     at_start = backup_files(demo_path)
-    assert len(at_start) == 1
+    assert len(at_start) == 1 and hold.backups_taken == 1
     assert stored(next(iter(at_start))) == stored(demo_path)
 
     hold.backup_if_changed()
@@ -267,6 +270,8 @@ def test_closing_a_window_without_an_edit_takes_no_new_backup(qtbot, demo_path):
     window = open_window(demo_path)
     qtbot.addWidget(window)
     window.show()
+    with qtbot.waitSignal(window.database_hold.backup_done, timeout=10_000):
+        pass
     at_start = backup_files(demo_path)
     window.select_unit("03637")  # looking around is not editing
     window.close()
@@ -281,7 +286,7 @@ def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
     try:
         original = stored(demo_path)
         hold.start()
-        assert hold.backups_taken == 1
+        qtbot.waitUntil(lambda: hold.backups_taken == 1, timeout=5000)
         gw.set_values(gw.find_report(*REPORT_KEY), [Edit("so_ho", VILLAGE, 5555)], who="thu")
         qtbot.waitUntil(lambda: hold.backups_taken == 2, timeout=5000)
         assert sorted(stored(b.path) for b in list_backups(demo_path)) == sorted([original, 5555])
@@ -301,7 +306,7 @@ def test_a_failing_backup_is_said_in_the_window_and_the_edit_is_still_saved(qtbo
     window = open_window(demo_path)
     qtbot.addWidget(window)
     window.show()
-    assert window.message.isVisible() and window.message.text(), "the failed backup at start is said"
+    qtbot.waitUntil(lambda: window.message.isVisible() and bool(window.message.text()), timeout=10_000)  # said
 
     type_value(window, "4321")
     window.database_hold.backup_if_changed()
@@ -321,6 +326,7 @@ def test_the_message_of_a_failing_backup_is_vietnamese(qtbot, demo_path):
     qtbot.addWidget(window)
     window.show()
     try:
+        qtbot.waitUntil(lambda: bool(window.message.text()), timeout=10_000)
         text = window.message.text()
         assert "Không sao lưu được" in text and "dữ liệu vẫn nguyên" in text, text
         assert "Errno" not in text and "Not a directory" not in text, text

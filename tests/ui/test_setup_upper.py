@@ -130,7 +130,9 @@ def test_after_setup_the_app_opens_the_upper_window(dialog, qtbot, fresh_db):
     try:
         assert isinstance(window, UpperWindow)
         assert window.form_box.count() == 0  # nothing collected yet: the tabs say how to start
-        assert "Mở kỳ thu biểu" in window.completeness_view.note.text()
-        assert "Mở kỳ thu biểu" in window.merged_view.note.text()
+        window.show()
+        for view in (window.completeness_view, window.merged_view):  # each built when its tab is shown
+            window.tabs.setCurrentWidget(view)
+            assert "Mở kỳ thu biểu" in view.note.text()
     finally:
         window.close()

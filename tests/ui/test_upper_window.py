@@ -119,6 +119,7 @@ def test_an_upper_level_database_opens_the_upper_window(upper_window, upper_path
     assert upper_window.period_box.itemText(1) == "Năm 2024 (hạn 15/01/2025)"
     assert upper_window.target_box.itemText(0) == "(không so với mục tiêu)"
     assert upper_window.inbox_view.empty_note.isVisible()
+    upper_window.tabs.setCurrentWidget(upper_window.merged_view)  # the merged table is built when shown
     assert "Chưa nhận gói nào" in upper_window.merged_view.note.text()
 
 
@@ -191,6 +192,7 @@ def test_dropped_packets_are_filed_and_a_key_enrolled_releases_the_held_one(qtbo
     assert upper_window.tabs.tabText(0) == "Hộp thư"
 
     upper_window.choose("kl224", "2024")
+    upper_window.tabs.setCurrentWidget(upper_window.completeness_view)
     rows = {r[0]: r for r in upper_window.completeness_view.shown_rows()}
     assert rows["03390"][2] == "nộp trễ, lần 1"  # received now, after 15/01/2025
     assert rows["03445"][2] == "nộp trễ, lần 2"
@@ -453,6 +455,7 @@ def test_the_collection_dialog_opens_a_period_with_its_deadline(qtbot, upper_win
         assert dialog.submit()
     assert upper_window.current_period() == "2026-H1"
     assert upper_window.period_box.currentText() == "6 tháng đầu năm 2026 (hạn 20/07/2026)"
+    upper_window.tabs.setCurrentWidget(upper_window.completeness_view)
     assert upper_window.completeness_view.summary.text().startswith("Đã nhận 0/38")
     dialog = upper_window.ask_open_collection()
     qtbot.addWidget(dialog)
@@ -464,6 +467,8 @@ def test_the_collection_dialog_opens_a_period_with_its_deadline(qtbot, upper_win
 def test_models_follow_qt_contract(qtmodeltester, qtbot, upper_window, packets, tmp_path):
     dropped(qtbot, upper_window, put(packets, tmp_path, "mt24-2", "tp24", "bl24"))
     upper_window.choose("kl224", "2024")
+    for view in (upper_window.completeness_view, upper_window.merged_view):  # built when shown
+        upper_window.tabs.setCurrentWidget(view)
     for model in (upper_window.inbox_view.model, upper_window.completeness_view.model, upper_window.merged_view.model):
         qtmodeltester.check(model)
     assert upper_window.inbox_view.model.index(0, 0).data(PacketIdRole) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -22,9 +23,6 @@ from PySide6.QtWidgets import (
 
 from exports.atomic import write_atomically
 from exports.collect.completeness import Completeness, completeness
-from exports.paper.letterhead import page_settings
-from exports.paper.merged import completeness_document
-from exports.paper.page import PrintedDocument
 from exports.paper.xlsx_completeness import (
     STATE_COLOURS,
     completeness_workbook,
@@ -37,9 +35,20 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.print_dialog import PrintDialog
-from ui.printing import write_pdf
-from ui.widgets import DONE_STYLE, ERROR_STYLE, compact_rows, message_label, open_modeless, say, time_of
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    compact_rows,
+    message_label,
+    open_modeless,
+    say,
+    time_of,
+    wait_cursor,
+)
+
+if TYPE_CHECKING:  # the page painter and the print dialog: loaded when first used
+    from exports.paper.page import PrintedDocument
+    from ui.print_dialog import PrintDialog
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -114,7 +123,11 @@ class CompletenessView(QWidget):
         super().__init__(parent)
         self.gw, self.library = gw, library
         self.today: dt.date | None = None  # None: the real date (tests fix it)
-        self.table: Completeness | None = None
+        self._table: Completeness | None = None
+        # In the window (lazy) the matrix is built when this tab is shown, or when asked for; a refresh
+        # while hidden only notes the period.
+        self.lazy = False
+        self._pending: tuple[str | None] | None = None
         self.model = CompletenessModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -163,6 +176,35 @@ class CompletenessView(QWidget):
     # ---- what is shown ------------------------------------------------------------------------
 
     def refresh(self, period_code: str | None) -> None:
+        """The matrix of this period: built now, or, when lazy and hidden, when next shown or asked for."""
+        self._pending = (period_code,)
+        if not self.lazy or self.isVisible():
+            self.ensure_built()
+
+    @property
+    def built(self) -> bool:
+        """False while a refresh waits for the tab to be shown."""
+        return self._pending is None
+
+    @property
+    def table(self) -> Completeness | None:
+        self.ensure_built()
+        return self._table
+
+    def ensure_built(self) -> None:
+        """Build the matrix of the period last chosen, if a refresh left it for later."""
+        if self._pending is None:
+            return
+        (period_code,) = self._pending
+        self._pending = None
+        with wait_cursor():
+            self._build(period_code)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_built()
+
+    def _build(self, period_code: str | None) -> None:
         say(self.error, "")
         table, note = None, ""
         home = self.gw.setting("home_unit")
@@ -173,7 +215,7 @@ class CompletenessView(QWidget):
                 table = completeness(self.gw, home, period_code, self.library, today=self.today)
             except UserError as exc:
                 note = str(exc)
-        self.table = table
+        self._table = table
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._show_table()
@@ -245,16 +287,23 @@ class CompletenessView(QWidget):
 
     def document(self, settings=None) -> PrintedDocument:
         """The matrix on the official page: what “In...” previews, prints and saves as PDF."""
+        from exports.paper.letterhead import page_settings
+        from exports.paper.merged import completeness_document
+
         settings = settings or page_settings(self.gw, self.table.parent)
         return completeness_document(self.table, settings, printed_on=self.today or dt.date.today())
 
     def render_pdf(self, path: str | Path) -> Path:
+        from ui.printing import write_pdf
+
         return write_pdf(self.document(), path)
 
     def print_preview(self) -> PrintDialog | None:
         """The print dialog (header lines, preview, PDF), shown without waiting; None with no table."""
         if self.table is None:
             return None
+        from ui.print_dialog import PrintDialog
+
         dialog = PrintDialog(
             self.gw,
             self.table.parent,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -27,11 +28,6 @@ from PySide6.QtWidgets import (
 
 from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
 from exports.collect.received import received_list
-from exports.paper.letterhead import page_settings
-from exports.paper.merged import merged_document
-from exports.paper.page import PrintedDocument
-from exports.paper.report import has_amounts
-from exports.paper.xlsx_merged import merged_file_name, save_merged_workbook
 from forms import vnformat
 from forms.library import FormLibrary
 from forms.messages import label_of, target_text
@@ -41,8 +37,6 @@ from models.gateway import Gateway
 from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
-from ui.print_dialog import PrintDialog
-from ui.upper.villages_dialog import PacketVillagesDialog
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -52,7 +46,13 @@ from ui.widgets import (
     message_label,
     open_modeless,
     say,
+    wait_cursor,
 )
+
+if TYPE_CHECKING:  # printing and the workbook load openpyxl and the page painter: loaded when first used
+    from exports.paper.page import PrintedDocument
+    from ui.print_dialog import PrintDialog
+    from ui.upper.villages_dialog import PacketVillagesDialog
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
@@ -190,7 +190,11 @@ class MergedView(QWidget):
     def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
         super().__init__(parent)
         self.gw, self.library = gw, library
-        self.table: MergedTable | None = None
+        self._table: MergedTable | None = None
+        # Merging thousands of packets takes seconds: in the window (lazy) the table is merged when this
+        # tab is shown, or when asked for; a refresh while hidden only notes the choice.
+        self.lazy = False
+        self._pending: tuple[str | None, str | None, str | None] | None = None
         self.waiting: dict[str, str] = {}
         self.jump_share = JUMP_SHARE  # how far a unit's figure may move against the previous period unflagged
         self.model = MergedModel(self)
@@ -254,6 +258,36 @@ class MergedView(QWidget):
     # ---- what is shown --------------------------------------------------------------------------
 
     def refresh(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
+        """The table of this form, period and target set: merged now, or, when lazy and hidden, when next
+        shown or asked for (``table``)."""
+        self._pending = (form_id, period_code, target_set_id)
+        if not self.lazy or self.isVisible():
+            self.ensure_built()
+
+    @property
+    def built(self) -> bool:
+        """False while a refresh waits for the tab to be shown."""
+        return self._pending is None
+
+    @property
+    def table(self) -> MergedTable | None:
+        self.ensure_built()
+        return self._table
+
+    def ensure_built(self) -> None:
+        """Merge the table last chosen, if a refresh left it for later."""
+        if self._pending is None:
+            return
+        form_id, period_code, target_set_id = self._pending
+        self._pending = None
+        with wait_cursor():
+            self._merge(form_id, period_code, target_set_id)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_built()
+
+    def _merge(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         say(self.error, "")
         form = self.library.get(form_id) if form_id else None
         home = self.gw.setting("home_unit")
@@ -277,7 +311,7 @@ class MergedView(QWidget):
                     "hay không hợp lệ)."
                 )
             )
-        self.table = table
+        self._table = table
         self.waiting = self._waiting(table) if table is not None else {}
         self._show_table(note)
 
@@ -341,6 +375,8 @@ class MergedView(QWidget):
         unit = self.model.unit_at(row)
         if unit is None or unit.packet_id is None or self.table is None:
             return None
+        from ui.upper.villages_dialog import PacketVillagesDialog
+
         dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self)
         open_modeless(dialog)
         self.drill_down_opened.emit(dialog)
@@ -355,6 +391,8 @@ class MergedView(QWidget):
     # ---- saving ------------------------------------------------------------------------------------
 
     def default_name(self) -> str:
+        from exports.paper.xlsx_merged import merged_file_name
+
         return merged_file_name(self.table) if self.table else "tong-hop.xlsx"
 
     def export_xlsx(self, path: str | Path, signed_on: dt.date | None = None) -> Path | None:
@@ -364,6 +402,8 @@ class MergedView(QWidget):
         if self.table is None or not self.table.received:
             say(self.error, self.tr("Chưa có gói nào được nhận: chưa có gì để tổng hợp."))
             return None
+        from exports.paper.xlsx_merged import save_merged_workbook
+
         try:
             written = save_merged_workbook(self.gw, self.table, with_suffix(path, ".xlsx"), signed_on)
         except UserError as exc:
@@ -375,6 +415,9 @@ class MergedView(QWidget):
 
     def document(self, settings=None, words: bool = False) -> PrintedDocument:
         """The merged table on the official page, then each unit's figures."""
+        from exports.paper.letterhead import page_settings
+        from exports.paper.merged import merged_document
+
         settings = settings or page_settings(self.gw, self.table.parent)
         return merged_document(self.gw, self.table, settings, printed_on=dt.date.today(), words=words)
 
@@ -382,6 +425,9 @@ class MergedView(QWidget):
         """“In...”: header lines, preview, PDF; None while nothing is merged."""
         if self.table is None or not self.table.received:
             return None
+        from exports.paper.report import has_amounts
+        from ui.print_dialog import PrintDialog
+
         dialog = PrintDialog(
             self.gw,
             self.table.parent,

@@ -111,6 +111,8 @@ class UpperWindow(QMainWindow):
         self.inbox_view = InboxView(self.gw, self.library, self.who)
         self.completeness_view = CompletenessView(self.gw, self.library)
         self.merged_view = MergedView(self.gw, self.library)
+        for view in (self.completeness_view, self.merged_view):
+            view.lazy = True  # built when its tab is first shown: thousands of packets take seconds
         self.answer_button = self.inbox_view.answer_button
         self.upward_button = QPushButton(self.tr("Ký và gửi lên..."))
         self.upward_button.clicked.connect(self.open_upward_dialog)
