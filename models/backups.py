@@ -29,7 +29,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import DatabaseError, describe_disk_error, os_error_words
+from models.errors import DamagedDatabase, DatabaseError, describe_disk_error, os_error_words
 
 KEEP_DAYS = 7
 STAMP = "%Y%m%d-%H%M%S"
@@ -75,10 +75,13 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
         try:
             check_backup(scratch)
         except DatabaseError:
-            raise DatabaseError(
+            # Damaged (a page-for-page copy fails only where the database does): opened for an
+            # upgrade, the window offers the newest good backup, as for a file refused at open.
+            raise DamagedDatabase(
                 f"Cơ sở dữ liệu “{db_path}” không qua được kiểm tra toàn bộ (integrity_check) khi sao lưu: "
                 "có chỉ mục không khớp với bảng của nó, hoặc trang bị hỏng. Bản sao này không được giữ; "
-                "các bản sao lưu cũ vẫn nguyên. Hãy nhờ cán bộ kỹ thuật khôi phục bản sao lưu tốt gần nhất."
+                "các bản sao lưu cũ vẫn nguyên. Hãy nhờ cán bộ kỹ thuật khôi phục bản sao lưu tốt gần nhất.",
+                db_path,
             ) from None
         os.replace(scratch, path)
         _write_record(path, checked)

@@ -43,7 +43,7 @@ from models.backups import (
     record_path,
     restore_backup,
 )
-from models.errors import DatabaseError
+from models.errors import DamagedDatabase, DatabaseError
 from models.gateway import Edit, Gateway
 from models.migrations import migrations
 
@@ -161,12 +161,29 @@ def test_a_database_whose_index_lost_rows_is_not_backed_up_and_says_so(demo_path
     lose_index_entries(demo_path)
     gw = Gateway.open(demo_path, create=False)
     try:
-        with pytest.raises(DatabaseError) as caught:
+        with pytest.raises(DamagedDatabase) as caught:
             backup_database(gw.db.conn, demo_path, now=NOW)
     finally:
         gw.close()
     assert "kiểm tra toàn bộ" in str(caught.value) and "khôi phục" in str(caught.value)
     assert sorted(p.name for p in backup_folder(demo_path).iterdir()) == [older.name, older.name + ".kiem-tra"]
+
+
+def test_an_old_schema_database_that_fails_the_full_check_is_refused_as_damaged_not_upgraded(tmp_path):
+    """The backup before an upgrade is the full check: a failed one refuses the open as damaged
+    (the window then offers the newest good backup), and the file keeps its old schema."""
+    path = first_schema_database(tmp_path / "cu.db")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (1, 'so_ho', '03445.01', 120, 121, 't', 'thu')"
+    )
+    conn.close()
+    lose_index_entries(path)
+    with pytest.raises(DamagedDatabase) as caught:
+        Gateway.open(path, create=False)
+    assert caught.value.path == path and "kiểm tra toàn bộ" in str(caught.value)
+    assert migration_names(path) == ALL_MIGRATIONS[:1]
 
 
 # ---- the recorded verdict that `backup list` reads ------------------------------------------
