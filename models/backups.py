@@ -5,22 +5,36 @@ the database, named by the moment it was taken. Every backup of the last day
 is kept, then the newest of each day for a week, so a PC that is edited all
 day does not fill its disk. A restore never deletes anything: the file it
 replaces (and its WAL) is moved aside under a name that says so.
+
+Each backup is proven good by the full ``PRAGMA integrity_check`` before it is
+kept (a page-for-page copy: this is the database's own full check, which the
+quick check on every open leaves out), and that verdict is recorded beside it
+in ``<backup>.db.kiem-tra``, with the size and modification time the file had
+when it was checked. ``backup list`` reads the record instead of checking each
+backup again; a file whose size or time differs from its record, or whose
+record was written in the same tick of the clock as the file's last change
+(so a later change could keep the time), is checked again in full. The record
+is a file of its own, not a row in the backup: writing in the backup would
+change what was checked, and a record inside it could not vouch for pages
+damaged around it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import DatabaseError, describe_disk_error, os_error_words
+from models.errors import DamagedDatabase, DatabaseError, describe_disk_error, os_error_words
 
 KEEP_DAYS = 7
 STAMP = "%Y%m%d-%H%M%S"
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a database file
+RECORD_SUFFIX = ".kiem-tra"  # the verdict of the full check, beside each backup
 
 
 @dataclass(frozen=True)
@@ -56,14 +70,27 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
             copy.execute("PRAGMA journal_mode = DELETE")  # one file, readable without its WAL
         finally:
             copy.close()
-        check_backup(scratch)
         _flush(scratch)
+        checked = _stamp(scratch)
+        try:
+            check_backup(scratch)
+        except DatabaseError:
+            # Damaged (a page-for-page copy fails only where the database does): opened for an
+            # upgrade, the window offers the newest good backup, as for a file refused at open.
+            raise DamagedDatabase(
+                f"Cơ sở dữ liệu “{db_path}” không qua được kiểm tra toàn bộ (integrity_check) khi sao lưu: "
+                "có chỉ mục không khớp với bảng của nó, hoặc trang bị hỏng. Bản sao này không được giữ; "
+                "các bản sao lưu cũ vẫn nguyên. Hãy nhờ cán bộ kỹ thuật khôi phục bản sao lưu tốt gần nhất.",
+                db_path,
+            ) from None
         os.replace(scratch, path)
+        _write_record(path, checked)
     except (OSError, sqlite3.Error) as exc:
-        _remove_quietly(scratch)
         raise DatabaseError(
             f"Không sao lưu được cơ sở dữ liệu vào “{folder}” ({describe_disk_error(exc)}); dữ liệu vẫn nguyên."
         ) from None
+    finally:
+        _remove_quietly(scratch)
     return path
 
 
@@ -106,15 +133,30 @@ def list_backups(db_path: str | Path) -> list[Backup]:
 
 
 def is_good(backup: Backup) -> bool:
+    """Whether the backup passes the full check: its record's verdict while the file is as it was
+    checked, else the check itself (recorded when it passes, so the next listing is quick)."""
+    if _recorded_good(backup.path):
+        return True
     try:
+        checked = _stamp(backup.path)
         check_backup(backup.path)
-    except DatabaseError:
+    except (DatabaseError, OSError):
         return False
+    with contextlib.suppress(OSError):  # a folder that may only be read: checked again next time
+        _write_record(backup.path, checked)
     return True
 
 
 def newest_good_backup(db_path: str | Path) -> Backup | None:
-    return next((backup for backup in list_backups(db_path) if is_good(backup)), None)
+    """The newest backup that passes the full check now (not on the strength of a record: it is the
+    one about to be put back)."""
+    for backup in list_backups(db_path):
+        try:
+            check_backup(backup.path)
+        except DatabaseError:
+            continue
+        return backup
+    return None
 
 
 def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
@@ -132,6 +174,7 @@ def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[P
         kept_days.add(day)
         if not keep:
             _remove_quietly(backup.path)  # one left behind costs disk, not data
+            _remove_quietly(record_path(backup.path))
             removed.append(backup.path)
     return removed
 
@@ -165,6 +208,42 @@ def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None 
             f"Không khôi phục được “{db_path}” ({describe_disk_error(exc)}); các tệp vẫn như cũ."
         ) from None
     return kept
+
+
+def record_path(backup_path: Path) -> Path:
+    return backup_path.with_name(backup_path.name + RECORD_SUFFIX)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's size and modification time (ns): what must not change for a record to hold."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _write_record(path: Path, checked: tuple[int, int]) -> None:
+    """Record that ``path``, as it was at ``checked`` (size, time), passed the full check; only if it
+    has not changed since."""
+    if _stamp(path) != checked:
+        return
+    size, mtime_ns = checked
+    record = {"check": "integrity_check", "verdict": "ok", "size": size, "mtime_ns": mtime_ns}
+    record_path(path).write_text(json.dumps(record), encoding="utf-8")
+
+
+def _recorded_good(path: Path) -> bool:
+    """Whether a record says the file passed the full check as it is now. Not when the file's size
+    or time moved, nor when the record is not younger than the file's last change: a change within
+    the same tick of the file system's clock would keep the time the record holds."""
+    record_file = record_path(path)
+    try:
+        record = json.loads(record_file.read_text(encoding="utf-8"))
+        written_ns = record_file.stat().st_mtime_ns
+        size, mtime_ns = _stamp(path)
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("verdict") != "ok" or record.get("check") != "integrity_check":
+        return False
+    return record.get("size") == size and record.get("mtime_ns") == mtime_ns and written_ns > mtime_ns
 
 
 def _free_name(folder: Path, stem: str) -> Path:

@@ -4,6 +4,16 @@ Autocommit connection (isolation_level=None): a write outside
 ``db.atomic()`` is committed at once, a block inside it all or nothing.
 Nothing is written to a file that is refused: the checks run before the
 first pragma that could change it.
+
+The check on every open is ``PRAGMA quick_check``: every page of every table
+and index read, the b-trees, overflow chains and free list walked, every
+record well formed, NOT NULL and CHECK constraints held. It is the check that
+refuses a file cut short, overwritten or made by something else, at a third
+of the cost of the full ``PRAGMA integrity_check``, which adds that every
+index holds exactly its table's rows (and UNIQUE holds): a slip that leaves
+the pages sound. The full check runs on each backup (models/backups.py: a
+backup is a page-for-page copy, so it is the database's full check at that
+moment) and in ``check_whole`` before a restore.
 """
 
 from __future__ import annotations
@@ -53,7 +63,7 @@ def open_database(path: str | Path, create: bool = True, adopt_empty: bool = Fal
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
         db = Database(conn)
-        _refuse_damaged(db, path)
+        _refuse_damaged(db, path, QUICK_CHECK)
         _refuse_newer(db, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -71,12 +81,16 @@ def open_database(path: str | Path, create: bool = True, adopt_empty: bool = Fal
     return db
 
 
-def _refuse_damaged(db: Database, path: Path) -> None:
+QUICK_CHECK = "PRAGMA quick_check"
+FULL_CHECK = "PRAGMA integrity_check"
+
+
+def _refuse_damaged(db: Database, path: Path, check: str) -> None:
     """DamagedDatabase only for a file SQLite finds damaged or foreign; a disk
     that cannot be read or written (full, read-only) is not the file's fault,
     and must never lead to a backup being put in place of a good file."""
     try:
-        verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+        verdict = db.execute(check).fetchone()[0]
     except sqlite3.Error as exc:
         code = sqlite_code(exc)
         if code == SQLITE_CANTOPEN:  # a read-only folder or medium: no room for the journal files
@@ -125,12 +139,12 @@ def read_only_place(path: Path) -> str:
 
 def check_whole(path: str | Path) -> None:
     """DamagedDatabase (or DatabaseError for the disk) unless the file passes the
-    integrity check; reads only: no pragma, no migration."""
+    full integrity check; reads only: no pragma, no migration."""
     path = Path(path)
     _refuse_empty(path)
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
     try:
-        _refuse_damaged(Database(conn), path)
+        _refuse_damaged(Database(conn), path, FULL_CHECK)
     finally:
         conn.close()
 

@@ -25,6 +25,7 @@ from testkit import (
     first_schema_database,
     from_a_newer_version,
     lock_held_elsewhere,
+    lose_index_entries,
     run_main,
     run_on_full_disk,
     snapshot,
@@ -35,12 +36,14 @@ from models.backups import (
     backup_database,
     backup_folder,
     check_backup,
+    is_good,
     list_backups,
     newest_good_backup,
     prune_backups,
+    record_path,
     restore_backup,
 )
-from models.errors import DatabaseError
+from models.errors import DamagedDatabase, DatabaseError
 from models.gateway import Edit, Gateway
 from models.migrations import migrations
 
@@ -118,7 +121,8 @@ def test_a_backup_is_one_whole_checked_file_with_the_committed_rows_only(demo_db
         other.close()
 
     assert path.parent == backup_folder(demo_path) == demo_path.parent / "demo-sao-luu"
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no -wal, -shm, -journal, .tam
+    # no -wal, -shm, -journal, .tam; the full check's verdict beside it
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".kiem-tra"]
     header = path.read_bytes()[:100]
     assert header.startswith(b"SQLite format 3\x00")
     assert (header[18], header[19]) == (1, 1), "a rollback-journal file, readable without a WAL beside it"
@@ -146,6 +150,113 @@ def test_a_write_committed_by_another_connection_is_in_the_next_backup(demo_db, 
 
 
 # ---- thinning ------------------------------------------------------------------------------
+
+
+def test_a_database_whose_index_lost_rows_is_not_backed_up_and_says_so(demo_path):
+    """It opens (the quick check on open reads pages, not index against table); the full check on
+    the copy finds it, so no backup is kept, the older ones stay, and the message says why."""
+    gw = Gateway.open(demo_path)
+    older = backup_database(gw.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    gw.close()
+    lose_index_entries(demo_path)
+    gw = Gateway.open(demo_path, create=False)
+    try:
+        with pytest.raises(DamagedDatabase) as caught:
+            backup_database(gw.db.conn, demo_path, now=NOW)
+    finally:
+        gw.close()
+    assert "kiểm tra toàn bộ" in str(caught.value) and "khôi phục" in str(caught.value)
+    assert sorted(p.name for p in backup_folder(demo_path).iterdir()) == [older.name, older.name + ".kiem-tra"]
+
+
+def test_an_old_schema_database_that_fails_the_full_check_is_refused_as_damaged_not_upgraded(tmp_path):
+    """The backup before an upgrade is the full check: a failed one refuses the open as damaged
+    (the window then offers the newest good backup), and the file keeps its old schema."""
+    path = first_schema_database(tmp_path / "cu.db")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO audit (report_id, indicator, unit_code, old_value, new_value, at, who) "
+        "VALUES (1, 'so_ho', '03445.01', 120, 121, 't', 'thu')"
+    )
+    conn.close()
+    lose_index_entries(path)
+    with pytest.raises(DamagedDatabase) as caught:
+        Gateway.open(path, create=False)
+    assert caught.value.path == path and "kiểm tra toàn bộ" in str(caught.value)
+    assert migration_names(path) == ALL_MIGRATIONS[:1]
+
+
+# ---- the recorded verdict that `backup list` reads ------------------------------------------
+
+
+def recorded_backup(demo_db, demo_path) -> Path:
+    """A backup with its record, the record written in a later tick of the clock than the file."""
+    path = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 2_000_000_000))
+    record = json.loads(record_path(path).read_text(encoding="utf-8"))
+    record["mtime_ns"] = path.stat().st_mtime_ns
+    record_path(path).write_text(json.dumps(record), encoding="utf-8")
+    return path
+
+
+def test_a_backup_records_the_full_check_with_the_size_and_time_it_was_checked_at(demo_db, demo_path):
+    path = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    record = json.loads(record_path(path).read_text(encoding="utf-8"))
+    assert record == {
+        "check": "integrity_check",
+        "verdict": "ok",
+        "size": path.stat().st_size,
+        "mtime_ns": path.stat().st_mtime_ns,
+    }
+    assert is_good(list_backups(demo_path)[0])
+
+
+def test_a_record_holds_only_while_the_file_is_as_it_was_checked(demo_db, demo_path):
+    """Changed since (same size, a later time): checked again, and found damaged."""
+    path = recorded_backup(demo_db, demo_path)
+    checked_ns = path.stat().st_mtime_ns
+    damage(path)
+    os.utime(path, ns=(checked_ns, checked_ns + 1_000_000_000))
+    assert not is_good(list_backups(demo_path)[0])
+
+
+def test_a_record_written_in_the_same_tick_as_a_change_is_not_trusted(demo_db, demo_path):
+    """A file changed within the tick of the clock its record was written in keeps the time the
+    record holds; a record not younger than the file's last change is checked again."""
+    path = recorded_backup(demo_db, demo_path)
+    checked_ns = path.stat().st_mtime_ns
+    damage(path)
+    os.utime(path, ns=(checked_ns, checked_ns))  # the same size and time as when it was checked
+    os.utime(record_path(path), ns=(checked_ns, checked_ns))
+    assert not is_good(list_backups(demo_path)[0])
+
+
+def test_a_record_is_what_the_listing_reads_and_a_restore_checks_in_full(demo_db, demo_path, tmp_path):
+    """The record is trusted while size and time hold (so `backup list` reads no backup through); a
+    change that put the time back is not seen by the listing, but the restore checks the file itself
+    and passes over it."""
+    older = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    path = recorded_backup(demo_db, demo_path)
+    checked_ns = path.stat().st_mtime_ns
+    damage(path)
+    os.utime(path, ns=(checked_ns, checked_ns))
+    assert is_good(list_backups(demo_path)[0])
+    assert newest_good_backup(demo_path).path == older
+    with pytest.raises(DatabaseError, match="không dùng được"):
+        restore_backup(tmp_path / "moi.db", list_backups(demo_path)[0])
+
+
+def test_a_backup_with_no_record_is_checked_in_full_and_then_recorded(demo_db, demo_path):
+    """Backups taken before records existed: the first listing checks them and records the verdict;
+    a damaged one gets no record."""
+    good = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    bad = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    for path in (good, bad):
+        record_path(path).unlink()
+    damage(bad)
+    assert [is_good(b) for b in list_backups(demo_path)] == [False, True]
+    assert record_path(good).exists() and not record_path(bad).exists()
 
 
 def test_prune_keeps_the_last_day_then_the_newest_of_each_day_of_the_week(fresh_db, tmp_path):
@@ -183,6 +294,8 @@ def test_prune_keeps_the_last_day_then_the_newest_of_each_day_of_the_week(fresh_
         assert path.exists() == (label not in gone), label
     for name, content in foreign.items():
         assert (folder / name).read_bytes() == content
+    for label, path in paths.items():  # each record goes with its backup
+        assert record_path(path).exists() == (label not in gone), label
     assert prune_backups(fresh_db.path, now=NOW) == []  # thinning twice removes nothing more
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from testkit import first_schema_database
+from testkit import first_schema_database, lose_index_entries
 
 from models import catalogue
-from models.errors import BadInput, DatabaseError
+from models.database import check_whole
+from models.errors import BadInput, DamagedDatabase, DatabaseError
 from models.gateway import Edit, Gateway
 from models.migrations import MIGRATION_SET, migrations
 from models.reporting import enter_values, view_report
@@ -214,6 +215,45 @@ def test_database_cut_inside_its_last_page_is_refused(tmp_path):
     check = gw.db.execute("PRAGMA quick_check").fetchall()
     gw.close()
     pytest.fail(f"a truncated database was opened; PRAGMA quick_check says: {check[0][0][:120]!r}")
+
+
+def test_a_page_read_back_as_zeros_is_refused_at_open_by_the_quick_check(demo_template, tmp_path):
+    """A bad sector in the middle of the file, the header and the schema intact: the check on
+    every open (PRAGMA quick_check, which reads every page) refuses it, and leaves it as it was."""
+    whole = demo_template.read_bytes()
+    conn = sqlite3.connect(f"{demo_template.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cell_values'").fetchone()[0]
+    conn.close()
+    page = 4096
+    assert 1 < root < len(whole) // page
+    damaged = whole[: (root - 1) * page] + bytes(page) + whole[root * page :]
+    path = tmp_path / "trang-hong.db"
+    path.write_bytes(damaged)
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    assert probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 10, "the schema still reads"
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):  # precondition: quick_check sees it
+        probe.execute("PRAGMA quick_check").fetchone()
+    probe.close()
+
+    with pytest.raises(DamagedDatabase) as caught:
+        Gateway.open(path, create=False)
+
+    assert has_vietnamese(str(caught.value)) and "hỏng" in str(caught.value)
+    assert path.read_bytes() == damaged
+
+
+def test_an_index_missing_rows_opens_but_fails_the_full_check(demo_path):
+    """What the quick check on open leaves to the full one: pages all sound, an index that lost
+    track of its table. The database opens; check_whole (before a restore) calls it damaged."""
+    lose_index_entries(demo_path)
+    probe = sqlite3.connect(demo_path)
+    assert probe.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert probe.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    probe.close()
+
+    Gateway.open(demo_path, create=False).close()
+    with pytest.raises(DamagedDatabase):
+        check_whole(demo_path)
 
 
 # ---- units ---------------------------------------------------------------------------------

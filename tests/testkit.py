@@ -162,6 +162,24 @@ def damage(path: Path) -> bytes:
     return garbled
 
 
+def lose_index_entries(path: Path) -> None:
+    """Delete audit rows while their index (audit_report) is hidden from SQLite, so the index keeps
+    entries for rows that are gone: every page sound (quick_check ok), the index wrong
+    (integrity_check says so). As a bug in SQLite or a half-applied edit by another tool could."""
+    index_sql = "CREATE INDEX audit_report ON audit(report_id)"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] > 1, "precondition: audit rows to lose"
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'audit_report'", [index_sql + " WHERE 0"])
+    conn.close()
+    conn = sqlite3.connect(path, isolation_level=None)  # the schema is read again: the index is now partial
+    conn.execute("DELETE FROM audit WHERE rowid = (SELECT max(rowid) FROM audit)")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'audit_report'", [index_sql])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file and folder under ``folder`` with its bytes (None for a folder)."""
     return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}

@@ -1,0 +1,212 @@
+"""Opening a big database and listing its backups, printed as figures (never asserted in tests).
+
+    .venv/bin/python benchmarks/bench_backup.py            # 3,321 packets' worth (~370 MB)
+    .venv/bin/python benchmarks/bench_backup.py --quick    # 100 packets' worth
+
+The database: the demo, grown with rows shaped like an upper level's import,
+one received packet per commune (a pseudo-random blob of 88 KB, as a zipped
+packet is incompressible and 78% of the province database of issue 16 was
+those blobs) and its ~290 received figures. Rows are inserted directly: the
+import is not what is measured here, the size and shape of the file are.
+
+Then a day of work: ten backups taken with the real ``backup_database``
+(each a full copy checked by ``PRAGMA integrity_check``, its verdict recorded
+beside it), 30 edits of the demo's report through ``Gateway.set_values``
+before each (300 in all) and an import of 100 more packets' rows before the
+sixth. ``backups_over_db`` is what those ten backups take today over the
+database's size; ``page_dedup_over_db`` is what they would take stored as
+their distinct 4 KiB pages (each page once, whatever backups share it) plus
+a list of 32-byte page hashes per backup: a projection for the deduplicated
+backups issue 16 asks for, not a store that exists yet.
+
+In interleaved rounds (median of each):
+
+- ``open_s``: ``Gateway.open`` of the database in process (the quick check
+  included), against ``full_check_s``, the full integrity check the open used
+  to run, and ``quick_check_s``, the quick check alone;
+- ``backup_list_s``: ``backup list`` as a command (a fresh process, reading
+  the recorded verdicts), against ``list_full_check_s``: every backup
+  checked in full in process, as the listing used to do;
+- ``backups_over_db``: the ten backups' bytes over the database's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from figures import print_figures  # noqa: E402
+
+from forms.library import default_library  # noqa: E402
+from models.backups import backup_database, check_backup, list_backups  # noqa: E402
+from models.demo import build_demo  # noqa: E402
+from models.gateway import Edit, Gateway  # noqa: E402
+
+BLOB_BYTES = 88_000
+FIGURES_PER_PACKET = 290
+BACKUPS = 10
+EDITS_BETWEEN = 30
+IMPORTED = 100
+PAGE = 4096
+
+
+def grow(path: Path, packets: int) -> None:
+    """The demo database at ``path`` with ``packets`` received packets' rows added."""
+    gw = Gateway.open(path)
+    build_demo(gw, default_library())
+    add_packets(gw, range(packets))
+    gw.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    gw.close()
+
+
+def add_packets(gw: Gateway, numbers: range) -> None:
+    rng = random.Random(numbers.start)
+    conn = gw.db.conn
+    conn.execute("BEGIN")
+    for n in numbers:
+        code = f"{n:05d}"
+        cursor = conn.execute(
+            "INSERT INTO received_packets (file_sha256, file_name, received_at, received_by, unit_code, form_id,"
+            " form_version, period_code, sequence, status, packet) VALUES (?, ?, ?, 'bench', ?, 'kl224', 1,"
+            " '2025', 1, 'accepted', ?)",
+            [f"{n:064x}", f"{code}.sctg", "2026-01-01T00:00:00", code, rng.randbytes(BLOB_BYTES)],
+        )
+        conn.executemany(
+            "INSERT INTO received_values (packet_id, indicator, unit_code, value) VALUES (?, ?, ?, ?)",
+            [(cursor.lastrowid, f"ind_{i % 29}", f"{code}.{i // 29:02d}", rng.randrange(1000)) for i in range(290)],
+        )
+    conn.execute("COMMIT")
+
+
+def day_of_work(path: Path, packets: int) -> list[float]:
+    """Ten backups, 30 edits before each and an import before the sixth; each backup's time."""
+    gw = Gateway.open(path, create=False)
+    report = gw.find_report("03445", "kl224", "2025")
+    cells = sorted(key for key, value in gw.values(report).items() if isinstance(value, int))
+    rng = random.Random(224)
+    start = dt.datetime(2026, 3, 10, 8, 0)
+    times = []
+    for n in range(BACKUPS):
+        for indicator, unit in rng.sample(cells, min(EDITS_BETWEEN, len(cells))):
+            gw.set_values(report, [Edit(indicator, unit, rng.randrange(1, 500))], who="bench")
+        if n == 5:
+            add_packets(gw, range(packets, packets + IMPORTED))
+        times.append(timed(lambda n=n: backup_database(gw.db.conn, path, now=start + dt.timedelta(minutes=10 * n))))
+    gw.close()
+    return times
+
+
+def distinct_page_bytes(files: list[Path]) -> int:
+    """The bytes of the files' distinct pages, plus a 32-byte hash per page of each file."""
+    seen: set[bytes] = set()
+    listed = 0
+    for file in files:
+        with open(file, "rb") as handle:
+            while page := handle.read(PAGE):
+                seen.add(hashlib.sha256(page).digest())
+                listed += 32
+    return len(seen) * PAGE + listed
+
+
+def timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def open_close(path: Path) -> None:
+    Gateway.open(path, create=False).close()
+
+
+def pragma(path: Path, check: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute(f"PRAGMA {check}").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+def list_command(path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "backup", "list", "--db", str(path), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert run.returncode == 0 and run.stdout.count('"good": true') == BACKUPS, (run.stdout, run.stderr)
+
+
+def list_full_check(path: Path) -> None:
+    for backup in list_backups(path):
+        check_backup(backup.path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 packets' worth, 3 rounds")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    packets, rounds = (100, 3) if args.quick else (3321, args.rounds)
+
+    with tempfile.TemporaryDirectory(prefix="bench-backup-") as tmp:
+        path = Path(tmp) / "tinh.db"
+        built = timed(lambda: grow(path, packets))
+        db_mb = path.stat().st_size / 1e6
+        print(f"database: demo + {packets} packets' rows, {db_mb:.0f} MB, built in {built:.1f} s")
+
+        backup_times = day_of_work(path, packets)
+        db_mb = path.stat().st_size / 1e6
+        backups = [b.path for b in list_backups(path)]
+        backups_bytes = sum(b.stat().st_size for b in backups)
+        dedup_bytes = distinct_page_bytes(backups)
+        print(
+            f"a day of work: {BACKUPS} backups, median {statistics.median(backup_times):.2f} s each; database now "
+            f"{db_mb:.0f} MB; backups {backups_bytes / 1e6:.0f} MB as full copies, "
+            f"{dedup_bytes / 1e6:.0f} MB as distinct pages"
+        )
+
+        measures = {
+            "open_s": lambda: open_close(path),
+            "full_check_s": lambda: pragma(path, "integrity_check"),
+            "quick_check_s": lambda: pragma(path, "quick_check"),
+            "backup_list_s": lambda: list_command(path),
+            "list_full_check_s": lambda: list_full_check(path),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in measures}
+        for _ in range(rounds):  # interleaved: each round measures each once
+            for name, function in measures.items():
+                samples[name].append(timed(function))
+        medians = {name: statistics.median(values) for name, values in samples.items()}
+        for name, value in medians.items():
+            print(f"{name:>20}: {value:.3f} s  (rounds: {', '.join(f'{v:.3f}' for v in samples[name])})")
+
+    print_figures(
+        packets=packets,
+        db_mb=round(db_mb, 1),
+        open_s=medians["open_s"],
+        quick_check_s=medians["quick_check_s"],
+        full_check_s=medians["full_check_s"],
+        backup_s=statistics.median(backup_times),
+        backup_list_s=medians["backup_list_s"],
+        list_full_check_s=medians["list_full_check_s"],
+        backups_over_db=backups_bytes / (db_mb * 1e6),
+        page_dedup_over_db=dedup_bytes / (db_mb * 1e6),
+    )
+
+
+if __name__ == "__main__":
+    main()
