@@ -11,7 +11,9 @@ import main
 
 
 @pytest.mark.slow  # a commune and a province from init to backup: about 7 s
-def test_the_scenario_runs_every_command_the_parser_knows(capsys, monkeypatch, tmp_path):
+def test_the_scenario_runs_every_command_the_parser_knows(qapp, capsys, monkeypatch, tmp_path):
+    # qapp: `print` in this process needs a Qt application; pytest-qt's, made first, is the widget-capable
+    # one the window tests after this one need (the printing's own would be a QGuiApplication, and stay).
     def run(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
         monkeypatch.delenv("SCT_PASSPHRASE", raising=False)
         for name, value in env.items():
