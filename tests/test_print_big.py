@@ -7,8 +7,11 @@ itself, from heights alone, is checked without Qt.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import sys
 
+import pdfplumber
 import pytest
 from testkit import ROOT
 
@@ -67,7 +70,7 @@ def test_every_page_laid_out_on_its_own_fits_its_page(qapp, province_db):
 def document(*blocks) -> PrintedDocument:
     return PrintedDocument(
         name="thu",
-        letterhead=Letterhead("", "Đảng ủy", "Số 1", "Mường Tè", __import__("datetime").date(2025, 1, 5)),
+        letterhead=Letterhead("", "Đảng ủy", "Số 1", "Mường Tè", dt.date(2025, 1, 5)),
         title="Thử",
         subtitles=(),
         blocks=blocks,
@@ -135,3 +138,27 @@ def test_the_signature_takes_the_last_rows_of_the_table_with_it():
     doc = document(table(14))
     pages = paginate(doc, heights([10.0] * 14), 200.0)  # 40 + 15 + 140 + 3: the signature does not fit below
     assert pages == [[("prelude",), ("table", 0, 0, 11)], [("table", 0, 11, 14), ("signature",)]]
+
+
+@pytest.mark.slow
+def test_rows_of_several_lines_among_one_line_rows_are_measured_and_each_page_fits(qapp, tmp_path):
+    """Beyond the first rows, a row the font says may not fit one line is laid out to be measured."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.printing import laid_out_pages, setup_printer, write_pdf
+
+    long = " ".join(["Nội dung dài của dòng"] * 8)
+    body = tuple(
+        (Cell(str(n), "center"), Cell(f"Dòng {n}" + (f": {long}" if n % 7 == 0 else "")), Cell(str(n * 3), "right"))
+        for n in range(1, 161)
+    )
+    head = ((Cell("Stt", "center", bold=True), Cell("Nội dung", "center", bold=True), Cell("Số", bold=True)),)
+    doc = document(Table((12.0, 120.0, 25.0), head, body))
+    printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution), doc)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    pages = laid_out_pages(doc, printer)
+    assert len(pages) > 5 and [page.pageCount() for page in pages] == [1] * len(pages)
+
+    with pdfplumber.open(write_pdf(doc, tmp_path / "tron.pdf")) as pdf:
+        text = " ".join(page.extract_text() for page in pdf.pages)
+    assert [int(n) for n in re.findall(r"Dòng (\d+)", text)] == list(range(1, 161))
