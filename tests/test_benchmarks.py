@@ -44,6 +44,10 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
         ("bench_inbox.py", {"packets", "import_s", "merge_s", "limit_s", "naive_s", "ours_vs_limit_x"}),
         ("bench_recheck.py", {"villages", "recheck_ms", "import_before_ms", "recheck_share_x"}),
         ("bench_backup.py", {"open_s", "quick_check_s", "full_check_s", "backup_list_s", "list_full_check_s"}),
+        (
+            "bench_print.py",
+            {"print_merged_300_s", "print_completeness_300_s", "merged_peak_mb", "completeness_rows_per_page"},
+        ),
         ("bench_sheet_check.py", {"check_ms", "read_ms", "openpyxl_ro_ms", "etree_ms", "openpyxl_vs_check_x"}),
     ],
 )

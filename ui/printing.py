@@ -1,10 +1,12 @@
 """Paint a PrintedDocument on paper or into a PDF, page by page.
 
 QTextDocument lays out the HTML of exports/paper/page.py at the printer's
-resolution; each page is then drawn by hand so that the page number can
-start on page 2 (Nghị định 30/2020: centred in the top margin, none on the
-first page) and every page carries the footer that names its packet, with a
-QR code of it. The print preview and “Xuất PDF” call the same paint().
+resolution: once without pages, to measure every piece, then each page as
+exports/paper/pagination.py cut them, on its own (docs/printing.md says
+why). Each page is drawn by hand so that the page number can start on
+page 2 (Nghị định 30/2020: centred in the top margin, none on the first
+page) and every page carries the footer that names its packet, with a QR
+code of it. The print preview and “Xuất PDF” call the same paint().
 """
 
 from __future__ import annotations
@@ -12,32 +14,46 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import segno
+import shiboken6
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
-    QTextCursor,
     QTextDocument,
-    QTextFrameFormat,
 )
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from exports.atomic import write_atomically
-from exports.paper.page import BODY_PT, FONT_FAMILY, MARGINS_MM, PrintedDocument, Table, table_segments, to_html
+from exports.paper.page import (
+    BODY_PT,
+    FONT_FAMILY,
+    MARGINS_MM,
+    TABLE_PT,
+    PrintedDocument,
+    Table,
+    column_widths_mm,
+    page_html,
+    whole,
+)
+from exports.paper.pagination import Flow, Heights, TableHeights, paginate
 from models.errors import BadInput
 from ui.resources import install_fonts
 
 MM_PER_INCH = 25.4
 FOOTER_PT = 9
 QR_MM = 16.0  # big enough for a phone camera at arm's length, small enough for the margin
-MAX_LAYOUTS = 60  # each split row found costs one more layout
+SAMPLE_ROWS = 8  # rows of each table measured in the document's own layout
+BATCH_ROWS = 150  # rows laid out together to be measured when they may not be one line high
+SAFETY_MM = 0.5  # below the measured heights, for rounding: a page is laid out on its own after the cut
 
 
 def setup_printer(printer: QPrinter, document: PrintedDocument) -> QPrinter:
@@ -61,158 +77,227 @@ def paint(document: PrintedDocument, printer: QPrinter) -> int:
     page = printer.pageRect(QPrinter.Unit.DevicePixel)
     left, top = px(MARGINS_MM["left"]), px(MARGINS_MM["top"])
     body = QSizeF(page.width() - left - px(MARGINS_MM["right"]), page.height() - top - px(MARGINS_MM["bottom"]))
-    text = laid_out(document, printer, body)
+    device = _layout_device(printer)
+    pages = paginate(document, measured(document, device, body.width()), body.height() - px(SAFETY_MM))
     painter = QPainter()
     if not painter.begin(printer):
         raise BadInput("Không mở được máy in hoặc tệp PDF để ghi.")
+    number = 0
     try:
-        pages = text.pageCount()
-        for number in range(pages):
-            if number:
-                printer.newPage()
-            painter.save()
-            painter.translate(left, top - number * body.height())
-            text.drawContents(painter, QRectF(QPointF(0, number * body.height()), body))
-            painter.restore()
-            if number:
-                _page_number(painter, number + 1, QRectF(left, 0, body.width(), top))
-            _footer(
-                painter,
-                document,
-                QRectF(left, top + body.height(), body.width(), page.height() - top - body.height()),
-                px,
-            )
+        for pieces in pages:
+            text = _layout(page_html(document, pieces), device, body)
+            for part in range(text.pageCount()):  # one, unless a single row is taller than a page
+                if number:
+                    printer.newPage()
+                painter.save()
+                painter.translate(left, top - part * body.height())
+                text.drawContents(painter, QRectF(QPointF(0, part * body.height()), body))
+                painter.restore()
+                if number:
+                    _page_number(painter, number + 1, QRectF(left, 0, body.width(), top))
+                _footer(
+                    painter,
+                    document,
+                    QRectF(left, top + body.height(), body.width(), page.height() - top - body.height()),
+                    px,
+                )
+                number += 1
     finally:
         painter.end()
-    return pages
+    return number
 
 
-def laid_out(document: PrintedDocument, printer: QPrinter, body: QSizeF) -> QTextDocument:
-    """The document in pages of ``body`` size, laid out as a clerk would paste it up.
-
-    Qt lets a table run on over a page break with its last row stretched to
-    the foot of the page and no rule under it, breaks a row that does not fit
-    inside its cells (half a label at the foot of a page), and can leave a
-    caption at the foot of a page with its table on the next. So every page
-    a table runs onto starts a new table there (under the same header), a
-    caption goes with its table, and the layout is done again until nothing
-    is left to fix. The signature block goes whole, and never alone, to the
-    next page with the last rows of the table above it (Nghị định 30/2020).
-    """
-    height = body.height()
-    text, breaks = _paginated(document, printer, body, frozenset())
-    signature = _signature_frame(text)
-    if _splits(text, signature, height) or _alone(text, signature, height):
-        tables = [i for i, block in enumerate(document.blocks) if isinstance(block, Table) and len(block.body) > 3]
-        if tables:
-            last = document.blocks[tables[-1]]
-            index, row = tables[-1], last.page_break_before(len(last.body) - 3)
-            kept = {(i, r) for i, r in breaks if i < index or (i == index and r < row)}  # the rest is laid out anew
-            text, breaks = _paginated(document, printer, body, frozenset(kept | {(index, row)}))
-    signature = _signature_frame(text)
-    if _splits(text, signature, height):
-        frame_format = signature.frameFormat()
-        frame_format.setPageBreakPolicy(QTextFrameFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        signature.setFrameFormat(frame_format)
-    return text
+def _layout_device(printer: QPrinter) -> QPrinter:
+    """What the pages are measured and laid out on: the printer itself when Python made it (the PDF);
+    for the preview's own printer, a PDF printer of the same resolution. PySide drops its handle on
+    a paint device when a text layout that used it is deleted, and one layout per page is deleted
+    as soon as the page is drawn."""
+    if shiboken6.createdByPython(printer):
+        return printer
+    stand_in = QPrinter(QPrinter.PrinterMode.HighResolution)
+    stand_in.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    stand_in.setResolution(printer.resolution())
+    return stand_in
 
 
-def _paginated(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks):
-    for _attempt in range(MAX_LAYOUTS):
-        text = _layout(document, printer, body, breaks)
-        more = _breaks_needed(text, document, breaks, body.height(), printer.resolution())
-        if more <= breaks:
-            break  # nothing left, or a row taller than a page: nothing better to do
-        breaks = breaks | more
-    return text, breaks
+def laid_out_pages(document: PrintedDocument, printer: QPrinter) -> list[QTextDocument]:
+    """Each page as paint() lays it out, for tests: every one must fit its page."""
+    dpi = printer.resolution()
+    page = printer.pageRect(QPrinter.Unit.DevicePixel)
+    mm = dpi / MM_PER_INCH
+    body = QSizeF(
+        page.width() - (MARGINS_MM["left"] + MARGINS_MM["right"]) * mm,
+        page.height() - (MARGINS_MM["top"] + MARGINS_MM["bottom"]) * mm,
+    )
+    pages = paginate(document, measured(document, printer, body.width()), body.height() - SAFETY_MM * mm)
+    return [_layout(page_html(document, pieces), printer, body) for pieces in pages]
 
 
-def _signature_frame(text: QTextDocument):
-    frames = text.rootFrame().childFrames()
-    return frames[-1] if frames else None  # to_html writes the signature block last
-
-
-def _splits(text: QTextDocument, frame, page_height: float) -> bool:
-    if frame is None:
-        return False
-    box = text.documentLayout().frameBoundingRect(frame)
-    return int(box.top() // page_height) != int((box.bottom() - 1) // page_height)
-
-
-def _alone(text: QTextDocument, frame, page_height: float) -> bool:
-    """True when nothing written comes before the frame on its page."""
-    if frame is None:
-        return False
-    layout = text.documentLayout()
-    last_written = None
-    block = text.begin()
-    while block.isValid() and block.position() < frame.firstPosition():
-        if block.text().strip():
-            last_written = block
-        block = block.next()
-    if last_written is None:
-        return False
-    top = layout.frameBoundingRect(frame).top()
-    return int(layout.blockBoundingRect(last_written).top() // page_height) < int(top // page_height)
-
-
-def _layout(document: PrintedDocument, printer: QPrinter, body: QSizeF, breaks) -> QTextDocument:
+def _layout(html: str, printer: QPrinter, body: QSizeF | None, width: float | None = None) -> QTextDocument:
     text = QTextDocument()
     text.documentLayout().setPaintDevice(printer)  # points measured at the printer's resolution
     text.setDefaultFont(QFont(FONT_FAMILY, BODY_PT))
     text.setDocumentMargin(0)
-    text.setHtml(to_html(document, breaks))
-    text.setPageSize(body)
+    if body is not None:
+        text.setPageSize(body)
+    else:
+        text.setTextWidth(width)  # one long page: nothing moved by a page break
+    text.setHtml(html)  # after the sizes: laid out once
     return text
 
 
-def _breaks_needed(text: QTextDocument, document: PrintedDocument, breaks, page_height: float, dpi: int):
-    """The (block index, body row) breaks to add, in page order: each row where a table runs onto the
-    next page, up to the first change that moves what follows (a split row, a caption left behind,
-    a break moved up to a section title); the pages after that are laid out again first."""
+def measured(document: PrintedDocument, device: QPrinter, width: float) -> Heights:
+    """The heights of every piece, from one layout of the document without pages, each table cut to its
+    first rows; the rest of a table's rows are one line high where the font says each cell fits its column
+    with room to spare, and laid out in batches, to be measured, where it does not.
+
+    Qt writes an empty block before and after each table; the pieces are found by what they are: the
+    tables (frames) in order, the letterhead first and the signature last, and between them the
+    non-empty blocks, which are the title lines, then the paragraphs and captions in document order."""
+    sample = [p if p[0] != "table" else (*p[:3], min(p[3], SAMPLE_ROWS)) for p in whole(document)]
+    text = _layout(page_html(document, sample), device, None, width)
     layout = text.documentLayout()
-    extents: dict[tuple[int, int], tuple[float, float]] = {}
-    block = text.begin()
-    while block.isValid():
-        table = QTextCursor(block).currentTable()
-        if table is not None:
-            key = (table.firstPosition(), table.cellAt(block.position()).row())
-            box = layout.blockBoundingRect(block)
-            top, bottom = extents.get(key, (box.top(), box.bottom()))
-            extents[key] = (min(top, box.top()), max(bottom, box.bottom()))
-        block = block.next()
-    tables = sorted({position for position, _ in extents})
-    # The letterhead is the first table and the signature the last; the ruled ones are in between.
-    segments = dict(zip(tables[1:-1], table_segments(document, breaks), strict=False))
-
-    def slack(table: Table) -> float:
-        """A row's padding, rules and the table's frame below its text (to_html pads 3 px, 9 px to write in)."""
-        return ((9 if table.tall_rows else 3) + 8) * dpi / 96  # measured: 10 px below a 3 px-padded row
-
-    def page(y: float) -> int:
-        return int(y // page_height)
-
-    found: set[tuple[int, int]] = set()
-    previous: dict[int, int] = {}  # table position -> page of its last row seen
-    for (position, row), (top, bottom) in sorted(extents.items(), key=lambda item: item[1][0]):
-        if position not in segments:
+    items = []  # (kind, top, bottom, frame)
+    it = text.rootFrame().begin()
+    while not it.atEnd():
+        frame = it.currentFrame()
+        if frame is not None:
+            box = layout.frameBoundingRect(frame)
+            items.append(("frame", box.top(), box.bottom(), frame))
+        elif it.currentBlock().text().strip(" "):
+            box = layout.blockBoundingRect(it.currentBlock())
+            items.append(("block", box.top(), box.bottom(), None))
+        it += 1
+    end = text.size().height()
+    # The items of each document block, counted from the signature's back.
+    signature_at = max(i for i, item in enumerate(items) if item[0] == "frame") - 1  # its spacer paragraph
+    wanted = []
+    for block in document.blocks:
+        wanted += [("caption", block)] if isinstance(block, Table) and block.caption else []
+        wanted.append(("table" if isinstance(block, Table) else "paragraph", block))
+    first = signature_at - len(wanted)
+    found = items[first:signature_at]
+    kinds = ["frame" if kind == "table" else "block" for kind, _ in wanted]
+    if [item[0] for item in found] != kinds:
+        raise AssertionError(f"the measured layout does not match the document: {[i[0] for i in found]} {kinds}")
+    tops = [item[1] for item in found] + [items[signature_at][1]]
+    blocks: list[Flow | TableHeights] = []
+    at = 0
+    for index, block in enumerate(document.blocks):
+        if not isinstance(block, Table):
+            blocks.append(Flow(found[at][2] - found[at][1], tops[at + 1] - tops[at]))
+            at += 1
             continue
-        index, start, header_rows = segments[position]
-        table = document.blocks[index]
-        body_row = start + max(row - header_rows, 0)
-        if row == 0 and start == 0 and table.caption:
-            caption = layout.blockBoundingRect(text.findBlock(position - 1))
-            if page(caption.top()) < page(top):
-                return frozenset(found | {(index, 0)})  # the caption goes over with its table
-        if page(top) != page(bottom + slack(table)):
-            return frozenset(found | {(index, max(table.page_break_before(body_row), start))})
-        if row >= header_rows and position in previous and page(top) > previous[position]:
-            at = max(table.page_break_before(body_row), start)
-            found.add((index, at))
-            if at != body_row:
-                return frozenset(found)
-        previous[position] = page(top)
-    return frozenset(found)
+        caption = found[at + 1][1] - found[at][1] if block.caption else 0.0
+        at += 1 if block.caption else 0
+        _, top, bottom, frame = found[at]
+        heights = _table_heights(text, layout, frame, block, top, bottom, tops[at + 1])
+        if len(block.body) > SAMPLE_ROWS:
+            known = heights.rows[: SAMPLE_ROWS - 1]  # the sample's last row: only its text was measured
+            rest = _rest_of_rows(document, index, known, device, width)
+            heights = replace(heights, rows=(*known, *rest))
+        blocks.append(replace(heights, caption=caption))
+        at += 1
+    prelude_end = found[0][1] if found else items[signature_at][1]
+    return Heights(
+        prelude=Flow(prelude_end, prelude_end),
+        blocks=tuple(blocks),
+        signature=Flow(end - items[signature_at][1], end - items[signature_at][1]),
+    )
+
+
+def _row_extents(text: QTextDocument, table) -> tuple[list[float], list[float]]:
+    """Each row's top and the height of its tallest cell's text, from the blocks of its cells (the tallest
+    cell starts at the row's padding, the others, centred, lower)."""
+    layout = text.documentLayout()
+    starts, spans = [], []
+    for r in range(table.rows()):
+        upper, lower = float("inf"), float("-inf")
+        for c in range(table.columns()):
+            cell = table.cellAt(r, c)
+            if cell.row() != r or cell.column() != c:
+                continue  # the other half of a spanned cell
+            cell_block = text.findBlock(cell.firstPosition())
+            while cell_block.isValid() and cell_block.position() <= cell.lastPosition():
+                box = layout.blockBoundingRect(cell_block)
+                upper, lower = min(upper, box.top()), max(lower, box.bottom())
+                cell_block = cell_block.next()
+        starts.append(upper)
+        spans.append(lower - upper)
+    return starts, spans
+
+
+def _table_heights(text, layout, table, block: Table, top: float, bottom: float, following: float) -> TableHeights:
+    """A row's height is the step to the next row's top; the last row's, its text and the padding of the
+    rows above it; what comes under the last row, from its foot."""
+    head = len(block.head)
+    starts, spans = _row_extents(text, table)
+    count = len(starts) - head
+    if count == 0:
+        return TableHeights(0.0, bottom - top, (), 0.0, max(following, bottom) - bottom)
+    rows = [starts[head + r + 1] - starts[head + r] for r in range(count - 1)]
+    padding = rows[0] - spans[head] if count > 1 else bottom - starts[head] - spans[head]
+    foot = starts[-1] + spans[-1] + padding  # the foot of the last row
+    rows.append(foot - starts[-1])
+    return TableHeights(0.0, starts[head] - top, tuple(rows), max(bottom - foot, 0.0), max(following, bottom) - foot)
+
+
+def _rest_of_rows(document: PrintedDocument, index: int, known, device: QPrinter, width: float) -> list[float]:
+    """The heights of the rows after the ``known`` ones of table ``index``."""
+    table = document.blocks[index]
+    one_line = _one_line_test(document, table, device, width)
+    single = [height for row, height in enumerate(known) if one_line(table.body[row])]
+    heights: dict[int, float] = {}
+    unsure = []
+    for row in range(len(known), len(table.body)):
+        if single and one_line(table.body[row]):
+            heights[row] = max(single)
+        else:
+            unsure.append(row)
+    for at in range(0, len(unsure), BATCH_ROWS):
+        batch = unsure[at : at + BATCH_ROWS]
+        heights.update(zip(batch, _measured_rows(document, index, batch, device, width), strict=True))
+    return [heights[row] for row in range(len(known), len(table.body))]
+
+
+def _one_line_test(document: PrintedDocument, table: Table, device: QPrinter, width: float):
+    """Whether every cell of a row fits its column on one line, with 2 mm to spare: the font's advance of
+    each text against its column less the padding and rules."""
+    px_per_mm = width / document.text_width_mm
+    widths = column_widths_mm(table, document.text_width_mm)
+    scale = px_per_mm * min(1.0, document.text_width_mm / sum(widths))  # a table wider than the page is shrunk
+    columns = [mm * scale for mm in widths]
+    padding = 2 * 3 * device.resolution() / 96 + 2 * px_per_mm
+    metrics = {}
+    for bold in (False, True):
+        for italic in (False, True):
+            font = QFont(FONT_FAMILY, TABLE_PT)
+            font.setBold(bold)
+            font.setItalic(italic)
+            metrics[bold, italic] = QFontMetricsF(font, device)
+
+    def fits(row) -> bool:
+        column = 0
+        for cell in row:
+            room = sum(columns[column : column + cell.columns]) - padding
+            if "\n" in cell.text or metrics[cell.bold, cell.italic].horizontalAdvance(cell.text) > room:
+                return False
+            column += cell.columns
+        return True
+
+    return fits
+
+
+def _measured_rows(document: PrintedDocument, index: int, rows: list[int], device: QPrinter, width: float):
+    """The heights of some rows of table ``index``, laid out together under its header; the table's first
+    row after them gives the last one's foot."""
+    table = document.blocks[index]
+    batch = replace(table, body=tuple(table.body[r] for r in rows) + (table.body[0],), caption="")
+    alone = replace(document, blocks=(*document.blocks[:index], batch, *document.blocks[index + 1 :]))
+    text = _layout(page_html(alone, [("table", index, 0, len(batch.body))]), device, None, width)
+    starts, _ = _row_extents(text, text.rootFrame().childFrames()[0])
+    head = len(table.head)
+    return [starts[head + n + 1] - starts[head + n] for n in range(len(rows))]
 
 
 def _page_number(painter: QPainter, number: int, margin: QRectF) -> None:

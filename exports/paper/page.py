@@ -136,21 +136,39 @@ def date_words(day: dt.date) -> str:
 # for repeated header rows, inline font styles; no CSS boxes or page rules.
 
 
-def to_html(document: PrintedDocument, breaks: frozenset[tuple[int, int]] = frozenset()) -> str:
-    """``breaks`` holds (block index, body row) pairs: a new page starts at that row of that table,
-    its header rows repeated (the painter finds rows that would be split across pages)."""
-    parts = [
-        f"<html><body style=\"font-family: '{FONT_FAMILY}', 'Liberation Serif', serif; font-size: {BODY_PT}pt;\">",
-        _letterhead(document.letterhead),
-        _title(document.title, document.subtitles),
-    ]
+Piece = tuple  # ("prelude",), ("paragraph", block), ("table", block, first row, end row), ("signature",)
+
+
+def whole(document: PrintedDocument) -> list[Piece]:
+    """The document as one run of pieces, no page broken: what the painter measures."""
+    pieces: list[Piece] = [("prelude",)]
     for index, block in enumerate(document.blocks):
         if isinstance(block, Table):
-            rows = sorted(row for table, row in breaks if table == index)
-            parts.append(_table(block, document.text_width_mm, rows))
+            pieces.append(("table", index, 0, len(block.body)))
         else:
-            parts.append(_paragraph(block))
-    parts.append(_signature(document.signature))
+            pieces.append(("paragraph", index))
+    return [*pieces, ("signature",)]
+
+
+def to_html(document: PrintedDocument) -> str:
+    """The whole document as one HTML page (measured by the painter, shown by tests)."""
+    return page_html(document, whole(document))
+
+
+def page_html(document: PrintedDocument, pieces: list[Piece]) -> str:
+    """One printed page: the pieces exports/paper/pagination.py put on it. A table's piece is the rows
+    from ``first`` up to ``end`` under its header rows; the caption comes with its first row."""
+    parts = [f"<html><body style=\"font-family: '{FONT_FAMILY}', 'Liberation Serif', serif; font-size: {BODY_PT}pt;\">"]
+    for piece in pieces:
+        kind = piece[0]
+        if kind == "prelude":
+            parts += [_letterhead(document.letterhead), _title(document.title, document.subtitles)]
+        elif kind == "table":
+            parts.append(_table(document.blocks[piece[1]], document.text_width_mm, piece[2], piece[3]))
+        elif kind == "paragraph":
+            parts.append(_paragraph(document.blocks[piece[1]]))
+        else:
+            parts.append(_signature(document.signature))
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -195,17 +213,28 @@ def _cell(cell: Cell, tag: str, width: str = "", style: str = "") -> str:
     return f"<{tag} align='{cell.align}' valign='middle'{spans}{width}{style}>{text}</{tag}>"
 
 
-def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
+def column_widths_mm(table: Table, text_width_mm: float) -> list[float]:
+    """Each column's printed width: the stretching column takes the page's spare width."""
     widths = list(table.widths_mm)
     if table.stretch is not None and table.width_mm < text_width_mm:
         widths[table.stretch] += text_width_mm - table.width_mm
+    return widths
+
+
+def _table(table: Table, text_width_mm: float, first: int, end: int) -> str:
+    widths = column_widths_mm(table, text_width_mm)
     share = [100 * w / sum(widths) for w in widths]
     fill = min(1.0, sum(widths) / text_width_mm)
+
+    unsized = set(range(len(share)))  # the columns no row has given a width yet
 
     def row(cells: tuple[Cell, ...], tag: str) -> str:
         out, column = [], 0
         for cell in cells:
-            width = f" width='{share[column]:.1f}%'" if cell.columns == 1 and column < len(share) else ""
+            width = ""
+            if unsized and cell.columns == 1 and column < len(share):
+                width = f" width='{share[column]:.1f}%'"
+                unsized.discard(column)
             out.append(_cell(cell, tag, width, tall if tag == "td" else ""))
             column += cell.columns
         return "<tr>" + "".join(out) + "</tr>"
@@ -213,35 +242,20 @@ def _table(table: Table, text_width_mm: float, breaks: list[int]) -> str:
     # Room to write by hand goes above and below: wider sides would break “4.1.1” and “trường”.
     tall = "padding-top: 9px; padding-bottom: 9px;" if table.tall_rows else ""
     head = "".join(row(r, "th") for r in table.head)
-    starts = [0, *(b for b in breaks if 0 < b < len(table.body))]
-    parts = []
-    if table.caption:
-        page_break = " page-break-before: always;" if 0 in breaks else ""
-        parts.append(f"<p style='margin-top: 8px; margin-bottom: 4px;{page_break}'><b>{_e(table.caption)}</b></p>")
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(table.body)
-        page_break = " page-break-before: always;" if n or (0 in breaks and not table.caption) else ""
-        body = "".join(row(r, "td") for r in table.body[start:end])
-        parts.append(
-            f"<table border='1' cellspacing='0' cellpadding='3' width='{100 * fill:.0f}%' align='center'"
-            f" style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;{page_break}'>"
-            f"<thead>{head}</thead><tbody>{body}</tbody></table>"
-        )
-    return "".join(parts)
-
-
-def table_segments(document: PrintedDocument, breaks: frozenset[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """(block index, first body row, header rows) of each ruled table to_html() writes, in order."""
-    segments = []
-    for index, block in enumerate(document.blocks):
-        if isinstance(block, Table):
-            starts = [0, *sorted(r for t, r in breaks if t == index and 0 < r < len(block.body))]
-            segments += [(index, start, len(block.head)) for start in starts]
-    return segments
+    caption = ""
+    if table.caption and first == 0:
+        caption = f"<p style='margin-top: 8px; margin-bottom: 4px;'><b>{_e(table.caption)}</b></p>"
+    # Widths go on the rows until every column has one (the header, most often): a page parses faster.
+    body = "".join(row(r, "td") for r in table.body[first:end])
+    return (
+        f"{caption}<table border='1' cellspacing='0' cellpadding='3' width='{100 * fill:.0f}%' align='center'"
+        f" style='border-collapse: collapse; border-color: #000; font-size: {TABLE_PT}pt;'>"
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _paragraph(paragraph: Paragraph) -> str:
-    text = _e(paragraph.text)
+    text = _e(paragraph.text) or "&nbsp;"  # never an empty block: the painter finds each paragraph by its text
     if paragraph.bold:
         text = f"<b>{text}</b>"
     if paragraph.italic:
