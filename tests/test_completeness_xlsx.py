@@ -11,14 +11,8 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from exports.collect.completeness import Collected, Completeness, State
-from exports.paper.xlsx_completeness import (
-    STATE_COLOURS,
-    STATE_ORDER,
-    completeness_workbook,
-    state_rank,
-    state_text,
-    summary_line,
-)
+from exports.paper.completeness_words import STATE_COLOURS, STATE_ORDER, state_rank, state_text, summary_line
+from exports.paper.xlsx_completeness import completeness_workbook
 from models.periods import parse_period
 from models.units import Unit
 

@@ -36,6 +36,7 @@ from exports.collect.merge import merge
 from exports.collect.upward import export_upward
 from exports.packets.format import MANIFEST
 from exports.packets.write import export_packet
+from exports.paper.completeness_words import state_text
 from exports.paper.footer import short_fingerprint
 from exports.paper.letterhead import page_settings, save_page_settings
 from exports.paper.page import (
@@ -52,7 +53,6 @@ from exports.paper.page import (
     to_html,
 )
 from exports.paper.report import amounts_in_words
-from exports.paper.xlsx_completeness import state_text
 from forms import vnformat
 from forms.library import default_library
 from forms.vnwords import amount_words

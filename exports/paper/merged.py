@@ -12,11 +12,11 @@ import datetime as dt
 
 from exports.collect.completeness import Completeness
 from exports.collect.merge import MergedTable
+from exports.paper.completeness_words import form_heading, state_text, summary_line
 from exports.paper.footer import sent_or_unsent_footer
 from exports.paper.letterhead import PageSettings
 from exports.paper.page import LANDSCAPE_TEXT_MM, Cell, Footer, Paragraph, PrintedDocument, Table
 from exports.paper.report import MM_PER_DIGIT, amounts_in_words, form_table, subtitles
-from exports.paper.xlsx_completeness import form_heading, state_text, summary_line
 from forms import vnformat
 from forms.engine import Figure
 from models.gateway import Gateway

@@ -14,8 +14,8 @@ from python_calamine import CalamineWorkbook
 from testkit import put
 
 from exports.collect.inbox import import_packets, open_collection
+from exports.paper.completeness_words import STATE_COLOURS
 from exports.paper.page import to_html
-from exports.paper.xlsx_completeness import STATE_COLOURS
 from ui.print_dialog import PrintDialog
 from ui.upper.completeness_view import CompletenessView, StateRole
 

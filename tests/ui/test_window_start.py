@@ -5,7 +5,11 @@ usable meanwhile. Real windows over a copy of the province demo, real packets.""
 
 from __future__ import annotations
 
-from testkit import put
+import os
+import subprocess
+import sys
+
+from testkit import ROOT, put
 
 from models.backups import check_backup, list_backups
 from ui.app import open_window
@@ -83,3 +87,18 @@ def test_a_window_closed_before_its_first_backup_backs_up_only_what_changed(qtbo
     window.close()
     (backup,) = list_backups(upper_path)
     check_backup(backup.path)
+
+
+def test_the_upper_window_starts_without_the_workbook_library():
+    """openpyxl (0,15 s to import) waits until a workbook is written: the window's completeness tab takes
+    its words and colours from a module without it."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ui.upper.window; print(sorted({'openpyxl', 'pandas'} & set(sys.modules)))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

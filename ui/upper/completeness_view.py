@@ -23,14 +23,7 @@ from PySide6.QtWidgets import (
 
 from exports.atomic import write_atomically
 from exports.collect.completeness import Completeness, completeness
-from exports.paper.xlsx_completeness import (
-    STATE_COLOURS,
-    completeness_workbook,
-    form_heading,
-    state_rank,
-    state_text,
-    summary_line,
-)
+from exports.paper.completeness_words import STATE_COLOURS, form_heading, state_rank, state_text, summary_line
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
@@ -270,6 +263,8 @@ class CompletenessView(QWidget):
         if self.table is None:
             say(self.error, self.tr("Chưa có gì để xuất: hãy chọn một kỳ đã mở thu biểu."))
             return None
+        from exports.paper.xlsx_completeness import completeness_workbook  # openpyxl: only when asked for
+
         path = with_suffix(path, ".xlsx")
         try:
             written = write_atomically(path, completeness_workbook(self.table, made_on=self.today or dt.date.today()))
