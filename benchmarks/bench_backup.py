@@ -3,6 +3,10 @@
     .venv/bin/python benchmarks/bench_backup.py            # 3,321 packets' worth (~370 MB)
     .venv/bin/python benchmarks/bench_backup.py --quick    # 100 packets' worth
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES packets=… db_mb=… open_s=…
+quick_check_s=… full_check_s=… backup_s=… backup_list_s=… list_full_check_s=… backups_over_db=…
+page_dedup_over_db=…
+
 The database: the demo, grown with rows shaped like an upper level's import,
 one received packet per commune (a pseudo-random blob of 88 KB, as a zipped
 packet is incompressible and 78% of the province database of issue 16 was

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_bundle.py [--dist dist/SoChiTieu] [--runs 10] [--quick]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES size_mib=… files=…
+help_s=… selftest_first_line_s=… selftest_s=…
+
 Builds the one-folder bundle from build.spec in a temporary folder (or
 measures one already built with --dist), then runs the frozen program as a
 user does, headless:

@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/bench_core.py [--quick]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES revalidation_ms=…
+revalidation_p95_ms=… villages=… init_demo_s=… help_ms=… python_ms=… help_over_python=…
+command_help_over_python=…
+
 - full re-validation of a 60-village commune for the Kết luận 224 form
   (goal ≤ 2 ms, median of many runs), from the demo's Xã Sìn Hồ;
 - ``main.py init --demo`` wall time, as a user runs it (a fresh process);

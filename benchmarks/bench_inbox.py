@@ -4,6 +4,9 @@
     .venv/bin/python benchmarks/bench_inbox.py --quick      # 100 only
     .venv/bin/python benchmarks/bench_inbox.py --profile 300  # and the import of 300 under cProfile
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES packets=… import_s=…
+merge_s=… limit_s=… naive_s=… ours_vs_limit_x=… naive_vs_ours_x=… peak_mb=… db_mb=…
+
 3,321 valid kl224 packets for 2025 are generated in a temporary folder, one per
 commune of the 2025 map (one sent by every commune in Vietnam), then for each
 size N (the first N communes):

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_kill.py [--kills 200] [--workers 8] [--seed 224] [--quick]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES kills=… committed_edits=…
+cut_short=… cut_short_landed=… lost_edits=… integrity_failures=… problems=… time_s=…
+
 The issue's bar: 200 kills, zero lost edits, PRAGMA integrity_check ok after
 every one. The rounds are those of tests/test_crash_safety.py (tests/crash_child.py);
 the demo database comes from ``main.py init --demo``, as a user makes it.

@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/bench_packet.py [--quick]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES export_ms=… unlock_ms=…
+openpyxl_same_ms=… openpyxl_bare_ms=… export_over_openpyxl=… export_with_unlock_over_openpyxl=…
+export_without_unlock_vs_bare_x=… verify_ms=…
+
 - export of the 60-village commune's packet (the demo's Xã Sìn Hồ, kl224,
   2025, with targets): check, unlock the key, write the form as xlsx and the
   data as JSON, sign, zip, write atomically (goal ≤ 0.5 s);

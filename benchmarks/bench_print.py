@@ -12,8 +12,9 @@ engine) — what exports/paper/merged.py receives after a real merge of that man
     python benchmarks/bench_print.py            # 3,321 units, 3 rounds, interleaved
     python benchmarks/bench_print.py --quick    # 300 units, one round
 
-Ends with: FIGURES print_merged_3321_s=... print_completeness_3321_s=... merged_peak_mb=... completeness_peak_mb=...
-(with --quick the names say 300 instead of 3321.)
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES print_merged_3321_s=…
+print_completeness_3321_s=… merged_peak_mb=… completeness_peak_mb=… merged_pages=… completeness_pages=…
+completeness_rows_per_page=… (with --quick the names say 300 instead of 3321.)
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_recheck.py [--quick]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES villages=… recheck_ms=…
+import_before_ms=… recheck_share_x=…
+
 Issue 15 has every imported packet checked again as if typed: the form's
 rules run on its figures, its villages compared with the commune's last
 packet, its dates, sequence and key judged (exports/collect/admission.py).

@@ -2,6 +2,10 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_window.py [--quick] [--big-db PATH]
 
+Its last line, for scripts and the record (benchmarks/figures.py): FIGURES start_s=… bare_start_s=…
+start_vs_bare_x=… window_over_bare_demo=… start_big_s=… big_packets=… window_over_bare_big=…
+keystroke_ms=… keystroke_p95_ms=…
+
 - cold start of ``python main.py --db demo.db`` until the main window is
   shown, against a bare QApplication + QMainWindow started the same way in
   the same run (goal: ≤ 1.5x, ``window_over_bare_demo``);

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from testkit import ROOT, read_figures
+from testkit import ROOT, as_documented, documented_figures, read_figures
 
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -56,6 +56,7 @@ def test_the_quick_mode_ends_with_its_figures(script, names):
     assert run.returncode == 0, run.stderr[-3000:]
     figures = read_figures(run.stdout)
     assert names <= set(figures), figures
+    assert documented_figures(script) <= as_documented(figures), "its docstring names a figure it no longer prints"
 
 
 def test_the_figures_line_is_read_back_and_refuses_what_is_not_a_number():

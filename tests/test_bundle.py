@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from every_command import command_words, every_command
-from testkit import read_figures
+from testkit import as_documented, documented_figures, read_figures
 
 pytestmark = pytest.mark.bundle
 
@@ -157,4 +157,6 @@ def test_the_bundle_benchmark_measures_a_built_bundle(bundle):
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert {"size_mib", "files", "help_s", "selftest_s"} <= set(read_figures(run.stdout))
+    figures = read_figures(run.stdout)
+    assert {"size_mib", "files", "help_s", "selftest_s"} <= set(figures)
+    assert documented_figures("bench_bundle.py") <= as_documented(figures)

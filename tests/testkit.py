@@ -232,3 +232,15 @@ def with_cells(xlsx: bytes, cells: dict[str, int | str], part: str = VILLAGE_SHE
         for name, data in entries.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+def documented_figures(script: str) -> set[str]:
+    """The names the script's docstring says its FIGURES line holds (counts in them as N)."""
+    text = (ROOT / "benchmarks" / script).read_text(encoding="utf-8").split('"""')[1]
+    line = " ".join(text.split("FIGURES ", 1)[1].split("\n\n", 1)[0].split())
+    return {re.sub("[0-9]+", "N", part.split("=")[0]) for part in line.split() if "=" in part}
+
+
+def as_documented(figures) -> set[str]:
+    """Printed figure names as a docstring writes them: print_merged_300_s (quick) and _3321_ both _N_."""
+    return {re.sub("[0-9]+", "N", name) for name in figures}
