@@ -29,13 +29,12 @@ import datetime as dt
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from figures import print_figures  # noqa: E402
+from figures import per_call_ms, print_figures  # noqa: E402
 
 from exports.collect.admission import (  # noqa: E402
     key_hold,
@@ -70,13 +69,6 @@ def signed_packet(folder: Path) -> bytes:
         gw.close()
 
 
-def median_ms(work, calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        work()
-    return (time.perf_counter() - start) * 1000 / calls
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few rounds, to see that it still works")
@@ -108,8 +100,8 @@ def main() -> None:
         villages = len(recheck(gw, manifest, data, form, figures).villages)
         ours, before = [], []
         for _ in range(rounds):  # interleaved, so a slow moment of the machine weighs on both
-            ours.append(median_ms(rechecks, calls))
-            before.append(median_ms(today, calls))
+            ours.append(per_call_ms(rechecks, calls))
+            before.append(per_call_ms(today, calls))
         gw.close()
     recheck_ms, today_ms = statistics.median(ours), statistics.median(before)
     print(

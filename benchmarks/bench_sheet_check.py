@@ -35,7 +35,6 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -45,7 +44,7 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from figures import print_figures  # noqa: E402
+from figures import per_call_ms, print_figures  # noqa: E402
 
 from exports.packets.format import DATA_JSON, FORM_XLSX  # noqa: E402
 from exports.packets.sheet_check import sheet_problem  # noqa: E402
@@ -124,13 +123,6 @@ def times_ten(xlsx: bytes) -> bytes:
                 data = re.sub(rb"<v>([0-9]+)</v>", lambda m: b"<v>%d</v>" % (int(m.group(1)) * 10), data)
             target.writestr(name, data)
     return out.getvalue()
-
-
-def per_call_ms(work, calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        work()
-    return (time.perf_counter() - start) * 1000 / calls
 
 
 def main() -> None:

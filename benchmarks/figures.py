@@ -1,4 +1,4 @@
-"""The one line every benchmark ends with, for scripts and for the record:
+"""The one line every benchmark ends with, for scripts and for the record (and the timing of a round):
 
     FIGURES export_ms=212.4 openpyxl_same_ms=98.1 ratio=2.17
 
@@ -8,6 +8,8 @@ tests/test_benchmarks.py runs each benchmark's quick mode and reads it back.
 """
 
 from __future__ import annotations
+
+import time
 
 
 def figures_line(**values: float | int) -> str:
@@ -21,3 +23,11 @@ def figures_line(**values: float | int) -> str:
 
 def print_figures(**values: float | int) -> None:
     print(figures_line(**values), flush=True)
+
+
+def per_call_ms(work, calls: int) -> float:
+    """Milliseconds per call of ``work``, over ``calls`` calls in a row: one round of a benchmark."""
+    start = time.perf_counter()
+    for _ in range(calls):
+        work()
+    return (time.perf_counter() - start) * 1000 / calls

@@ -132,3 +132,35 @@ class LinesLabel(QLabel):
             shown.append(self.full_text[start : start + line.textLength()].rstrip())
         layout.endLayout()
         super().setText("\n".join(shown))
+
+
+class BuiltWhenShown:
+    """For a tab whose content is costly to build (a merge of thousands of packets): in the window
+    (``lazy``) a refresh only notes what to build, built when the tab is shown or its result asked
+    for (``ensure_built``); elsewhere at once. The tab defines ``_build(*choice)``; mixed in before
+    the Qt widget class."""
+
+    lazy = False
+    _pending: tuple | None = None
+
+    def request_build(self, *choice) -> None:
+        self._pending = choice
+        if not self.lazy or self.isVisible():
+            self.ensure_built()
+
+    @property
+    def built(self) -> bool:
+        """False while a refresh waits for the tab to be shown."""
+        return self._pending is None
+
+    def ensure_built(self) -> None:
+        """Build what the last refresh chose, if it was left for later."""
+        if self._pending is None:
+            return
+        choice, self._pending = self._pending, None
+        with wait_cursor():
+            self._build(*choice)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_built()

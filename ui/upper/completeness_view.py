@@ -31,12 +31,12 @@ from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
+    BuiltWhenShown,
     compact_rows,
     message_label,
     open_modeless,
     say,
     time_of,
-    wait_cursor,
 )
 
 if TYPE_CHECKING:  # the page painter and the print dialog: loaded when first used
@@ -111,16 +111,13 @@ class CompletenessModel(QAbstractTableModel):
         return None
 
 
-class CompletenessView(QWidget):
+class CompletenessView(BuiltWhenShown, QWidget):
     def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
         super().__init__(parent)
         self.gw, self.library = gw, library
         self.today: dt.date | None = None  # None: the real date (tests fix it)
         self._table: Completeness | None = None
-        # In the window (lazy) the matrix is built when this tab is shown, or when asked for; a refresh
-        # while hidden only notes the period.
-        self.lazy = False
-        self._pending: tuple[str | None] | None = None
+        # In the window (lazy) the matrix is built when this tab is shown, or when asked for.
         self.model = CompletenessModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -170,32 +167,12 @@ class CompletenessView(QWidget):
 
     def refresh(self, period_code: str | None) -> None:
         """The matrix of this period: built now, or, when lazy and hidden, when next shown or asked for."""
-        self._pending = (period_code,)
-        if not self.lazy or self.isVisible():
-            self.ensure_built()
-
-    @property
-    def built(self) -> bool:
-        """False while a refresh waits for the tab to be shown."""
-        return self._pending is None
+        self.request_build(period_code)
 
     @property
     def table(self) -> Completeness | None:
         self.ensure_built()
         return self._table
-
-    def ensure_built(self) -> None:
-        """Build the matrix of the period last chosen, if a refresh left it for later."""
-        if self._pending is None:
-            return
-        (period_code,) = self._pending
-        self._pending = None
-        with wait_cursor():
-            self._build(period_code)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_built()
 
     def _build(self, period_code: str | None) -> None:
         say(self.error, "")

@@ -41,12 +41,12 @@ from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     WARNING_STYLE,
+    BuiltWhenShown,
     LinesLabel,
     compact_rows,
     message_label,
     open_modeless,
     say,
-    wait_cursor,
 )
 
 if TYPE_CHECKING:  # printing and the workbook load openpyxl and the page painter: loaded when first used
@@ -184,7 +184,7 @@ def _figure_tip(figure) -> str | None:
     return text
 
 
-class MergedView(QWidget):
+class MergedView(BuiltWhenShown, QWidget):
     drill_down_opened = Signal(object)
 
     def __init__(self, gw: Gateway, library: FormLibrary, parent=None):
@@ -192,9 +192,7 @@ class MergedView(QWidget):
         self.gw, self.library = gw, library
         self._table: MergedTable | None = None
         # Merging thousands of packets takes seconds: in the window (lazy) the table is merged when this
-        # tab is shown, or when asked for; a refresh while hidden only notes the choice.
-        self.lazy = False
-        self._pending: tuple[str | None, str | None, str | None] | None = None
+        # tab is shown, or when asked for.
         self.waiting: dict[str, str] = {}
         self.jump_share = JUMP_SHARE  # how far a unit's figure may move against the previous period unflagged
         self.model = MergedModel(self)
@@ -260,34 +258,14 @@ class MergedView(QWidget):
     def refresh(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         """The table of this form, period and target set: merged now, or, when lazy and hidden, when next
         shown or asked for (``table``)."""
-        self._pending = (form_id, period_code, target_set_id)
-        if not self.lazy or self.isVisible():
-            self.ensure_built()
-
-    @property
-    def built(self) -> bool:
-        """False while a refresh waits for the tab to be shown."""
-        return self._pending is None
+        self.request_build(form_id, period_code, target_set_id)
 
     @property
     def table(self) -> MergedTable | None:
         self.ensure_built()
         return self._table
 
-    def ensure_built(self) -> None:
-        """Merge the table last chosen, if a refresh left it for later."""
-        if self._pending is None:
-            return
-        form_id, period_code, target_set_id = self._pending
-        self._pending = None
-        with wait_cursor():
-            self._merge(form_id, period_code, target_set_id)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.ensure_built()
-
-    def _merge(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
+    def _build(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         say(self.error, "")
         form = self.library.get(form_id) if form_id else None
         home = self.gw.setting("home_unit")
