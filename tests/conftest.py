@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # Qt aborts with no scree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from packet_forge import Commune  # noqa: E402
 from testkit import copy_database, database_template  # noqa: E402
 
 from forms.library import default_library  # noqa: E402
@@ -90,3 +91,12 @@ def upper_template(tmp_path_factory) -> Path:
 def upper_path(upper_template, tmp_path) -> Path:
     """A fresh copy of the province demo, ``tinh.db`` in the test's folder."""
     return copy_database(upper_template, tmp_path / "tinh.db")
+
+
+@pytest.fixture
+def commune(demo_template, tmp_path):
+    """A copy of the commune demo that types figures and signs packets (tests/packet_forge.py);
+    a test module may define its own ``commune`` instead."""
+    made = Commune(demo_template, tmp_path / "xa")
+    yield made
+    made.close()

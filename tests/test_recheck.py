@@ -46,13 +46,6 @@ NEW_PASSPHRASE = "mật khẩu khóa mới của xã"
 
 
 @pytest.fixture
-def commune(demo_template, tmp_path):
-    made = Commune(demo_template, tmp_path / "xa")
-    yield made
-    made.close()
-
-
-@pytest.fixture
 def province(upper_path):
     gw = Gateway.open(upper_path)
     yield gw

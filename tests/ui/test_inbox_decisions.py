@@ -32,13 +32,6 @@ SMALL_REASON = "Bản mới tách, chỉ còn 6 hộ"
 ERROR = "Bản Nà Sáng: 3.1. Hộ gia đình đạt danh hiệu Gia đình văn hóa (5.105) lớn hơn tổng “Số hộ gia đình” (105)."
 
 
-@pytest.fixture
-def commune(demo_template, tmp_path):
-    made = Commune(demo_template, tmp_path / "xa")
-    yield made
-    made.close()
-
-
 def flawed_figures(commune: Commune) -> None:
     """Households of culture above the households of Bản Nà Sáng (an error), and Bản Pa Sang down to
     6 households (a warning, with the commune's written reason)."""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from packet_forge import UNIT, Commune, forged, now
+from packet_forge import UNIT, forged, now
 
 from exports.collect.inbox import enrol_and_refile
 from exports.packets.enrolment import read_enrolment, write_enrolment
@@ -19,13 +18,6 @@ from ui.upper.inbox_model import reason_text
 
 WAIT = 20_000
 NEW_PASSPHRASE = "mật khẩu khóa mới của xã"
-
-
-@pytest.fixture
-def commune(demo_template, tmp_path):
-    made = Commune(demo_template, tmp_path / "xa")
-    yield made
-    made.close()
 
 
 def imported(qtbot, window, paths):
