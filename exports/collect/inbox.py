@@ -227,7 +227,8 @@ def assess(
             return Assessed(PacketStatus.WAITING, f"Chờ: {verdict.problems[0]}", manifest)
         return Assessed(PacketStatus.REJECTED, verdict.headline(), manifest, keep_file=False)
     form = library.get(manifest["form"]["id"], manifest["form"]["version"])
-    signer = next((e for e in verdict_keys(verdict, ring) if e.unit_code == manifest["unit"]["code"]), None)
+    same_key = ring.with_fingerprint(manifest["signer"]["fingerprint"])
+    signer = next((e for e in same_key if e.unit_code == manifest["unit"]["code"]), None)
     problem = manifest_problem(manifest, gw.period(manifest["period"]["code"]), signer, dt.datetime.now().astimezone())
     if problem:
         return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {problem}", manifest, keep_file=False)
@@ -243,23 +244,18 @@ def assess(
     found = Assessed(None, "", manifest, content, values, checked)
     if verdict.status == VerifyStatus.UNTRUSTED:
         return replace(found, status=PacketStatus.QUARANTINED, note=_quarantine_note(gw, verdict, ring))
-    village_note = ""
+    village_wait, village_note = None, ""
     if checked.villages is not None:
         village_wait, village_note = village_hold(gw, manifest["unit"]["code"], checked.villages)
     if not confirmed:
-        report = _report_of(manifest)
         hold = (
             key_hold(gw, verdict.trusted_by, manifest)
-            or sequence_hold(gw.inbox.head(report), manifest["sequence"])
-            or (village_wait if checked.villages is not None else None)
+            or sequence_hold(gw.inbox.head(_report_of(manifest)), manifest["sequence"])
+            or village_wait
         )
         if hold:
             return replace(found, status=PacketStatus.HELD, note=hold)
     return replace(found, note=village_note)
-
-
-def verdict_keys(verdict: Verdict, ring: KeyRing) -> list[Enrolment]:
-    return ring.with_fingerprint(verdict.manifest["signer"]["fingerprint"])
 
 
 def file_assessed(
