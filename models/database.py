@@ -156,6 +156,9 @@ def _upgrade(db: Database, path: Path) -> None:
     if migrations.applied(db) and path.stat().st_size:
         backup_database(db.conn, path)  # the way back if the upgrade itself goes wrong
     migrations.apply(db)
+    free, pages = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+    if free * 10 > pages:  # an upgrade that moved much of the file out (m009): give the disk its space back
+        db.execute("VACUUM")
 
 
 def _refuse_newer(db: Database, path: Path) -> None:

@@ -23,6 +23,7 @@ from models.backups import backup_database
 from models.clock import now
 from models.database import open_database
 from models.errors import BadInput, DatabaseError, describe_sqlite_error
+from models.packet_store import PacketStore, packet_folder
 from models.periods import Period, parse_period
 from models.tables.collections import Collections
 from models.tables.inbox import Inbox
@@ -69,6 +70,7 @@ class Gateway:
         self.trust = TrustedKeys(self)
         self.collections = Collections(self)
         self.inbox = Inbox(self)
+        self.packet_files = PacketStore(packet_folder(path))
 
     @classmethod
     def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Gateway:
@@ -94,6 +96,7 @@ class Gateway:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self.packet_files.flush()  # the files its rows name are on the disk before the rows
             except BaseException:
                 if self.db.conn.in_transaction:
                     self.db.execute("ROLLBACK")

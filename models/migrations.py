@@ -280,3 +280,57 @@ def m008_manifest_sha256(db: Database) -> None:
         digest = manifest_sha256_of(raw)
         if digest is not None:
             db.execute("UPDATE received_packets SET manifest_sha256 = ? WHERE id = ?", [digest, packet_id])
+
+
+@migrations()
+def m009_packets_beside_figures_as_json(db: Database) -> None:
+    # The packet files leave the database for a folder beside it (models/packet_store.py): ~88 KB
+    # each, three quarters of a province's database, rewritten by every backup and read by every
+    # check. Each row keeps its file's SHA-256 (file_sha256) and whether the file is kept.
+    # A packet's figures become one row of JSON instead of ~290 rows: ``cells`` {unit code:
+    # {indicator: value}}, ``totals`` {indicator: denominator} of a merged packet, and ``figures``
+    # the unit's figures as this level evaluated them with form version ``form_version``
+    # ({indicator: [value, denominator, percent, typed, applicable]}), which the merge adds up
+    # without evaluating each packet again. Packets moved here have no ``figures`` yet: the merge
+    # evaluates those from their cells.
+    import itertools
+    import json
+
+    from models.packet_store import PacketStore, packet_folder
+
+    db.execute("ALTER TABLE received_packets ADD COLUMN file_kept INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """CREATE TABLE received_figures (
+            packet_id INTEGER PRIMARY KEY REFERENCES received_packets(id),
+            cells TEXT NOT NULL,
+            totals TEXT,
+            form_version INTEGER,
+            figures TEXT
+        )"""
+    )
+    path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    store = PacketStore(packet_folder(path))
+    ids = [row[0] for row in db.execute("SELECT id FROM received_packets WHERE packet IS NOT NULL ORDER BY id")]
+    for packet_id in ids:  # one at a time: a province holds hundreds of MB of them
+        raw, digest = db.execute(
+            "SELECT packet, file_sha256 FROM received_packets WHERE id = ?", [packet_id]
+        ).fetchone()
+        store.put(raw, digest)
+        db.execute("UPDATE received_packets SET packet = NULL, file_kept = 1 WHERE id = ?", [packet_id])
+    store.flush()  # every file on the disk before the rows stop holding them
+    # Packet by packet, so a province's million figures are never in memory at once.
+    rows = db.conn.execute(
+        "SELECT packet_id, indicator, unit_code, value, total FROM received_values ORDER BY packet_id"
+    )
+    for packet_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        cells: dict[str, dict] = {}
+        totals: dict[str, object] = {}
+        for _, indicator, unit_code, value, total in group:
+            cells.setdefault(unit_code, {})[indicator] = value
+            if total is not None:
+                totals[indicator] = total
+        db.execute(
+            "INSERT INTO received_figures (packet_id, cells, totals) VALUES (?, ?, ?)",
+            [packet_id, json.dumps(cells, ensure_ascii=False), json.dumps(totals) if totals else None],
+        )
+    db.execute("DROP TABLE received_values")

@@ -21,7 +21,7 @@ import time
 
 import pytest
 from packet_forge import VILLAGE, Commune, forged
-from testkit import ROOT, run_main
+from testkit import ROOT, copy_database, run_main
 
 from models.gateway import Gateway
 
@@ -51,17 +51,25 @@ def statuses(db) -> dict[str, str]:
 
 
 def whole(db) -> list[str]:
-    """What is wrong with the database after a kill: not whole, or a packet filed in part."""
+    """What is wrong with the database after a kill: not whole, a packet filed in part, or a packet
+    whose file, kept beside the database, is missing or not the bytes its row names."""
     gw = Gateway.open(db)
     try:
         q = gw.db.execute
         problems = [] if q("PRAGMA integrity_check").fetchone()[0] == "ok" else ["integrity_check"]
-        values = dict(q("SELECT packet_id, count(*) FROM received_values GROUP BY packet_id").fetchall())
-        for packet_id, name, status, blob in q("SELECT id, file_name, status, packet FROM received_packets"):
-            if status == "rejected" and (blob is not None or values.get(packet_id)):
+        ids = [packet_id for (packet_id,) in q("SELECT packet_id FROM received_figures")]
+        values = {packet_id: len(gw.inbox.values(packet_id)) for packet_id in ids}
+        for packet_id, name, status, kept, digest in q(
+            "SELECT id, file_name, status, file_kept, file_sha256 FROM received_packets"
+        ).fetchall():
+            if status == "rejected" and (kept or values.get(packet_id)):
                 problems.append(f"{name}: rejected but kept")
             if status in ("accepted", "superseded", "flawed", "held") and values.get(packet_id, 0) < 20:
                 problems.append(f"{name}: {status} with {values.get(packet_id, 0)} figures")
+            if status != "rejected" and not kept:
+                problems.append(f"{name}: {status} without its file")
+            if kept and gw.packet_files.problem(digest):
+                problems.append(f"{name}: {gw.packet_files.problem(digest)}")
         return problems
     finally:
         gw.close()
@@ -80,13 +88,13 @@ def test_kills_mid_import_leave_whole_packets_of_every_status(demo_template, upp
         for each in (commune, *others):
             each.close()
     template = tmp_path / "tinh-mau.db"
-    shutil.copy(upper_template, template)
+    copy_database(upper_template, template)
     gw = Gateway.open(template)
     gw.db.execute("DELETE FROM collections WHERE period_code = '2025'")
     gw.close()
 
     reference = tmp_path / "tham-chieu.db"
-    shutil.copy(template, reference)
+    copy_database(template, reference)
     started = time.monotonic()
     assert run_main("inbox", "import", "--db", reference, tmp_path / "usb").returncode == 1  # the NaN one
     span = time.monotonic() - started
@@ -96,7 +104,7 @@ def test_kills_mid_import_leave_whole_packets_of_every_status(demo_template, upp
     rng = random.Random(15)
     landed = 0
     db = tmp_path / "tinh.db"
-    shutil.copy(template, db)
+    copy_database(template, db)
     for _ in range(KILLS):
         child = subprocess.Popen(
             [sys.executable, "main.py", "inbox", "import", "--db", str(db), str(tmp_path / "usb")],

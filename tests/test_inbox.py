@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from testkit import put, with_cells
+from testkit import copy_database, put, with_cells, with_packets_inside
 
 import main
 from exports.collect.decisions import decide_conflict
@@ -34,6 +34,8 @@ from models.demo import build_upper_demo
 from models.errors import BadInput, DatabaseError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, demo_private_key, find_key, key_in_use, unlock_key
+from models.migrations import migrations
+from models.packet_store import PacketFileLost, PacketStore, packet_folder
 from models.reporting import enter_values, view_report
 from models.vocabulary import PacketStatus
 
@@ -143,12 +145,10 @@ def check_filing(gw: Gateway) -> None:
         ).fetchall()
         == []
     )
-    assert (
-        q("SELECT count(*) FROM received_packets WHERE status = 'rejected' AND packet IS NOT NULL").fetchone()[0] == 0
-    )
+    assert q("SELECT count(*) FROM received_packets WHERE status = 'rejected' AND file_kept").fetchone()[0] == 0
     assert (
         q(
-            "SELECT count(*) FROM received_values WHERE packet_id IN "
+            "SELECT count(*) FROM received_figures WHERE packet_id IN "
             "(SELECT id FROM received_packets WHERE status = 'rejected')"
         ).fetchone()[0]
         == 0
@@ -168,7 +168,7 @@ def upper_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def upper_path(upper_template, tmp_path):
     target = tmp_path / "tinh.db"
-    shutil.copy(upper_template, target)
+    copy_database(upper_template, target)
     yield target
     gw = Gateway.open(target)
     try:
@@ -189,11 +189,19 @@ def run(gw, paths, library=None):
 
 
 def rows(gw) -> dict[str, dict]:
-    return {r["file_name"]: r for r in gw.db.query("SELECT * FROM received_packets ORDER BY id")}
+    """Every packet filed, by file name, each with its kept file read back (``packet``)."""
+    return {r["file_name"]: gw.inbox.get(r["id"]) for r in gw.db.query("SELECT id, file_name FROM received_packets")}
+
+
+def stored_values(gw) -> dict[str, object]:
+    """“indicator@unit code” -> value, over every packet's figures kept."""
+    ids = [r[0] for r in gw.db.execute("SELECT packet_id FROM received_figures")]
+    return {f"{i}@{c}": v for packet_id in ids for (i, c), v in gw.inbox.values(packet_id).items()}
 
 
 def counts(gw) -> tuple[int, int]:
-    return gw.db["received_packets"].count, gw.db["received_values"].count
+    """(packets filed, figures kept)."""
+    return gw.db["received_packets"].count, len(stored_values(gw))
 
 
 def cli(capsys, *args) -> tuple[int, str, str]:
@@ -213,7 +221,7 @@ def test_accepted_then_superseded_by_a_later_sequence(upper, packets, tmp_path):
     assert row["packet"] == p1.read_bytes() and row["received_by"] == WHO and row["status"] == "accepted"
     values = json.loads(entries_of(p1.read_bytes())[DATA_JSON])["values"]
     village = next(iter(values["villages"]))
-    stored = dict(upper.db.execute("SELECT indicator || '@' || unit_code, value FROM received_values").fetchall())
+    stored = stored_values(upper)
     assert stored[f"so_ho@{village}"] == values["villages"][village]["so_ho"]
     assert stored["can_bo_lanh_dao@03445"] == values["commune"]["can_bo_lanh_dao"]
     second = run(upper, [p2]).filed[0]
@@ -417,9 +425,7 @@ def test_a_resigned_packet_with_good_values_is_accepted(upper, packets, tmp_path
     path = tmp_path / "ky-lai.sctg"
     path.write_bytes(resigned(packets.raw["mt24-1"], _set("03445.01", "so_ho", 400), {"C4": 400}))
     assert run(upper, [path]).filed[0].outcome == "accepted"
-    assert upper.db.execute(
-        "SELECT value FROM received_values WHERE indicator = 'so_ho' AND unit_code = '03445.01'"
-    ).fetchone() == (400,)
+    assert stored_values(upper)["so_ho@03445.01"] == 400
 
 
 # ---- each packet all or nothing -------------------------------------------------------------------------------
@@ -430,7 +436,7 @@ def test_a_failure_half_way_through_a_packet_leaves_the_one_before(upper, packet
     run(upper, [p1])
     before = counts(upper)
     upper.db.execute(
-        "CREATE TRIGGER hong BEFORE INSERT ON received_values WHEN NEW.unit_code = '03445.05' "
+        "CREATE TRIGGER hong BEFORE INSERT ON received_figures WHEN NEW.cells LIKE '%03445.05%' "
         "BEGIN SELECT RAISE(ABORT, 'hỏng giữa chừng'); END"
     )
     with pytest.raises(ImportInterrupted) as stopped:
@@ -508,11 +514,7 @@ def test_an_upgrade_keeps_every_packet_code_without_unzipping_at_listing(upper_p
     assert code == 1  # the tampered one refused, its file not kept
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
     before = json.loads(out)
-    with sqlite3.connect(upper_path) as conn:  # back to today's schema, as the previous version left it
-        conn.execute("DROP INDEX received_listing")
-        conn.execute("ALTER TABLE received_packets DROP COLUMN manifest_sha256")
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_manifest_sha256'")
-    conn.close()
+    with_packets_inside(upper_path, before_m008=True)  # as the version before m008 left it
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
     assert code == 0 and json.loads(out) == before
     manifests = {f"{n}.sctg": entries_of(packets.raw[n])[MANIFEST] for n in ("mt24-1", "mt24-2", "tp24")}
@@ -521,7 +523,7 @@ def test_an_upgrade_keeps_every_packet_code_without_unzipping_at_listing(upper_p
     assert {name: c.replace("-", "") for name, c in codes.items() if c} == expected
     assert codes["tampered.sctg"] is None
     with sqlite3.connect(upper_path) as conn:
-        kept = conn.execute("SELECT file_name, manifest_sha256 FROM received_packets WHERE packet IS NOT NULL")
+        kept = conn.execute("SELECT file_name, manifest_sha256 FROM received_packets WHERE file_kept")
         assert {name: digest[:8].upper() for name, digest in kept} == expected
     conn.close()
 
@@ -588,3 +590,72 @@ def test_cli_inbox_decide(upper_path, packets, tmp_path, capsys):
     assert code == 2 and "trùng lần gửi" in err
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json", "--status", "accepted")
     assert [(r["id"], r["decision"]) for r in json.loads(out)] == [(2, "Xã xác nhận")]
+
+
+def test_an_upgrade_moves_every_packet_file_beside_the_database_without_loss(upper_path, packets, tmp_path, capsys):
+    """A database of the versions that kept each packet file in its row and each figure in a row of its own:
+    on open, every file moves to the folder beside it, named by its hash, the figures to one JSON each;
+    the listing, the merge and every file read back are unchanged, and the database gives its space back."""
+    put(packets, tmp_path / "in", "mt24-1", "mt24-2", "tp24", "tampered")
+    cli(capsys, "inbox", "import", "--db", upper_path, tmp_path / "in")
+    merge = ("merge", "--db", upper_path, "--unit", "12", "--form", "kl224", "--period", "2024", "--json")
+    listed_before = cli(capsys, "inbox", "list", "--db", upper_path, "--json")[1]
+    merged_before = json.loads(cli(capsys, *merge, "--out", tmp_path / "truoc.xlsx")[1]) | {"file": None}
+    with_packets_inside(upper_path)
+    folder = packet_folder(upper_path)
+    assert not folder.exists()
+    with sqlite3.connect(upper_path) as conn:
+        inside = conn.execute("SELECT file_name, length(packet) FROM received_packets WHERE packet IS NOT NULL")
+        assert {name for name, size in inside if size > 1000} == {"mt24-1.sctg", "mt24-2.sctg", "tp24.sctg"}
+    conn.close()
+    pages = "SELECT page_count - freelist_count FROM pragma_page_count, pragma_freelist_count"
+    with sqlite3.connect(upper_path) as conn:
+        pages_inside = conn.execute(pages).fetchone()[0]
+    conn.close()
+    code, listed_after, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
+    assert code == 0 and json.loads(listed_after) == json.loads(listed_before)
+    # the figures evaluated at filing are gone with the old schema: evaluated again from the cells, the same
+    assert json.loads(cli(capsys, *merge, "--out", tmp_path / "sau.xlsx")[1]) | {"file": None} == merged_before
+    gw = Gateway.open(upper_path)
+    try:
+        used, free = gw.db.execute(
+            "SELECT page_count, freelist_count FROM pragma_page_count, pragma_freelist_count"
+        ).fetchone()
+        assert used < pages_inside / 2 and free == 0  # three packets' worth of pages given back to the disk
+        assert gw.db.execute("SELECT count(*) FROM received_packets WHERE packet IS NOT NULL").fetchone()[0] == 0
+        for name in ("mt24-1", "mt24-2", "tp24"):
+            packet_id = next(r["id"] for r in gw.inbox.by_report() if r["file_name"] == f"{name}.sctg")
+            assert gw.inbox.file_of(packet_id)[1] == packets.raw[name]
+            digest = hashlib.sha256(packets.raw[name]).hexdigest()
+            assert gw.packet_files.path_of(digest).read_bytes() == packets.raw[name]
+        assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == sorted(
+            f"{hashlib.sha256(packets.raw[n]).hexdigest()}.sctg" for n in ("mt24-1", "mt24-2", "tp24")
+        )
+        assert "m009_packets_beside_figures_as_json" in {m.name for m in migrations.applied(gw.db)}
+    finally:
+        gw.close()
+
+
+def test_a_packet_file_lost_or_altered_beside_the_database_is_named_never_used(
+    qapp, upper_path, packets, tmp_path, capsys
+):
+    # qapp: `print` in this process needs a Qt application; pytest-qt's, made first, is the widget-capable one
+    (p1,) = put(packets, tmp_path / "in", "mt24-1")
+    cli(capsys, "inbox", "import", "--db", upper_path, p1)
+    kept = PacketStore(packet_folder(upper_path)).path_of(hashlib.sha256(packets.raw["mt24-1"]).hexdigest())
+    printed = ("print", "--db", upper_path, "--unit", "03445", "--form", "kl224", "--period", "2024")
+    assert cli(capsys, *printed, "--out", tmp_path / "truoc.pdf")[0] == 0  # the page of the packet received
+    altered = bytearray(kept.read_bytes())
+    altered[-30] ^= 1
+    kept.write_bytes(bytes(altered))
+    code, _, err = cli(capsys, *printed, "--out", tmp_path / "sua.pdf")
+    assert code == 2 and len(err.splitlines()) == 1 and "đã bị sửa hoặc hỏng" in err
+    assert not (tmp_path / "sua.pdf").exists()
+    kept.unlink()
+    gw = Gateway.open(upper_path)
+    try:
+        with pytest.raises(PacketFileLost, match="Mất tệp gói đã nhận"):
+            gw.inbox.get(1)
+        assert gw.inbox.listed(1)["status"] == "accepted"  # the listing needs no file
+    finally:
+        gw.close()

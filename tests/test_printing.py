@@ -28,7 +28,7 @@ import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
-from testkit import run_main
+from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
@@ -585,7 +585,7 @@ def test_the_merged_tables_repeat_their_header_on_every_page(province):
 @pytest.mark.slow
 def test_the_merged_footer_names_the_upward_packet(province, tmp_path):
     db = tmp_path / "tinh.db"
-    shutil.copy(province.db, db)
+    copy_database(province.db, db)
     gw = Gateway.open(db)
     table = merge(gw, "12", province.form, "2024")
     digest = manifest_sha256(export_upward(gw, table, DEMO_PASSPHRASE, tmp_path, at=AT).path)

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from testkit import run_main
+from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets, open_collection
@@ -115,7 +115,7 @@ def sent(demo_template, tmp_path_factory):
 
 
 def opened(source: Path, target: Path):
-    shutil.copy(source, target)
+    copy_database(source, target)
     gw = Gateway.open(target)
     yield gw
     gw.close()

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from packet_forge import UNIT, VILLAGE, Commune, forged, now
-from testkit import run_main
+from testkit import copy_database, run_main
 
 from exports.collect.completeness import completeness
 from exports.collect.decisions import decide, void
@@ -376,7 +376,7 @@ FIGURE_CELLS = [
 def test_no_packet_the_commune_could_not_sign_is_ever_summed(demo_template, upper_template, tmp_path_factory, edits):
     folder = tmp_path_factory.mktemp("tinh-chat")
     commune = Commune(demo_template, folder / "xa")
-    shutil.copy(upper_template, folder / "tinh.db")
+    copy_database(upper_template, folder / "tinh.db")
     province = Gateway.open(folder / "tinh.db")
     try:
         cells = [(ind, unit, 1 if ind.startswith("ban_") and value else value) for (ind, unit), value in edits]

@@ -102,7 +102,7 @@ def sent(demo_template, tmp_path_factory):
     assert {f.outcome for f in import_packets(gw, [packets], library, WHO).filed} == {"accepted"}
     enrolment = write_enrolment(key_in_use(gw, "12"), gw.require_unit("12"), folder / "khoa-12.sctk")
     checkpointed(gw)
-    shutil.copy(folder / "tinh.db", folder / "tinh-da-gui.db")
+    copy_database(folder / "tinh.db", folder / "tinh-da-gui.db")
     gw = Gateway.open(folder / "tinh-da-gui.db")
     table = merge(gw, "12", library.get("kl224"), "2024")
     merged = export_upward(gw, table, DEMO_PASSPHRASE, folder, at=AT).path
@@ -120,7 +120,7 @@ def sent(demo_template, tmp_path_factory):
 
 @pytest.fixture
 def province(sent, tmp_path):
-    shutil.copy(sent.province, tmp_path / "tinh.db")
+    copy_database(sent.province, tmp_path / "tinh.db")
     gw = Gateway.open(tmp_path / "tinh.db")
     yield gw
     gw.close()
@@ -327,7 +327,7 @@ def test_a_commune_packet_sent_straight_to_the_centre_waits(central, sent, libra
     filed = import_one(central, sent.packets / "03445_kl224_2024_lan01.sctg", library)
     assert filed.outcome == "waiting" and filed.unit_code == "03445"
     assert filed.message == ("Chờ: gói của Xã Mường Tè (03445), không phải đơn vị cấp dưới của đơn vị trên máy này.")
-    assert central.db["received_values"].count == 0
+    assert central.db["received_figures"].count == 0
 
 
 def test_a_tampered_merged_packet_is_rejected(central, sent, library, tmp_path):
@@ -341,7 +341,7 @@ def test_a_tampered_merged_packet_is_rejected(central, sent, library, tmp_path):
     assert filed.outcome == "rejected" and DATA_JSON in filed.message and "thay đổi" in filed.message
     row = central.db["received_packets"].get(filed.packet_id)
     assert row["status"] == "rejected" and row["packet"] is None
-    assert central.db["received_values"].count == 0
+    assert central.db["received_figures"].count == 0
     assert merge(central, "TW", library.get("kl224"), "2024").received == []
 
 
@@ -406,7 +406,7 @@ def test_bad_figures_in_a_signed_merged_packet_are_rejected(central, sent, libra
     path.write_bytes(resigned(sent.merged.read_bytes(), "12", data_edit=edit))
     filed = import_one(central, path, library)
     assert filed.outcome == "rejected" and DATA_JSON in filed.message and words in filed.message
-    assert central.db["received_values"].count == 0
+    assert central.db["received_figures"].count == 0
 
 
 def test_a_resigned_merged_packet_with_good_figures_is_accepted(central, sent, library, tmp_path):
@@ -427,7 +427,7 @@ def test_a_merged_packet_breaking_the_forms_rules_is_flawed_and_not_summed(
         flawed = commune.sign(2)
     finally:
         commune.close()
-    shutil.copy(sent.province, tmp_path / "tinh.db")
+    copy_database(sent.province, tmp_path / "tinh.db")
     gw = Gateway.open(tmp_path / "tinh.db")
     try:
         filed = import_one(gw, flawed, library)
@@ -536,4 +536,4 @@ def test_a_commune_under_the_province_in_the_centres_tree_still_sends_to_its_pro
     filed = import_one(central, sent.packets / "03445_kl224_2024_lan01.sctg", library)
     assert filed.outcome == "waiting"
     assert filed.message == "Chờ: gói của Xã Mường Tè (03445) phải gửi cho Tỉnh Lai Châu, không gửi thẳng lên đây."
-    assert central.db["received_values"].count == 0
+    assert central.db["received_figures"].count == 0

@@ -7,9 +7,11 @@ a damaged file, a full disk, a folder's snapshot, packets written out as files."
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +28,7 @@ if str(ROOT) not in sys.path:
 
 from models.gateway import Gateway  # noqa: E402
 from models.migrations import migrations  # noqa: E402
+from models.packet_store import PacketStore, packet_folder  # noqa: E402
 
 
 def run_main(*args, drop: tuple[str, ...] = (), **extra_env: str) -> subprocess.CompletedProcess:
@@ -57,8 +60,10 @@ def database_template(path: Path, build) -> Path:
 
 
 def copy_database(template: Path, target: Path) -> Path:
-    """A fresh copy of a template database, for one test to write to."""
+    """A fresh copy of a template database, with the packet files kept beside it, for one test to write to."""
     target.write_bytes(template.read_bytes())
+    if packet_folder(template).is_dir():
+        shutil.copytree(packet_folder(template), packet_folder(target), dirs_exist_ok=True)
     return target
 
 
@@ -80,6 +85,43 @@ def first_schema_database(path: Path) -> Path:
         "VALUES (1, 'so_ho', '03445.01', NULL, 120, 't', 'thu')"
     )
     old.conn.close()
+    return path
+
+
+def with_packets_inside(path: Path, *, before_m008: bool = False) -> Path:
+    """The database as the versions before m009 left it: each packet file in its row (``packet``), the
+    figures as rows of received_values, no file beside it; ``before_m008``: without the kept manifest
+    digests either. Made from a database of today, so the packets in it are real ones."""
+    store = PacketStore(packet_folder(path))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "CREATE TABLE received_values (packet_id INTEGER NOT NULL REFERENCES received_packets(id), "
+        "indicator TEXT NOT NULL, unit_code TEXT NOT NULL, value NOT NULL, total, "
+        "PRIMARY KEY (packet_id, indicator, unit_code))"
+    )
+    for packet_id, digest in conn.execute("SELECT id, file_sha256 FROM received_packets WHERE file_kept").fetchall():
+        conn.execute("UPDATE received_packets SET packet = ? WHERE id = ?", [store.read(digest), packet_id])
+    for packet_id, cells, totals in conn.execute("SELECT packet_id, cells, totals FROM received_figures").fetchall():
+        totals = json.loads(totals) if totals else {}
+        conn.executemany(
+            "INSERT INTO received_values VALUES (?, ?, ?, ?, ?)",
+            [
+                (packet_id, indicator, code, value, totals.get(indicator))
+                for code, row in json.loads(cells).items()
+                for indicator, value in row.items()
+            ],
+        )
+    conn.execute("DROP TABLE received_figures")
+    conn.execute("ALTER TABLE received_packets DROP COLUMN file_kept")
+    gone = ["m009_packets_beside_figures_as_json"]
+    if before_m008:
+        conn.execute("DROP INDEX received_listing")
+        conn.execute("ALTER TABLE received_packets DROP COLUMN manifest_sha256")
+        gone.append("m008_manifest_sha256")
+    conn.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [[name] for name in gone])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the files inside the database file itself, as then
+    conn.close()
+    shutil.rmtree(store.folder)
     return path
 
 

@@ -28,11 +28,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from exports.collect.merge import sent_totals
 from exports.packets.container import PacketInvalid
 from exports.packets.enrolment import Enrolment
 from exports.packets.format import DATA_JSON, MERGED_KIND
 from forms import vnformat
-from forms.engine import ReportData, evaluate
+from forms.engine import Figure, ReportData, evaluate
 from forms.messages import finding_text, label_of
 from forms.schema import FormDef
 from models.gateway import Gateway
@@ -56,6 +57,7 @@ class Checked:
     errors: int = 0
     summary_note: str = ""  # the manifest's summary, where it disagrees with what was found here
     villages: list[list] | None = None  # [[code, name, active]] of a commune's packet
+    figures: dict[str, Figure] | None = None  # the unit's figures as evaluated here, which the merge adds up
 
     @property
     def error_lines(self) -> list[str]:
@@ -205,10 +207,10 @@ def recheck(gw: Gateway, manifest: dict, data: dict, form: FormDef, figures: Fig
     unit = gw.require_unit(manifest["unit"]["code"])
     if manifest.get("kind") == MERGED_KIND:
         findings = _merged_findings(form, figures)
-        villages = None
+        villages, evaluated = None, sent_totals(form, figures)
     else:
         villages = listed_villages(data, unit.code, figures)
-        findings = _commune_findings(form, unit, villages, figures, data)
+        findings, evaluated = _commune_findings(form, unit, villages, figures, data)
     errors = sum(1 for f in findings if f["severity"] == "error")
     warnings = len(findings) - errors
     summary = manifest["summary"]
@@ -219,10 +221,13 @@ def recheck(gw: Gateway, manifest: dict, data: dict, form: FormDef, figures: Fig
             f"Bản kê của gói ghi {summary['errors']} lỗi, {summary['warnings']} cảnh báo; "
             f"kiểm tra lại ở đây thấy {errors} lỗi, {warnings} cảnh báo (theo kết quả kiểm tra ở đây)."
         )
-    return Checked(findings, errors, note, villages)
+    return Checked(findings, errors, note, villages, evaluated)
 
 
-def _commune_findings(form: FormDef, unit, villages: list[list], figures: Figures, data: dict) -> list[dict]:
+def _commune_findings(
+    form: FormDef, unit, villages: list[list], figures: Figures, data: dict
+) -> tuple[list[dict], dict[str, Figure]]:
+    """The findings of the form's rules on a commune's figures, and its figures as they evaluate."""
     codes = tuple(code for code, _, _ in villages)
     village_values: dict[str, dict] = {code: {} for code in codes}
     commune_values = {}
@@ -231,7 +236,7 @@ def _commune_findings(form: FormDef, unit, villages: list[list], figures: Figure
     evaluation = evaluate(form, ReportData(unit.kind, unit.tier, codes, village_values, commune_values))
     names = {code: name for code, name, _ in villages}
     reasons = _reasons(data)
-    return [
+    findings = [
         {
             "severity": f.severity,
             "rule": f.rule,
@@ -242,6 +247,7 @@ def _commune_findings(form: FormDef, unit, villages: list[list], figures: Figure
         }
         for f in evaluation.findings
     ]
+    return findings, evaluation.figures
 
 
 def _reasons(data: dict) -> dict[tuple, str]:

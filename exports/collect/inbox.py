@@ -19,6 +19,7 @@ from pathlib import Path
 
 from exports.collect.admission import Checked, key_hold, manifest_problem, recheck, sequence_hold, village_hold
 from exports.collect.figures import Figures, sent_values
+from exports.collect.merge import figures_to_json
 from exports.collect.trust import Enrolled, enrol, is_below
 from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
 from exports.packets.enrolment import Enrolment, KeyRing, key_ring
@@ -295,15 +296,16 @@ def file_assessed(
             "status": PacketStatus(status),
             "reason": note,
             "manifest": manifest or None,
-            "packet": raw if assessed.keep_file else None,
             "findings": checked.findings if checked else None,
             "error_count": checked.errors if checked else None,
             "villages": checked.villages if checked else None,
         }
+        kept = raw if assessed.keep_file else None
+        evaluated = (manifest["form"]["version"], figures_to_json(checked.figures)) if checked else None
         if packet_id is None:
-            packet_id = gw.inbox.add(row, assessed.values)
+            packet_id = gw.inbox.add(row, assessed.values, kept, evaluated)
         else:
-            gw.inbox.refile(packet_id, row, list(assessed.values))
+            gw.inbox.refile(packet_id, row, list(assessed.values), kept, evaluated)
     return Filed(path, ImportOutcome(status), note, packet_id, **report)
 
 

@@ -141,24 +141,40 @@ def merge(
 
 
 def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:
-    """unit code -> its figures, for the units with an accepted packet of this form and period."""
+    """unit code -> its figures, for the units with an accepted packet of this form and period: as this
+    level evaluated them when the packet was filed, or evaluated now from the packet's figures when they
+    were filed with another version of the form (or before they were kept)."""
     by_code = {u.code: u for u in units}
     found = {}
-    for packet_id, unit_code, sequence in gw.inbox.accepted(form.id, period_code):
+    for packet_id, unit_code, sequence, version, kept in gw.inbox.evaluated(form.id, period_code):
         unit = by_code.get(unit_code)
         if unit is None:
             continue
-        if unit.tier == form.report_tier:
-            figures = evaluate(form, packet_report_data(gw, packet_id, unit)).figures
+        if kept is not None and version == form.version:
+            figures = figures_from_json(kept)
         else:
-            figures = merged_figures(gw, form, packet_id)
+            figures = packet_figures(gw, form, packet_id, unit)
         found[unit_code] = UnitFigures(unit, packet_id, sequence, figures)
     return found
 
 
-def merged_figures(gw: Gateway, form: FormDef, packet_id: int) -> dict[str, Figure]:
-    """The totals a district or province sent in its merged packet, as figures to add up again."""
-    sent = gw.inbox.totals(packet_id)
+def packet_figures(gw: Gateway, form: FormDef, packet_id: int, unit: Unit) -> dict[str, Figure]:
+    """A received packet's figures for ``unit``, evaluated now from what it carries."""
+    if unit.tier == form.report_tier:
+        return evaluate(form, packet_report_data(gw, packet_id, unit)).figures
+    return sent_totals(form, [(i, unit.code, v, t) for i, (v, t) in gw.inbox.totals(packet_id).items()])
+
+
+def packet_report_data(gw: Gateway, packet_id: int, unit: Unit) -> ReportData:
+    """A commune's packet as the commune's own program evaluated it: every village it listed."""
+    listed = [code for code, _, _ in gw.inbox.villages(packet_id)]
+    return _report_data(unit, [(i, c, v, None) for (i, c), v in gw.inbox.values(packet_id).items()], listed)
+
+
+def sent_totals(form: FormDef, values: list[tuple]) -> dict[str, Figure]:
+    """The totals a district or province sent in its merged packet, (indicator, unit code, value,
+    total) each, as figures to add up again."""
+    sent = {indicator: (value, total) for indicator, _, value, total in values}
     figures = {}
     for ind in form.indicators:
         value, total = sent.get(ind.id, (None, None))
@@ -167,15 +183,24 @@ def merged_figures(gw: Gateway, form: FormDef, packet_id: int) -> dict[str, Figu
     return figures
 
 
-def packet_report_data(gw: Gateway, packet_id: int, unit: Unit) -> ReportData:
+def figures_to_json(figures: dict[str, Figure]) -> dict[str, list]:
+    """{indicator: [value, denominator, percent, typed, applicable]}, as the inbox keeps a unit's figures."""
+    return {k: [f.value, f.total, f.percent, f.typed, f.applicable] for k, f in figures.items()}
+
+
+def figures_from_json(kept: dict[str, list]) -> dict[str, Figure]:
+    return {k: Figure(k, *row) for k, row in kept.items()}
+
+
+def _report_data(unit: Unit, values: list[tuple], listed: list[str] = ()) -> ReportData:
     commune: dict = {}
-    villages: dict[str, dict] = {}
-    for (indicator, code), value in gw.inbox.values(packet_id).items():
+    villages: dict[str, dict] = {code: {} for code in listed}
+    for indicator, code, value, _ in values:
         if code == unit.code:
             commune[indicator] = value
         else:
             villages.setdefault(code, {})[indicator] = value
-    return ReportData(unit.kind, unit.tier, tuple(sorted(villages)), villages, commune)
+    return ReportData(unit.kind, unit.tier, tuple(listed or sorted(villages)), villages, commune)
 
 
 def sum_figures(form: FormDef, reports: list[dict[str, Figure]]) -> dict[str, Figure]:

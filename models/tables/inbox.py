@@ -1,6 +1,6 @@
-"""received_packets and received_values: every packet the upper level
-received, whole, with how it was filed, and the figures of each one that
-verified.
+"""received_packets and received_figures: every packet the upper level
+received, with how it was filed (its file kept whole beside the database,
+models/packet_store.py), and the figures of each one that verified.
 
 A report (unit, form, period) may arrive many times; the statuses
 (models/vocabulary.PacketStatus) move only here:
@@ -36,15 +36,14 @@ import hashlib
 import io
 import json
 import zipfile
-from typing import TYPE_CHECKING
 
 from models.clock import now
 from models.errors import BadInput
 from models.tables.inbox_reads import InboxReads
 from models.vocabulary import FILED_TRUSTED, ImportOutcome, PacketStatus
 
-if TYPE_CHECKING:
-    pass
+Figures = list[tuple[str, str, object, object]] | tuple  # (indicator, unit code, value, denominator or None)
+Evaluated = tuple[int, dict]  # (form version, {indicator: [value, denominator, percent, typed, applicable]})
 
 _PACKET_COLUMNS = (
     "file_sha256",
@@ -62,7 +61,7 @@ _PACKET_COLUMNS = (
     "status",
     "reason",
     "manifest",
-    "packet",
+    "file_kept",
     "findings",
     "error_count",
     "villages",
@@ -79,19 +78,41 @@ class Inbox(InboxReads):
 
     # ---- filing -------------------------------------------------------------------------
 
-    def add(self, packet: dict, values: list[tuple]) -> int:
-        """File one packet (the columns of _PACKET_COLUMNS; received_at is now) with its figures,
-        (indicator, unit code, value, total) each; both or neither. Its id."""
-        row = {**packet, "received_at": now(), **_json_columns(packet)}
-        row.setdefault("manifest_sha256", manifest_sha256_of(packet.get("packet")))
+    def add(self, packet: dict, values: Figures, raw: bytes | None = None, evaluated: Evaluated | None = None) -> int:
+        """File one packet (the columns of _PACKET_COLUMNS; received_at is now) with its figures, each
+        (indicator, unit code, value, total), and the file itself when ``raw`` is given (kept beside the
+        database, named by file_sha256): all or nothing. ``evaluated``: (form version, the unit's figures
+        as this level evaluated them), which the merge adds up. Its id."""
+        row = {**packet, "received_at": now(), "file_kept": raw is not None, **_json_columns(packet)}
+        if raw is not None:
+            self.gw.packet_files.put(raw, packet["file_sha256"])
+            row.setdefault("manifest_sha256", manifest_sha256_of(raw))
         with self.gw.transaction():
             # Plain SQL: sqlite-utils reads the schema on every insert, and an import files thousands.
             packet_id = self.gw.db.execute(_INSERT_PACKET, [row.get(c) for c in _PACKET_COLUMNS]).lastrowid
-            self.gw.db.conn.executemany(
-                "INSERT INTO received_values (packet_id, indicator, unit_code, value, total) VALUES (?, ?, ?, ?, ?)",
-                [(packet_id, *value) for value in values],
-            )
+            self._file_figures(packet_id, values, evaluated)
         return packet_id
+
+    def _file_figures(self, packet_id: int, values: Figures, evaluated: Evaluated | None) -> None:
+        if not values and evaluated is None:
+            return
+        cells: dict[str, dict] = {}
+        totals = {}
+        for indicator, unit_code, value, total in values:
+            cells.setdefault(unit_code, {})[indicator] = value
+            if total is not None:
+                totals[indicator] = total
+        version, figures = evaluated or (None, None)
+        self.gw.db.execute(
+            "INSERT INTO received_figures (packet_id, cells, totals, form_version, figures) VALUES (?, ?, ?, ?, ?)",
+            [
+                packet_id,
+                json.dumps(cells, ensure_ascii=False),
+                json.dumps(totals) if totals else None,
+                version,
+                json.dumps(figures, ensure_ascii=False) if figures is not None else None,
+            ],
+        )
 
     def place_trusted(
         self, report: dict, content_sha256: str, packet_id: int | None = None
@@ -156,41 +177,48 @@ class Inbox(InboxReads):
         )
 
     def to_file_again(self, *statuses: PacketStatus) -> list[dict]:
-        """The packets of these statuses (held for a key, or waiting), oldest sequence first, with their files."""
+        """The packets of these statuses (held for a key, or waiting), oldest sequence first, with their
+        files (``packet``)."""
         marks = ", ".join("?" * len(statuses))
-        return list(
-            self.gw.db.query(
-                "SELECT id, file_sha256, unit_code, form_id, period_code, sequence, status, content_sha256, "
-                f"file_name, packet FROM received_packets WHERE status IN ({marks}) ORDER BY sequence, id",
-                list(statuses),
-            )
+        rows = self.gw.db.query(
+            "SELECT id, file_sha256, unit_code, form_id, period_code, sequence, status, content_sha256, "
+            f"file_name, file_kept FROM received_packets WHERE status IN ({marks}) ORDER BY sequence, id",
+            list(statuses),
         )
+        return [self._with_file(row) for row in rows]
 
     def row_of_file(self, file_sha256: str) -> dict | None:
+        """The packet filed from this very file (id, status, file_name, file_kept), or None."""
         rows = list(
             self.gw.db.query(
-                "SELECT id, status, file_name, packet FROM received_packets WHERE file_sha256 = ?", [file_sha256]
+                "SELECT id, status, file_name, file_kept FROM received_packets WHERE file_sha256 = ?", [file_sha256]
             )
         )
         return rows[0] if rows else None
 
-    def refile(self, packet_id: int, packet: dict, values: list[tuple] | None) -> None:
-        """A packet filed again (its key now trusted, its reason to wait gone): the columns given,
-        and its figures replaced when ``values`` is not None."""
+    def refile(
+        self,
+        packet_id: int,
+        packet: dict,
+        values: Figures | None,
+        raw: bytes | None = None,
+        evaluated: Evaluated | None = None,
+    ) -> None:
+        """A packet filed again (its key now trusted, its reason to wait gone): the columns given, its
+        file kept when ``raw`` is given, and its figures replaced when ``values`` is not None."""
         given = {**packet, **_json_columns(packet)}
-        columns = [c for c in _PACKET_COLUMNS if c in given and c not in ("file_sha256", "packet")]
+        if raw is not None:
+            self.gw.packet_files.put(raw, packet["file_sha256"])
+            given["file_kept"] = True
+        columns = [c for c in _PACKET_COLUMNS if c in given and c != "file_sha256"]
         with self.gw.transaction():
             self.gw.db.execute(
                 f"UPDATE received_packets SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                 [*(given[c] for c in columns), packet_id],
             )
             if values is not None:
-                self.gw.db.execute("DELETE FROM received_values WHERE packet_id = ?", [packet_id])
-                self.gw.db.conn.executemany(
-                    "INSERT INTO received_values (packet_id, indicator, unit_code, value, total) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(packet_id, *value) for value in values],
-                )
+                self.gw.db.execute("DELETE FROM received_figures WHERE packet_id = ?", [packet_id])
+                self._file_figures(packet_id, values, evaluated)
 
     def head(self, report: dict) -> int | None:
         """The highest sequence of a report's trusted packets: the one a new packet is placed against."""
@@ -292,7 +320,7 @@ class Inbox(InboxReads):
 
     def decide(self, packet_id: int, note: str, who: str) -> None:
         """Keep this packet of a conflict; the others of the same sequence are set aside, the decision recorded."""
-        row = self.get(packet_id)
+        row = self.listed(packet_id)
         row = row and (row["unit_code"], row["form_id"], row["period_code"], row["sequence"], row["status"])
         if row is None or row[4] != PacketStatus.CONFLICT:
             raise BadInput("Chỉ chọn được giữa các gói đang trùng lần gửi.")

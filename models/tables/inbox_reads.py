@@ -1,8 +1,10 @@
 """What the upper level's screens and listings read of the inbox (received_packets
-and received_values); filing and the statuses are in models/tables/inbox.py."""
+and received_figures, and the files kept beside the database); filing and the
+statuses are in models/tables/inbox.py."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from models.vocabulary import AWAITING_OFFICER, PacketStatus
@@ -27,11 +29,16 @@ class InboxReads:
         self.gw = gw
 
     def get(self, packet_id: int) -> dict | None:
-        """Every column of one packet, its file included."""
+        """Every column of one packet, its file included (``packet``: its bytes, checked against their
+        SHA-256; None for a file not kept). PacketFileLost when the kept file is missing or altered."""
         if not is_row_id(packet_id):
             return None
         rows = list(self.gw.db.query("SELECT * FROM received_packets WHERE id = ?", [packet_id]))
-        return rows[0] if rows else None
+        return self._with_file(rows[0]) if rows else None
+
+    def _with_file(self, row: dict) -> dict:
+        row["packet"] = self.gw.packet_files.read(row["file_sha256"]) if row["file_kept"] else None
+        return row
 
     def listed(self, packet_id: int) -> dict | None:
         """One packet as the screens read it (no file)."""
@@ -83,8 +90,16 @@ class InboxReads:
         """(file name, the packet's bytes: None for a rejected one) of a received packet."""
         if not is_row_id(packet_id):
             return None
-        row = self.gw.db.execute("SELECT file_name, packet FROM received_packets WHERE id = ?", [packet_id]).fetchone()
-        return (row[0], row[1]) if row else None
+        row = self.gw.db.execute(
+            "SELECT file_name, file_sha256, file_kept FROM received_packets WHERE id = ?", [packet_id]
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0], self.gw.packet_files.read(row[1]) if row[2] else None
+
+    def kept_files(self) -> list[str]:
+        """The SHA-256 of every packet file kept, which must be beside the database."""
+        return [r[0] for r in self.gw.db.execute("SELECT file_sha256 FROM received_packets WHERE file_kept")]
 
     def manifest_sha256(self, packet_id: int) -> str | None:
         """The SHA-256 of a packet's manifest.json, kept when it was filed; None for a packet without its file."""
@@ -101,17 +116,39 @@ class InboxReads:
 
     def values(self, packet_id: int) -> dict[tuple[str, str], int | str]:
         """(indicator, unit code) -> value: the commune's own cells and its villages'."""
-        rows = self.gw.db.execute(
-            "SELECT indicator, unit_code, value FROM received_values WHERE packet_id = ?", [packet_id]
-        )
-        return {(indicator, code): value for indicator, code, value in rows}
+        cells, _ = self._figures(packet_id)
+        return {(indicator, code): value for code, row in cells.items() for indicator, value in row.items()}
 
     def totals(self, packet_id: int) -> dict[str, tuple]:
         """indicator -> (value, denominator): the figures of a merged packet."""
+        cells, totals = self._figures(packet_id)
+        return {indicator: (value, totals.get(indicator)) for row in cells.values() for indicator, value in row.items()}
+
+    def villages(self, packet_id: int) -> list[list]:
+        """[[code, name, active]] of the villages a commune's packet listed; [] for another packet."""
+        row = self.gw.db.execute("SELECT villages FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else []
+
+    def _figures(self, packet_id: int) -> tuple[dict, dict]:
+        row = self.gw.db.execute(
+            "SELECT cells, totals FROM received_figures WHERE packet_id = ?", [packet_id]
+        ).fetchone()
+        if row is None:
+            return {}, {}
+        return json.loads(row[0]), json.loads(row[1]) if row[1] else {}
+
+    def evaluated(self, form_id: str, period_code: str) -> list[tuple[int, str, int, int | None, dict | None]]:
+        """(packet id, unit code, sequence, form version, the unit's figures as evaluated at filing: None
+        when the packet was filed before they were kept) of the accepted packets of a form and period."""
         rows = self.gw.db.execute(
-            "SELECT indicator, value, total FROM received_values WHERE packet_id = ?", [packet_id]
+            "SELECT p.id, p.unit_code, p.sequence, f.form_version, f.figures FROM received_packets p "
+            "LEFT JOIN received_figures f ON f.packet_id = p.id WHERE p.form_id = ? AND p.period_code = ? "
+            "AND p.status = ?",
+            [form_id, period_code, PacketStatus.ACCEPTED],
         )
-        return {indicator: (value, total) for indicator, value, total in rows}
+        return [
+            (i, unit, seq, version, json.loads(figures) if figures else None) for i, unit, seq, version, figures in rows
+        ]
 
     def accepted(self, form_id: str, period_code: str) -> list[tuple[int, str, int]]:
         """(packet id, unit code, sequence) of the accepted packets of a form and period."""

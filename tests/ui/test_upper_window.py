@@ -88,7 +88,8 @@ def db_counts(path) -> tuple[int, list[int]]:
     gw = Gateway.open(path)
     try:
         rows = gw.db["received_packets"].count
-        per_packet = [n for (n,) in gw.db.execute("SELECT count(*) FROM received_values GROUP BY packet_id")]
+        ids = [packet_id for (packet_id,) in gw.db.execute("SELECT packet_id FROM received_figures")]
+        per_packet = [len(gw.inbox.values(packet_id)) for packet_id in ids]
     finally:
         gw.close()
     return rows, per_packet

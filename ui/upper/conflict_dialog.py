@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from exports.collect.decisions import decide_conflict
-from exports.collect.merge import merged_figures, packet_report_data
+from exports.collect.merge import packet_figures
 from exports.collect.received import ReceivedPacket, conflicting_packets, packet_villages, received_values
 from forms import vnformat
-from forms.engine import evaluate
 from forms.library import FormLibrary
 from forms.messages import label_of
 from models.errors import UserError
@@ -169,10 +168,8 @@ class ConflictDialog(QDialog):
         unit = self.gw.unit(first.unit_code or "")
         if form is None or unit is None:
             return rows
-        if unit.tier == form.report_tier:  # a commune's own cells, computed as the commune did
-            figures = [evaluate(form, packet_report_data(self.gw, p.id, unit)).figures for p in self.packets]
-        else:  # a district's merged table: the totals it sent
-            figures = [merged_figures(self.gw, form, p.id) for p in self.packets]
+        # a commune's own cells, computed as the commune did; a district's merged table: the totals it sent
+        figures = [packet_figures(self.gw, form, p.id, unit) for p in self.packets]
         for ind in form.indicators:
             cells = [_figure_text(ind, f[ind.id]) for f in figures]
             rows.append((label_of(form, ind.id), cells, len(set(cells)) > 1))
