@@ -40,10 +40,11 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.backup_store import ChunkError, ChunkStore, ListError, read_list, write_list
+from models.backup_store import PRUNE_GRACE_S, ChunkError, ChunkStore, ListError, read_list, write_list
 from models.errors import DamagedDatabase, DatabaseError, describe_disk_error, os_error_words
 
 KEEP_DAYS = 7
@@ -225,6 +226,7 @@ def prune_backups(db_path: str | Path, now: dt.datetime | None = None) -> list[P
         _remove_quietly(backup.path)  # one left behind costs disk, not data
         _remove_quietly(record_path(backup.path))
         removed.append(backup.path)
+    _remove_stale_copies(backup_folder(db_path), db_path.stem)
     referenced: set[str] = set()
     for path in filter(is_chunked, kept):
         try:
@@ -272,6 +274,17 @@ def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None 
             f"Không khôi phục được “{db_path}” ({describe_disk_error(exc)}); các tệp vẫn như cũ."
         ) from None
     return kept
+
+
+def _remove_stale_copies(folder: Path, stem: str) -> None:
+    """The whole copies a backup or a check left behind when it was killed (``….tam``,
+    ``….dang-kiem-tra``), once older than the grace a backup in progress is given."""
+    cutoff = time.time() - PRUNE_GRACE_S
+    for suffix in (".tam", ".dang-kiem-tra"):
+        for path in folder.glob(f"{stem}-*{LIST_SUFFIX}{suffix}"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
 
 def record_path(backup_path: Path) -> Path:

@@ -412,9 +412,20 @@ def test_a_backup_stopped_after_some_chunks_leaves_the_earlier_ones_whole_and_no
     assert prune_backups(demo_path, now=NOW) == []
     assert store_files(demo_path) >= before | leftovers, "chunks written moments ago are left to a backup in progress"
     blocked.rmdir()
+    killed = {  # the whole copies a backup and a check killed midway leave behind
+        name: backup_folder(demo_path) / f"demo-20260310-1{n}0000.sao-luu{name}"
+        for n, name in enumerate((".tam", ".dang-kiem-tra"))
+    }
+    fresh = backup_folder(demo_path) / "demo-20260310-130000.sao-luu.tam"
+    for path in [*killed.values(), fresh]:
+        path.write_bytes(b"SQLite format 3\x00")
     age_store(demo_path)
+    for path in killed.values():
+        os.utime(path, (0, 0))
     assert prune_backups(demo_path, now=NOW) == []
     assert store_files(demo_path) == before == chunks_of(earlier)
+    assert not any(path.exists() for path in killed.values()) and fresh.exists(), "one may be being written"
+    fresh.unlink()
     check_backup(earlier)
     again = backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=20))
     assert cell(made_from(again)) == 4321
