@@ -1,5 +1,7 @@
-"""Backups on real files: SQLite's backup API gives a whole, checked, single-file
-snapshot; the thinning keeps a day of them then one a day for a week; a restore
+"""Backups on real files: SQLite's backup API gives a whole, checked snapshot, kept as
+chunks shared by every backup (a chunk damaged or missing, a list damaged, a backup
+stopped or killed midway); single-file backups of earlier versions still list and
+restore; the thinning keeps a day of them then one a day for a week; a restore
 keeps what it replaces; a full disk (a file size limit in a child process) fails
 with one Vietnamese line and leaves the database as it was; the `backup` commands;
 the backup taken before a schema upgrade; the lock held by another process.
@@ -16,12 +18,15 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 from testkit import (
+    ROOT,
     damage,
     damage_chunk,
     damage_list,
@@ -429,6 +434,64 @@ def test_a_backup_stopped_after_some_chunks_leaves_the_earlier_ones_whole_and_no
     check_backup(earlier)
     again = backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=20))
     assert cell(made_from(again)) == 4321
+
+
+KILLED_BACKUP = """
+import datetime as dt, sqlite3, sys
+from pathlib import Path
+from models.backups import backup_database
+path = Path(sys.argv[1])
+conn = sqlite3.connect(path, isolation_level=None)
+backup_database(conn, path, now=dt.datetime(2026, 3, 10, 12, 10))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_backup_killed_while_writing_its_chunks_loses_nothing_kept(tmp_path):
+    """A process killed (SIGKILL, as a power cut stops it) once some of a backup's chunks are in the
+    store: no list for it, the earlier backup restores as it was, and the next thinning (past the
+    grace for a backup in progress) removes the chunks and the temporary copy it left."""
+    path = tmp_path / "so.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE goi (id INTEGER PRIMARY KEY, noi_dung BLOB)")
+    conn.execute("INSERT INTO goi (noi_dung) VALUES (randomblob(100000))")
+    earlier = backup_database(conn, path, now=NOW)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO goi (noi_dung) VALUES (randomblob(100000))", [()] * 300)  # 30 MB more
+    conn.execute("COMMIT")
+    conn.close()
+    before = store_files(path)
+
+    child = subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(path)], cwd=ROOT)
+    try:
+        while len(store_files(path) - before) < 20 and child.poll() is None:
+            time.sleep(0.001)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, "precondition: killed before the backup was done"
+
+    assert len(store_files(path) - before) >= 20
+    assert [b.path for b in list_backups(path)] == [earlier]
+    assert listed_with_verdicts(path) == [(list_backups(path)[0], True)]
+    assert rows(made_from(earlier), "goi") == [(1, read_blob(path))], "the earlier backup as it was"
+    left = {p.name for p in backup_folder(path).iterdir()} - {earlier.name, "khoi"}
+    assert left == {"so-20260310-121000.sao-luu.tam"}, left
+    age_store(path)
+    for name in left:
+        os.utime(backup_folder(path) / name, (0, 0))
+    assert prune_backups(path, now=NOW) == []
+    assert store_files(path) == before == chunks_of(earlier)
+    assert {p.name for p in backup_folder(path).iterdir()} == {earlier.name, "khoi"}
+    check_backup(earlier)
+
+
+def read_blob(path: Path) -> bytes:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT noi_dung FROM goi WHERE id = 1").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def chunked(data: bytes, size: int = 64 * 1024) -> list[bytes]:
