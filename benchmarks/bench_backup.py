@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/bench_backup.py --quick    # 100 packets' worth
 
 Its last line, for scripts and the record (benchmarks/figures.py): FIGURES packets=… db_mb=… open_s=…
-quick_check_s=… full_check_s=… backup_s=… backup_list_s=… list_full_check_s=… backups_over_db=…
-page_dedup_over_db=…
+quick_check_s=… full_check_s=… backup_s=… backup_list_s=… list_full_check_s=… backup_day_over_db=…
+backups_over_db=… page_dedup_over_db=… chunks=…
 
 The database: the demo, grown with rows shaped like an upper level's import,
 one received packet per commune (a pseudo-random blob of 88 KB, as a zipped
@@ -14,14 +14,16 @@ those blobs) and its ~290 received figures. Rows are inserted directly: the
 import is not what is measured here, the size and shape of the file are.
 
 Then a day of work: ten backups taken with the real ``backup_database``
-(each a full copy checked by ``PRAGMA integrity_check``, its verdict recorded
-beside it), 30 edits of the demo's report through ``Gateway.set_values``
-before each (300 in all) and an import of 100 more packets' rows before the
-sixth. ``backups_over_db`` is what those ten backups take today over the
-database's size; ``page_dedup_over_db`` is what they would take stored as
-their distinct 4 KiB pages (each page once, whatever backups share it) plus
-a list of 32-byte page hashes per backup: a projection for the deduplicated
-backups issue 16 asks for, not a store that exists yet.
+(each a copy checked by ``PRAGMA integrity_check``, then cut into 64 KiB
+chunks kept once in the backup folder's chunk store, and a list of them),
+30 edits of the demo's report through ``Gateway.set_values`` before each
+(300 in all) and an import of 100 more packets' rows before the sixth.
+``backup_day_over_db`` is the bytes of the backup folder after that day (the
+chunks and the lists) over the database's size, the goal of issue 16 being
+≤ 2; ``backups_over_db`` is what ten whole single-file copies (what earlier
+versions kept) would take over it; ``page_dedup_over_db`` what the ten would
+take as their distinct 4 KiB pages plus a 32-byte hash per page and backup,
+the floor for a store of whole pages; ``chunks`` the files in the store.
 
 In interleaved rounds (median of each):
 
@@ -31,7 +33,7 @@ In interleaved rounds (median of each):
 - ``backup_list_s``: ``backup list`` as a command (a fresh process, reading
   the recorded verdicts), against ``list_full_check_s``: every backup
   checked in full in process, as the listing used to do;
-- ``backups_over_db``: the ten backups' bytes over the database's.
+- ``backup_day_over_db``, ``backups_over_db``, ``page_dedup_over_db``: bytes over the database's.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ sys.path.insert(0, str(ROOT))
 from figures import print_figures  # noqa: E402
 
 from forms.library import default_library  # noqa: E402
-from models.backups import backup_database, check_backup, list_backups  # noqa: E402
+from models.backup_store import read_list  # noqa: E402
+from models.backups import backup_database, backup_folder, check_backup, chunk_store, list_backups  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.gateway import Edit, Gateway  # noqa: E402
 
@@ -111,16 +114,27 @@ def day_of_work(path: Path, packets: int) -> list[float]:
     return times
 
 
-def distinct_page_bytes(files: list[Path]) -> int:
-    """The bytes of the files' distinct pages, plus a 32-byte hash per page of each file."""
+def backup_contents(path: Path):
+    """Each backup's bytes as a whole file would hold them (its chunks in order)."""
+    store = chunk_store(backup_folder(path))
+    for backup in list_backups(path):
+        yield b"".join(store.read(digest) for digest in read_list(backup.path)["chunks"])
+
+
+def distinct_page_bytes(path: Path) -> tuple[int, int]:
+    """The bytes of ten whole copies; of their distinct pages plus a 32-byte hash per page of each."""
     seen: set[bytes] = set()
-    listed = 0
-    for file in files:
-        with open(file, "rb") as handle:
-            while page := handle.read(PAGE):
-                seen.add(hashlib.sha256(page).digest())
-                listed += 32
-    return len(seen) * PAGE + listed
+    listed = whole = 0
+    for data in backup_contents(path):
+        whole += len(data)
+        for start in range(0, len(data), PAGE):
+            seen.add(hashlib.sha256(data[start : start + PAGE]).digest())
+            listed += 32
+    return whole, len(seen) * PAGE + listed
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def timed(function) -> float:
@@ -174,13 +188,13 @@ def main() -> None:
 
         backup_times = day_of_work(path, packets)
         db_mb = path.stat().st_size / 1e6
-        backups = [b.path for b in list_backups(path)]
-        backups_bytes = sum(b.stat().st_size for b in backups)
-        dedup_bytes = distinct_page_bytes(backups)
+        day_bytes = folder_bytes(backup_folder(path))
+        chunks = len(chunk_store(backup_folder(path)).present())
+        backups_bytes, dedup_bytes = distinct_page_bytes(path)
         print(
             f"a day of work: {BACKUPS} backups, median {statistics.median(backup_times):.2f} s each; database now "
-            f"{db_mb:.0f} MB; backups {backups_bytes / 1e6:.0f} MB as full copies, "
-            f"{dedup_bytes / 1e6:.0f} MB as distinct pages"
+            f"{db_mb:.0f} MB; the backup folder {day_bytes / 1e6:.0f} MB ({chunks} chunks); "
+            f"{backups_bytes / 1e6:.0f} MB as full copies, {dedup_bytes / 1e6:.0f} MB as distinct pages"
         )
 
         measures = {
@@ -207,8 +221,10 @@ def main() -> None:
         backup_s=statistics.median(backup_times),
         backup_list_s=medians["backup_list_s"],
         list_full_check_s=medians["list_full_check_s"],
+        backup_day_over_db=day_bytes / (db_mb * 1e6),
         backups_over_db=backups_bytes / (db_mb * 1e6),
         page_dedup_over_db=dedup_bytes / (db_mb * 1e6),
+        chunks=chunks,
     )
 
 

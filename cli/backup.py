@@ -49,9 +49,9 @@ def cmd_backup_create(args) -> int:
 def cmd_backup_list(args) -> int:
     from pathlib import Path
 
-    from models.backups import is_good, list_backups
+    from models.backups import listed_with_verdicts
 
-    rows = [(backup, is_good(backup)) for backup in list_backups(Path(args.db))]
+    rows = listed_with_verdicts(Path(args.db))  # the verdicts recorded when each was proven good
     if args.json:
         print_json([backup.to_dict(good) for backup, good in rows])
     elif not rows:

@@ -121,7 +121,8 @@ class Gateway:
         return self.db.execute("PRAGMA journal_mode").fetchone()[0]
 
     def backup(self) -> Path:
-        """A checked copy of the database, taken with SQLite's backup API (models/backups.py); its path."""
+        """A checked backup of the database, taken with SQLite's backup API and kept as chunks
+        (models/backups.py); the path of its list."""
         return backup_database(self.db.conn, self.path)
 
     @property

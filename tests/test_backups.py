@@ -1,5 +1,7 @@
-"""Backups on real files: SQLite's backup API gives a whole, checked, single-file
-snapshot; the thinning keeps a day of them then one a day for a week; a restore
+"""Backups on real files: SQLite's backup API gives a whole, checked snapshot, kept as
+chunks shared by every backup (a chunk damaged or missing, a list damaged, a backup
+stopped or killed midway); single-file backups of earlier versions still list and
+restore; the thinning keeps a day of them then one a day for a week; a restore
 keeps what it replaces; a full disk (a file size limit in a child process) fails
 with one Vietnamese line and leaves the database as it was; the `backup` commands;
 the backup taken before a schema upgrade; the lock held by another process.
@@ -10,34 +12,45 @@ Why it is long: taking, thinning, checking and restoring share the damaged and f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 from testkit import (
+    ROOT,
     damage,
+    damage_chunk,
+    damage_list,
     first_schema_database,
     from_a_newer_version,
     lock_held_elsewhere,
     lose_index_entries,
+    made_from,
     run_main,
     run_on_full_disk,
     snapshot,
 )
 
+from models.backup_store import read_list
 from models.backups import (
+    STAMP,
     Backup,
     backup_database,
     backup_folder,
     check_backup,
+    chunk_store,
     is_good,
     list_backups,
+    listed_with_verdicts,
     newest_good_backup,
     prune_backups,
     record_path,
@@ -121,8 +134,14 @@ def test_a_backup_is_one_whole_checked_file_with_the_committed_rows_only(demo_db
         other.close()
 
     assert path.parent == backup_folder(demo_path) == demo_path.parent / "demo-sao-luu"
-    # no -wal, -shm, -journal, .tam; the full check's verdict beside it
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".kiem-tra"]
+    # no -wal, -shm, -journal, .tam: the list and the chunk store
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, "khoi"]
+    listed = read_list(path)
+    assert listed["check"] == "integrity_check" and listed["verdict"] == "ok"
+    stored = sorted(p.name for p in chunk_store(path.parent).folder.iterdir())
+    assert stored == sorted(set(listed["chunks"])), "every chunk once, no temp file"
+    path = made_from(path)
+    assert path.stat().st_size == listed["size"]
     header = path.read_bytes()[:100]
     assert header.startswith(b"SQLite format 3\x00")
     assert (header[18], header[19]) == (1, 1), "a rollback-journal file, readable without a WAL beside it"
@@ -134,7 +153,7 @@ def test_a_backup_is_one_whole_checked_file_with_the_committed_rows_only(demo_db
     for table in TABLES:
         assert rows(path, table) == demo_db.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall(), table
     assert not any(r[-1] == "chua-ghi" for r in rows(path, "audit"))
-    assert [b.path for b in list_backups(demo_path)] == [path]
+    assert [b.path.name for b in list_backups(demo_path)] == [path.parent.name]
 
 
 def test_a_write_committed_by_another_connection_is_in_the_next_backup(demo_db, demo_path):
@@ -146,7 +165,7 @@ def test_a_write_committed_by_another_connection_is_in_the_next_backup(demo_db, 
     )
     other.close()
     path = backup_database(demo_db.db.conn, demo_path)
-    assert cell(path) == 4321
+    assert cell(made_from(path)) == 4321
 
 
 # ---- thinning ------------------------------------------------------------------------------
@@ -166,7 +185,8 @@ def test_a_database_whose_index_lost_rows_is_not_backed_up_and_says_so(demo_path
     finally:
         gw.close()
     assert "kiểm tra toàn bộ" in str(caught.value) and "khôi phục" in str(caught.value)
-    assert sorted(p.name for p in backup_folder(demo_path).iterdir()) == [older.name, older.name + ".kiem-tra"]
+    assert sorted(p.name for p in backup_folder(demo_path).iterdir()) == [older.name, "khoi"]
+    assert list_backups(demo_path)[0].path == older and cell(made_from(older)) is not None
 
 
 def test_an_old_schema_database_that_fails_the_full_check_is_refused_as_damaged_not_upgraded(tmp_path):
@@ -189,9 +209,26 @@ def test_an_old_schema_database_that_fails_the_full_check_is_refused_as_damaged_
 # ---- the recorded verdict that `backup list` reads ------------------------------------------
 
 
+def single_file_backup(conn: sqlite3.Connection, db_path: Path, now: dt.datetime) -> Path:
+    """A backup as versions before the chunk store took it: a whole checked copy, ``<stem>-<stamp>.db``,
+    its verdict in ``<backup>.db.kiem-tra``."""
+    folder = backup_folder(db_path)
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{db_path.stem}-{now.strftime(STAMP)}.db"
+    copy = sqlite3.connect(path, isolation_level=None)
+    conn.backup(copy)
+    copy.execute("PRAGMA journal_mode = DELETE")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    stat = path.stat()
+    record = {"check": "integrity_check", "verdict": "ok", "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    record_path(path).write_text(json.dumps(record), encoding="utf-8")
+    return path
+
+
 def recorded_backup(demo_db, demo_path) -> Path:
-    """A backup with its record, the record written in a later tick of the clock than the file."""
-    path = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    """A single-file backup with its record, the record written in a later tick of the clock than the file."""
+    path = single_file_backup(demo_db.db.conn, demo_path, NOW)
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 2_000_000_000))
     record = json.loads(record_path(path).read_text(encoding="utf-8"))
@@ -200,16 +237,22 @@ def recorded_backup(demo_db, demo_path) -> Path:
     return path
 
 
-def test_a_backup_records_the_full_check_with_the_size_and_time_it_was_checked_at(demo_db, demo_path):
+def test_a_backup_list_records_the_full_check_and_its_own_hash(demo_db, demo_path):
+    """The list is written only once the copy passed the full check, and says so; a list damaged
+    after its first line (the recorded hash) is not good, nor is one whose chunk is missing."""
     path = backup_database(demo_db.db.conn, demo_path, now=NOW)
-    record = json.loads(record_path(path).read_text(encoding="utf-8"))
-    assert record == {
-        "check": "integrity_check",
-        "verdict": "ok",
-        "size": path.stat().st_size,
-        "mtime_ns": path.stat().st_mtime_ns,
-    }
+    listed = read_list(path)
+    assert (listed["check"], listed["verdict"]) == ("integrity_check", "ok")
+    assert listed["size"] == demo_path.stat().st_size  # the demo's pages, checkpointed
+    assert len(listed["chunks"]) == -(-listed["size"] // (64 * 1024))
+    assert not record_path(path).exists(), "the verdict is in the list"
     assert is_good(list_backups(demo_path)[0])
+    chunk_store(path.parent).path_of(listed["chunks"][0]).unlink()
+    assert not is_good(list_backups(demo_path)[0]), "a missing chunk is seen by the listing"
+    other = backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=1))
+    assert is_good(list_backups(demo_path)[1]), "the next backup put the missing chunk back"
+    damage_list(other)
+    assert [good for _, good in listed_with_verdicts(demo_path)] == [False, True]
 
 
 def test_a_record_holds_only_while_the_file_is_as_it_was_checked(demo_db, demo_path):
@@ -236,7 +279,7 @@ def test_a_record_is_what_the_listing_reads_and_a_restore_checks_in_full(demo_db
     """The record is trusted while size and time hold (so `backup list` reads no backup through); a
     change that put the time back is not seen by the listing, but the restore checks the file itself
     and passes over it."""
-    older = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    older = single_file_backup(demo_db.db.conn, demo_path, NOW - dt.timedelta(hours=1))
     path = recorded_backup(demo_db, demo_path)
     checked_ns = path.stat().st_mtime_ns
     damage(path)
@@ -250,8 +293,8 @@ def test_a_record_is_what_the_listing_reads_and_a_restore_checks_in_full(demo_db
 def test_a_backup_with_no_record_is_checked_in_full_and_then_recorded(demo_db, demo_path):
     """Backups taken before records existed: the first listing checks them and records the verdict;
     a damaged one gets no record."""
-    good = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
-    bad = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    good = single_file_backup(demo_db.db.conn, demo_path, NOW - dt.timedelta(hours=1))
+    bad = single_file_backup(demo_db.db.conn, demo_path, NOW)
     for path in (good, bad):
         record_path(path).unlink()
     damage(bad)
@@ -294,8 +337,6 @@ def test_prune_keeps_the_last_day_then_the_newest_of_each_day_of_the_week(fresh_
         assert path.exists() == (label not in gone), label
     for name, content in foreign.items():
         assert (folder / name).read_bytes() == content
-    for label, path in paths.items():  # each record goes with its backup
-        assert record_path(path).exists() == (label not in gone), label
     assert prune_backups(fresh_db.path, now=NOW) == []  # thinning twice removes nothing more
 
 
@@ -310,21 +351,232 @@ def test_prune_never_removes_the_newest_backup_however_old(fresh_db):
     assert newest.exists()
 
 
+# ---- the chunk store the backups share --------------------------------------------------
+
+
+def chunks_of(path: Path) -> set[str]:
+    return set(read_list(path)["chunks"])
+
+
+def store_files(db_path: Path) -> set[str]:
+    return {p.name for p in chunk_store(backup_folder(db_path)).folder.iterdir()}
+
+
+def age_store(db_path: Path, hours: int = 2) -> None:
+    """Every chunk as if written ``hours`` ago (past the prune's grace for a backup being taken)."""
+    past = (dt.datetime.now() - dt.timedelta(hours=hours)).timestamp()
+    for chunk in chunk_store(backup_folder(db_path)).folder.iterdir():
+        os.utime(chunk, (past, past))
+
+
+def test_backups_share_the_chunks_that_did_not_change_and_each_restores_its_own_values(demo_db, demo_path):
+    """Ten backups with an edit between each take far less than ten copies; each gives its own value back."""
+    taken = []
+    for n in range(10):
+        set_cell(demo_db, 1000 + n)
+        taken.append(backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=10 * n)))
+    size = read_list(taken[0])["size"]
+    store = chunk_store(backup_folder(demo_path)).folder
+    stored_bytes = sum(p.stat().st_size for p in store.iterdir())
+    # one edit rewrites a few pages (the header, the value's, the audit's, their indexes'): a few of
+    # the demo's ten chunks; full copies would take 10 sizes
+    assert stored_bytes < 4 * size, (stored_bytes, size)
+    assert len(chunks_of(taken[0]) & chunks_of(taken[-1])) >= len(chunks_of(taken[0])) // 2
+    assert [cell(made_from(path)) for path in taken] == [1000 + n for n in range(10)]
+
+
+def test_a_backup_stopped_after_some_chunks_leaves_the_earlier_ones_whole_and_no_list(demo_db, demo_path):
+    """A chunk's name taken by a folder (the disk refusing that one write) stops the backup midway:
+    chunks before it are written, its list is not; the earlier backup still restores; the next prune,
+    once the grace for a backup in progress is past, removes the chunks no list names."""
+    earlier = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    before = store_files(demo_path)
+    set_cell(demo_db, 4321)
+    demo_db.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    snapshot_file = backup_folder(demo_path) / "du-kien.db"  # the bytes the next backup will cut, made the same way
+    copy = sqlite3.connect(snapshot_file, isolation_level=None)
+    demo_db.db.conn.backup(copy)
+    copy.execute("PRAGMA journal_mode = DELETE")
+    copy.close()
+    digests = [hashlib.sha256(chunk).hexdigest() for chunk in chunked(snapshot_file.read_bytes())]
+    snapshot_file.unlink()
+    new = [d for d in digests if d not in before]
+    assert len(new) >= 2, "precondition: the edit changed more than one chunk"
+    blocked = chunk_store(backup_folder(demo_path)).path_of(new[-1])
+    blocked.mkdir()
+
+    with pytest.raises(DatabaseError, match="Không sao lưu được") as caught:
+        backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=10))
+
+    assert has_vietnamese(str(caught.value))
+    assert [b.path for b in list_backups(demo_path)] == [earlier], "no list without all its chunks"
+    leftovers = store_files(demo_path) - before - {blocked.name}
+    assert new[0] in leftovers, "chunks before the refused one were written"
+    earlier_value = cell(made_from(earlier))
+    assert earlier_value != 4321
+    assert prune_backups(demo_path, now=NOW) == []
+    assert store_files(demo_path) >= before | leftovers, "chunks written moments ago are left to a backup in progress"
+    blocked.rmdir()
+    killed = {  # the whole copies a backup and a check killed midway leave behind
+        name: backup_folder(demo_path) / f"demo-20260310-1{n}0000.sao-luu{name}"
+        for n, name in enumerate((".tam", ".dang-kiem-tra"))
+    }
+    fresh = backup_folder(demo_path) / "demo-20260310-130000.sao-luu.tam"
+    for path in [*killed.values(), fresh]:
+        path.write_bytes(b"SQLite format 3\x00")
+    age_store(demo_path)
+    for path in killed.values():
+        os.utime(path, (0, 0))
+    assert prune_backups(demo_path, now=NOW) == []
+    assert store_files(demo_path) == before == chunks_of(earlier)
+    assert not any(path.exists() for path in killed.values()) and fresh.exists(), "one may be being written"
+    fresh.unlink()
+    check_backup(earlier)
+    again = backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=20))
+    assert cell(made_from(again)) == 4321
+
+
+KILLED_BACKUP = """
+import datetime as dt, sqlite3, sys
+from pathlib import Path
+from models.backups import backup_database
+path = Path(sys.argv[1])
+conn = sqlite3.connect(path, isolation_level=None)
+backup_database(conn, path, now=dt.datetime(2026, 3, 10, 12, 10))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_backup_killed_while_writing_its_chunks_loses_nothing_kept(tmp_path):
+    """A process killed (SIGKILL, as a power cut stops it) once some of a backup's chunks are in the
+    store: no list for it, the earlier backup restores as it was, and the next thinning (past the
+    grace for a backup in progress) removes the chunks and the temporary copy it left."""
+    path = tmp_path / "so.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE goi (id INTEGER PRIMARY KEY, noi_dung BLOB)")
+    conn.execute("INSERT INTO goi (noi_dung) VALUES (randomblob(100000))")
+    earlier = backup_database(conn, path, now=NOW)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO goi (noi_dung) VALUES (randomblob(100000))", [()] * 300)  # 30 MB more
+    conn.execute("COMMIT")
+    conn.close()
+    before = store_files(path)
+
+    child = subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(path)], cwd=ROOT)
+    try:
+        while len(store_files(path) - before) < 20 and child.poll() is None:
+            time.sleep(0.001)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, "precondition: killed before the backup was done"
+
+    assert len(store_files(path) - before) >= 20
+    assert [b.path for b in list_backups(path)] == [earlier]
+    assert listed_with_verdicts(path) == [(list_backups(path)[0], True)]
+    assert rows(made_from(earlier), "goi") == [(1, read_blob(path))], "the earlier backup as it was"
+    left = {p.name for p in backup_folder(path).iterdir()} - {earlier.name, "khoi"}
+    assert left == {"so-20260310-121000.sao-luu.tam"}, left
+    age_store(path)
+    for name in left:
+        os.utime(backup_folder(path) / name, (0, 0))
+    assert prune_backups(path, now=NOW) == []
+    assert store_files(path) == before == chunks_of(earlier)
+    assert {p.name for p in backup_folder(path).iterdir()} == {earlier.name, "khoi"}
+    check_backup(earlier)
+
+
+def read_blob(path: Path) -> bytes:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT noi_dung FROM goi WHERE id = 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def chunked(data: bytes, size: int = 64 * 1024) -> list[bytes]:
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def test_a_chunk_damaged_in_place_is_refused_at_restore_and_mended_by_the_next_backup(demo_db, demo_path, tmp_path):
+    """The listing does not read chunks (it stays quick); the restore checks each and names the backup;
+    the next backup, sharing that chunk, finds it differs and writes it again, for every backup."""
+    first = backup_database(demo_db.db.conn, demo_path, now=NOW)
+    damaged = damage_chunk(first, 0)
+    assert is_good(list_backups(demo_path)[0])
+    with pytest.raises(DatabaseError) as caught:
+        restore_backup(tmp_path / "moi.db", list_backups(demo_path)[0])
+    said = str(caught.value)
+    assert said.startswith(f"Bản sao lưu “{first.name}” không dùng được: khối dữ liệu ") and "bị hỏng" in said
+    assert not (tmp_path / "moi.db").exists() and not (tmp_path / "moi.db.khoi-phuc").exists()
+    backup_database(demo_db.db.conn, demo_path, now=NOW + dt.timedelta(minutes=10))
+    assert hashlib.sha256(damaged.read_bytes()).hexdigest() == damaged.name
+    assert restore_backup(tmp_path / "moi.db", Backup(first, NOW)) is None
+    for table in TABLES:
+        assert (
+            rows(tmp_path / "moi.db", table) == demo_db.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        )
+
+
+def test_prune_removes_the_chunks_only_the_removed_backups_named(demo_db, demo_path):
+    """Lists first, then the chunks no kept list names; a kept list's chunks all stay; while a kept
+    list cannot be read, no chunk goes."""
+    old = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(days=30))
+    set_cell(demo_db, 4321)
+    kept = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    only_old = chunks_of(old) - chunks_of(kept)
+    assert only_old, "precondition: the edit changed a chunk"
+    age_store(demo_path)
+    damage_list(kept)
+    assert prune_backups(demo_path, now=NOW) == [old]
+    assert only_old <= store_files(demo_path), "a list that cannot be read: what it names is not known"
+    kept.unlink()
+    kept = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(minutes=30))
+    age_store(demo_path)
+    assert prune_backups(demo_path, now=NOW) == []
+    assert store_files(demo_path) == chunks_of(kept)
+    assert cell(made_from(kept)) == 4321
+
+
+def test_a_single_file_backup_of_an_earlier_version_lists_restores_and_is_thinned(demo_db, demo_path, tmp_path):
+    """Next to the chunk lists: listed with its recorded verdict, restored, thinned by the same rule."""
+    set_cell(demo_db, 777)
+    single = single_file_backup(demo_db.db.conn, demo_path, NOW - dt.timedelta(hours=2))
+    set_cell(demo_db, 888)
+    chunked_backup = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
+    assert [(b.path, good) for b, good in listed_with_verdicts(demo_path)] == [(chunked_backup, True), (single, True)]
+    target = tmp_path / "khoi-phuc.db"
+    assert restore_backup(target, list_backups(demo_path)[1]) is None
+    assert cell(target) == 777
+    assert prune_backups(demo_path, now=NOW + dt.timedelta(days=2)) == [single]
+    assert not single.exists() and not record_path(single).exists()
+    assert [b.path for b in list_backups(demo_path)] == [chunked_backup]
+
+
 # ---- the newest good backup, and restoring it ---------------------------------------------
 
 
 def test_newest_good_backup_skips_a_damaged_newest_backup(demo_db, demo_path):
     """A damaged newest backup is passed over for the older good one; none good: None."""
     good = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=2))
+    set_cell(demo_db, 4321)
     bad = backup_database(demo_db.db.conn, demo_path, now=NOW - dt.timedelta(hours=1))
-    damage(bad)
-    with pytest.raises(DatabaseError, match="không dùng được"):
+    assert read_list(bad)["chunks"][-1] not in read_list(good)["chunks"], (
+        "precondition: the edit is in a chunk of its own"
+    )
+    damage_chunk(
+        bad,
+        read_list(bad)["chunks"].index(next(c for c in read_list(bad)["chunks"] if c not in read_list(good)["chunks"])),
+    )
+    assert is_good(list_backups(demo_path)[0]), "a chunk damaged in place is not seen by the listing"
+    with pytest.raises(DatabaseError, match="không dùng được: khối dữ liệu .* bị hỏng") as caught:
         check_backup(bad)
+    assert bad.name in str(caught.value)
     assert [b.path for b in list_backups(demo_path)] == [bad, good]
     chosen = newest_good_backup(demo_path)
     assert chosen is not None and chosen.path == good
     assert chosen.taken_at == NOW - dt.timedelta(hours=2)
-    damage(good)
+    damage_list(good)
     assert newest_good_backup(demo_path) is None
 
 
@@ -333,9 +585,9 @@ def test_of_two_backups_in_the_same_second_the_later_is_the_newest(demo_db, demo
     first = backup_database(demo_db.db.conn, demo_path, now=NOW)
     set_cell(demo_db, 4321)
     second = backup_database(demo_db.db.conn, demo_path, now=NOW)
-    assert second.name == "demo-20260310-120000-2.db" and first.name == "demo-20260310-120000.db"
+    assert second.name == "demo-20260310-120000-2.sao-luu" and first.name == "demo-20260310-120000.sao-luu"
     assert newest_good_backup(demo_path).path == second
-    assert cell(newest_good_backup(demo_path).path) == 4321
+    assert cell(made_from(newest_good_backup(demo_path).path)) == 4321
 
 
 def test_restore_keeps_the_replaced_file_and_its_wal_aside(demo_path, tmp_path):
@@ -359,7 +611,7 @@ def test_restore_keeps_the_replaced_file_and_its_wal_aside(demo_path, tmp_path):
     assert Path(f"{kept}-wal").read_bytes() == old_wal
     assert not Path(f"{target}-wal").exists()
     assert not Path(f"{target}.khoi-phuc").exists()
-    assert target.read_bytes() == taken.read_bytes()
+    assert target.read_bytes() == made_from(taken).read_bytes()
     assert cell(target) == 1111
     assert cell(kept) == 2222  # nothing lost: the replaced file still opens with its last edits
 
@@ -368,11 +620,11 @@ def test_restore_from_a_damaged_backup_is_refused_and_changes_nothing(demo_db, d
     """The backup is checked before anything is moved."""
     taken = backup_database(demo_db.db.conn, demo_path, now=NOW)
     demo_db.close()
-    damage(taken)
+    damage_chunk(taken)
     before = snapshot(tmp_path)
     with pytest.raises(DatabaseError, match="không dùng được") as caught:
         restore_backup(demo_path, Backup(taken, NOW))
-    assert has_vietnamese(str(caught.value))
+    assert has_vietnamese(str(caught.value)) and f"“{taken.name}”" in str(caught.value)
     assert snapshot(tmp_path) == before
 
 
@@ -381,7 +633,10 @@ def test_a_restore_onto_a_missing_file_puts_the_backup_there(demo_db, demo_path,
     taken = backup_database(demo_db.db.conn, demo_path, now=NOW)
     target = tmp_path / "mat.db"
     assert restore_backup(target, Backup(taken, NOW)) is None
-    assert target.read_bytes() == taken.read_bytes()
+    store, listed = chunk_store(taken.parent), read_list(taken)
+    assert target.read_bytes() == b"".join(store.read(digest) for digest in listed["chunks"])
+    for table in TABLES:  # read by a second reader: the database's rows, nothing changed since
+        assert rows(target, table) == demo_db.db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
 
 
 # ---- the backup before a schema upgrade ---------------------------------------------------
@@ -397,8 +652,9 @@ def test_opening_a_database_of_the_first_schema_leaves_a_backup_of_it_as_it_was(
     backups = list_backups(path)
     assert len(backups) == 1
     check_backup(backups[0].path)
-    assert migration_names(backups[0].path) == ["m001_initial"]
-    assert {table: rows(backups[0].path, table) for table in TABLES} == before
+    made = made_from(backups[0].path)
+    assert migration_names(made) == ["m001_initial"]
+    assert {table: rows(made, table) for table in TABLES} == before
     assert migration_names(path) == ALL_MIGRATIONS  # precondition: it was upgraded
 
 
@@ -523,7 +779,7 @@ def test_backup_create_and_list(demo_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("Đã sao lưu vào “")
     second = next(b.path for b in list_backups(demo_path) if b.path != first)
-    damage(second)
+    damage_list(second)
 
     listed = run_main("backup", "list", "--db", demo_path)
     assert listed.returncode == 0, listed.stderr
@@ -623,7 +879,7 @@ def test_backup_restore_from_a_damaged_file_is_refused(demo_path, tmp_path):
     """--from a damaged file: refused even with --force, nothing changed."""
     assert run_main("backup", "create", "--db", demo_path).returncode == 0
     chosen = tmp_path / "ban-chep.db"
-    chosen.write_bytes(list_backups(demo_path)[0].path.read_bytes())
+    chosen.write_bytes(made_from(list_backups(demo_path)[0].path).read_bytes())
     damage(chosen)
     damage(demo_path)
     before = snapshot(tmp_path)
@@ -651,7 +907,7 @@ def test_backup_restore_with_no_good_backup_is_refused(demo_path, tmp_path, back
     """No good backup: exit 2 saying so, the damaged file left where it is."""
     if backups == "only damaged ones":
         assert run_main("backup", "create", "--db", demo_path).returncode == 0
-        damage(list_backups(demo_path)[0].path)
+        damage_list(list_backups(demo_path)[0].path)
     damage(demo_path)
     before = snapshot(tmp_path)
     line = assert_refused(run_main("backup", "restore", "--db", demo_path, "--force"))

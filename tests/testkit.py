@@ -204,6 +204,40 @@ def damage(path: Path) -> bytes:
     return garbled
 
 
+def damage_list(backup_path: Path) -> None:
+    """Garble a backup's chunk list past its first line (the recorded hash), as a bad sector would."""
+    whole = backup_path.read_bytes()
+    head = whole.index(b"\n") + 1
+    backup_path.write_bytes(whole[:head] + random.Random(224).randbytes(len(whole) - head))
+
+
+def damage_chunk(backup_path: Path, index: int = -1) -> Path:
+    """Garble one chunk a backup names, in place (its name, size and time as they were); the chunk's path."""
+    from models.backup_store import read_list
+    from models.backups import chunk_store
+
+    chunk = chunk_store(backup_path.parent).path_of(read_list(backup_path)["chunks"][index])
+    stat = chunk.stat()
+    chunk.write_bytes(random.Random(224).randbytes(stat.st_size))
+    os.utime(chunk, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return chunk
+
+
+def made_from(backup_path: Path) -> Path:
+    """The database a backup holds, made again (every chunk checked) in a folder of its own beside the
+    backup folder, to read."""
+    import datetime as dt
+
+    from models.backups import Backup, restore_backup
+
+    folder = backup_path.parent.parent / "doc-lai" / backup_path.name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "ban-sao.db"
+    target.unlink(missing_ok=True)
+    restore_backup(target, Backup(Path(backup_path), dt.datetime(2026, 1, 1)))
+    return target
+
+
 def lose_index_entries(path: Path) -> None:
     """Delete audit rows while their index (audit_report) is hidden from SQLite, so the index keeps
     entries for rows that are gone: every page sound (quick_check ok), the index wrong

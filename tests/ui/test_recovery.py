@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from testkit import damage, from_a_newer_version, lock_held_elsewhere, snapshot
+from testkit import damage, damage_list, from_a_newer_version, lock_held_elsewhere, made_from, snapshot
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
@@ -156,7 +156,7 @@ def test_a_damaged_database_with_no_good_backup_is_refused_never_opened_empty(
     """No good backup: refused with a message, nothing offered, nothing created."""
     if backups == "only a damaged one":
         gw = Gateway.open(demo_path)
-        damage(backup_database(gw.db.conn, demo_path))
+        damage_list(backup_database(gw.db.conn, demo_path))
         gw.close()
     if harm == "garbled":
         damage(demo_path)
@@ -196,7 +196,7 @@ def test_a_database_cut_to_0_bytes_is_offered_the_newest_good_backup_not_set_up_
     assert kept.read_bytes() == b""
     assert window.current_unit() == "03445"
     window.close()
-    assert stored(demo_path) == stored(next(iter(backup_files(demo_path))))
+    assert stored(demo_path) == stored(made_from(next(iter(backup_files(demo_path)))))
 
 
 def test_a_database_of_0_bytes_with_no_backup_is_refused_with_what_to_do(qtbot, tmp_path):
@@ -245,7 +245,7 @@ def test_the_window_backs_up_after_it_is_shown_after_an_edit_and_at_close(qtbot,
         pass
     at_start = backup_files(demo_path)
     assert len(at_start) == 1 and hold.backups_taken == 1
-    assert stored(next(iter(at_start))) == stored(demo_path)
+    assert stored(made_from(next(iter(at_start)))) == stored(demo_path)
 
     hold.backup_if_changed()
     assert backup_files(demo_path) == at_start, "nothing changed, no new backup"
@@ -255,13 +255,13 @@ def test_the_window_backs_up_after_it_is_shown_after_an_edit_and_at_close(qtbot,
     hold.backup_if_changed()
     after_edit = backup_files(demo_path) - at_start
     assert len(after_edit) == 1
-    assert stored(next(iter(after_edit))) == 4321
+    assert stored(made_from(next(iter(after_edit)))) == 4321
 
     type_value(window, "4322")
     window.close()
     at_close = backup_files(demo_path) - at_start - after_edit
     assert len(at_close) == 1
-    assert stored(next(iter(at_close))) == 4322
+    assert stored(made_from(next(iter(at_close)))) == 4322
     assert not Path(f"{demo_path}.lock").exists()
 
 
@@ -289,7 +289,7 @@ def test_the_timer_backs_up_after_editing_and_not_while_idle(qtbot, demo_path):
         qtbot.waitUntil(lambda: hold.backups_taken == 1, timeout=5000)
         gw.set_values(gw.find_report(*REPORT_KEY), [Edit("so_ho", VILLAGE, 5555)], who="thu")
         qtbot.waitUntil(lambda: hold.backups_taken == 2, timeout=5000)
-        assert sorted(stored(b.path) for b in list_backups(demo_path)) == sorted([original, 5555])
+        assert sorted(stored(made_from(b.path)) for b in list_backups(demo_path)) == sorted([original, 5555])
         qtbot.wait(600)  # five intervals with nothing changed
         assert hold.backups_taken == 2 and len(list_backups(demo_path)) == 2
     finally:
