@@ -44,7 +44,10 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
         ("bench_packet.py", {"export_ms", "openpyxl_same_ms", "export_over_openpyxl", "verify_ms"}),
         ("bench_window.py", {"start_s", "window_over_bare_demo", "window_over_bare_big", "keystroke_ms"}),
         ("bench_kill.py", {"kills", "lost_edits", "integrity_failures"}),
-        ("bench_inbox.py", {"packets", "import_s", "merge_s", "limit_s", "naive_s", "ours_vs_limit_x"}),
+        (
+            "bench_inbox.py",
+            {"packets", "cpus", "limit_s", "import_merge_over_limit", "openpyxl_over_ours", "calamine_over_ours"},
+        ),
         ("bench_recheck.py", {"villages", "recheck_ms", "import_before_ms", "recheck_share_x"}),
         ("bench_backup.py", {"open_s", "quick_check_s", "full_check_s", "backup_list_s", "list_full_check_s"}),
         (
