@@ -273,7 +273,7 @@ def put(packets: SimpleNamespace, folder: Path, *names: str, prefix: str = "") -
 
 
 def read_figures(stdout: str) -> dict[str, float]:
-    """The benchmark's last line, ``FIGURES a=1 b=2.5``, as numbers; AssertionError if it is not one."""
+    """The benchmark's last line, ``FIGURES a=1 b=2.5 c=skipped``, as numbers (skipped: NaN); AssertionError if not."""
     last = stdout.strip().splitlines()[-1]
     head, *pairs = last.split(" ")
     assert head == "FIGURES" and pairs, last
@@ -281,7 +281,7 @@ def read_figures(stdout: str) -> dict[str, float]:
     for pair in pairs:
         name, _, value = pair.partition("=")
         assert name.isidentifier() and name == name.lower(), pair
-        figures[name] = float(value)
+        figures[name] = float("nan") if value == "skipped" else float(value)
     return figures
 
 
