@@ -46,6 +46,7 @@ from pathlib import Path
 
 from models.backup_store import PRUNE_GRACE_S, ChunkError, ChunkStore, ListError, read_list, write_list
 from models.errors import DamagedDatabase, DatabaseError, describe_disk_error, os_error_words
+from models.packet_store import PacketFileLost, PacketStore, packet_folder
 
 KEEP_DAYS = 7
 STAMP = "%Y%m%d-%H%M%S"
@@ -112,6 +113,7 @@ def backup_database(conn: sqlite3.Connection, db_path: str | Path, now: dt.datet
             ) from None
         size = scratch.stat().st_size
         chunks = chunk_store(folder).put_file(scratch)  # the bytes just checked, every chunk before the list
+        _carry_packet_files(scratch, db_path, folder)
         write_list(path, {"check": "integrity_check", "verdict": "ok", "size": size, "chunks": chunks})
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(
@@ -265,6 +267,7 @@ def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None 
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
         os.replace(scratch, db_path)
+        _bring_back_packet_files(db_path, backup_folder(db_path))
     except DatabaseError:
         _remove_quietly(scratch)
         raise
@@ -274,6 +277,49 @@ def restore_backup(db_path: str | Path, backup: Backup, now: dt.datetime | None 
             f"Không khôi phục được “{db_path}” ({describe_disk_error(exc)}); các tệp vẫn như cũ."
         ) from None
     return kept
+
+
+# ---- the packet files kept beside the database (models/packet_store.py) ---------------------
+
+
+def packet_copies(folder: Path) -> PacketStore:
+    """The copies of the received packet files in a backup folder: each file once, under the same
+    name as beside the database, shared by every backup; never thinned (they are evidence)."""
+    return PacketStore(folder / "goi")
+
+
+def _kept_packet_files(db_file: Path) -> list[str]:
+    """The SHA-256 of every packet file a database names as kept beside it ([] for a database of a
+    version that kept them inside, or none)."""
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT file_sha256 FROM received_packets WHERE file_kept")]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def _carry_packet_files(snapshot: Path, db_path: Path, folder: Path) -> None:
+    """Copy into the backup folder every packet file the snapshot names that is not there yet,
+    each checked against its name as it is read; on the disk before the backup's list is written."""
+    live, copies = PacketStore(packet_folder(db_path)), packet_copies(folder)
+    for digest in _kept_packet_files(snapshot):
+        if not copies.path_of(digest).is_file():
+            with contextlib.suppress(PacketFileLost):  # lost beside the database: nothing to carry
+                copies.put(live.read(digest), digest)
+    copies.flush()
+
+
+def _bring_back_packet_files(db_path: Path, folder: Path) -> None:
+    """After a restore: every packet file the restored database names, put back beside it from the
+    backup folder where it is missing or not its bytes."""
+    live, copies = PacketStore(packet_folder(db_path)), packet_copies(folder)
+    for digest in _kept_packet_files(db_path):
+        if live.problem(digest) is not None:
+            with contextlib.suppress(PacketFileLost):  # not in the backups either: reads will say so
+                live.put(copies.read(digest), digest)
+    live.flush()
 
 
 def _remove_stale_copies(folder: Path, stem: str) -> None:

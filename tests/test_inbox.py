@@ -659,3 +659,28 @@ def test_a_packet_file_lost_or_altered_beside_the_database_is_named_never_used(
         assert gw.inbox.listed(1)["status"] == "accepted"  # the listing needs no file
     finally:
         gw.close()
+
+
+def test_backups_carry_the_packet_files_and_a_restore_brings_them_back(upper_path, packets, tmp_path, capsys):
+    """The packet files are evidence kept beside the database: each backup carries every one its database
+    names (each file once in the backup folder, however many backups), and a restore puts back those lost."""
+    put(packets, tmp_path / "in", "mt24-1", "mt24-2")
+    cli(capsys, "inbox", "import", "--db", upper_path, tmp_path / "in")
+    assert cli(capsys, "backup", "create", "--db", upper_path)[0] == 0
+    (p3,) = put(packets, tmp_path / "sau", "tp24")
+    cli(capsys, "inbox", "import", "--db", upper_path, p3)
+    assert cli(capsys, "backup", "create", "--db", upper_path)[0] == 0
+    copies = sorted(p.name for p in (tmp_path / "tinh-sao-luu" / "goi").rglob("*.sctg"))
+    digests = {n: hashlib.sha256(packets.raw[n]).hexdigest() for n in ("mt24-1", "mt24-2", "tp24")}
+    assert copies == sorted(f"{d}.sctg" for d in digests.values())
+    shutil.rmtree(packet_folder(upper_path))  # the folder beside the database lost
+    copy_of_tp24 = tmp_path / "tinh-sao-luu" / "goi" / digests["tp24"][:2] / f"{digests['tp24']}.sctg"
+    code, _, err = cli(capsys, "backup", "restore", "--db", upper_path, "--force")
+    assert code == 0, err
+    gw = Gateway.open(upper_path)
+    try:
+        for name, digest in digests.items():
+            assert gw.packet_files.read(digest) == packets.raw[name]
+        assert copy_of_tp24.read_bytes() == packets.raw["tp24"]  # the backups keep theirs
+    finally:
+        gw.close()
