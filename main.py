@@ -96,4 +96,8 @@ def start_window(db_path: str | None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # the bundle: a worker process of a big import starts as this program
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -77,6 +77,13 @@ class Gateway:
         """models.database.open_database: a file of 0 bytes is refused as damaged unless ``adopt_empty``."""
         return cls(open_database(path, create=create, adopt_empty=adopt_empty), Path(path))
 
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Gateway:
+        """A second look at a database another connection holds open: reads only, no check, no
+        migration (a worker process examining packets for the import that opened it)."""
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, isolation_level=None)
+        return cls(Database(conn), Path(path))
+
     def close(self) -> None:
         self.db.close()
 

@@ -684,3 +684,28 @@ def test_backups_carry_the_packet_files_and_a_restore_brings_them_back(upper_pat
         assert copy_of_tp24.read_bytes() == packets.raw["tp24"]  # the backups keep theirs
     finally:
         gw.close()
+
+
+def test_worker_processes_examine_a_folder_as_this_process_would(upper_template, packets, tmp_path):
+    """A big import is examined by worker processes (started fresh, as on Windows) while this one files:
+    every outcome, message and stored row is what importing the same folder here gives."""
+    names = ["mt24-1", "mt24-2", "tp24", "sh25", "bl24", "tampered", "mt24-1-other", "mt24-retired"]
+    folder = tmp_path / "in"
+    put(packets, folder, *names)
+    (folder / "ghi-chu.sctg").write_bytes(b"PK not a zip at all")
+    results = {}
+    for label, spread_from in (("here", 10**6), ("workers", 1)):
+        gw = Gateway.open(copy_database(upper_template, tmp_path / f"{label}.db"))
+        try:
+            run_ = import_packets(gw, [folder], default_library(), WHO, spread_from=spread_from)
+            stored = [
+                {k: v for k, v in row.items() if k not in ("received_at", "id")}
+                for row in gw.db.query("SELECT * FROM received_packets ORDER BY id")
+            ]
+            figures = list(gw.db.query("SELECT * FROM received_figures ORDER BY packet_id"))
+            results[label] = ([(f.file.name, f.outcome, f.message) for f in run_.filed], stored, figures)
+        finally:
+            gw.close()
+    assert results["workers"] == results["here"]
+    outcomes = {outcome for _, outcome, _ in results["here"][0]}
+    assert {"accepted", "rejected", "not_packet"} <= outcomes

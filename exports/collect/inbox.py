@@ -11,20 +11,19 @@ transaction: an import stopped half way leaves whole packets.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exports.collect.admission import Checked, key_hold, manifest_problem, recheck, sequence_hold, village_hold
-from exports.collect.figures import Figures, sent_values
+from exports.collect.admission import Checked, key_hold, manifest_problem, sequence_hold, village_hold
+from exports.collect.examine import BREAKS_READER, SPREAD_FROM, Examined, examine, examined_in_order
+from exports.collect.figures import Figures
 from exports.collect.merge import figures_to_json
 from exports.collect.trust import Enrolled, enrol, is_below
-from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
 from exports.packets.enrolment import Enrolment, KeyRing, key_ring
-from exports.packets.format import DATA_JSON, SUFFIX
-from exports.packets.verify import Verdict, verify_packet_bytes
+from exports.packets.format import SUFFIX
+from exports.packets.verify import Verdict
 from forms import vnformat
 from forms.library import FormLibrary, default_library
 from forms.schema import FormDef
@@ -145,57 +144,66 @@ class ImportInterrupted(DatabaseError):
 
 
 def import_packets(
-    gw: Gateway, paths: Iterable[str | Path], library: FormLibrary, who: str, progress: Progress | None = None
+    gw: Gateway,
+    paths: Iterable[str | Path],
+    library: FormLibrary,
+    who: str,
+    progress: Progress | None = None,
+    spread_from: int = SPREAD_FROM,
 ) -> ImportRun:
+    """Import the packet files given (and the .sctg files in the folders given), each filed whole or not
+    at all; from ``spread_from`` files on, examined by worker processes while this one files them."""
     files, ignored = packet_files(paths)
     if gw.setting("home_unit") is None:
         raise BadInput("Máy này chưa chọn đơn vị nhận báo cáo.")
     file_again(gw, library, PacketStatus.WAITING)  # a collection opened or a form added since
     ring = key_ring(gw)
+    examined = examined_in_order(gw, files, library, ring, spread_from)
     filed: list[Filed] = []
-    while len(filed) < len(files):
-        # One commit, so one disk sync, per batch: on an old hard disk a sync per
-        # packet costs more than the packet. Each packet is still filed whole or
-        # not at all (its own savepoint), and a batch cut short by a crash is
-        # simply imported again.
-        committed = len(filed)
-        try:
-            with gw.transaction():
-                until = time.monotonic() + BATCH_SECONDS
-                for path in files[len(filed) : len(filed) + BATCH_PACKETS]:
-                    if progress is not None and progress(len(filed), len(files), path) is False:
-                        return ImportRun(filed, ignored, cancelled=True)
-                    filed.append(import_packet(gw, path, library, ring, who))
-                    if time.monotonic() > until:
-                        break
-        except DatabaseError as exc:
-            done = ImportRun(filed[:committed], ignored, cancelled=True)
-            raise ImportInterrupted(str(exc), done, files[committed:]) from None
+    try:
+        while len(filed) < len(files):
+            # One commit, so one disk sync, per batch: on an old hard disk a sync per
+            # packet costs more than the packet. Each packet is still filed whole or
+            # not at all (its own savepoint), and a batch cut short by a crash is
+            # simply imported again.
+            committed = len(filed)
+            try:
+                with gw.transaction():
+                    until = time.monotonic() + BATCH_SECONDS
+                    for _ in files[len(filed) : len(filed) + BATCH_PACKETS]:
+                        path, found = next(examined)
+                        if progress is not None and progress(len(filed), len(files), path) is False:
+                            return ImportRun(filed, ignored, cancelled=True)
+                        filed.append(import_packet(gw, path, found, library, ring, who))
+                        if time.monotonic() > until:
+                            break
+            except DatabaseError as exc:
+                done = ImportRun(filed[:committed], ignored, cancelled=True)
+                raise ImportInterrupted(str(exc), done, files[committed:]) from None
+    finally:
+        examined.close()  # stops the workers of an import cut short
     if progress is not None:
         progress(len(files), len(files), Path())
     return ImportRun(filed, ignored, cancelled=False)
 
 
-def import_packet(gw: Gateway, path: Path, library: FormLibrary, ring: KeyRing, who: str) -> Filed:
+def import_packet(gw: Gateway, path: Path, found: Examined, library: FormLibrary, ring: KeyRing, who: str) -> Filed:
     """One file filed: whatever is wrong with it stays with it (a Filed saying so), except a
     database that refuses writes (DatabaseError), which stops the import."""
+    if found.unreadable is not None:
+        return Filed(path, ImportOutcome.NOT_PACKET, found.unreadable)
     try:
-        raw = read_packet_file(path)
-    except PacketUnreadable as exc:
-        return Filed(path, ImportOutcome.NOT_PACKET, str(exc))
-    file_sha = hashlib.sha256(raw).hexdigest()
-    try:
-        earlier = gw.inbox.row_of_file(file_sha)
+        earlier = gw.inbox.row_of_file(found.file_sha)
         if earlier is not None and earlier["status"] != PacketStatus.WAITING:
             words = PacketStatus(earlier["status"]).words
             return Filed(path, ImportOutcome.UNCHANGED, f"Tệp này đã nhận từ trước; trạng thái: {words}.")
-        assessed = assess(gw, raw, path, library, ring)
-        return file_assessed(gw, path, file_sha, raw, assessed, who, earlier["id"] if earlier else None)
+        assessed = judge(gw, found, library, ring)
+        return file_assessed(gw, path, found.file_sha, found.raw, assessed, who, earlier["id"] if earlier else None)
     except DatabaseError:
         raise
     except UserError as exc:
         return Filed(path, ImportOutcome.NOT_PACKET, str(exc))
-    except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, KeyError) as exc:
+    except BREAKS_READER as exc:
         # A file built to break the reader: its fault stays with it, the rest of the folder is filed.
         return Filed(path, ImportOutcome.NOT_PACKET, f"Không đọc được tệp này (lỗi {type(exc).__name__}); không nhận.")
 
@@ -219,7 +227,15 @@ def assess(
 ) -> Assessed:
     """Every check a packet goes through at the upper level, writing nothing; ``confirmed``: the officer
     has confirmed what held it (key, villages, sequence), so those checks are passed."""
-    verdict = verify_packet_bytes(raw, path, ring, library)
+    return judge(gw, examine(gw, raw, path, library, ring), library, ring, confirmed=confirmed)
+
+
+def judge(gw: Gateway, found: Examined, library: FormLibrary, ring: KeyRing, *, confirmed: bool = False) -> Assessed:
+    """assess() of a packet already examined (exports/collect/examine.py): the checks that depend on
+    this database's clock and on the packets filed before it."""
+    if found.unreadable is not None:
+        return Assessed(ImportOutcome.NOT_PACKET, found.unreadable)
+    verdict = found.verdict
     if verdict.status == VerifyStatus.UNREADABLE:
         return Assessed(ImportOutcome.NOT_PACKET, verdict.problems[0])
     manifest = verdict.manifest
@@ -236,27 +252,26 @@ def assess(
     refusal = _refusal(gw, manifest, form)
     if refusal:
         return Assessed(PacketStatus.WAITING, f"Chờ: {refusal}", manifest)
-    try:
-        values = sent_values(gw, manifest, verdict.data, form)
-        checked = recheck(gw, manifest, verdict.data, form, values)
-    except PacketInvalid as exc:
-        return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {exc}", manifest, keep_file=False)
-    content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
-    found = Assessed(None, "", manifest, content, values, checked)
+    if found.figures_error is not None:
+        raise BadInput(found.figures_error)
+    if found.figures_problem is not None:
+        return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {found.figures_problem}", manifest, keep_file=False)
+    checked = found.checked
+    result = Assessed(None, "", manifest, found.content, found.values, checked)
     if verdict.status == VerifyStatus.UNTRUSTED:
-        return replace(found, status=PacketStatus.QUARANTINED, note=_quarantine_note(gw, verdict, ring))
+        return replace(result, status=PacketStatus.QUARANTINED, note=_quarantine_note(gw, verdict, ring))
     village_wait, village_note = None, ""
     if checked.villages is not None:
         village_wait, village_note = village_hold(gw, manifest["unit"]["code"], checked.villages)
     if not confirmed:
         hold = (
-            key_hold(gw, verdict.trusted_by, manifest)
+            key_hold(gw, found.trusted_by(ring), manifest)
             or sequence_hold(gw.inbox.head(_report_of(manifest)), manifest["sequence"])
             or village_wait
         )
         if hold:
-            return replace(found, status=PacketStatus.HELD, note=hold)
-    return replace(found, note=village_note)
+            return replace(result, status=PacketStatus.HELD, note=hold)
+    return replace(result, note=village_note)
 
 
 def file_assessed(
@@ -370,10 +385,13 @@ def file_again(gw: Gateway, library: FormLibrary, *statuses: PacketStatus, who: 
     refiled = []
     for row in gw.inbox.to_file_again(*statuses):
         path = Path(row["file_name"])
-        try:
-            assessed = assess(gw, row["packet"], path, library, ring)
-        except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, KeyError):
+        found = examine(gw, row["packet"], path, library, ring)
+        if found.unreadable is not None:
             continue  # it was read once; whatever breaks now leaves it where it was
+        try:
+            assessed = judge(gw, found, library, ring)
+        except BREAKS_READER:
+            continue
         if assessed.status == row["status"]:
             gw.inbox.set_reason(row["id"], assessed.note)
             continue
