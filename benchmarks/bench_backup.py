@@ -1,17 +1,18 @@
 """Opening a big database and listing its backups, printed as figures (never asserted in tests).
 
-    .venv/bin/python benchmarks/bench_backup.py            # 3,321 packets' worth (~370 MB)
+    .venv/bin/python benchmarks/bench_backup.py            # 3,321 packets' worth (~290 MB of packet files)
     .venv/bin/python benchmarks/bench_backup.py --quick    # 100 packets' worth
 
 Its last line, for scripts and the record (benchmarks/figures.py): FIGURES packets=… db_mb=… open_s=…
-quick_check_s=… full_check_s=… backup_s=… backup_list_s=… list_full_check_s=… backup_day_over_db=…
-backups_over_db=… page_dedup_over_db=… chunks=…
+quick_check_s=… full_check_s=… backup_s=… backup_list_s=… list_full_check_s=… packet_files_mb=…
+backup_day_over_db=… backups_over_db=… page_dedup_over_db=… chunks=…
 
 The database: the demo, grown with rows shaped like an upper level's import,
-one received packet per commune (a pseudo-random blob of 88 KB, as a zipped
-packet is incompressible and 78% of the province database of issue 16 was
-those blobs) and its ~290 received figures. Rows are inserted directly: the
-import is not what is measured here, the size and shape of the file are.
+one received packet per commune: its file (a pseudo-random blob of 88 KB, as
+a zipped packet is incompressible) kept beside the database as an import
+keeps it (models/packet_store.py), its row, and its ~290 figures as one JSON
+row. Rows are inserted directly: the import is not what is measured here,
+the size and shape of what is backed up are.
 
 Then a day of work: ten backups taken with the real ``backup_database``
 (each a copy checked by ``PRAGMA integrity_check``, then cut into 64 KiB
@@ -19,8 +20,9 @@ chunks kept once in the backup folder's chunk store, and a list of them),
 30 edits of the demo's report through ``Gateway.set_values`` before each
 (300 in all) and an import of 100 more packets' rows before the sixth.
 ``backup_day_over_db`` is the bytes of the backup folder after that day (the
-chunks and the lists) over the database's size, the goal of issue 16 being
-≤ 2; ``backups_over_db`` is what ten whole single-file copies (what earlier
+chunks, the lists and the copies of the packet files) over what is backed
+up, the database and its packet files (``packet_files_mb``), the goal of
+issue 16 being ≤ 2; ``backups_over_db`` is what ten whole single-file copies (what earlier
 versions kept) would take over it; ``page_dedup_over_db`` what the ten would
 take as their distinct 4 KiB pages plus a 32-byte hash per page and backup,
 the floor for a store of whole pages; ``chunks`` the files in the store.
@@ -33,7 +35,7 @@ In interleaved rounds (median of each):
 - ``backup_list_s``: ``backup list`` as a command (a fresh process, reading
   the recorded verdicts), against ``list_full_check_s``: every backup
   checked in full in process, as the listing used to do;
-- ``backup_day_over_db``, ``backups_over_db``, ``page_dedup_over_db``: bytes over the database's.
+- ``backups_over_db``, ``page_dedup_over_db``: bytes over the database's.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import random
 import statistics
 import subprocess
@@ -59,6 +62,7 @@ from models.backup_store import read_list  # noqa: E402
 from models.backups import backup_database, backup_folder, check_backup, chunk_store, list_backups  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.gateway import Edit, Gateway  # noqa: E402
+from models.packet_store import packet_folder  # noqa: E402
 
 BLOB_BYTES = 88_000
 FIGURES_PER_PACKET = 290
@@ -78,21 +82,30 @@ def grow(path: Path, packets: int) -> None:
 
 
 def add_packets(gw: Gateway, numbers: range) -> None:
+    """Rows as an import files them: the packet file beside the database (models/packet_store.py), its
+    row, and its figures as one JSON row (cells, and the unit's figures as evaluated)."""
     rng = random.Random(numbers.start)
     conn = gw.db.conn
     conn.execute("BEGIN")
     for n in numbers:
         code = f"{n:05d}"
+        blob = rng.randbytes(BLOB_BYTES)
+        digest = gw.packet_files.put(blob)
         cursor = conn.execute(
             "INSERT INTO received_packets (file_sha256, file_name, received_at, received_by, unit_code, form_id,"
-            " form_version, period_code, sequence, status, packet) VALUES (?, ?, ?, 'bench', ?, 'kl224', 1,"
-            " '2025', 1, 'accepted', ?)",
-            [f"{n:064x}", f"{code}.sctg", "2026-01-01T00:00:00", code, rng.randbytes(BLOB_BYTES)],
+            " form_version, period_code, sequence, status, file_kept) VALUES (?, ?, ?, 'bench', ?, 'kl224', 1,"
+            " '2025', 1, 'accepted', 1)",
+            [digest, f"{code}.sctg", "2026-01-01T00:00:00", code],
         )
-        conn.executemany(
-            "INSERT INTO received_values (packet_id, indicator, unit_code, value) VALUES (?, ?, ?, ?)",
-            [(cursor.lastrowid, f"ind_{i % 29}", f"{code}.{i // 29:02d}", rng.randrange(1000)) for i in range(290)],
+        cells: dict[str, dict] = {}
+        for i in range(290):
+            cells.setdefault(f"{code}.{i // 29:02d}", {})[f"ind_{i % 29}"] = rng.randrange(1000)
+        figures = {f"ind_{i}": [rng.randrange(10**5), rng.randrange(10**5), 50.0, False, True] for i in range(50)}
+        conn.execute(
+            "INSERT INTO received_figures (packet_id, cells, form_version, figures) VALUES (?, ?, 1, ?)",
+            [cursor.lastrowid, json.dumps(cells), json.dumps(figures)],
         )
+    gw.packet_files.flush()
     conn.execute("COMMIT")
 
 
@@ -188,11 +201,13 @@ def main() -> None:
 
         backup_times = day_of_work(path, packets)
         db_mb = path.stat().st_size / 1e6
+        packet_mb = folder_bytes(packet_folder(path)) / 1e6
         day_bytes = folder_bytes(backup_folder(path))
         chunks = len(chunk_store(backup_folder(path)).present())
         backups_bytes, dedup_bytes = distinct_page_bytes(path)
         print(
-            f"a day of work: {BACKUPS} backups, median {statistics.median(backup_times):.2f} s each; database now "
+            f"packet files beside it: {packet_mb:.0f} MB; a day of work: {BACKUPS} backups, "
+            f"median {statistics.median(backup_times):.2f} s each; database now "
             f"{db_mb:.0f} MB; the backup folder {day_bytes / 1e6:.0f} MB ({chunks} chunks); "
             f"{backups_bytes / 1e6:.0f} MB as full copies, {dedup_bytes / 1e6:.0f} MB as distinct pages"
         )
@@ -221,7 +236,8 @@ def main() -> None:
         backup_s=statistics.median(backup_times),
         backup_list_s=medians["backup_list_s"],
         list_full_check_s=medians["list_full_check_s"],
-        backup_day_over_db=day_bytes / (db_mb * 1e6),
+        packet_files_mb=round(packet_mb, 1),
+        backup_day_over_db=day_bytes / ((db_mb + packet_mb) * 1e6),
         backups_over_db=backups_bytes / (db_mb * 1e6),
         page_dedup_over_db=dedup_bytes / (db_mb * 1e6),
         chunks=chunks,

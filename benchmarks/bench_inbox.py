@@ -188,9 +188,30 @@ def run_profiled(db_path: str, folder: str, top: int) -> str:
 
 
 def fresh(function, *args):
-    """``function(*args)`` in a new Python process, so neither memory nor caches carry over."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(function, args)
+    """``function(*args)`` in a new Python process, so neither memory nor caches carry over. A process
+    of its own, not a pool's (a pool's is daemonic and may not start the import's worker processes)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(send, function, args))
+    process.start()
+    send.close()
+    try:
+        ok, result = receive.recv()
+    except EOFError:
+        ok, result = False, "the process ended without a result"
+    process.join()
+    if not ok:
+        raise RuntimeError(result)
+    return result
+
+
+def _send_result(send, function, args) -> None:
+    try:
+        send.send((True, function(*args)))
+    except BaseException:
+        import traceback
+
+        send.send((False, traceback.format_exc()))
 
 
 # ---- one size, in interleaved rounds ----------------------------------------------------

@@ -104,7 +104,8 @@ def examined_in_order(
     """Each file with what it is, in the order given: examined by worker processes when there are at
     least ``spread_from`` files and cores to share, here otherwise. Closing it early stops the workers."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(files) < spread_from or workers < 2 or library is not default_library():
+    daemon = multiprocessing.current_process().daemon  # a pool's worker may not start processes of its own
+    if len(files) < spread_from or workers < 2 or daemon or library is not default_library():
         for path in files:
             yield path, examine_file(gw, path, library, ring)
         return
