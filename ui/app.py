@@ -21,17 +21,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
 from forms.loader import FormError
-from models.backups import Backup, newest_good_backup
 from models.errors import DamagedDatabase, DatabaseError, UserError, os_error_sentence
 from models.gateway import Gateway
 from models.lock import DatabaseLock
-from models.recovery import restore_database
 from models.setup import is_upper_level
 from ui.db_hold import DatabaseHold
 from ui.resources import app_icon, install_fonts
-from ui.setup_dialog import SetupDialog
 
 if TYPE_CHECKING:
+    from models.backups import Backup
     from ui.commune.window import MainWindow
     from ui.upper.window import UpperWindow
 
@@ -57,6 +55,8 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
         raise
     library = default_library()
     if gw.is_empty():
+        from ui.setup_dialog import SetupDialog  # once, on the first run: its catalogue, keys and demos wait
+
         setup = SetupDialog(gw, library, parent)
         if setup.exec() != QDialog.DialogCode.Accepted:
             gw.close()
@@ -83,6 +83,9 @@ def open_or_restore(path: Path, parent=None) -> Gateway:
     try:
         return Gateway.open(path)
     except DamagedDatabase as exc:
+        from models.backups import newest_good_backup
+        from models.recovery import restore_database
+
         backup = newest_good_backup(path)
         if backup is None and exc.empty:
             raise DatabaseError(

@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import closing
 
 from testkit import ROOT, put
 
+from exports.collect.inbox import import_packets
 from models.backups import check_backup, list_backups
+from models.gateway import Gateway
 from ui.app import open_window
 
 WAIT = 20_000  # ms
@@ -40,6 +43,24 @@ def test_the_heavy_tabs_are_built_when_first_shown(qtbot, upper_window, packets,
     window.tabs.setCurrentWidget(window.merged_view)
     assert window.merged_view.built
     assert {u.unit.code for u in window.merged_view.table.received} == {"03445", "03408"}
+
+
+def test_the_inbox_is_read_once_the_window_is_drawn_and_then_shown(qtbot, upper_path, packets, tmp_path, library):
+    """Thousands of packets take tenths of a second to list: the window shows first, saying it is
+    reading, and the inbox fills once it has been drawn."""
+    with closing(Gateway.open(upper_path)) as gw:
+        import_packets(gw, put(packets, tmp_path, "mt24-2", "tp24"), library, "Giàng Thị Dung")
+    window = open_window(upper_path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert not window.loaded and window.inbox_view.model.rowCount() == 0, "nothing read before it is drawn"
+        assert window.tabs.tabText(0) == "Hộp thư (đang đọc...)" and not window.inbox_view.empty_note.isVisible()
+        qtbot.waitUntil(lambda: window.loaded)
+        assert window.inbox_view.model.rowCount() == 2 and window.tabs.tabText(0).startswith("Hộp thư")
+        assert "đang đọc" not in window.tabs.tabText(0) and not window.inbox_view.empty_note.isVisible()
+    finally:
+        window.close()
 
 
 def test_a_hidden_tab_asked_for_its_table_builds_it(upper_window):
