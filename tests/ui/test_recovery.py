@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from testkit import damage, from_a_newer_version, lock_held_elsewhere, snapshot
+from testkit import damage, from_a_newer_version, lock_held_elsewhere, snapshot, zero_an_audit_page
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
@@ -370,18 +370,6 @@ def test_a_database_on_a_read_only_medium_is_refused_as_read_only_by_the_window(
 
 
 # ---- the quick check left for after the window is drawn (a start) ------------------------------------
-
-
-def zero_an_audit_page(path: Path) -> bytes:
-    """A bad sector in a page of the edits' history, which the window does not read to show itself:
-    the file opens and the window is built, and only the quick check finds it. The new bytes."""
-    conn = sqlite3.connect(path)
-    (page,) = conn.execute("SELECT max(pageno) FROM dbstat WHERE name = 'audit' AND pagetype = 'leaf'").fetchone()
-    conn.close()
-    whole = path.read_bytes()
-    damaged = whole[: (page - 1) * 4096] + bytes(4096) + whole[page * 4096 :]
-    path.write_bytes(damaged)
-    return damaged
 
 
 def test_at_a_start_the_quick_check_runs_after_the_window_is_drawn_and_then_writes_go_on(qtbot, demo_path):
