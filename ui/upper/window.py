@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.inbox import ImportRun
 from exports.packets.enrolment import SUFFIX as KEY_SUFFIX
 from exports.packets.format import SUFFIX as PACKET_SUFFIX
 from forms import vnformat
@@ -48,15 +47,16 @@ from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
-from ui.upper.enrol_dialog import EnrolDialog
 from ui.upper.import_worker import ImportJob, ImportProgress, ImportResultsDialog, local_paths
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
 from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
+    from exports.collect.inbox import ImportRun  # the import's machinery waits for the first import
     from ui.key_dialogs import KeysDialog
     from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
+    from ui.upper.enrol_dialog import EnrolDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
 
@@ -403,6 +403,8 @@ class UpperWindow(QMainWindow):
 
     def enrol_file(self, path: str | Path | None = None) -> EnrolDialog:
         """The enrolment dialog over a key file, shown without waiting; every tab follows an enrolment."""
+        from ui.upper.enrol_dialog import EnrolDialog  # it files held packets again: the import's machinery
+
         dialog = EnrolDialog(self.gw, self.library, self.who, path, self)
         dialog.enrolled.connect(lambda _enrolled: self.refresh_all())
         open_modeless(dialog)
