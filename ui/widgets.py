@@ -170,7 +170,10 @@ class BuiltWhenShown:
 class AfterFirstPaint(QObject):
     """Runs ``work`` once ``window`` has been drawn for the first time (its first repaint, which
     follows its showing): what a start can leave for later waits until the officer sees the window.
-    Kept by the window (its parent) until then."""
+    Should a platform draw the window without that repaint request, ``work`` runs FALLBACK_MS after
+    the window is shown. Kept by the window (its parent): nothing runs for a window deleted first."""
+
+    FALLBACK_MS = 250
 
     def __init__(self, window, work):
         super().__init__(window)
@@ -178,13 +181,14 @@ class AfterFirstPaint(QObject):
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.UpdateRequest:
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(self.FALLBACK_MS, self, self._run)
+        elif event.type() == QEvent.Type.UpdateRequest:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._run)  # after this repaint, which the filter precedes
+            QTimer.singleShot(0, self, self._run)  # after this repaint, which the filter precedes
         return False
 
     def _run(self) -> None:
         work, self.work = self.work, None
-        self.deleteLater()
         if work is not None:
             work()
