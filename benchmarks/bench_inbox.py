@@ -45,6 +45,11 @@ the two calamine figures print as ``skipped``. Before any figure is kept,
 each script's totals must equal the merged table's on three indicators
 (1.3, 3.1, 7.1) and the scripts must agree with each other on every row.
 
+Why it is long: ours, the limit and the three scripts are run in one run on
+the same folder of packets, interleaved round by round; apart, each would
+need the packets made again and the rounds could not be interleaved (the
+packets themselves are made in benchmarks/packet_maker.py).
+
 Medians of --rounds rounds (5 by default, at every size: about 85 s a
 round at 3,321 packets on 2 shared cpus, ours and the openpyxl script most
 of it; the whole run about 14 minutes, 2.4 of them making the packets).

@@ -14,11 +14,19 @@ index holds exactly its table's rows (and UNIQUE holds): a slip that leaves
 the pages sound. The full check runs on each backup (models/backups.py: a
 backup is a page-for-page copy, so it is the database's full check at that
 moment) and in ``check_whole`` before a restore.
+
+The window may open first and check after it is shown (``check_later``): a
+province's file of hundreds of MB takes a third of a second to read whole.
+Then the connection refuses every write until the check has passed (a write
+asked for meanwhile waits for it), so a damaged file is still refused before
+anything is written to it. Only a file already in WAL mode with no migration
+due is opened so: anything else is checked at once, as it will be written.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import sqlite_utils.plugins
@@ -42,10 +50,13 @@ from models.migrations import migrations
 sqlite_utils.plugins._plugins_loaded = True
 
 
-def open_database(path: str | Path, create: bool = True, adopt_empty: bool = False) -> Database:
+def open_database(
+    path: str | Path, create: bool = True, adopt_empty: bool = False, check_later: bool = False
+) -> Database:
     """The database at ``path``: created when there is no file and ``create``; a file of 0 bytes is
     refused as damaged (never silently made a new, empty database in place of one that was cut off)
-    unless ``adopt_empty`` (``init``, asked to make a database there)."""
+    unless ``adopt_empty`` (``init``, asked to make a database there). With ``check_later`` the
+    quick check may be left to the caller (``db.later_check``, a LaterCheck, or None when it ran)."""
     path = Path(path)
     try:
         is_dir, exists = path.is_dir(), path.exists()
@@ -63,13 +74,17 @@ def open_database(path: str | Path, create: bool = True, adopt_empty: bool = Fal
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
         db = Database(conn)
-        _refuse_damaged(db, path, QUICK_CHECK)
+        db.later_check = _later_check(db, path) if check_later and exists else None
+        if db.later_check is None:
+            _refuse_damaged(db, path, QUICK_CHECK)
         _refuse_newer(db, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # an accepted edit survives a power cut
         if migrations.pending(db):
             _upgrade(db, path)
+        if db.later_check is not None:
+            conn.set_authorizer(db.later_check.authorize)
     except DatabaseError:
         if conn is not None:
             conn.close()
@@ -81,8 +96,83 @@ def open_database(path: str | Path, create: bool = True, adopt_empty: bool = Fal
     return db
 
 
+def read_only_database(path: str | Path) -> Database:
+    """A second look at a database another connection holds open: reads only, no check, no migration
+    (a worker process examining packets for the import that opened it)."""
+    return Database(sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, isolation_level=None))
+
+
 QUICK_CHECK = "PRAGMA quick_check"
 FULL_CHECK = "PRAGMA integrity_check"
+WRITES = frozenset(
+    getattr(sqlite3, f"SQLITE_{name}")
+    for name in (
+        "INSERT UPDATE DELETE CREATE_TABLE CREATE_INDEX CREATE_TRIGGER CREATE_VIEW DROP_TABLE DROP_INDEX "
+        "DROP_TRIGGER DROP_VIEW ALTER_TABLE REINDEX ANALYZE CREATE_VTABLE DROP_VTABLE"
+    ).split()
+)
+
+
+class LaterCheck:
+    """The quick check of a file opened before it ran: ``run`` it on a thread of its own (a
+    connection of its own), then ``refusal`` is None when the file passed, or the DatabaseError
+    that refuses it. Until it has passed the opened connection writes nothing: a write waits for
+    the check (running it there if no thread has started it) and is refused if the file failed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.done = threading.Event()
+        self.refusal: DatabaseError | None = None
+        self._started = False
+        self._start_lock = threading.Lock()
+
+    def run(self) -> None:
+        with self._start_lock:
+            started, self._started = self._started, True
+        if started:
+            self.done.wait()
+            return
+        try:
+            _refuse_empty(self.path)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=5)
+            try:
+                _refuse_damaged(Database(conn), self.path, QUICK_CHECK)
+            finally:
+                conn.close()
+        except DatabaseError as exc:
+            self.refusal = exc
+        except sqlite3.Error as exc:
+            self.refusal = DatabaseError(f"Không mở được cơ sở dữ liệu “{self.path}”: {describe_sqlite_error(exc)}")
+        finally:
+            self.done.set()
+
+    @property
+    def passed(self) -> bool:
+        return self.done.is_set() and self.refusal is None
+
+    def authorize(self, action: int, *_names) -> int:
+        if action not in WRITES:
+            return sqlite3.SQLITE_OK
+        self.run()  # at once if no thread has, else waits for it
+        return sqlite3.SQLITE_OK if self.refusal is None else sqlite3.SQLITE_DENY
+
+
+def writes_allowed(db: Database) -> None:
+    """The connection's writes no longer wait for the later check, which has passed."""
+    if db.later_check is not None and db.later_check.passed:
+        db.conn.set_authorizer(None)
+
+
+def _later_check(db: Database, path: Path) -> LaterCheck | None:
+    """A LaterCheck when the file may be checked after it is opened: already in WAL mode (so opening
+    writes nothing) and nothing to migrate; None when it must be checked now. A file SQLite cannot
+    even read is checked now, which says why."""
+    try:
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal" or migrations.pending(db):
+            return None
+    except sqlite3.Error:
+        return None
+    return LaterCheck(path)
 
 
 def _refuse_damaged(db: Database, path: Path, check: str) -> None:

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from models.backups import backup_database
 from models.clock import now
-from models.database import open_database
+from models.database import LaterCheck, open_database, writes_allowed
 from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.packet_store import PacketStore, packet_folder
 from models.periods import Period, parse_period
@@ -73,16 +73,21 @@ class Gateway:
         self.packet_files = PacketStore(packet_folder(path))
 
     @classmethod
-    def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Gateway:
-        """models.database.open_database: a file of 0 bytes is refused as damaged unless ``adopt_empty``."""
-        return cls(open_database(path, create=create, adopt_empty=adopt_empty), Path(path))
+    def open(
+        cls, path: str | Path, create: bool = True, adopt_empty: bool = False, check_later: bool = False
+    ) -> Gateway:
+        """models.database.open_database: a file of 0 bytes is refused as damaged unless ``adopt_empty``;
+        with ``check_later`` the quick check may wait (``later_check``), the file written only after it."""
+        return cls(open_database(path, create=create, adopt_empty=adopt_empty, check_later=check_later), Path(path))
 
-    @classmethod
-    def open_read_only(cls, path: str | Path) -> Gateway:
-        """A second look at a database another connection holds open: reads only, no check, no
-        migration (a worker process examining packets for the import that opened it)."""
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, isolation_level=None)
-        return cls(Database(conn), Path(path))
+    @property
+    def later_check(self) -> LaterCheck | None:
+        """The quick check left for after the open (models.database.LaterCheck), or None."""
+        return getattr(self.db, "later_check", None)
+
+    def writes_allowed(self) -> None:
+        """Writes go straight on once the later check has passed."""
+        writes_allowed(self.db)
 
     def close(self) -> None:
         self.db.close()

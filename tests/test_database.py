@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from testkit import first_schema_database, lose_index_entries
+from testkit import first_schema_database, lose_index_entries, zero_an_audit_page
 
 from models import catalogue
 from models.database import check_whole
@@ -688,3 +688,48 @@ def test_no_sqlite_utils_plugin_is_loaded(fresh_db):
 
     assert sqlite_utils.plugins._plugins_loaded is True  # the switch models/database.py relies on
     assert sqlite_utils.plugins.pm.get_plugins() == set()
+
+
+def test_a_file_checked_later_writes_nothing_until_the_check_passes(demo_path):
+    """The window's start: the file opens before its quick check (check_later); a write waits for the
+    check, and goes on once the file has passed."""
+    gw = Gateway.open(demo_path, check_later=True)
+    try:
+        check = gw.later_check
+        assert check is not None and not check.done.is_set()
+        report = gw.find_report("03445", "kl224", "2025")
+        gw.set_values(report, [Edit("so_ho", "03445.01", 77)], who="thu")  # the check runs here, first
+        assert check.passed
+        gw.writes_allowed()
+        assert gw.db.execute("SELECT count(*) FROM audit").fetchone()[0] > 0
+    finally:
+        gw.close()
+
+
+def test_a_damaged_file_checked_later_is_refused_before_anything_is_written(demo_path):
+    damaged = zero_an_audit_page(demo_path)
+    gw = Gateway.open(demo_path, check_later=True)  # the page is read only by the check
+    try:
+        report = gw.find_report("03445", "kl224", "2025")
+        with pytest.raises(DatabaseError):
+            gw.set_values(report, [Edit("so_ho", "03445.01", 77)], who="thu")
+        check = gw.later_check
+        assert isinstance(check.refusal, DamagedDatabase) and has_vietnamese(str(check.refusal))
+        gw.writes_allowed()  # never for a file the check refused
+        with pytest.raises(DatabaseError):
+            gw.set_values(report, [Edit("so_ho", "03445.01", 78)], who="thu")
+    finally:
+        gw.close()
+    assert demo_path.read_bytes() == damaged
+
+
+def test_a_file_not_yet_in_wal_mode_is_checked_at_once(demo_path):
+    """Opening it writes (the switch to WAL): so it is checked first, as every open is."""
+    conn = sqlite3.connect(demo_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    gw = Gateway.open(demo_path, check_later=True)
+    try:
+        assert gw.later_check is None and gw.journal_mode == "wal"
+    finally:
+        gw.close()

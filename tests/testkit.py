@@ -238,6 +238,18 @@ def made_from(backup_path: Path) -> Path:
     return target
 
 
+def zero_an_audit_page(path: Path) -> bytes:
+    """A bad sector in a page of the edits' history, which the window does not read to show itself:
+    the file opens and the window is built, and only the quick check finds it. The new bytes."""
+    conn = sqlite3.connect(path)
+    (page,) = conn.execute("SELECT max(pageno) FROM dbstat WHERE name = 'audit' AND pagetype = 'leaf'").fetchone()
+    conn.close()
+    whole = path.read_bytes()
+    damaged = whole[: (page - 1) * 4096] + bytes(4096) + whole[page * 4096 :]
+    path.write_bytes(damaged)
+    return damaged
+
+
 def lose_index_entries(path: Path) -> None:
     """Delete audit rows while their index (audit_report) is hidden from SQLite, so the index keeps
     entries for rows that are gone: every page sound (quick_check ok), the index wrong

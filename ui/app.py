@@ -6,6 +6,11 @@ demo. A commune gets the entry window, an upper level the window that
 receives and merges packets. One window per database: a second instance is
 told so and refused. A damaged database is never opened as if empty: the
 officer is offered the newest good backup instead.
+
+At a start the window opens before the file's quick check, which runs once
+the window is drawn (``check_later``; models/database.py, ui/db_hold.py):
+a file it refuses is let go with nothing written to it, and opened again the
+usual way, which says why and offers the backup.
 """
 
 from __future__ import annotations
@@ -21,17 +26,16 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
 from forms.loader import FormError
-from models.backups import Backup, newest_good_backup
 from models.errors import DamagedDatabase, DatabaseError, UserError, os_error_sentence
 from models.gateway import Gateway
 from models.lock import DatabaseLock
-from models.recovery import restore_database
 from models.setup import is_upper_level
 from ui.db_hold import DatabaseHold
 from ui.resources import app_icon, install_fonts
-from ui.setup_dialog import SetupDialog
+from ui.widgets import AfterFirstPaint
 
 if TYPE_CHECKING:
+    from models.backups import Backup
     from ui.commune.window import MainWindow
     from ui.upper.window import UpperWindow
 
@@ -45,18 +49,34 @@ def default_db_path() -> Path:
     return folder / "so-chi-tieu.db"
 
 
-def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWindow | None:
+def open_window(db_path: str | Path | None, parent=None, check_later: bool = False) -> MainWindow | UpperWindow | None:
     """The window over ``db_path`` (or the default database), after first-run
-    setup if it is empty; None if the officer cancels the setup."""
+    setup if it is empty; None if the officer cancels the setup. With
+    ``check_later`` the file's quick check waits until the window is drawn."""
     path = Path(db_path) if db_path else default_db_path()
     lock = DatabaseLock.take(path)
     try:
-        gw = open_or_restore(path, parent)
+        gw = open_or_restore(path, parent, check_later)
     except UserError:
         lock.release()
         raise
+    try:
+        return _window_over(gw, lock, parent)
+    except Exception:
+        if gw.later_check is None:
+            raise
+        # A file not checked yet that could not be read while the window was built (SQLite's own error):
+        # opened again checked at once, which refuses it in Vietnamese; anything else fails again there.
+        gw.close()
+        lock.release()
+        return open_window(path, parent)
+
+
+def _window_over(gw: Gateway, lock: DatabaseLock, parent=None) -> MainWindow | UpperWindow | None:
     library = default_library()
     if gw.is_empty():
+        from ui.setup_dialog import SetupDialog  # once, on the first run: its catalogue, keys and demos wait
+
         setup = SetupDialog(gw, library, parent)
         if setup.exec() != QDialog.DialogCode.Accepted:
             gw.close()
@@ -73,16 +93,20 @@ def open_window(db_path: str | Path | None, parent=None) -> MainWindow | UpperWi
 
         window = MainWindow(gw, library, who, hold)
     hold.backup_failed.connect(window.show_message)
-    hold.start()  # the first backup waits until the window is shown, and runs on its own thread
+    # The later check and the first backup wait until the window is drawn, and run on their own threads.
+    AfterFirstPaint(window, hold.start)
     return window
 
 
-def open_or_restore(path: Path, parent=None) -> Gateway:
+def open_or_restore(path: Path, parent=None, check_later: bool = False) -> Gateway:
     """The database, or, when it is damaged, the newest good backup put in its
     place if the officer agrees; never a silent start on an empty database."""
     try:
-        return Gateway.open(path)
+        return Gateway.open(path, check_later=check_later)
     except DamagedDatabase as exc:
+        from models.backups import newest_good_backup
+        from models.recovery import restore_database
+
         backup = newest_good_backup(path)
         if backup is None and exc.empty:
             raise DatabaseError(
@@ -122,15 +146,11 @@ def ask_restore(path: Path, backup: Backup, parent=None) -> bool:
     return box.clickedButton() is restore
 
 
-def run(db_path: str | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(TITLE)
-    app.setWindowIcon(app_icon())
-    install_fonts()
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+def show_window(db_path: str | Path | None, windows: list, check_later: bool = False) -> int | None:
+    """The window over ``db_path`` shown and kept in ``windows``, None; or the exit code when there is
+    none: 2 when the file was refused (said in a message box), 0 when the officer cancelled the setup."""
     try:
-        window = open_window(db_path)
+        window = open_window(db_path, check_later=check_later)
     except (UserError, FormError) as exc:
         QMessageBox.critical(None, TITLE, str(exc))
         return 2
@@ -139,12 +159,43 @@ def run(db_path: str | None) -> int:
         return 2
     if window is None:
         return 0
+    windows.append(window)
+    window.database_hold.check_failed.connect(lambda _text: reopen_refused(window, windows))
     window.show()
+    return None
+
+
+def reopen_refused(window, windows: list) -> None:
+    """The file under ``window`` failed the check left for after it was drawn: the window closes, the
+    file untouched, and it is opened again checked at once: refused in Vietnamese, its newest good
+    backup offered; the program ends if nothing is opened."""
+    app = QApplication.instance()
+    app.setQuitOnLastWindowClosed(False)  # not while the file is opened again
+    try:
+        window.close()
+        code = show_window(window.gw.path, windows)
+    finally:
+        app.setQuitOnLastWindowClosed(True)
+    if code is not None:
+        app.exit(code)
+
+
+def run(db_path: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(TITLE)
+    app.setWindowIcon(app_icon())
+    install_fonts()
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    windows: list = []
+    code = show_window(db_path, windows, check_later=True)
+    if code is not None:
+        return code
     if os.environ.get("SCT_QUIT_WHEN_SHOWN"):  # for the start-up benchmark
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, app.quit)
     code = app.exec()
-    if window.database_hold is not None:
-        window.database_hold.wait_for_backup()  # never leave a backup's thread running at exit
+    for window in windows:  # never leave a check's or a backup's thread running at exit
+        window.database_hold.release_threads()
     return code

@@ -13,6 +13,11 @@ connection (an SQLite connection belongs to the thread that opened it), the
 window usable meanwhile; the one at close is taken on the spot, after any
 still running has finished. The first waits until the window has been shown
 and drawn: nothing heavy stands between the officer and the window.
+
+So does the quick check of a file opened with ``check_later``
+(models/database.py): it runs on its own thread once the window is drawn,
+the file written only after it has passed; a file it refuses is let go with
+nothing written to it, and the window is told (``check_failed``).
 """
 
 from __future__ import annotations
@@ -56,9 +61,22 @@ class BackupThread(QThread):
             gw.close()
 
 
+class CheckThread(QThread):
+    """The later quick check (models.database.LaterCheck), off the window's thread."""
+
+    def __init__(self, check, parent=None):
+        super().__init__(parent)
+        self.check = check
+
+    def run(self) -> None:
+        self.check.run()
+
+
 class DatabaseHold(QObject):
     backup_failed = Signal(str)  # a Vietnamese message; the data is untouched
     backup_done = Signal()  # a backup taken in the background has finished (taken or failed)
+    checked = Signal()  # the file passed the quick check left for after the window was drawn
+    check_failed = Signal(str)  # it did not: the Vietnamese refusal; nothing was written to the file
 
     def __init__(
         self,
@@ -75,6 +93,9 @@ class DatabaseHold(QObject):
         self._changes_saved = -1  # the connection's change count at the last backup
         self._changes_at_open = gw.changes_made
         self._running: tuple[BackupThread, int] | None = None  # a background backup and the count it holds
+        self._check_thread: CheckThread | None = None
+        self.refused = False  # the later check refused the file
+        self._backups_started = False
         self.timer = QTimer(self)
         self.timer.setInterval(int(minutes * 60_000))
         self.timer.timeout.connect(self.backup_in_background)
@@ -84,9 +105,34 @@ class DatabaseHold(QObject):
         self.start_timer.timeout.connect(self.backup_in_background)
 
     def start(self) -> None:
-        """The first backup once the event loop has run start_delay_ms (the window shown), then the timer."""
+        """The quick check left for now (the window drawn), on its own thread, if there is one; then the
+        first backup once the event loop has run start_delay_ms, and the timer."""
+        check = self.gw.later_check
+        if check is not None and not check.done.is_set() and self._check_thread is None:
+            self._check_thread = CheckThread(check, self)
+            self._check_thread.finished.connect(self._check_finished)
+            self._check_thread.start()
+            return
+        self._check_finished()
+
+    @property
+    def checking(self) -> bool:
+        return self._check_thread is not None and not self._check_thread.isFinished()
+
+    def _check_finished(self) -> None:
+        if self.released or self._backups_started or self.refused:
+            return
+        check = self.gw.later_check
+        if check is not None and check.refusal is not None:
+            self.refused = True
+            self.check_failed.emit(str(check.refusal))
+            return
+        self.gw.writes_allowed()
+        self._backups_started = True
         self.start_timer.start()
         self.timer.start()
+        if check is not None:
+            self.checked.emit()
 
     @property
     def backing_up(self) -> bool:
@@ -117,6 +163,12 @@ class DatabaseHold(QObject):
         thread.deleteLater()
         self.backup_done.emit()
 
+    def release_threads(self) -> None:
+        """Wait for the later check and a background backup still running (the program is ending)."""
+        if self._check_thread is not None:
+            self._check_thread.wait()
+        self.wait_for_backup()
+
     def wait_for_backup(self) -> None:
         """Wait for a background backup still running, and count it."""
         if self._running is not None:
@@ -141,11 +193,15 @@ class DatabaseHold(QObject):
     def release(self) -> None:
         """The last backup, then the file and its lock let go; once (Qt may close a window twice).
         A window closed before its first backup began, nothing changed, takes none: the file is as the
-        last window left it, and that window's last backup holds it."""
+        last window left it, and that window's last backup holds it. A file the later check refused
+        is let go as it is."""
         if self.released:
             return
         self.timer.stop()
-        if not (self.start_timer.isActive() and self.gw.changes_made == self._changes_at_open):
+        if self._check_thread is not None:
+            self._check_thread.wait()
+        first_not_begun = self.start_timer.isActive() or not self._backups_started
+        if not self.refused and not (first_not_begun and self.gw.changes_made == self._changes_at_open):
             self.backup_if_changed()
         self.start_timer.stop()
         self.released = True

@@ -1,6 +1,7 @@
 """What every window and dialog of both levels shares: message labels and
 their colours, the large key code, times as an officer reads them, compact
-table rows, the wait cursor, a label of a fixed number of lines.
+table rows, the wait cursor, a label of a fixed number of lines, work
+left until a window has been drawn.
 
 One place, so the commune's and the upper level's windows look alike and
 neither wing imports the other.
@@ -12,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextLayout
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QSizePolicy
 
@@ -164,3 +165,30 @@ class BuiltWhenShown:
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.ensure_built()
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``work`` once ``window`` has been drawn for the first time (its first repaint, which
+    follows its showing): what a start can leave for later waits until the officer sees the window.
+    Should a platform draw the window without that repaint request, ``work`` runs FALLBACK_MS after
+    the window is shown. Kept by the window (its parent): nothing runs for a window deleted first."""
+
+    FALLBACK_MS = 250
+
+    def __init__(self, window, work):
+        super().__init__(window)
+        self.work = work
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(self.FALLBACK_MS, self, self._run)
+        elif event.type() == QEvent.Type.UpdateRequest:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)  # after this repaint, which the filter precedes
+        return False
+
+    def _run(self) -> None:
+        work, self.work = self.work, None
+        if work is not None:
+            work()

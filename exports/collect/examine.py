@@ -26,6 +26,7 @@ from exports.packets.enrolment import KeyRing, key_ring
 from exports.packets.format import DATA_JSON
 from exports.packets.verify import Verdict, verify_packet_bytes
 from forms.library import FormLibrary, default_library
+from models.database import read_only_database
 from models.errors import DatabaseError, UserError
 from models.gateway import Gateway
 from models.vocabulary import VerifyStatus
@@ -121,7 +122,7 @@ _worker: tuple[Gateway, KeyRing] | None = None
 
 def _start_worker(db_path: str) -> None:
     global _worker
-    gw = Gateway.open_read_only(db_path)
+    gw = Gateway(read_only_database(db_path), Path(db_path))
     _worker = (gw, key_ring(gw))
 
 

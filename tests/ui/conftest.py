@@ -10,12 +10,14 @@ from upper_packets import make_packets
 from models.gateway import Gateway
 from ui.app import open_window
 from ui.setup_dialog import SetupDialog
+from ui.upper.window import UpperWindow
 
 
 @pytest.fixture
 def open_shown(qtbot):
     """Opens the program's window over a database file and shows it, as a user
-    starts it; after the test every window it opened is closed, which lets go of
+    starts it, and waits for what it reads once it is drawn (the upper level's
+    inbox); after the test every window it opened is closed, which lets go of
     the database and its lock."""
     opened = []
 
@@ -24,6 +26,8 @@ def open_shown(qtbot):
         qtbot.addWidget(window)
         window.show()
         opened.append(window)
+        if isinstance(window, UpperWindow):
+            qtbot.waitUntil(lambda: window.loaded)
         return window
 
     yield open_shown

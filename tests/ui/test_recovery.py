@@ -16,13 +16,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from testkit import damage, damage_list, from_a_newer_version, lock_held_elsewhere, made_from, snapshot
+from testkit import (
+    damage,
+    damage_list,
+    from_a_newer_version,
+    lock_held_elsewhere,
+    made_from,
+    snapshot,
+    zero_an_audit_page,
+)
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
 from models.gateway import Edit, Gateway
 from models.lock import DatabaseLock
-from ui.app import open_window
+from ui.app import open_window, show_window
 from ui.db_hold import DatabaseHold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -367,3 +375,50 @@ def test_a_database_on_a_read_only_medium_is_refused_as_read_only_by_the_window(
     finally:
         subprocess.run(["chattr", "-i", str(demo_path), str(folder)], check=True)
     assert "chỉ cho phép đọc" in str(caught.value), str(caught.value)
+
+
+# ---- the quick check left for after the window is drawn (a start) ------------------------------------
+
+
+def test_at_a_start_the_quick_check_runs_after_the_window_is_drawn_and_then_writes_go_on(qtbot, demo_path):
+    window = open_window(demo_path, check_later=True)
+    qtbot.addWidget(window)
+    check = window.gw.later_check
+    assert check is not None and not check.done.is_set(), "the file is not read whole before the window shows"
+    with qtbot.waitSignal(window.database_hold.checked, timeout=10_000):
+        window.show()
+    assert check.passed and not window.database_hold.refused
+    village = type_value(window, "31")
+    assert stored(demo_path, village=village) == 31
+    window.close()
+
+
+def test_a_write_asked_for_before_the_later_check_waits_for_it(qtbot, demo_path):
+    window = open_window(demo_path, check_later=True)
+    qtbot.addWidget(window)
+    check = window.gw.later_check
+    village = type_value(window, "32")  # before the window is even shown
+    assert check.passed and stored(demo_path, village=village) == 32
+    window.close()
+
+
+def test_a_file_the_later_check_refuses_is_let_go_unwritten_and_its_backup_offered(qtbot, backed_up, tmp_path):
+    damaged = zero_an_audit_page(backed_up)
+    answers = Answers("Khôi phục bản sao lưu", None)
+    windows = []
+    try:
+        assert show_window(backed_up, windows, check_later=True) is None
+        first = windows[0]
+        qtbot.addWidget(first)
+        assert first.isVisible() and first.gw.later_check is not None, "the window showed before the check"
+        qtbot.waitUntil(lambda: len(windows) == 2, timeout=10_000)
+    finally:
+        answers.stop()
+    second = windows[1]
+    qtbot.addWidget(second)
+    assert first.database_hold.refused and first.database_hold.released and not first.isVisible()
+    assert "bị hỏng" in answers.texts[0] and "Đã khôi phục" in answers.texts[1]
+    assert second.isVisible() and second.gw.later_check is None and second.grid.model().rowCount() > 0
+    (kept,) = tmp_path.glob("demo-truoc-khoi-phuc-*.db")
+    assert str(kept) in answers.texts[1] and kept.read_bytes() == damaged, "nothing was written to the damaged file"
+    second.close()

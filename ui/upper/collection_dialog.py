@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from exports.collect.inbox import open_collection
 from forms.library import FormLibrary
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
@@ -33,6 +32,8 @@ def open_collection_said(gw: Gateway, library: FormLibrary, form_id: str, period
         raise BadInput(f"Không có biểu “{form_id}”.")
     if not period_code.strip():
         raise BadInput("Hãy nhập kỳ báo cáo, ví dụ 2025, 2025-H1 hoặc 2021-2025.")
+    from exports.collect.inbox import open_collection  # the import's machinery waits until it is needed
+
     return open_collection(gw, form, gw.period(period_code).code, deadline)
 
 

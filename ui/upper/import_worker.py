@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
@@ -29,11 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.inbox import ImportRun, import_packets
 from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
 from ui.upper.status_look import OUTCOME_COLOURS
+
+if TYPE_CHECKING:
+    from exports.collect.inbox import ImportRun
 
 
 def local_paths(mime: QMimeData | None) -> list[Path]:
@@ -67,6 +70,8 @@ class ImportWorker(QObject):
             self.failed.emit(str(exc))
             return
         try:
+            from exports.collect.inbox import import_packets  # verifying and filing load with the first import
+
             run = import_packets(gw, self.paths, self.library, self.who, self._progress)
         except UserError as exc:
             self.failed.emit(str(exc))

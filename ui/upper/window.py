@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.inbox import ImportRun
 from exports.packets.enrolment import SUFFIX as KEY_SUFFIX
 from exports.packets.format import SUFFIX as PACKET_SUFFIX
 from forms import vnformat
@@ -48,15 +47,16 @@ from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
-from ui.upper.enrol_dialog import EnrolDialog
 from ui.upper.import_worker import ImportJob, ImportProgress, ImportResultsDialog, local_paths
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, open_modeless
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
+    from exports.collect.inbox import ImportRun  # the import's machinery waits for the first import
     from ui.key_dialogs import KeysDialog
     from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
+    from ui.upper.enrol_dialog import EnrolDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
 
@@ -86,7 +86,12 @@ class UpperWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self.fill_bar()
-        self.refresh_all()
+        # The inbox is read once the window is drawn: thousands of packets take a few tenths of a second.
+        self.loaded = self.closed = False
+        self.inbox_view.empty_note.hide()
+        self.tabs.setTabText(0, self.tr("Hộp thư (đang đọc...)"))
+        AfterFirstPaint(self, self._first_load)
+        self.tabs.currentChanged.connect(self._first_load)  # another tab chosen before: read now
         self.form_box.currentIndexChanged.connect(self._form_chosen)
         self.period_box.currentIndexChanged.connect(self._scope_changed)
         self.target_box.currentIndexChanged.connect(self._targets_chosen)
@@ -259,8 +264,13 @@ class UpperWindow(QMainWindow):
 
     # ---- refreshing -----------------------------------------------------------------------------------------
 
+    def _first_load(self, *_) -> None:
+        if not self.loaded and not self.closed:
+            self.refresh_all()
+
     def refresh_all(self) -> None:
         """Every tab from the database, after an import, a decision, an enrolment."""
+        self.loaded = True
         self.inbox_view.set_scope(self.form_box.currentData(), self.current_period())
         self.inbox_view.refresh()
         self.completeness_view.refresh(self.current_period())
@@ -393,6 +403,8 @@ class UpperWindow(QMainWindow):
 
     def enrol_file(self, path: str | Path | None = None) -> EnrolDialog:
         """The enrolment dialog over a key file, shown without waiting; every tab follows an enrolment."""
+        from ui.upper.enrol_dialog import EnrolDialog  # it files held packets again: the import's machinery
+
         dialog = EnrolDialog(self.gw, self.library, self.who, path, self)
         dialog.enrolled.connect(lambda _enrolled: self.refresh_all())
         open_modeless(dialog)
@@ -454,6 +466,7 @@ class UpperWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:
+        self.closed = True  # nothing more read: the file is let go below
         # Each packet is filed whole; an import still running stops before its next file.
         job, self.import_job = self.import_job, None
         if job is not None:
