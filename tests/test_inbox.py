@@ -22,6 +22,7 @@ from testkit import copy_database, put, with_cells, with_packets_inside
 
 import main
 from exports.collect.decisions import decide_conflict
+from exports.collect.examine import examined_in_order
 from exports.collect.inbox import ImportInterrupted, file_again, import_packets, open_collection
 from exports.collect.trust import enrol
 from exports.packets.container import canonical_zip
@@ -709,3 +710,21 @@ def test_worker_processes_examine_a_folder_as_this_process_would(upper_template,
     assert results["workers"] == results["here"]
     outcomes = {outcome for _, outcome, _ in results["here"][0]}
     assert {"accepted", "rejected", "not_packet"} <= outcomes
+
+
+def test_workers_that_cannot_start_leave_the_files_to_be_examined_here(upper_path, packets, tmp_path):
+    """The database moved while the import runs: the workers cannot open it, so this process examines
+    every file itself, in order, and nothing is lost."""
+    files = put(packets, tmp_path / "in", "mt24-1", "tp24", "tampered")
+    gw = Gateway.open(upper_path)
+    try:
+        ring = key_ring(gw)
+        here = [
+            (p.name, e.file_sha, e.verdict.status) for p, e in examined_in_order(gw, files, default_library(), ring)
+        ]
+        upper_path.rename(tmp_path / "da-chuyen.db")  # the open connection still reads it; a new one cannot
+        spread = examined_in_order(gw, files, default_library(), ring, spread_from=1)
+        assert [(p.name, e.file_sha, e.verdict.status) for p, e in spread] == here
+    finally:
+        gw.close()
+        (tmp_path / "da-chuyen.db").rename(upper_path)

@@ -12,10 +12,13 @@ without the key's object (this process finds the same enrolment in its own ring)
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +36,7 @@ from models.vocabulary import VerifyStatus
 
 SPREAD_FROM = 64  # files: below this, starting the workers (a second or so) costs more than it saves
 CHUNK = 8  # files handed to a worker at a time
+IN_FLIGHT = 4  # chunks per worker examined ahead of the filing
 
 # What a file built to break the reader raises: its fault stays with it.
 BREAKS_READER = (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, KeyError)
@@ -103,16 +107,34 @@ def examined_in_order(
     gw: Gateway, files: list[Path], library: FormLibrary, ring: KeyRing, spread_from: int = SPREAD_FROM
 ) -> Iterator[tuple[Path, Examined]]:
     """Each file with what it is, in the order given: examined by worker processes when there are at
-    least ``spread_from`` files and cores to share, here otherwise. Closing it early stops the workers."""
+    least ``spread_from`` files and cores to share, here otherwise. Closing it early stops the workers.
+    Workers that cannot start or die (a frozen program that cannot start itself, no memory) leave the
+    rest of the files to be examined here: slower, never lost."""
     workers = min(os.cpu_count() or 1, 4)
     daemon = multiprocessing.current_process().daemon  # a pool's worker may not start processes of its own
     if len(files) < spread_from or workers < 2 or daemon or library is not default_library():
         for path in files:
             yield path, examine_file(gw, path, library, ring)
         return
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    done = 0
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=(str(gw.path),)) as pool:
-        yield from zip(files, pool.imap(_examine_in_worker, files, chunksize=CHUNK), strict=True)
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(str(gw.path),))
+    try:
+        # A few chunks ahead of the filing, never the whole folder: what is examined waits in memory.
+        ahead = collections.deque(pool.submit(_examine_in_worker, chunk) for chunk in chunks[: workers * IN_FLIGHT])
+        for index, chunk in enumerate(chunks):
+            found = ahead.popleft().result()
+            if index + len(ahead) + 1 < len(chunks):
+                ahead.append(pool.submit(_examine_in_worker, chunks[index + len(ahead) + 1]))
+            for path, examined in zip(chunk, found, strict=True):
+                yield path, examined
+                done += 1
+    except BrokenProcessPool:
+        for path in files[done:]:
+            yield path, examine_file(gw, path, library, ring)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ---- in a worker process -------------------------------------------------------------------------
@@ -126,10 +148,13 @@ def _start_worker(db_path: str) -> None:
     _worker = (gw, key_ring(gw))
 
 
-def _examine_in_worker(path: Path) -> Examined:
+def _examine_in_worker(paths: list[Path]) -> list[Examined]:
     gw, ring = _worker
-    found = examine_file(gw, path, default_library(), ring)
+    return [_lean(examine_file(gw, path, default_library(), ring)) for path in paths]
+
+
+def _lean(found: Examined) -> Examined:
+    """What filing needs of the verdict: not the zip's entries, so-lieu.json or the key object."""
     if found.verdict is None:
         return found
-    # What filing needs of the verdict: not the zip's entries, so-lieu.json or the key object.
     return replace(found, verdict=replace(found.verdict, entries={}, data=None, trusted_by=None))
