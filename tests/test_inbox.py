@@ -617,6 +617,12 @@ def test_an_upgrade_moves_every_packet_file_beside_the_database_without_loss(upp
     assert code == 0 and json.loads(listed_after) == json.loads(listed_before)
     # the figures evaluated at filing are gone with the old schema: evaluated again from the cells, the same
     assert json.loads(cli(capsys, *merge, "--out", tmp_path / "sau.xlsx")[1]) | {"file": None} == merged_before
+    # and kept by that merge, so the next adds them up as filed: the same again
+    with sqlite3.connect(upper_path) as conn:
+        unkept = "SELECT count(*) FROM received_figures f JOIN received_packets p ON p.id = f.packet_id "
+        assert conn.execute(unkept + "WHERE p.status = 'accepted' AND f.figures IS NULL").fetchone() == (0,)
+    conn.close()
+    assert json.loads(cli(capsys, *merge, "--out", tmp_path / "lai.xlsx")[1]) | {"file": None} == merged_before
     gw = Gateway.open(upper_path)
     try:
         used, free = gw.db.execute(

@@ -9,11 +9,12 @@ quarantined, rejected or stale one never reaches the table.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
 from forms.schema import FormDef, TargetSet
-from models.errors import BadInput
+from models.errors import BadInput, DatabaseError
 from models.gateway import Gateway
 from models.periods import Period, previous_period
 from models.reporting import find_target_set, require_form
@@ -142,10 +143,11 @@ def merge(
 
 def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:
     """unit code -> its figures, for the units with an accepted packet of this form and period: as this
-    level evaluated them when the packet was filed, or evaluated now from the packet's figures when they
-    were filed with another version of the form (or before they were kept)."""
+    level evaluated them when the packet was filed, or evaluated now from the packet's figures when it
+    was filed with another version of the form. A packet filed before its figures were kept (by an earlier
+    version of the program) has them kept now, once."""
     by_code = {u.code: u for u in units}
-    found = {}
+    found, evaluated = {}, {}
     for packet_id, unit_code, sequence, version, kept in gw.inbox.evaluated(form.id, period_code):
         unit = by_code.get(unit_code)
         if unit is None:
@@ -154,7 +156,12 @@ def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[U
             figures = figures_from_json(kept)
         else:
             figures = packet_figures(gw, form, packet_id, unit)
+            if kept is None and version == form.version:
+                evaluated[packet_id] = (version, figures_to_json(figures))
         found[unit_code] = UnitFigures(unit, packet_id, sequence, figures)
+    if evaluated:
+        with contextlib.suppress(DatabaseError):  # a database only read here (locked, read-only): next time
+            gw.inbox.keep_figures(evaluated)
     return found
 
 

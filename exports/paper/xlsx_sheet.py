@@ -94,10 +94,8 @@ def put_text(ws: Worksheet, row: int, column: int, text: str, font: Font, align:
     cell = ws.cell(row=row, column=column)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
-        set_style(cell, "quotePrefix", True)
-    set_style(cell, "font", font)
-    set_style(cell, "alignment", align)
+    quoted = {"quotePrefix": True} if text.startswith(FORMULA_STARTS) else {}
+    set_styles(cell, **quoted, font=font, alignment=align)
     return cell
 
 
@@ -112,24 +110,30 @@ def put_number(ws: Worksheet, row: int, column: int, value, font: Font) -> Cell:
         # Never typed (counts and đồng are whole); shown as text rather than rounded away.
         return put_text(ws, row, column, vnformat.number(value), font, RIGHT)
     cell = ws.cell(row=row, column=column, value=int(value))
-    set_style(cell, "number_format", number_format(int(value)))
-    set_style(cell, "font", font)
-    set_style(cell, "alignment", RIGHT)
+    set_styles(cell, number_format=number_format(int(value)), font=font, alignment=RIGHT)
     return cell
 
 
 def set_style(cell: Cell, attr: str, value) -> None:
-    """``cell.<attr> = value``, remembered per workbook.
+    """``cell.<attr> = value``, remembered per workbook (set_styles)."""
+    set_styles(cell, **{attr: value})
+
+
+def set_styles(cell: Cell, **attrs) -> None:
+    """``cell.<attr> = value`` for each one given, remembered per workbook.
 
     openpyxl hashes the whole style object on every assignment, which was
     most of the time of a 60-village sheet; a cell that reaches a known
-    combination copies the finished style indices instead.
+    combination copies the finished style indices instead, in one look-up
+    for all the attributes (a province's table styles a hundred thousand).
     """
     cache = _STYLE_CACHES.setdefault(cell.parent.parent, {})
-    key = (tuple(cell._style or ()), attr, value if isinstance(value, (str, bool)) else id(value))
+    given = tuple((attr, value if isinstance(value, (str, bool)) else id(value)) for attr, value in attrs.items())
+    key = (tuple(cell._style or ()), given)
     found = cache.get(key)
     if found is None:
-        setattr(cell, attr, value)
+        for attr, value in attrs.items():
+            setattr(cell, attr, value)
         cache[key] = copy(cell._style)
     else:
         cell._style = copy(found)
@@ -256,15 +260,21 @@ def grid_sheet(ws: Worksheet, title: str, headings: list[str], rows: list[list])
     box_row(ws, header, 1, last)
     font = font_of(TABLE_PT)
     for n, cells in enumerate(rows, start=1):
+        # Each cell styled in one look-up, its box included: a province's table has a hundred thousand.
         row = header + n
-        set_style(put_number(ws, row, 1, n, font), "alignment", CENTER)
-        put_text(ws, row, 2, cells[0], font, LEFT)
+        stt = ws.cell(row=row, column=1, value=n)
+        set_styles(stt, number_format=number_format(n), font=font, alignment=CENTER, border=BOX)
+        set_style(put_text(ws, row, 2, cells[0], font, LEFT), "border", BOX)
         for column, value in enumerate(cells[1:], start=3):
             if isinstance(value, str) and value:
-                put_text(ws, row, column, value, font, CENTER)
+                set_style(put_text(ws, row, column, value, font, CENTER), "border", BOX)
+            elif isinstance(value, float) and not value.is_integer():
+                set_style(put_number(ws, row, column, value, font), "border", BOX)  # shown as text
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                put_number(ws, row, column, value, font)
-        box_row(ws, row, 1, last)
+                cell = ws.cell(row=row, column=column, value=int(value))
+                set_styles(cell, number_format=number_format(int(value)), font=font, alignment=RIGHT, border=BOX)
+            else:
+                set_styles(ws.cell(row=row, column=column), font=font, border=BOX)
     ws.print_title_rows = f"{header}:{header}"
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
     fit_heights(ws)

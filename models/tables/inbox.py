@@ -114,6 +114,15 @@ class Inbox(InboxReads):
             ],
         )
 
+    def keep_figures(self, evaluated: dict[int, Evaluated]) -> None:
+        """The figures of packets filed before they were kept (by an earlier version), evaluated since with
+        the packet's own form version: kept, so the next merge adds them up without evaluating them again."""
+        with self.gw.transaction():
+            self.gw.db.conn.executemany(
+                "UPDATE received_figures SET form_version = ?, figures = ? WHERE packet_id = ? AND figures IS NULL",
+                [(version, json.dumps(figures), packet_id) for packet_id, (version, figures) in evaluated.items()],
+            )
+
     def place_trusted(
         self, report: dict, content_sha256: str, packet_id: int | None = None
     ) -> tuple[ImportOutcome, str]:

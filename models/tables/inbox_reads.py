@@ -137,11 +137,12 @@ class InboxReads:
             return {}, {}
         return json.loads(row[0]), json.loads(row[1]) if row[1] else {}
 
-    def evaluated(self, form_id: str, period_code: str) -> list[tuple[int, str, int, int | None, dict | None]]:
-        """(packet id, unit code, sequence, form version, the unit's figures as evaluated at filing: None
-        when the packet was filed before they were kept) of the accepted packets of a form and period."""
+    def evaluated(self, form_id: str, period_code: str) -> list[tuple[int, str, int, int, dict | None]]:
+        """(packet id, unit code, sequence, the packet's form version, the unit's figures as evaluated at
+        filing with that version: None when the packet was filed before they were kept) of the accepted
+        packets of a form and period."""
         rows = self.gw.db.execute(
-            "SELECT p.id, p.unit_code, p.sequence, f.form_version, f.figures FROM received_packets p "
+            "SELECT p.id, p.unit_code, p.sequence, p.form_version, f.figures FROM received_packets p "
             "LEFT JOIN received_figures f ON f.packet_id = p.id WHERE p.form_id = ? AND p.period_code = ? "
             "AND p.status = ?",
             [form_id, period_code, PacketStatus.ACCEPTED],
