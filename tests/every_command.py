@@ -60,8 +60,15 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("init", "--db", tinh, "--demo-upper")
     step("keys enrol", "--db", tinh, out / "xa.sctk")
     step("inbox open", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "15/01/2027")
-    step("inbox import", "--db", tinh, packet)
+    # 64 copies, so the import's worker processes start (a module they load lazily, left out of a
+    # bundle, would show here): one filed, the others the same file again.
+    copies = folder / "usb"
+    copies.mkdir()
+    for n in range(64):
+        (copies / f"{n:02d}-{Path(packet).name}").write_bytes(Path(packet).read_bytes())
+    step("inbox import", "--db", tinh, copies)
     listed = json.loads(step("inbox list", "--db", tinh, "--json"))
+    assert len(listed) == 1, listed
     number = str(listed[0]["id"])
     # Nothing to decide on a packet that was accepted: the command runs and refuses in Vietnamese.
     step("inbox decide", "--db", tinh, "--packet", number, "--reason", "Xã xác nhận", codes=(0, 1, 2))
