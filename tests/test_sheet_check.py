@@ -322,6 +322,20 @@ def test_a_figure_of_the_form_sheet_is_named(commune):
     ), said
 
 
+@pytest.mark.parametrize(
+    "written", ["\x01", "\x1f", "\uffff", "\ufffe", "&#1;", "&#x1F;", "&#xb;", "&#0031;"], ids=repr
+)
+def test_a_character_no_xml_reader_opens_is_refused(commune, written):
+    # Found by a cheap look at the bytes first, then by the pattern: each way of writing one still refused.
+    def with_character(text: str) -> str:
+        changed, count = re.subn(r'(<c r="B4"[^>]*><is><t[^>]*>)', rf"\g<1>{written}", text, count=1)
+        assert count == 1
+        return changed
+
+    said = problem_of(resigned(commune.raw, commune.key, xlsx=xlsx_with(commune.xlsx, sheet2=with_character)))
+    assert said == "tệp bieu.xlsx, trang “Theo bản” có ký tự điều khiển mà không chương trình nào đọc được."
+
+
 def test_a_number_stored_as_text_is_named(commune):
     code, name = village(commune.data, 1)
     households = commune.data["values"]["villages"][code]["so_ho"]
