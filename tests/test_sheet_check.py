@@ -31,7 +31,7 @@ from exports.collect.merge import merge
 from exports.collect.trust import enrol
 from exports.collect.upward import MERGED_FORMAT as UPWARD_FORMAT
 from exports.collect.upward import export_upward
-from exports.packets import sheet_check
+from exports.packets import sheet_check, sheet_read
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, SIGNATURE, json_bytes
@@ -334,6 +334,15 @@ def test_a_character_no_xml_reader_opens_is_refused(commune, written):
 
     said = problem_of(resigned(commune.raw, commune.key, xlsx=xlsx_with(commune.xlsx, sheet2=with_character)))
     assert said == "tệp bieu.xlsx, trang “Theo bản” có ký tự điều khiển mà không chương trình nào đọc được."
+
+
+def test_the_cheap_look_for_such_characters_misses_none_the_pattern_finds():
+    found = sheet_read._FORBIDDEN
+    for code in [*range(0xD800), *range(0xE000, 0x10000), 0x10FFFF]:
+        text = f"<t>a{chr(code)}b</t>"
+        assert sheet_read._may_be_forbidden(text.encode()) or not found.search(text), hex(code)
+    for reference in ("&#1;", "&#x1F;", "&#xb;", "&#0031;", "&#X1f;"):
+        assert found.search(reference) and sheet_read._may_be_forbidden(reference.encode())
 
 
 def test_a_number_stored_as_text_is_named(commune):
