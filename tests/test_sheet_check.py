@@ -345,6 +345,50 @@ def test_the_cheap_look_for_such_characters_misses_none_the_pattern_finds():
         assert found.search(reference) and sheet_read._may_be_forbidden(reference.encode())
 
 
+def skeleton_outcome(check, skeleton: str) -> str | None:
+    try:
+        check("Biểu", skeleton)
+    except sheet_read.SheetRefused as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Trang &amp;P/&amp;N Mã khóa 1234",
+        "",
+        "&bogus;",
+        "a]]>b",
+        "a]b",
+        "a\x01b",
+        "&#1;",
+        "&#65;",
+        "a<!-- x -->b",
+        "<![CDATA[a]]>",
+        "a</oddFooter><f>1+1</f><oddFooter>b",
+        'a</oddFooter></headerFooter><cols><col min="1" max="1" hidden="1"/></cols><headerFooter><oddFooter>b',
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("around", ["", "<!-- <oddFooter>a--b</oddFooter> -->", "<?pi x?>", "<x/>"], ids=repr)
+def test_a_skeleton_is_judged_the_same_with_its_footer_taken_out(commune, footer, around):
+    # The footer's plain text is taken out so that the rest is parsed once for most packets: never
+    # anything accepted or refused that parsing it whole would not, nor in other words.
+    with zipfile.ZipFile(io.BytesIO(commune.xlsx)) as archive:
+        text = archive.read(FORM_SHEET).decode("utf-8")
+    start, end = text.index("<sheetData>"), text.index("</sheetData>") + len("</sheetData>")
+    skeleton = text[:start] + "<sheetData/>" + text[end:]
+    changed, count = re.subn(r"<oddFooter>[^<]*</oddFooter>", lambda _: f"<oddFooter>{footer}</oddFooter>", skeleton)
+    assert count == 1
+    changed = changed.replace("<sheetData/>", around + "<sheetData/>")
+    said = skeleton_outcome(sheet_read._check_skeleton, changed)
+    assert said == skeleton_outcome(sheet_read._parse_skeleton, changed)
+    assert said == skeleton_outcome(sheet_read._check_skeleton, changed)  # and again, from the cache
+    if footer.startswith("Trang") and not around:
+        assert said is None
+
+
 def test_a_number_stored_as_text_is_named(commune):
     code, name = village(commune.data, 1)
     households = commune.data["values"]["villages"][code]["so_ho"]

@@ -107,6 +107,9 @@ _FORBIDDEN = re.compile(
 _MARKS = bytes(
     0 if b < 0x20 and b not in (0x09, 0x0A, 0x0D) else 2 if b == 0xEF else 3 if b == ord("#") else 1 for b in range(256)
 )
+# A page's header or footer, and a text that is the same characters wherever it stands in an XML file.
+_PAGE_TEXT = re.compile(r"<((?:odd|even|first)(?:Header|Footer))>([^<]*+)</\1>")
+_PLAIN_TEXT = re.compile(r"(?:[^<>&\]\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|&(?:amp|lt|gt|quot|apos);)*+")
 _DECLARATION = re.compile(r"\ufeff?(?:<\?xml[^>]*\?>)?")
 _ENCODING = re.compile(r"""encoding=["']([^"']*)["']""")
 _ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError)
@@ -344,7 +347,17 @@ def _may_be_forbidden(raw: bytes) -> bool:
 
 
 def _check_skeleton(name: str, skeleton: str) -> None:
-    """Everything around the cells: only the elements openpyxl writes, no column hidden."""
+    """Everything around the cells: only the elements openpyxl writes, no column hidden. Each packet's
+    footer names its unit and key; taken out when it is plain text (any XML reader reads it, wherever it
+    stands), the rest is the same in most packets and is parsed once."""
+    if "<!" not in skeleton and "<?" not in skeleton[2:]:  # no comment, CDATA, DTD or instruction to hide in
+        texts = _PAGE_TEXT.findall(skeleton)
+        if all(_PLAIN_TEXT.fullmatch(text) for _, text in texts):
+            return _check_skeleton_once(name, _PAGE_TEXT.sub(r"<\1></\1>", skeleton) if texts else skeleton)
+    return _parse_skeleton(name, skeleton)
+
+
+def _parse_skeleton(name: str, skeleton: str) -> None:
     root = _xml(f"trang {name}", skeleton)
     if _local(root.tag) != "worksheet" or root.find(f"{{{MAIN}}}sheetData") is None:
         raise SheetRefused(f"tệp {FORM_XLSX}, trang “{name}” không phải một trang bảng tính.")
@@ -362,6 +375,9 @@ def _check_skeleton(name: str, skeleton: str) -> None:
             raise SheetRefused(f"tệp {FORM_XLSX}, trang “{name}” có cột bị ẩn; biểu của gói không giấu cột nào.")
         if element.get("zeroHeight") in ("1", "true"):
             raise SheetRefused(f"tệp {FORM_XLSX}, trang “{name}” ẩn các dòng; biểu của gói không giấu dòng nào.")
+
+
+_check_skeleton_once = lru_cache(maxsize=64)(_parse_skeleton)
 
 
 def _tall(height: str | None) -> bool:
