@@ -55,6 +55,7 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
             {"print_merged_300_s", "print_completeness_300_s", "merged_peak_mb", "completeness_rows_per_page"},
         ),
         ("bench_sheet_check.py", {"check_ms", "read_ms", "openpyxl_ro_ms", "etree_ms", "openpyxl_vs_check_x"}),
+        ("bench_examine.py", {"examine_ms", "examine_cpu_ms", "limit_ms", "examine_over_limit_x"}),
     ],
 )
 def test_the_quick_mode_ends_with_its_figures(script, names):
