@@ -191,7 +191,7 @@ def test_more_than_300_villages_hold_the_packet(commune, province):
     assert filed.outcome == "held" and "quá 300" in filed.message
 
 
-@pytest.mark.parametrize("code", ["03408.77", "03445.1099", "03445.5", "03445.x1"])
+@pytest.mark.parametrize("code", ["03408.77", "03445.1099", "03445.5", "03445.x1", "034450.01", "0344.01"])
 def test_a_village_not_the_communes_own_is_refused(commune, province, code):
     commune.gw.add_unit(code, "Bản Lạ", "bản", UNIT, who="xa")
     filed = file_in(province, commune.sign(1))

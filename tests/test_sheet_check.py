@@ -31,7 +31,7 @@ from exports.collect.merge import merge
 from exports.collect.trust import enrol
 from exports.collect.upward import MERGED_FORMAT as UPWARD_FORMAT
 from exports.collect.upward import export_upward
-from exports.packets import sheet_check
+from exports.packets import sheet_check, sheet_read
 from exports.packets.container import canonical_zip
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, SIGNATURE, json_bytes
@@ -320,6 +320,73 @@ def test_a_figure_of_the_form_sheet_is_named(commune):
         r"nhưng so-lieu\.json ghi [0-9.]+\.",
         said,
     ), said
+
+
+@pytest.mark.parametrize(
+    "written", ["\x01", "\x1f", "\uffff", "\ufffe", "&#1;", "&#x1F;", "&#xb;", "&#0031;"], ids=repr
+)
+def test_a_character_no_xml_reader_opens_is_refused(commune, written):
+    # Found by a cheap look at the bytes first, then by the pattern: each way of writing one still refused.
+    def with_character(text: str) -> str:
+        changed, count = re.subn(r'(<c r="B4"[^>]*><is><t[^>]*>)', rf"\g<1>{written}", text, count=1)
+        assert count == 1
+        return changed
+
+    said = problem_of(resigned(commune.raw, commune.key, xlsx=xlsx_with(commune.xlsx, sheet2=with_character)))
+    assert said == "tệp bieu.xlsx, trang “Theo bản” có ký tự điều khiển mà không chương trình nào đọc được."
+
+
+def test_the_cheap_look_for_such_characters_misses_none_the_pattern_finds():
+    found = sheet_read._FORBIDDEN
+    for code in [*range(0xD800), *range(0xE000, 0x10000), 0x10FFFF]:
+        text = f"<t>a{chr(code)}b</t>"
+        assert sheet_read._may_be_forbidden(text.encode()) or not found.search(text), hex(code)
+    for reference in ("&#1;", "&#x1F;", "&#xb;", "&#0031;", "&#X1f;"):
+        assert found.search(reference) and sheet_read._may_be_forbidden(reference.encode())
+
+
+def skeleton_outcome(check, skeleton: str) -> str | None:
+    try:
+        check("Biểu", skeleton)
+    except sheet_read.SheetRefused as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Trang &amp;P/&amp;N Mã khóa 1234",
+        "",
+        "&bogus;",
+        "a]]>b",
+        "a]b",
+        "a\x01b",
+        "&#1;",
+        "&#65;",
+        "a<!-- x -->b",
+        "<![CDATA[a]]>",
+        "a</oddFooter><f>1+1</f><oddFooter>b",
+        'a</oddFooter></headerFooter><cols><col min="1" max="1" hidden="1"/></cols><headerFooter><oddFooter>b',
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("around", ["", "<!-- <oddFooter>a--b</oddFooter> -->", "<?pi x?>", "<x/>"], ids=repr)
+def test_a_skeleton_is_judged_the_same_with_its_footer_taken_out(commune, footer, around):
+    # The footer's plain text is taken out so that the rest is parsed once for most packets: never
+    # anything accepted or refused that parsing it whole would not, nor in other words.
+    with zipfile.ZipFile(io.BytesIO(commune.xlsx)) as archive:
+        text = archive.read(FORM_SHEET).decode("utf-8")
+    start, end = text.index("<sheetData>"), text.index("</sheetData>") + len("</sheetData>")
+    skeleton = text[:start] + "<sheetData/>" + text[end:]
+    changed, count = re.subn(r"<oddFooter>[^<]*</oddFooter>", lambda _: f"<oddFooter>{footer}</oddFooter>", skeleton)
+    assert count == 1
+    changed = changed.replace("<sheetData/>", around + "<sheetData/>")
+    said = skeleton_outcome(sheet_read._check_skeleton, changed)
+    assert said == skeleton_outcome(sheet_read._parse_skeleton, changed)
+    assert said == skeleton_outcome(sheet_read._check_skeleton, changed)  # and again, from the cache
+    if footer.startswith("Trang") and not around:
+        assert said is None
 
 
 def test_a_number_stored_as_text_is_named(commune):

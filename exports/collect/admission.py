@@ -112,12 +112,11 @@ def listed_villages(data: dict, unit_code: str, figures: Figures) -> list[list]:
     listed = data.get("villages")
     if not isinstance(listed, list):
         raise PacketInvalid(f"tệp {DATA_JSON} thiếu danh sách thôn, bản “villages”.")
-    own = re.compile(rf"^{re.escape(unit_code)}\.[0-9]{{2,3}}$")
     villages, seen = [], set()
     for item in listed:
         code = item.get("code") if isinstance(item, dict) else None
         name, active = (item.get("name"), item.get("active")) if isinstance(item, dict) else (None, None)
-        if not isinstance(code, str) or not own.match(code) or code in seen:
+        if not isinstance(code, str) or not _own_village(code, unit_code) or code in seen:
             shown = code[:40] if isinstance(code, str) else "?"
             raise PacketInvalid(
                 f"tệp {DATA_JSON} có thôn, bản mã “{shown}” không phải của {unit_code} (dạng {unit_code}.01) "
@@ -131,6 +130,15 @@ def listed_villages(data: dict, unit_code: str, figures: Figures) -> list[list]:
     if strays:
         raise PacketInvalid(f"tệp {DATA_JSON} có số liệu của thôn, bản {strays[0][:40]} không có trong danh sách.")
     return villages
+
+
+_VILLAGE_SUFFIX = re.compile(r"\.[0-9]{2,3}$")
+
+
+def _own_village(code: str, unit_code: str) -> bool:
+    """``code`` is the commune's code, a dot and 2 or 3 digits (one pattern for every commune:
+    a pattern made for each packet's commune was compiled again for each)."""
+    return code.startswith(unit_code) and _VILLAGE_SUFFIX.match(code, len(unit_code)) is not None
 
 
 def village_hold(gw: Gateway, unit_code: str, villages: list[list]) -> tuple[str | None, str]:

@@ -69,26 +69,44 @@ def packet_values(data: dict, form: FormDef, unit_code: str) -> list[tuple[str, 
             raise TypeError
     except (KeyError, TypeError):
         raise PacketInvalid(f"tệp {DATA_JSON} thiếu mục số liệu “values”.") from None
-    own = {ind.id: ind for ind in form.indicators}
-    by_village = {ind.id: ind for ind in form.village_indicators}
+    own, village = _cells_plan(form)
     checked = _checked_cells(commune, own, unit_code, form)
+    prefix = f"{unit_code}."
     for code, row in villages.items():
-        if not code.startswith(f"{unit_code}.") or not isinstance(row, dict):
+        if not code.startswith(prefix) or not isinstance(row, dict):
             raise PacketInvalid(f"tệp {DATA_JSON} có bản mã “{code[:40]}” không thuộc {unit_code}.")
-        checked += _checked_cells(row, by_village, code, form)
+        checked += _checked_cells(row, village, code, form)
     return checked
 
 
-def _checked_cells(row: dict, allowed: dict, code: str, form: FormDef) -> list[tuple[str, str, object]]:
+# What a commune's cells may hold: (indicator id -> indicator, numeric indicator id -> its largest figure),
+# for the commune's own cells and a village's.
+_Allowed = tuple[dict, dict[str, int]]
+
+
+def _cells_plan(form: FormDef) -> tuple[_Allowed, _Allowed]:
+    """Worked out once per form (kept on it, as forms/engine.py keeps its plan)."""
+    cached = form.__dict__.get("_received_cells")
+    if cached is None:
+        cached = tuple(
+            ({ind.id: ind for ind in inds}, {ind.id: ind.largest for ind in inds if ind.is_numeric})
+            for inds in (form.indicators, form.village_indicators)
+        )
+        object.__setattr__(form, "_received_cells", cached)
+    return cached
+
+
+def _checked_cells(row: dict, allowed: _Allowed, code: str, form: FormDef) -> list[tuple[str, str, object]]:
+    indicators, largest = allowed
     checked = []
     for indicator, raw in row.items():
-        ind = allowed.get(indicator)
-        if ind is None:
-            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
-        if type(raw) is int and 0 <= raw <= ind.largest and ind.is_numeric:
+        if type(raw) is int and 0 <= raw <= largest.get(indicator, -1):
             # the usual cell, as the program writes it: no need for the typed-text parser
             checked.append((indicator, code, raw))
             continue
+        ind = indicators.get(indicator)
+        if ind is None:
+            raise PacketInvalid(f"tệp {DATA_JSON} có chỉ tiêu “{indicator[:40]}” không có trong biểu {form.id}.")
         try:
             value = coerce(ind, raw)
         except ValueRejected as exc:
