@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from models.durable import sync_folder
 from models.errors import BadInput, os_error_words
 
 
@@ -30,7 +31,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
         tmp_name = None
-        _sync_folder(folder)
+        sync_folder(folder)
     except OSError as exc:
         raise BadInput(f"Không ghi được tệp “{path}” ({os_error_words(exc)}); không có tệp nào bị ghi dở.") from None
     finally:
@@ -53,14 +54,3 @@ def output_path(out: str | Path, default_name: str) -> Path:
     if text.endswith(("/", "\\")):
         raise BadInput(f"Thư mục “{text}” không tồn tại.")
     return path
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename itself must reach the disk; Windows has no directory handles to sync.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -17,12 +17,13 @@ knows about databases, so received packets could be kept the same way.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import time
 from pathlib import Path
+
+from models.durable import replace_durably, sync_folder
 
 CHUNK_BYTES = 64 * 1024  # 16 pages of 4 KiB: few enough files to write quickly, small enough to share
 PRUNE_GRACE_S = 3600  # a chunk written or reused this recently may belong to a list not yet written
@@ -60,7 +61,7 @@ class ChunkStore:
                 digest = hashlib.sha256(chunk).hexdigest()
                 self._put(digest, chunk)
                 digests.append(digest)
-        _sync_folder(self.folder)
+        sync_folder(self.folder)
         return digests
 
     def _put(self, digest: str, chunk: bytes) -> None:
@@ -71,16 +72,7 @@ class ChunkStore:
                 return
         except FileNotFoundError:
             pass
-        scratch = path.with_name(f"{digest}.tam-{os.getpid()}")
-        try:
-            with open(scratch, "wb") as handle:
-                handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(scratch, path)
-        finally:
-            with contextlib.suppress(OSError):
-                scratch.unlink(missing_ok=True)
+        replace_durably(path, chunk, path.with_name(f"{digest}.tam-{os.getpid()}"))
 
     def read(self, digest: str) -> bytes:
         """The chunk's bytes, checked against its name; ChunkError if missing or damaged."""
@@ -142,17 +134,8 @@ def write_list(path: Path, content: dict) -> None:
     """Write a chunk list atomically: the SHA-256 of its body on the first line, then the body."""
     body = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     data = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-    scratch = path.with_name(path.name + ".tam")
-    try:
-        with open(scratch, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(scratch, path)
-    finally:
-        with contextlib.suppress(OSError):
-            scratch.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    replace_durably(path, data, path.with_name(path.name + ".tam"))
+    sync_folder(path.parent)
 
 
 def read_list(path: Path) -> dict:
@@ -176,14 +159,3 @@ def read_list(path: Path) -> dict:
 
 def _is_digest(name: str) -> bool:
     return len(name) == 64 and set(name) <= _HEX
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames in ``folder`` durable (POSIX; Windows has no handle on a folder to flush)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

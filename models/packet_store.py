@@ -27,6 +27,7 @@ import os
 import re
 from pathlib import Path
 
+from models.durable import sync_folder
 from models.errors import DatabaseError, os_error_words
 
 SUFFIX = ".sctg"
@@ -86,7 +87,7 @@ class PacketStore:
                 os.sync()  # one flush of the disk for the batch, files and folders alike
             else:
                 for folder in {p.parent for p in self._pending} | {self.folder}:
-                    _sync_folder(folder)
+                    sync_folder(folder)
         except OSError as exc:
             raise DatabaseError(
                 f"Không lưu được tệp gói vào “{self.folder}” ({os_error_words(exc)}); chưa có gì thay đổi."
@@ -124,13 +125,3 @@ def _digest_of(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows: a file's FlushFileBuffers (os.fsync) also makes its folder entry durable
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
