@@ -141,6 +141,9 @@ def cmd_inbox_list(args) -> int:
 
     gw = open_existing(args.db)
     rows = inbox_listing(gw, form_id=args.form, period_code=args.period, status=args.status)
+    lost = gw.inbox.folder_lost()
+    if lost:
+        print(lost, file=sys.stderr)
     if args.json:
         print_json(rows)
         return 0

@@ -734,3 +734,23 @@ def test_workers_that_cannot_start_leave_the_files_to_be_examined_here(upper_pat
     finally:
         gw.close()
         (tmp_path / "da-chuyen.db").rename(upper_path)
+
+
+def test_a_database_copied_without_its_packet_folder_says_so(upper_path, packets, tmp_path, capsys):
+    """The officer copies tinh.db to another PC and leaves tinh-goi/ behind: the listing still works and
+    says, in one line, which folder to bring (or to restore a backup)."""
+    (p1,) = put(packets, tmp_path / "in", "mt24-1")
+    assert cli(capsys, "inbox", "import", "--db", upper_path, p1)[0] == 0
+    moved = tmp_path / "may-moi"
+    moved.mkdir()
+    for side in ("", "-wal", "-shm"):  # the database whole (a command run here leaves its log open)
+        Path(f"{upper_path}{side}").rename(moved / f"tinh.db{side}")
+    code, out, err = cli(capsys, "inbox", "list", "--db", moved / "tinh.db")
+    assert code == 0 and "mt24-1.sctg" not in err and "03445" in out, err
+    assert len(err.splitlines()) == 1 and "Không thấy thư mục “tinh-goi” chứa 1 gói đã nhận" in err
+    shutil.copytree(packet_folder(upper_path), packet_folder(moved / "tinh.db"))
+    code, _, err = cli(capsys, "inbox", "list", "--db", moved / "tinh.db")
+    assert code == 0 and err == ""
+    for side in ("", "-wal", "-shm"):  # back, for the fixture's own check
+        if (moved / f"tinh.db{side}").exists():
+            (moved / f"tinh.db{side}").rename(f"{upper_path}{side}")

@@ -97,6 +97,20 @@ class InboxReads:
             return None
         return row[0], self.gw.packet_files.read(row[1]) if row[2] else None
 
+    def folder_lost(self) -> str | None:
+        """What to tell the officer when packets are kept but the folder that holds them is not beside the
+        database (a database copied without it); None otherwise. Only the folder is looked at: each file
+        is checked when it is read."""
+        kept = self.gw.db.execute("SELECT count(*) FROM received_packets WHERE file_kept").fetchone()[0]
+        folder = self.gw.packet_files.folder
+        if not kept or folder.is_dir():
+            return None
+        return (
+            f"Không thấy thư mục “{folder.name}” chứa {kept} gói đã nhận bên cạnh cơ sở dữ liệu, nên không mở "
+            "được các gói đó. Nếu đã chép cơ sở dữ liệu từ máy khác, hãy chép cả thư mục này vào cùng chỗ; "
+            "nếu không, hãy khôi phục bản sao lưu gần nhất (các gói được sao lưu cùng cơ sở dữ liệu)."
+        )
+
     def kept_files(self) -> list[str]:
         """The SHA-256 of every packet file kept, which must be beside the database."""
         return [r[0] for r in self.gw.db.execute("SELECT file_sha256 FROM received_packets WHERE file_kept")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -21,9 +22,12 @@ from testkit import put
 from upper_packets import MANY
 
 from exports.collect.decisions import decide_conflict
+from exports.collect.inbox import import_packets
 from exports.collect.merge import Jump
 from exports.packets.container import canonical_zip
+from forms.library import default_library
 from models.gateway import Gateway
+from models.packet_store import packet_folder
 from models.reporting import view_report
 from models.units import Unit
 from ui.upper.inbox_model import PacketIdRole, StatusRole
@@ -481,3 +485,15 @@ def test_closing_while_an_import_runs_waits_for_it(qtbot, upper_window, packets,
     assert upper_window.import_job is None
     rows, per_packet = db_counts(upper_path)
     assert rows == len(per_packet) and len(set(per_packet)) <= 1  # whatever got in, got in whole
+
+
+def test_a_database_without_its_packet_folder_warns_in_the_window(open_shown, upper_path, packets, tmp_path):
+    province = Gateway.open(upper_path)
+    try:
+        (p1,) = put(packets, tmp_path / "in", "mt24-1")
+        import_packets(province, [p1], default_library(), "Đỗ Thu Tài")
+    finally:
+        province.close()
+    shutil.rmtree(packet_folder(upper_path))
+    window = open_shown(upper_path)
+    assert window.notice.isVisible() and "Không thấy thư mục “tinh-goi”" in window.notice.text()

@@ -267,6 +267,9 @@ class UpperWindow(QMainWindow):
     def _first_load(self, *_) -> None:
         if not self.loaded and not self.closed:
             self.refresh_all()
+            lost = self.gw.inbox.folder_lost()
+            if lost:
+                self.show_notice(lost, warn=True)
 
     def refresh_all(self) -> None:
         """Every tab from the database, after an import, a decision, an enrolment."""
