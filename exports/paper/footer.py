@@ -4,7 +4,8 @@ A packet is named by the SHA-256 of its manifest, the same hash a receipt
 quotes and the upper level's inbox shows; its first eight hex digits are the
 short fingerprint people compare by eye, the QR code carries all of it. A
 page whose figures were edited after the last packet says so instead of
-naming a packet it no longer matches.
+naming a packet it no longer matches; a page never exported says nothing
+(an official page carries no software's notes).
 """
 
 from __future__ import annotations
@@ -36,27 +37,20 @@ def packet_footer(
     return Footer(text, qr)
 
 
-def unsent_footer(unit: Unit, form_id: str, period: Period, packet: dict | None, printed_on: dt.date) -> Footer:
-    """For figures that no packet holds: never sent, or edited after the last packet."""
-    where = f"{unit.code} - {unit.name}, biểu {form_id}, {period.in_sentence}"
+def unsent_footer(packet: dict | None) -> Footer:
+    """For figures that no packet holds: a page never exported is an ordinary page, its footer quiet; a page
+    edited after the last packet says so in one short line, so it is not taken for that packet's copy."""
     if packet is None:
-        text = (
-            f"Bản in chưa gửi: số liệu chưa được ký và xuất thành gói ({where}). In ngày {vnformat.date(printed_on)}."
-        )
-    else:
-        short = short_fingerprint(packet["manifest_sha256"])
-        text = (
-            f"Số liệu đã sửa sau gói lần {packet['sequence']:02d} (mã gói {short}):"
-            f" bản in này không khớp gói nào; ký và xuất gói mới rồi in lại ({where})."
-            f" In ngày {vnformat.date(printed_on)}."
-        )
-    return Footer(text)
+        return Footer("")
+    short = short_fingerprint(packet["manifest_sha256"])
+    return Footer(f"Số liệu đã sửa sau gói lần {packet['sequence']:02d} (mã gói {short}): bản in không khớp gói nào.")
 
 
 def sent_or_unsent_footer(
     unit: Unit, form_id: str, period: Period, packet: dict | None, values_sha256: str, printed_on: dt.date
 ) -> Footer:
-    """The packet's footer when ``packet`` still holds these values, the warning otherwise."""
+    """The packet's footer when ``packet`` still holds these values; otherwise the line saying the figures
+    changed since ``packet``, or nothing for figures never exported."""
     if packet and packet["values_sha256"] == values_sha256:
         return packet_footer(unit, form_id, period, packet["sequence"], packet["manifest_sha256"], printed_on)
-    return unsent_footer(unit, form_id, period, packet, printed_on)
+    return unsent_footer(packet)

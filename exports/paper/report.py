@@ -14,7 +14,6 @@ import datetime as dt
 from exports.paper.footer import sent_or_unsent_footer
 from exports.paper.letterhead import PageSettings
 from exports.paper.page import Cell, Footer, Paragraph, PrintedDocument, Table
-from exports.paper.xlsx_form import check_line
 from forms import vnformat
 from forms.engine import Evaluation, ReportData, evaluate
 from forms.messages import finding_text, target_text
@@ -157,7 +156,8 @@ def _indicator_row(
 
 
 def check_paragraphs(view: ReportView) -> list[Paragraph]:
-    """The check summary, then each warning that stands with the reason written for it."""
+    """Each warning that stands with the reason written for it (“Giải trình”); no check summary, which is
+    the program's note, not the committee's."""
     names = {v.code: v.name for v in view.villages}
     explained = []
     for finding in view.evaluation.warnings:
@@ -166,7 +166,7 @@ def check_paragraphs(view: ReportView) -> list[Paragraph]:
             village = finding.cell.village
             where = f"{names.get(village, village)}: " if village else ""
             explained.append((where + finding_text(view.form, finding), reason))
-    return [Paragraph(check_line(view), italic=True, size=11), *reason_paragraphs(explained)]
+    return reason_paragraphs(explained)
 
 
 def reason_paragraphs(explained: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[Paragraph]:
