@@ -306,8 +306,13 @@ def test_the_filled_form_is_a4_with_the_official_header_and_signature(commune):
     assert re.search(r"Mường Tè, ngày \d\d tháng (0[12]|[3-9]|1[012]) năm 20\d\d", first), first
     assert "Kỳ báo cáo: Năm 2025" in first
     last = pages[-1]
-    for words in ("Nơi nhận", "T/M BAN THƯỜNG VỤ", "Ban Tuyên giáo và Dân vận Tỉnh ủy Lai Châu"):
+    for words in ("Nơi nhận", "T/M BAN THƯỜNG VỤ"):
         assert words in last, words
+    with pdfplumber.open(commune.filled) as pdf:  # the recipients' column alone: its lines wrap beside the signer's
+        page = pdf.pages[-1]
+        column_end = PT_PER_MM * (MARGINS_MM["left"] + 0.45 * PORTRAIT_TEXT_MM + 1)
+        recipients = page.crop((0, 0, column_end, page.height)).extract_text()
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Lai Châu" in " ".join(recipients.split())
 
 
 @pytest.mark.slow
@@ -993,3 +998,45 @@ def test_a_table_caption_stays_on_the_page_of_its_table(qapp, tmp_path):
         for text in pages:
             if "BẢNG KÈM THEO" in text:
                 assert "Stt Nội dung Số" in text.split("BẢNG KÈM THEO", 1)[1], (count, text[-200:])
+
+
+# ---- the page of Hướng dẫn 36-HD/VPTW, measured ------------------------------------------------
+
+
+def size_of(page, phrase: str) -> float:
+    """The font size of the first occurrence of ``phrase`` on ``page``."""
+    found = page.search(phrase)
+    assert found, phrase
+    return round(found[0]["chars"][0]["size"], 1)
+
+
+@pytest.mark.slow
+def test_the_page_follows_hd36_measured_from_the_pdf(commune):
+    """Margins (left 30 mm, right 15 mm), the letterhead's sizes, the short rule under the title and
+    “Nơi nhận:” underlined, each read from the PDF's positions (docs/printing.md lists each rule's source)."""
+    mm = PT_PER_MM
+    with pdfplumber.open(commune.filled) as pdf:
+        for page in pdf.pages:
+            marks = [*page.chars, *page.rects, *page.lines]
+            assert min(m["x0"] for m in marks) >= 30 * mm - 0.5
+            assert max(m["x1"] for m in marks) <= page.width - 15 * mm + 0.5
+        first, last = pdf.pages[0], pdf.pages[-1]
+        assert size_of(first, "ĐẢNG CỘNG SẢN VIỆT NAM") == 15.0
+        assert size_of(first, "ĐẢNG ỦY XÃ MƯỜNG TÈ") == 14.0
+        assert size_of(first, "ngày") == 14.0
+        party = first.search("ĐẢNG CỘNG SẢN VIỆT NAM")[0]
+        assert any(abs(line["x0"] - party["x0"]) < 2 and -4 < line["top"] - party["bottom"] < 4 for line in first.lines)
+        title = first.search("KẾT QUẢ THỰC HIỆN")[0]
+        table_top = min(r["top"] for r in first.rects)
+        centre = (30 * mm + first.width - 15 * mm) / 2
+        rules = [
+            line
+            for line in first.lines
+            if title["bottom"] < line["top"] < table_top and 20 * mm < line["x1"] - line["x0"] < 40 * mm
+        ]
+        assert len(rules) == 1 and abs((rules[0]["x0"] + rules[0]["x1"]) / 2 - centre) < 2 * mm
+        received = last.search("Nơi nhận:")[0]
+        assert round(received["chars"][0]["size"], 1) == 14.0
+        assert not any(("Bold" in c["fontname"] or "Italic" in c["fontname"]) for c in received["chars"])
+        under = [ln for ln in last.lines if -4 < ln["top"] - received["bottom"] < 4]  # within the line's descent
+        assert under and abs(under[0]["x0"] - received["x0"]) < 1 and abs(under[0]["x1"] - received["x1"]) < 2

@@ -15,9 +15,10 @@ import html
 import re
 from dataclasses import dataclass
 
-# A4 with the margins of Nghị định 30/2020 (left 30 mm for the binding, right 15 mm).
+# A4 with the margins of Hướng dẫn 36-HD/VPTW and Nghị định 30/2020: left 30 mm for the binding,
+# right 15 mm, top 20 mm; the bottom 22 mm holds the footer that ties the page to its packet.
 A4_MM = (210.0, 297.0)
-MARGINS_MM = {"left": 25.0, "right": 15.0, "top": 20.0, "bottom": 22.0}
+MARGINS_MM = {"left": 30.0, "right": 15.0, "top": 20.0, "bottom": 22.0}
 PORTRAIT_TEXT_MM = A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
 LANDSCAPE_TEXT_MM = A4_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
 
@@ -26,6 +27,10 @@ BODY_PT = 13
 TABLE_PT = 12
 SMALL_PT = 11
 TITLE_PT = 14
+# The letterhead of a Party document (HD 36): “ĐẢNG CỘNG SẢN VIỆT NAM” 15 pt, bold, underlined; the
+# bodies, the number and the place and date 14 pt.
+PARTY_LINE_PT = 15
+LETTERHEAD_PT = 14
 
 
 @dataclass(frozen=True)
@@ -185,18 +190,23 @@ def _letterhead(head: Letterhead) -> str:
         "*",
         _e(head.number),
     ]
-    right = ["<b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b>"] + [""] * (len(left) - 2)
-    right.append(f"<i>{_e(date_line(head.place, head.day))}</i>")
+    right = [f"<span style='font-size: {PARTY_LINE_PT}pt;'><b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b></span>"]
+    right += [""] * (len(left) - 2) + [f"<i>{_e(date_line(head.place, head.day))}</i>"]
     rows = "".join(
         f"<tr><td width='42%' align='center'>{a}</td><td width='58%' align='center'>{b}</td></tr>"
         for a, b in zip(left, right, strict=True)
     )
-    return f"<table width='100%' border='0' cellspacing='0' cellpadding='0'>{rows}</table>"
+    return (
+        f"<table width='100%' border='0' cellspacing='0' cellpadding='0' style='font-size: {LETTERHEAD_PT}pt;'>"
+        f"{rows}</table>"
+    )
 
 
 def _title(title: str, subtitles: tuple[str, ...]) -> str:
     lines = [f"<p align='center' style='margin-top: 18px; font-size: {TITLE_PT}pt;'><b>{_e(title.upper())}</b></p>"]
     lines += [f"<p align='center' style='margin: 0;'><i>{_e(line)}</i></p>" for line in subtitles]
+    # The short rule under the title, as the seeds' plans and reports have it.
+    lines.append("<hr width='18%' align='center' style='margin-top: 2px;'/>")
     return "".join(lines) + "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
 
 
@@ -267,7 +277,11 @@ def _paragraph(paragraph: Paragraph) -> str:
 
 
 def _signature(block: SignatureBlock) -> str:
-    recipients = "<b><i>Nơi nhận:</i></b>" + "".join(f"<br/>- {_e(r)}" for r in block.recipients)
+    # “Nơi nhận:” 14 pt underlined, the list 12 pt, as a Party document writes them (HD 36), not the
+    # State's bold italic.
+    recipients = f"<span style='font-size: {LETTERHEAD_PT}pt;'><u>Nơi nhận:</u></span>" + "".join(
+        f"<br/>- {_e(r)}" for r in block.recipients
+    )
     lines = [f"<b>{_e(block.on_behalf.upper())}</b>"] if block.on_behalf else []
     lines.append(f"<b>{_e(block.title.upper())}</b>")
     lines += ["", "", "", ""]  # room for the signature and the seal
@@ -275,7 +289,7 @@ def _signature(block: SignatureBlock) -> str:
     return (
         "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
         "<table width='100%' border='0' cellspacing='0' cellpadding='0'><tr>"
-        f"<td width='45%' valign='top' style='font-size: {SMALL_PT}pt;'>{recipients}</td>"
+        f"<td width='45%' valign='top' style='font-size: {TABLE_PT}pt;'>{recipients}</td>"
         f"<td width='55%' valign='top' align='center'>{'<br/>'.join(lines)}</td>"
         "</tr></table>"
     )
