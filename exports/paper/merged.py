@@ -155,8 +155,5 @@ def completeness_document(table: Completeness, page: PageSettings, *, printed_on
         subtitles=(table.parent.name, f"Kỳ báo cáo: {table.period.label}"),
         blocks=(Table(widths, (head,), tuple(rows), stretch=2), *summaries),
         signature=page.signature(),
-        footer=Footer(
-            f"Tình hình nhận báo cáo của {table.parent.name}, {table.period.in_sentence},"
-            f" lập ngày {vnformat.date(printed_on)} từ hộp thư của Sổ Chỉ Tiêu."
-        ),
+        footer=Footer(""),  # no packet holds it: the page's own date line says when it was made
     )

@@ -74,7 +74,6 @@ def blank_document(
         blocks.append(village_table(part, villages, caption))
     if columns:
         blocks.append(Paragraph("Các cột: " + "; ".join(_legend(ind) for ind in columns) + ".", italic=True, size=11))
-    where = f"{unit.code} - {unit.name}, biểu {form.id}, {period.in_sentence}"
     return PrintedDocument(
         name=f"{unit.code}_{form.id}_{period.code}_bieu-trang",
         letterhead=page.letterhead(printed_on),
@@ -82,10 +81,7 @@ def blank_document(
         subtitles=("Biểu để ghi tay số liệu", f"Kỳ báo cáo: {period.label}"),
         blocks=tuple(blocks),
         signature=page.signature(),
-        footer=Footer(
-            f"Biểu trắng ({where}): số ghi tay được nhập vào Sổ Chỉ Tiêu rồi mới ký gửi."
-            f" In ngày {vnformat.date(printed_on)}."
-        ),
+        footer=Footer(""),  # a sheet to fill by hand: no packet, no software's note
     )
 
 
