@@ -12,7 +12,7 @@ examine(): read, verify (zip, hashes, signature, manifest, so-lieu.json read
 strictly, bieu.xlsx compared with it), the figures checked as typed and the
 form's rules run on them. Its CPU time per packet decides how fast a province
 imports (issue 16: import and merge within 3x the limit). Valid kl224 packets
-for 2025, one per commune (benchmarks/packet_maker.py, 12 to 60 villages),
+for 2025, one per commune (benchmarks/makers/packet_maker.py, 12 to 60 villages),
 against an upper-level database with those communes and their keys
 (packet_maker.build_upper); each examined packet must come out trusted with
 its figures checked, or nothing is printed. In interleaved rounds, one
@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from figures import print_figures  # noqa: E402
-from packet_maker import all_communes, build_upper, generate  # noqa: E402
+from makers.packet_maker import all_communes, build_upper, generate  # noqa: E402
 
 from exports.collect.examine import examine_file  # noqa: E402
 from exports.packets.enrolment import key_ring  # noqa: E402

@@ -10,7 +10,7 @@ import_merge_over_limit=… openpyxl_over_ours=… calamine_over_ours=… calami
 ours_cores_x=… peak_mb=… db_mb=… import_merge_100_s=… import_merge_1000_s=… import_merge_3321_s=…
 
 3,321 valid kl224 packets for 2025 are generated in a temporary folder, one
-per commune of the 2025 map (benchmarks/packet_maker.py, checked against a
+per commune of the 2025 map (benchmarks/makers/packet_maker.py, checked against a
 packet of build_packet's before anything is timed), then for each size N
 (the first N communes), in interleaved rounds (the order turns each round),
 on the same folder of N packets:
@@ -48,7 +48,7 @@ each script's totals must equal the merged table's on three indicators
 Why it is long: ours, the limit and the three scripts are run in one run on
 the same folder of packets, interleaved round by round; apart, each would
 need the packets made again and the rounds could not be interleaved (the
-packets themselves are made in benchmarks/packet_maker.py).
+packets themselves are made in benchmarks/makers/packet_maker.py).
 
 Medians of --rounds rounds (5 by default, at every size: about 85 s a
 round at 3,321 packets on 2 shared cpus, ours and the openpyxl script most
@@ -81,7 +81,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from figures import print_figures  # noqa: E402
-from packet_maker import (  # noqa: E402
+from makers.packet_maker import (  # noqa: E402
     AT,
     FORM,
     HOLDER,
