@@ -132,6 +132,12 @@ class Packet(SimpleNamespace):
     def __repr__(self) -> str:  # not its 100 KB, in a Hypothesis report
         return f"Packet({self.data['unit']['name']}, {self.data['period']['label']})"
 
+    @classmethod
+    def of(cls, raw: bytes, key) -> Packet:
+        """The packet file ``raw`` with its bieu.xlsx and so-lieu.json read out of it."""
+        entries = entries_of(raw)
+        return cls(raw=raw, xlsx=entries[FORM_XLSX], data=json.loads(entries[DATA_JSON]), key=key)
+
 
 @pytest.fixture(scope="session")
 def commune(demo_template, tmp_path_factory) -> Packet:
@@ -145,8 +151,7 @@ def commune(demo_template, tmp_path_factory) -> Packet:
         raw = export_packet(gw, view, DEMO_PASSPHRASE, folder, at=AT).path.read_bytes()
     finally:
         gw.close()
-    entries = entries_of(raw)
-    return Packet(raw=raw, xlsx=entries[FORM_XLSX], data=json.loads(entries[DATA_JSON]), key=demo_private_key("03445"))
+    return Packet.of(raw, demo_private_key("03445"))
 
 
 @pytest.fixture(scope="session")
@@ -183,8 +188,7 @@ def merged(upper_template, tmp_path_factory) -> Packet:
         raw = export_upward(gw, table, DEMO_PASSPHRASE, folder, at=AT).path.read_bytes()
     finally:
         gw.close()
-    entries = entries_of(raw)
-    return Packet(raw=raw, xlsx=entries[FORM_XLSX], data=json.loads(entries[DATA_JSON]), key=demo_private_key("12"))
+    return Packet.of(raw, demo_private_key("12"))
 
 
 @pytest.fixture(scope="session")
@@ -213,8 +217,7 @@ def sapa(tmp_path_factory) -> Packet:
     finally:
         gw.close()
     raw = raw.path.read_bytes()
-    entries = entries_of(raw)
-    return Packet(raw=raw, xlsx=entries[FORM_XLSX], data=json.loads(entries[DATA_JSON]), key=private)
+    return Packet.of(raw, private)
 
 
 def village(data: dict, n: int) -> tuple[str, str]:

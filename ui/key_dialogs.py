@@ -43,6 +43,7 @@ from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     WARNING_STYLE,
+    button_row,
     day_of,
     fingerprint_label,
     message_label,
@@ -175,10 +176,7 @@ class CreateKeyDialog(QDialog):
         form.addRow(self.tr("Nhập lại mật khẩu:"), self.repeat_edit)
         column.addLayout(form)
         column.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = button_row(self.create_button, self.cancel_button)
         column.addLayout(buttons)
         return page
 
@@ -200,9 +198,7 @@ class CreateKeyDialog(QDialog):
         column.addWidget(self.saved_label)
         column.addWidget(self.save_error_label)
         column.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.close_button)
         column.addLayout(buttons)
         return page
 

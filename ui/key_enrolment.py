@@ -39,6 +39,7 @@ from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
     WARNING_STYLE,
+    button_row,
     day_of,
     fingerprint_label,
     message_label,
@@ -94,10 +95,7 @@ class KeyEnrolmentDialog(QDialog):
         choose = QHBoxLayout()
         choose.addWidget(self.file_label, 1)
         choose.addWidget(self.choose_button)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.enrol_button)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.enrol_button, self.close_button)
         column = QVBoxLayout(self)
         heading = QLabel(self.tr(self.HEADING))
         heading.setStyleSheet(HEADING_STYLE)

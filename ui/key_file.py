@@ -14,7 +14,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import KeyInfo, key_in_use
 from ui.key_dialogs import HEADING_STYLE, CreateKeyDialog, ask_enrolment_path, save_enrolment, send_words
-from ui.widgets import DONE_STYLE, ERROR_STYLE, day_of, fingerprint_label, message_label, open_modeless, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, day_of, fingerprint_label, message_label, open_modeless, say
 
 
 def export_key_file(parent: QWidget, gw: Gateway, unit_code: str, path: str | Path | None = None) -> QDialog | None:
@@ -67,9 +67,7 @@ class KeyFileDialog(QDialog):
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
         save_row.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.close_button)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addLayout(form)

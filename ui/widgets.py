@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextLayout
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QSizePolicy
+from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from forms import vnformat
 from ui.resources import code_font
@@ -38,6 +38,15 @@ def say(label: QLabel, text: str) -> None:
     """Show ``text`` in the label; an empty text hides it."""
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """A dialog's buttons, at its right end."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
 
 
 def open_modeless(dialog: QDialog) -> QDialog:

@@ -35,7 +35,7 @@ from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
 from ui.export_folder import export_folder, remember_folder
 from ui.key_dialogs import CreateKeyDialog
-from ui.widgets import DONE_STYLE, ERROR_STYLE, fingerprint_label, message_label, say, wait_cursor
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fingerprint_label, message_label, say, wait_cursor
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 BLOCKED, NO_KEY, READY, DONE = "blocked", "no_key", "ready", "done"
@@ -89,10 +89,7 @@ class SignDialog(QDialog):
             READY: self._build_ready_page(),
             DONE: self._build_done_page(),
         }
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.sign_button)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.sign_button, self.close_button)
         column = QVBoxLayout(self)
         # Pages shown one at a time rather than in a QStackedWidget, whose height is that of its tallest page.
         for page in self.page_of.values():

@@ -40,7 +40,7 @@ from models.gateway import Gateway
 from models.keys import key_in_use
 from models.vocabulary import PacketStatus, ReceiptKind
 from ui.export_folder import export_folder, remember_folder
-from ui.widgets import DONE_STYLE, ERROR_STYLE, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, message_label, say
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 
@@ -142,10 +142,7 @@ class ReceiptDialog(QDialog):
         self.query_box.addLayout(more_row)
         form = QFormLayout()
         self.signing.add_to(form, self)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.sign_button)
-        buttons.addWidget(close)
+        buttons = button_row(self.sign_button, close)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addWidget(self.receipt_choice)
@@ -331,10 +328,7 @@ class UpwardDialog(QDialog):
         self.error_label = message_label(ERROR_STYLE)
         form = QFormLayout()
         self.signing.add_to(form, self)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.sign_button)
-        buttons.addWidget(close)
+        buttons = button_row(self.sign_button, close)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addWidget(summary)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from forms.library import FormLibrary
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
-from ui.widgets import ERROR_STYLE, message_label, say
+from ui.widgets import ERROR_STYLE, button_row, message_label, say
 
 
 def open_collection_said(gw: Gateway, library: FormLibrary, form_id: str, period_code: str, deadline) -> str:
@@ -74,10 +74,7 @@ class CollectionDialog(QDialog):
         deadline.addWidget(self.has_deadline)
         deadline.addWidget(self.deadline_edit, 1)
         form.addRow(self.tr("Hạn nộp:"), deadline)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = button_row(self.open_button, self.cancel_button)
         column = QVBoxLayout(self)
         column.addWidget(explanation)
         column.addLayout(form)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from forms.messages import label_of
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.cell_look import shown
-from ui.widgets import ERROR_STYLE, message_label, say, time_of
+from ui.widgets import ERROR_STYLE, button_row, message_label, say, time_of
 
 DIFFERENT = QBrush(QColor("#fce8b2"))
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
@@ -68,9 +67,7 @@ class ConflictDialog(QDialog):
 
         reason = QFormLayout()
         reason.addRow(self.tr("Lý do chọn (bắt buộc):"), self.reason_edit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.close_button)
         column = QVBoxLayout(self)
         column.addWidget(self.heading)
         column.addWidget(self.explanation)

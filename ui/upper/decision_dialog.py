@@ -13,7 +13,7 @@ said in the dialog, which stays open with what was typed.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from exports.collect.decisions import decide, void
 from exports.collect.received import ReceivedPacket, received_packet
@@ -21,7 +21,7 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import PacketStatus
-from ui.widgets import ERROR_STYLE, message_label, say
+from ui.widgets import ERROR_STYLE, button_row, message_label, say
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 ACTION_STYLE = "font-weight: bold;"
@@ -94,10 +94,7 @@ class ReasonDialog(QDialog):
 
         reason = QFormLayout()
         reason.addRow(self.tr("Lý do (bắt buộc):"), self.reason_edit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = button_row(self.ok_button, self.cancel_button)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addWidget(self.state_label)

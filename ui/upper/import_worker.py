@@ -34,6 +34,7 @@ from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
 from ui.upper.status_look import OUTCOME_COLOURS
+from ui.widgets import button_row
 
 if TYPE_CHECKING:
     from exports.collect.inbox import ImportRun
@@ -225,9 +226,7 @@ class ImportResultsDialog(QDialog):
         self.table.resizeRowsToContents()
         self.close_button = QPushButton(self.tr("Đóng"))
         self.close_button.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.close_button)
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)

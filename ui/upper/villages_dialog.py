@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -23,7 +22,7 @@ from forms.messages import label_of
 from forms.schema import FormDef
 from models.gateway import Gateway
 from ui.cell_look import shown
-from ui.widgets import compact_rows
+from ui.widgets import button_row, compact_rows
 
 ITEM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ITEM_CENTER = Qt.AlignmentFlag.AlignCenter
@@ -71,9 +70,7 @@ class PacketVillagesDialog(QDialog):
             self.table.setColumnWidth(column, 70)
         close = QPushButton(self.tr("Đóng"))
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
+        buttons = button_row(close)
         column = QVBoxLayout(self)
         column.addWidget(heading)
         column.addWidget(self.table, 1)
