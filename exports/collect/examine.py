@@ -26,7 +26,7 @@ from exports.collect.admission import Checked, recheck
 from exports.collect.figures import Figures, sent_values
 from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
 from exports.packets.enrolment import KeyRing, key_ring
-from exports.packets.format import DATA_JSON
+from exports.packets.format import DATA_JSON, MANIFEST
 from exports.packets.verify import Verdict, verify_packet_bytes
 from forms.library import FormLibrary, default_library
 from models.database import read_only_database
@@ -53,6 +53,7 @@ class Examined:
     unreadable: str | None = None
     verdict: Verdict | None = None
     content: str | None = None
+    manifest_sha256: str | None = None
     values: Figures = ()
     checked: Checked | None = None
     figures_problem: str | None = None
@@ -83,7 +84,8 @@ def examine(gw: Gateway, raw: bytes, path: Path, library: FormLibrary, ring: Key
         if verdict.status not in (VerifyStatus.VALID, VerifyStatus.UNTRUSTED):
             return Examined(raw, file_sha, verdict=verdict)
         content = hashlib.sha256(verdict.entries[DATA_JSON]).hexdigest()
-        found = Examined(raw, file_sha, verdict=verdict, content=content)
+        manifest_sha256 = hashlib.sha256(verdict.entries[MANIFEST]).hexdigest()  # the packet's code on paper
+        found = Examined(raw, file_sha, verdict=verdict, content=content, manifest_sha256=manifest_sha256)
         manifest = verdict.manifest
         form = library.get(manifest["form"]["id"], manifest["form"]["version"])
         try:

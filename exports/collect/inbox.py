@@ -220,6 +220,7 @@ class Assessed:
     values: Figures = ()
     checked: Checked | None = None
     keep_file: bool = True
+    manifest_sha256: str | None = None  # found while examining, so filing need not open the zip again
 
 
 def assess(
@@ -257,7 +258,7 @@ def judge(gw: Gateway, found: Examined, library: FormLibrary, ring: KeyRing, *, 
     if found.figures_problem is not None:
         return Assessed(PacketStatus.REJECTED, f"KHÔNG HỢP LỆ: {found.figures_problem}", manifest, keep_file=False)
     checked = found.checked
-    result = Assessed(None, "", manifest, found.content, found.values, checked)
+    result = Assessed(None, "", manifest, found.content, found.values, checked, manifest_sha256=found.manifest_sha256)
     if verdict.status == VerifyStatus.UNTRUSTED:
         return replace(result, status=PacketStatus.QUARANTINED, note=_quarantine_note(gw, verdict, ring))
     village_wait, village_note = None, ""
@@ -314,6 +315,7 @@ def file_assessed(
             "findings": checked.findings if checked else None,
             "error_count": checked.errors if checked else None,
             "villages": checked.villages if checked else None,
+            **({"manifest_sha256": assessed.manifest_sha256} if assessed.manifest_sha256 else {}),
         }
         kept = raw if assessed.keep_file else None
         evaluated = (manifest["form"]["version"], figures_to_json(checked.figures)) if checked else None
