@@ -6,6 +6,7 @@ person who edits a definition can find the mistake without a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -21,12 +22,15 @@ from forms.schema import (
     KINDS,
     LARGEST_BY_KIND,
     NUMERIC_KINDS,
+    PRINT_MODES,
     RULE_OPS,
     SEVERITIES,
     TARGET_OPS,
     TIERS,
+    FillingTier,
     FormDef,
     Indicator,
+    Reading,
     Rule,
     Section,
     Target,
@@ -54,6 +58,9 @@ _TOP_KEYS = {
     "indicators",
     "rules",
     "target_sets",
+    "print_mode",
+    "readings",
+    "filled_by",
 }
 _SECTION_KEYS = {"code", "title", "level"}
 _INDICATOR_KEYS = {
@@ -73,6 +80,8 @@ _INDICATOR_KEYS = {
 _RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
 _SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
 _TARGET_KEYS = {"indicator", "op", "percent", "count", "version", "source"}
+_READING_KEYS = {"subject", "source", "chosen", "other"}
+_FILLED_BY_KEYS = {"tier", "from", "until"}
 
 
 class FormError(Exception):
@@ -161,6 +170,15 @@ class _Reader:
             raise self.fail((*path, key), f"“{value}” không hợp lệ; chọn một trong: {', '.join(allowed)}")
         return value
 
+    def day(self, table: dict, key: str, path: tuple) -> dt.date | None:
+        """A TOML date (``2025-07-01``), or None when the key is absent."""
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise self.fail((*path, key), "phải là một ngày, viết như 2025-07-01 (không đặt trong ngoặc kép)")
+        return value
+
     def strings(self, table: dict, key: str, path: tuple) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -206,7 +224,40 @@ class _Reader:
             rules=self.rules(data, by_id),
             target_sets=self.target_sets(data, by_id),
             path=self.full_path,
+            print_mode=self.choice(data, "print_mode", PRINT_MODES, (), "report"),
+            readings=self.readings(data),
+            filled_by=self.filled_by(data),
         )
+
+    def readings(self, data: dict) -> tuple[Reading, ...]:
+        readings = []
+        for n, table in enumerate(self.tables(data, "readings")):
+            path = ("readings", n)
+            self.check_keys(table, _READING_KEYS, path)
+            readings.append(
+                Reading(
+                    subject=self.text(table, "subject", path),
+                    source=self.text(table, "source", path),
+                    chosen=self.text(table, "chosen", path),
+                    other=self.text(table, "other", path, ""),
+                )
+            )
+        return tuple(readings)
+
+    def filled_by(self, data: dict) -> tuple[FillingTier, ...]:
+        spans = []
+        for n, table in enumerate(self.tables(data, "filled_by")):
+            path = ("filled_by", n)
+            self.check_keys(table, _FILLED_BY_KEYS, path)
+            span = FillingTier(
+                tier=self.choice(table, "tier", TIERS, path),
+                starts=self.day(table, "from", path),
+                ends=self.day(table, "until", path),
+            )
+            if span.starts and span.ends and span.starts > span.ends:
+                raise self.fail((*path, "until"), "ngày kết thúc trước ngày bắt đầu")
+            spans.append(span)
+        return tuple(spans)
 
     def sections(self, data: dict) -> tuple[Section, ...]:
         sections: list[Section] = []

@@ -6,6 +6,7 @@ anything inconsistent, so the engine can trust them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,9 @@ SEVERITIES = ("error", "warning")
 RULE_OPS = ("<=", "<", "=", ">=", ">", "!=")
 TARGET_OPS = (">=", ">", "=", "<=")
 TIERS = ("tinh", "huyen", "xa", "thon")
+# How a form's table prints by default: a stand-alone report (“BÁO CÁO”, letterhead, signature) or the
+# annex of a document the committee writes (“Phụ lục … Kèm theo …”), as the seeds' tables are.
+PRINT_MODES = ("report", "annex")
 
 # Figures every report has without anyone typing them: the number of villages
 # of the commune, and 1 for the commune itself (the denominator of a yes/no
@@ -123,6 +127,30 @@ class TargetSet:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Where a seed document says two things, the one the form follows, kept with the form (not a
+    comment) so that any export of the form carries it."""
+
+    subject: str  # what is read (“Mục tiêu 02, mục tiêu về đội văn nghệ”)
+    source: str  # the document and place (“Kế hoạch số 67-KH/ThU, mục II.2”)
+    chosen: str  # the reading the form follows
+    other: str = ""  # the reading it does not follow, if the seed gives one
+
+
+@dataclass(frozen=True)
+class FillingTier:
+    """A tier that fills the form for periods from ``starts`` to ``ends`` (either open)."""
+
+    tier: str
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+
+    def covers(self, starts: dt.date, ends: dt.date) -> bool:
+        """Whether a period from ``starts`` to ``ends`` falls (by its end) within this span."""
+        return (self.starts is None or ends >= self.starts) and (self.ends is None or ends <= self.ends)
+
+
+@dataclass(frozen=True)
 class FormDef:
     id: str
     version: int
@@ -137,6 +165,15 @@ class FormDef:
     rules: tuple[Rule, ...]
     target_sets: tuple[TargetSet, ...]
     path: str = ""
+    print_mode: str = "report"  # PRINT_MODES: how its table prints unless the officer chose otherwise
+    readings: tuple[Reading, ...] = ()
+    filled_by: tuple[FillingTier, ...] = ()  # empty: report_tier, for every period
+
+    def tiers_for(self, starts: dt.date, ends: dt.date) -> tuple[str, ...]:
+        """The tiers that fill the form for a period: those whose span covers it, else report_tier."""
+        if not self.filled_by:
+            return (self.report_tier,)
+        return tuple(f.tier for f in self.filled_by if f.covers(starts, ends))
 
     def indicator(self, indicator_id: str) -> Indicator:
         return self._by_id[indicator_id]

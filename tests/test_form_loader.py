@@ -6,6 +6,7 @@ Why it is long: one refusal per way a form file can be broken, each naming its l
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -398,7 +399,44 @@ BROKEN = [
     ("wrong-format-version", [("format = 1", f"format = 2{MARK}", "")], "format"),
     ("bad-form-id", [('id = "vi-du"', f'id = "Vi du"{MARK}', "")], "id"),
     ("unknown-top-key", [('title = "BIỂU THỬ"', f'title = "BIỂU THỬ"\ntitel = "BIỂU THỬ"{MARK}', "")], "titel"),
+    ("bad-print-mode", [('title = "BIỂU THỬ"', f'title = "BIỂU THỬ"\nprint_mode = "phu-luc"{MARK}', "")], "print_mode"),
 ]
+
+# Tables appended at the end of the valid text: [[filled_by]] and [[readings]].
+APPENDED = [
+    ("filled-by-unknown-tier", f'[[filled_by]]\ntier = "phuong"{MARK}\n', "filled_by[1].tier"),
+    ("filled-by-date-as-text", f'[[filled_by]]\ntier = "xa"\nfrom = "01/07/2025"{MARK}\n', "filled_by[1].from"),
+    (
+        "filled-by-ends-before-it-starts",
+        f'[[filled_by]]\ntier = "xa"\nfrom = 2025-07-01\nuntil = 2025-06-30{MARK}\n',
+        "filled_by[1].until",
+    ),
+    ("reading-without-choice", f'[[readings]]{MARK}\nsubject = "Mục tiêu 02"\nsource = "Seed"\n', "readings[1]"),
+]
+
+
+@pytest.mark.parametrize(("tail", "field"), [c[1:] for c in APPENDED], ids=[c[0] for c in APPENDED])
+def test_a_broken_table_at_the_end_is_refused_with_its_line_and_field(valid_text, tail, field):
+    text = valid_text.rstrip("\n") + "\n\n" + tail
+    with pytest.raises(FormError) as caught:
+        parse_form(text, "broken.toml")
+    assert (caught.value.line, caught.value.field) == (marked_line(text), field)
+
+
+def test_the_tiers_that_fill_a_form_follow_the_period():
+    text = VALID.rstrip("\n") + (
+        '\n\n[[filled_by]]\ntier = "huyen"\nuntil = 2025-06-30\n'
+        '\n[[filled_by]]\ntier = "tinh"\nfrom = 2025-07-01\n'
+        '\n[[filled_by]]\ntier = "xa"\nfrom = 2025-07-01\n'
+        '\n[[readings]]\nsubject = "Mục tiêu 02"\nsource = "Kế hoạch 67"\nchosen = "Đài FM và loa"\n'
+    )
+    form = parse_form(text, "ok.toml")
+    year = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert form.tiers_for(*year) == ("huyen",)
+    assert form.tiers_for(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == ("tinh", "xa")
+    assert form.tiers_for(dt.date(2025, 1, 1), dt.date(2025, 6, 30)) == ("huyen",)
+    assert [(r.subject, r.chosen, r.other) for r in form.readings] == [("Mục tiêu 02", "Đài FM và loa", "")]
+    assert parse_form(VALID, "ok.toml").tiers_for(*year) == ("xa",)
 
 
 @pytest.mark.parametrize(("edits", "field"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN])
