@@ -2,6 +2,9 @@
 
 Every refusal names the file, the line and the field, in Vietnamese, so the
 person who edits a definition can find the mistake without a traceback.
+
+Why it is long: one typed reader per table of the format (sections, indicators, rules, target sets,
+readings, the tiers that fill it), each refusing its own mistakes with their line.
 """
 
 from __future__ import annotations
