@@ -30,7 +30,9 @@ def filled_printout(
     unit, period = gw.require_unit(unit_code), gw.period(period_code)
     if view is None:
         return received_printout(gw, unit, require_form(form_id), period, target_set, words, printed_on, page)
-    return report_document(gw, view, period, page_settings(gw, unit, **page), printed_on=printed_on, words=words)
+    return report_document(
+        gw, view, period, page_settings(gw, unit, on=printed_on, **page), printed_on=printed_on, words=words
+    )
 
 
 def received_printout(gw: Gateway, unit, form, period, target_set, words, printed_on, page) -> PrintedDocument:
@@ -49,10 +51,10 @@ def received_printout(gw: Gateway, unit, form, period, target_set, words, printe
         unit,
         form,
         period,
-        page_settings(gw, unit, **page),
         target_set=find_target_set(form, target_set),
         words=words,
         printed_on=printed_on,
+        lines=page,  # headed as it was signed (received.signed_page), with the lines given here
     )
 
 
@@ -68,7 +70,9 @@ def blank_printout(
     period = parse_period(period_code)
     require_period_kind(form, period)
     villages = gw.villages_of(unit.code)
-    return blank_document(form, unit, villages, period, page_settings(gw, unit, **page), printed_on=printed_on)
+    return blank_document(
+        form, unit, villages, period, page_settings(gw, unit, on=printed_on, **page), printed_on=printed_on
+    )
 
 
 def merged_printout(
@@ -86,7 +90,9 @@ def merged_printout(
     from exports.paper.merged import merged_document
 
     table = merged_table(gw, unit_code, form_id, period_code, target_set).require_received()
-    return merged_document(gw, table, page_settings(gw, table.parent, **page), printed_on=printed_on, words=words)
+    return merged_document(
+        gw, table, page_settings(gw, table.parent, on=printed_on, **page), printed_on=printed_on, words=words
+    )
 
 
 def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, printed_on: dt.date, **page):
@@ -94,4 +100,4 @@ def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, prin
     from exports.paper.merged import completeness_document
 
     table = completeness(gw, unit_code, period_code, default_library(), today=printed_on)
-    return completeness_document(table, page_settings(gw, table.parent, **page), printed_on=printed_on)
+    return completeness_document(table, page_settings(gw, table.parent, on=printed_on, **page), printed_on=printed_on)

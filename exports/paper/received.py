@@ -4,6 +4,11 @@ The district or province prints a commune's table for its committee from
 the accepted packet: the commune's header, the figures recomputed from the
 packet's cells, the warnings with the reasons the commune wrote, and the
 footer of that very packet, so the paper and the inbox name the same one.
+
+A reprint keeps the body, number and date the report was signed with: the
+manifest's "page" where the packet carries one, else the defaults of the
+body in force on the day it was signed (a 2022 packet reprinted today is
+headed by the 2022 Ban, not today's).
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 
 from exports.collect.completeness import explained_warnings
 from exports.collect.merge import accepted_figures, packet_report_data
 from exports.packets.container import container_of
 from exports.paper.footer import packet_footer
-from exports.paper.letterhead import PageSettings
+from exports.paper.letterhead import PageSettings, default_settings, is_collecting, province_of, recorded_page
 from exports.paper.page import Paragraph, PrintedDocument, Table
 from exports.paper.report import amounts_in_words, form_table, reason_paragraphs, subtitles
 from forms import vnformat
@@ -33,26 +39,66 @@ def accepted_packet(gw: Gateway, unit: Unit, form: FormDef, period: Period) -> i
     return found.packet_id if found else None
 
 
+def signed_page(manifest: dict, gw: Gateway, unit: Unit, **overrides) -> tuple[PageSettings, dt.date]:
+    """The page a packet was signed with and its date: the manifest's "page" object when present
+    (verify.py checks its shape), else the defaults of the unit's body on the signing day, the
+    signer's name left for the hand (the key's holder is the officer, not the Bí thư).
+    ``overrides`` (a line given for this print) come last."""
+    recorded = recorded_page(manifest.get("page"))
+    if recorded is not None:
+        return _with(recorded[0], overrides), recorded[1]
+    day = dt.datetime.fromisoformat(manifest["created_at"]).date()
+    unit = _as_signed(manifest, unit)
+    parent = gw.unit(unit.parent_code) if unit.parent_code else None
+    page = default_settings(unit, parent, upper_level=is_collecting(unit), on=day, province_code=province_of(gw, unit))
+    return _with(page, overrides), day
+
+
+def _as_signed(manifest: dict, unit: Unit) -> Unit:
+    """The unit as the packet names it (its name and parent then: a commune since merged or
+    renamed reprints under its old name)."""
+    named = manifest.get("unit")
+    if not isinstance(named, dict) or named.get("code") != unit.code:
+        return unit
+    return replace(
+        unit,
+        name=str(named.get("name") or unit.name),
+        kind=str(named.get("kind") or unit.kind),
+        parent_code=named.get("parent_code") if "parent_code" in named else unit.parent_code,
+    )
+
+
+def _with(page: PageSettings, overrides: dict) -> PageSettings:
+    return replace(page, **{k: v for k, v in overrides.items() if v is not None})
+
+
 def received_document(
     gw: Gateway,
     packet_id: int,
     unit: Unit,
     form: FormDef,
     period: Period,
-    page: PageSettings,
+    page: PageSettings | None = None,
     *,
     target_set: TargetSet | None = None,
     words: bool = False,
     printed_on: dt.date,
+    lines: dict | None = None,
 ) -> PrintedDocument:
+    """The unit's form from packet ``packet_id``, headed as it was signed (``signed_page`` with the
+    ``lines`` given for this print), or by ``page`` when the officer set every line himself."""
     packet = gw.inbox.get(packet_id)
     sequence, created_at = packet["sequence"], packet["created_at"]
-    signer = json.loads(packet["manifest"])["signer"]["name"]
+    manifest = json.loads(packet["manifest"])
+    signer = manifest["signer"]["name"]
     manifest_sha = hashlib.sha256(
         container_of(packet["packet"], packet["file_name"]).entries["manifest.json"]
     ).hexdigest()
     evaluation = evaluate(form, packet_report_data(gw, packet_id, unit), target_set)
     signed_on = dt.datetime.fromisoformat(created_at).date()
+    printed, dated = signed_page(manifest, gw, unit, **(lines or {}))
+    if page is not None:
+        printed = page  # the lines the officer chose for this print (the dialog starts from signed_page)
     blocks: list[Table | Paragraph] = [
         form_table(form, evaluation),
         Paragraph(
@@ -67,10 +113,10 @@ def received_document(
         blocks += amounts_in_words(form, evaluation)
     return PrintedDocument(
         name=f"{unit.code}_{form.id}_{period.code}_lan{sequence:02d}_bieu-in",
-        letterhead=page.letterhead(signed_on),
+        letterhead=printed.letterhead(dated),
         title=form.title,
         subtitles=subtitles(form, period, target_set),
         blocks=tuple(blocks),
-        signature=page.signature(),
+        signature=printed.signature(),
         footer=packet_footer(unit, form.id, period, sequence, manifest_sha, printed_on),
     )
