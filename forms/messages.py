@@ -63,22 +63,26 @@ def finding_text(form: FormDef, finding: Finding) -> str:
 
 
 def target_text(form: FormDef, result: TargetResult) -> str:
-    """“≥ 85%: đạt 88,9%” / “≥ 85%: chưa đạt (77,8%), còn thiếu 2 bản”."""
+    """“≥ 85%: đạt 88,9%” / “≥ 85%: chưa đạt (77,8%), còn thiếu 2 bản”: numbers grouped
+    (“còn thiếu 1.281 hộ”), the unit in lower case mid-sentence (“2 người”, not “2 Người”)."""
     ind = form.indicator(result.indicator)
-    goal = (
-        f"{_OP_WORDS[result.op]} {vnformat.percent(float(result.percent))}"
-        if result.percent is not None
-        else f"{_OP_WORDS[result.op]} {result.count:02d} {ind.unit}"
-    )
+    unit = vnformat.unit_in_sentence(ind.unit)
+    op = _OP_WORDS[result.op]
+    if result.percent is not None:
+        goal = f"{op} {vnformat.percent(float(result.percent))}"
+    else:  # “≥ 05 cuộc” as the plans write a count; “≥ 1.200 hộ” grouped
+        count = f"{result.count:02d}" if result.count < 1000 else vnformat.number(result.count)
+        goal = f"{op} {count} {unit}"
     status = TARGET_STATUS_LABELS[result.status]
     if result.status not in ("dat", "chua_dat"):
         return f"{goal}: {status.lower()}"
     achieved = (
         vnformat.percent(result.achieved)
         if result.percent is not None
-        else f"{vnformat.number(result.achieved)} {ind.unit}"
+        else f"{vnformat.number(result.achieved)} {unit}"
     )
     text = f"{goal}: {status.lower()} ({achieved})"
     if result.status == "chua_dat" and result.gap:
-        text += f", còn thiếu {result.gap} {ind.unit}" if result.gap > 0 else f", vượt {-result.gap} {ind.unit}"
+        gap = vnformat.number(abs(result.gap))
+        text += f", còn thiếu {gap} {unit}" if result.gap > 0 else f", vượt {gap} {unit}"
     return text

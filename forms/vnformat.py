@@ -18,6 +18,20 @@ def number(value: int | float | None) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def decimal(value: float, places: int = 2) -> str:
+    """A measured quantity with a fixed number of decimals: 4,50 / 1.234,5 (a comma, never a dot)."""
+    shown = f"{value:,.{places}f}"
+    return shown.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def unit_in_sentence(unit: str) -> str:
+    """The unit of measure as it reads mid-sentence: “Người” -> “người”, “Bản” -> “bản”; letters
+    in capitals (“CLB”) stay as they are. The table's ĐVT column keeps the form's own spelling."""
+    if len(unit) > 1 and unit[0].isupper() and unit[1].islower():
+        return unit[0].lower() + unit[1:]
+    return unit
+
+
 def percent(value: float | None) -> str:
     """One decimal, comma as the decimal mark, no trailing ",0": 14,2% / 100%."""
     if value is None:

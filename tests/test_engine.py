@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms import messages
+from forms import messages, vnformat
 from forms.engine import (
     CUSTOM_RULE_CODE,
     RULE_NEGATIVE,
@@ -18,6 +18,7 @@ from forms.engine import (
     Cell,
     Finding,
     ReportData,
+    TargetResult,
     evaluate,
 )
 
@@ -715,3 +716,34 @@ def test_count_target_gaps_follow_the_comparison(kl224, op, count, value, status
     target_set = TargetSet("t", "t", "", "xa", "2025", (Target("truong_clb_van_hoa", op, count=count),))
     [result] = compare_targets(kl224, figures, target_set, "xa")
     assert (result.status, result.gap) == (status, gap)
+
+
+def test_a_large_shortfall_is_grouped_as_vietnamese_writes_numbers(kl224):
+    villages = uniform_villages(18, so_ho=2000, ho_van_hoa=1200)  # 21.600 of 36.000 households: 60%
+    result = target(
+        evaluate(kl224, report(villages, order=tuple(villages)), kl224.target_set("muong-te-2025")), "ho_van_hoa"
+    )
+    assert result.gap == 7201  # > 80%: 28.801 needed
+    assert messages.target_text(kl224, result) == "> 80%: chưa đạt (60%), còn thiếu 7.201 hộ"
+
+
+def test_units_are_lower_case_mid_sentence_and_an_excess_is_grouped(library):
+    da241 = library.get("da241")
+    assert da241.indicator("so_ho").unit == "Hộ"  # the form's ĐVT column keeps its capital
+    short = TargetResult("so_ho", ">=", None, 5000, 1, "kiem-thu", "chua_dat", 3719, 1281)
+    assert messages.target_text(da241, short) == "≥ 5.000 hộ: chưa đạt (3.719 hộ), còn thiếu 1.281 hộ"
+    over = TargetResult("can_bo_lanh_dao", "<=", None, 2, 1, "kiem-thu", "chua_dat", 1283, -1281)
+    assert messages.target_text(da241, over) == "≤ 02 người: chưa đạt (1.283 người), vượt 1.281 người"
+    assert [vnformat.unit_in_sentence(u) for u in ("Người", "Bản", "Xã, thị trấn", "CLB", "hộ", "")] == [
+        "người",
+        "bản",
+        "xã, thị trấn",
+        "CLB",
+        "hộ",
+        "",
+    ]
+    assert (vnformat.decimal(4.5), vnformat.decimal(1234.567), vnformat.decimal(0.042, 3)) == (
+        "4,50",
+        "1.234,57",
+        "0,042",
+    )
