@@ -212,7 +212,6 @@ def plausible_figures(
         "truong_clb_van_hoa": rng.randint(0, schools),
         "xa_lich_su_dang_bo": int(rng.random() < 0.6),
         "xa_tram_fm": 1,
-        "xa_truyen_thanh": 1,
         "ho_nghe_xem_tw": round(households * rng.uniform(0.93, 1.0)),
         "ho_nghe_xem_dia_phuong": round(households * rng.uniform(0.85, 0.98)),
         "can_bo_tuyen_giao": staff,
@@ -220,6 +219,13 @@ def plausible_figures(
         "cbtg_trung_cap_llct": upper,
         "cbtg_cao_cap_llct": rng.randint(0, upper),
     }
+    # Figures version 2 of the forms asks, worked out from those above (no draw, so that every figure
+    # above is the same as before): civil servants and workers besides the members, and Mục tiêu 02 met
+    # only where every village's loudspeakers work.
+    workers = agencies * 6
+    commune_row["cb_cc_vc_nld"] = members + workers
+    commune_row["cb_cc_vc_nld_hoc_nghi_quyet"] = commune_row["cbdv_hoc_nghi_quyet"] + workers - agencies
+    commune_row["xa_truyen_thanh"] = int(all(v.get("ban_cum_loa_on_dinh", 1) for v in village_values.values()))
     if commune_kind == "phường":
         commune_row["phuong_van_minh"] = int(rng.random() < 0.5)
     else:

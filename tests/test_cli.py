@@ -316,7 +316,7 @@ def test_show_json(capsys, demo_path):
         "kind": "xã",
         "parent": {"code": "12", "name": "Tỉnh Lai Châu"},
     }
-    assert data["form"]["id"] == "kl224" and data["form"]["version"] == 1
+    assert data["form"]["id"] == "kl224" and data["form"]["version"] == 2
     assert data["period"] == {"code": "2025", "label": "Năm 2025", "starts": "2025-01-01", "ends": "2025-12-31"}
     assert data["target_set"] is None and data["targets"] == []
     assert len(data["villages"]) == 18

@@ -70,6 +70,8 @@ def clean_commune() -> dict[str, int]:
         "can_bo_dang_vien": 120,
         "cbdv_hoc_nghi_quyet": 118,
         "ho_duoc_tuyen_truyen": 150,
+        "cb_cc_vc_nld": 160,
+        "cb_cc_vc_nld_hoc_nghi_quyet": 152,
         "xa_co_nvh": 1,
         "xa_nvh_dat_chuan": 0,
         "so_co_quan": 10,

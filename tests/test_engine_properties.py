@@ -37,7 +37,7 @@ CULTURAL_SHARE = 70  # rule ban_van_hoa_du_ho: a cultural village has ≥ 70% cu
 
 # The form's own rules, as understood by this generator. If the form gains a
 # rule, the generator must learn it: test_the_generator_knows_every_rule says so.
-KNOWN_RULES = {"ban_van_hoa_du_ho", "ban_it_ho", "lanh_dao_trong_can_bo"}
+KNOWN_RULES = {"ban_van_hoa_du_ho", "ban_it_ho", "lanh_dao_trong_can_bo", "dang_vien_trong_cong_chuc"}
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -191,6 +191,7 @@ def test_the_generator_knows_every_rule():
     assert {r.id for r in FORM.rules} == KNOWN_RULES
     assert AT_MOST == {
         ("can_bo_lanh_dao", "can_bo_dang_vien"): "lanh_dao_trong_can_bo",
+        ("can_bo_dang_vien", "cb_cc_vc_nld"): "dang_vien_trong_cong_chuc",
     }
 
 

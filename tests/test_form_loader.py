@@ -32,10 +32,23 @@ def da241(library):
 
 
 def test_both_shipped_forms_load(library):
-    assert {f.id for f in library.all()} >= {"kl224", "da241"}
-    assert library.get("kl224").version == 1
-    assert library.get("da241").version == 1
+    assert {f.id for f in library.all()} >= {"kl224", "da241", "da241-huyen"}
+    assert library.get("kl224").version == 2  # the latest
+    assert library.get("da241").version == 2
+    # Version 1 stays for the reports and packets filled with it.
+    assert library.get("kl224", 1).version == 1
+    assert library.get("da241", 1).version == 1
     assert library.get("kl224", 99) is None
+
+
+def test_version_1_keeps_its_rows_and_version_2_adds_or_moves_its_own(library):
+    rows = {
+        (f, v): [i.id for i in library.get(f, v).indicators if i.is_row] for f in ("kl224", "da241") for v in (1, 2)
+    }
+    assert rows[("kl224", 2)] == [*rows[("kl224", 1)][:3], "cb_cc_vc_nld_hoc_nghi_quyet", *rows[("kl224", 1)][3:]]
+    v1_241 = rows[("da241", 1)]
+    assert v1_241[-3:] == ["cbtg_dai_hoc", "cbtg_trung_cap_llct", "cbtg_cao_cap_llct"]
+    assert rows[("da241", 2)] == [*v1_241[:4], "xa_tram_fm", "ban_cum_loa_on_dinh", *v1_241[4:-3]]
 
 
 def test_default_library_is_built_from_the_definitions_folder():
@@ -43,7 +56,9 @@ def test_default_library_is_built_from_the_definitions_folder():
     assert [(f.id, f.version) for f in fresh.all()] == [(f.id, f.version) for f in default_library().all()]
 
 
-def test_kl224_has_a_printed_row_for_every_domain_code(kl224):
+@pytest.mark.parametrize("version", [1, 2])
+def test_kl224_has_a_printed_row_for_every_domain_code(library, version):
+    kl224 = library.get("kl224", version)
     codes = [i.code for i in kl224.indicators if i.is_row]
     for code in DOMAIN_CODES:
         assert codes.count(code) == 1, f"dòng {code} phải có đúng một lần trong kl224"
@@ -98,9 +113,11 @@ def test_da241_has_the_seed_columns(da241):
     )
 
 
-@pytest.mark.parametrize("form_id", ["kl224", "da241"])
-def test_every_percentage_row_names_a_denominator(library, form_id):
-    form = library.get(form_id)
+@pytest.mark.parametrize(
+    ("form_id", "version"), [("kl224", 1), ("kl224", 2), ("da241", 1), ("da241", 2), ("da241-huyen", 1)]
+)
+def test_every_percentage_row_names_a_denominator(library, form_id, version):
+    form = library.get(form_id, version)
     rows = [i for i in form.indicators if i.is_row and i.kind in NUMERIC_KINDS]
     assert rows
     without = [i.id for i in rows if i.denominator is None]
@@ -120,6 +137,7 @@ def test_every_text_of_the_shipped_forms_is_nfc(name):
     texts += [t for i in form.indicators for t in (i.label, i.unit, *i.applies_to)]
     texts += [r.message for r in form.rules]
     texts += [t for s in form.target_sets for t in (s.name, s.source, *(x.source for x in s.targets))]
+    texts += [t for r in form.readings for t in (r.subject, r.source, r.chosen, r.other)]
     for text in texts:
         assert unicodedata.is_normalized("NFC", text), repr(text)
 

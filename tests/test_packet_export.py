@@ -129,7 +129,7 @@ def test_manifest_fields(demo_packet, demo_db):
     assert (manifest["format"], manifest["format_version"]) == ("so-chi-tieu.packet", 1)
     assert manifest["app"] == {"name": APP_NAME, "version": APP_VERSION}
     assert manifest["unit"] == {"code": "03445", "name": "Xã Mường Tè", "kind": "xã", "parent_code": "12"}
-    assert (manifest["form"]["id"], manifest["form"]["version"]) == ("kl224", 1)
+    assert (manifest["form"]["id"], manifest["form"]["version"]) == ("kl224", 2)
     assert manifest["period"] == {"code": "2024", "label": "Năm 2024"}
     assert manifest["target_set"]["id"] == "muong-te-2025"
     assert manifest["sequence"] == 1 == demo_packet.exported.sequence
