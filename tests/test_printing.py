@@ -510,7 +510,7 @@ def test_the_blank_form_is_refused_where_the_filled_one_is(commune, tmp_path):
     done = run_main(
         "print", "--db", commune.db, "--unit", "12", "--form", "kl224", "--period", "2025", "--blank", "--out", tmp_path
     )
-    assert done.returncode == 2 and "không do Tỉnh Lai Châu lập" in one_vietnamese_line(done.stderr)
+    assert done.returncode == 2 and "do cấp xã lập; Tỉnh Lai Châu là cấp tỉnh" in one_vietnamese_line(done.stderr)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -20,6 +20,7 @@ from exports.paper.report import MM_PER_DIGIT, amounts_in_words, form_table, sub
 from forms import vnformat
 from forms.engine import Figure
 from models.gateway import Gateway
+from models.reporting import fills
 
 STT_MM = 13.0  # “3321” on one line at 12 pt with the cell padding (10 mm wrapped every 4-digit number)
 UNIT_NAME_MM = (STT_MM, 52.0)  # Stt, Đơn vị
@@ -54,7 +55,8 @@ def merged_document(
             for j in table.jumps
         ]
     blocks += unit_tables(table)
-    report = gw.find_report(parent.code, form.id, period.code)
+    # Where the level fills the form itself for the period, its report and packets are its own, not this table's.
+    report = None if fills(form, parent, period) else gw.find_report(parent.code, form.id, period.code)
     packet = latest_packet(gw, report) if report else None
     return PrintedDocument(
         name=f"{parent.code}_{form.id}_{period.code}_tong-hop",
