@@ -239,3 +239,16 @@ def test_a_district_report_of_2022_still_opens_merges_and_prints(qapp, district_
     assert "30.000.000" in received
     with pytest.raises(BadInput, match="do cấp huyện lập; Tỉnh Lào Cai là cấp tỉnh"):
         start_report(gw, "15", sapa(), "2022")
+
+
+def test_the_merged_page_names_a_unit_left_out_once_and_apart_from_those_that_sent_nothing(province):
+    from dataclasses import replace
+
+    from exports.paper.merged import who_is_in
+    from models.vocabulary import PacketStatus
+
+    table = replace(merge(province, "12", sapa(), "2025"), left_out={"03478": PacketStatus.FLAWED})
+    sums, left_out = (p.text for p in who_is_in(table))
+    name = province.require_unit("03478").name
+    assert sums.startswith("Tổng hợp từ gói đã chấp nhận của 2/38 đơn vị; chưa có: ") and name not in sums
+    assert left_out == f"Chưa cộng 1 đơn vị đã gửi gói: {name} ({PacketStatus.FLAWED.words})."
