@@ -15,7 +15,7 @@ from forms.schema import FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
 from models.gateway import Change, Edit, Gateway, ReportRef
-from models.periods import parse_period
+from models.periods import Period, parse_period
 from models.units import Unit
 from models.vocabulary import PeriodKind, Tier
 
@@ -109,10 +109,31 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
     level that fills the form and the kinds of period it is made for."""
     unit = gw.require_unit(unit_code)
     period = parse_period(period_code)
-    if unit.tier != form.report_tier:
-        raise BadInput(f"Biểu {form.id} do {Tier(form.report_tier).words} lập; {unit.name} là {unit.tier.words}.")
+    require_filler(form, unit, period)
     require_period_kind(form, period)
     return gw.ensure_report(unit.code, form.id, form.version, period.code)
+
+
+def filling_tiers(form: FormDef, period: Period) -> tuple[str, ...]:
+    """The tiers that fill the form for this period (a district's form is a commune's and the
+    province's since 1/7/2025, where its definition says so)."""
+    return form.tiers_for(period.starts, period.ends)
+
+
+def fills(form: FormDef, unit: Unit, period: Period) -> bool:
+    """Whether the unit fills the form itself for this period (rather than merging its units' reports)."""
+    return unit.tier in filling_tiers(form, period)
+
+
+def require_filler(form: FormDef, unit: Unit, period: Period) -> None:
+    """BadInput, naming the tiers that do fill it for this period, unless the unit fills the form then."""
+    if fills(form, unit, period):
+        return
+    tiers = [Tier(t).words for t in filling_tiers(form, period)]
+    if not tiers:
+        raise BadInput(f"Biểu {form.id} không có cấp nào lập cho {period.in_sentence}.")
+    who = " hoặc ".join(tiers)
+    raise BadInput(f"Biểu {form.id} cho {period.in_sentence} do {who} lập; {unit.name} là {unit.tier.words}.")
 
 
 def require_period_kind(form: FormDef, period) -> None:

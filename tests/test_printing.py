@@ -510,7 +510,7 @@ def test_the_blank_form_is_refused_where_the_filled_one_is(commune, tmp_path):
     done = run_main(
         "print", "--db", commune.db, "--unit", "12", "--form", "kl224", "--period", "2025", "--blank", "--out", tmp_path
     )
-    assert done.returncode == 2 and "không do Tỉnh Lai Châu lập" in one_vietnamese_line(done.stderr)
+    assert done.returncode == 2 and "do cấp xã lập; Tỉnh Lai Châu là cấp tỉnh" in one_vietnamese_line(done.stderr)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -575,14 +575,40 @@ def test_the_merged_annex_gives_each_units_figures_and_their_sum(province):
     pieces = annex_tables(province.merged)
     assert [code for codes, _ in pieces for code in codes] == [i.code for i in province.form.indicators if i.is_row]
     for codes, rows in pieces:
-        assert rows[-1][1] == "Cộng" and len(rows) == 39
+        assert rows[-1][1] == "Cộng" and sorted(row[1] for row in rows[:-1]) == sorted(by_name)
         for row in rows[:-1]:
-            if row[1] in by_name:
-                figures = by_name[row[1]]
-                assert row[2:] == [shown([figures[ids[c]]]) for c in codes], row[1]
-            else:
-                assert row[2] == "chưa có gói được chấp nhận", row
+            figures = by_name[row[1]]
+            assert row[2:] == [shown([figures[ids[c]]]) for c in codes], row[1]
         assert rows[-1][2:] == [shown([f[ids[c]] for f in by_name.values()]) for c in codes]
+
+
+@pytest.mark.slow
+def test_who_has_not_sent_is_listed_once_under_the_summed_table(province):
+    """Not a row per unit in every block of the annex (34 times in each of 3 blocks took 9 pages)."""
+    gw = Gateway.open(province.db)
+    missing = [u.name for u in gw.children("12") if u.code not in COMMUNES]
+    gw.close()
+    pages = page_texts(province.merged)
+    text = "".join(pages)
+    assert len(missing) == 35 and "chưa có gói được chấp nhận" not in text
+    assert text.count("chưa có:") == 1
+    assert squeezed(f"chưa có: {', '.join(missing)}.") in squeezed(text)
+    assert len(pages) <= 4
+
+
+@pytest.mark.slow
+def test_the_annex_headings_never_break_inside_their_brackets(province):
+    """“3.5” over “(phường)”, never “(phường” over “)”; nor “(cơ” over “quan)”."""
+    units = {ind.code: ind.unit for ind in province.form.indicators if ind.code}
+    seen = []
+    with pdfplumber.open(province.merged) as pdf:
+        for page in pdf.pages:
+            for table in page.within_bbox(text_area(page)).extract_tables():
+                if table[0][:2] == ["Stt", "Đơn vị"]:
+                    seen += [cell.replace("\xa0", " ").split("\n") for cell in table[0][2:]]
+    assert seen and all(len(lines) == 2 for lines in seen), seen
+    assert all(lines[1] == f"({units[lines[0]]})" for lines in seen), seen
+    assert "(phường)" in {lines[1] for lines in seen} and "(cơ quan)" in {lines[1] for lines in seen}
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ from forms.library import FormLibrary
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import Period
+from models.reporting import filling_tiers
 from models.units import Unit
 from models.vocabulary import CollectionState, PacketStatus
 
@@ -91,8 +92,8 @@ def completeness(
     states = {}
     for collected in forms:
         form = library.get(collected.form_id)
-        tier = form.report_tier if form else "xa"
-        for unit in child_units(gw, parent.code, tier):
+        tiers = filling_tiers(form, period) if form else ("xa",)
+        for unit in child_units(gw, parent.code, tiers):
             units.setdefault(unit.code, unit)
             states[unit.code, collected.form_id] = _state(gw, unit.code, collected, period.code, today)
     return Completeness(parent, period, forms, list(units.values()), states)

@@ -12,6 +12,7 @@ from forms import vnformat
 from forms.schema import LARGEST_BY_KIND, FormDef
 from forms.values import ValueRejected, coerce
 from models.gateway import Gateway
+from models.reporting import fills
 
 LARGEST_TOTAL = 10**15 - 1  # a denominator summed over a province's units
 Figures = list[tuple[str, str, object, object]]  # (indicator, unit code, value, denominator or None)
@@ -22,9 +23,11 @@ def sent_values(gw: Gateway, manifest: dict, data: dict, form: FormDef) -> Figur
     summed figures from a district or province that merged its own units."""
     unit = gw.require_unit(manifest["unit"]["code"])
     merged = manifest.get("kind") == MERGED_KIND
-    if merged != (unit.tier != form.report_tier):
+    period = gw.period(manifest["period"]["code"])  # verify.py checked the code
+    own = fills(form, unit, period)  # a district's form is a commune's and the province's own since 1/7/2025
+    if merged == own:
         raise PacketInvalid(
-            f"{unit.name} phải gửi {'số liệu tự điền' if unit.tier == form.report_tier else 'bảng tổng hợp'} "
+            f"{unit.name} phải gửi {'số liệu tự điền' if own else 'bảng tổng hợp'} "
             f"của biểu {form.id}, nhưng gói lại là {'bảng tổng hợp' if merged else 'số liệu tự điền'}."
         )
     if merged:

@@ -17,7 +17,7 @@ from forms.schema import FormDef, TargetSet
 from models.errors import BadInput, DatabaseError
 from models.gateway import Gateway
 from models.periods import Period, previous_period
-from models.reporting import find_target_set, require_form
+from models.reporting import filling_tiers, fills, find_target_set, require_form
 from models.units import Unit
 from models.vocabulary import PacketStatus, Tier
 
@@ -100,12 +100,14 @@ class MergedTable:
         return f"Chưa cộng {len(self.left_out)} đơn vị đã gửi gói: {listed}."
 
 
-def child_units(gw: Gateway, parent_code: str, tier: str) -> list[Unit]:
-    """Who sends this level a form filled at ``tier``: each active unit directly
-    below, itself when it is of that tier, its merged table when it is above
-    (a district under a province sends the table of its communes)."""
+def child_units(gw: Gateway, parent_code: str, tiers: tuple[str, ...]) -> list[Unit]:
+    """Who sends this level a form filled at ``tiers`` (for one period): each active unit directly
+    below, its own report when it is of one of those tiers, its merged table when it is above the
+    lowest of them (a district under a province sends the table of its communes). The level itself
+    is never among them: where it fills the form too (a province since 1/7/2025), its own report is
+    a report of its own, apart from the table of its units."""
     order = list(Tier)
-    below = order.index(tier) if tier in order else len(order)
+    below = max((order.index(t) for t in tiers if t in order), default=-1)
     return [u for u in gw.children(parent_code) if order.index(u.tier) <= below]
 
 
@@ -127,9 +129,9 @@ def merge(
 ) -> MergedTable:
     parent = gw.require_unit(parent_code)
     period = gw.period(period_code)
-    units = child_units(gw, parent.code, form.report_tier)
+    units = child_units(gw, parent.code, filling_tiers(form, period))
     if not units:
-        raise BadInput(f"{parent.name} không có đơn vị cấp dưới nào lập biểu {form.id}.")
+        raise BadInput(f"{parent.name} không có đơn vị cấp dưới nào lập biểu {form.id} cho {period.in_sentence}.")
     accepted = accepted_figures(gw, form, period.code, units)
     figures = [accepted.get(u.code, UnitFigures(u, None, None, None)) for u in units]
     totals = sum_figures(form, [f.figures for f in figures if f.figures is not None])
@@ -155,7 +157,7 @@ def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[U
         if kept is not None and version == form.version:
             figures = figures_from_json(kept)
         else:
-            figures = packet_figures(gw, form, packet_id, unit)
+            figures = packet_figures(gw, form, packet_id, unit, gw.period(period_code))
             if kept is None and version == form.version:
                 evaluated[packet_id] = (version, figures_to_json(figures))
         found[unit_code] = UnitFigures(unit, packet_id, sequence, figures)
@@ -165,9 +167,10 @@ def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[U
     return found
 
 
-def packet_figures(gw: Gateway, form: FormDef, packet_id: int, unit: Unit) -> dict[str, Figure]:
-    """A received packet's figures for ``unit``, evaluated now from what it carries."""
-    if unit.tier == form.report_tier:
+def packet_figures(gw: Gateway, form: FormDef, packet_id: int, unit: Unit, period: Period) -> dict[str, Figure]:
+    """A received packet's figures for ``unit``, evaluated now from what it carries: its own report
+    where it fills the form for that period, else the totals of its merged table."""
+    if fills(form, unit, period):
         return evaluate(form, packet_report_data(gw, packet_id, unit)).figures
     return sent_totals(form, [(i, unit.code, v, t) for i, (v, t) in gw.inbox.totals(packet_id).items()])
 

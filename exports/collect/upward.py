@@ -31,6 +31,7 @@ from forms.engine import Figure
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.keys import key_in_use, unlock_key
+from models.reporting import fills
 
 MERGED_FORMAT = "so-chi-tieu.merged"
 
@@ -38,6 +39,11 @@ MERGED_FORMAT = "so-chi-tieu.merged"
 def upward_blockers(gw: Gateway, table: MergedTable) -> list[str]:
     """Why the merged table cannot be signed upward yet; empty when it can."""
     blockers = []
+    if fills(table.form, table.parent, table.period):
+        blockers.append(
+            f"{table.parent.name} tự lập biểu {table.form.id} cho {table.period.in_sentence}: gói gửi lên là báo cáo"
+            " của chính đơn vị; bảng tổng hợp các đơn vị cấp dưới để in và lưu."
+        )
     if not table.received:
         blockers.append(f"chưa nhận gói nào của đơn vị cấp dưới cho biểu {table.form.id}, {table.period.in_sentence}.")
     undecided = gw.inbox.units_in_conflict(table.form.id, table.period.code)

@@ -1,14 +1,16 @@
 """The upper level's printouts: the merged table and the completeness matrix.
 
 The merged page is the form filled with the summed figures (the table the
-level signs and sends up), then an annex with every unit's figures, a few
-indicators per table so each fits a landscape page. The completeness page
+level signs and sends up), one list of the units that have sent nothing,
+then an annex with the figures of each unit that has, a few indicators per
+table so each fits a landscape page. The completeness page
 is the matrix of who sent what.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from exports.collect.completeness import Completeness
 from exports.collect.merge import MergedTable
@@ -20,10 +22,13 @@ from exports.paper.report import MM_PER_DIGIT, amounts_in_words, form_table, sub
 from forms import vnformat
 from forms.engine import Figure
 from models.gateway import Gateway
+from models.reporting import fills
 
 STT_MM = 13.0  # “3321” on one line at 12 pt with the cell padding (10 mm wrapped every 4-digit number)
 UNIT_NAME_MM = (STT_MM, 52.0)  # Stt, Đơn vị
 FIGURE_MM = 18.0
+HEADING_MM_PER_CHAR = 2.2  # 12 pt bold Liberation Serif: “(phường)” measures 16,9 mm
+NBSP = "\u00a0"
 STATE_MM = 62.0
 
 
@@ -35,12 +40,7 @@ def merged_document(
     from exports.packets.write import latest_packet
 
     parent, form, period = table.parent, table.form, table.period
-    missing = [u.unit.name for u in table.units if u.figures is None]
-    count = f"Tổng hợp từ gói đã chấp nhận của {len(table.received)}/{len(table.units)} đơn vị"
-    blocks: list[Table | Paragraph] = [
-        form_table(form, table.evaluation()),
-        Paragraph(count + (f"; chưa có: {', '.join(missing)}." if missing else "."), italic=True, size=11),
-    ]
+    blocks: list[Table | Paragraph] = [form_table(form, table.evaluation()), *who_is_in(table)]
     if words:
         blocks += amounts_in_words(form, table.evaluation())
     if table.jumps:
@@ -54,7 +54,8 @@ def merged_document(
             for j in table.jumps
         ]
     blocks += unit_tables(table)
-    report = gw.find_report(parent.code, form.id, period.code)
+    # Where the level fills the form itself for the period, its report and packets are its own, not this table's.
+    report = None if fills(form, parent, period) else gw.find_report(parent.code, form.id, period.code)
     packet = latest_packet(gw, report) if report else None
     return PrintedDocument(
         name=f"{parent.code}_{form.id}_{period.code}_tong-hop",
@@ -67,30 +68,46 @@ def merged_document(
     )
 
 
+def who_is_in(table: MergedTable) -> list[Paragraph]:
+    """Under the summed table, once: how many units it sums, who has nothing accepted, and whose
+    packet is in but not summed; the annex then holds only the units with figures."""
+    missing = [u.unit.name for u in table.units if u.figures is None and u.unit.code not in table.left_out]
+    count = f"Tổng hợp từ gói đã chấp nhận của {len(table.received)}/{len(table.units)} đơn vị"
+    lines = [Paragraph(count + (f"; chưa có: {', '.join(missing)}." if missing else "."), italic=True, size=11)]
+    if table.left_out:
+        lines.append(Paragraph(table.left_out_sentence(), italic=True, size=11))
+    return lines
+
+
 def unit_tables(table: MergedTable) -> list[Table]:
-    """Units down, indicators across, in slices that fit the page; “đạt/tổng” where there is a denominator."""
+    """The units with accepted figures down, indicators across, in slices that fit the page;
+    “đạt/tổng” where there is a denominator. Who has sent nothing is said once, under the summed table."""
     indicators = [i for i in table.form.indicators if i.is_row and i.is_numeric]
+    received = table.received
     texts = {
-        i.id: [_figure_text(u.figures.get(i.id)) for u in table.units if u.figures is not None]
-        + [_figure_text(table.totals.get(i.id))]
+        i.id: [_figure_text(u.figures.get(i.id)) for u in received] + [_figure_text(table.totals.get(i.id))]
         for i in indicators
     }
-    width = {i.id: max(FIGURE_MM, *(len(t) * MM_PER_DIGIT + 4 for t in texts[i.id])) for i in indicators}
+    heads = {i.id: column_heading(i.code or i.label, i.unit) for i in indicators}
+    width = {
+        i.id: max(FIGURE_MM, *(len(t) * MM_PER_DIGIT + 4 for t in texts[i.id]), heading_mm(heads[i.id]))
+        for i in indicators
+    }
     tables = []
     for part in _slices(indicators, width, LANDSCAPE_TEXT_MM - sum(UNIT_NAME_MM)):
         head = (
             Cell("Stt", "center", bold=True),
             Cell("Đơn vị", "center", bold=True),
-            *(Cell(f"{i.code or i.label}\n({i.unit})", "center", bold=True) for i in part),
+            *(Cell(heads[i.id], "center", bold=True) for i in part),
         )
-        rows = []
-        for n, unit in enumerate(table.units, start=1):
-            cells = [Cell(str(n), "center"), Cell(unit.unit.name)]
-            if unit.figures is None:
-                cells.append(Cell("chưa có gói được chấp nhận", "center", italic=True, columns=len(part)))
-            else:
-                cells += [Cell(_figure_text(unit.figures.get(i.id)), "right") for i in part]
-            rows.append(tuple(cells))
+        rows = [
+            (
+                Cell(str(n), "center"),
+                Cell(unbroken_in_brackets(unit.unit.name)),
+                *(Cell(_figure_text(unit.figures.get(i.id)), "right") for i in part),
+            )
+            for n, unit in enumerate(received, start=1)
+        ]
         rows.append(
             (
                 Cell(),
@@ -103,6 +120,23 @@ def unit_tables(table: MergedTable) -> list[Table]:
         )
         tables.append(Table((*UNIT_NAME_MM, *(width[i.id] for i in part)), (head,), tuple(rows), caption=caption))
     return tables
+
+
+def column_heading(code: str, unit: str) -> str:
+    """“3.5” over “(phường)”: the unit in brackets that never break inside (“(cơ quan)” stays one piece)."""
+    return f"{code}\n{unbroken_in_brackets(f'({unit})')}" if unit else code
+
+
+def unbroken_in_brackets(text: str) -> str:
+    """The spaces inside brackets made non-breaking, so a line never ends inside them."""
+    return re.sub(r"\([^()]*\)", lambda part: part.group().replace(" ", NBSP), text)
+
+
+def heading_mm(text: str) -> float:
+    """The width a bold heading needs so that none of its lines (a line breaks only at a plain space
+    or a newline) is cut: 12 pt bold Times, its widest letters (“ư”, “ờ”) and the cell's padding."""
+    pieces = [w for line in text.split("\n") for w in line.split(" ")]
+    return max(len(w) for w in pieces) * HEADING_MM_PER_CHAR + 4
 
 
 def _slices(indicators: list, width: dict[str, float], room: float) -> list[list]:

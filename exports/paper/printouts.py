@@ -10,7 +10,7 @@ from forms.library import default_library
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import parse_period
-from models.reporting import find_report_view, find_target_set, require_form, require_period_kind
+from models.reporting import find_report_view, find_target_set, require_filler, require_form, require_period_kind
 
 
 def filled_printout(
@@ -65,9 +65,8 @@ def blank_printout(
 
     unit = gw.require_unit(unit_code)
     form = require_form(form_id)
-    if unit.tier != form.report_tier:
-        raise BadInput(f"Biểu {form.id} không do {unit.name} lập; chọn đơn vị lập biểu này.")
     period = parse_period(period_code)
+    require_filler(form, unit, period)
     require_period_kind(form, period)
     villages = gw.villages_of(unit.code)
     return blank_document(

@@ -166,7 +166,8 @@ class ConflictDialog(QDialog):
         if form is None or unit is None:
             return rows
         # a commune's own cells, computed as the commune did; a district's merged table: the totals it sent
-        figures = [packet_figures(self.gw, form, p.id, unit) for p in self.packets]
+        period = self.gw.period(first.period_code)
+        figures = [packet_figures(self.gw, form, p.id, unit, period) for p in self.packets]
         for ind in form.indicators:
             cells = [_figure_text(ind, f[ind.id]) for f in figures]
             rows.append((label_of(form, ind.id), cells, len(set(cells)) > 1))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from exports.collect.received import ReceivedPacket
 from forms.library import FormLibrary
 from models.gateway import Gateway
+from models.reporting import fills
 from models.vocabulary import ANSWERABLE, DECIDABLE, PacketStatus
 from ui.upper.inbox_model import (
     FORM,
@@ -252,7 +253,7 @@ class InboxView(QWidget):
             return None
         unit = self.gw.unit(packet.unit_code)
         form = self.library.get(packet.form_id or "", packet.form_version)
-        if unit is None or form is None or unit.tier != form.report_tier:
+        if unit is None or form is None or not fills(form, unit, self.gw.period(packet.period_code)):
             return None  # a merged table from below prints with the level's own merged table
         return unit, form
 
