@@ -590,7 +590,7 @@ def test_a_number_format_that_prints_other_digits_is_refused(commune):
     # 15 printed as “150” without touching the value: a literal digit in the format.
     def literal(text: str) -> str:
         added = '<numFmt numFmtId="200" formatCode="0&quot;0&quot;" />'
-        text = text.replace('<numFmts count="1">', f'<numFmts count="2">{added}')
+        text = re.sub(r'<numFmts count="([0-9]+)">', lambda m: f'<numFmts count="{int(m[1]) + 1}">{added}', text)
         return text.replace('<xf numFmtId="1" ', '<xf numFmtId="200" ')
 
     shown = openpyxl.load_workbook(io.BytesIO(xlsx_with(commune.xlsx, styles=literal)))["Theo bản"]["A4"]
