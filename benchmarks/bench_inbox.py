@@ -84,7 +84,6 @@ from figures import print_figures  # noqa: E402
 from makers.packet_maker import (  # noqa: E402
     AT,
     FORM,
-    HOLDER,
     PARENT,
     PERIOD,
     VILLAGE_COUNTS,
@@ -102,6 +101,8 @@ from peers.venv import peers_python, run_peer, versions  # noqa: E402
 from exports.collect.inbox import import_packets  # noqa: E402
 from exports.collect.merge import merge  # noqa: E402
 from exports.packets.format import MANIFEST, SIGNATURE  # noqa: E402
+from exports.paper.layout import default_layout  # noqa: E402
+from exports.paper.letterhead import page_settings  # noqa: E402
 from exports.paper.xlsx_merged import merged_workbook  # noqa: E402
 from forms.library import default_library  # noqa: E402
 from models.gateway import Gateway  # noqa: E402
@@ -139,7 +140,8 @@ def run_ours(db_path: str, folder: str) -> dict:
     table = merge(gw, PARENT.code, form, PERIOD)
     merged = time.perf_counter()
     cpu, peak = cpu_s() - cpu, peak_mb()
-    book = merged_workbook(gw, table, signed_on=AT.date(), officer_name=HOLDER[0], officer_title=HOLDER[1])
+    page, layout = page_settings(gw, table.parent), default_layout(form)
+    book = merged_workbook(gw, table, signed_on=AT.date(), page=page, layout=layout)
     written = time.perf_counter()
     outcomes = collections.Counter(f.outcome for f in run.filed)
     refused = next((f"{f.file.name}: {f.outcome}, {f.message}" for f in run.filed if f.outcome != "accepted"), None)

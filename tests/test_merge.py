@@ -15,7 +15,10 @@ from exports.collect.completeness import completeness
 from exports.collect.inbox import import_packets
 from exports.collect.merge import merge
 from exports.packets.write import export_packet
+from exports.paper.layout import Layout
+from exports.paper.letterhead import page_settings
 from exports.paper.xlsx_merged import merged_workbook
+from forms import vnformat
 from forms.library import default_library
 from models.demo import build_upper_demo
 from models.gateway import Gateway
@@ -101,15 +104,19 @@ def test_a_figure_that_jumps_against_the_previous_period_is_flagged(province, kl
 
 def test_the_merged_workbook_reads_back_with_the_totals(province, kl224):
     table = merge(province, "12", kl224, "2024")
-    data = merged_workbook(
-        province, table, signed_on=dt.date(2026, 2, 1), officer_name="Giàng Thị Dung", officer_title=""
-    )
+    page = page_settings(province, table.parent)
+    data = merged_workbook(province, table, signed_on=dt.date(2026, 2, 1), page=page, layout=Layout())
     assert zipfile.is_zipfile(io.BytesIO(data))
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert book.sheet_names[:2] == ["Biểu", "Theo đơn vị"]
     form_rows = book.get_sheet_by_name("Biểu").to_python()
     row = next(r for r in form_rows if r[0] == "3.1")
     assert (row[3], row[4]) == (table.totals["ho_van_hoa"].total, table.totals["ho_van_hoa"].value)
+    assert row[5] == float(vnformat.percent(table.totals["ho_van_hoa"].percent).removesuffix("%").replace(",", "."))
+    # The upper level's own letterhead, as its PDF has it (not the province's State name alone).
+    head = [r[0] for r in form_rows[:4]]
+    assert head == [page.superior.upper(), page.issuer.upper(), "*", page.number]
+    assert form_rows[0][2] == "ĐẢNG CỘNG SẢN VIỆT NAM" and form_rows[3][2].startswith(f"{page.place}, ngày 01 tháng 02")
     units = book.get_sheet_by_name("Theo đơn vị").to_python()
     assert sum(1 for r in units if "chưa gửi" in r) == 35
 

@@ -16,6 +16,7 @@ import struct
 import warnings
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,6 +34,8 @@ from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.format import DATA_JSON, FORM_XLSX, MANIFEST, PUBLIC_KEY, SIGNATURE
 from exports.packets.verify import Verdict, verify_packet
 from exports.packets.write import export_packet
+from exports.paper.layout import default_layout
+from exports.paper.letterhead import page_settings, save_page_settings
 from forms.library import default_library
 from models.gateway import Gateway
 from models.keys import create_unit_key, fingerprint_of, public_pem, unlock_key
@@ -55,6 +58,8 @@ def small_packet(folder: Path, villages: list[str], holder: str) -> SimpleNamesp
     try:
         setup_commune(gw, "03445", villages, "bản", "Lò Thị Mai", "")
         key = create_unit_key(gw, "03445", PASSPHRASE, holder)
+        unit = gw.require_unit("03445")
+        save_page_settings(gw, unit, replace(page_settings(gw, unit), signer_name=holder))  # the Party page's signer
         form = library.get("kl224")
         view = view_report(gw, start_report(gw, "03445", form, "2024"), form)
         exported = export_packet(gw, view, PASSPHRASE, folder, at=AT)
@@ -427,6 +432,38 @@ def test_a_manifest_field_of_the_wrong_type(small, tmp_path, keys, value, words)
     rejected(tmp_path, signed(small, edited(small.manifest, keys, value)), words, status="khong_hop_le")
 
 
+@pytest.mark.parametrize(
+    ("keys", "value", "words"),
+    [
+        (("page",), "report", "page"),
+        (("page", "mode"), "village", "page.mode"),
+        (("page", "mode"), None, "page.mode"),
+        (("page", "issuer"), 7, "page.issuer"),
+        (("page", "signer_name"), "x" * 301, "page.signer_name"),
+        (("page", "number"), KeyError, "page.number"),
+        (("page", "recipients"), "Lưu.", "page.recipients"),
+        (("page", "recipients"), ["Lưu."] * 31, "page.recipients"),
+        (("page", "recipients"), [None], "page.recipients"),
+        (("page", "date"), "2026-02-30", "ngày có thật"),
+        (("page", "date"), "10/02/2026", "ngày có thật"),
+        (("page", "date"), 20260210, "ngày có thật"),
+    ],
+)
+def test_a_page_of_the_wrong_shape_makes_the_packet_invalid(small, tmp_path, keys, value, words):
+    rejected(tmp_path, signed(small, edited(small.manifest, keys, value)), words, status="khong_hop_le")
+
+
+def test_the_page_says_how_the_form_is_printed_and_may_be_absent(small, tmp_path):
+    page = small.manifest["page"]
+    assert page["mode"] == default_layout(default_library().get("kl224")).mode
+    assert page["date"] == AT.date().isoformat() and page["signer_name"] == "Lò Thị Mai"
+    assert page["issuer"] == "Đảng ủy Xã Mường Tè" and page["recipients"][-1] == "Lưu."
+    without = edited(small.manifest, ("page",))  # a packet written before issue 17
+    path = tmp_path / "cu.sctg"
+    path.write_bytes(signed(small, without))
+    assert check(path, [small.enrolment]).status == VerifyStatus.VALID
+
+
 # ---- the files and the signature --------------------------------------------------------------------
 
 
@@ -679,7 +716,8 @@ def test_names_that_look_like_formulas_stay_text_in_the_form(tmp_path):
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
     cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    for typed in [*TYPED, holder]:
+    signed = default_layout(default_library().get("kl224")).signature  # an annex prints no signer
+    for typed in [*TYPED, *([holder] if signed else [])]:
         holding = [cell for cell in cells if cell.value == typed]
         assert holding, typed
         assert all(cell.data_type == "s" and cell.quotePrefix for cell in holding), typed

@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -248,6 +249,30 @@ def test_a_packet_written_today_passes(name, request, library, tmp_path):
     path = tmp_path / "goi.sctg"
     path.write_bytes(packet.raw)
     assert verify_packet(path, [], library).problems == []
+
+
+@pytest.mark.parametrize("mode", ["report", "annex"])
+def test_the_packet_prints_in_the_form_s_own_mode_and_says_which(demo_path, tmp_path, library, mode):
+    """A form whose tables are annexes (the seeds') gives an annex in bieu.xlsx: no letterhead, no
+    signature; a report form the letterhead and the signature. Both verify, the manifest saying which."""
+    form = replace(library.get("kl224"), print_mode=mode)
+    gw = Gateway.open(demo_path)
+    try:
+        view = view_report(gw, gw.find_report("03445", "kl224", "2024"), form)
+        exported = export_packet(gw, view, DEMO_PASSPHRASE, tmp_path, at=AT)
+    finally:
+        gw.close()
+    assert exported.manifest["page"]["mode"] == mode
+    assert verify_packet(exported.path, [], library).problems == []
+    texts = {
+        c.value
+        for row in openpyxl.load_workbook(io.BytesIO(entries_of(exported.path.read_bytes())[FORM_XLSX]))
+        .worksheets[0]
+        .iter_rows()
+        for c in row
+    }
+    assert ("ĐẢNG CỘNG SẢN VIỆT NAM" in texts, "Nơi nhận:" in texts) == (mode == "report", mode == "report")
+    assert ("PHỤ LỤC" in texts, "BÁO CÁO" in texts) == (mode == "annex", mode == "report")
 
 
 def test_the_merged_format_is_the_one_upward_writes():
@@ -590,7 +615,7 @@ def test_a_number_format_that_prints_other_digits_is_refused(commune):
     # 15 printed as “150” without touching the value: a literal digit in the format.
     def literal(text: str) -> str:
         added = '<numFmt numFmtId="200" formatCode="0&quot;0&quot;" />'
-        text = text.replace('<numFmts count="1">', f'<numFmts count="2">{added}')
+        text = re.sub(r'<numFmts count="([0-9]+)">', lambda m: f'<numFmts count="{int(m[1]) + 1}">{added}', text)
         return text.replace('<xf numFmtId="1" ', '<xf numFmtId="200" ')
 
     shown = openpyxl.load_workbook(io.BytesIO(xlsx_with(commune.xlsx, styles=literal)))["Theo bản"]["A4"]

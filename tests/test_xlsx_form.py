@@ -1,6 +1,8 @@
 """The filled report as a printable xlsx: the engine's figures in Vietnamese
-number formats, the official header, the page setup, text that stays text,
-and the same bytes every time. Read back with openpyxl and python-calamine."""
+number formats and percentages as numbers, the header and signature of the
+PDF (PageSettings and Layout: a report or an annex), the page setup, text that
+stays text, and the same bytes every time. Read back with openpyxl and
+python-calamine."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from exports.paper.letterhead import place_name
+from exports.paper.layout import Layout
+from exports.paper.letterhead import PageSettings, place_name
 from exports.paper.page import date_words
 from exports.paper.xlsx_form import form_workbook
 from exports.paper.xlsx_sheet import number_format
@@ -26,13 +29,24 @@ FINGERPRINT = "4821 0937 5512 8830 1146"
 TIMES = "Times New Roman"
 
 
+PAGE = PageSettings(
+    superior="Đảng bộ tỉnh Lai Châu",
+    issuer="Đảng ủy xã Mường Tè",
+    number="Số 12-BC/ĐU",
+    place="Mường Tè",
+    on_behalf="T/M Ban Thường vụ",
+    signer_title="Phó Bí thư",
+    signer_name="Lò Văn Thắng",
+    recipients=("Ban Tuyên giáo và Dân vận Tỉnh ủy (b/c),", "Lưu."),
+)
+
+
 def build(gw, view, **changes) -> bytes:
     arguments = {
         "period": gw.period(view.report.period_code),
-        "parent_name": "Tỉnh Lai Châu",
         "signed_on": SIGNED_ON,
-        "officer_name": "Lò Văn Thắng",
-        "officer_title": "Cán bộ văn hóa - thông tin",
+        "page": PAGE,
+        "layout": Layout(),
         "signer_fingerprint": FINGERPRINT,
     }
     return form_workbook(view, **(arguments | changes))
@@ -88,36 +102,84 @@ def test_every_row_reads_back_as_the_engine_computed_it(sin_ho):
             continue
         assert row[3] == ("" if figure.total is None else float(figure.total)), ind.code
         assert row[4] == ("" if figure.value is None else float(figure.value)), ind.code
-        assert row[5] == vnformat.percent(figure.percent).removesuffix("%"), ind.code
+        shown = vnformat.percent(figure.percent).removesuffix("%").replace(",", ".")
+        assert row[5] == ("" if figure.percent is None else float(shown)), ind.code
     assert {s.code for s in view.form.sections} <= rows.keys()
 
 
-def test_official_header_title_and_fonts(muong_te):
+def test_report_letterhead_title_and_fonts_follow_the_page_settings(muong_te):
     view, data = muong_te
     ws = sheet(data)
-    assert [ws["A1"].value, ws["A2"].value, ws["A3"].value] == ["TỈNH LAI CHÂU", "XÃ MƯỜNG TÈ", "*"]
-    assert ws["A2"].font.b and ws["C1"].font.b and ws["C1"].font.u == "single"
+    left = [ws.cell(row, 1).value for row in range(1, 5)]
+    assert left == ["ĐẢNG BỘ TỈNH LAI CHÂU", "ĐẢNG ỦY XÃ MƯỜNG TÈ", "*", "Số 12-BC/ĐU"]
+    assert not ws["A1"].font.b and ws["A2"].font.b and ws["A2"].font.sz == 14
     assert ws["C1"].value == "ĐẢNG CỘNG SẢN VIỆT NAM"
-    assert ws["C3"].value == "Mường Tè, ngày 22 tháng 11 năm 2026" and ws["C3"].font.i
-    assert {"A1:B1", "A2:B2", "C1:H1", "C3:H3"} <= {str(r) for r in ws.merged_cells.ranges}
-    texts = [ws.cell(row, 1).value for row in range(4, 10)]
-    assert texts[1:] == [
+    assert (ws["C1"].font.b, ws["C1"].font.u, ws["C1"].font.sz) == (True, "single", 15)
+    assert ws["C4"].value == "Mường Tè, ngày 22 tháng 11 năm 2026" and ws["C4"].font.i and ws["C4"].font.sz == 14
+    assert {"A1:B1", "A2:B2", "A4:B4", "C1:H1", "C4:H4"} <= {str(r) for r in ws.merged_cells.ranges}
+    texts = [ws.cell(row, 1).value for row in range(5, 12)]
+    assert texts == [
+        None,
+        "BÁO CÁO",
         view.form.title,
         view.form.subtitle,
         "Kỳ báo cáo: Năm 2025",
         "So với mục tiêu: Huyện Mường Tè, mục tiêu đến năm 2025",
         None,
     ]
-    assert [c.value for c in ws[10]] == [*view.form.columns, "Mục tiêu", "Đánh giá"]
+    assert ws["A6"].font.b and ws["A7"].font.b and ws["A7"].font.sz == 14 and ws["A9"].font.i
+    assert [c.value for c in ws[12]] == [*view.form.columns, "Mục tiêu", "Đánh giá"]
     assert all(c.font.name == TIMES for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def test_numbers_use_vietnamese_formats_and_percentages_are_text(muong_te):
+def test_report_signature_and_recipients_follow_the_page_settings(muong_te):
+    ws = sheet(muong_te[1])
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    here = cells["Nơi nhận:"]
+    assert here.font.u == "single" and not here.font.b and here.font.sz == 14
+    assert [ws.cell(here.row + n, 1).value for n in (1, 2)] == ["- Ban Tuyên giáo và Dân vận Tỉnh ủy (b/c),", "- Lưu."]
+    right = [ws.cell(here.row + n, 3).value for n in range(7)]
+    assert right == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", None, None, None, None, "Lò Văn Thắng"]
+    texts = " ".join(str(v) for v in cells)
+    for gone in ("Kiểm tra", "NGƯỜI LẬP BIỂU", "Cấp trên trực tiếp", "Ký số", "ký số"):
+        assert gone not in texts, gone
+
+
+def test_report_prints_the_text_the_clerk_typed_above_the_table(demo_db, library):
+    view = kl224_view(demo_db, library, "03478", "2024")
+    ws = sheet(build(demo_db, view, layout=Layout(body="Kết quả năm 2024 như sau:\nDòng thứ hai.")))
+    texts = [ws.cell(row, 1).value for row in range(1, 16)]
+    body = texts.index("Kết quả năm 2024 như sau:")
+    assert texts[body + 1] == "Dòng thứ hai." and texts.index("Stt") > body + 1
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_annex_has_no_letterhead_and_signs_only_when_asked(demo_db, library, signed):
+    view = kl224_view(demo_db, library, "03478", "2024")
+    annex = Layout(mode="annex", annex_number="02", annex_of="Báo cáo số 12-BC/ĐU ngày 05/01/2026", signed=signed)
+    data = build(demo_db, view, layout=annex)
+    texts = [row[0] for row in calamine_rows(data)]
+    assert texts[:4] == [
+        "PHỤ LỤC 02",
+        view.form.title,
+        "(Kèm theo Báo cáo số 12-BC/ĐU ngày 05/01/2026)",
+        view.form.subtitle,
+    ]
+    everything = {str(v) for row in calamine_rows(data) for v in row}
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in everything and "Số 12-BC/ĐU" not in everything
+    assert ("Nơi nhận:" in everything) is signed and ("Lò Văn Thắng" in everything) is signed
+
+
+def test_numbers_use_vietnamese_formats_and_percentages_are_numbers(muong_te):
     rows = by_code(sheet(muong_te[1]))
     total = rows["7.1"][3]
     assert (total.value, total.number_format, total.data_type) == (2433, r"#\.##0", "n")
-    assert rows["7.2"][5].value == "88,9" and rows["7.2"][5].alignment.horizontal == "right"
+    percent = rows["7.2"][5]
+    assert (percent.value, percent.number_format, percent.data_type) == (88.9, "0.0", "n")
+    assert percent.alignment.horizontal == "right"
     assert (rows["1.1"][6].value, rows["1.1"][7].value) == ("≥ 100%", "Đạt (100%)")
+    calamine = {row[0]: row for row in calamine_rows(muong_te[1]) if row[0]}
+    assert calamine["7.2"][5] == 88.9
 
 
 @pytest.mark.parametrize(
@@ -186,10 +248,11 @@ def test_village_sheet_has_a_row_per_village(sin_ho):
         assert row == [float(n), village.name, *expected]
 
 
-def test_written_reasons_are_listed_under_the_check_line(muong_te):
+def test_written_reasons_are_listed_under_the_table_without_a_check_summary(muong_te):
     view, data = muong_te
     texts = [row[0] for row in calamine_rows(data)]
-    assert "Kiểm tra: 1 lỗi, 1 cảnh báo đã giải trình." in texts
+    assert not any(str(text).startswith("Kiểm tra") for text in texts)
+    assert "Giải trình cảnh báo:" in texts
     warning = view.evaluation.warnings[0]
     village = next(v.name for v in view.villages if v.code == warning.cell.village)
     assert f"1. {village}: {finding_text(view.form, warning)} Giải trình: Bản mới tách" in texts
@@ -202,8 +265,9 @@ def test_names_that_look_like_formulas_stay_text(demo_db, library):
     for village, name in zip(demo_db.villages_of("03478"), RISKY, strict=False):
         demo_db.rename_unit(village.code, name, who="t")
     officer = '=HYPERLINK("http://x")'
-    data = build(demo_db, kl224_view(demo_db, library, "03478", "2024"), officer_name=officer, officer_title="+chức vụ")
-    for name, texts in [("Biểu", [officer, "+chức vụ"]), ("Theo bản", RISKY)]:
+    page = PageSettings("=Đảng bộ", "-Đảng ủy", "+Số 1", "@x", "", "+chức vụ", officer, ("=Lưu.",))
+    data = build(demo_db, kl224_view(demo_db, library, "03478", "2024"), page=page)
+    for name, texts in [("Biểu", [officer, "- =Lưu.", "+Số 1"]), ("Theo bản", RISKY)]:
         ws, rows = sheet(data, name), calamine_rows(data, name)
         for text in texts:
             cell = cell_with(ws, text)
@@ -240,10 +304,12 @@ def sapa(sapa_report):
 
 def test_amounts_dates_and_text_of_a_district_form(sapa):
     gw, view = sapa
-    data = build(gw, view, parent_name=None, officer_title="", signer_fingerprint=None)
+    page = PageSettings("", "Thị ủy Sa Pa", "Số 67-BC/TU", "Sa Pa", "", "Bí thư", "", ())
+    data = build(gw, view, page=page, signer_fingerprint=None)
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Biểu"]
     ws = sheet(data)
-    assert [ws["A1"].value, ws["A2"].value, ws["C2"].value] == ["THỊ XÃ SA PA", "*", "Sa Pa, ngày 22 tháng 11 năm 2026"]
+    assert [ws["A1"].value, ws["A2"].value, ws["A3"].value] == ["THỊ ỦY SA PA", "*", "Số 67-BC/TU"]
+    assert ws["C3"].value == "Sa Pa, ngày 22 tháng 11 năm 2026"
     rows = by_code(ws)
     assert rows["5.1"][4].value == 6_505_490_000 and rows["5.1"][4].number_format == r"#\.###\.###\.##0"
     assert rows["5.1.2"][4].number_format == r"#\.###\.##0"

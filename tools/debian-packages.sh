@@ -4,9 +4,14 @@
 set -euo pipefail
 PACKAGES="libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-liberation2"
 # A real window (X11) needs Qt's xcb plugin libraries as well: `debian-packages.sh --window`.
-if [ "${1:-}" = "--window" ]; then
-  PACKAGES="$PACKAGES libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
-fi
+# The tests render the workbooks with LibreOffice Calc: `debian-packages.sh --office` (tools/test.sh).
+for flag in "$@"; do
+  case "$flag" in
+    --window) PACKAGES="$PACKAGES libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0" ;;
+    --office) PACKAGES="$PACKAGES libreoffice-calc-nogui" ;;
+    *) echo "debian-packages.sh: không hiểu tham số “$flag” (chỉ có --window, --office)." >&2; exit 2 ;;
+  esac
+done
 missing=""
 for package in $PACKAGES; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"

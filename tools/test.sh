@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up and run every test, headless: Debian packages for Qt offscreen, the
-# Python environment, then pytest, including the build of the Windows-style
+# Set up and run every test, headless: Debian packages for Qt offscreen and
+# LibreOffice Calc (the tests render the workbooks with it), the Python
+# environment, then pytest, including the build of the Windows-style
 # bundle and its selftest (--bundle). Arguments go to pytest.
 #
 # --fast (first argument): the fast subset for the edit-test loop instead, every
@@ -8,7 +9,7 @@
 # after it go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/debian-packages.sh
+bash tools/debian-packages.sh --office
 bash tools/setup.sh -r requirements-dev.txt
 export QT_QPA_PLATFORM=offscreen
 if [ "${1:-}" = "--fast" ]; then

@@ -36,10 +36,13 @@ from exports.packets.format import (  # noqa: E402
     default_packet_name,
     json_bytes,
     manifest_of,
+    page_entry,
     signed_zip,
 )
 from exports.packets.verify import verify_packet  # noqa: E402
 from exports.packets.write import build_packet  # noqa: E402
+from exports.paper.layout import default_layout  # noqa: E402
+from exports.paper.letterhead import PageSettings, default_settings  # noqa: E402
 from exports.paper.xlsx_form import form_workbook  # noqa: E402
 from exports.report_json import report_to_dict, summary  # noqa: E402
 from forms.engine import ReportData, evaluate  # noqa: E402
@@ -127,7 +130,8 @@ def packet_bytes(view: ReportView, xlsx: bytes) -> bytes:
     data["audit"] = audit_rows(view)
     files = {FORM_XLSX: xlsx, DATA_JSON: json_bytes(data), PUBLIC_KEY: key.public_pem.encode("ascii")}
     checks = {**summary(view), "warnings_explained": 0}  # the generator makes no warnings
-    manifest = manifest_of(view.unit, view.form, parse_period(PERIOD), None, key, 1, AT, checks, files)
+    page = page_entry(page_of(view), default_layout(view.form), AT.date())
+    manifest = manifest_of(view.unit, view.form, parse_period(PERIOD), None, key, 1, AT, checks, files, page=page)
     return signed_zip(manifest, files, demo_private_key(view.unit.code))
 
 
@@ -136,12 +140,16 @@ def form_xlsx(view: ReportView) -> bytes:
     return form_workbook(
         view,
         period=parse_period(PERIOD),
-        parent_name=PARENT.name,
         signed_on=AT.date(),
-        officer_name=HOLDER[0],
-        officer_title=HOLDER[1],
+        page=page_of(view),
+        layout=default_layout(view.form),
         signer_fingerprint=signer_of(view.unit.code).spoken,
     )
+
+
+def page_of(view: ReportView) -> PageSettings:
+    """The commune's letterhead and signer as a fresh database has them (no officer's changes)."""
+    return default_settings(view.unit, PARENT, upper_level=False)
 
 
 _worker: dict = {}  # per generating process: the form, the folder

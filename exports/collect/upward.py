@@ -23,9 +23,12 @@ from exports.packets.format import (
     default_packet_name,
     json_bytes,
     manifest_of,
+    page_entry,
     signed_zip,
 )
 from exports.packets.write import ExportedPacket, ReportNotReady, write_packet
+from exports.paper.layout import default_layout
+from exports.paper.letterhead import page_settings
 from exports.paper.xlsx_merged import merged_workbook
 from forms.engine import Figure
 from models.errors import BadInput
@@ -66,16 +69,12 @@ def export_upward(
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
     report = gw.ensure_report(parent.code, form.id, form.version, period.code)
+    page, layout = page_settings(gw, parent), default_layout(form)
 
     def build(sequence: int) -> tuple[dict, bytes]:
         files = {
             FORM_XLSX: merged_workbook(
-                gw,
-                table,
-                signed_on=at.date(),
-                officer_name=key.holder_name,
-                officer_title=key.holder_title,
-                signer_fingerprint=key.spoken,
+                gw, table, signed_on=at.date(), page=page, layout=layout, signer_fingerprint=key.spoken
             ),
             DATA_JSON: json_bytes(merged_data(table)),
             PUBLIC_KEY: key.public_pem.encode("ascii"),
@@ -92,6 +91,7 @@ def export_upward(
             files,
             kind=MERGED_KIND,
             children=child_packets(gw, table),
+            page=page_entry(page, layout, at.date()),
         )
         return manifest, signed_zip(manifest, files, private)
 

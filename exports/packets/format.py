@@ -50,7 +50,8 @@ def manifest_of(
     files: dict[str, bytes],
     **more,
 ) -> dict:
-    """The manifest; ``more`` adds the fields of a merged packet (kind, children) before the file list."""
+    """The manifest; ``more`` adds the page (page_entry) and the fields of a merged packet (kind,
+    children) before the file list."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -75,6 +76,27 @@ def manifest_of(
             {"name": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
             for name in SIGNED_FILES
         ],
+    }
+
+
+PAGE_MODES = ("report", "annex")  # how bieu.xlsx lays out the form (exports/paper/layout.py)
+
+
+def page_entry(page, layout, day: dt.date) -> dict:
+    """The manifest's "page": the print mode and the letterhead and signature lines bieu.xlsx carries
+    (exports/paper/letterhead.PageSettings, layout.Layout); the signer is the Party page's, not
+    necessarily the holder of the key."""
+    return {
+        "mode": layout.mode,
+        "superior": page.superior,
+        "issuer": page.issuer,
+        "number": page.number,
+        "place": page.place,
+        "date": day.isoformat(),
+        "on_behalf": page.on_behalf,
+        "signer_title": page.signer_title,
+        "signer_name": page.signer_name,
+        "recipients": list(page.recipients),
     }
 
 

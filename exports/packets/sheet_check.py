@@ -13,12 +13,19 @@ keeps one packet from each writer).
 - “Biểu”, the form: the indicator table, found by its column titles, row by
   row (code, label, unit, total, achieved, percentage, target); the cells the
   commune typed for itself from ``values.commune``, the other figures from
-  ``rows``. Above and below the table (header, checks, signature) only text.
+  ``rows``. Above and below the table (letterhead, headings, reasons,
+  signature) only text. The percentage is a number since issue 17 (88.9
+  printed “0.0”), the text “88,9” before: either is accepted, as long as
+  the whole table is written one way.
 - “Theo bản”: one row per village of ``villages`` in order, one column per
   village indicator, each cell from ``values.villages``; nothing in
   ``values.villages`` that the sheet has no cell for.
 - A merged packet: “Biểu” with ``figures``, “Theo đơn vị” with ``units``,
-  “Biến động” with ``jumps``.
+  “Biến động” with ``jumps`` (each change a number since issue 17, 0.25
+  printed “+25%”; the text “+25%” before).
+
+Numbers are compared as numbers: a cell's value is read back to the
+shortest text of the same float (openpyxl writes 88.9 as 88.90000000000001).
 
 A grid is compared as one list against the list of cells the data makes, so
 a genuine packet costs a list comparison; only a difference builds the maps
@@ -34,6 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 from exports.packets.format import DATA_JSON, FORM_XLSX
 from exports.packets.sheet_read import NUMBER, TEXT, Cell, Sheet, SheetRefused, cell_map, read_sheets
@@ -92,6 +100,45 @@ def _number(value) -> Shown | None:
     return (NUMBER, str(int(value)))
 
 
+def _percent(value: float, as_number: bool) -> Shown | None:
+    """xlsx_sheet.put_percent(): 88.888… as the number 88.9; before issue 17, the text “88,9”."""
+    text = vnformat.percent(value).removesuffix("%")  # rounded half up to one decimal, as printed
+    return (NUMBER, _canonical(text.replace(",", "."))) if as_number else _text(text)
+
+
+def _change(current, previous, as_number: bool) -> Shown | None:
+    """A jump's change: xlsx_sheet.Change's number (a share rounded to a whole percentage), or the text."""
+    if as_number:
+        share = Decimal(repr(float((current - previous) / previous))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return (NUMBER, _canonical(str(share)))
+    return _text(f"{(current - previous) / previous * 100:+.0f}%".replace(".", ","))
+
+
+def _canonical(value: str) -> str:
+    """A number cell's value as the shortest text of its float: “100” for 100.0, “88.9” for
+    88.90000000000001; a value that is no number is kept as it is (and differs from what is expected)."""
+    if value.isdigit():
+        return value  # most cells: a count or an amount
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        return value
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def _numbers_read(sheet: Sheet) -> Sheet:
+    """The sheet with every number cell's value _canonical()."""
+    cells = [
+        cell if cell[2] != NUMBER or cell[3].isdigit() else (cell[0], cell[1], NUMBER, _canonical(cell[3]))
+        for cell in sheet.cells
+    ]
+    return Sheet(sheet.name, cells)
+
+
 def _is_number(value) -> bool:
     # A tuple: ``int | float`` is made anew at each call, a hundred times a packet.
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -147,10 +194,10 @@ def _grid(title: str, headings: list[str], rows: list[list[Shown | None]]) -> li
 def _check_form_sheet(
     sheet: Sheet, form: FormDef, figure: Callable[[Indicator, int], RowFigure], targets: dict[str, str] | None
 ) -> None:
-    """The indicator table cell by cell; above and below it (header, checks, signature) only text.
+    """The indicator table cell by cell; above and below it (letterhead, reasons, signature) only text.
     ``targets``: indicator -> its target's text; None when they cannot be known, the two target
     columns then only required to hold text."""
-    cells = sheet.cells
+    cells = _numbers_read(sheet).cells
     start, titles = None, []
     for with_targets in [bool(targets)] if targets is not None else [True, False]:
         titles = [*form.columns[:6]] + (["Mục tiêu", "Đánh giá"] if with_targets else [])
@@ -174,21 +221,27 @@ def _check_form_sheet(
     header = int(cells[start][1])
     plan = _table_plan(form, header)
     last = plan[-1][0] if plan else header
-    expected: list[Cell] = []
-    printed = {}
-    for row, fixed, ind in plan:
-        expected += fixed
-        if ind is None:
-            continue
-        printed[str(row)] = ind
-        shown = _figure_cells(ind, *figure(ind, row))
-        if targets is not None and ind.id in targets:
-            goal, _, status = str(targets[ind.id]).partition(": ")
-            shown += [None] * (3 - len(shown)) + [_text(goal), _text(status[:1].upper() + status[1:])]
-        number = str(row)
-        expected += [(COLUMNS[3 + n], number, *_escaped(cell)) for n, cell in enumerate(shown) if cell is not None]
-        if targets is None and len(titles) > 6:
-            expected += [cell for cell in cells if cell[1] == number and cell[0] in "GH" and cell[2] == TEXT]
+    printed = {str(row): ind for row, _, ind in plan if ind is not None}
+
+    def expected_cells(numbers: bool) -> list[Cell]:
+        expected: list[Cell] = []
+        for row, fixed, ind in plan:
+            expected += fixed
+            if ind is None:
+                continue
+            shown = _figure_cells(ind, *figure(ind, row), numbers)
+            if targets is not None and ind.id in targets:
+                goal, _, status = str(targets[ind.id]).partition(": ")
+                shown += [None] * (3 - len(shown)) + [_text(goal), _text(status[:1].upper() + status[1:])]
+            number = str(row)
+            expected += [(COLUMNS[3 + n], number, *_escaped(c)) for n, c in enumerate(shown) if c is not None]
+            if targets is None and len(titles) > 6:
+                expected += [cell for cell in cells if cell[1] == number and cell[0] in "GH" and cell[2] == TEXT]
+        return expected
+
+    # The percentages as numbers (since issue 17), else as text (the packets before).
+    old_style = any(c[0] == "F" and c[2] == TEXT and header < int(c[1]) <= last for c in cells[start + len(titles) :])
+    expected = expected_cells(not old_style)
     end = start + len(titles) + len(expected)
     above, table, below = cells[:start], cells[start + len(titles) : end], cells[end:]
     if (
@@ -198,7 +251,7 @@ def _check_form_sheet(
     ):
         return  # the table as the data makes it, only text around it (rows in order, as Excel needs them)
     # Something differs: name it, the slow way.
-    found = cell_map(sheet)
+    found = cell_map(Sheet(sheet.name, cells))
     for (column, number), shown in found.items():
         if shown[0] == NUMBER and not header <= int(number) <= last:
             raise SheetRefused(
@@ -244,15 +297,16 @@ def _row_cells(row: int, shown: list[Shown | None]) -> list[Cell]:
     return [(COLUMNS[column], number, *_escaped(cell)) for column, cell in enumerate(shown) if cell is not None]
 
 
-def _figure_cells(ind: Indicator, applicable: bool, value, total) -> list[Shown | None]:
-    """xlsx_form._indicator_row() from column D: total, achieved, percentage (or one text over them)."""
+def _figure_cells(ind: Indicator, applicable: bool, value, total, numbers: bool = True) -> list[Shown | None]:
+    """xlsx_form._indicator_row() from column D: total, achieved, percentage (or one text over them);
+    the percentage a number, or as text as before issue 17 (``numbers`` false)."""
     if not applicable:
         return [_text(NOT_APPLICABLE)]
     if ind.kind in ("text", "date"):
         return [_text(_date(value) if ind.kind == "date" else str(value or ""))]
     percent = None
     if _is_number(value) and _is_number(total) and total > 0:
-        percent = _text(vnformat.percent(value * 100 / total).removesuffix("%"))
+        percent = _percent(value * 100 / total, numbers)
     return [_number(total), _number(value), percent]
 
 
@@ -368,13 +422,16 @@ def _check_merged(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
     _check_grid(sheets["Theo đơn vị"], expected, [u["name"] for u in units], what)
     if jumps:
         names = {unit["code"]: unit["name"] for unit in units}
+        changes = _numbers_read(sheets["Biến động"])
+        # Each change a number (since issue 17), else the text “+25%” (the packets before).
+        as_number = not any(c[0] == "F" and c[2] == TEXT and int(c[1]) > GRID_HEADER for c in changes.cells)
         grid = [
             [
                 _text(names.get(j["unit"], "")),
                 _text(label_of(form, j["indicator"])),
                 _number(j["previous"]),
                 _number(j["current"]),
-                _text(f"{(j['current'] - j['previous']) / j['previous'] * 100:+.0f}%".replace(".", ",")),
+                _change(j["current"], j["previous"], as_number),
             ]
             for j in jumps
         ]
@@ -382,7 +439,7 @@ def _check_merged(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
         headings = ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi"]
         expected = _grid(title, headings, grid)
         what = {n: f"cột “{heading}”" for n, heading in enumerate(headings, start=1)}
-        _check_grid(sheets["Biến động"], expected, [names.get(j["unit"], "") for j in jumps], what)
+        _check_grid(changes, expected, [names.get(j["unit"], "") for j in jumps], what)
 
 
 def _merged_targets(data: dict, form: FormDef, figures: dict) -> dict[str, str] | None:

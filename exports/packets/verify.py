@@ -28,6 +28,7 @@ from exports.packets.format import (
     FORMAT_VERSION,
     MANIFEST,
     MERGED_KIND,
+    PAGE_MODES,
     PUBLIC_KEY,
     SIGNATURE,
     SIGNED_FILES,
@@ -45,6 +46,10 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 LARGEST_FIELD = 2**31 - 1  # a sequence, a version, a count of cells: far below what SQLite can hold
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^[0-9A-Za-z._-]{1,40}$")  # unit, form and period codes: ASCII, as the program writes them
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+PAGE_TEXTS = ("superior", "issuer", "number", "place", "on_behalf", "signer_title", "signer_name")
+LONGEST_PAGE_TEXT = 300  # characters of a line of the letterhead or the signature
+MOST_RECIPIENTS = 30
 
 
 @dataclass
@@ -253,6 +258,35 @@ def _check_manifest_shape(manifest: dict) -> None:
             and isinstance(item.get("size"), int)
         ):
             raise PacketInvalid("bản kê manifest.json có mục “files” sai dạng.")
+    if "page" in manifest:
+        _check_page(manifest["page"])
+
+
+def _check_page(page) -> None:
+    """The optional "page" (packets since issue 17): how bieu.xlsx is laid out and its header lines."""
+    if not isinstance(page, dict):
+        raise PacketInvalid("bản kê manifest.json có mục “page” (trang in) sai dạng.")
+    if page.get("mode") not in PAGE_MODES:
+        raise PacketInvalid(f"bản kê manifest.json ghi mục “page.mode” sai dạng (“{str(page.get('mode'))[:40]}”).")
+    for name in PAGE_TEXTS:
+        value = page.get(name)
+        if not isinstance(value, str) or len(value) > LONGEST_PAGE_TEXT:
+            raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “page.{name}”.")
+    recipients = page.get("recipients")
+    if not (
+        isinstance(recipients, list)
+        and len(recipients) <= MOST_RECIPIENTS
+        and all(isinstance(r, str) and len(r) <= LONGEST_PAGE_TEXT for r in recipients)
+    ):
+        raise PacketInvalid("bản kê manifest.json thiếu hoặc sai mục “page.recipients” (nơi nhận).")
+    day = page.get("date")
+    try:
+        if not isinstance(day, str) or not _ISO_DATE.match(day):
+            raise ValueError(day)
+        dt.date.fromisoformat(day)
+    except ValueError:
+        shown = str(day)[:40]
+        raise PacketInvalid(f"bản kê manifest.json ghi ngày của trang in “{shown}” không phải ngày có thật.") from None
 
 
 # ---- the checks ------------------------------------------------------------------------

@@ -27,8 +27,11 @@ from exports.packets.format import (
     default_packet_name,
     json_bytes,
     manifest_of,
+    page_entry,
     signed_zip,
 )
+from exports.paper.layout import default_layout
+from exports.paper.letterhead import page_settings
 from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
 from forms.messages import finding_text
@@ -168,18 +171,14 @@ def write_packet(
 def build_packet(
     gw: Gateway, view: ReportView, key: KeyInfo, private: Ed25519PrivateKey, sequence: int, at: dt.datetime
 ) -> tuple[dict, bytes]:
-    """The manifest and the packet's bytes; the same report gives the same files but for time and sequence."""
-    parent = gw.unit(view.unit.parent_code) if view.unit.parent_code else None
+    """The manifest and the packet's bytes; the same report gives the same files but for time and sequence.
+    bieu.xlsx is laid out in the form's own print mode (a seed's table is an annex) under the unit's
+    letterhead and signer, and the manifest's "page" says which."""
     period = gw.period(view.report.period_code)
+    page, layout = page_settings(gw, view.unit), default_layout(view.form)
     files = {
         FORM_XLSX: form_workbook(
-            view,
-            period=period,
-            parent_name=parent.name if parent else None,
-            signed_on=at.date(),
-            officer_name=key.holder_name,
-            officer_title=key.holder_title,
-            signer_fingerprint=key.spoken,
+            view, period=period, signed_on=at.date(), page=page, layout=layout, signer_fingerprint=key.spoken
         ),
         DATA_JSON: json_bytes(packet_data(gw, view)),
         PUBLIC_KEY: key.public_pem.encode("ascii"),
@@ -195,6 +194,7 @@ def build_packet(
         at,
         {**summary(view), "warnings_explained": explained},
         files,
+        page=page_entry(page, layout, at.date()),
     )
     return manifest, signed_zip(manifest, files, private)
 

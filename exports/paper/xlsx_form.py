@@ -1,7 +1,10 @@
 """The filled report as an xlsx workbook laid out like the printed form.
 
-Sheet “Biểu” is the commune table under the official two-column header, with
-the check summary, the written reasons and the signature block; sheet “Theo
+Sheet “Biểu” is the commune table on the same page as the PDF (exports/paper/
+page.py): the lines above and below the table come from the same PageSettings
+(letterhead.py: the bodies, the number, the place, the recipients and the
+signer) and Layout (layout.py: a report with its letterhead, or an annex of a
+document), with each warning's written reason under the table; sheet “Theo
 bản” is the village grid. The workbook goes inside a signed packet, so the
 same inputs must give the same bytes: fixed document dates, fixed zip entry
 times, nothing read from the clock or the PC's locale.
@@ -15,13 +18,13 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.paper.letterhead import place_name
-from exports.paper.page import date_words
+from exports.paper.layout import Layout
+from exports.paper.letterhead import PageSettings
+from exports.paper.page import BODY_PT, LETTERHEAD_PT, PARTY_LINE_PT, TITLE_PT, date_line
 from exports.paper.xlsx_sheet import (
     CENTER,
     LEFT,
     PLAIN,
-    RIGHT,
     SMALL_PT,
     TABLE_PT,
     box_row,
@@ -34,6 +37,7 @@ from exports.paper.xlsx_sheet import (
     number_width,
     page_setup,
     put_number,
+    put_percent,
     put_text,
     workbook_bytes,
 )
@@ -48,6 +52,7 @@ from models.reporting import ReportView
 TABLE_WIDTHS = (7, 55, 10, 11, 11, 11)
 TARGET_WIDTHS = (16, 30)
 LEFT_BLOCK = 2  # the issuing body sits over Stt and Chỉ tiêu, the rest is the right block
+SIGNATURE_ROOM = 4  # empty lines for the signature and the seal, as the PDF leaves
 
 
 def form_workbook(view: ReportView, *, signed_on: dt.date, **layout) -> bytes:
@@ -59,17 +64,17 @@ def form_sheets(
     view: ReportView,
     *,
     period: Period,
-    parent_name: str | None,
     signed_on: dt.date,
-    officer_name: str,
-    officer_title: str,
+    page: PageSettings,
+    layout: Layout,
     signer_fingerprint: str | None = None,
 ) -> Workbook:
-    """The workbook before saving, for callers that add sheets of their own."""
+    """The workbook before saving, for callers that add sheets of their own. ``page`` and ``layout``
+    are those of the PDF of the same report; ``signed_on`` is the date line's day."""
     wb = new_workbook()
     ws = wb.active
     ws.title = "Biểu"
-    _form_sheet(ws, view, period, parent_name, signed_on, officer_name, officer_title, signer_fingerprint)
+    _form_sheet(ws, view, period, signed_on, page, layout)
     if view.villages:
         grid = wb.create_sheet("Theo bản")
         _village_sheet(grid, view, period)
@@ -82,14 +87,7 @@ def form_sheets(
 
 
 def _form_sheet(
-    ws: Worksheet,
-    view: ReportView,
-    period: Period,
-    parent_name: str | None,
-    signed_on: dt.date,
-    officer_name: str,
-    officer_title: str,
-    fingerprint: str | None,
+    ws: Worksheet, view: ReportView, period: Period, signed_on: dt.date, page: PageSettings, layout: Layout
 ) -> None:
     targets = {t.indicator: t for t in view.evaluation.targets}
     figures = [view.evaluation.figures[i.id] for i in view.form.indicators if i.is_row and i.is_numeric]
@@ -99,41 +97,59 @@ def _form_sheet(
     for n, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     last = len(widths)
-    row = _official_header(ws, view, parent_name, signed_on, last)
-    row = _title(ws, view, period, row + 1, last)
+    row = _letterhead(ws, page, signed_on, last) + 1 if layout.letterhead else 0  # an empty row under it
+    row = _title(ws, view, period, layout, row, last)
     header = row + 1
     row = _table(ws, view, targets, header, last)
     ws.print_title_rows = f"{header}:{header}"
-    row = _checks(ws, view, row + 2, last)
-    end = _signature(ws, row + 2, last, officer_name, officer_title, fingerprint)
+    row = _reasons(ws, view, row + 1, last)
+    end = _signature(ws, page, row + 2, last) if layout.signature else None
     fit_heights(ws)
-    keep_together(ws, row + 2, end, range(header, header + 1))
+    if end is not None:
+        keep_together(ws, row + 2, end, range(header, header + 1))
     ws.sheet_view.showGridLines = False
 
 
-def _official_header(ws: Worksheet, view: ReportView, parent_name: str | None, signed_on: dt.date, last: int) -> int:
-    """Issuing body with "*" under it on the left; the Party's name, then place and date, on the right."""
-    left = [(parent_name.upper(), font_of())] if parent_name else []
-    left += [(view.unit.name.upper(), font_of(bold=True)), ("*", font_of())]
+def _letterhead(ws: Worksheet, page: PageSettings, signed_on: dt.date, last: int) -> int:
+    """As page._letterhead: the superior body, the issuing body in bold, "*" and the number on the left;
+    the Party's name, then the place and date on the number's row, on the right. The last row used."""
+    size = LETTERHEAD_PT
+    left = [(page.superior.upper(), font_of(size))] if page.superior else []
+    left += [(page.issuer.upper(), font_of(size, bold=True)), ("*", font_of(size)), (page.number, font_of(size))]
     for row, (text, font) in enumerate(left, start=1):
         merge_text(ws, row, 1, LEFT_BLOCK, text, font, CENTER)
-    dateline = f"{place_name(view.unit.name, view.unit.kind)}, {date_words(signed_on)}"
-    merge_text(ws, 1, LEFT_BLOCK + 1, last, "ĐẢNG CỘNG SẢN VIỆT NAM", font_of(bold=True, underline=True), CENTER)
-    merge_text(ws, len(left), LEFT_BLOCK + 1, last, dateline, font_of(italic=True), CENTER)
+    party = font_of(PARTY_LINE_PT, bold=True, underline=True)
+    merge_text(ws, 1, LEFT_BLOCK + 1, last, "ĐẢNG CỘNG SẢN VIỆT NAM", party, CENTER)
+    dateline = date_line(page.place, signed_on)
+    merge_text(ws, len(left), LEFT_BLOCK + 1, last, dateline, font_of(size, italic=True), CENTER)
     return len(left)
 
 
-def _title(ws: Worksheet, view: ReportView, period: Period, row: int, last: int) -> int:
-    lines = [(view.form.title.upper(), font_of(14, bold=True))]
-    if view.form.subtitle:
-        lines.append((view.form.subtitle, font_of(italic=True)))
-    lines.append((f"Kỳ báo cáo: {period.label}", font_of()))
-    if view.evaluation.target_set:
-        lines.append((f"So với mục tiêu: {view.evaluation.target_set.name}", font_of()))
-    for text, font in lines:
+def _title(ws: Worksheet, view: ReportView, period: Period, layout: Layout, row: int, last: int) -> int:
+    """“BÁO CÁO” or “PHỤ LỤC 01” over the title in bold, the annex's “(Kèm theo …)”, the subtitles in
+    italics, then the text the clerk typed for a report. The last row used."""
+    bold = font_of(TITLE_PT, bold=True)
+    lines = [(text.upper(), bold, CENTER) for text in layout.heading(view.form.title)]
+    if layout.annex_line():
+        lines.append((layout.annex_line(), font_of(BODY_PT, italic=True), CENTER))
+    lines += [(text, font_of(BODY_PT, italic=True), CENTER) for text in _subtitles(view, period)]
+    if layout.mode == "report" and layout.body.strip():
+        lines.append(("", None, None))
+        lines += [(text, font_of(BODY_PT), LEFT) for text in layout.body.strip().split("\n") if text.strip()]
+    for text, font, align in lines:
         row += 1
-        merge_text(ws, row, 1, last, text, font, CENTER)
+        if font is not None:
+            merge_text(ws, row, 1, last, text, font, align)
     return row + 1
+
+
+def _subtitles(view: ReportView, period: Period) -> list[str]:
+    """As report.subtitles() (not imported: report.py reaches the packet writer, which imports this)."""
+    lines = [view.form.subtitle] if view.form.subtitle else []
+    lines.append(f"Kỳ báo cáo: {period.label}")
+    if view.evaluation.target_set:
+        lines.append(f"So với mục tiêu: {view.evaluation.target_set.name}")
+    return lines
 
 
 def _table(ws: Worksheet, view: ReportView, targets: dict[str, TargetResult], header: int, last: int) -> int:
@@ -180,66 +196,39 @@ def _indicator_row(ws: Worksheet, view: ReportView, ind: Indicator, row: int) ->
             if value is not None:
                 put_number(ws, row, column, value, font)
         if figure.percent is not None:
-            put_text(ws, row, 6, vnformat.percent(figure.percent).removesuffix("%"), font, RIGHT)
+            put_percent(ws, row, 6, figure.percent, font)
 
 
-def check_line(view: ReportView) -> str:
-    """“Kiểm tra: 0 lỗi, 1 cảnh báo đã giải trình”, plus what is still empty."""
-    evaluation = view.evaluation
-    warnings = evaluation.warnings
-    explained = sum(1 for f in warnings if view.reason_for(f))
-    text = f"Kiểm tra: {len(evaluation.errors)} lỗi, {len(warnings)} cảnh báo"
-    if warnings and explained == len(warnings):
-        text += " đã giải trình"
-    elif explained:
-        text += f" ({explained} đã giải trình)"
-    missing = len(evaluation.villages_missing(view.data.villages))
-    if missing:
-        text += f"; {missing}/{len(view.villages)} bản chưa nhập đủ"
-    unit_missing = sum(1 for c in evaluation.missing if c.village is None)
-    if unit_missing:
-        text += f"; {unit_missing} ô của {view.unit.name} chưa nhập"
-    return text + "."
-
-
-def _checks(ws: Worksheet, view: ReportView, row: int, last: int) -> int:
-    """The check summary and, under it, each warning that stands with its written reason."""
-    merge_text(ws, row, 1, last, check_line(view), font_of(TABLE_PT, italic=True), PLAIN)
+def _reasons(ws: Worksheet, view: ReportView, row: int, last: int) -> int:
+    """Each warning that stands with its written reason, as report.check_paragraphs() prints them in the
+    PDF (no check summary: that is the program's note, not the committee's). The last row used."""
     names = {v.code: v.name for v in view.villages}
     explained = [(f, view.reason_for(f)) for f in view.evaluation.warnings if view.reason_for(f)]
     if not explained:
         return row
     row += 1
-    merge_text(ws, row, 1, last, "Giải trình cảnh báo:", font_of(TABLE_PT, bold=True), PLAIN)
+    merge_text(ws, row, 1, last, "Giải trình cảnh báo:", font_of(SMALL_PT, bold=True), PLAIN)
     for n, (finding, reason) in enumerate(explained, start=1):
         row += 1
         village = finding.cell.village
         where = f"{names.get(village, village)}: " if village else ""
         text = f"{n}. {where}{finding_text(view.form, finding)} Giải trình: {reason}"
-        merge_text(ws, row, 1, last, text, font_of(TABLE_PT), LEFT)
+        merge_text(ws, row, 1, last, text, font_of(SMALL_PT), LEFT)
     return row
 
 
-def _signature(
-    ws: Worksheet, row: int, last: int, officer_name: str, officer_title: str, fingerprint: str | None
-) -> int:
-    """“Nơi nhận” bottom left, the officer's block bottom right."""
-    recipients = [
-        ("Nơi nhận:", font_of(TABLE_PT, bold=True, italic=True)),
-        ("- Cấp trên trực tiếp;", font_of(SMALL_PT)),
-        ("- Lưu.", font_of(SMALL_PT)),
-    ]
+def _signature(ws: Worksheet, page: PageSettings, row: int, last: int) -> int:
+    """As page._signature: “Nơi nhận:” underlined and the recipients bottom left; on behalf of, the
+    signer's title, room to sign, the signer's name bottom right. The last row used."""
+    recipients = [("Nơi nhận:", font_of(LETTERHEAD_PT, underline=True))]
+    recipients += [(f"- {text}", font_of(TABLE_PT)) for text in page.recipients]
     for offset, (text, font) in enumerate(recipients):
         merge_text(ws, row + offset, 1, LEFT_BLOCK, text, font, PLAIN)
-    block = [("NGƯỜI LẬP BIỂU", font_of(bold=True))]
-    if officer_title:
-        block.append((officer_title, font_of(italic=True)))
-    block += [("", None)] * 3 + [(officer_name, font_of(bold=True))]
-    if fingerprint:
-        block.append((f"(Ký số bằng Sổ Chỉ Tiêu, mã khóa {fingerprint})", font_of(SMALL_PT, italic=True)))
-    for offset, (text, font) in enumerate(block):
-        if font:
-            merge_text(ws, row + offset, LEFT_BLOCK + 1, last, text, font, CENTER)
+    block = [page.on_behalf.upper()] if page.on_behalf else []
+    block += [page.signer_title.upper(), *[""] * SIGNATURE_ROOM, page.signer_name]
+    for offset, text in enumerate(block):
+        if text:
+            merge_text(ws, row + offset, LEFT_BLOCK + 1, last, text, font_of(BODY_PT, bold=True), CENTER)
     return row + max(len(block), len(recipients)) - 1
 
 

@@ -1,5 +1,7 @@
 """The merged table as a printable workbook: the form filled with the upper
-level's totals, then one row per unit below, then the figures that jumped."""
+level's totals under the upper level's own letterhead and signature (its
+PageSettings, as the merged PDF), then one row per unit below, then the
+figures that jumped."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from pathlib import Path
 
 from exports.atomic import output_path, write_atomically
 from exports.collect.merge import MergedTable
+from exports.paper.layout import Layout, layout_for
+from exports.paper.letterhead import PageSettings, page_settings
 from exports.paper.xlsx_form import form_sheets
-from exports.paper.xlsx_sheet import grid_sheet, page_setup, workbook_bytes
+from exports.paper.xlsx_sheet import Change, grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
 from models.gateway import Gateway, ReportRef
@@ -21,14 +25,14 @@ def merged_file_name(table: MergedTable) -> str:
 
 
 def save_merged_workbook(gw: Gateway, table: MergedTable, out: str | Path, signed_on: dt.date | None = None) -> Path:
-    """Write the merged workbook, signed by this machine's officer, to a file or into a folder
-    (under merged_file_name); refused while no packet is accepted. The path written."""
+    """Write the merged workbook, under the upper level's letterhead and signer as its printout has them,
+    to a file or into a folder (under merged_file_name); refused while no packet is accepted. The path written."""
     data = merged_workbook(
         gw,
         table.require_received(),
         signed_on=signed_on or dt.date.today(),
-        officer_name=gw.setting("officer_name", "") or "",
-        officer_title=gw.setting("officer_title", "") or "",
+        page=page_settings(gw, table.parent),
+        layout=layout_for(gw, table.parent, table.form),
     )
     return write_atomically(output_path(out, merged_file_name(table)), data)
 
@@ -38,12 +42,11 @@ def merged_workbook(
     table: MergedTable,
     *,
     signed_on: dt.date,
-    officer_name: str,
-    officer_title: str,
+    page: PageSettings,
+    layout: Layout,
     signer_fingerprint: str | None = None,
 ) -> bytes:
     parent, form, period = table.parent, table.form, table.period
-    above = gw.unit(parent.parent_code) if parent.parent_code else None
     view = ReportView(
         ReportRef(0, parent.code, form.id, form.version, period.code),
         form,
@@ -56,10 +59,9 @@ def merged_workbook(
     wb = form_sheets(
         view,
         period=period,
-        parent_name=above.name if above else None,
         signed_on=signed_on,
-        officer_name=officer_name,
-        officer_title=officer_title,
+        page=page,
+        layout=layout,
         signer_fingerprint=signer_fingerprint,
     )
     rows = [ind for ind in form.indicators if ind.is_row and ind.is_numeric]
@@ -85,7 +87,7 @@ def merged_workbook(
                 label_of(form, j.indicator),
                 j.previous,
                 j.current,
-                f"{j.change * 100:+.0f}%".replace(".", ","),
+                Change(j.change),
             ]
             for j in table.jumps
         ]

@@ -13,6 +13,8 @@ import textwrap
 import weakref
 import zipfile
 from copy import copy
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from openpyxl import Workbook
@@ -112,6 +114,41 @@ def put_number(ws: Worksheet, row: int, column: int, value, font: Font) -> Cell:
     cell = ws.cell(row=row, column=column, value=int(value))
     set_styles(cell, number_format=number_format(int(value)), font=font, alignment=RIGHT)
     return cell
+
+
+PERCENT_FORMAT = "0.0"  # the PC's decimal mark: 88,9 on a Vietnamese Windows, 88.9 elsewhere
+
+
+def percent_number(value: float) -> float:
+    """88.888… -> 88.9: rounded as vnformat.percent() rounds (half up), kept a number Excel computes with."""
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def put_percent(ws: Worksheet, row: int, column: int, value: float, font: Font) -> Cell:
+    """A percentage as a number with one decimal (“Tỷ lệ (%)” says the unit): 88.9, not the text “88,9”."""
+    cell = ws.cell(row=row, column=column, value=percent_number(value))
+    set_styles(cell, number_format=PERCENT_FORMAT, font=font, alignment=RIGHT)
+    return cell
+
+
+CHANGE_FORMAT = "+0%;-0%;0%"  # a share printed as a signed whole percentage: 0.25 prints +25%
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure's change against the previous period, as a share (0.25 for a quarter more): a grid
+    cell that holds the number, printed “+25%”."""
+
+    share: float
+
+    @property
+    def number(self) -> float:
+        """Rounded to a whole percentage, half up as people round by hand."""
+        return change_number(self.share)
+
+
+def change_number(share: float) -> float:
+    return float(Decimal(repr(float(share))).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def set_style(cell: Cell, attr: str, value) -> None:
@@ -220,10 +257,11 @@ def keep_together(ws: Worksheet, first: int, last: int, title_rows: range) -> No
 
 def page_of(ws: Worksheet, target: int, room: float, title_rows: range) -> int:
     """The page row ``target`` prints on, rows never being split across pages."""
-    repeated = sum(ws.row_dimensions[r].height for r in title_rows)
+    empty = TABLE_PT * LINE_HEIGHT + 3  # a row past the last written one (a signature line left blank)
+    repeated = sum(ws.row_dimensions[r].height or empty for r in title_rows)
     page, used = 1, 0.0
     for row in range(1, target + 1):
-        height = ws.row_dimensions[row].height
+        height = ws.row_dimensions[row].height or empty
         if used + height > room:
             page, used = page + 1, repeated
         used += height
@@ -245,7 +283,8 @@ def line_count(text: str, width: float, size: float, bold: bool) -> int:
 
 def grid_sheet(ws: Worksheet, title: str, headings: list[str], rows: list[list]) -> None:
     """A numbered table under a title: the first column names the row, the others hold
-    numbers (shown with Vietnamese dots) or short texts; the heading repeats on every page."""
+    numbers (shown with Vietnamese dots), changes (Change, shown +25%) or short texts; the heading
+    repeats on every page."""
     numbers = [[v for v in row[1:]] for row in rows]
     widths = [*GRID_WIDTHS] + [
         number_width([r[i] for r in numbers], GRID_VALUE_WIDTH) for i in range(len(headings) - 1)
@@ -268,6 +307,9 @@ def grid_sheet(ws: Worksheet, title: str, headings: list[str], rows: list[list])
         for column, value in enumerate(cells[1:], start=3):
             if isinstance(value, str) and value:
                 set_style(put_text(ws, row, column, value, font, CENTER), "border", BOX)
+            elif isinstance(value, Change):
+                cell = ws.cell(row=row, column=column, value=value.number)
+                set_styles(cell, number_format=CHANGE_FORMAT, font=font, alignment=RIGHT, border=BOX)
             elif isinstance(value, float) and not value.is_integer():
                 set_style(put_number(ws, row, column, value, font), "border", BOX)  # shown as text
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
