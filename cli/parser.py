@@ -19,6 +19,7 @@ _ARGPARSE_WORDS = {
     "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn trong %(choices)s)",
     "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
     "invalid %(type)s value: %(value)r": "giá trị %(value)r không dùng được",
+    "not allowed with argument %s": "không được dùng cùng %s",
 }
 argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)
 

@@ -1,8 +1,12 @@
 """“In...”: choose what to print, check the lines of the official header, then preview or save a PDF.
 
 The header and signature lines start from the level's defaults (or what was
-typed last time) and are remembered when the officer prints. The preview and
-the PDF are painted by ui/printing.py from the same PrintedDocument.
+typed last time) and are remembered when the officer prints. A unit's form
+also chooses how it prints (exports/paper/layout.py): a report with a short
+text of the clerk's, an annex of a document, or the village sheets, starting
+from the form's default or the last choice for this unit and form, and
+remembered the same way. The preview and the PDF are painted by
+ui/printing.py from the same PrintedDocument.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,20 +29,25 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from exports.paper.layout import MODE_WORDS, MODES, VILLAGES_PER_SHEET, Layout, layout_for, save_layout
 from exports.paper.letterhead import PageSettings, page_settings, save_page_settings
 from exports.paper.page import PrintedDocument
+from forms.schema import FormDef
 from models.errors import UserError, os_error_words
 from models.gateway import Gateway
 from models.units import Unit
 from ui.export_folder import export_folder, remember_folder, with_suffix
 from ui.printing import preview, write_pdf
 
-# What a printout is built from: the page settings, whether blank, whether amounts go in words.
+# What a printout is built from: the page settings, whether blank, whether amounts go in words; for a
+# unit's form (the dialog given ``form``), the layout as well.
 Builder = Callable[[PageSettings, bool, bool], PrintedDocument]
+FormBuilder = Callable[[PageSettings, bool, bool, Layout], PrintedDocument]
 
 FIELDS = (
     ("superior", "Cơ quan cấp trên:"),
@@ -55,15 +65,18 @@ class PrintDialog(QDialog):
         self,
         gw: Gateway,
         unit: Unit,
-        build: Builder,
+        build: Builder | FormBuilder,
         *,
         title: str,
         can_blank: bool = False,
+        form: FormDef | None = None,
         has_money: bool = False,
         parent: QWidget | None = None,
     ):
+        """``form``: a unit's form, which may be printed blank and chooses its layout (``build`` then takes it)."""
         super().__init__(parent)
-        self.gw, self.unit, self.build = gw, unit, build
+        self.gw, self.unit, self.build, self.form = gw, unit, build, form
+        can_blank = can_blank or form is not None
         self.setWindowTitle(title)
         settings = page_settings(gw, unit)
         self.filled = QRadioButton(self.tr("Biểu đã điền số liệu"))
@@ -90,12 +103,14 @@ class PrintDialog(QDialog):
         self.preview_button.clicked.connect(self.open_preview)
         self.pdf_button.clicked.connect(self._ask_pdf)
         column = QVBoxLayout(self)
+        if self.form is not None:
+            column.addWidget(self._layout_box(layout_for(gw, unit, self.form)))
         if can_blank:
-            kind = QGroupBox(self.tr("In"))
-            kind_column = QVBoxLayout(kind)
+            self.kind_box = QGroupBox(self.tr("In"))
+            kind_column = QVBoxLayout(self.kind_box)
             kind_column.addWidget(self.filled)
             kind_column.addWidget(self.blank)
-            column.addWidget(kind)
+            column.addWidget(self.kind_box)
         column.addWidget(self.words)
         header = QGroupBox(self.tr("Tiêu đề và chữ ký (theo Hướng dẫn 36-HD/VPTW; lưu cho lần in sau)"))
         header.setLayout(form)
@@ -105,6 +120,70 @@ class PrintDialog(QDialog):
         column.addWidget(hint)
         column.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+        if self.form is not None:
+            self._mode_chosen()
+
+    def _layout_box(self, layout: Layout) -> QGroupBox:
+        """The choice of mode and, under it, the fields of the chosen mode only."""
+        box = QGroupBox(self.tr("Dạng in (lưu cho lần in sau của biểu này)"))
+        rows = QFormLayout(box)
+        self.mode = QComboBox()
+        for mode in MODES:
+            self.mode.addItem(self.tr(MODE_WORDS[mode]), mode)
+        self.mode.setCurrentIndex(MODES.index(layout.mode))
+        rows.addRow(self.tr("In dạng:"), self.mode)
+        self.body = QPlainTextEdit(layout.body)
+        self.body.setPlaceholderText(self.tr("Đoạn văn in giữa tên biểu và bảng số liệu (có thể để trống)"))
+        self.body.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.annex_number = QLineEdit(layout.annex_number)
+        self.annex_number.setPlaceholderText(self.tr("ví dụ 01"))
+        self.annex_of = QLineEdit(layout.annex_of)
+        example = "ví dụ Báo cáo số 12-BC/ĐU ngày 05/01/2026 của Ban Thường vụ Đảng ủy xã"
+        self.annex_of.setPlaceholderText(self.tr(example))
+        self.signed = QCheckBox(self.tr("Ký tên dưới phụ lục"))
+        self.signed.setChecked(layout.signed)
+        self.per_sheet = QSpinBox()
+        self.per_sheet.setRange(VILLAGES_PER_SHEET[0], VILLAGES_PER_SHEET[-1])
+        self.per_sheet.setValue(layout.villages_per_sheet)
+        self.mode_rows = {
+            "report": [(self.tr("Nội dung báo cáo:"), self.body)],
+            "annex": [
+                (self.tr("Số phụ lục:"), self.annex_number),
+                (self.tr("Kèm theo:"), self.annex_of),
+                ("", self.signed),
+            ],
+            "village": [(self.tr("Số bản trên một phiếu:"), self.per_sheet)],
+        }
+        for fields in self.mode_rows.values():
+            for label, widget in fields:
+                rows.addRow(label, widget)
+        self.layout_rows = rows
+        self.mode.currentIndexChanged.connect(self._mode_chosen)
+        return box
+
+    def _mode_chosen(self) -> None:
+        """Show the fields of the chosen mode; the village sheets are always blank and name no committee."""
+        chosen = self.chosen_mode()
+        for mode, fields in self.mode_rows.items():
+            for _label, widget in fields:
+                self.layout_rows.setRowVisible(widget, mode == chosen)
+        village = chosen == "village"
+        self.kind_box.setEnabled(not village)
+        self.words.setEnabled(not village)
+
+    def chosen_mode(self) -> str:
+        return self.mode.currentData()
+
+    def chosen_layout(self) -> Layout:
+        """The layout as chosen in the dialog (only for a unit's form)."""
+        return Layout(
+            mode=self.chosen_mode(),
+            body=self.body.toPlainText().strip(),
+            annex_number=self.annex_number.text().strip(),
+            annex_of=self.annex_of.text().strip(),
+            signed=self.signed.isChecked(),
+            villages_per_sheet=self.per_sheet.value(),
+        )
 
     def settings(self) -> PageSettings:
         typed = {name: edit.text().strip() for name, edit in self.edits.items()}
@@ -114,11 +193,16 @@ class PrintDialog(QDialog):
     def document(self) -> PrintedDocument:
         """The printout as chosen; the header lines are remembered for next time."""
         settings = self.settings()
+        layout = self.chosen_layout() if self.form is not None else None
         try:
             save_page_settings(self.gw, self.unit, settings)
+            if layout is not None:
+                save_layout(self.gw, self.unit, self.form, layout)
         except UserError:
             pass  # a database that cannot be written still prints, it only forgets the lines
-        return self.build(settings, self.blank.isChecked(), self.words.isChecked())
+        if layout is None:
+            return self.build(settings, self.blank.isChecked(), self.words.isChecked())
+        return self.build(settings, self.blank.isChecked(), self.words.isChecked(), layout)
 
     def open_preview(self):
         """The print preview over this dialog; None (with a message) when the page cannot be built."""

@@ -6,7 +6,9 @@ exports/paper/pagination.py cut them, on its own (docs/printing.md says
 why). Each page is drawn by hand so that the page number can start on
 page 2 (Nghị định 30/2020: centred in the top margin, none on the first
 page) and every page carries the footer that names its packet, with a QR
-code of it. The print preview and “Xuất PDF” call the same paint().
+code of it. A document of several sheets (the village sheets) is painted
+sheet after sheet, each from a new page and numbered on its own. The print
+preview and “Xuất PDF” call the same paint().
 """
 
 from __future__ import annotations
@@ -78,33 +80,37 @@ def paint(document: PrintedDocument, printer: QPrinter) -> int:
     left, top = px(MARGINS_MM["left"]), px(MARGINS_MM["top"])
     body = QSizeF(page.width() - left - px(MARGINS_MM["right"]), page.height() - top - px(MARGINS_MM["bottom"]))
     device = _layout_device(printer)
-    pages = paginate(document, measured(document, device, body.width()), body.height() - px(SAFETY_MM))
+    sheets = document.sheets or (document,)
+    cut = [paginate(sheet, measured(sheet, device, body.width()), body.height() - px(SAFETY_MM)) for sheet in sheets]
     painter = QPainter()
     if not painter.begin(printer):
         raise BadInput("Không mở được máy in hoặc tệp PDF để ghi.")
-    number = 0
+    printed = 0
     try:
-        for pieces in pages:
-            text = _layout(page_html(document, pieces), device, body)
-            for part in range(text.pageCount()):  # one, unless a single row is taller than a page
-                if number:
-                    printer.newPage()
-                painter.save()
-                painter.translate(left, top - part * body.height())
-                text.drawContents(painter, QRectF(QPointF(0, part * body.height()), body))
-                painter.restore()
-                if number:
-                    _page_number(painter, number + 1, QRectF(left, 0, body.width(), top))
-                _footer(
-                    painter,
-                    document,
-                    QRectF(left, top + body.height(), body.width(), page.height() - top - body.height()),
-                    px,
-                )
-                number += 1
+        for sheet, pages in zip(sheets, cut, strict=True):
+            number = 0  # each sheet is numbered from its own first page
+            for pieces in pages:
+                text = _layout(page_html(sheet, pieces), device, body)
+                for part in range(text.pageCount()):  # one, unless a single row is taller than a page
+                    if printed:
+                        printer.newPage()
+                    painter.save()
+                    painter.translate(left, top - part * body.height())
+                    text.drawContents(painter, QRectF(QPointF(0, part * body.height()), body))
+                    painter.restore()
+                    if number:
+                        _page_number(painter, number + 1, QRectF(left, 0, body.width(), top))
+                    _footer(
+                        painter,
+                        sheet,
+                        QRectF(left, top + body.height(), body.width(), page.height() - top - body.height()),
+                        px,
+                    )
+                    number += 1
+                    printed += 1
     finally:
         painter.end()
-    return number
+    return printed
 
 
 def _layout_device(printer: QPrinter) -> QPrinter:
@@ -129,8 +135,11 @@ def laid_out_pages(document: PrintedDocument, printer: QPrinter) -> list[QTextDo
         page.width() - (MARGINS_MM["left"] + MARGINS_MM["right"]) * mm,
         page.height() - (MARGINS_MM["top"] + MARGINS_MM["bottom"]) * mm,
     )
-    pages = paginate(document, measured(document, printer, body.width()), body.height() - SAFETY_MM * mm)
-    return [_layout(page_html(document, pieces), printer, body) for pieces in pages]
+    laid_out = []
+    for sheet in document.sheets or (document,):
+        pages = paginate(sheet, measured(sheet, printer, body.width()), body.height() - SAFETY_MM * mm)
+        laid_out += [_layout(page_html(sheet, pieces), printer, body) for pieces in pages]
+    return laid_out
 
 
 def _layout(html: str, printer: QPrinter, body: QSizeF | None, width: float | None = None) -> QTextDocument:
@@ -153,7 +162,8 @@ def measured(document: PrintedDocument, device: QPrinter, width: float) -> Heigh
 
     Qt writes an empty block before and after each table; the pieces are found by what they are: the
     tables (frames) in order, the letterhead first and the signature last, and between them the
-    non-empty blocks, which are the title lines, then the paragraphs and captions in document order."""
+    non-empty blocks, which are the title lines, then the paragraphs and captions in document order. An
+    unsigned document (an annex) has nothing after its last block: its signature is 0 high."""
     sample = [p if p[0] != "table" else (*p[:3], min(p[3], SAMPLE_ROWS)) for p in whole(document)]
     text = _layout(page_html(document, sample), device, None, width)
     layout = text.documentLayout()
@@ -170,7 +180,11 @@ def measured(document: PrintedDocument, device: QPrinter, width: float) -> Heigh
         it += 1
     end = text.size().height()
     # The items of each document block, counted from the signature's back.
-    signature_at = max(i for i, item in enumerate(items) if item[0] == "frame") - 1  # its spacer paragraph
+    if document.signed:
+        signature_at = max(i for i, item in enumerate(items) if item[0] == "frame") - 1  # its spacer paragraph
+        signature_top = items[signature_at][1]
+    else:
+        signature_at, signature_top = len(items), end
     wanted = []
     for block in document.blocks:
         wanted += [("caption", block)] if isinstance(block, Table) and block.caption else []
@@ -180,7 +194,7 @@ def measured(document: PrintedDocument, device: QPrinter, width: float) -> Heigh
     kinds = ["frame" if kind == "table" else "block" for kind, _ in wanted]
     if [item[0] for item in found] != kinds:
         raise AssertionError(f"the measured layout does not match the document: {[i[0] for i in found]} {kinds}")
-    tops = [item[1] for item in found] + [items[signature_at][1]]
+    tops = [item[1] for item in found] + [signature_top]
     blocks: list[Flow | TableHeights] = []
     at = 0
     for index, block in enumerate(document.blocks):
@@ -198,11 +212,11 @@ def measured(document: PrintedDocument, device: QPrinter, width: float) -> Heigh
             heights = replace(heights, rows=(*known, *rest))
         blocks.append(replace(heights, caption=caption))
         at += 1
-    prelude_end = found[0][1] if found else items[signature_at][1]
+    prelude_end = found[0][1] if found else signature_top
     return Heights(
         prelude=Flow(prelude_end, prelude_end),
         blocks=tuple(blocks),
-        signature=Flow(end - items[signature_at][1], end - items[signature_at][1]),
+        signature=Flow(end - signature_top, end - signature_top),
     )
 
 

@@ -23,6 +23,8 @@ MODES = ("report", "annex", "village")
 MODE_WORDS = {"report": "Báo cáo", "annex": "Phụ lục kèm theo văn bản", "village": "Phiếu họp bản"}
 REPORT_HEADING = "BÁO CÁO"
 ANNEX_HEADING = "PHỤ LỤC"
+VILLAGE_HEADING = "PHIẾU GHI SỐ LIỆU HỌP BẢN"
+VILLAGES_PER_SHEET = range(1, 7)  # villages side by side on one village sheet: what a landscape page holds
 SETTING_PREFIX = "print."  # print.<unit code>.<form id>.layout.<field>
 
 
@@ -33,6 +35,7 @@ class Layout:
     annex_number: str = ""  # annex: “01” in “PHỤ LỤC 01”; empty prints “PHỤ LỤC”
     annex_of: str = ""  # annex: “Báo cáo số 12-BC/ĐU ngày 05/01/2026 của Ban Thường vụ Đảng ủy xã Mường Tè”
     signed: bool = False  # annex: the signature block under the table as well
+    villages_per_sheet: int = 1  # village: how many villages side by side on one sheet
 
     @property
     def letterhead(self) -> bool:
@@ -49,7 +52,7 @@ class Layout:
             return (f"{ANNEX_HEADING} {self.annex_number}".strip(), title)
         if self.mode == "report":
             return (REPORT_HEADING, title)
-        return (title,)
+        return (VILLAGE_HEADING, title)
 
     def annex_line(self) -> str:
         """“(Kèm theo Báo cáo số …)”, with room to write in what the clerk left out."""
@@ -67,8 +70,15 @@ def layout_for(gw: Gateway, unit: Unit, form: FormDef, **overrides) -> Layout:
     stored = {}
     for item in fields(Layout):
         value = gw.setting(_key(unit, form, item.name))
-        if value is not None:
-            stored[item.name] = value == "1" if item.type in (bool, "bool") else value
+        if value is None:
+            continue
+        if item.type in (bool, "bool"):
+            stored[item.name] = value == "1"
+        elif item.type in (int, "int"):
+            if value.isdigit() and int(value) in VILLAGES_PER_SHEET:
+                stored[item.name] = int(value)
+        else:
+            stored[item.name] = value
     if stored.get("mode") not in (None, *MODES):
         del stored["mode"]  # a setting written by a later version: the form's default instead
     chosen = {k: v for k, v in overrides.items() if v is not None}
@@ -82,7 +92,9 @@ def save_layout(gw: Gateway, unit: Unit, form: FormDef, layout: Layout) -> None:
         for name, value in asdict(layout).items():
             if name == "mode" and value == "village":
                 continue
-            gw.set_setting(_key(unit, form, name), ("1" if value else "0") if isinstance(value, bool) else value)
+            if isinstance(value, bool):
+                value = "1" if value else "0"
+            gw.set_setting(_key(unit, form, name), str(value))
 
 
 def _key(unit: Unit, form: FormDef, name: str) -> str:

@@ -1,9 +1,12 @@
 """The printed page as data, and as the HTML that Qt lays out on paper.
 
 Every printout (a filled report, a blank form, the merged table, the
-completeness matrix) is a ``PrintedDocument``: the official two-column
-header of Hướng dẫn 36-HD/VPTW, a bold title, tables and paragraphs, then
-“Nơi nhận” and the signature block. ui/printing.py paints it on a printer or
+completeness matrix, the village sheets) is a ``PrintedDocument``: laid out
+as its ``Layout`` says (exports/paper/layout.py): a report opens with the
+official two-column header of Hướng dẫn 36-HD/VPTW and “BÁO CÁO” over its
+bold title and ends with “Nơi nhận” and the signature block; an annex opens
+with “PHỤ LỤC” and “(Kèm theo …)” and is signed only when asked; a village
+sheet has two signatures side by side. Between them, tables and paragraphs. ui/printing.py paints it on a printer or
 into a PDF, adding the page numbers and the footer that ties the paper to its
 packet; the preview and the PDF come from the same HTML.
 """
@@ -13,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+from exports.paper.layout import Layout
 
 # A4 with the margins of Hướng dẫn 36-HD/VPTW and Nghị định 30/2020: left 30 mm for the binding,
 # right 15 mm, top 20 mm; the bottom 22 mm holds the footer that ties the page to its packet.
@@ -27,6 +32,8 @@ BODY_PT = 13
 TABLE_PT = 12
 SMALL_PT = 11
 TITLE_PT = 14
+INDENT_SPACES = 8  # the first line of a paragraph of text, about 1 cm in
+HEADING_PT = 16  # “BÁO CÁO”, the kind of document above its title (HD 36: 15-16 pt, bold)
 # The letterhead of a Party document (HD 36): “ĐẢNG CỘNG SẢN VIỆT NAM” 15 pt, bold, underlined; the
 # bodies, the number and the place and date 14 pt.
 PARTY_LINE_PT = 15
@@ -90,6 +97,7 @@ class Paragraph:
     italic: bool = False
     align: str = "justify"
     size: int = BODY_PT
+    indent: bool = False  # the first line indented, as the paragraphs of a document's text
 
 
 @dataclass(frozen=True)
@@ -109,12 +117,24 @@ class PrintedDocument:
     blocks: tuple[Table | Paragraph, ...]
     signature: SignatureBlock
     footer: Footer
+    layout: Layout = field(default_factory=Layout)
+    # Titles signing side by side, each over “(Ký, ghi rõ họ tên)”, instead of “Nơi nhận” and the
+    # committee's signature (a village sheet: the village's head and the one who wrote the figures).
+    signers: tuple[str, ...] = ()
+    # Papers printed one after another in one file, each starting a new page and numbered on its own (the
+    # village sheets); the document itself then prints nothing else.
+    sheets: tuple[PrintedDocument, ...] = ()
 
     @property
     def landscape(self) -> bool:
         """Landscape when a table does not fit the width of a portrait page."""
-        widest = max((b.width_mm for b in self.blocks if isinstance(b, Table)), default=0.0)
-        return widest > PORTRAIT_TEXT_MM
+        tables = [b for d in (self, *self.sheets) for b in d.blocks if isinstance(b, Table)]
+        return max((b.width_mm for b in tables), default=0.0) > PORTRAIT_TEXT_MM
+
+    @property
+    def signed(self) -> bool:
+        """Whether anything is printed where the signature goes."""
+        return bool(self.signers) or self.layout.signature
 
     @property
     def text_width_mm(self) -> float:
@@ -122,7 +142,14 @@ class PrintedDocument:
 
     def to_dict(self, path) -> dict:
         """What ``print --json`` says of the PDF written at ``path``."""
-        return {"file": str(path), "landscape": self.landscape, "footer": self.footer.text, "qr": self.footer.qr}
+        return {
+            "file": str(path),
+            "mode": self.layout.mode,
+            "sheets": len(self.sheets) or 1,
+            "landscape": self.landscape,
+            "footer": self.footer.text,
+            "qr": self.footer.qr,
+        }
 
 
 def date_line(place: str, day: dt.date) -> str:
@@ -167,13 +194,19 @@ def page_html(document: PrintedDocument, pieces: list[Piece]) -> str:
     for piece in pieces:
         kind = piece[0]
         if kind == "prelude":
-            parts += [_letterhead(document.letterhead), _title(document.title, document.subtitles)]
+            if document.layout.letterhead:
+                parts.append(_letterhead(document.letterhead))
+            parts.append(_title(document))
         elif kind == "table":
             parts.append(_table(document.blocks[piece[1]], document.text_width_mm, piece[2], piece[3]))
         elif kind == "paragraph":
             parts.append(_paragraph(document.blocks[piece[1]]))
-        else:
-            parts.append(_signature(document.signature))
+        elif document.signers:
+            parts.append(_signers(document.signers))
+        elif document.layout.signature:
+            # an annex is sent with its document: it is signed, its recipients are the document's
+            recipients = document.signature.recipients if document.layout.letterhead else ()
+            parts.append(_signature(replace(document.signature, recipients=recipients)))
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -202,9 +235,18 @@ def _letterhead(head: Letterhead) -> str:
     )
 
 
-def _title(title: str, subtitles: tuple[str, ...]) -> str:
-    lines = [f"<p align='center' style='margin-top: 18px; font-size: {TITLE_PT}pt;'><b>{_e(title.upper())}</b></p>"]
-    lines += [f"<p align='center' style='margin: 0;'><i>{_e(line)}</i></p>" for line in subtitles]
+def _title(document: PrintedDocument) -> str:
+    """The kind of document and the title, bold and centred; an annex's “(Kèm theo …)”; the subtitles."""
+    layout = document.layout
+    kind, *rest = layout.heading(document.title.upper())
+    top = 18 if layout.letterhead else 0
+    size = TITLE_PT if layout.mode == "annex" else HEADING_PT
+    style = f"margin-top: {top}px; margin-bottom: 0; font-size: {size}pt;"
+    lines = [f"<p align='center' style='{style}'><b>{_e(kind)}</b></p>"]
+    lines += [f"<p align='center' style='margin: 0; font-size: {TITLE_PT}pt;'><b>{_e(line)}</b></p>" for line in rest]
+    if layout.annex_line():
+        lines.append(f"<p align='center' style='margin: 0;'><i>{_e(layout.annex_line())}</i></p>")
+    lines += [f"<p align='center' style='margin: 0;'><i>{_e(line)}</i></p>" for line in document.subtitles]
     # The short rule under the title, as the seeds' plans and reports have it.
     lines.append("<hr width='18%' align='center' style='margin-top: 2px;'/>")
     return "".join(lines) + "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
@@ -270,6 +312,8 @@ def _paragraph(paragraph: Paragraph) -> str:
         text = f"<b>{text}</b>"
     if paragraph.italic:
         text = f"<i>{text}</i>"
+    if paragraph.indent:  # spaces, not text-indent: Qt reads its lengths in the printer's dots
+        text = "&nbsp;" * INDENT_SPACES + text
     return (
         f"<p align='{paragraph.align}' style='margin-top: 4px; margin-bottom: 0;"
         f" font-size: {paragraph.size}pt;'>{text}</p>"
@@ -282,6 +326,8 @@ def _signature(block: SignatureBlock) -> str:
     recipients = f"<span style='font-size: {LETTERHEAD_PT}pt;'><u>Nơi nhận:</u></span>" + "".join(
         f"<br/>- {_e(r)}" for r in block.recipients
     )
+    if not block.recipients:
+        recipients = "&nbsp;"
     lines = [f"<b>{_e(block.on_behalf.upper())}</b>"] if block.on_behalf else []
     lines.append(f"<b>{_e(block.title.upper())}</b>")
     lines += ["", "", "", ""]  # room for the signature and the seal
@@ -292,4 +338,18 @@ def _signature(block: SignatureBlock) -> str:
         f"<td width='45%' valign='top' style='font-size: {TABLE_PT}pt;'>{recipients}</td>"
         f"<td width='55%' valign='top' align='center'>{'<br/>'.join(lines)}</td>"
         "</tr></table>"
+    )
+
+
+def _signers(titles: tuple[str, ...]) -> str:
+    """Titles side by side, each over “(Ký, ghi rõ họ tên)” and room to sign."""
+    share = 100 // len(titles)
+    cells = "".join(
+        f"<td width='{share}%' valign='top' align='center'><b>{_e(title.upper())}</b><br/>"
+        "<i>(Ký, ghi rõ họ tên)</i><br/><br/><br/><br/>&nbsp;</td>"
+        for title in titles
+    )
+    return (
+        "<p style='margin: 0; font-size: 6pt;'>&nbsp;</p>"
+        f"<table width='100%' border='0' cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
     )

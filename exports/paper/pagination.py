@@ -9,7 +9,8 @@ starts a new table under the same header on the next page, so no row is
 ever split and nothing is drawn over a header. A caption goes with its
 table's first row; a section title row goes with the row after it; the
 signature block goes whole, and never alone, to the next page with the last
-rows of the table above it (Nghị định 30/2020). No Qt here: only numbers.
+rows of the table above it (Nghị định 30/2020); an unsigned annex has none.
+No Qt here: only numbers.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _cut(document: PrintedDocument, heights: Heights, page_height: float, forced
             else:
                 y += top + used + measured.after
             start = end
-    if pages[-1] and y + heights.signature.height > page_height:
-        new_page()
+    if pages[-1] and heights.signature.height and y + heights.signature.height > page_height:
+        new_page()  # an unsigned annex has nothing there: 0 high
     pages[-1].append(("signature",))
     return pages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from exports.paper.layout import Layout
 from exports.paper.letterhead import page_settings
 from exports.paper.page import PrintedDocument
 from forms.library import default_library
@@ -22,6 +23,7 @@ def filled_printout(
     target_set: str | None = None,
     words: bool = False,
     printed_on: dt.date,
+    layout: Layout | None = None,
     **page,
 ) -> PrintedDocument:
     from exports.paper.report import report_document
@@ -30,9 +32,8 @@ def filled_printout(
     unit, period = gw.require_unit(unit_code), gw.period(period_code)
     if view is None:
         return received_printout(gw, unit, require_form(form_id), period, target_set, words, printed_on, page)
-    return report_document(
-        gw, view, period, page_settings(gw, unit, on=printed_on, **page), printed_on=printed_on, words=words
-    )
+    settings = page_settings(gw, unit, on=printed_on, **page)
+    return report_document(gw, view, period, settings, printed_on=printed_on, words=words, layout=layout)
 
 
 def received_printout(gw: Gateway, unit, form, period, target_set, words, printed_on, page) -> PrintedDocument:
@@ -59,9 +60,18 @@ def received_printout(gw: Gateway, unit, form, period, target_set, words, printe
 
 
 def blank_printout(
-    gw: Gateway, unit_code: str, form_id: str, period_code: str, *, printed_on: dt.date, **page
+    gw: Gateway,
+    unit_code: str,
+    form_id: str,
+    period_code: str,
+    *,
+    printed_on: dt.date,
+    layout: Layout | None = None,
+    **page,
 ) -> PrintedDocument:
+    """The form with empty cells (a report or an annex), or the village sheets when ``layout`` says village."""
     from exports.paper.report import blank_document
+    from exports.paper.village_sheet import village_sheets
 
     unit = gw.require_unit(unit_code)
     form = require_form(form_id)
@@ -69,9 +79,10 @@ def blank_printout(
     require_filler(form, unit, period)
     require_period_kind(form, period)
     villages = gw.villages_of(unit.code)
-    return blank_document(
-        form, unit, villages, period, page_settings(gw, unit, on=printed_on, **page), printed_on=printed_on
-    )
+    if layout is not None and layout.mode == "village":
+        return village_sheets(form, unit, villages, period, printed_on=printed_on, per_sheet=layout.villages_per_sheet)
+    settings = page_settings(gw, unit, on=printed_on, **page)
+    return blank_document(form, unit, villages, period, settings, printed_on=printed_on, layout=layout)
 
 
 def merged_printout(
@@ -100,3 +111,21 @@ def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, prin
 
     table = completeness(gw, unit_code, period_code, default_library(), today=printed_on)
     return completeness_document(table, page_settings(gw, table.parent, on=printed_on, **page), printed_on=printed_on)
+
+
+def form_document(
+    gw: Gateway, view, period, settings, *, layout: Layout, blank: bool, words: bool, printed_on: dt.date
+) -> PrintedDocument:
+    """The open report as the print dialog chose it: filled or blank as a report or an annex, or the village
+    sheets (always blank: written at the meetings)."""
+    from exports.paper.report import blank_document, report_document
+    from exports.paper.village_sheet import village_sheets
+
+    unit, form = view.unit, view.form
+    if layout.mode == "village":
+        villages = gw.villages_of(unit.code)
+        return village_sheets(form, unit, villages, period, printed_on=printed_on, per_sheet=layout.villages_per_sheet)
+    if blank:
+        villages = gw.villages_of(unit.code)
+        return blank_document(form, unit, villages, period, settings, printed_on=printed_on, layout=layout)
+    return report_document(gw, view, period, settings, printed_on=printed_on, words=words, layout=layout)

@@ -1,10 +1,12 @@
 """One unit's form on the official page: filled with its figures, or blank to fill by hand.
 
-The filled page is what the Party committee signs: the indicator table with
-Tổng số / Số đạt / Tỷ lệ, the targets when compared, the check summary with
-each warning's written reason, and, on request, every amount in đồng in
-words. The blank page is taken to a village meeting: the same table with
-empty cells, then one row per village named, to be typed in afterwards.
+The filled page is what the Party committee signs: the clerk's short text
+(a report), the indicator table with Tổng số / Số đạt / Tỷ lệ, the targets
+when compared, each warning's written reason, and, on request, every amount
+in đồng in words. It prints as a report or as the annex of a document, as
+its ``Layout`` says. The blank page is the same table with empty cells, to
+fill the commune's figures by hand; the village meeting has its own sheet
+(exports/paper/village_sheet.py).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 from exports.paper.footer import sent_or_unsent_footer
+from exports.paper.layout import Layout
 from exports.paper.letterhead import PageSettings
-from exports.paper.page import Cell, Footer, Paragraph, PrintedDocument, Table
+from exports.paper.page import BODY_PT, Cell, Footer, Paragraph, PrintedDocument, Table
 from forms import vnformat
 from forms.engine import Evaluation, ReportData, evaluate
 from forms.messages import finding_text, target_text
-from forms.schema import BUILTIN_LABELS, FormDef, Indicator, TargetSet
+from forms.schema import FormDef, Indicator, TargetSet
 from forms.vnwords import amount_words
 from models.gateway import Gateway
 from models.periods import Period
@@ -28,20 +31,26 @@ from models.units import Unit
 FORM_WIDTHS_MM = (11.0, 72.0, 15.0, 22.0, 22.0, 17.0)
 TARGET_WIDTHS_MM = (26.0, 48.0)
 MM_PER_DIGIT = 2.3  # a figure of 12 pt Times: digits and dots
-VILLAGE_NAME_MM = (10.0, 46.0)  # Stt, Bản
-VILLAGE_COLUMN_MM = 21.0
-VILLAGE_COLUMNS_PER_TABLE = 9  # what fits a landscape page beside the names
 MONEY_UNIT = "đồng"
+BODY_LIMIT = 20_000  # characters of the clerk's text: a few pages, not a whole document
 
 
 def report_document(
-    gw: Gateway, view: ReportView, period: Period, page: PageSettings, *, printed_on: dt.date, words: bool = False
+    gw: Gateway,
+    view: ReportView,
+    period: Period,
+    page: PageSettings,
+    *,
+    printed_on: dt.date,
+    words: bool = False,
+    layout: Layout | None = None,
 ) -> PrintedDocument:
-    """The filled report, its footer naming the packet that holds these figures (if one does)."""
+    """The filled report (or annex), its footer naming the packet that holds these figures (if one does)."""
     from exports.packets.write import latest_packet, values_fingerprint
 
     form, evaluation = view.form, view.evaluation
-    blocks: list[Table | Paragraph] = [form_table(form, evaluation)]
+    layout = layout or Layout(mode=form.print_mode)
+    blocks: list[Table | Paragraph] = [*body_paragraphs(layout), form_table(form, evaluation)]
     blocks += check_paragraphs(view)
     if words:
         blocks += amounts_in_words(form, evaluation)
@@ -56,24 +65,25 @@ def report_document(
         blocks=tuple(blocks),
         signature=page.signature(),
         footer=footer,
+        layout=layout,
     )
 
 
 def blank_document(
-    form: FormDef, unit: Unit, villages: list[Unit], period: Period, page: PageSettings, *, printed_on: dt.date
+    form: FormDef,
+    unit: Unit,
+    villages: list[Unit],
+    period: Period,
+    page: PageSettings,
+    *,
+    printed_on: dt.date,
+    layout: Layout | None = None,
 ) -> PrintedDocument:
-    """The form with empty cells and a row for each village, to fill by hand at the meeting."""
+    """The form with empty cells, to fill the unit's figures by hand, as a report or an annex (the villages'
+    own figures are written on the village sheets)."""
+    layout = layout or Layout(mode=form.print_mode)
     data = ReportData(unit.kind, unit.tier, tuple(v.code for v in villages), {v.code: {} for v in villages}, {})
-    blocks: list[Table | Paragraph] = [form_table(form, evaluate(form, data, None), blank=True)]
-    columns = list(form.village_indicators)
-    for first in range(0, len(columns), VILLAGE_COLUMNS_PER_TABLE):
-        part = columns[first : first + VILLAGE_COLUMNS_PER_TABLE]
-        caption = "SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ" + (
-            f" (tiếp, cột {first + 1}-{first + len(part)})" if first else " (ghi tại buổi họp bản)"
-        )
-        blocks.append(village_table(part, villages, caption))
-    if columns:
-        blocks.append(Paragraph("Các cột: " + "; ".join(_legend(ind) for ind in columns) + ".", italic=True, size=11))
+    blocks = [*body_paragraphs(layout), form_table(form, evaluate(form, data, None), blank=True)]
     return PrintedDocument(
         name=f"{unit.code}_{form.id}_{period.code}_bieu-trang",
         letterhead=page.letterhead(printed_on),
@@ -82,7 +92,16 @@ def blank_document(
         blocks=tuple(blocks),
         signature=page.signature(),
         footer=Footer(""),  # a sheet to fill by hand: no packet, no software's note
+        layout=layout,
     )
+
+
+def body_paragraphs(layout: Layout) -> list[Paragraph]:
+    """The clerk's text of a report, a paragraph for each line that is not empty, indented and justified."""
+    if layout.mode != "report":
+        return []
+    lines = (" ".join(line.split()) for line in layout.body.splitlines())
+    return [Paragraph(line, size=BODY_PT, indent=True) for line in lines if line]
 
 
 def subtitles(form: FormDef, period: Period, target_set: TargetSet | None) -> tuple[str, ...]:
@@ -194,27 +213,3 @@ def amounts_in_words(form: FormDef, evaluation: Evaluation) -> list[Paragraph]:
             Paragraph(f"{label}: {vnformat.number(figure.value)} đồng (Bằng chữ: {amount_words(figure.value)}).")
         )
     return lines
-
-
-# ---- the villages, blank ----------------------------------------------------------------
-
-
-def village_table(columns: list[Indicator], villages: list[Unit], caption: str) -> Table:
-    head = (
-        Cell("Stt", "center", bold=True),
-        Cell("Bản, tổ dân phố", "center", bold=True),
-        *(Cell(_heading(ind), "center", bold=True) for ind in columns),
-    )
-    rows = [(Cell(str(n), "center"), Cell(v.name), *(Cell() for _ in columns)) for n, v in enumerate(villages, start=1)]
-    rows.append((Cell(), Cell("Cộng", "center", bold=True), *(Cell() for _ in columns)))
-    widths = (*VILLAGE_NAME_MM, *(VILLAGE_COLUMN_MM for _ in columns))
-    return Table(widths, (head,), tuple(rows), caption=caption, tall_rows=True)
-
-
-def _heading(ind: Indicator) -> str:
-    hint = "Có/Không" if ind.kind == "yesno" else ind.unit
-    return f"{ind.code or BUILTIN_LABELS.get(ind.id) or ind.label}\n({hint})"
-
-
-def _legend(ind: Indicator) -> str:
-    return f"{ind.code}: {ind.label}" if ind.code else ind.label

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from testkit import put
 
 from exports.collect.inbox import import_packets
+from exports.paper.layout import MODE_WORDS
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from ui.print_dialog import PrintDialog
@@ -135,6 +136,7 @@ def test_the_dialog_starts_from_the_commune_committee_and_the_demo_signer(window
 @pytest.mark.slow
 def test_a_filled_pdf_carries_the_typed_lines_and_the_figures_and_the_lines_are_remembered(window, demo_path, tmp_path):
     dialog = window.open_print_dialog()
+    choose(dialog, "report")
     dialog.edits["signer_name"].setText(SIGNER)
     dialog.edits["number"].setText(NUMBER)
     out = dialog.export_pdf(tmp_path / "bieu")  # the suffix is added
@@ -163,17 +165,16 @@ def test_a_filled_pdf_carries_the_typed_lines_and_the_figures_and_the_lines_are_
 
 
 @pytest.mark.slow
-def test_a_blank_form_names_the_villages_and_holds_no_figures(window, demo_path, tmp_path):
+def test_a_blank_form_holds_no_figures_and_leaves_the_villages_to_their_sheets(window, demo_path, tmp_path):
     figures = typed_figures(window)
     dialog = window.open_print_dialog()
+    choose(dialog, "report")
     dialog.blank.setChecked(True)
     out = dialog.export_pdf(tmp_path / "bieu-trang.pdf")
     text = pdf_text(out)
-    names = villages(demo_path, COMMUNE)
-    assert len(names) == 18
-    assert [name for name in names if name not in text] == []
-    assert "Biểu để ghi tay số liệu" in text and "SỐ LIỆU THEO BẢN, TỔ DÂN PHỐ" in text
-    assert {"(Có/", "Không)"} <= pdf_words(out)  # “(Có/Không)” under each yes/no column, broken after the slash
+    assert "Biểu để ghi tay số liệu" in text and "BÁO CÁO" in text
+    assert [name for name in villages(demo_path, COMMUNE) if name in text] == []
+    assert "SỐ LIỆU THEO BẢN" not in text  # the village meeting has its own sheet
     assert "Khớp gói" not in text and "Biểu trắng" not in text  # a sheet to fill by hand: a quiet footer
     large = {f for f in figures if len(f) >= 3}  # not to be mistaken for a row number
     assert "2.433" in large and not large & pdf_words(out)
@@ -183,6 +184,7 @@ def test_a_blank_form_names_the_villages_and_holds_no_figures(window, demo_path,
 def test_a_blank_form_breaks_no_code_or_unit_in_the_middle(window, tmp_path):
     form = window.controller.session.view.form
     dialog = window.open_print_dialog()
+    choose(dialog, "report")
     dialog.blank.setChecked(True)
     words = pdf_words(dialog.export_pdf(tmp_path / "bieu-trang.pdf"))
     rows = [ind for ind in form.indicators if ind.is_row]
@@ -285,3 +287,95 @@ def test_the_merged_table_prints_once_packets_are_accepted(qtbot, province, pack
         assert words in text, words
     households = merged.table.evaluation().figures["so_ho"]
     assert dotted(households.value) in pdf_words(out)
+
+
+# ---- how the form prints: report, annex, village sheets ---------------------------------------------
+
+
+BODY = "Thực hiện Kết luận số 224-KL/TU, Ban Thường vụ Đảng ủy xã báo cáo như sau:"
+ANNEX_OF = "Báo cáo số 12-BC/ĐU ngày 05/01/2026 của Ban Thường vụ Đảng ủy xã Mường Tè"
+
+
+def shown_fields(dialog) -> set[str]:
+    """The layout fields the dialog shows for the chosen mode."""
+    widgets = {"body": dialog.body, "annex_number": dialog.annex_number, "annex_of": dialog.annex_of}
+    widgets |= {"signed": dialog.signed, "per_sheet": dialog.per_sheet}
+    return {name for name, widget in widgets.items() if dialog.layout_rows.isRowVisible(widget)}
+
+
+def choose(dialog, mode: str) -> None:
+    dialog.mode.setCurrentIndex(dialog.mode.findData(mode))
+
+
+def test_the_dialog_offers_the_three_modes_and_the_fields_of_the_chosen_one(window):
+    dialog = window.open_print_dialog()
+    assert [dialog.mode.itemText(i) for i in range(dialog.mode.count())] == list(MODE_WORDS.values())
+    assert dialog.chosen_mode() == "annex"  # kl224's own print_mode (an annex, as the seeds), nothing remembered
+    assert shown_fields(dialog) == {"annex_number", "annex_of", "signed"}
+    choose(dialog, "report")
+    assert shown_fields(dialog) == {"body"}
+    assert dialog.signed.text() == "Ký tên dưới phụ lục"
+    choose(dialog, "village")
+    assert shown_fields(dialog) == {"per_sheet"}
+    assert (dialog.per_sheet.minimum(), dialog.per_sheet.maximum(), dialog.per_sheet.value()) == (1, 6, 1)
+    assert not dialog.kind_box.isEnabled()  # the village sheets are always blank
+    choose(dialog, "report")
+    assert dialog.kind_box.isEnabled()
+
+
+@pytest.mark.slow
+def test_a_report_prints_the_typed_text_before_the_table(window, demo_path, tmp_path):
+    dialog = window.open_print_dialog()
+    choose(dialog, "report")
+    dialog.body.setPlainText(BODY)
+    text = pdf_text(dialog.export_pdf(tmp_path / "bao-cao.pdf"))
+    assert text.index("ĐẢNG CỘNG SẢN VIỆT NAM") < text.index("BÁO CÁO") < text.index(BODY) < text.index("Stt Chỉ tiêu")
+    assert "Nơi nhận:" in text
+    assert setting(demo_path, f"print.{COMMUNE}.kl224.layout.body") == BODY
+
+
+@pytest.mark.slow
+def test_an_annex_is_printed_and_remembered_for_the_next_print(window, demo_path, tmp_path):
+    dialog = window.open_print_dialog()
+    choose(dialog, "annex")
+    dialog.annex_number.setText("02")
+    dialog.annex_of.setText(ANNEX_OF)
+    text = pdf_text(dialog.export_pdf(tmp_path / "phu-luc.pdf"))
+    assert text.startswith("PHỤ LỤC 02 KẾT QUẢ THỰC HIỆN") and f"(Kèm theo {ANNEX_OF})" in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text and "Nơi nhận" not in text and "Lò Văn Hùng" not in text
+    dialog.signed.setChecked(True)
+    text = pdf_text(dialog.export_pdf(tmp_path / "phu-luc-ky.pdf"))
+    assert "Lò Văn Hùng" in text and "PHÓ BÍ THƯ" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    dialog.close()
+
+    again = window.open_print_dialog()
+    assert again.chosen_mode() == "annex" and again.annex_number.text() == "02"
+    assert again.annex_of.text() == ANNEX_OF and again.signed.isChecked()
+    again.close()
+    assert setting(demo_path, f"print.{COMMUNE}.kl224.layout.mode") == "annex"
+
+
+@pytest.mark.slow
+def test_the_village_sheets_side_by_side_and_the_preview_follows_the_mode(qtbot, window, demo_path, tmp_path):
+    dialog = window.open_print_dialog()
+    choose(dialog, "village")
+    dialog.per_sheet.setValue(2)
+    out = dialog.export_pdf(tmp_path / "hop-ban.pdf")
+    names = villages(demo_path, COMMUNE)
+    with pdfplumber.open(out) as pdf:
+        texts = [re.sub(r"\s+", " ", unicodedata.normalize("NFC", p.extract_text())) for p in pdf.pages]
+    firsts = [t for t in texts if t.startswith("PHIẾU GHI SỐ LIỆU HỌP BẢN")]
+    assert len(firsts) == 9
+    for n, text in enumerate(firsts):
+        assert f"{names[2 * n]}, {names[2 * n + 1]} - Xã Mường Tè" in text
+        assert "TRƯỞNG BẢN" in text or "TRƯỞNG BẢN" in texts[texts.index(text) + 1]
+    assert all("ĐẢNG CỘNG SẢN VIỆT NAM" not in t and "Nơi nhận" not in t for t in texts)
+
+    preview = dialog.open_preview()
+    assert preview.windowTitle() == "Xem trước khi in: 03445_kl224_2025_phieu-hop-ban"
+    widget = preview.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: widget.pageCount() == len(texts), timeout=20_000)
+    preview.close()
+    dialog.close()
+    assert setting(demo_path, f"print.{COMMUNE}.kl224.layout.villages_per_sheet") == "2"
+    assert window.open_print_dialog().chosen_mode() == "annex"  # the village sheets are a one-off

@@ -416,8 +416,10 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_print_dialog(self):
-        """“In biểu...”: the open report filled, or blank with its villages named; None with no report."""
-        from exports.paper.report import blank_document, has_amounts, report_document
+        """“In biểu...”: the open report filled or blank, as a report or an annex, or its village sheets;
+        None with no report."""
+        from exports.paper.printouts import form_document
+        from exports.paper.report import has_amounts
         from ui.print_dialog import PrintDialog
 
         if self.controller is None:
@@ -426,15 +428,14 @@ class MainWindow(QMainWindow):
         unit, form = session.view.unit, session.view.form
         period = self.gw.period(session.report.period_code)
 
-        def build(settings, blank: bool, words: bool):
+        def build(settings, blank: bool, words: bool, layout):
             today = dt.date.today()
-            if blank:
-                villages = self.gw.villages_of(unit.code)
-                return blank_document(form, unit, villages, period, settings, printed_on=today)
-            return report_document(self.gw, session.view, period, settings, printed_on=today, words=words)
+            return form_document(
+                self.gw, session.view, period, settings, layout=layout, blank=blank, words=words, printed_on=today
+            )
 
         dialog = PrintDialog(
-            self.gw, unit, build, title=self.tr("In biểu"), can_blank=True, has_money=has_amounts(form), parent=self
+            self.gw, unit, build, title=self.tr("In biểu"), form=form, has_money=has_amounts(form), parent=self
         )
         open_modeless(dialog)
         return dialog
