@@ -59,7 +59,7 @@ def pdf_text(path) -> str:
 
 @pytest.fixture
 def printed(qapp, demo_db, library, tmp_path):
-    """Mường Tè's 2024 report: our PDF (report mode), and its xlsx in both modes printed by LibreOffice."""
+    """Mường Tè's 2024 report in both modes: our PDFs, and the xlsx printed by LibreOffice."""
     from ui.printing import write_pdf
 
     soffice = shutil.which("soffice")
@@ -68,8 +68,10 @@ def printed(qapp, demo_db, library, tmp_path):
     view = view_report(demo_db, demo_db.find_report("03445", "kl224", "2024"), library.get("kl224"))
     period = demo_db.period("2024")
     page = page_settings(demo_db, view.unit)
-    ours = write_pdf(report_document(demo_db, view, period, page, printed_on=DAY), tmp_path / "ours.pdf")
+    ours = {}
     for name, layout in (("report", Layout(mode="report")), ("annex", ANNEX)):
+        document = report_document(demo_db, view, period, page, printed_on=DAY, layout=layout)
+        ours[name] = pdf_text(write_pdf(document, tmp_path / f"ours-{name}.pdf"))
         data = form_workbook(view, period=period, signed_on=DAY, page=page, layout=layout, signer_fingerprint="1 2")
         (tmp_path / f"{name}.xlsx").write_bytes(data)
     profile = (tmp_path / "profile").as_uri()
@@ -80,18 +82,18 @@ def printed(qapp, demo_db, library, tmp_path):
         timeout=180,
         check=True,
     )
-    return page, view, pdf_text(ours), pdf_text(tmp_path / "report.pdf"), pdf_text(tmp_path / "annex.pdf")
+    return page, view, ours, pdf_text(tmp_path / "report.pdf"), pdf_text(tmp_path / "annex.pdf")
 
 
-def signature_lines(page) -> list[str]:
-    lines = ["Nơi nhận:", *(f"- {r}" for r in page.recipients), page.signer_title.upper()]
-    return (
-        lines + ([page.on_behalf.upper()] if page.on_behalf else []) + ([page.signer_name] if page.signer_name else [])
-    )
+def signature_lines(page, recipients: bool = True) -> list[str]:
+    lines = ["Nơi nhận:", *(f"- {r}" for r in page.recipients)] if recipients else []
+    lines += [page.on_behalf.upper()] if page.on_behalf else []
+    return lines + [page.signer_title.upper()] + ([page.signer_name] if page.signer_name else [])
 
 
 def test_the_report_xlsx_prints_the_letterhead_and_signature_of_the_pdf(printed):
     page, view, ours, report, _ = printed
+    ours = ours["report"]
     assert page.signer_name and page.recipients  # the demo's commune has its signer and recipients
     lines = [
         "ĐẢNG CỘNG SẢN VIỆT NAM",
@@ -112,9 +114,15 @@ def test_the_report_xlsx_prints_the_letterhead_and_signature_of_the_pdf(printed)
 
 def test_the_annex_xlsx_has_no_letterhead_and_the_signature_of_the_pdf(printed):
     page, view, ours, _, annex = printed
-    for line in ("PHỤ LỤC 01", view.form.title.upper(), ANNEX.annex_line(), *signature_lines(page)):
-        assert squash(line) in annex, line
-    for line in signature_lines(page):
-        assert squash(line) in ours, line
-    for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", page.number, date_line(page.place, DAY), page.issuer.upper()):
+    ours = ours["annex"]
+    heading = ("PHỤ LỤC 01", view.form.title.upper(), ANNEX.annex_line(), "Kỳ báo cáo: Năm 2024")
+    for line in (*heading, *signature_lines(page, recipients=False)):
+        assert squash(line) in ours, f"our PDF lacks {line!r}"
+        assert squash(line) in annex, f"the xlsx printed by LibreOffice lacks {line!r}"
+    # The same order: the heading lines, then the signature's.
+    assert [annex.index(squash(line)) for line in heading] == sorted(annex.index(squash(line)) for line in heading)
+    assert [ours.index(squash(line)) for line in heading] == sorted(ours.index(squash(line)) for line in heading)
+    gone = ("ĐẢNG CỘNG SẢN VIỆT NAM", page.number, date_line(page.place, DAY), page.issuer.upper(), "Nơi nhận:")
+    for line in gone:
         assert squash(line) not in annex, line
+        assert squash(line) not in ours, line

@@ -46,6 +46,17 @@ class Layout:
     def signature(self) -> bool:
         return self.mode == "report" or (self.mode == "annex" and self.signed)
 
+    @property
+    def recipients(self) -> bool:
+        """Whether “Nơi nhận:” prints: an annex goes with its document, whose recipients are the document's."""
+        return self.mode == "report"
+
+    def heading_sizes(self, title_pt: int, heading_pt: int) -> tuple[int, ...]:
+        """The size of each heading line: a report's “BÁO CÁO” larger than its title; an annex's
+        “PHỤ LỤC” as large as its title."""
+        first = heading_pt if self.mode == "report" else title_pt
+        return (first, *(title_pt for _ in self.heading("")[1:]))
+
     def heading(self, title: str) -> tuple[str, ...]:
         """The bold lines above the subtitles: “BÁO CÁO” then the title, or “PHỤ LỤC 01” then the title."""
         if self.mode == "annex":

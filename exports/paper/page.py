@@ -204,8 +204,7 @@ def page_html(document: PrintedDocument, pieces: list[Piece]) -> str:
         elif document.signers:
             parts.append(_signers(document.signers))
         elif document.layout.signature:
-            # an annex is sent with its document: it is signed, its recipients are the document's
-            recipients = document.signature.recipients if document.layout.letterhead else ()
+            recipients = document.signature.recipients if document.layout.recipients else ()
             parts.append(_signature(replace(document.signature, recipients=recipients)))
     parts.append("</body></html>")
     return "".join(parts)
@@ -238,12 +237,14 @@ def _letterhead(head: Letterhead) -> str:
 def _title(document: PrintedDocument) -> str:
     """The kind of document and the title, bold and centred; an annex's “(Kèm theo …)”; the subtitles."""
     layout = document.layout
-    kind, *rest = layout.heading(document.title.upper())
     top = 18 if layout.letterhead else 0
-    size = TITLE_PT if layout.mode == "annex" else HEADING_PT
-    style = f"margin-top: {top}px; margin-bottom: 0; font-size: {size}pt;"
-    lines = [f"<p align='center' style='{style}'><b>{_e(kind)}</b></p>"]
-    lines += [f"<p align='center' style='margin: 0; font-size: {TITLE_PT}pt;'><b>{_e(line)}</b></p>" for line in rest]
+    lines = [
+        f"<p align='center' style='margin-top: {top if n == 0 else 0}px; margin-bottom: 0; font-size: {size}pt;'>"
+        f"<b>{_e(line)}</b></p>"
+        for n, (line, size) in enumerate(
+            zip(layout.heading(document.title.upper()), layout.heading_sizes(TITLE_PT, HEADING_PT), strict=True)
+        )
+    ]
     if layout.annex_line():
         lines.append(f"<p align='center' style='margin: 0;'><i>{_e(layout.annex_line())}</i></p>")
     lines += [f"<p align='center' style='margin: 0;'><i>{_e(line)}</i></p>" for line in document.subtitles]

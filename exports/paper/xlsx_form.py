@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.paper.layout import Layout
 from exports.paper.letterhead import PageSettings
-from exports.paper.page import BODY_PT, LETTERHEAD_PT, PARTY_LINE_PT, TITLE_PT, date_line
+from exports.paper.page import BODY_PT, HEADING_PT, LETTERHEAD_PT, PARTY_LINE_PT, TITLE_PT, date_line
 from exports.paper.xlsx_sheet import (
     CENTER,
     LEFT,
@@ -103,7 +103,7 @@ def _form_sheet(
     row = _table(ws, view, targets, header, last)
     ws.print_title_rows = f"{header}:{header}"
     row = _reasons(ws, view, row + 1, last)
-    end = _signature(ws, page, row + 2, last) if layout.signature else None
+    end = _signature(ws, page, row + 2, last, layout.recipients) if layout.signature else None
     fit_heights(ws)
     if end is not None:
         keep_together(ws, row + 2, end, range(header, header + 1))
@@ -128,8 +128,11 @@ def _letterhead(ws: Worksheet, page: PageSettings, signed_on: dt.date, last: int
 def _title(ws: Worksheet, view: ReportView, period: Period, layout: Layout, row: int, last: int) -> int:
     """“BÁO CÁO” or “PHỤ LỤC 01” over the title in bold, the annex's “(Kèm theo …)”, the subtitles in
     italics, then the text the clerk typed for a report. The last row used."""
-    bold = font_of(TITLE_PT, bold=True)
-    lines = [(text.upper(), bold, CENTER) for text in layout.heading(view.form.title)]
+    sizes = layout.heading_sizes(TITLE_PT, HEADING_PT)
+    lines = [
+        (text.upper(), font_of(size, bold=True), CENTER)
+        for text, size in zip(layout.heading(view.form.title), sizes, strict=True)
+    ]
     if layout.annex_line():
         lines.append((layout.annex_line(), font_of(BODY_PT, italic=True), CENTER))
     lines += [(text, font_of(BODY_PT, italic=True), CENTER) for text in _subtitles(view, period)]
@@ -217,11 +220,14 @@ def _reasons(ws: Worksheet, view: ReportView, row: int, last: int) -> int:
     return row
 
 
-def _signature(ws: Worksheet, page: PageSettings, row: int, last: int) -> int:
-    """As page._signature: “Nơi nhận:” underlined and the recipients bottom left; on behalf of, the
-    signer's title, room to sign, the signer's name bottom right. The last row used."""
-    recipients = [("Nơi nhận:", font_of(LETTERHEAD_PT, underline=True))]
-    recipients += [(f"- {text}", font_of(TABLE_PT)) for text in page.recipients]
+def _signature(ws: Worksheet, page: PageSettings, row: int, last: int, with_recipients: bool) -> int:
+    """As page._signature: “Nơi nhận:” underlined and the recipients bottom left (not under an annex,
+    sent with its document); on behalf of, the signer's title, room to sign, the signer's name bottom
+    right. The last row used."""
+    recipients = []
+    if with_recipients:
+        recipients = [("Nơi nhận:", font_of(LETTERHEAD_PT, underline=True))]
+        recipients += [(f"- {text}", font_of(TABLE_PT)) for text in page.recipients]
     for offset, (text, font) in enumerate(recipients):
         merge_text(ws, row + offset, 1, LEFT_BLOCK, text, font, PLAIN)
     block = [page.on_behalf.upper()] if page.on_behalf else []
