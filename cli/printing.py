@@ -80,9 +80,9 @@ def cmd_print(args) -> int:
     if args.targets and kinds and kinds != ["merged"]:
         raise BadInput("--targets chỉ dùng khi in biểu đã điền hoặc bảng tổng hợp.")
     chosen = _layout_args(args)
-    if chosen and kinds and kinds != ["blank"]:
+    if chosen and kinds == ["completeness"]:
         option = "--" + chosen[0].replace("_", "-")
-        raise BadInput(f"{option} chỉ dùng khi in biểu của một đơn vị, không dùng với --merged, --completeness.")
+        raise BadInput(f"{option} chỉ dùng khi in một biểu, không dùng với --completeness.")
     body = _body(args)  # read before the database is opened: a bad file is refused first
     gw = open_existing(args.db)
     page = {"number": args.number, "signer_name": args.signer, "signer_title": args.signer_title}
@@ -91,8 +91,20 @@ def cmd_print(args) -> int:
     if args.completeness:
         document = printouts.completeness_printout(gw, args.unit, args.period, printed_on=today, **page)
     elif args.merged:
+        unit, form = gw.require_unit(args.unit), require_form(args.form)
+        layout = _chosen_layout(gw, unit, form, args, body)
+        if layout.mode == "village":
+            raise BadInput("Bảng tổng hợp in dạng báo cáo hoặc phụ lục, không in phiếu họp bản (--mode village).")
         document = printouts.merged_printout(
-            gw, args.unit, args.form, args.period, target_set=args.targets, words=args.words, printed_on=today, **page
+            gw,
+            args.unit,
+            args.form,
+            args.period,
+            target_set=args.targets,
+            words=args.words,
+            printed_on=today,
+            layout=layout,
+            **page,
         )
     else:
         unit, form = gw.require_unit(args.unit), require_form(args.form)

@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+import openpyxl
 import pdfplumber
 import pypdfium2
 import pytest
@@ -50,6 +51,7 @@ from exports.paper.page import (
     SignatureBlock,
     Table,
     date_line,
+    in_two_lines,
     to_html,
 )
 from exports.paper.report import amounts_in_words
@@ -260,7 +262,9 @@ def province(demo_template, tmp_path_factory):
         figures=figures,
         manifests=manifests,
         names=names,
-        merged=print_pdf(db, "--unit", "12", "--form", "kl224", "--period", "2024", "--merged", out=folder),
+        merged=print_pdf(
+            db, "--unit", "12", "--form", "kl224", "--period", "2024", "--merged", "--mode", "report", out=folder
+        ),
         matrix=print_pdf(db, "--unit", "12", "--period", "2024", "--completeness", out=folder),
     )
 
@@ -872,7 +876,7 @@ def test_html_escapes_what_people_typed():
         document(
             Table((10.0, 50.0), ((Cell("Stt"), Cell("Đơn vị")),), ((Cell("1"), Cell(odd)),), caption=odd),
             Paragraph(f"Ghi chú: {odd}"),
-            letterhead=Letterhead("", f"Đảng ủy {odd}", "Số 1", "Mường Tè", DAY),
+            letterhead=Letterhead("", odd, "Số 1", "Mường Tè", DAY),
             signature=SignatureBlock("", "Bí thư", odd, recipients=(odd,)),
         )
     )
@@ -1074,3 +1078,35 @@ def test_the_page_follows_hd36_measured_from_the_pdf(commune):
         assert not any(("Bold" in c["fontname"] or "Italic" in c["fontname"]) for c in received["chars"])
         under = [ln for ln in last.lines if -4 < ln["top"] - received["bottom"] < 4]  # within the line's descent
         assert under and abs(under[0]["x0"] - received["x0"]) < 1 and abs(under[0]["x1"] - received["x1"]) < 2
+
+
+def test_a_long_body_name_breaks_between_its_words_near_its_middle():
+    assert in_two_lines("BAN TUYÊN GIÁO VÀ DÂN VẬN", 69.3) == "BAN TUYÊN GIÁO\nVÀ DÂN VẬN"
+    assert in_two_lines("BAN TUYÊN GIÁO VÀ DÂN VẬN", 106.0) == "BAN TUYÊN GIÁO VÀ DÂN VẬN"  # a landscape page
+    assert in_two_lines("ĐẢNG ỦY PHƯỜNG SA PA", 69.3) == "ĐẢNG ỦY PHƯỜNG SA PA"
+
+
+@pytest.mark.slow
+def test_the_portrait_letterhead_keeps_the_ban_s_name_in_two_whole_lines(province):
+    with pdfplumber.open(province.matrix) as pdf:
+        page = pdf.pages[0]
+        assert page.width < page.height  # portrait: the bodies' column is 69 mm wide
+        left = page.crop((0, 0, page.width * 0.45, page.height / 4)).extract_text().splitlines()
+    assert left[:3] == ["TỈNH ỦY LAI CHÂU", "BAN TUYÊN GIÁO", "VÀ DÂN VẬN"]
+
+
+@pytest.mark.slow
+def test_the_merged_table_prints_as_an_annex_as_its_xlsx_does(province, tmp_path):
+    db = copy_database(province.db, tmp_path / "tinh.db")
+    merged = ("--unit", "12", "--form", "kl224", "--period", "2024", "--merged")
+    annex = ("--mode", "annex", "--annex-of", "Báo cáo số 05-BC/BTGDVTU ngày 10/01/2025")
+    first = page_texts(print_pdf(db, *merged, *annex, out=tmp_path / "phu-luc.pdf"))[0]
+    assert first.startswith("PHỤ LỤC\nTỔNG HỢP KẾT QUẢ THỰC HIỆN")
+    assert "(Kèm theo Báo cáo số 05-BC/BTGDVTU ngày 10/01/2025)" in first and "ĐẢNG CỘNG SẢN" not in first
+    made = run_main("merge", "--db", db, "--unit", "12", "--form", "kl224", "--period", "2024", "--out", tmp_path)
+    assert made.returncode == 0, made.stderr
+    (book,) = tmp_path.glob("*.xlsx")
+    heading = [row[0] for row in openpyxl.load_workbook(book).worksheets[0].iter_rows(max_row=3, values_only=True)]
+    assert heading == ["PHỤ LỤC", first.splitlines()[1], "(Kèm theo Báo cáo số 05-BC/BTGDVTU ngày 10/01/2025)"]
+    refused = run_main("print", "--db", db, *merged, "--mode", "village", "--out", tmp_path)
+    assert refused.returncode == 2 and one_vietnamese_line(refused.stderr).startswith("Bảng tổng hợp in dạng")

@@ -72,6 +72,11 @@ class Layout:
         return f"(Kèm theo {self.annex_of or 'văn bản số      ngày      của      '})"
 
 
+def merged_title(form: FormDef) -> str:
+    """“TỔNG HỢP KẾT QUẢ …”: the title of a level's merged table, on paper and in its xlsx."""
+    return f"TỔNG HỢP {form.title}"
+
+
 def default_layout(form: FormDef) -> Layout:
     return Layout(mode=form.print_mode)
 

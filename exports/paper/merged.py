@@ -16,6 +16,7 @@ from exports.collect.completeness import Completeness
 from exports.collect.merge import MergedTable
 from exports.paper.completeness_words import form_heading, state_text, summary_line
 from exports.paper.footer import sent_or_unsent_footer
+from exports.paper.layout import Layout, default_layout, merged_title
 from exports.paper.letterhead import PageSettings
 from exports.paper.page import LANDSCAPE_TEXT_MM, Cell, Footer, Paragraph, PrintedDocument, Table
 from exports.paper.report import MM_PER_DIGIT, amounts_in_words, form_table, subtitles
@@ -33,9 +34,16 @@ STATE_MM = 62.0
 
 
 def merged_document(
-    gw: Gateway, table: MergedTable, page: PageSettings, *, printed_on: dt.date, words: bool = False
+    gw: Gateway,
+    table: MergedTable,
+    page: PageSettings,
+    *,
+    printed_on: dt.date,
+    words: bool = False,
+    layout: Layout | None = None,
 ) -> PrintedDocument:
-    """The summed form, then each unit's figures; the footer names the upward packet while it matches."""
+    """The summed form, then each unit's figures; the footer names the upward packet while it matches.
+    ``layout``: a report of its own or an annex (as its xlsx is), the form's own mode when not given."""
     from exports.collect.upward import merged_fingerprint
     from exports.packets.write import latest_packet
 
@@ -60,11 +68,12 @@ def merged_document(
     return PrintedDocument(
         name=f"{parent.code}_{form.id}_{period.code}_tong-hop",
         letterhead=page.letterhead(printed_on),
-        title=f"TỔNG HỢP {form.title}",
+        title=merged_title(form),
         subtitles=(*subtitles(form, period, table.target_set), parent.name),
         blocks=tuple(blocks),
         signature=page.signature(),
         footer=sent_or_unsent_footer(parent, form.id, period, packet, merged_fingerprint(table), printed_on),
+        layout=layout or default_layout(form),
     )
 
 

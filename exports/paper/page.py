@@ -195,7 +195,7 @@ def page_html(document: PrintedDocument, pieces: list[Piece]) -> str:
         kind = piece[0]
         if kind == "prelude":
             if document.layout.letterhead:
-                parts.append(_letterhead(document.letterhead))
+                parts.append(_letterhead(document.letterhead, document.text_width_mm))
             parts.append(_title(document))
         elif kind == "table":
             parts.append(_table(document.blocks[piece[1]], document.text_width_mm, piece[2], piece[3]))
@@ -216,16 +216,32 @@ def _e(text: str) -> str:
     return re.sub(r"  +", lambda run: "&nbsp;" * len(run.group()), escaped)
 
 
-def _letterhead(head: Letterhead) -> str:
-    left = ([f"{_e(head.superior.upper())}"] if head.superior else []) + [
-        f"<b>{_e(head.issuer.upper())}</b>",
+LETTERHEAD_LEFT = 0.42  # the share of the text's width that the bodies' column takes
+MM_PER_CAPITAL = 3.2  # a capital of 14 pt Liberation Serif Bold with its share of spaces: 3.0-3.15 mm measured
+
+
+def in_two_lines(name: str, room_mm: float) -> str:
+    """A body's name too long for its column, broken between words near its middle (“BAN TUYÊN GIÁO” over
+    “VÀ DÂN VẬN”), as HD 36's letterheads break it, rather than wherever the column ends; else as it is."""
+    if len(name) * MM_PER_CAPITAL <= room_mm or " " not in name:
+        return name
+    spaces = [i for i, char in enumerate(name) if char == " "]
+    middle = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:middle] + "\n" + name[middle + 1 :]
+
+
+def _letterhead(head: Letterhead, width_mm: float) -> str:
+    room = width_mm * LETTERHEAD_LEFT
+    left = ([f"{_e(in_two_lines(head.superior.upper(), room))}"] if head.superior else []) + [
+        f"<b>{_e(in_two_lines(head.issuer.upper(), room))}</b>",
         "*",
         _e(head.number),
     ]
     right = [f"<span style='font-size: {PARTY_LINE_PT}pt;'><b><u>ĐẢNG CỘNG SẢN VIỆT NAM</u></b></span>"]
     right += [""] * (len(left) - 2) + [f"<i>{_e(date_line(head.place, head.day))}</i>"]
     rows = "".join(
-        f"<tr><td width='42%' align='center'>{a}</td><td width='58%' align='center'>{b}</td></tr>"
+        f"<tr><td width='{LETTERHEAD_LEFT:.0%}' align='center'>{a}</td>"
+        f"<td width='{1 - LETTERHEAD_LEFT:.0%}' align='center'>{b}</td></tr>"
         for a, b in zip(left, right, strict=True)
     )
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exports.paper.layout import Layout
+from exports.paper.layout import Layout, layout_for
 from exports.paper.letterhead import page_settings
 from exports.paper.page import PrintedDocument
 from forms.library import default_library
@@ -94,15 +94,17 @@ def merged_printout(
     target_set: str | None = None,
     words: bool = False,
     printed_on: dt.date,
+    layout: Layout | None = None,
     **page,
 ) -> PrintedDocument:
+    """The merged table as the level chose to print it for this form (layout_for, as its xlsx)."""
     from exports.collect.merge import merged_table
     from exports.paper.merged import merged_document
 
     table = merged_table(gw, unit_code, form_id, period_code, target_set).require_received()
-    return merged_document(
-        gw, table, page_settings(gw, table.parent, on=printed_on, **page), printed_on=printed_on, words=words
-    )
+    settings = page_settings(gw, table.parent, on=printed_on, **page)
+    layout = layout or layout_for(gw, table.parent, table.form)
+    return merged_document(gw, table, settings, printed_on=printed_on, words=words, layout=layout)
 
 
 def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, printed_on: dt.date, **page):

@@ -68,13 +68,17 @@ def form_sheets(
     page: PageSettings,
     layout: Layout,
     signer_fingerprint: str | None = None,
+    title: str | None = None,
+    more_subtitles: tuple[str, ...] = (),
 ) -> Workbook:
     """The workbook before saving, for callers that add sheets of their own. ``page`` and ``layout``
-    are those of the PDF of the same report; ``signed_on`` is the date line's day."""
+    are those of the PDF of the same report; ``signed_on`` is the date line's day; ``title`` (the form's
+    own when not given) and ``more_subtitles`` as the PDF of the same table has them."""
     wb = new_workbook()
     ws = wb.active
     ws.title = "Biểu"
-    _form_sheet(ws, view, period, signed_on, page, layout)
+    heading = (title or view.form.title, more_subtitles)
+    _form_sheet(ws, view, period, signed_on, page, layout, heading)
     if view.villages:
         grid = wb.create_sheet("Theo bản")
         _village_sheet(grid, view, period)
@@ -87,7 +91,13 @@ def form_sheets(
 
 
 def _form_sheet(
-    ws: Worksheet, view: ReportView, period: Period, signed_on: dt.date, page: PageSettings, layout: Layout
+    ws: Worksheet,
+    view: ReportView,
+    period: Period,
+    signed_on: dt.date,
+    page: PageSettings,
+    layout: Layout,
+    heading: tuple[str, tuple[str, ...]],
 ) -> None:
     targets = {t.indicator: t for t in view.evaluation.targets}
     figures = [view.evaluation.figures[i.id] for i in view.form.indicators if i.is_row and i.is_numeric]
@@ -98,7 +108,7 @@ def _form_sheet(
         ws.column_dimensions[get_column_letter(n)].width = width
     last = len(widths)
     row = _letterhead(ws, page, signed_on, last) + 1 if layout.letterhead else 0  # an empty row under it
-    row = _title(ws, view, period, layout, row, last)
+    row = _title(ws, view, period, layout, heading, row, last)
     header = row + 1
     row = _table(ws, view, targets, header, last)
     ws.print_title_rows = f"{header}:{header}"
@@ -125,17 +135,26 @@ def _letterhead(ws: Worksheet, page: PageSettings, signed_on: dt.date, last: int
     return len(left)
 
 
-def _title(ws: Worksheet, view: ReportView, period: Period, layout: Layout, row: int, last: int) -> int:
+def _title(
+    ws: Worksheet,
+    view: ReportView,
+    period: Period,
+    layout: Layout,
+    heading: tuple[str, tuple[str, ...]],
+    row: int,
+    last: int,
+) -> int:
     """“BÁO CÁO” or “PHỤ LỤC 01” over the title in bold, the annex's “(Kèm theo …)”, the subtitles in
     italics, then the text the clerk typed for a report. The last row used."""
     sizes = layout.heading_sizes(TITLE_PT, HEADING_PT)
     lines = [
         (text.upper(), font_of(size, bold=True), CENTER)
-        for text, size in zip(layout.heading(view.form.title), sizes, strict=True)
+        for text, size in zip(layout.heading(heading[0]), sizes, strict=True)
     ]
     if layout.annex_line():
         lines.append((layout.annex_line(), font_of(BODY_PT, italic=True), CENTER))
-    lines += [(text, font_of(BODY_PT, italic=True), CENTER) for text in _subtitles(view, period)]
+    subtitles = [*_subtitles(view, period), *heading[1]]
+    lines += [(text, font_of(BODY_PT, italic=True), CENTER) for text in subtitles]
     if layout.mode == "report" and layout.body.strip():
         lines.append(("", None, None))
         lines += [(text, font_of(BODY_PT), LEFT) for text in layout.body.strip().split("\n") if text.strip()]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from exports.atomic import output_path, write_atomically
 from exports.collect.merge import MergedTable
-from exports.paper.layout import Layout, layout_for
+from exports.paper.layout import Layout, layout_for, merged_title
 from exports.paper.letterhead import PageSettings, page_settings
 from exports.paper.xlsx_form import form_sheets
 from exports.paper.xlsx_sheet import Change, grid_sheet, page_setup, workbook_bytes
@@ -27,11 +27,12 @@ def merged_file_name(table: MergedTable) -> str:
 def save_merged_workbook(gw: Gateway, table: MergedTable, out: str | Path, signed_on: dt.date | None = None) -> Path:
     """Write the merged workbook, under the upper level's letterhead and signer as its printout has them,
     to a file or into a folder (under merged_file_name); refused while no packet is accepted. The path written."""
+    day = signed_on or dt.date.today()
     data = merged_workbook(
         gw,
         table.require_received(),
-        signed_on=signed_on or dt.date.today(),
-        page=page_settings(gw, table.parent),
+        signed_on=day,
+        page=page_settings(gw, table.parent, on=day),
         layout=layout_for(gw, table.parent, table.form),
     )
     return write_atomically(output_path(out, merged_file_name(table)), data)
@@ -63,6 +64,8 @@ def merged_workbook(
         page=page,
         layout=layout,
         signer_fingerprint=signer_fingerprint,
+        title=merged_title(form),
+        more_subtitles=(parent.name,),
     )
     rows = [ind for ind in form.indicators if ind.is_row and ind.is_numeric]
     units = [
