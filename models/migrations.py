@@ -334,3 +334,11 @@ def m009_packets_beside_figures_as_json(db: Database) -> None:
             [packet_id, json.dumps(cells, ensure_ascii=False), json.dumps(totals) if totals else None],
         )
     db.execute("DROP TABLE received_values")
+
+
+@migrations()
+def m010_sent_packet_page(db: Database) -> None:
+    # The page a packet was signed with (its manifest's "page": bodies, number, date, signer), kept
+    # with the row of each packet exported: a reprint of a report already sent is headed as it was
+    # signed, not by today's body. Packets exported before have none and reprint by their day.
+    db.execute("ALTER TABLE packets ADD COLUMN page TEXT")

@@ -19,7 +19,7 @@ from forms.library import default_library
 from models.demo import build_upper_demo
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
-from models.reporting import view_report
+from models.reporting import enter_values, view_report
 from models.vocabulary import Tier
 
 BEFORE_MERGER = dt.date(2025, 2, 28)
@@ -224,3 +224,38 @@ def test_a_communes_own_reprint_of_a_sent_report_is_dated_and_headed_as_sent(dem
     recorded = {**sent, "page": {**page.__dict__, "number": "Số 04-BC/ĐU", "date": "2025-01-19"}}
     assert sent_page(gw, view.unit, recorded)[0].number == "Số 04-BC/ĐU"
     gw.close()
+
+
+@pytest.mark.slow
+def test_a_communes_reprint_keeps_the_page_its_packet_was_signed_with_until_a_figure_changes(demo_path, tmp_path):
+    """End to end with the CLI: the packet records its page (number, body, date); the commune's print of the
+    same figures is headed by it even after the lines for new pages changed; an edited figure prints anew."""
+    kl224 = default_library().get("kl224")
+    gw = Gateway.open(demo_path)
+    unit = gw.require_unit("03408")
+    signed_on = dt.date(2025, 1, 20)
+    save_page_settings(gw, unit, replace(page_settings(gw, unit, on=signed_on), number="Số 04-BC/ĐU"))
+    view = view_report(gw, gw.find_report("03408", "kl224", "2024"), kl224)
+    export_packet(gw, view, DEMO_PASSPHRASE, tmp_path, at=dt.datetime(2025, 1, 20, 9, 0, tzinfo=dt.UTC))
+    assert '"number": "Số 04-BC/ĐU"' in latest_packet(gw, view.report)["page"]
+    save_page_settings(gw, unit, replace(page_settings(gw, unit), number="Số 09-BC/ĐU"))
+    gw.close()
+
+    def printed(name: str) -> tuple[str, str]:
+        out = tmp_path / name
+        args = ("print", "--db", demo_path, "--unit", "03408", "--form", "kl224", "--period", "2024")
+        done = run_main(*args, "--mode", "report", "--out", out)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr
+        with pdfplumber.open(out) as pdf:
+            return pdf.pages[0].extract_text(), pdf.pages[-1].extract_text()
+
+    first, last = printed("lai.pdf")
+    assert "Số 04-BC/ĐU" in first and "ngày 20 tháng 01 năm 2025" in first
+    assert "Ban Tuyên giáo Tỉnh ủy Lai" in last and "Dân vận" not in last and "Khớp gói số liệu lần 01" in last
+    gw = Gateway.open(demo_path)
+    view = view_report(gw, gw.find_report("03408", "kl224", "2024"), kl224)
+    enter_values(gw, view.report, kl224, [("can_bo_lanh_dao", "03408", 19)], who="kiem-thu")
+    gw.close()
+    first, last = printed("sua.pdf")
+    assert "Số 09-BC/ĐU" in first and "ngày 20 tháng 01 năm 2025" not in first
+    assert "Số liệu đã sửa sau gói lần 01" in last

@@ -71,14 +71,21 @@ class PrintDialog(QDialog):
         can_blank: bool = False,
         form: FormDef | None = None,
         has_money: bool = False,
+        signed: PageSettings | None = None,
+        modes: tuple[str, ...] = MODES,
         parent: QWidget | None = None,
     ):
-        """``form``: a unit's form, which may be printed blank and chooses its layout (``build`` then takes it)."""
+        """``form``: a unit's form, which may be printed blank and chooses its layout (``build`` then takes it).
+        ``signed``: the page a packet was signed with, for a reprint of it: the lines start from it and are
+        not remembered as the unit's lines for new pages. ``modes``: the ways it may print (a merged table:
+        a report or an annex, never blank nor village sheets)."""
         super().__init__(parent)
         self.gw, self.unit, self.build, self.form = gw, unit, build, form
-        can_blank = can_blank or form is not None
+        self.signed_lines, self.modes = signed, modes
+        can_blank = can_blank or (form is not None and "village" in modes)
+        self.can_blank = can_blank
         self.setWindowTitle(title)
-        settings = page_settings(gw, unit)
+        settings = signed or page_settings(gw, unit)
         self.filled = QRadioButton(self.tr("Biểu đã điền số liệu"))
         self.blank = QRadioButton(self.tr("Biểu trắng để ghi tay tại bản (tên các bản, ô để trống)"))
         self.filled.setChecked(True)
@@ -115,6 +122,7 @@ class PrintDialog(QDialog):
         header = QGroupBox(self.tr("Tiêu đề và chữ ký (theo Hướng dẫn 36-HD/VPTW; lưu cho lần in sau)"))
         header.setLayout(form)
         column.addWidget(header)
+        self.header_box = header
         hint = QLabel(self.tr("Để trống số văn bản nếu văn thư ghi tay khi ban hành."))
         hint.setWordWrap(True)
         column.addWidget(hint)
@@ -128,9 +136,9 @@ class PrintDialog(QDialog):
         box = QGroupBox(self.tr("Dạng in (lưu cho lần in sau của biểu này)"))
         rows = QFormLayout(box)
         self.mode = QComboBox()
-        for mode in MODES:
+        for mode in self.modes:
             self.mode.addItem(self.tr(MODE_WORDS[mode]), mode)
-        self.mode.setCurrentIndex(MODES.index(layout.mode))
+        self.mode.setCurrentIndex(max(self.mode.findData(layout.mode), 0))
         rows.addRow(self.tr("In dạng:"), self.mode)
         self.body = QPlainTextEdit(layout.body)
         self.body.setPlaceholderText(self.tr("Đoạn văn in giữa tên biểu và bảng số liệu (có thể để trống)"))
@@ -168,8 +176,10 @@ class PrintDialog(QDialog):
             for _label, widget in fields:
                 self.layout_rows.setRowVisible(widget, mode == chosen)
         village = chosen == "village"
-        self.kind_box.setEnabled(not village)
+        if self.can_blank:
+            self.kind_box.setEnabled(not village)
         self.words.setEnabled(not village)
+        self.header_box.setEnabled(not village)  # a village sheet names no committee and no signer
 
     def chosen_mode(self) -> str:
         return self.mode.currentData()
@@ -188,14 +198,15 @@ class PrintDialog(QDialog):
     def settings(self) -> PageSettings:
         typed = {name: edit.text().strip() for name, edit in self.edits.items()}
         lines = tuple(line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip())
-        return replace(page_settings(self.gw, self.unit), **typed, recipients=lines)
+        return replace(self.signed_lines or page_settings(self.gw, self.unit), **typed, recipients=lines)
 
     def document(self) -> PrintedDocument:
         """The printout as chosen; the header lines are remembered for next time."""
         settings = self.settings()
         layout = self.chosen_layout() if self.form is not None else None
         try:
-            save_page_settings(self.gw, self.unit, settings)
+            if self.signed_lines is None:
+                save_page_settings(self.gw, self.unit, settings)
             if layout is not None:
                 save_layout(self.gw, self.unit, self.form, layout)
         except UserError:

@@ -69,7 +69,7 @@ def export_upward(
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
     report = gw.ensure_report(parent.code, form.id, form.version, period.code)
-    page, layout = page_settings(gw, parent), default_layout(form)
+    page, layout = page_settings(gw, parent, on=at.date()), default_layout(form)  # the body of its day
 
     def build(sequence: int) -> tuple[dict, bytes]:
         files = {

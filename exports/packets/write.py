@@ -162,6 +162,7 @@ def write_packet(
                 "manifest_sha256": hashlib.sha256(json_bytes(manifest)).hexdigest(),
                 "file_name": path.name,
                 "values_sha256": values_sha256,
+                "page": json.dumps(manifest["page"], ensure_ascii=False) if manifest.get("page") else None,
             }
         )
         write_atomically(path, packet)
@@ -175,7 +176,7 @@ def build_packet(
     bieu.xlsx is laid out in the form's own print mode (a seed's table is an annex) under the unit's
     letterhead and signer, and the manifest's "page" says which."""
     period = gw.period(view.report.period_code)
-    page, layout = page_settings(gw, view.unit), default_layout(view.form)
+    page, layout = page_settings(gw, view.unit, on=at.date()), default_layout(view.form)  # the body of its day
     files = {
         FORM_XLSX: form_workbook(
             view, period=period, signed_on=at.date(), page=page, layout=layout, signer_fingerprint=key.spoken

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from exports.paper.layout import Layout, layout_for
 from exports.paper.letterhead import page_settings
@@ -26,13 +27,15 @@ def filled_printout(
     layout: Layout | None = None,
     **page,
 ) -> PrintedDocument:
-    from exports.paper.report import report_document
+    from exports.paper.report import report_document, signed_as
 
     view = find_report_view(gw, unit_code, form_id, period_code, target_set)
     unit, period = gw.require_unit(unit_code), gw.period(period_code)
     if view is None:
         return received_printout(gw, unit, require_form(form_id), period, target_set, words, printed_on, page)
-    settings = page_settings(gw, unit, on=printed_on, **page)
+    signed = signed_as(gw, view)  # a report already sent: headed as it was signed, lines given here on top
+    given = {name: value for name, value in page.items() if value is not None}
+    settings = replace(signed, **given) if signed else page_settings(gw, unit, on=printed_on, **page)
     return report_document(gw, view, period, settings, printed_on=printed_on, words=words, layout=layout)
 
 

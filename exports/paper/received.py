@@ -25,7 +25,6 @@ from exports.paper.footer import packet_footer
 from exports.paper.letterhead import PageSettings, default_settings, is_collecting, province_of, recorded_page
 from exports.paper.page import Paragraph, PrintedDocument, Table
 from exports.paper.report import amounts_in_words, form_table, reason_paragraphs, subtitles
-from forms import vnformat
 from forms.engine import evaluate
 from forms.schema import FormDef, TargetSet
 from models.gateway import Gateway
@@ -88,25 +87,19 @@ def received_document(
     """The unit's form from packet ``packet_id``, headed as it was signed (``signed_page`` with the
     ``lines`` given for this print), or by ``page`` when the officer set every line himself."""
     packet = gw.inbox.get(packet_id)
-    sequence, created_at = packet["sequence"], packet["created_at"]
+    sequence = packet["sequence"]
     manifest = json.loads(packet["manifest"])
-    signer = manifest["signer"]["name"]
     manifest_sha = hashlib.sha256(
         container_of(packet["packet"], packet["file_name"]).entries["manifest.json"]
     ).hexdigest()
     evaluation = evaluate(form, packet_report_data(gw, packet_id, unit), target_set)
-    signed_on = dt.datetime.fromisoformat(created_at).date()
     printed, dated = signed_page(manifest, gw, unit, **(lines or {}))
     if page is not None:
         printed = page  # the lines the officer chose for this print (the dialog starts from signed_page)
+    # Which packet, who signed it and when are the footer's (packet_footer) and the inbox's: the page
+    # itself is the committee's, with no program's note on it.
     blocks: list[Table | Paragraph] = [
         form_table(form, evaluation),
-        Paragraph(
-            f"In từ gói lần {sequence} của {unit.name}, do {signer} ký ngày {vnformat.date(signed_on)},"
-            f" {len(evaluation.errors)} lỗi, {len(evaluation.warnings)} cảnh báo.",
-            italic=True,
-            size=11,
-        ),
         *reason_paragraphs([(w, r) for w, r in explained_warnings(gw, packet_id) if r]),
     ]
     if words:

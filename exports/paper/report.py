@@ -15,7 +15,7 @@ import datetime as dt
 
 from exports.paper.footer import sent_or_unsent_footer
 from exports.paper.layout import Layout
-from exports.paper.letterhead import PageSettings
+from exports.paper.letterhead import PageSettings, sent_page
 from exports.paper.page import BODY_PT, Cell, Footer, Paragraph, PrintedDocument, Table
 from forms import vnformat
 from forms.engine import Evaluation, ReportData, evaluate
@@ -45,7 +45,9 @@ def report_document(
     words: bool = False,
     layout: Layout | None = None,
 ) -> PrintedDocument:
-    """The filled report (or annex), its footer naming the packet that holds these figures (if one does)."""
+    """The filled report (or annex), its footer naming the packet that holds these figures (if one does).
+    A report whose figures are those of a packet is dated as that packet was signed (signed_as() gives
+    its page, which callers start from); otherwise by the day of printing."""
     from exports.packets.write import latest_packet, values_fingerprint
 
     form, evaluation = view.form, view.evaluation
@@ -54,12 +56,12 @@ def report_document(
     blocks += check_paragraphs(view)
     if words:
         blocks += amounts_in_words(form, evaluation)
-    footer = sent_or_unsent_footer(
-        view.unit, form.id, period, latest_packet(gw, view.report), values_fingerprint(gw, view.report), printed_on
-    )
+    sent = latest_packet(gw, view.report)
+    footer = sent_or_unsent_footer(view.unit, form.id, period, sent, values_fingerprint(gw, view.report), printed_on)
+    dated = sent_page(gw, view.unit, sent)[1] if footer.qr else printed_on
     return PrintedDocument(
         name=f"{view.unit.code}_{form.id}_{period.code}_bieu-in",
-        letterhead=page.letterhead(printed_on),
+        letterhead=page.letterhead(dated),
         title=form.title,
         subtitles=subtitles(form, period, evaluation.target_set),
         blocks=tuple(blocks),
@@ -67,6 +69,17 @@ def report_document(
         footer=footer,
         layout=layout,
     )
+
+
+def signed_as(gw: Gateway, view: ReportView) -> PageSettings | None:
+    """The page the report's last packet was signed with (bodies, number, signer: letterhead.sent_page)
+    while the report's figures are still that packet's; None otherwise. A reprint starts from it."""
+    from exports.packets.write import latest_packet, values_fingerprint
+
+    sent = latest_packet(gw, view.report)
+    if sent is None or sent["values_sha256"] != values_fingerprint(gw, view.report):
+        return None
+    return sent_page(gw, view.unit, sent)[0]
 
 
 def blank_document(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from models.gateway import Gateway
 
-_LATEST = ("id", "sequence", "manifest_sha256", "values_sha256", "created_at")
+_LATEST = ("id", "sequence", "manifest_sha256", "values_sha256", "created_at", "page")
 
 
 class SentPackets:
@@ -20,7 +20,8 @@ class SentPackets:
         self.gw = gw
 
     def latest(self, report_id: int) -> dict | None:
-        """The last packet exported for the report: id, sequence, manifest_sha256, values_sha256, created_at."""
+        """The last packet exported for the report: id, sequence, manifest_sha256, values_sha256, created_at,
+        and page (the JSON of the manifest's "page", or None for a packet exported before it was kept)."""
         row = self.gw.db.execute(
             f"SELECT {', '.join(_LATEST)} FROM packets WHERE report_id = ? ORDER BY sequence DESC LIMIT 1", [report_id]
         ).fetchone()
@@ -32,7 +33,7 @@ class SentPackets:
 
     def record(self, row: dict) -> None:
         """One exported packet: report_id, sequence, created_at, fingerprint, manifest_sha256, file_name,
-        values_sha256. Called inside the caller's transaction, before the file is written, so that the
+        values_sha256, page. Called inside the caller's transaction, before the file is written, so that the
         row's write lock keeps another export of the same report off this sequence number."""
         with self.gw.transaction():
             self.gw.db["packets"].insert(row)

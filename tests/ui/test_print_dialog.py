@@ -8,6 +8,7 @@ import hashlib
 import re
 import unicodedata
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
@@ -20,6 +21,7 @@ from testkit import put
 
 from exports.collect.inbox import import_packets
 from exports.paper.layout import MODE_WORDS
+from exports.paper.letterhead import page_settings, save_page_settings
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
 from ui.print_dialog import PrintDialog
@@ -269,6 +271,9 @@ def test_the_merged_table_prints_once_packets_are_accepted(qtbot, province, pack
     assert dialog.edits["issuer"].text() == "Ban Tuyên giáo và Dân vận"
     assert dialog.edits["superior"].text() == "Tỉnh ủy Lai Châu"
     assert dialog.edits["signer_name"].text() == "Tòng Văn Thắng"
+    assert [dialog.mode.itemData(i) for i in range(dialog.mode.count())] == ["report", "annex"]
+    assert dialog.chosen_mode() == "annex"  # kl224's own mode, as the merged xlsx is written
+    choose(dialog, "report")
 
     out = dialog.export_pdf(tmp_path / "tong-hop.pdf")
     text = pdf_text(out)
@@ -319,8 +324,9 @@ def test_the_dialog_offers_the_three_modes_and_the_fields_of_the_chosen_one(wind
     assert shown_fields(dialog) == {"per_sheet"}
     assert (dialog.per_sheet.minimum(), dialog.per_sheet.maximum(), dialog.per_sheet.value()) == (1, 6, 1)
     assert not dialog.kind_box.isEnabled()  # the village sheets are always blank
+    assert not dialog.header_box.isEnabled()  # and name no committee
     choose(dialog, "report")
-    assert dialog.kind_box.isEnabled()
+    assert dialog.kind_box.isEnabled() and dialog.header_box.isEnabled()
 
 
 @pytest.mark.slow
@@ -379,3 +385,35 @@ def test_the_village_sheets_side_by_side_and_the_preview_follows_the_mode(qtbot,
     dialog.close()
     assert setting(demo_path, f"print.{COMMUNE}.kl224.layout.villages_per_sheet") == "2"
     assert window.open_print_dialog().chosen_mode() == "annex"  # the village sheets are a one-off
+
+
+@pytest.mark.slow
+def test_a_report_already_sent_reprints_with_the_lines_it_was_signed_with(qtbot, window, demo_path, tmp_path):
+    window.period_box.setCurrentIndex(window.period_box.findData("2024"))
+    first = window.open_print_dialog()
+    first.edits["number"].setText("Số 04-BC/ĐU")
+    first.export_pdf(tmp_path / "truoc-goi.pdf")  # the lines are the unit's: remembered, and signed with
+    first.close()
+    sign = window.open_sign_dialog()
+    sign.path_edit.setText(str(tmp_path / "goi.sctg"))
+    sign.passphrase_edit.setText(DEMO_PASSPHRASE)
+    with qtbot.waitSignal(sign.exported, timeout=10_000):
+        assert sign.sign()
+    gw = window.gw
+    unit = gw.require_unit(COMMUNE)
+    save_page_settings(gw, unit, replace(page_settings(gw, unit), number="Số 09-BC/ĐU"))  # lines for new pages
+
+    reprint = window.open_print_dialog()
+    assert reprint.edits["number"].text() == "Số 04-BC/ĐU"  # as the packet was signed
+    choose(reprint, "report")
+    reprint.edits["signer_name"].setText("Lò Thị Hoa")
+    assert "Số 04-BC/ĐU" in pdf_text(reprint.export_pdf(tmp_path / "in-lai.pdf"))
+    reprint.close()
+    assert setting(demo_path, f"print.{COMMUNE}.number") == "Số 09-BC/ĐU"  # a reprint changes no saved line
+    assert setting(demo_path, f"print.{COMMUNE}.signer_name") != "Lò Thị Hoa"
+
+    model = window.grid.model()
+    index = model.index(0, [i.id for i in model.indicators].index("so_ho") + 1)
+    households = window.controller.session.value("so_ho", model.cell(index)[1])
+    assert model.setData(index, str(households + 1))
+    assert window.open_print_dialog().edits["number"].text() == "Số 09-BC/ĐU"  # new figures, a new page

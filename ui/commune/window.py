@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
         """“In biểu...”: the open report filled or blank, as a report or an annex, or its village sheets;
         None with no report."""
         from exports.paper.printouts import form_document
-        from exports.paper.report import has_amounts
+        from exports.paper.report import has_amounts, signed_as
         from ui.print_dialog import PrintDialog
 
         if self.controller is None:
@@ -435,7 +435,14 @@ class MainWindow(QMainWindow):
             )
 
         dialog = PrintDialog(
-            self.gw, unit, build, title=self.tr("In biểu"), form=form, has_money=has_amounts(form), parent=self
+            self.gw,
+            unit,
+            build,
+            title=self.tr("In biểu"),
+            form=form,
+            has_money=has_amounts(form),
+            signed=signed_as(self.gw, session.view),  # a report already sent reprints as it was signed
+            parent=self,
         )
         open_modeless(dialog)
         return dialog

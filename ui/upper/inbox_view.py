@@ -12,6 +12,7 @@ with a receipt or a return, printed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -259,7 +260,7 @@ class InboxView(QWidget):
 
     def open_print_dialog(self):
         """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer."""
-        from exports.paper.received import received_document
+        from exports.paper.received import received_document, signed_page
         from exports.paper.report import has_amounts
         from ui.print_dialog import PrintDialog
 
@@ -280,6 +281,7 @@ class InboxView(QWidget):
             build,
             title=self.tr("In biểu của %1").replace("%1", unit.name),
             has_money=has_amounts(form),
+            signed=signed_page(json.loads(self.gw.inbox.get(packet.id)["manifest"]), self.gw, unit)[0],
             parent=self,
         )
         open_modeless(dialog)

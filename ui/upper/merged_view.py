@@ -391,13 +391,17 @@ class MergedView(BuiltWhenShown, QWidget):
         say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
         return written
 
-    def document(self, settings=None, words: bool = False) -> PrintedDocument:
-        """The merged table on the official page, then each unit's figures."""
+    def document(self, settings=None, words: bool = False, layout=None) -> PrintedDocument:
+        """The merged table on the official page, then each unit's figures; as a report or an annex
+        (``layout``; else what was chosen last for this form, as its xlsx is written)."""
+        from exports.paper.layout import layout_for
         from exports.paper.letterhead import page_settings
         from exports.paper.merged import merged_document
 
-        settings = settings or page_settings(self.gw, self.table.parent)
-        return merged_document(self.gw, self.table, settings, printed_on=dt.date.today(), words=words)
+        today = dt.date.today()
+        settings = settings or page_settings(self.gw, self.table.parent, on=today)
+        layout = layout or layout_for(self.gw, self.table.parent, self.table.form)
+        return merged_document(self.gw, self.table, settings, printed_on=today, words=words, layout=layout)
 
     def open_print_dialog(self) -> PrintDialog | None:
         """“In...”: header lines, preview, PDF; None while nothing is merged."""
@@ -409,8 +413,10 @@ class MergedView(BuiltWhenShown, QWidget):
         dialog = PrintDialog(
             self.gw,
             self.table.parent,
-            lambda settings, _blank, words: self.document(settings, words),
+            lambda settings, _blank, words, layout: self.document(settings, words, layout),
             title=self.tr("In biểu tổng hợp"),
+            form=self.table.form,
+            modes=("report", "annex"),  # as its xlsx; a merged table is never blank nor a village sheet
             has_money=has_amounts(self.table.form),
             parent=self,
         )
