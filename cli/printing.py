@@ -95,17 +95,8 @@ def cmd_print(args) -> int:
         layout = _chosen_layout(gw, unit, form, args, body)
         if layout.mode == "village":
             raise BadInput("Bảng tổng hợp in dạng báo cáo hoặc phụ lục, không in phiếu họp bản (--mode village).")
-        document = printouts.merged_printout(
-            gw,
-            args.unit,
-            args.form,
-            args.period,
-            target_set=args.targets,
-            words=args.words,
-            printed_on=today,
-            layout=layout,
-            **page,
-        )
+        figures = {"target_set": args.targets, "words": args.words, "layout": layout}
+        document = printouts.merged_printout(gw, args.unit, args.form, args.period, printed_on=today, **figures, **page)
     else:
         unit, form = gw.require_unit(args.unit), require_form(args.form)
         layout = _chosen_layout(gw, unit, form, args, body)
@@ -116,16 +107,9 @@ def cmd_print(args) -> int:
                 gw, args.unit, args.form, args.period, printed_on=today, layout=layout, **page
             )
         else:
+            figures = {"target_set": args.targets, "words": args.words, "layout": layout}
             document = printouts.filled_printout(
-                gw,
-                args.unit,
-                args.form,
-                args.period,
-                target_set=args.targets,
-                words=args.words,
-                printed_on=today,
-                layout=layout,
-                **page,
+                gw, args.unit, args.form, args.period, printed_on=today, **figures, **page
             )
     path = output_path(args.out, document.name + ".pdf")
     ensure_application()
