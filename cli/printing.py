@@ -116,7 +116,10 @@ def cmd_print(args) -> int:
     write_pdf(document, path)
     if layout is not None:
         _remember(gw, unit, form, layout)
-    return say(args, document.to_dict(path), f"Đã in ra “{path}”.\n{document.footer.text}".rstrip())
+    said = f"Đã in ra “{path}”.\n{document.footer.text}".rstrip()
+    if document.unnamed_signer:
+        said += "\nChưa có họ tên người ký: để trống để ký và ghi tay, hoặc in lại với --signer (hộp thoại In lưu lại)."
+    return say(args, document.to_dict(path), said)
 
 
 def _layout_args(args) -> list[str]:

@@ -122,11 +122,11 @@ def test_lines_saved_for_the_old_body_do_not_head_a_page_of_the_new_one(tree):
     assert new.signer_name == "Tòng Văn Thắng"  # the person is the unit's, whatever the body's name
 
 
-def test_the_signer_is_the_one_stored_else_the_officer(tree):
+def test_the_signer_is_the_one_stored_never_the_officer(tree):
     sapa = tree.require_unit("089")
     assert page_settings(tree, sapa, on=TODAY).signer_name == ""
-    tree.set_setting("officer_name", "Lù Văn Sáng")
-    assert page_settings(tree, sapa, on=TODAY).signer_name == "Lù Văn Sáng"
+    tree.set_setting("officer_name", "Lù Văn Sáng")  # types the figures; does not sign for the committee
+    assert page_settings(tree, sapa, on=TODAY).signer_name == ""
     tree.set_setting("print.089.signer_name", "Vàng Thị Mỷ")
     assert page_settings(tree, sapa, on=TODAY).signer_name == "Vàng Thị Mỷ"
 

@@ -209,3 +209,12 @@ def test_the_body_file_is_read_as_utf8_text(qapp, capsys, demo_path, tmp_path):
     done = printed(capsys, demo_path, tmp_path / "bc.pdf", "--mode", "report", "--body-file", source)
     first = pages_of(Path(done["file"]))[0]
     assert first.index(BODY) < first.index(SECOND) < first.index("Stt Chỉ tiêu ĐVT")
+
+
+def test_a_page_with_no_signers_name_says_so_and_leaves_the_line_blank(qapp, capsys, demo_path, tmp_path):
+    args = ("print", "--db", demo_path, "--unit", UNIT, "--form", FORM, "--period", PERIOD, "--mode", "report")
+    code, out, _ = run(capsys, *args, "--out", tmp_path / "co-ten.pdf")
+    assert code == 0 and "Chưa có họ tên người ký" not in out  # the demo's signer of Mường Tè
+    code, out, _ = run(capsys, *args, "--signer", "", "--out", tmp_path / "khong-ten.pdf")
+    assert code == 0 and "Chưa có họ tên người ký: để trống để ký và ghi tay" in out
+    assert SIGNER not in pages_of(tmp_path / "khong-ten.pdf")[-1]

@@ -44,7 +44,9 @@ cat > "$work/sapa.json" <<'JSON'
   "kinh_phi_nam": 1750060000, "ngay_chot_so_lieu": "2025-12-15", "ghi_chu": "Số liệu mẫu"}}}
 JSON
 run load --db "$work/laocai.db" --unit 03006 --form sapa-11-17 --period 2025 "$work/sapa.json"
-run print --db "$work/laocai.db" --unit 03006 --form sapa-11-17 --period 2025 --words --out "$work/sapa.pdf"
+# Signed as seed 004 is (T/M Ban Thường vụ, Phó Bí thư Thường trực Thào A Sinh): no signer is stored for the unit.
+run print --db "$work/laocai.db" --unit 03006 --form sapa-11-17 --period 2025 --words \
+  --signer "Thào A Sinh" --signer-title "Phó Bí thư Thường trực" --out "$work/sapa.pdf"
 
 .venv/bin/python - "$work" <<'PY'
 import sys

@@ -145,8 +145,6 @@ def page_settings(gw: Gateway, unit: Unit, *, on: dt.date | None = None, **overr
             continue
         stored[item.name] = tuple(line for line in value.split("\n") if line) if item.name == "recipients" else value
     chosen = replace(settings, **{**stored, **{k: v for k, v in overrides.items() if v is not None}})
-    if not chosen.signer_name:
-        chosen = replace(chosen, signer_name=gw.setting("officer_name", "") or "")
     return chosen
 
 

@@ -137,6 +137,11 @@ class PrintedDocument:
         return bool(self.signers) or self.layout.signature
 
     @property
+    def unnamed_signer(self) -> bool:
+        """Whether the signature block has a title but no name under it (left to be written by hand)."""
+        return self.layout.signature and not self.signers and not self.signature.name
+
+    @property
     def text_width_mm(self) -> float:
         return LANDSCAPE_TEXT_MM if self.landscape else PORTRAIT_TEXT_MM
 
