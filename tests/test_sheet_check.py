@@ -887,8 +887,10 @@ def test_a_retired_village_is_named_as_printed(demo_db, library, tmp_path):
 
 
 def plain(number_format: str) -> bool:
-    """A format that prints the number as it is (General, 0, @, thousands with dots or commas)."""
-    return number_format in ("General", "0", "@", "#,##0") or bool(re.fullmatch(r"#(\\\.###)*\\\.##0", number_format))
+    """A format that prints the number as it is (General, 0, @, thousands with dots or commas; a percentage
+    with one decimal and a change with its sign: 315 shows 315,0 or +315, never another figure)."""
+    plain_ones = ("General", "0", "@", "#,##0", "0.0", "+0;-0;0")
+    return number_format in plain_ones or bool(re.fullmatch(r"#(\\\.###)*\\\.##0", number_format))
 
 
 def compared_values(xlsx: bytes) -> dict:

@@ -21,8 +21,8 @@ keeps one packet from each writer).
   village indicator, each cell from ``values.villages``; nothing in
   ``values.villages`` that the sheet has no cell for.
 - A merged packet: “Biểu” with ``figures``, “Theo đơn vị” with ``units``,
-  “Biến động” with ``jumps`` (each change a number since issue 17, 0.25
-  printed “+25%”; the text “+25%” before).
+  “Biến động” with ``jumps`` (each change a number since issue 17, in whole
+  percent: 25 printed “+25”; the text “+25%” before).
 
 Numbers are compared as numbers: a cell's value is read back to the
 shortest text of the same float (openpyxl writes 88.9 as 88.90000000000001).
@@ -107,10 +107,10 @@ def _percent(value: float, as_number: bool) -> Shown | None:
 
 
 def _change(current, previous, as_number: bool) -> Shown | None:
-    """A jump's change: xlsx_sheet.Change's number (a share rounded to a whole percentage), or the text."""
+    """A jump's change: xlsx_sheet.Change's number (in whole percent, half up), or the text."""
     if as_number:
-        share = Decimal(repr(float((current - previous) / previous))).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        return (NUMBER, _canonical(str(share)))
+        share = Decimal(repr(float((current - previous) / previous))) * 100
+        return (NUMBER, str(int(share.quantize(Decimal("1"), ROUND_HALF_UP))))
     return _text(f"{(current - previous) / previous * 100:+.0f}%".replace(".", ","))
 
 
@@ -436,7 +436,7 @@ def _check_merged(sheets: dict[str, Sheet], data: dict, form: FormDef) -> None:
             for j in jumps
         ]
         title = f"SỐ LIỆU THAY ĐỔI NHIỀU SO VỚI KỲ TRƯỚC - {period}"
-        headings = ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi"]
+        headings = ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi (%)" if as_number else "Thay đổi"]
         expected = _grid(title, headings, grid)
         what = {n: f"cột “{heading}”" for n, heading in enumerate(headings, start=1)}
         _check_grid(changes, expected, [names.get(j["unit"], "") for j in jumps], what)

@@ -77,9 +77,10 @@ _SHEET_ELEMENTS = {f"{{{MAIN}}}{tag}" for tag in _SHEET_TAGS - {"col", "sheetFor
 # A defined name may only repeat rows or columns on each printed page: 'Biểu'!$10:$10, 'Theo đơn vị'!$A:$B.
 _PRINT_TITLES = re.compile(r"(?:'(?:[^']|'')+'|[^\W\d]\w*)!(?:\$[A-Z]{1,3}:\$[A-Z]{1,3}|\$[0-9]{1,7}:\$[0-9]{1,7})")
 # Number formats that print a number as it is: General, 0, #,##0, @, and thousands with dots (#\.##0);
-# a percentage with one decimal (0.0) and a change as a signed whole percentage (+0%;-0%;0%).
+# a percentage with one decimal (0.0) and a change in whole percent with its sign (+0;-0;0). Never a
+# format that scales (Excel's “%” prints 3 as 300%) or hides a number.
 _PLAIN_FORMAT_IDS = {"0", "1", "3", "49"}
-_PLAIN_FORMAT = re.compile(r"General|0|@|#,##0|#(?:\\\.###)*\\\.##0|0\.0|\+0%;-0%;0%")
+_PLAIN_FORMAT = re.compile(r"General|0|@|#,##0|#(?:\\\.###)*\\\.##0|0\.0|\+0;-0;0")
 
 # A sheet's rows as openpyxl writes them (through ElementTree or lxml): each row and each cell in it
 # numbered (\1 is the row's number), a cell's style one whose number format prints the number as it

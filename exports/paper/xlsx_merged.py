@@ -98,7 +98,7 @@ def merged_workbook(
         grid_sheet(
             changes,
             f"SỐ LIỆU THAY ĐỔI NHIỀU SO VỚI KỲ TRƯỚC - {period.label.upper()}",
-            ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi"],
+            ["Đơn vị", "Chỉ tiêu", "Kỳ trước", "Kỳ này", "Thay đổi (%)"],
             jumps,
         )
         page_setup(changes, view, period, signer_fingerprint)

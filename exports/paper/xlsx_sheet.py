@@ -131,24 +131,26 @@ def put_percent(ws: Worksheet, row: int, column: int, value: float, font: Font) 
     return cell
 
 
-CHANGE_FORMAT = "+0%;-0%;0%"  # a share printed as a signed whole percentage: 0.25 prints +25%
+# A change in whole percent, with its sign: 25 prints +25 under “Thay đổi (%)”. Not Excel's “%” format,
+# which prints the cell's value times 100: every format the sheet check allows prints a number as it is.
+CHANGE_FORMAT = "+0;-0;0"
 
 
 @dataclass(frozen=True)
 class Change:
     """A figure's change against the previous period, as a share (0.25 for a quarter more): a grid
-    cell that holds the number, printed “+25%”."""
+    cell that holds it in whole percent, printed “+25” under a heading that says “(%)”."""
 
     share: float
 
     @property
     def number(self) -> float:
-        """Rounded to a whole percentage, half up as people round by hand."""
+        """In percent, rounded to a whole one, half up as people round by hand."""
         return change_number(self.share)
 
 
-def change_number(share: float) -> float:
-    return float(Decimal(repr(float(share))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+def change_number(share: float) -> int:
+    return int((Decimal(repr(float(share))) * 100).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
 def set_style(cell: Cell, attr: str, value) -> None:
@@ -283,7 +285,7 @@ def line_count(text: str, width: float, size: float, bold: bool) -> int:
 
 def grid_sheet(ws: Worksheet, title: str, headings: list[str], rows: list[list]) -> None:
     """A numbered table under a title: the first column names the row, the others hold
-    numbers (shown with Vietnamese dots), changes (Change, shown +25%) or short texts; the heading
+    numbers (shown with Vietnamese dots), changes (Change, shown +25) or short texts; the heading
     repeats on every page."""
     numbers = [[v for v in row[1:]] for row in rows]
     widths = [*GRID_WIDTHS] + [
