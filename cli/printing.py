@@ -107,6 +107,8 @@ def cmd_print(args) -> int:
                 gw, args.unit, args.form, args.period, printed_on=today, layout=layout, **page
             )
         else:
+            if not _layout_args(args) and gw.find_report(args.unit, args.form, args.period) is None:
+                layout = None  # a unit's form from its packet, at the upper level: laid out as it was signed
             figures = {"target_set": args.targets, "words": args.words, "layout": layout}
             document = printouts.filled_printout(
                 gw, args.unit, args.form, args.period, printed_on=today, **figures, **page

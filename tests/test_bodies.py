@@ -198,10 +198,13 @@ def test_the_province_reprints_a_packet_signed_before_the_merger_with_the_body_t
     build_upper_demo(upper)
     assert {f.outcome for f in import_packets(upper, [tmp_path], library, "kiem-thu").filed} == {"accepted"}
     upper.close()
+    args = ("print", "--db", tmp_path / "tinh.db", "--unit", "03408", "--form", "kl224", "--period", "2024")
+    as_signed = run_main(*args, "--out", tmp_path / "nhu-goi.pdf")
+    assert (as_signed.returncode, as_signed.stderr) == (0, ""), as_signed.stderr
+    with pdfplumber.open(tmp_path / "nhu-goi.pdf") as pdf:
+        assert pdf.pages[0].extract_text().startswith("PHỤ LỤC")  # laid out as the packet was: an annex
     out = tmp_path / "in.pdf"
-    done = run_main(
-        "print", "--db", tmp_path / "tinh.db", "--unit", "03408", "--form", "kl224", "--period", "2024", "--out", out
-    )
+    done = run_main(*args, "--mode", "report", "--out", out)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     with pdfplumber.open(out) as pdf:
         first, last = pdf.pages[0].extract_text(), pdf.pages[-1].extract_text()

@@ -73,12 +73,14 @@ class PrintDialog(QDialog):
         has_money: bool = False,
         signed: PageSettings | None = None,
         modes: tuple[str, ...] = MODES,
+        layout: Layout | None = None,
         parent: QWidget | None = None,
     ):
         """``form``: a unit's form, which may be printed blank and chooses its layout (``build`` then takes it).
         ``signed``: the page a packet was signed with, for a reprint of it: the lines start from it and are
         not remembered as the unit's lines for new pages. ``modes``: the ways it may print (a merged table:
-        a report or an annex, never blank nor village sheets)."""
+        a report or an annex, never blank nor village sheets). ``layout``: where the choice starts, for a
+        reprint (not remembered then); else what was chosen last for this unit and form."""
         super().__init__(parent)
         self.gw, self.unit, self.build, self.form = gw, unit, build, form
         self.signed_lines, self.modes = signed, modes
@@ -111,7 +113,7 @@ class PrintDialog(QDialog):
         self.pdf_button.clicked.connect(self._ask_pdf)
         column = QVBoxLayout(self)
         if self.form is not None:
-            column.addWidget(self._layout_box(layout_for(gw, unit, self.form)))
+            column.addWidget(self._layout_box(layout or layout_for(gw, unit, self.form)))
         if can_blank:
             self.kind_box = QGroupBox(self.tr("In"))
             kind_column = QVBoxLayout(self.kind_box)
@@ -207,7 +209,7 @@ class PrintDialog(QDialog):
         try:
             if self.signed_lines is None:
                 save_page_settings(self.gw, self.unit, settings)
-            if layout is not None:
+            if layout is not None and self.signed_lines is None:
                 save_layout(self.gw, self.unit, self.form, layout)
         except UserError:
             pass  # a database that cannot be written still prints, it only forgets the lines

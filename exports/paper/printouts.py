@@ -32,15 +32,19 @@ def filled_printout(
     view = find_report_view(gw, unit_code, form_id, period_code, target_set)
     unit, period = gw.require_unit(unit_code), gw.period(period_code)
     if view is None:
-        return received_printout(gw, unit, require_form(form_id), period, target_set, words, printed_on, page)
+        form = require_form(form_id)
+        return received_printout(gw, unit, form, period, target_set, words, printed_on, page, layout)
     signed = signed_as(gw, view)  # a report already sent: headed as it was signed, lines given here on top
     given = {name: value for name, value in page.items() if value is not None}
     settings = replace(signed, **given) if signed else page_settings(gw, unit, on=printed_on, **page)
     return report_document(gw, view, period, settings, printed_on=printed_on, words=words, layout=layout)
 
 
-def received_printout(gw: Gateway, unit, form, period, target_set, words, printed_on, page) -> PrintedDocument:
-    """At the upper level: the unit's form from its accepted packet."""
+def received_printout(
+    gw: Gateway, unit, form, period, target_set, words, printed_on, page, layout=None
+) -> PrintedDocument:
+    """At the upper level: the unit's form from its accepted packet, laid out as ``layout`` says or else
+    as the packet was signed."""
     from exports.paper.received import accepted_packet, received_document
 
     packet_id = accepted_packet(gw, unit, form, period)
@@ -59,6 +63,7 @@ def received_printout(gw: Gateway, unit, form, period, target_set, words, printe
         words=words,
         printed_on=printed_on,
         lines=page,  # headed as it was signed (received.signed_page), with the lines given here
+        layout=layout,
     )
 
 

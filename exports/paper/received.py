@@ -22,6 +22,7 @@ from exports.collect.completeness import explained_warnings
 from exports.collect.merge import accepted_figures, packet_report_data
 from exports.packets.container import container_of
 from exports.paper.footer import packet_footer
+from exports.paper.layout import Layout
 from exports.paper.letterhead import PageSettings, default_settings, is_collecting, province_of, recorded_page
 from exports.paper.page import Paragraph, PrintedDocument, Table
 from exports.paper.report import amounts_in_words, form_table, reason_paragraphs, subtitles
@@ -83,9 +84,11 @@ def received_document(
     words: bool = False,
     printed_on: dt.date,
     lines: dict | None = None,
+    layout: Layout | None = None,
 ) -> PrintedDocument:
     """The unit's form from packet ``packet_id``, headed as it was signed (``signed_page`` with the
-    ``lines`` given for this print), or by ``page`` when the officer set every line himself."""
+    ``lines`` given for this print), or by ``page`` when the officer set every line himself; printed as
+    ``layout`` says, else as the packet was (signed_layout)."""
     packet = gw.inbox.get(packet_id)
     sequence = packet["sequence"]
     manifest = json.loads(packet["manifest"])
@@ -112,4 +115,13 @@ def received_document(
         blocks=tuple(blocks),
         signature=printed.signature(),
         footer=packet_footer(unit, form.id, period, sequence, manifest_sha, printed_on),
+        layout=layout or signed_layout(manifest),
     )
+
+
+def signed_layout(manifest: dict) -> Layout:
+    """How the packet's page was laid out when it was signed (its manifest's page.mode, checked by
+    verify.py): a report, or an annex; a packet that does not say prints as a report, with its letterhead."""
+    recorded = manifest.get("page")
+    mode = recorded.get("mode") if isinstance(recorded, dict) else None
+    return Layout(mode=mode if mode in ("report", "annex") else "report")

@@ -23,6 +23,9 @@ def test_a_packet_reprints_headed_as_it_was_signed(qtbot, upper_window, upper_pa
     view.table.selectRow(0)
     dialog = view.open_print_dialog()
     assert isinstance(dialog, PrintDialog)
+    assert [dialog.mode.itemData(i) for i in range(dialog.mode.count())] == ["report", "annex"]
+    assert dialog.chosen_mode() == "annex"  # as the packet's page was laid out (kl224: an annex)
+    dialog.mode.setCurrentIndex(dialog.mode.findData("report"))  # with the commune's letterhead, for this print
     assert dialog.edits["issuer"].text().casefold() == "đảng ủy phường tân phong"
     recipients = dialog.recipients.toPlainText()
     assert "Ban Tuyên giáo Tỉnh ủy Lai Châu (b/c)," in recipients and "Dân vận" not in recipients
@@ -35,5 +38,6 @@ def test_a_packet_reprints_headed_as_it_was_signed(qtbot, upper_window, upper_pa
     gw = Gateway.open(upper_path)
     try:
         assert gw.setting("print.03408.number") is None  # a line for this print only
+        assert gw.setting("print.03408.kl224.layout.mode") is None  # and a layout for this print only
     finally:
         gw.close()

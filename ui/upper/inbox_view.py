@@ -259,8 +259,9 @@ class InboxView(QWidget):
         return unit, form
 
     def open_print_dialog(self):
-        """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer."""
-        from exports.paper.received import received_document, signed_page
+        """“In biểu của gói...”: the unit's form as its packet holds it, with that packet's code in the footer,
+        headed and laid out as it was signed (the officer may change either for this print)."""
+        from exports.paper.received import received_document, signed_layout, signed_page
         from exports.paper.report import has_amounts
         from ui.print_dialog import PrintDialog
 
@@ -270,18 +271,24 @@ class InboxView(QWidget):
             return None
         unit, form = printable
         period = self.gw.period(packet.period_code)
+        manifest = json.loads(self.gw.inbox.get(packet.id)["manifest"])
 
-        def build(settings, _blank: bool, words: bool):
+        def build(settings, _blank: bool, words: bool, layout):
             today = dt.date.today()
-            return received_document(self.gw, packet.id, unit, form, period, settings, words=words, printed_on=today)
+            return received_document(
+                self.gw, packet.id, unit, form, period, settings, words=words, printed_on=today, layout=layout
+            )
 
         dialog = PrintDialog(
             self.gw,
             unit,
             build,
             title=self.tr("In biểu của %1").replace("%1", unit.name),
+            form=form,
+            modes=("report", "annex"),  # a packet's figures: never blank, never village sheets
             has_money=has_amounts(form),
-            signed=signed_page(json.loads(self.gw.inbox.get(packet.id)["manifest"]), self.gw, unit)[0],
+            signed=signed_page(manifest, self.gw, unit)[0],
+            layout=signed_layout(manifest),
             parent=self,
         )
         open_modeless(dialog)
