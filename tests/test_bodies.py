@@ -202,7 +202,9 @@ def test_the_province_reprints_a_packet_signed_before_the_merger_with_the_body_t
     as_signed = run_main(*args, "--out", tmp_path / "nhu-goi.pdf")
     assert (as_signed.returncode, as_signed.stderr) == (0, ""), as_signed.stderr
     with pdfplumber.open(tmp_path / "nhu-goi.pdf") as pdf:
-        assert pdf.pages[0].extract_text().startswith("PHỤ LỤC")  # laid out as the packet was: an annex
+        first = pdf.pages[0].extract_text()
+    assert first.startswith("PHỤ LỤC")  # laid out as the packet was: an annex
+    assert "Phường Tân Phong" in first.split("Stt")[0]  # naming its unit above the table, with no letterhead
     out = tmp_path / "in.pdf"
     done = run_main(*args, "--mode", "report", "--out", out)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr

@@ -107,15 +107,17 @@ def received_document(
     ]
     if words:
         blocks += amounts_in_words(form, evaluation)
+    laid_out = layout or signed_layout(manifest)
     return PrintedDocument(
         name=f"{unit.code}_{form.id}_{period.code}_lan{sequence:02d}_bieu-in",
         letterhead=printed.letterhead(dated),
         title=form.title,
-        subtitles=subtitles(form, period, target_set),
+        # Without its letterhead (an annex) the page would name its unit only in the footer.
+        subtitles=(*subtitles(form, period, target_set), *(() if laid_out.letterhead else (unit.name,))),
         blocks=tuple(blocks),
         signature=printed.signature(),
         footer=packet_footer(unit, form.id, period, sequence, manifest_sha, printed_on),
-        layout=layout or signed_layout(manifest),
+        layout=laid_out,
     )
 
 
