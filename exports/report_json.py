@@ -67,8 +67,8 @@ def summary(view: ReportView) -> dict:
         "errors": len(evaluation.errors),
         "warnings": len(evaluation.warnings),
         "villages": len(view.villages),
-        "villages_missing": len(evaluation.villages_missing(view.data.villages)),
-        "cells_missing": len(evaluation.missing),
+        "villages_missing": len(view.data.villages) - view.villages_complete(),
+        "cells_missing": len(view.empty_cells),  # the status bar's “… ô chưa nhập”
     }
 
 

@@ -41,16 +41,29 @@ def render_findings(view: ReportView) -> list[str]:
 
 
 def summary_line(view: ReportView) -> str:
-    """“2 lỗi, 1 cảnh báo, 3/18 bản chưa nhập” — the status bar's words."""
+    """“2 lỗi, 1 cảnh báo, 15/18 bản đã nhập đủ, 21 ô chưa nhập” — the status bar's words; the empty cells
+    are ReportView.empty_cells, the count the signing dialog says too."""
     evaluation = view.evaluation
     text = f"{len(evaluation.errors)} lỗi, {len(evaluation.warnings)} cảnh báo"
     if view.villages:
-        missing = len(evaluation.villages_missing(view.data.villages))
-        text += f", {missing}/{len(view.villages)} bản chưa nhập đủ"
-    unit_missing = sum(1 for c in evaluation.missing if c.village is None)
-    if unit_missing:
-        text += f", {unit_missing} ô của {view.unit.name} chưa nhập"
+        text += f", {view.villages_complete()}/{len(view.data.villages)} bản đã nhập đủ"
+    if empty := len(view.empty_cells):
+        text += f", {vnformat.number(empty)} ô chưa nhập"
     return text
+
+
+def empty_cell_lines(view: ReportView, first: int = 5) -> list[str]:
+    """The first empty cells by name (“Bản Nậm Củm: 1.2 Số hộ ...”), then “và 180 ô khác”."""
+    cells = view.empty_cells
+    names = {v.code: v.name for v in view.villages}
+    lines = []
+    for cell in cells[:first]:
+        ind = view.form.indicator(cell.indicator)
+        what = f"{ind.code} {ind.label}" if ind.code and ind.code != "-" else ind.label
+        lines.append(f"{names.get(cell.village, cell.village) if cell.village else view.unit.name}: {what}")
+    if len(cells) > first:
+        lines.append(f"và {vnformat.number(len(cells) - first)} ô khác")
+    return lines
 
 
 def _commune_table(view: ReportView) -> list[str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forms.engine import Evaluation, ReportData, evaluate
+from forms.engine import Cell, Evaluation, ReportData, evaluate
 from forms.library import default_library
-from forms.schema import FormDef
+from forms.schema import NUMERIC_KINDS, FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
 from models.gateway import Change, Edit, Gateway, ReportRef
@@ -34,6 +34,23 @@ class ReportView:
 
     def reason_for(self, finding) -> str | None:
         return self.reasons.get((finding.rule, finding.cell.indicator, finding.cell.village or self.unit.code))
+
+    @property
+    def empty_cells(self) -> list[Cell]:
+        """The cells still to type, in the grid's order (villages first, then the commune's rows): a required
+        count, amount or yes/no cell with no value, of an indicator that applies to this unit. Text and date
+        cells, cells that do not apply and figures computed from the villages are not counted. The one count
+        the status bar, the signing dialog and the CLI say (“… ô chưa nhập”)."""
+        return [
+            cell
+            for cell in self.evaluation.missing
+            if (ind := self.form.indicator(cell.indicator)).kind in NUMERIC_KINDS and ind.applies(self.data.unit_kind)
+        ]
+
+    def villages_complete(self) -> int:
+        """How many of the report's villages have no empty cell left (“15/18 bản đã nhập đủ”)."""
+        empty = {cell.village for cell in self.empty_cells if cell.village is not None}
+        return sum(1 for code in self.data.villages if code not in empty)
 
 
 def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, list[Unit], ReportData]:

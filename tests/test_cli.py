@@ -284,7 +284,7 @@ def test_show_text(capsys, demo_path):
     assert "Năm 2025" in out
     assert "SỐ LIỆU THEO BẢN" in out
     assert "[Lỗi]" in out and "[Cảnh báo]" in out
-    assert "1 lỗi, 1 cảnh báo, 0/18 bản chưa nhập đủ" in out
+    assert "1 lỗi, 1 cảnh báo, 18/18 bản đã nhập đủ" in out
     assert re.search(r"(?<![\d.,])\d{1,3}(\.\d{3})+(?![\d,])", out), "dotted thousands such as 2.433"
     assert re.search(r"\d,\d%", out), "a percentage with a decimal comma such as 88,9%"
     assert not re.search(r"\d\.\d%", out), "no decimal point in a percentage"
@@ -375,7 +375,7 @@ def test_check_flawed_report_exits_1(capsys, demo_path):
     lines = out.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("[Lỗi]") and lines[1].startswith("[Cảnh báo]")
-    assert lines[-1] == "1 lỗi, 1 cảnh báo, 0/18 bản chưa nhập đủ"
+    assert lines[-1] == "1 lỗi, 1 cảnh báo, 18/18 bản đã nhập đủ"
 
 
 @pytest.mark.parametrize("unit, period", [("03390", "2025"), ("03445", "2024"), ("03478", "2025"), ("03408", "2024")])

@@ -103,7 +103,7 @@ class Verdict:
             lines.append(
                 f"Tạo lúc {vnformat.datetime_text(manifest['created_at'])}; "
                 f"{summary['errors']} lỗi, {summary['warnings']} cảnh báo "
-                f"({summary['warnings_explained']} đã giải trình), {summary['cells_missing']} ô trống."
+                f"({summary['warnings_explained']} đã giải trình), {summary['cells_missing']} ô chưa nhập."
             )
             if manifest.get("kind") == MERGED_KIND and isinstance(manifest.get("children"), list):
                 lines.append(

@@ -48,7 +48,7 @@ def test_opens_on_the_demo_commune_with_grid_totals_and_findings(window):
     summary = window.summary.model()
     households = [i.id for i in summary.indicators].index("so_ho") + 1
     assert summary.data(summary.index(0, households)) == "2.433"
-    assert "1 lỗi, 1 cảnh báo, 0/18 bản chưa nhập đủ" in window.statusBar().currentMessage()
+    assert "1 lỗi, 1 cảnh báo, 18/18 bản đã nhập đủ" in window.statusBar().currentMessage()
     assert window.findings.list.count() == 2
 
 
@@ -146,7 +146,7 @@ def test_delete_clears_and_fill_down_copies_in_one_step(window, demo_path):
     assert [stored(demo_path, "so_ho", model.cell(model.index(r, top.column()))[1]) for r in range(4)] == [first] * 4
     press(grid, Qt.Key.Key_Delete)
     assert [stored(demo_path, "so_ho", model.cell(model.index(r, top.column()))[1]) for r in range(4)] == [None] * 4
-    assert "4/18 bản chưa nhập đủ" in window.statusBar().currentMessage()
+    assert "14/18 bản đã nhập đủ, 4 ô chưa nhập" in window.statusBar().currentMessage()
     window.undo_action.trigger()
     assert stored(demo_path, "so_ho", model.cell(top)[1]) == first
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QToolBar
 
 from exports.packets.verify import verify_packet
 from exports.packets.write import signing_blockers
@@ -67,7 +67,7 @@ def test_the_summary_says_what_is_being_signed(qtbot, demo_db, library):
     assert facts["period"] == "Năm 2024"
     assert facts["targets"] == "không so mục tiêu"
     assert facts["checks"].startswith("0 lỗi, ") and "cảnh báo đã giải trình" in facts["checks"]
-    assert facts["checks"].endswith("ô trống")
+    assert facts["checks"].endswith(", 0 ô chưa nhập")
     assert facts["villages"] == "18 bản"
     assert facts["sequence"] == "Lần gửi thứ 1"
     assert facts["signer"] == "Lò Thị Mai, Công chức Văn hóa - Xã hội"
@@ -264,3 +264,87 @@ def test_the_keys_action_opens_the_units_keys(window):
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     assert dialogs[0].table.rowCount() == 1
     dialogs[0].close()
+
+
+# ---- a report with cells still empty -------------------------------------------------------------
+
+
+def empty_some_cells(window) -> list:
+    """The demo's clean 2024 report with three cells emptied through the window's controller, as the grid does:
+    the “Có nhà văn hóa” of the first two villages and the commune's FM station."""
+    window.period_box.setCurrentIndex(window.period_box.findData("2024"))
+    view = window.controller.session.view
+    first, second = view.villages[0], view.villages[1]
+    edits = [("ban_co_nvh", first.code, None), ("ban_co_nvh", second.code, None), ("xa_tram_fm", view.unit.code, None)]
+    assert window.controller.edit(edits, "Xóa")
+    return [first.name, second.name]
+
+
+def test_the_status_bar_and_the_dialog_count_the_same_empty_cells(window):
+    names = empty_some_cells(window)
+    view = window.controller.session.view
+    assert [(c.indicator, c.village is None) for c in view.empty_cells] == [
+        ("ban_co_nvh", False),
+        ("ban_co_nvh", False),
+        ("xa_tram_fm", True),
+    ]
+    assert window.statusBar().currentMessage() == "0 lỗi, 0 cảnh báo, 16/18 bản đã nhập đủ, 3 ô chưa nhập"
+    dialog = window.open_sign_dialog()
+    assert dialog.state == READY, [dialog.blocker_list.item(i).text() for i in range(dialog.blocker_list.count())]
+    assert dialog.facts["checks"].text().endswith(", 3 ô chưa nhập")
+    assert names[0] != names[1]
+
+
+def test_signing_with_empty_cells_asks_first_and_no_does_not_sign(window, qtbot, tmp_path):
+    names = empty_some_cells(window)
+    dialog = window.open_sign_dialog()
+    out = tmp_path / "goi"
+    out.mkdir()
+    dialog.path_edit.setText(str(out))
+    dialog.passphrase_edit.setText(DEMO_PASSPHRASE)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    box = dialog.confirm_box
+    assert box is not None and box.isVisible() and box.windowTitle() == "Còn ô chưa nhập"
+    assert box.text() == "Báo cáo còn 3 ô chưa nhập. Vẫn ký và gửi báo cáo thiếu số liệu?"
+    label = window.library.get("kl224").indicator("ban_co_nvh")
+    assert box.informativeText().splitlines() == [
+        f"{names[0]}: {label.code} {label.label}",
+        f"{names[1]}: {label.code} {label.label}",
+        f"Xã Mường Tè: {window.library.get('kl224').indicator('xa_tram_fm').code} "
+        f"{window.library.get('kl224').indicator('xa_tram_fm').label}",
+    ]
+    yes, no = box.button(QMessageBox.StandardButton.Yes), box.button(QMessageBox.StandardButton.No)
+    assert yes.text() == "Vẫn ký" and no.text() == "Không ký, nhập tiếp"
+    assert box.defaultButton() is no
+    box.adjustSize()
+    box.grab().save("/tmp/sign-confirm.png")
+    qtbot.mouseClick(no, Qt.MouseButton.LeftButton)
+    assert dialog.confirm_box is None and dialog.state == READY
+    assert dialog.error_label.text() == "Chưa ký: còn ô chưa nhập."
+    assert list(out.iterdir()) == [] and packets(window.gw) == 0
+
+
+def test_signing_with_empty_cells_goes_ahead_on_yes(window, qtbot, tmp_path):
+    empty_some_cells(window)
+    dialog = window.open_sign_dialog()
+    dialog.path_edit.setText(str(tmp_path))
+    dialog.passphrase_edit.setText(DEMO_PASSPHRASE)
+    assert not dialog.sign()  # asked first
+    with qtbot.waitSignal(dialog.exported):
+        qtbot.mouseClick(dialog.confirm_box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert dialog.state == DONE
+    written = tmp_path / "03445_kl224_2024_lan01.sctg"
+    assert verify_packet(written, [], window.library).manifest["summary"]["cells_missing"] == 3
+
+
+def test_many_empty_cells_are_named_by_the_first_five_and_a_count(qtbot, demo_db, library):
+    from exports.text_report import empty_cell_lines
+    from models.reporting import start_report
+
+    report = start_report(demo_db, "03445", library.get("kl224"), "2026")
+    view = view_report(demo_db, report, library.get("kl224"))
+    count = len(view.empty_cells)
+    assert count == 18 * 9 + 23  # nine cells in each of the 18 villages, 23 of the commune's own
+    lines = empty_cell_lines(view)
+    assert len(lines) == 6 and lines[-1] == f"và {count - 5} ô khác"
+    assert lines[0].startswith(view.villages[0].name + ": ")

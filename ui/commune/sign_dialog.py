@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from exports.packets.format import SUFFIX, default_packet_name
 from exports.packets.write import ExportedPacket, export_packet, next_sequence, signing_blockers
+from exports.text_report import empty_cell_lines
+from forms import vnformat
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
@@ -57,6 +60,7 @@ class SignDialog(QDialog):
         self.gw, self.view = gw, view
         self.key: KeyInfo | None = key_in_use(gw, view.unit.code)
         self.packet: ExportedPacket | None = None
+        self.confirm_box: QMessageBox | None = None  # “sign with empty cells?”, while it is asked
         self.setWindowTitle(self.tr("Ký và xuất gói"))
 
         self.blocker_list = QListWidget()
@@ -235,10 +239,10 @@ class SignDialog(QDialog):
         self.facts["period"].setText(self.gw.period(view.report.period_code).label)
         self.facts["targets"].setText(target_set.name if target_set else self.tr("không so mục tiêu"))
         self.facts["checks"].setText(
-            self.tr("%1 lỗi, %2 cảnh báo đã giải trình, %3 ô trống")
+            self.tr("%1 lỗi, %2 cảnh báo đã giải trình, %3 ô chưa nhập")
             .replace("%1", str(len(evaluation.errors)))
             .replace("%2", str(explained))
-            .replace("%3", str(len(evaluation.missing)))
+            .replace("%3", vnformat.number(len(view.empty_cells)))
         )
         self.facts["villages"].setText(f"{len(view.villages)} {kind}")
         self.facts["sequence"].setText(self.tr("Lần gửi thứ %1").replace("%1", str(sequence)))
@@ -265,12 +269,50 @@ class SignDialog(QDialog):
         return path
 
     def sign(self) -> bool:
-        """Sign and save; a refusal is said in the dialog, which stays open for another try."""
+        """Sign and save; a refusal is said in the dialog, which stays open for another try. With cells still
+        empty, first asks (confirm_box) and signs only on “Vẫn ký”; False meanwhile."""
         say(self.error_label, "")
         out = self.destination()
         if out is None:
             say(self.error_label, self.tr("Hãy chọn nơi lưu gói."))
             return False
+        if self.view.empty_cells:
+            self._ask_about_empty_cells()
+            return False
+        return self._export(out)
+
+    def _ask_about_empty_cells(self) -> None:
+        """A window-modal question naming the first empty cells; “Vẫn ký” signs, “Không ký” goes back."""
+        count = len(self.view.empty_cells)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Còn ô chưa nhập"), "", parent=self)
+        box.setText(
+            self.tr("Báo cáo còn %1 ô chưa nhập. Vẫn ký và gửi báo cáo thiếu số liệu?").replace(
+                "%1", vnformat.number(count)
+            )
+        )
+        box.setInformativeText("\n".join(empty_cell_lines(self.view)))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Vẫn ký"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Không ký, nhập tiếp"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda _result: self._answered(box))
+        self.confirm_box = box
+        box.open()
+
+    def _answered(self, box: QMessageBox) -> None:
+        self.confirm_box = None
+        box.deleteLater()
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            out = self.destination()
+            if out is not None:
+                self._export(out)
+        else:
+            say(self.error_label, self.tr("Chưa ký: còn ô chưa nhập."))
+            self.passphrase_edit.clear()
+            self.passphrase_edit.setFocus()
+
+    def _export(self, out: Path) -> bool:
         try:
             with wait_cursor():
                 packet = export_packet(self.gw, self.view, self.passphrase_edit.text(), out)
