@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -52,6 +51,7 @@ from ui.export_folder import ask_file
 from ui.widgets import open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
+    from ui.commune.period_dialog import PeriodDialog
     from ui.commune.sign_dialog import SignDialog
     from ui.commune.upper_key_dialog import UpperKeyDialog
     from ui.key_dialogs import KeysDialog
@@ -248,12 +248,20 @@ class MainWindow(QMainWindow):
         self.period_box.blockSignals(False)
         self.open_report()
 
-    def ask_new_period(self) -> None:
-        code, ok = QInputDialog.getText(
-            self, self.tr("Kỳ báo cáo mới"), self.tr("Mã kỳ (ví dụ 2026, 2026-H1, 2026-Q1, 2026-2030):")
-        )
-        if ok and code.strip():
-            self.new_period(code.strip())
+    def ask_new_period(self) -> PeriodDialog | None:
+        """“Kỳ mới...”: the period chosen from lists, of a kind the form allows and not yet reported; shown
+        without waiting, it creates the report through new_period when accepted. None with no unit or form."""
+        from ui.commune.period_dialog import PeriodDialog
+
+        unit, form = self.current_unit(), self.current_form()
+        if unit is None or form is None:
+            return None
+        existing = [r.period_code for r in self.gw.reports(unit) if r.form_id == form.id]
+        about = self.tr("Báo cáo mới của %1 theo biểu %2.").replace("%1", self.gw.require_unit(unit).name)
+        dialog = PeriodDialog(form.period_kinds, existing, dt.date.today().year, about.replace("%2", form.id), self)
+        dialog.accepted.connect(lambda: self.new_period(dialog.code()))
+        open_modeless(dialog)
+        return dialog
 
     def new_period(self, code: str) -> bool:
         unit, form = self.current_unit(), self.current_form()
