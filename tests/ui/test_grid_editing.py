@@ -176,3 +176,16 @@ def test_the_largest_accepted_figure_is_shown_whole(qtbot, window, demo_path):
     assert total_text.startswith("1.000.00")  # the commune's total, wider still
     assert window.summary.fontMetrics().horizontalAdvance(total_text) < window.summary.columnWidth(cell.column()) - 6
     assert window.summary.columnWidth(cell.column()) == grid.columnWidth(cell.column())  # the columns stay aligned
+
+
+def test_clicking_another_cell_does_not_lose_a_refused_value(qtbot, window, demo_path):
+    grid, cell, other = window.grid, households(window, 2), households(window, 6)
+    grid.setCurrentIndex(cell)
+    editor = type_and_enter(qtbot, grid, "12a4")
+    QTest.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=grid.visualRect(other).center())
+    qtbot.waitUntil(lambda: grid.currentIndex() == cell)  # the cursor comes back to the refused cell
+    assert open_editor_text(grid) == "12a4" and grid.indexWidget(cell) is editor
+    editor.setText("12")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QCoreApplication.processEvents()
+    assert stored(demo_path, "so_ho", grid.model().cell(cell)[1]) == 12

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QStyledItemDelegate, QTableView
 
@@ -99,14 +99,21 @@ class SheetView(QTableView):
         refused = self.keeper.refused
         if refused and refused[0] is editor and hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
             # Refused: the text stays, selected, in the cell it was typed in; the message says why.
-            if self.currentIndex() == refused[1]:
-                editor.setFocus()
-                editor.selectAll()
-                return
+            # A click on another cell brings the cursor back once the click is over.
+            if self.currentIndex() != refused[1]:
+                QTimer.singleShot(0, lambda: self._back_to(QModelIndex(refused[1]), editor))
+            editor.setFocus()
+            editor.selectAll()
+            return
         self.keeper.refused = None
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter while typing
             self.move_down()
+
+    def _back_to(self, index, editor) -> None:
+        if index.isValid() and self.indexWidget(index) is editor:
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            editor.setFocus()
 
     def move_down(self) -> None:
         current = self.currentIndex()
