@@ -64,16 +64,19 @@ def _whole_number(raw, indicator: Indicator) -> int:
         negative = text.startswith("-")
         parsed = parse_number(text.lstrip("-"))
         if parsed is None:
-            raise ValueRejected(f"“{text}” không phải là số nguyên; “{indicator.label}” chỉ nhận số (ví dụ 1.234).")
+            raise ValueRejected(
+                f"“{text}” không phải là số nguyên; “{indicator.label}” chỉ nhận số nguyên, ví dụ 1.234."
+            )
         value = -parsed if negative else parsed
     else:
         raise ValueRejected(f"“{raw}” không phải là số nguyên; “{indicator.label}” chỉ nhận số nguyên.")
     if value < 0:
         raise ValueRejected(f"“{indicator.label}” không nhận số âm ({value}).")
     if value > indicator.largest:
+        unit = f" {indicator.unit.lower()}" if indicator.unit else ""  # “tối đa 999.999.999 hộ”
         raise ValueRejected(
             f"Số {vnformat.number(value) if value < BEYOND_ANY_MAX else str(raw).strip()[:20] + '…'} vượt mức tối đa "
-            f"{vnformat.number(indicator.largest)} của “{indicator.label}”."
+            f"{vnformat.number(indicator.largest)}{unit} của “{indicator.label}”."
         )
     return value
 

@@ -1,5 +1,7 @@
 """A table that types like Excel: arrows, Tab and Enter move; typing replaces;
 Delete clears; Ctrl+V pastes a block; Ctrl+C copies; Ctrl+D fills down.
+A typed value the cell refuses keeps its editor open with the text as typed,
+selected, while the window says why: Enter again to retry, Escape to give up.
 
 The model gives ``cell(index)`` (indicator, unit) for editable cells and an
 ``controller`` that saves; a paste, a fill or a clear is one undo step.
@@ -7,11 +9,16 @@ The model gives ``cell(index)`` (indicator, unit) for editable cells and an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+import re
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QStyledItemDelegate, QTableView
 
 from ui.commune.paste import block_text, parse_block
+
+FIGURE = re.compile(r"^-?[0-9][0-9.,]*%?$")  # 6.505.490.000, 14,2: never shown cut off
+TEXT_MARGIN = 14  # the delegate's padding and the grid line, both sides
 
 EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -20,12 +27,57 @@ EDIT_TRIGGERS = (
 )
 
 
+class _KeepRefused(QStyledItemDelegate):
+    """Remembers the editor whose text the model refused, so the view keeps it open."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.refused = None  # (editor, cell) of the last refused commit
+
+    def setModelData(self, editor, model, index) -> None:
+        if isinstance(editor, QLineEdit):
+            accepted = model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+            self.refused = None if accepted else (editor, QPersistentModelIndex(index))
+        else:
+            super().setModelData(editor, model, index)
+
+
 class SheetView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.keeper = _KeepRefused(self)
+        self.setItemDelegate(self.keeper)
         self.setEditTriggers(EDIT_TRIGGERS)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setTabKeyNavigation(True)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.dataChanged.connect(self.fit_figures)
+            QTimer.singleShot(0, self.fit_figures)  # after the window has set its column widths
+
+    def fit_figures(self, top_left=None, bottom_right=None, _roles=()) -> None:
+        """Widen (never narrow) the columns so every figure shows whole, not “123.45…”;
+        the computed rows under the grid follow its columns, and the grid theirs."""
+        model = self.model()
+        if model is None:
+            return
+        if top_left is None:
+            rows, columns = range(model.rowCount()), range(model.columnCount())
+        else:
+            rows, columns = (
+                range(top_left.row(), bottom_right.row() + 1),
+                range(top_left.column(), bottom_right.column() + 1),
+            )
+        metrics = self.fontMetrics()
+        for column in columns:
+            texts = (model.data(model.index(row, column)) for row in rows)
+            widest = max(
+                (metrics.horizontalAdvance(t) for t in texts if isinstance(t, str) and FIGURE.match(t)), default=0
+            )
+            if widest + TEXT_MARGIN > self.columnWidth(column):
+                self.setColumnWidth(column, widest + TEXT_MARGIN)
 
     # ---- keys -----------------------------------------------------------------
 
@@ -44,9 +96,24 @@ class SheetView(QTableView):
             super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint) -> None:
+        refused = self.keeper.refused
+        if refused and refused[0] is editor and hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            # Refused: the text stays, selected, in the cell it was typed in; the message says why.
+            # A click on another cell brings the cursor back once the click is over.
+            if self.currentIndex() != refused[1]:
+                QTimer.singleShot(0, lambda: self._back_to(QModelIndex(refused[1]), editor))
+            editor.setFocus()
+            editor.selectAll()
+            return
+        self.keeper.refused = None
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter while typing
             self.move_down()
+
+    def _back_to(self, index, editor) -> None:
+        if index.isValid() and self.indexWidget(index) is editor:
+            self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            editor.setFocus()
 
     def move_down(self) -> None:
         current = self.currentIndex()

@@ -122,7 +122,13 @@ class MainWindow(QMainWindow):
         undo = self.undo_group.createUndoAction(self, self.tr("Hoàn tác"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, self.tr("Làm lại"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Ctrl+Y and Ctrl+Shift+Z both, on every system (Linux's standard Redo is only the second).
+        keys = [
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+            QKeySequence("Ctrl+Y"),
+            QKeySequence("Ctrl+Shift+Z"),
+        ]
+        redo.setShortcuts(list({key.toString(): key for key in keys}.values()))
         self.undo_action, self.redo_action = undo, redo
         villages = QAction(self.tr("Quản lý bản, tổ dân phố..."), self)
         villages.triggered.connect(self.manage_villages)
@@ -202,6 +208,9 @@ class MainWindow(QMainWindow):
         # The computed rows follow the grid's columns as it scrolls and resizes.
         self.grid.horizontalScrollBar().valueChanged.connect(self.summary.horizontalScrollBar().setValue)
         self.grid.horizontalHeader().sectionResized.connect(lambda i, _old, new: self.summary.setColumnWidth(i, new))
+        self.summary.horizontalHeader().sectionResized.connect(  # a total wider than its column widens it
+            lambda i, _old, new: new > self.grid.columnWidth(i) and self.grid.setColumnWidth(i, new)
+        )
 
     # ---- choosing what to show ------------------------------------------------------
 
