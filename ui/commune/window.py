@@ -21,11 +21,13 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -57,6 +59,7 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
     from ui.key_dialogs import KeysDialog
 
 KEY_FILES = "Tệp đăng ký khóa (*.sctk);;Mọi tệp (*)"
+NOTICE_LINES = 3  # the band above the grid: a refusal and the upper level's answer, without moving the grid
 
 
 class MainWindow(QMainWindow):
@@ -195,8 +198,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         column = QVBoxLayout(right)
         column.addLayout(bar)
-        column.addWidget(self.message)
-        column.addWidget(self.answer)
+        column.addWidget(self._notice_area())
         column.addWidget(self.pages, 1)
         split = QSplitter()
         split.addWidget(self.units)
@@ -347,6 +349,24 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary_line(view))
         if self.controller.undo_stack.count():  # an accepted edit clears an old refusal
             self.show_message("")
+
+    def _notice_area(self) -> QScrollArea:
+        """The refusal or note and the upper level's answer, in a band of fixed height above the grid: a
+        line that appears never pushes the grid down under the officer's next click (a long answer
+        scrolls inside the band)."""
+        notices = QWidget()
+        lines = QVBoxLayout(notices)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.addWidget(self.message)
+        lines.addWidget(self.answer)
+        lines.addStretch(1)
+        area = QScrollArea()
+        area.setWidget(notices)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFixedHeight(self.fontMetrics().lineSpacing() * NOTICE_LINES + 8)
+        self.notice_area = area
+        return area
 
     def show_message(self, text: str) -> None:
         text = text or self.standing_note  # a read-only file stays said
