@@ -407,19 +407,50 @@ def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, upper_window, p
     note.write_text("không phải gói", encoding="utf-8")
     fake = tmp_path / "gia.sctg"
     fake.write_bytes(canonical_zip([("a.txt", b"x")]))
+    letter = tmp_path / "cong-van.docx"  # a Word file is a zip too
+    letter.write_bytes(canonical_zip([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>")]))
+    key = tmp_path / "khoa.sctk"
+    shutil.copy(packets.enrolment, key)
     junk = tmp_path / "rac"
     (junk / "con").mkdir(parents=True)
     for name in ("a.txt", "b.xlsx", "con/c.docx"):
         (junk / name).write_bytes(b"PK\x03\x04 rac")
-    run = dropped(qtbot, upper_window, [note, fake, junk])
-    assert [f.outcome for f in run.filed] == ["not_packet", "not_packet"] and run.ignored == 3
-    assert upper_window.notice.text() == ("2 tệp: 2 không phải gói; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục.")
+    shutil.copy(packets.enrolment, junk / "con" / "khoa-xa.sctk")
+    run = dropped(qtbot, upper_window, [note, fake, letter, key, junk])
+    assert [f.outcome for f in run.filed] == ["not_packet"] * 4 and (run.ignored, run.ignored_keys) == (4, 1)
+    assert upper_window.notice.text() == (
+        "4 tệp: 4 không phải gói; bỏ qua 4 tệp không phải gói (.sctg) trong thư mục, trong đó 1 tệp đăng ký khóa "
+        "(.sctk): dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
     lines = upper_window.results_dialog.lines()
-    assert [line[:2] for line in lines] == [("ghi-chu.txt", "không phải gói"), ("gia.sctg", "không phải gói")]
-    assert all(line[2] for line in lines)
+    assert [line[:2] for line in lines] == [
+        ("ghi-chu.txt", "không phải gói"),
+        ("gia.sctg", "không phải gói"),
+        ("cong-van.docx", "không phải gói"),
+        ("khoa.sctk", "không phải gói"),
+    ]
+    said = {line[0]: line[2] for line in lines}
+    assert said["ghi-chu.txt"] == (
+        "Tệp “ghi-chu.txt” không phải gói báo cáo của Sổ Chỉ Tiêu (tệp văn bản?): "
+        "chỉ nhập tệp .sctg do cấp dưới gửi lên."
+    )
+    assert said["gia.sctg"].startswith("Tệp “gia.sctg” mang đuôi .sctg nhưng không phải gói báo cáo")
+    assert said["cong-van.docx"] == (
+        "Tệp “cong-van.docx” không phải gói báo cáo của Sổ Chỉ Tiêu (tệp Word?): "
+        "chỉ nhập tệp .sctg do cấp dưới gửi lên."
+    )
+    unit = upper_window.gw.require_unit("03390").name
+    assert said["khoa.sctk"] == (
+        f"Tệp “khoa.sctk” là tệp đăng ký khóa của {unit}, không phải gói báo cáo: "
+        "dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
+    assert upper_window.enrol_action.text() == "Đăng ký khóa cấp dưới..."  # the menu item the words point to
+    words = " ".join(line[2] for line in lines)
+    assert not any(w in words for w in ("zip", "manifest", "bản kê", "mã băm"))
     assert not upper_window.message.isVisible()
     upper_window.results_dialog.close()
 
+    (junk / "con" / "khoa-xa.sctk").unlink()
     run = dropped(qtbot, upper_window, [junk])
     assert run.filed == [] and upper_window.results_dialog is None
     assert upper_window.notice.text() == "Không có gói nào để nhập; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục."

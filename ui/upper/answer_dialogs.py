@@ -305,7 +305,8 @@ class UpwardDialog(QDialog):
         missing = len(table.units) - len(table.received)
         facts = [
             self.tr(
-                "Tổng hợp từ %1/%2 đơn vị đã gửi; gói kèm danh sách %1 gói của đơn vị cấp dưới và mã băm của chúng."
+                "Tổng hợp từ %1/%2 đơn vị đã gửi; gói kèm danh sách %1 gói của đơn vị cấp dưới, "
+                "mỗi gói với mã gói in ở chân trang của nó, để cấp trên đối chiếu."
             )
             .replace("%1", str(len(table.received)))
             .replace("%2", str(len(table.units))),
