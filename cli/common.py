@@ -25,9 +25,16 @@ def _command() -> str:
     if getattr(sys, "frozen", False):
         return os.path.basename(sys.executable)
     here = os.path.join(os.getcwd(), "")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = "main.py" if os.path.join(root, "") == here else os.path.join(root, "main.py")
     if sys.executable.startswith(here):
-        return f"{sys.executable[len(here) :]} main.py"
-    return "python main.py"
+        return f"{sys.executable[len(here) :]} {script}"
+    if sys.prefix != sys.base_prefix:  # a virtual environment elsewhere: this Python has the libraries
+        return f"{sys.executable} {script}"
+    # Another Python (the system's, without the program's libraries: ModuleNotFoundError on the first
+    # command): the one tools/setup.sh makes beside main.py.
+    python = os.path.join(root, ".venv", "Scripts" if os.name == "nt" else "bin", "python")
+    return f"{python[len(here) :] if python.startswith(here) else python} {script}"
 
 
 COMMAND = _command()

@@ -12,12 +12,15 @@ import copy
 import json
 import os
 import re
+import shlex
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from testkit import run_main
+from testkit import ROOT, run_main
 
 import main
 
@@ -686,6 +689,34 @@ def test_no_command_and_no_screen_points_to_the_cli_end_to_end():
     assert "Traceback" not in result.stdout + result.stderr
     assert "dòng lệnh" in result.stdout
     assert "python main.py" in result.stdout and "--help" in result.stdout
+
+
+def no_screen_pointer(python: str, cwd: Path) -> list[str]:
+    """The lines main.py prints, run by ``python`` from ``cwd``, where there is no screen."""
+    env = {k: v for k, v in os.environ.items() if k not in NO_SCREEN}
+    done = subprocess.run(
+        [python, str(ROOT / "main.py")], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8"
+    )
+    assert done.returncode == 0 and "dòng lệnh" in done.stdout, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_the_no_screen_pointer_prints_a_command_that_works_from_where_it_was_typed(tmp_path):
+    lines = no_screen_pointer(sys.executable, tmp_path)
+    (init,) = [line.strip() for line in lines if line.strip().endswith(" init --db demo.db --demo")]
+    assert init == f"{sys.executable} {ROOT / 'main.py'} init --db demo.db --demo"
+    done = subprocess.run(shlex.split(init), cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0 and (tmp_path / "demo.db").is_file(), done.stderr
+
+
+@pytest.mark.skipif(sys.prefix == sys.base_prefix or os.name == "nt", reason="the tests run in no virtual environment")
+def test_a_python_without_the_libraries_is_pointed_to_the_one_set_up_beside_main_py():
+    base = getattr(sys, "_base_executable", "")
+    if not base or Path(base).parent == Path(sys.executable).parent:
+        pytest.skip("no Python outside the virtual environment to run")
+    lines = no_screen_pointer(base, ROOT)
+    assert "  .venv/bin/python main.py init --db demo.db --demo" in lines
+    assert not any(line.strip().startswith("python main.py") for line in lines)
 
 
 def test_no_command_and_no_screen_in_process(capsys, monkeypatch):

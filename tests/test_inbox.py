@@ -488,6 +488,10 @@ def test_a_folder_full_of_other_files(upper, packets, tmp_path):
     put(packets, root, "sh25")
     done = run(upper, [root])
     assert done.ignored == 2000 and [f.outcome for f in done.filed] == ["accepted", "accepted"]
+    assert done.ignored_keys == 400 and done.summary().endswith(
+        "bỏ qua 2000 tệp không phải gói (.sctg) trong thư mục, trong đó 400 tệp đăng ký khóa (.sctk): "
+        "dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
 
 
 def test_not_a_packet_and_a_missing_path(upper, packets, fresh_db, tmp_path):
@@ -495,7 +499,19 @@ def test_not_a_packet_and_a_missing_path(upper, packets, fresh_db, tmp_path):
     note.write_text("không phải gói", encoding="utf-8")
     fake = tmp_path / "gia.sctg"
     fake.write_bytes(canonical_zip([("a.txt", b"x")]))
-    assert [f.outcome for f in run(upper, [note, fake]).filed] == ["not_packet", "not_packet"]
+    done = run(upper, [note, fake])
+    assert [(f.outcome, f.message) for f in done.filed] == [
+        (
+            "not_packet",
+            "Tệp “ghi-chu.txt” không phải gói báo cáo của Sổ Chỉ Tiêu (tệp văn bản?): "
+            "chỉ nhập tệp .sctg do cấp dưới gửi lên.",
+        ),
+        (
+            "not_packet",
+            "Tệp “gia.sctg” mang đuôi .sctg nhưng không phải gói báo cáo của Sổ Chỉ Tiêu (hỏng hoặc bị đổi tên): "
+            "hãy xin đơn vị gửi lại.",
+        ),
+    ]
     (p1,) = put(packets, tmp_path, "mt24-1")
     with pytest.raises(BadInput, match="Không tìm thấy"):
         run(upper, [p1, tmp_path / "khong-co.sctg"])
@@ -537,7 +553,8 @@ def test_cli_import_summary_exit_codes_and_json(upper_path, packets, tmp_path, c
     code, out, err = cli(capsys, "inbox", "import", "--db", upper_path, "--json", bad, tmp_path / "in")
     assert code == 1 and len(err.splitlines()) == 1 and "không nhận được" in err
     data = json.loads(out)
-    assert set(data) == {"files", "ignored", "counts"} and data["counts"] == {"rejected": 1, "unchanged": 3}
+    assert set(data) == {"files", "ignored", "ignored_keys", "counts"}
+    assert data["counts"] == {"rejected": 1, "unchanged": 3}
     assert data["files"][0]["outcome"] == "rejected" and data["files"][0]["packet_id"] == 4
     code, out, _ = cli(capsys, "inbox", "list", "--db", upper_path, "--json")
     listed = json.loads(out)

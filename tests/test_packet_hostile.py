@@ -253,7 +253,8 @@ def test_a_docx_or_the_form_itself_is_not_a_packet(small, tmp_path):
         [("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b"<Relationships/>"), ("word/document.xml", b"<w/>")],
         zipfile.ZIP_DEFLATED,
     )
-    rejected(tmp_path, docx, "không phải gói", status="khong_doc_duoc")
+    verdict = rejected(tmp_path, docx, "không phải gói", status="khong_doc_duoc")
+    assert "manifest" not in verdict.problems[0] and "zip" not in verdict.problems[0]
     rejected(tmp_path, small.entries[FORM_XLSX], "không phải gói", status="khong_doc_duoc")
 
 

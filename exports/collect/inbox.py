@@ -21,6 +21,7 @@ from exports.collect.examine import BREAKS_READER, SPREAD_FROM, Examined, examin
 from exports.collect.figures import Figures
 from exports.collect.merge import figures_to_json
 from exports.collect.trust import Enrolled, enrol, is_below
+from exports.packets.enrolment import SUFFIX as ENROLMENT_SUFFIX
 from exports.packets.enrolment import Enrolment, KeyRing, key_ring
 from exports.packets.format import SUFFIX
 from exports.packets.verify import Verdict
@@ -59,6 +60,7 @@ class ImportRun:
     filed: list[Filed]
     ignored: int  # files in the folders given that are not packets by name
     cancelled: bool
+    ignored_keys: int = 0  # of those, the units' enrolment files (.sctk): enrolled elsewhere
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.filed if f.outcome == outcome)
@@ -80,6 +82,11 @@ class ImportRun:
         text = f"{len(self.filed)} tệp: {counts}" if self.filed else "Không có gói nào để nhập"
         if self.ignored:
             text += f"; bỏ qua {self.ignored} tệp không phải gói (.sctg) trong thư mục"
+        if self.ignored_keys:
+            text += (
+                f", trong đó {self.ignored_keys} tệp đăng ký khóa (.sctk): "
+                "dùng Gói › Đăng ký khóa cấp dưới... để đăng ký"
+            )
         if self.cancelled:
             text += f". Đã dừng sau {len(self.filed)}/{total or '?'} tệp; các gói đã nhập vẫn giữ nguyên"
         return text + "."
@@ -100,6 +107,7 @@ class ImportRun:
                 for f in self.filed
             ],
             "ignored": self.ignored,
+            "ignored_keys": self.ignored_keys,
             "counts": self.counts,
         }
 
@@ -110,9 +118,10 @@ def _listed(words: str) -> str:
     return f"{head} ({rest})" if comma else words
 
 
-def packet_files(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
-    """The files to import: every path given, and the .sctg files in folders given."""
-    files, ignored = [], 0
+def packet_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """The files to import: every path given, and the .sctg files in folders given; then the files left."""
+    files: list[Path] = []
+    ignored: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():
             for found in sorted(given.rglob("*")):
@@ -120,7 +129,7 @@ def packet_files(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
                     if found.suffix.lower() == SUFFIX:
                         files.append(found)
                     else:
-                        ignored += 1
+                        ignored.append(found)
         elif given.exists():
             files.append(given)
         else:
@@ -153,7 +162,8 @@ def import_packets(
 ) -> ImportRun:
     """Import the packet files given (and the .sctg files in the folders given), each filed whole or not
     at all; from ``spread_from`` files on, examined by worker processes while this one files them."""
-    files, ignored = packet_files(paths)
+    files, left = packet_files(paths)
+    keys = sum(1 for p in left if p.suffix.lower() == ENROLMENT_SUFFIX)
     if gw.setting("home_unit") is None:
         raise BadInput("Máy này chưa chọn đơn vị nhận báo cáo.")
     file_again(gw, library, PacketStatus.WAITING)  # a collection opened or a form added since
@@ -173,18 +183,18 @@ def import_packets(
                     for _ in files[len(filed) : len(filed) + BATCH_PACKETS]:
                         path, found = next(examined)
                         if progress is not None and progress(len(filed), len(files), path) is False:
-                            return ImportRun(filed, ignored, cancelled=True)
+                            return ImportRun(filed, len(left), True, keys)
                         filed.append(import_packet(gw, path, found, library, ring, who))
                         if time.monotonic() > until:
                             break
             except DatabaseError as exc:
-                done = ImportRun(filed[:committed], ignored, cancelled=True)
+                done = ImportRun(filed[:committed], len(left), True, keys)
                 raise ImportInterrupted(str(exc), done, files[committed:]) from None
     finally:
         examined.close()  # stops the workers of an import cut short
     if progress is not None:
         progress(len(files), len(files), Path())
-    return ImportRun(filed, ignored, cancelled=False)
+    return ImportRun(filed, len(left), False, keys)
 
 
 def import_packet(gw: Gateway, path: Path, found: Examined, library: FormLibrary, ring: KeyRing, who: str) -> Filed:
@@ -198,6 +208,8 @@ def import_packet(gw: Gateway, path: Path, found: Examined, library: FormLibrary
             words = PacketStatus(earlier["status"]).words
             return Filed(path, ImportOutcome.UNCHANGED, f"Tệp này đã nhận từ trước; trạng thái: {words}.")
         assessed = judge(gw, found, library, ring)
+        if assessed.status == ImportOutcome.NOT_PACKET:  # nothing to file: what it is, said in the result
+            return Filed(path, ImportOutcome.NOT_PACKET, assessed.note)
         return file_assessed(gw, path, found.file_sha, found.raw, assessed, who, earlier["id"] if earlier else None)
     except DatabaseError:
         raise

@@ -76,6 +76,38 @@ def canonical_zip(entries: list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
+# What a file that is not a packet most likely is, by its name: the officer's words, not the format's.
+_KINDS = {
+    ".doc": "tệp Word",
+    ".docx": "tệp Word",
+    ".odt": "tệp văn bản",
+    ".txt": "tệp văn bản",
+    ".xls": "tệp Excel",
+    ".xlsx": "tệp Excel",
+    ".ods": "tệp bảng tính",
+    ".pdf": "tệp PDF",
+    ".zip": "tệp nén",
+    ".rar": "tệp nén",
+    ".7z": "tệp nén",
+    ".jpg": "tệp ảnh",
+    ".jpeg": "tệp ảnh",
+    ".png": "tệp ảnh",
+}
+
+
+def not_a_packet(name: str) -> str:
+    """What the officer is told of a file that is no packet: what it seems to be and what to import instead."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".sctg":
+        return (
+            f"Tệp “{name}” mang đuôi .sctg nhưng không phải gói báo cáo của Sổ Chỉ Tiêu (hỏng hoặc bị đổi tên): "
+            "hãy xin đơn vị gửi lại."
+        )
+    kind = _KINDS.get(suffix)
+    guess = f" ({kind}?)" if kind else ""
+    return f"Tệp “{name}” không phải gói báo cáo của Sổ Chỉ Tiêu{guess}: chỉ nhập tệp .sctg do cấp dưới gửi lên."
+
+
 def read_container(path: str | Path) -> Container:
     path = Path(path)
     return container_of(read_packet_file(path), path.name)
@@ -84,7 +116,7 @@ def read_container(path: str | Path) -> Container:
 def container_of(raw: bytes, name: str) -> Container:
     """The entries of a packet's bytes; ``name`` is the file's, for messages."""
     if not raw.startswith(ZIP_MAGIC):
-        raise PacketUnreadable(f"Tệp “{name}” không phải gói Sổ Chỉ Tiêu (không phải tệp zip).")
+        raise PacketUnreadable(not_a_packet(name))
     if raw[-22:-18] != END_MAGIC:
         # Cut short, zipfile would search backwards and find the end record of
         # the bieu.xlsx stored inside, and read the form's files as the packet's.

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
-from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, read_packet_file
+from exports.packets import enrolment
+from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, not_a_packet, read_packet_file
 from exports.packets.enrolment import Enrolment, KeyRing
 from exports.packets.format import (
     DATA_JSON,
@@ -163,8 +164,9 @@ def verify_packet_bytes(
     path = Path(path)
     ring = trusted if isinstance(trusted, KeyRing) else KeyRing(trusted)
     try:
+        _refuse_enrolment(raw, path.name)
         container = container_of(raw, path.name)
-        manifest = _manifest(container.entries)
+        manifest = _manifest(container.entries, path.name)
     except PacketUnreadable as exc:
         return Verdict(path, VerifyStatus.UNREADABLE, [str(exc)])
     except PacketInvalid as exc:
@@ -191,10 +193,29 @@ def verify_packet_bytes(
 # ---- the manifest --------------------------------------------------------------------
 
 
-def _manifest(entries: dict[str, bytes]) -> dict:
+def _refuse_enrolment(raw: bytes, name: str) -> None:
+    """A unit's enrolment file (.sctk) brought with its packets: say what it is and where it goes."""
+    if not (name.lower().endswith(enrolment.SUFFIX) or raw[:1] == b"{") or len(raw) > enrolment.MAX_BYTES:
+        return
+    try:
+        data = loads_strict(raw)
+    except StrictJsonError:
+        return
+    if not isinstance(data, dict) or data.get("format") != enrolment.FORMAT:
+        return
+    unit = data.get("unit")
+    unit_name = unit.get("name") if isinstance(unit, dict) else None
+    whose = f" của {unit_name[:80]}" if isinstance(unit_name, str) and unit_name.strip() else ""
+    raise PacketUnreadable(
+        f"Tệp “{name}” là tệp đăng ký khóa{whose}, không phải gói báo cáo: "
+        "dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
+
+
+def _manifest(entries: dict[str, bytes], name: str) -> dict:
     if MANIFEST not in entries:
         if not {SIGNATURE, PUBLIC_KEY, *SIGNED_FILES} & set(entries):
-            raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (không có bản kê manifest.json).")
+            raise PacketUnreadable(not_a_packet(name))
         raise PacketInvalid("thiếu tệp manifest.json (bản kê) trong gói.")
     raw = entries[MANIFEST]
     if len(raw) > MAX_MANIFEST_BYTES:
@@ -204,7 +225,7 @@ def _manifest(entries: dict[str, bytes]) -> dict:
     except StrictJsonError as exc:
         raise PacketInvalid(f"tệp manifest.json (bản kê) không đọc được: {exc}.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise PacketUnreadable("Tệp zip này không phải gói Sổ Chỉ Tiêu (bản kê không đúng định dạng).")
+        raise PacketUnreadable(not_a_packet(name))
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise PacketUnreadable(
@@ -299,7 +320,7 @@ def _file_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
         if name not in entries:
             problems.append(f"thiếu tệp {name} trong gói.")
         elif hashlib.sha256(entries[name]).hexdigest() != item["sha256"] or len(entries[name]) != item["size"]:
-            problems.append(f"tệp {name} đã bị thay đổi sau khi ký (mã băm SHA-256 khác với bản kê).")
+            problems.append(f"tệp {name} đã bị thay đổi sau khi ký (không khớp với bản kê của gói).")
     for name in entries:
         if name not in listed and name not in (MANIFEST, SIGNATURE):
             problems.append(f"gói có tệp lạ {name} không ghi trong bản kê.")

@@ -18,7 +18,7 @@ from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.receipt_file import read_receipt
 from exports.packets.verify import verify_packet
 from models.gateway import Gateway
-from models.keys import DEMO_PASSPHRASE, key_in_use
+from models.keys import DEMO_PASSPHRASE, create_unit_key, key_in_use
 from ui.upper.answer_dialogs import ReceiptDialog
 
 WAIT = 20_000
@@ -143,3 +143,29 @@ def test_a_receipt_hides_the_query_and_signs_without_one(window_with_packets, qt
     assert issued is not None and issued.path.name == "03408_kl224_2024_lan01_bien-nhan.sctb"
     assert read_receipt(issued.path).data["kind"] == "bien_nhan"
     assert {p.file_name: p.status for p in window_with_packets.inbox_view.model.packets}["tp24.sctg"] == "accepted"
+
+
+def test_the_demo_key_s_passphrase_is_hinted_in_both_dialogs_and_only_there(window_with_packets, qtbot, tmp_path):
+    window = window_with_packets
+    chosen(window, "tp24.sctg")
+    receipt = window.open_receipt_dialog()
+    qtbot.addWidget(receipt)
+    window.tabs.setCurrentWidget(window.merged_view)
+    upward = window.open_upward_dialog()
+    qtbot.addWidget(upward)
+    for dialog in (receipt, upward):
+        hint = dialog.signing.demo_hint
+        assert hint.isVisible() and hint.text() == "Dữ liệu mẫu: mật khẩu khóa là muongte-mau"
+    assert receipt.sign(hint.text().rpartition(" ")[2], tmp_path) is not None  # the words hinted unlock the key
+    receipt.close()
+    upward.close()
+
+    create_unit_key(window.gw, "12", "mat-khau-that-cua-tinh", "Đỗ Thu Tài", replace=True)  # a real key now
+    chosen(window, "sh24.sctg")
+    receipt = window.open_receipt_dialog()
+    qtbot.addWidget(receipt)
+    window.tabs.setCurrentWidget(window.merged_view)
+    upward = window.open_upward_dialog()
+    qtbot.addWidget(upward)
+    for dialog in (receipt, upward):
+        assert dialog.isVisible() and not dialog.signing.demo_hint.isVisible()

@@ -11,12 +11,13 @@ import datetime as dt
 import io
 import re
 import shutil
+import threading
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from python_calamine import CalamineWorkbook
 from testkit import put
 from upper_packets import MANY
@@ -30,6 +31,7 @@ from models.gateway import Gateway
 from models.packet_store import packet_folder
 from models.reporting import view_report
 from models.units import Unit
+from ui.upper.import_worker import ImportJob, stop_to_close_asked
 from ui.upper.inbox_model import PacketIdRole, StatusRole
 from ui.upper.merged_view import TOTAL_ROWS, jump_text
 from ui.upper.window import UpperWindow
@@ -407,19 +409,50 @@ def test_a_file_that_is_not_a_packet_and_a_folder_of_junk(qtbot, upper_window, p
     note.write_text("không phải gói", encoding="utf-8")
     fake = tmp_path / "gia.sctg"
     fake.write_bytes(canonical_zip([("a.txt", b"x")]))
+    letter = tmp_path / "cong-van.docx"  # a Word file is a zip too
+    letter.write_bytes(canonical_zip([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>")]))
+    key = tmp_path / "khoa.sctk"
+    shutil.copy(packets.enrolment, key)
     junk = tmp_path / "rac"
     (junk / "con").mkdir(parents=True)
     for name in ("a.txt", "b.xlsx", "con/c.docx"):
         (junk / name).write_bytes(b"PK\x03\x04 rac")
-    run = dropped(qtbot, upper_window, [note, fake, junk])
-    assert [f.outcome for f in run.filed] == ["not_packet", "not_packet"] and run.ignored == 3
-    assert upper_window.notice.text() == ("2 tệp: 2 không phải gói; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục.")
+    shutil.copy(packets.enrolment, junk / "con" / "khoa-xa.sctk")
+    run = dropped(qtbot, upper_window, [note, fake, letter, key, junk])
+    assert [f.outcome for f in run.filed] == ["not_packet"] * 4 and (run.ignored, run.ignored_keys) == (4, 1)
+    assert upper_window.notice.text() == (
+        "4 tệp: 4 không phải gói; bỏ qua 4 tệp không phải gói (.sctg) trong thư mục, trong đó 1 tệp đăng ký khóa "
+        "(.sctk): dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
     lines = upper_window.results_dialog.lines()
-    assert [line[:2] for line in lines] == [("ghi-chu.txt", "không phải gói"), ("gia.sctg", "không phải gói")]
-    assert all(line[2] for line in lines)
+    assert [line[:2] for line in lines] == [
+        ("ghi-chu.txt", "không phải gói"),
+        ("gia.sctg", "không phải gói"),
+        ("cong-van.docx", "không phải gói"),
+        ("khoa.sctk", "không phải gói"),
+    ]
+    said = {line[0]: line[2] for line in lines}
+    assert said["ghi-chu.txt"] == (
+        "Tệp “ghi-chu.txt” không phải gói báo cáo của Sổ Chỉ Tiêu (tệp văn bản?): "
+        "chỉ nhập tệp .sctg do cấp dưới gửi lên."
+    )
+    assert said["gia.sctg"].startswith("Tệp “gia.sctg” mang đuôi .sctg nhưng không phải gói báo cáo")
+    assert said["cong-van.docx"] == (
+        "Tệp “cong-van.docx” không phải gói báo cáo của Sổ Chỉ Tiêu (tệp Word?): "
+        "chỉ nhập tệp .sctg do cấp dưới gửi lên."
+    )
+    unit = upper_window.gw.require_unit("03390").name
+    assert said["khoa.sctk"] == (
+        f"Tệp “khoa.sctk” là tệp đăng ký khóa của {unit}, không phải gói báo cáo: "
+        "dùng Gói › Đăng ký khóa cấp dưới... để đăng ký."
+    )
+    assert upper_window.enrol_action.text() == "Đăng ký khóa cấp dưới..."  # the menu item the words point to
+    words = " ".join(line[2] for line in lines)
+    assert not any(w in words for w in ("zip", "manifest", "bản kê", "mã băm"))
     assert not upper_window.message.isVisible()
     upper_window.results_dialog.close()
 
+    (junk / "con" / "khoa-xa.sctk").unlink()
     run = dropped(qtbot, upper_window, [junk])
     assert run.filed == [] and upper_window.results_dialog is None
     assert upper_window.notice.text() == "Không có gói nào để nhập; bỏ qua 3 tệp không phải gói (.sctg) trong thư mục."
@@ -479,12 +512,88 @@ def test_models_follow_qt_contract(qtmodeltester, qtbot, upper_window, packets, 
     assert upper_window.inbox_view.model.index(0, 0).data(PacketIdRole) is not None
 
 
-def test_closing_while_an_import_runs_waits_for_it(qtbot, upper_window, packets, tmp_path, upper_path):
-    upper_window.import_paths(put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY))))
-    upper_window.close()
-    assert upper_window.import_job is None
+def close_during_import(qtbot, monkeypatch, window, paths, answer: str):
+    """Close the window while the worker is held after its fifth packet, answering the question with
+    the button named ``answer``: what was asked, and what the window said after."""
+    asked, told, at_five = [], [], threading.Event()
+
+    def hold_at_five(job):
+        def progressed(done, total, name):  # the worker's thread, before it checks for a stop
+            if done == 5:
+                at_five.set()
+                assert asked_once.wait(WAIT)  # held until the question is answered
+                if answer == "Dừng và đóng":
+                    assert job.worker._stop.wait(WAIT)  # and, to stop, until the window has said stop
+
+        job.worker.progress.connect(progressed, Qt.ConnectionType.DirectConnection)
+
+    asked_once = threading.Event()
+
+    def exec_(box):
+        asked.append((box.text(), box.informativeText(), [b.text() for b in box.buttons()]))
+        next(b for b in box.buttons() if b.text() == answer).click()
+        asked_once.set()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    window.import_started.connect(hold_at_five)
+    job = window.import_paths(paths)
+    assert at_five.wait(WAIT)
+    qtbot.waitUntil(lambda: job.done == 5)  # the progress the window has been told of
+    window.close()
+    return job, asked, told
+
+
+def test_closing_during_an_import_asks_and_stopping_says_what_was_filed(
+    qtbot, monkeypatch, upper_window, packets, tmp_path, upper_path
+):
+    paths = put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY)))
+    job, asked, told = close_during_import(qtbot, monkeypatch, upper_window, paths, "Dừng và đóng")
+    assert asked == [
+        (
+            f"Đang nhập gói (5/{MANY}). Dừng nhập và đóng?",
+            "Các gói đã nhập xong vẫn giữ nguyên; gói đang nhập dở không được ghi.",
+            ["Dừng và đóng", "Tiếp tục nhập"],
+        )
+    ]
+    assert upper_window.import_job is None and not upper_window.isVisible() and not job.running
+    assert told == [
+        f"5 tệp: 5 đã nhận. Đã dừng sau 5/{MANY} tệp; các gói đã nhập vẫn giữ nguyên. Các tệp còn lại nhập lại "
+        "sau được: chọn lại các tệp hoặc thư mục đó, gói đã nhận sẽ không bị nhập hai lần."
+    ]
     rows, per_packet = db_counts(upper_path)
-    assert rows == len(per_packet) and len(set(per_packet)) <= 1  # whatever got in, got in whole
+    assert rows == len(per_packet) == 5  # as many as were said, each whole
+    assert len(set(per_packet)) == 1 and per_packet[0] > 100
+
+
+def test_closing_during_an_import_and_going_on(qtbot, monkeypatch, upper_window, packets, tmp_path, upper_path):
+    paths = put(packets, tmp_path, *(f"many-{n:02d}" for n in range(MANY)))
+    with qtbot.waitSignal(upper_window.import_finished, timeout=WAIT) as finished:
+        job, asked, told = close_during_import(qtbot, monkeypatch, upper_window, paths, "Tiếp tục nhập")
+        assert [text for text, *_ in asked] == [f"Đang nhập gói (5/{MANY}). Dừng nhập và đóng?"]
+        assert upper_window.isVisible() and not upper_window.closed
+    run = finished.args[0]
+    assert not run.cancelled and run.count("accepted") == MANY and told == []
+    rows, per_packet = db_counts(upper_path)
+    assert rows == len(per_packet) == MANY and len(set(per_packet)) == 1
+    upper_window.close()  # nothing running: no question
+    assert len(asked) == 1 and not upper_window.isVisible()
+
+
+def test_the_question_counts_in_the_officers_numbers(qtbot, monkeypatch, upper_window):
+    job = ImportJob(upper_window.gw.path, [], default_library(), "kiem-thu", upper_window)
+    job.done, job.total = 630, 2100
+    asked = []
+
+    def exec_(box):
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    assert stop_to_close_asked(upper_window, job) is False
+    assert asked == ["Đang nhập gói (630/2.100). Dừng nhập và đóng?"]
 
 
 def test_a_database_without_its_packet_folder_warns_in_the_window(open_shown, upper_path, packets, tmp_path):

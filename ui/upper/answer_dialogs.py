@@ -37,7 +37,7 @@ from forms.library import FormLibrary
 from forms.messages import label_of
 from models.errors import UserError
 from models.gateway import Gateway
-from models.keys import key_in_use
+from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.vocabulary import PacketStatus, ReceiptKind
 from ui.export_folder import export_folder, remember_folder
 from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, message_label, say
@@ -51,11 +51,15 @@ def as_folder(folder: str | Path) -> str:
 
 
 class SigningFields:
-    """Passphrase and destination folder, shared by both dialogs."""
+    """Passphrase and destination folder, shared by both dialogs; with the demo's key, its passphrase."""
 
-    def __init__(self, dialog: QDialog, gw: Gateway):
+    def __init__(self, dialog: QDialog, gw: Gateway, unit_code: str | None):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        key = key_in_use(gw, unit_code) if unit_code else None
+        self.demo_hint = QLabel(dialog.tr("Dữ liệu mẫu: mật khẩu khóa là %1").replace("%1", DEMO_PASSPHRASE))
+        self.demo_hint.setStyleSheet("color: #555;")
+        self.demo_hint.setVisible(bool(key and key.demo))
         self.folder = QLineEdit(str(export_folder(gw)))
         self.browse = QPushButton(dialog.tr("Chọn..."))
         self.browse.clicked.connect(lambda: self._ask_folder(dialog))
@@ -64,7 +68,10 @@ class SigningFields:
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
-        form.addRow(dialog.tr("Mật khẩu khóa ký:"), self.passphrase)
+        passphrase = QVBoxLayout()
+        passphrase.addWidget(self.passphrase)
+        passphrase.addWidget(self.demo_hint)
+        form.addRow(dialog.tr("Mật khẩu khóa ký:"), passphrase)
         form.addRow(dialog.tr("Lưu vào thư mục:"), row)
 
     def _ask_folder(self, dialog: QDialog) -> None:
@@ -106,7 +113,7 @@ class ReceiptDialog(QDialog):
         self.cells = [self._cell_row() for _ in range(3)]
         self.more_button = QPushButton(self.tr("Thêm ô"))
         self.more_button.clicked.connect(self.add_cell)
-        self.signing = SigningFields(self, gw)
+        self.signing = SigningFields(self, gw, gw.setting("home_unit"))  # a receipt is signed with the home unit's key
         self.sign_button = QPushButton(self.tr("Ký và lưu"))
         self.sign_button.setDefault(True)
         self.sign_button.clicked.connect(self._sign_clicked)
@@ -305,7 +312,8 @@ class UpwardDialog(QDialog):
         missing = len(table.units) - len(table.received)
         facts = [
             self.tr(
-                "Tổng hợp từ %1/%2 đơn vị đã gửi; gói kèm danh sách %1 gói của đơn vị cấp dưới và mã băm của chúng."
+                "Tổng hợp từ %1/%2 đơn vị đã gửi; gói kèm danh sách %1 gói của đơn vị cấp dưới, "
+                "mỗi gói với mã gói in ở chân trang của nó, để cấp trên đối chiếu."
             )
             .replace("%1", str(len(table.received)))
             .replace("%2", str(len(table.units))),
@@ -318,7 +326,7 @@ class UpwardDialog(QDialog):
         summary = QLabel("\n".join(f for f in facts if f))
         summary.setWordWrap(True)
         self.blocked_label = message_label(ERROR_STYLE)
-        self.signing = SigningFields(self, gw)
+        self.signing = SigningFields(self, gw, table.parent.code)
         self.sign_button = QPushButton(self.tr("Ký và lưu"))
         self.sign_button.setDefault(True)
         self.sign_button.clicked.connect(lambda: self.sign(self.signing.passphrase.text(), self.signing.folder.text()))

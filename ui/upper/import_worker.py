@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms import vnformat
 from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
@@ -58,6 +60,7 @@ class ImportWorker(QObject):
         super().__init__()
         self.db_path, self.paths, self.library, self.who = db_path, paths, library, who
         self._stop = threading.Event()
+        self.result: ImportRun | None = None  # set before finished is emitted: read once the thread has ended
 
     def stop(self) -> None:
         """Stop before the next file; safe from any thread."""
@@ -85,6 +88,7 @@ class ImportWorker(QObject):
             return
         finally:
             gw.close()
+        self.result = run
         self.finished.emit(run)
 
     def _progress(self, done: int, total: int, path: Path) -> bool:
@@ -102,7 +106,7 @@ class ImportJob(QObject):
     def __init__(self, db_path: Path, paths: Iterable[str | Path], library: FormLibrary, who: str, parent=None):
         super().__init__(parent)
         self.paths = [Path(p) for p in paths]
-        self.total = 0
+        self.done = self.total = 0
         self.run: ImportRun | None = None
         self.error: str | None = None
         self.thread = QThread(self)
@@ -131,8 +135,13 @@ class ImportJob(QObject):
         self.thread.quit()
         self.thread.wait()
 
+    def stop_and_wait(self) -> ImportRun | None:
+        """Stop after the packet being filed and wait for the thread: what was filed (None: nothing could be)."""
+        self.wait()
+        return self.worker.result
+
     def _progressed(self, done: int, total: int, name: str) -> None:
-        self.total = total
+        self.done, self.total = done, total
         self.progress.emit(done, total, name)
 
     def _finished(self, run: ImportRun) -> None:
@@ -149,6 +158,35 @@ class ImportJob(QObject):
     def _end(self) -> None:
         self.thread.quit()
         self.thread.wait()
+
+
+def stop_to_close_asked(parent: QWidget, job: ImportJob) -> bool:
+    """Closing the window during an import: True when the officer chooses to stop it and close."""
+    text = parent.tr("Đang nhập gói (%1/%2). Dừng nhập và đóng?")
+    text = text.replace("%1", vnformat.number(job.done)).replace("%2", vnformat.number(job.total) if job.total else "?")
+    box = QMessageBox(QMessageBox.Icon.Question, parent.windowTitle(), text, parent=parent)
+    box.setInformativeText(parent.tr("Các gói đã nhập xong vẫn giữ nguyên; gói đang nhập dở không được ghi."))
+    stop = box.addButton(QMessageBox.StandardButton.Yes)
+    stop.setText(parent.tr("Dừng và đóng"))
+    go_on = box.addButton(QMessageBox.StandardButton.No)
+    go_on.setText(parent.tr("Tiếp tục nhập"))
+    box.setDefaultButton(go_on)
+    box.setEscapeButton(go_on)
+    box.exec()
+    return box.clickedButton() is stop
+
+
+def stopped_words(run: ImportRun | None, job: ImportJob) -> str:
+    """What was filed of an import stopped by closing the window, and what to do with the rest."""
+    if run is None:
+        return job.error or "Không nhập được gói nào."
+    said = run.summary(job.total)
+    if run.cancelled:
+        said += (
+            " Các tệp còn lại nhập lại sau được: chọn lại các tệp hoặc thư mục đó, "
+            "gói đã nhận sẽ không bị nhập hai lần."
+        )
+    return said
 
 
 class ImportProgress(QWidget):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -47,7 +48,14 @@ from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
-from ui.upper.import_worker import ImportJob, ImportProgress, ImportResultsDialog, local_paths
+from ui.upper.import_worker import (
+    ImportJob,
+    ImportProgress,
+    ImportResultsDialog,
+    local_paths,
+    stop_to_close_asked,
+    stopped_words,
+)
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
 from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, open_modeless
@@ -469,13 +477,16 @@ class UpperWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:
+        if self.import_job is not None and not stop_to_close_asked(self, self.import_job):
+            event.ignore()  # the import goes on
+            return
         self.closed = True  # nothing more read: the file is let go below
         # Each packet is filed whole; an import still running stops before its next file.
         job, self.import_job = self.import_job, None
         if job is not None:
             job.finished.disconnect(self._import_finished)
             job.progress.disconnect(self.import_progress.show_progress)
-            job.wait()
+            QMessageBox.information(self, self.windowTitle(), stopped_words(job.stop_and_wait(), job))
         if self.database_hold is not None:
             self.database_hold.release()  # the last backup, the file, the lock
         else:
