@@ -44,6 +44,7 @@ from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
 from ui.commune.findings_panel import FindingsPanel
+from ui.commune.indicator_note import IndicatorNote
 from ui.commune.sheet_view import SheetView
 from ui.commune.target_chart import TargetChart
 from ui.commune.unit_tree import UnitTree
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.fields.setWordWrap(True)
         self.chart = TargetChart()
         self.findings = FindingsPanel()
+        self.indicator_note = IndicatorNote()
         self.findings.jump.connect(self.jump_to_finding)
         self.findings.answer.connect(
             lambda finding, reason: self.controller and self.controller.set_reason(finding, reason)
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
         side_column.setContentsMargins(0, 0, 0, 0)
         side_column.addWidget(QLabel(self.tr("Mức đạt so với mục tiêu")))
         side_column.addWidget(self.chart)
+        side_column.addWidget(self.indicator_note)
         side_column.addWidget(self.findings, 1)
         entry = QSplitter()
         entry.addWidget(data_split)
@@ -316,9 +319,23 @@ class MainWindow(QMainWindow):
         self.grid.setModel(VillageGridModel(self.controller, self.grid))
         self.summary.setModel(SummaryModel(self.controller, self.summary))
         self.fields.setModel(CommuneFieldsModel(self.controller, self.fields))
+        for view in (self.grid, self.fields):  # the words of the indicator under the cursor, beside the grid
+            view.selectionModel().currentChanged.connect(lambda index, _old, v=view: self._note_of(v, index))
+        self.indicator_note.show_indicator(None, None)
         self._size_columns()
         self.pages.setCurrentIndex(1)
         self.show_state()
+
+    def _note_of(self, view, index) -> None:
+        """The indicator of the cell under the cursor: the grid's column, the commune fields' row."""
+        if self.controller is None or not index.isValid():
+            return
+        model, form = view.model(), self.controller.session.form
+        if view is self.fields:
+            ind = model.indicators[index.row()]
+        else:
+            ind = model.indicators[index.column() - 1] if index.column() > 0 else None
+        self.indicator_note.show_indicator(form, ind)
 
     def _size_columns(self) -> None:
         header = self.grid.horizontalHeader()
