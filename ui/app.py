@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QStandardPaths
+from PySide6.QtCore import QLocale, QStandardPaths, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from forms.library import default_library
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 APP_ID = "SoChiTieu"
 TITLE = "Sổ Chỉ Tiêu"
+# Qt's own words (OK, Cancel, the file dialog, context menus, print preview) in Vietnamese: Qt ships
+# no qtbase_vi, so ui/translations/qtbase_vi.ts is ours, compiled at set-up and bundle build.
+QT_TRANSLATION = Path(__file__).resolve().parent / "translations" / "qtbase_vi.qm"
 
 
 def default_db_path() -> Path:
@@ -180,12 +183,23 @@ def reopen_refused(window, windows: list) -> None:
         app.exit(code)
 
 
+def install_qt_translation(app: QApplication, path: Path = QT_TRANSLATION) -> QTranslator | None:
+    """Load Qt's words in Vietnamese into ``app``; the translator, or None when the compiled file is
+    missing or unreadable: then Qt's buttons stay English, which is no reason to stop the program."""
+    translator = QTranslator(app)  # owned by the application, so it lives as long as it does
+    if not translator.load(str(path)):
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
 def run(db_path: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(TITLE)
     app.setWindowIcon(app_icon())
     install_fonts()
+    install_qt_translation(app)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     windows: list = []
     code = show_window(db_path, windows, check_later=True)

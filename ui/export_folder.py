@@ -5,6 +5,7 @@ the user's Documents."""
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -34,16 +35,32 @@ def remember_folder(gw: Gateway, folder: Path) -> None:
         gw.set_setting(SETTING, str(folder))
 
 
+def dialog_options(options: QFileDialog.Option | None = None) -> QFileDialog.Option:
+    """``options`` for a file dialog, plus Qt's own dialog on Linux: that one speaks the program's
+    Vietnamese (ui/translations), the desktop's own may not; on Windows the system's dialog follows
+    the system's language."""
+    options = options if options is not None else QFileDialog.Option(0)
+    if sys.platform.startswith("linux"):
+        return options | QFileDialog.Option.DontUseNativeDialog
+    return options
+
+
 def ask_file(parent: QWidget, gw: Gateway, title: str, file_filter: str) -> str:
     """A file to open, chosen in a dialog that starts in the last folder used ('' when cancelled)."""
-    path, _filter = QFileDialog.getOpenFileName(parent, title, str(export_folder(gw)), file_filter)
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, title, str(export_folder(gw)), file_filter, options=dialog_options()
+    )
     return path
 
 
 def ask_xlsx_path(parent: QWidget, gw: Gateway, title: str, default_name: str) -> str:
     """The file chosen in a save dialog opened on the last folder used ('' when cancelled)."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(export_folder(gw) / default_name), parent.tr("Bảng tính Excel (*.xlsx)")
+        parent,
+        title,
+        str(export_folder(gw) / default_name),
+        parent.tr("Bảng tính Excel (*.xlsx)"),
+        options=dialog_options(),
     )
     return path
 

@@ -38,7 +38,7 @@ from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE, KeyInfo, check_new_passphrase, create_unit_key, key_in_use, unit_keys
 from models.units import Unit
 from models.vocabulary import COLLECTING_TIERS
-from ui.export_folder import export_folder, remember_folder
+from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -86,6 +86,7 @@ def ask_enrolment_path(parent: QWidget, gw: Gateway, key: KeyInfo) -> str:
         parent.tr("Lưu tệp đăng ký khóa"),
         str(export_folder(gw) / default_enrolment_name(key)),
         parent.tr("Tệp đăng ký khóa (*%1)").replace("%1", SUFFIX),
+        options=dialog_options(),
     )
     return path
 

@@ -41,7 +41,7 @@ from forms.schema import FormDef
 from models.errors import UserError, os_error_words
 from models.gateway import Gateway
 from models.units import Unit
-from ui.export_folder import export_folder, remember_folder, with_suffix
+from ui.export_folder import dialog_options, export_folder, remember_folder, with_suffix
 from ui.printing import preview, write_pdf
 
 # What a printout is built from: the page settings, whether blank, whether amounts go in words; for a
@@ -243,7 +243,11 @@ class PrintDialog(QDialog):
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return
         path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Xuất PDF"), str(export_folder(self.gw) / f"{document.name}.pdf"), self.tr("Tệp PDF (*.pdf)")
+            self,
+            self.tr("Xuất PDF"),
+            str(export_folder(self.gw) / f"{document.name}.pdf"),
+            self.tr("Tệp PDF (*.pdf)"),
+            options=dialog_options(),
         )
         if path:
             written = self.export_pdf(path, document)

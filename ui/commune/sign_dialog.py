@@ -36,7 +36,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
-from ui.export_folder import export_folder, remember_folder
+from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.key_dialogs import CreateKeyDialog
 from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fingerprint_label, message_label, say, wait_cursor
 
@@ -353,6 +353,7 @@ class SignDialog(QDialog):
             self.tr("Lưu gói"),
             self.path_edit.text(),
             self.tr("Gói Sổ Chỉ Tiêu (*%1)").replace("%1", SUFFIX),
+            options=dialog_options(),
         )
         if path:
             self.path_edit.setText(path)

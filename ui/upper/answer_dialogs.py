@@ -39,7 +39,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.vocabulary import PacketStatus, ReceiptKind
-from ui.export_folder import export_folder, remember_folder
+from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, message_label, say
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
@@ -75,7 +75,9 @@ class SigningFields:
         form.addRow(dialog.tr("Lưu vào thư mục:"), row)
 
     def _ask_folder(self, dialog: QDialog) -> None:
-        chosen = QFileDialog.getExistingDirectory(dialog, dialog.tr("Chọn thư mục lưu"), self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(
+            dialog, dialog.tr("Chọn thư mục lưu"), self.folder.text(), dialog_options(QFileDialog.Option.ShowDirsOnly)
+        )
         if chosen:
             self.folder.setText(chosen)
 

@@ -45,7 +45,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import AWAITING_OFFICER
 from ui.db_hold import DatabaseHold
-from ui.export_folder import ask_file, export_folder
+from ui.export_folder import ask_file, dialog_options, export_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
 from ui.upper.import_worker import (
@@ -391,12 +391,18 @@ class UpperWindow(QMainWindow):
             self.tr("Chọn gói để nhập"),
             str(export_folder(self.gw)),
             self.tr("Gói Sổ Chỉ Tiêu (*%1);;Mọi tệp (*)").replace("%1", PACKET_SUFFIX),
+            options=dialog_options(),
         )
         if paths:
             self.import_paths(paths)
 
     def ask_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục chứa gói"), str(export_folder(self.gw)))
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            self.tr("Chọn thư mục chứa gói"),
+            str(export_folder(self.gw)),
+            dialog_options(QFileDialog.Option.ShowDirsOnly),
+        )
         if folder:
             self.import_paths([folder])
 
