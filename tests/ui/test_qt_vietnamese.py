@@ -167,13 +167,13 @@ def test_a_message_box_with_details_speaks_vietnamese(vietnamese_qt, qtbot):
     assert english_in(texts) == []
 
 
-def test_the_new_period_question_has_vietnamese_buttons(vietnamese_qt, window):
-    seen: list[list[str]] = []
-    opener = WhileOpen(lambda dialog: seen.append(shown_texts(dialog)))
-    window.ask_new_period()
-    assert opener.seen, "the dialog did not open"
-    assert {"Đồng ý", "Hủy"} <= set(seen[0])
-    assert english_in(seen[0]) == []
+def test_the_new_period_dialog_has_vietnamese_buttons(vietnamese_qt, window, qtbot):
+    dialog = window.ask_new_period()  # opened without blocking (ui/commune/period_dialog.py)
+    qtbot.waitUntil(dialog.isVisible)
+    seen = shown_texts(dialog)
+    assert {"Tạo kỳ", "Hủy"} <= set(seen)
+    assert english_in(seen) == []
+    dialog.reject()
 
 
 def test_the_reason_for_keeping_a_figure_has_vietnamese_buttons(vietnamese_qt, window):
