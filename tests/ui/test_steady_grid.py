@@ -31,3 +31,8 @@ def test_a_refusal_and_an_answer_leave_the_grid_where_it_was(qtbot, window, tmp_
         assert sign.sign()
     qtbot.waitUntil(lambda: window.answer.isVisible())  # “Đã xuất gói …” beside the report
     assert grid_top(window) == top
+
+
+def test_the_title_names_the_file_and_leaves_the_program_s_name_to_qt(window, demo_path):
+    assert window.windowTitle() == str(demo_path)  # Qt adds “ — Sổ Chỉ Tiêu” (the display name) once
+    assert "Sổ Chỉ Tiêu" not in window.windowTitle()

@@ -106,7 +106,7 @@ def db_counts(path) -> tuple[int, list[int]]:
 
 def test_an_upper_level_database_opens_the_upper_window(upper_window, upper_path):
     assert isinstance(upper_window, UpperWindow)
-    assert upper_window.windowTitle() == f"Sổ Chỉ Tiêu — {upper_path}"
+    assert upper_window.windowTitle() == str(upper_path)  # Qt adds “ — Sổ Chỉ Tiêu” once, not twice
     assert [upper_window.tabs.tabText(i) for i in range(3)] == ["Hộp thư", "Tình hình nộp", "Biểu tổng hợp"]
     menu = upper_window.packet_menu
     assert menu.title() == "Gói"
@@ -606,3 +606,21 @@ def test_a_database_without_its_packet_folder_warns_in_the_window(open_shown, up
     shutil.rmtree(packet_folder(upper_path))
     window = open_shown(upper_path)
     assert window.notice.isVisible() and "Không thấy thư mục “tinh-goi”" in window.notice.text()
+
+
+def test_import_starts_in_the_folder_packets_were_last_taken_from(qtbot, upper_window, packets, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    usb = tmp_path / "usb" / "goi-thang-1"
+    paths = put(packets, usb, "tp24")
+    started: list[str] = []
+
+    def chosen(_parent, _title, folder, *_args, **_kwargs):
+        started.append(folder)
+        return ([str(p) for p in paths] if len(started) == 1 else []), ""  # the second time: cancelled
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", chosen)  # Qt's dialog, answered as the officer would
+    with qtbot.waitSignal(upper_window.import_finished, timeout=WAIT):
+        upper_window.ask_import_files()
+    upper_window.ask_import_files()  # the next time: the same folder, not the home folder
+    assert started[1] == str(usb) and started[0] != str(usb)

@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
             else self.tr("Tệp cơ sở dữ liệu này chỉ cho phép đọc: xem được, nhưng mọi ô sửa sẽ không được lưu.")
         )
         self.undo_group = QUndoGroup(self)
-        self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
+        # Qt adds the program's name (the application's display name) after it: “<file> — Sổ Chỉ Tiêu”.
+        self.setWindowTitle(str(gw.path))
         self._build_widgets()
         self._build_actions()
         self._build_layout()

@@ -45,7 +45,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.vocabulary import AWAITING_OFFICER
 from ui.db_hold import DatabaseHold
-from ui.export_folder import ask_file, dialog_options, export_folder
+from ui.export_folder import ask_file, dialog_options, export_folder, remember_folder
 from ui.upper.collection_dialog import CollectionDialog, open_collection_said
 from ui.upper.completeness_view import CompletenessView
 from ui.upper.import_worker import (
@@ -88,7 +88,8 @@ class UpperWindow(QMainWindow):
         )
         home = gw.unit(gw.setting("home_unit") or "")
         self.home_name = home.name if home else ""
-        self.setWindowTitle(self.tr("Sổ Chỉ Tiêu — %1").replace("%1", str(gw.path)))
+        # Qt adds the program's name (the application's display name) after it: “<file> — Sổ Chỉ Tiêu”.
+        self.setWindowTitle(str(gw.path))
         self.setAcceptDrops(True)
         self._build_widgets()
         self._build_actions()
@@ -394,6 +395,7 @@ class UpperWindow(QMainWindow):
             options=dialog_options(),
         )
         if paths:
+            remember_folder(self.gw, Path(paths[0]).parent)  # the next Nhập gói starts where these were
             self.import_paths(paths)
 
     def ask_import_folder(self) -> None:
@@ -404,6 +406,7 @@ class UpperWindow(QMainWindow):
             dialog_options(QFileDialog.Option.ShowDirsOnly),
         )
         if folder:
+            remember_folder(self.gw, Path(folder).parent)
             self.import_paths([folder])
 
     # ---- keys and collections ----------------------------------------------------------------------------------
