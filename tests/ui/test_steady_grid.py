@@ -36,3 +36,15 @@ def test_a_refusal_and_an_answer_leave_the_grid_where_it_was(qtbot, window, tmp_
 def test_the_title_names_the_file_and_leaves_the_program_s_name_to_qt(window, demo_path):
     assert window.windowTitle() == str(demo_path)  # Qt adds “ — Sổ Chỉ Tiêu” (the display name) once
     assert "Sổ Chỉ Tiêu" not in window.windowTitle()
+
+
+def test_the_period_and_target_set_chosen_are_there_again_at_the_next_opening(open_shown, demo_path):
+    first = open_shown(demo_path)
+    first.period_box.setCurrentIndex(first.period_box.findData("2024"))
+    first.target_box.setCurrentIndex(first.target_box.findData("muong-te-2025"))
+    assert first.controller.session.report.period_code == "2024"
+    first.close()
+    again = open_shown(demo_path)
+    assert again.period_box.currentData() == "2024" and again.controller.session.report.period_code == "2024"
+    assert again.target_box.currentData() == "muong-te-2025"
+    assert again.controller.session.view.evaluation.target_set.id == "muong-te-2025"

@@ -13,6 +13,7 @@ library function.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         self.refresh_periods()  # opens the report, once
         self.units.currentItemChanged.connect(self.refresh_periods)
         self.form_box.currentIndexChanged.connect(self.refresh_targets)
-        self.period_box.currentIndexChanged.connect(self.open_report)
+        self.period_box.currentIndexChanged.connect(self._period_chosen)
         self.target_box.currentIndexChanged.connect(self._target_chosen)
 
     # ---- building ----------------------------------------------------------------
@@ -248,6 +249,8 @@ class MainWindow(QMainWindow):
         self.target_box.addItem(self.tr("(không so với mục tiêu)"), None)
         for target_set in form.target_sets if form else ():
             self.target_box.addItem(target_set.name, target_set.id)
+        if form is not None:  # the target set chosen last time for this form, at the next opening too
+            self.target_box.setCurrentIndex(max(self.target_box.findData(self.gw.setting(_target_key(form.id))), 0))
         self.target_box.blockSignals(False)
 
     def refresh_periods(self, select: str | None = None) -> None:
@@ -258,7 +261,9 @@ class MainWindow(QMainWindow):
         self.period_box.clear()
         for code in ordered:
             self.period_box.addItem(self.gw.period(code).label, code)
-        if isinstance(select, str):
+        if not isinstance(select, str) and unit and form_id:  # the period opened last time, if it is still there
+            select = self.gw.setting(_period_key(unit, form_id))
+        if isinstance(select, str) and self.period_box.findData(select) >= 0:
             self.period_box.setCurrentIndex(self.period_box.findData(select))
         self.period_box.blockSignals(False)
         self.open_report()
@@ -288,6 +293,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(exc))
             return False
         self.units.fill(self.gw, keep=unit)
+        self._remember(_period_key(unit, form.id), report.period_code)
         self.refresh_periods(select=report.period_code)
         return True
 
@@ -353,7 +359,24 @@ class MainWindow(QMainWindow):
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fields.resizeRowsToContents()
 
+    def _remember(self, key: str, value: str | None) -> None:
+        # A database that cannot be written (opened read-only) only forgets the choice.
+        with contextlib.suppress(UserError):
+            if self.gw.setting(key) != (value or ""):
+                self.gw.set_setting(key, value or "")
+
+    def _period_chosen(self) -> None:
+        """The officer chose another period: opened, and remembered for the next start (never written while
+        the window is being built: a write would wait for the start's quick check)."""
+        unit, form_id, period = self.current_unit(), self.form_box.currentData(), self.period_box.currentData()
+        if unit and form_id and period:
+            self._remember(_period_key(unit, form_id), period)
+        self.open_report()
+
     def _target_chosen(self) -> None:
+        form_id = self.form_box.currentData()
+        if form_id:
+            self._remember(_target_key(form_id), self.target_box.currentData())
         if self.controller is not None:
             self.controller.set_target_set(self.target_box.currentData())
         else:
@@ -521,3 +544,12 @@ class MainWindow(QMainWindow):
         dialog = KeysDialog(self.gw, unit, self)
         open_modeless(dialog)
         return dialog
+
+
+def _period_key(unit: str, form_id: str) -> str:
+    """The setting that keeps the period last opened for a unit and form (the window opens on it again)."""
+    return f"window.period.{unit}.{form_id}"
+
+
+def _target_key(form_id: str) -> str:
+    return f"window.target_set.{form_id}"
