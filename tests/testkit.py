@@ -332,3 +332,13 @@ def documented_figures(script: str) -> set[str]:
 def as_documented(figures) -> set[str]:
     """Printed figure names as a docstring writes them: print_merged_300_s (quick) and _3321_ both _N_."""
     return {re.sub("[0-9]+", "N", name) for name in figures}
+
+
+def stored(db_path: Path, indicator: str, village: str, report=("03445", "kl224", "2025")):
+    """The value a cell holds in the database file, read in a connection of its own (what was committed):
+    by default a village of the commune demo's 2025 report, the one its window opens on."""
+    gw = Gateway.open(db_path)
+    try:
+        return gw.values(gw.find_report(*report)).get((indicator, village))
+    finally:
+        gw.close()

@@ -145,14 +145,20 @@ def test_a_receipt_hides_the_query_and_signs_without_one(window_with_packets, qt
     assert {p.file_name: p.status for p in window_with_packets.inbox_view.model.packets}["tp24.sctg"] == "accepted"
 
 
-def test_the_demo_key_s_passphrase_is_hinted_in_both_dialogs_and_only_there(window_with_packets, qtbot, tmp_path):
-    window = window_with_packets
-    chosen(window, "tp24.sctg")
+def receipt_and_upward(qtbot, window, packet: str):
+    """The two dialogs that sign with the province's key: a receipt for ``packet``, the upward packet."""
+    chosen(window, packet)
     receipt = window.open_receipt_dialog()
     qtbot.addWidget(receipt)
     window.tabs.setCurrentWidget(window.merged_view)
     upward = window.open_upward_dialog()
     qtbot.addWidget(upward)
+    return receipt, upward
+
+
+def test_the_demo_key_s_passphrase_is_hinted_in_both_dialogs_and_only_there(window_with_packets, qtbot, tmp_path):
+    window = window_with_packets
+    receipt, upward = receipt_and_upward(qtbot, window, "tp24.sctg")
     for dialog in (receipt, upward):
         hint = dialog.signing.demo_hint
         assert hint.isVisible() and hint.text() == "Dữ liệu mẫu: mật khẩu khóa là muongte-mau"
@@ -161,11 +167,6 @@ def test_the_demo_key_s_passphrase_is_hinted_in_both_dialogs_and_only_there(wind
     upward.close()
 
     create_unit_key(window.gw, "12", "mat-khau-that-cua-tinh", "Đỗ Thu Tài", replace=True)  # a real key now
-    chosen(window, "sh24.sctg")
-    receipt = window.open_receipt_dialog()
-    qtbot.addWidget(receipt)
-    window.tabs.setCurrentWidget(window.merged_view)
-    upward = window.open_upward_dialog()
-    qtbot.addWidget(upward)
+    receipt, upward = receipt_and_upward(qtbot, window, "sh24.sctg")
     for dialog in (receipt, upward):
         assert dialog.isVisible() and not dialog.signing.demo_hint.isVisible()

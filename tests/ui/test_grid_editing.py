@@ -10,18 +10,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
-
-from models.gateway import Gateway
+from testkit import stored
 
 HUGE = "123456789012345"  # households in one village, as reported in issue 18
-
-
-def stored(demo_path, indicator, village):
-    gw = Gateway.open(demo_path)
-    try:
-        return gw.values(gw.find_report("03445", "kl224", "2025")).get((indicator, village))
-    finally:
-        gw.close()
 
 
 def households(window, row):

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from testkit import stored
 
 from models.errors import DatabaseError
 from models.gateway import Gateway
@@ -26,14 +27,6 @@ def type_into_cell(view, text: str) -> None:
 
 def press(widget, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(widget, key, modifier)
-
-
-def stored(demo_path, indicator, village):
-    gw = Gateway.open(demo_path)
-    try:
-        return gw.values(gw.find_report("03445", "kl224", "2025")).get((indicator, village))
-    finally:
-        gw.close()
 
 
 def grid_index(window, indicator, row):
