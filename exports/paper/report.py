@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from exports.paper.footer import sent_or_unsent_footer
-from exports.paper.layout import Layout
+from exports.paper.layout import Layout, default_layout
 from exports.paper.letterhead import PageSettings, sent_page
 from exports.paper.page import BODY_PT, Cell, Footer, Paragraph, PrintedDocument, Table
 from forms import vnformat
@@ -51,7 +51,7 @@ def report_document(
     from exports.packets.write import latest_packet, values_fingerprint
 
     form, evaluation = view.form, view.evaluation
-    layout = layout or Layout(mode=form.print_mode)
+    layout = layout or default_layout(form)
     blocks: list[Table | Paragraph] = [*body_paragraphs(layout), form_table(form, evaluation)]
     blocks += check_paragraphs(view)
     if words:
@@ -94,7 +94,7 @@ def blank_document(
 ) -> PrintedDocument:
     """The form with empty cells, to fill the unit's figures by hand, as a report or an annex (the villages'
     own figures are written on the village sheets)."""
-    layout = layout or Layout(mode=form.print_mode)
+    layout = layout or default_layout(form)
     data = ReportData(unit.kind, unit.tier, tuple(v.code for v in villages), {v.code: {} for v in villages}, {})
     blocks = [*body_paragraphs(layout), form_table(form, evaluate(form, data, None), blank=True)]
     return PrintedDocument(
