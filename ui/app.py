@@ -193,14 +193,21 @@ def install_qt_translation(app: QApplication, path: Path = QT_TRANSLATION) -> QT
     return translator
 
 
-def run(db_path: str | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+def prepare_application(app: QApplication) -> QTranslator | None:
+    """The program's name, icon, fonts, Qt's words in Vietnamese and the Vietnamese locale; the
+    translator of Qt's words (None when its compiled file is missing)."""
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(TITLE)
     app.setWindowIcon(app_icon())
     install_fonts()
-    install_qt_translation(app)
+    translator = install_qt_translation(app)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    return translator
+
+
+def run(db_path: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    prepare_application(app)
     windows: list = []
     code = show_window(db_path, windows, check_later=True)
     if code is not None:

@@ -46,6 +46,7 @@ from ui.widgets import (
     button_row,
     day_of,
     fingerprint_label,
+    fit_to_screen,
     message_label,
     say,
     wait_cursor,
@@ -311,7 +312,7 @@ class KeysDialog(QDialog):
         column.addLayout(row)
         column.addWidget(self.saved_label)
         column.addWidget(self.error_label)
-        self.resize(900, 320)
+        fit_to_screen(self, 900, 320)
 
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.export_button.clicked.connect(self._ask_export)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -43,6 +46,7 @@ from models.gateway import Gateway
 from models.units import Unit
 from ui.export_folder import dialog_options, export_folder, remember_folder, with_suffix
 from ui.printing import preview, write_pdf
+from ui.widgets import fit_to_screen
 
 # What a printout is built from: the page settings, whether blank, whether amounts go in words; for a
 # unit's form (the dialog given ``form``), the layout as well.
@@ -111,7 +115,9 @@ class PrintDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.preview_button.clicked.connect(self.open_preview)
         self.pdf_button.clicked.connect(self._ask_pdf)
-        column = QVBoxLayout(self)
+        content = QWidget()  # scrolls where the screen is too low for it (1366×768 at 125%)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
         if self.form is not None:
             column.addWidget(self._layout_box(layout or layout_for(gw, unit, self.form)))
         if can_blank:
@@ -128,8 +134,17 @@ class PrintDialog(QDialog):
         hint = QLabel(self.tr("Để trống số văn bản nếu văn thư ghi tay khi ban hành."))
         hint.setWordWrap(True)
         column.addWidget(hint)
-        column.addWidget(buttons)
-        self.resize(640, self.sizeHint().height())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(buttons)
+        wanted = content.sizeHint().height() + buttons.sizeHint().height() + 3 * outer.spacing() + 24
+        fit_to_screen(self, 640, wanted)
         if self.form is not None:
             self._mode_chosen()
 

@@ -34,6 +34,7 @@ from models.errors import PassphraseRefused, UserError
 from models.gateway import Gateway
 from models.keys import MIN_PASSPHRASE
 from models.setup import setup_commune, setup_upper, split_village_list, with_signing_key
+from ui.widgets import fit_to_screen
 
 CodeRole = Qt.ItemDataRole.UserRole
 DEFAULT_PROVINCE = "12"  # Lai Châu, where the program is first used
@@ -176,7 +177,7 @@ class SetupDialog(QDialog):
         column.addStretch(0)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
-        self.resize(560, 720)
+        fit_to_screen(self, 560, 720)
 
     # ---- what the user has chosen -------------------------------------------------
 

@@ -15,7 +15,18 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextLayout
-from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QWidget,
+)
 
 from forms import vnformat
 from ui.resources import code_font
@@ -54,6 +65,55 @@ def open_modeless(dialog: QDialog) -> QDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+# Room kept for the window's frame and title bar, which the screen's free area does not leave out.
+FRAME_ROOM = (16, 40)
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to ``width``×``height``, or less where the screen is smaller: an old commune PC at
+    1366×768 with 125% scaling leaves 1093×614 (less the taskbar), and a window larger than the screen
+    hides its buttons below the bottom edge."""
+    screen = (widget.screen() or QApplication.primaryScreen()).availableGeometry()
+    widget.resize(min(width, screen.width() - FRAME_ROOM[0]), min(height, screen.height() - FRAME_ROOM[1]))
+
+
+def fit_height(dialog: QWidget, width: int | None = None) -> None:
+    """As tall as the dialog's content needs at ``width`` (else its own width), within the screen: wrapped
+    labels make Qt's own guess of the height wrong (a line edit squeezed flat, or a blank below)."""
+    dialog.layout().activate()
+    width = max(width or dialog.width(), dialog.minimumWidth())
+    fit_to_screen(dialog, width, max(dialog.heightForWidth(width), dialog.minimumSizeHint().height()))
+
+
+class WholeTextCombo(QComboBox):
+    """A combo box that may be narrower than its entries on a small screen and still shows each whole:
+    the chosen entry ends in “…” where it is cut and is the tooltip, and the list opens as wide as its
+    widest entry."""
+
+    def __init__(self, shortest: int = 12, parent=None):
+        super().__init__(parent)
+        self.setMinimumContentsLength(shortest)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.currentTextChanged.connect(self.setToolTip)
+
+    def showPopup(self) -> None:
+        entries = self.view()
+        entries.setMinimumWidth(entries.sizeHintForColumn(0) + entries.verticalScrollBar().sizeHint().width())
+        super().showPopup()
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        elide = Qt.TextElideMode.ElideRight
+        option.currentText = self.fontMetrics().elidedText(option.currentText, elide, field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 def fingerprint_label(text: str = "", scale: float = 2) -> QLabel:

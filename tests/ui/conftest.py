@@ -5,10 +5,11 @@ packets the commune demo exports (see upper_packets.py), the first-run dialog.""
 from __future__ import annotations
 
 import pytest
+from qt_words import compiled_translation
 from upper_packets import make_packets
 
 from models.gateway import Gateway
-from ui.app import open_window
+from ui.app import install_qt_translation, open_window
 from ui.setup_dialog import SetupDialog
 from ui.upper.window import UpperWindow
 
@@ -68,3 +69,12 @@ def dialog(qtbot, fresh_db, library):
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
+
+
+@pytest.fixture(scope="module")
+def vietnamese_qt(qapp, tmp_path_factory):
+    """Qt's words in Vietnamese for a module's tests, taken out again after them."""
+    translator = install_qt_translation(qapp, compiled_translation(tmp_path_factory.mktemp("qt-vi")))
+    assert translator is not None
+    yield translator
+    qapp.removeTranslator(translator)

@@ -12,24 +12,16 @@ compiled into a temporary folder here."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 import sys
-from pathlib import Path
 
-import PySide6
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QComboBox,
     QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -37,73 +29,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from qt_words import english_in, menu_words, shown_texts
 
-from ui.app import QT_TRANSLATION, install_qt_translation
+from ui.app import install_qt_translation
 from ui.export_folder import ask_file, dialog_options
-
-# Words Qt says in English where a translation is missing (with & removed).
-ENGLISH = (
-    "OK", "Cancel", "Close", "Save", "Open", "Yes", "No", "Apply", "Reset", "Discard", "Help", "Abort",
-    "Retry", "Ignore", "Look in", "File name", "Files of type", "Name", "Size", "Type", "Kind",
-    "Date Modified", "Back", "Forward", "Parent Directory", "Create New Folder", "List View", "Detail View",
-    "Folder", "Undo", "Redo", "Cut", "Copy", "Paste", "Delete", "Select All", "Step up", "Step down",
-    "Show Details", "Hide Details", "Print", "Print Preview", "Zoom in", "Zoom out", "Next page",
-    "Previous page", "First page", "Last page", "Fit width", "Fit page", "Portrait", "Landscape",
-    "Page setup", "Enter a value",
-)  # fmt: skip
-ENGLISH_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
-
-
-def compiled_translation(folder: Path) -> Path:
-    """The compiled .qm: the one set-up made if it is newer than its source, else one made in ``folder``."""
-    source = QT_TRANSLATION.with_suffix(".ts")
-    if QT_TRANSLATION.exists() and QT_TRANSLATION.stat().st_mtime >= source.stat().st_mtime:
-        return QT_TRANSLATION
-    lrelease = Path(PySide6.__file__).parent / ("lrelease.exe" if sys.platform == "win32" else "lrelease")
-    target = folder / QT_TRANSLATION.name
-    subprocess.run([str(lrelease), "-silent", str(source), "-qm", str(target)], check=True)
-    return target
-
-
-@pytest.fixture(scope="module")
-def vietnamese_qt(qapp, tmp_path_factory):
-    """Qt's words in Vietnamese for this module's tests, taken out again after them."""
-    translator = install_qt_translation(qapp, compiled_translation(tmp_path_factory.mktemp("qt-vi")))
-    assert translator is not None
-    yield translator
-    qapp.removeTranslator(translator)
-
-
-def shown_texts(root: QWidget) -> list[str]:
-    """Every text ``root`` shows: titles, buttons, labels, tooltips, actions, headers, list entries."""
-    texts = [root.windowTitle()]
-    for widget in [root, *root.findChildren(QWidget)]:
-        if widget is not root and not widget.isVisibleTo(root):
-            continue
-        texts.append(widget.toolTip())
-        if isinstance(widget, QAbstractButton | QLabel):
-            texts.append(widget.text())
-        if isinstance(widget, QComboBox) and widget.isEditable() is False:
-            texts.append(widget.currentText())
-        if isinstance(widget, QHeaderView) and widget.model() is not None:
-            model = widget.model()
-            texts += [
-                str(model.headerData(i, widget.orientation(), Qt.ItemDataRole.DisplayRole) or "")
-                for i in range(widget.count())
-                if not widget.isSectionHidden(i)
-            ]
-        for action in widget.actions():
-            texts += [action.text(), action.toolTip()]
-    return [text.replace("&", "") for text in texts if text]
-
-
-def menu_words(menu: QMenu) -> list[str]:
-    """The menu's entries as shown, without their shortcut (“Sao chép\tCtrl+C” is “Sao chép”)."""
-    return [a.text().replace("&", "").split("\t")[0] for a in menu.actions() if not a.isSeparator()]
-
-
-def english_in(texts: list[str]) -> list[str]:
-    return [text for text in texts if ENGLISH_WORD.search(text)]
 
 
 class WhileOpen:

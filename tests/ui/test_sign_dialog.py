@@ -47,7 +47,7 @@ def test_a_report_with_an_error_and_an_unexplained_warning_is_not_offered_for_si
     page = dialog.page_of[BLOCKED]
     labels = [label.text() for label in page.findChildren(QLabel)]
     assert "Báo cáo chưa ký được" in labels
-    assert "Sửa các lỗi và viết giải trình cho từng cảnh báo trong bảng Kiểm tra, rồi ký lại." in labels
+    assert any("trong khung “Lỗi và cảnh báo” bên phải cửa sổ, rồi ký lại." in text for text in labels)
     assert not page.findChildren(QLineEdit)  # no passphrase asked for
     assert not dialog.sign_button.isVisible()
     assert dialog.close_button.isVisible() and dialog.close_button.text() == "Đóng"

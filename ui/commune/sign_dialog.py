@@ -38,7 +38,16 @@ from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
 from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.key_dialogs import CreateKeyDialog
-from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fingerprint_label, message_label, say, wait_cursor
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    button_row,
+    fingerprint_label,
+    fit_height,
+    message_label,
+    say,
+    wait_cursor,
+)
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 BLOCKED, NO_KEY, READY, DONE = "blocked", "no_key", "ready", "done"
@@ -117,7 +126,12 @@ class SignDialog(QDialog):
         column.addWidget(wrapped(self.tr("Báo cáo chưa ký được"), HEADING_STYLE + " color: #b00020;"))
         column.addWidget(self.blocker_list, 1)
         column.addWidget(
-            wrapped(self.tr("Sửa các lỗi và viết giải trình cho từng cảnh báo trong bảng Kiểm tra, rồi ký lại."))
+            wrapped(
+                self.tr(
+                    "Sửa các lỗi và viết giải trình cho từng cảnh báo trong khung “Lỗi và cảnh báo” bên phải "
+                    "cửa sổ, rồi ký lại."
+                )
+            )
         )
         return page
 
@@ -219,13 +233,7 @@ class SignDialog(QDialog):
         self.sign_button.setVisible(state == READY)
         self.sign_button.setDefault(state == READY)
         self.close_button.setText(self.tr("Hủy") if state == READY else self.tr("Đóng"))
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """As tall as the page shown needs at the dialog's width: wrapped labels make sizeHint guess too tall."""
-        self.layout().activate()
-        width = max(self.width(), self.minimumWidth())
-        self.resize(width, max(self.heightForWidth(width), self.minimumSizeHint().height()))
+        fit_height(self)
 
     def _fill_summary(self) -> None:
         view, key = self.view, self.key

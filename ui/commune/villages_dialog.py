@@ -27,6 +27,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.setup import split_village_list
 from models.units import Unit
+from ui.widgets import fit_to_screen
 
 CodeRole = Qt.ItemDataRole.UserRole
 ERROR_STYLE = "color: #b00020;"
@@ -75,7 +76,7 @@ class VillagesDialog(QDialog):
         column.addLayout(row)
         column.addWidget(self.show_retired)
         column.addWidget(self.error_label)
-        self.resize(480, 520)
+        fit_to_screen(self, 480, 520)
 
     # ---- the list ---------------------------------------------------------------------
 

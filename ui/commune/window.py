@@ -52,7 +52,7 @@ from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
-from ui.widgets import open_modeless
+from ui.widgets import WholeTextCombo, fit_to_screen, open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from ui.commune.period_dialog import PeriodDialog
@@ -61,7 +61,9 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
     from ui.key_dialogs import KeysDialog
 
 KEY_FILES = "Tệp đăng ký khóa (*.sctk);;Mọi tệp (*)"
-NOTICE_LINES = 3  # the band above the grid: a refusal and the upper level's answer, without moving the grid
+FIELD_COLUMN_CHARS = 24  # the widest a commune field's column other than its label grows
+TARGET_COLUMN_CHARS = 18  # the target column: “≥ 100%: đạt (100%)” on one line
+NOTICE_LINES = 2  # the band above the grid: a refusal and the upper level's answer, without moving the grid
 
 
 class MainWindow(QMainWindow):
@@ -98,7 +100,9 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.units = UnitTree()
-        self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
+        self.form_box, self.target_box = WholeTextCombo(), WholeTextCombo()
+        self.period_box = QComboBox()
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.new_period_button = QPushButton(self.tr("Kỳ mới..."))
         self.new_period_button.clicked.connect(self.ask_new_period)
         self.message = QLabel()
@@ -173,7 +177,7 @@ class MainWindow(QMainWindow):
         ):
             if text:
                 bar.addWidget(QLabel(text))
-            bar.addWidget(box, 0 if box is self.new_period_button else 1)
+            bar.addWidget(box, {self.form_box: 3, self.target_box: 2}.get(box, 0))
         grid_area = QWidget()
         grid_column = QVBoxLayout(grid_area)
         grid_column.setContentsMargins(0, 0, 0, 0)
@@ -189,9 +193,9 @@ class MainWindow(QMainWindow):
         side_column = QVBoxLayout(side)
         side_column.setContentsMargins(0, 0, 0, 0)
         side_column.addWidget(QLabel(self.tr("Mức đạt so với mục tiêu")))
-        side_column.addWidget(self.chart)
+        side_column.addWidget(self._chart_area(), 3)
         side_column.addWidget(self.indicator_note)
-        side_column.addWidget(self.findings, 1)
+        side_column.addWidget(self.findings, 2)
         entry = QSplitter()
         entry.addWidget(data_split)
         entry.addWidget(side)
@@ -211,8 +215,9 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(1, 5)
         split.setSizes([220, 1180])
         self.setCentralWidget(split)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
         # The computed rows follow the grid's columns as it scrolls and resizes.
+        self.fields.horizontalHeader().sectionResized.connect(self._label_column_resized)
         self.grid.horizontalScrollBar().valueChanged.connect(self.summary.horizontalScrollBar().setValue)
         self.grid.horizontalHeader().sectionResized.connect(lambda i, _old, new: self.summary.setColumnWidth(i, new))
         self.summary.horizontalHeader().sectionResized.connect(  # a total wider than its column widens it
@@ -356,8 +361,19 @@ class MainWindow(QMainWindow):
         self.summary.setFixedHeight(rows * self.summary.verticalHeader().defaultSectionSize() + 4)
         # Measured once here: re-measuring wrapped labels on every keystroke costs more than the edit.
         self.fields.resizeColumnsToContents()
+        char = self.fontMetrics().averageCharWidth()
+        last = self.fields.model().columnCount() - 1
+        for column in range(last + 1):  # a long target wraps in its column; the label keeps the room left
+            if column != 1:
+                width = min(self.fields.columnWidth(column), char * FIELD_COLUMN_CHARS)
+                self.fields.setColumnWidth(column, max(width, char * TARGET_COLUMN_CHARS) if column == last else width)
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fields.resizeRowsToContents()
+
+    def _label_column_resized(self, column: int, _old: int, _new: int) -> None:
+        # The labels wrap again when the window's width changes their column (not on every keystroke).
+        if column == 1:
+            self.fields.resizeRowsToContents()
 
     def _remember(self, key: str, value: str | None) -> None:
         # A database that cannot be written (opened read-only) only forgets the choice.
@@ -390,6 +406,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary_line(view))
         if self.controller.undo_stack.count():  # an accepted edit clears an old refusal
             self.show_message("")
+
+    def _chart_area(self) -> QScrollArea:
+        """The chart, scrolling when its targets are taller than the screen leaves it (1366×768 at 125%)."""
+        area = QScrollArea()
+        area.setWidget(self.chart)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.chart_area = area
+        return area
 
     def _notice_area(self) -> QScrollArea:
         """The refusal or note and the upper level's answer, in a band of fixed height above the grid: a

@@ -40,7 +40,7 @@ from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.vocabulary import PacketStatus, ReceiptKind
 from ui.export_folder import dialog_options, export_folder, remember_folder
-from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 
@@ -350,7 +350,7 @@ class UpwardDialog(QDialog):
         if self.blockers:
             say(self.blocked_label, self.tr("Chưa ký được: ") + " ".join(self.blockers))
             self.sign_button.setEnabled(False)
-        self.resize(640, 0)
+        fit_height(self, 640)
 
     def sign(self, passphrase: str, folder: str | Path) -> ExportedPacket | None:
         say(self.error_label, "")

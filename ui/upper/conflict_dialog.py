@@ -28,7 +28,7 @@ from forms.messages import label_of
 from models.errors import UserError
 from models.gateway import Gateway
 from ui.cell_look import shown
-from ui.widgets import ERROR_STYLE, button_row, message_label, say, time_of
+from ui.widgets import ERROR_STYLE, button_row, fit_to_screen, message_label, say, time_of
 
 DIFFERENT = QBrush(QColor("#fce8b2"))
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
@@ -75,7 +75,7 @@ class ConflictDialog(QDialog):
         column.addLayout(reason)
         column.addWidget(self.error_label)
         column.addLayout(buttons)
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
 
         self.close_button.clicked.connect(self.reject)
         self.reason_edit.textChanged.connect(self._update_buttons)

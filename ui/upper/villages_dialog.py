@@ -22,7 +22,7 @@ from forms.messages import label_of
 from forms.schema import FormDef
 from models.gateway import Gateway
 from ui.cell_look import shown
-from ui.widgets import button_row, compact_rows
+from ui.widgets import button_row, compact_rows, fit_to_screen
 
 ITEM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ITEM_CENTER = Qt.AlignmentFlag.AlignCenter
@@ -75,7 +75,7 @@ class PacketVillagesDialog(QDialog):
         column.addWidget(heading)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
 
     def village_names(self) -> list[str]:
         return [name for _code, name in self.villages]

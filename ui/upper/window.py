@@ -58,7 +58,7 @@ from ui.upper.import_worker import (
 )
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, open_modeless
+from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, fit_to_screen, open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from exports.collect.inbox import ImportRun  # the import's machinery waits for the first import
@@ -191,7 +191,7 @@ class UpperWindow(QMainWindow):
         status.addWidget(self.drop_hint, 1)
         status.addPermanentWidget(self.import_progress)
         self.import_progress.hide()
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
     # ---- the bar ----------------------------------------------------------------------------------------
 
