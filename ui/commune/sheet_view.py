@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QStyledItemDelegate, QTableView
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
+from ui.cell_look import UNANSWERED_ROLE
 from ui.commune.paste import block_text, parse_block
 
 FIGURE = re.compile(r"^-?[0-9][0-9.,]*%?$")  # 6.505.490.000, 14,2: never shown cut off
@@ -27,8 +37,15 @@ EDIT_TRIGGERS = (
 )
 
 
+RING = QPen(QColor("#5f6f86"), 1.5)  # where the unanswered yes/no cell's box will be
+MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
+ANSWER_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select)
+
+
 class _KeepRefused(QStyledItemDelegate):
-    """Remembers the editor whose text the model refused, so the view keeps it open."""
+    """Remembers the editor whose text the model refused, so the view keeps it open.
+    An unanswered yes/no cell shows an empty ring where its box will be; a click
+    on the ring, or Space, answers “Có” as a tick on an empty box would."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,6 +57,39 @@ class _KeepRefused(QStyledItemDelegate):
             self.refused = None if accepted else (editor, QPersistentModelIndex(index))
         else:
             super().setModelData(editor, model, index)
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if index.data(UNANSWERED_ROLE):
+            ring = self._box(option, index).adjusted(1, 1, -1, -1)
+            painter.save()
+            painter.setRenderHint(painter.RenderHint.Antialiasing)
+            painter.setPen(RING)
+            painter.setBrush(QColor("white"))
+            painter.drawEllipse(ring)
+            painter.restore()
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        if not index.data(UNANSWERED_ROLE) or not index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            return super().editorEvent(event, model, option, index)
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.key() in ANSWER_KEYS:
+            return model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+        if kind in MOUSE and event.button() == Qt.MouseButton.LeftButton:
+            if not self._box(option, index).contains(event.position().toPoint()):
+                return False
+            if kind == QEvent.Type.MouseButtonRelease:
+                model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+            return True  # a press or a double click on the ring opens no editor
+        return False
+
+    def _box(self, option, index):
+        """Where Qt draws a check box in this cell."""
+        view_option = QStyleOptionViewItem(option)
+        self.initStyleOption(view_option, index)
+        view_option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        style = view_option.widget.style() if view_option.widget else QApplication.style()
+        return style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, view_option, view_option.widget)
 
 
 class SheetView(QTableView):
