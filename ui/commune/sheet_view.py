@@ -29,6 +29,7 @@ from ui.commune.paste import block_text, parse_block
 
 FIGURE = re.compile(r"^-?[0-9][0-9.,]*%?$")  # 6.505.490.000, 14,2: never shown cut off
 TEXT_MARGIN = 14  # the delegate's padding and the grid line, both sides
+HEADER_WIDEST = 170  # px: a header never makes a column wider than this
 
 EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -105,7 +106,19 @@ class SheetView(QTableView):
         super().setModel(model)
         if model is not None:
             model.dataChanged.connect(self.fit_figures)
-            QTimer.singleShot(0, self.fit_figures)  # after the window has set its column widths
+            QTimer.singleShot(0, self.fit_headers)  # after the window has set its column widths
+            QTimer.singleShot(0, self.fit_figures)
+
+    def fit_headers(self) -> None:
+        """Widen (never narrow) the columns so each line of their header shows whole;
+        the model wraps a long label in short lines, so a column stays ~110–160 px."""
+        header, model = self.horizontalHeader(), self.model()
+        if model is None or header.isHidden():
+            return
+        for column in range(model.columnCount()):
+            wanted = min(header.sectionSizeFromContents(column).width(), HEADER_WIDEST)
+            if wanted > self.columnWidth(column):
+                self.setColumnWidth(column, wanted)
 
     def fit_figures(self, top_left=None, bottom_right=None, _roles=()) -> None:
         """Widen (never narrow) the columns so every figure shows whole, not “123.45…”;
