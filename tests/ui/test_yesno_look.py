@@ -83,3 +83,17 @@ def test_space_answers_yes_without_opening_an_editor(window, demo_path):
     QTest.keyClick(grid, Qt.Key.Key_Space)
     assert stored(demo_path, "ban_co_nvh", village) == 1
     assert grid.state() != grid.State.EditingState
+
+
+def test_the_commune_fields_answer_the_same_way(window, demo_path):
+    fields, model = window.fields, window.fields.model()
+    yes_no = [n for n, i in enumerate(model.indicators) if i.kind == "yesno" and model.cell(model.index(n, 3))]
+    cell = model.index(yes_no[0], 3)
+    indicator, unit = model.cell(cell)
+    assert model.controller.edit([(indicator, unit, None)], "thử")
+    assert model.data(cell, CHECK) is None and model.data(cell, BACKGROUND).style() == Qt.BrushStyle.BDiagPattern
+    fields.setFocus()
+    fields.setCurrentIndex(cell)
+    QTest.keyClick(fields, Qt.Key.Key_Space)
+    assert stored(demo_path, indicator, unit) == 1
+    assert model.data(cell, CHECK) == Qt.CheckState.Checked
