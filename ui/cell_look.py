@@ -15,10 +15,14 @@ WARNING_BRUSH = QBrush(QColor("#fce8b2"))
 ANSWERED_BRUSH = QBrush(QColor("#e6f4ea"))  # a warning with its written reason
 MISSING_BRUSH = QBrush(QColor("#eef2f8"))
 COMPUTED_BRUSH = QBrush(QColor("#f1f3f4"))
+# An unanswered yes/no cell is hatched and has no check box: an empty box would read as “Không”.
+UNANSWERED_BRUSH = QBrush(QColor("#9aabc4"), Qt.BrushStyle.BDiagPattern)
 MET_BRUSH = QBrush(QColor("#d9f0dd"))
 UNMET_BRUSH = QBrush(QColor("#f8d7d3"))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
+UNANSWERED_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # True on a yes/no cell nobody has answered yet
+UNANSWERED_TIP = "Chưa nhập: bấm để chọn Có / Không"
 
 
 def shown(indicator: Indicator, value) -> str:
@@ -35,23 +39,26 @@ def shown(indicator: Indicator, value) -> str:
 
 
 def check_state(value):
-    """Yes/no cells as check boxes; an unanswered one is half-checked, not "Không"."""
+    """Yes/no cells as check boxes, ticked for “Có”; an unanswered one has no box at all."""
     if value is None:
-        return Qt.CheckState.PartiallyChecked
+        return None
     return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
 
 
-def finding_brush(findings, answered: bool, missing: bool):
+def finding_brush(findings, answered: bool, missing: bool, unanswered: bool = False):
     severities = {f.severity for f in findings}
     if "error" in severities:
         return ERROR_BRUSH
     if "warning" in severities:
         return ANSWERED_BRUSH if answered else WARNING_BRUSH
+    if unanswered:
+        return UNANSWERED_BRUSH
     return MISSING_BRUSH if missing else None
 
 
 def value_cell_data(view, ind: Indicator, value, findings: list, missing: bool, role):
     """Any role of a cell holding a typed value, in the grid or the commune fields."""
+    unanswered = ind.kind == "yesno" and value is None
     if role == Qt.ItemDataRole.DisplayRole:
         return "" if ind.kind == "yesno" else shown(ind, value)
     if role == Qt.ItemDataRole.EditRole:
@@ -61,9 +68,11 @@ def value_cell_data(view, ind: Indicator, value, findings: list, missing: bool, 
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return CENTER if ind.kind == "yesno" else RIGHT
     if role == Qt.ItemDataRole.BackgroundRole:
-        return finding_brush(findings, all(view.reason_for(f) for f in findings), missing)
-    if role == Qt.ItemDataRole.ToolTipRole and findings:
-        return "\n".join(finding_text(view.form, f) for f in findings)
+        return finding_brush(findings, all(view.reason_for(f) for f in findings), missing, unanswered)
+    if role == Qt.ItemDataRole.ToolTipRole and (findings or unanswered):
+        return "\n".join([UNANSWERED_TIP] * unanswered + [finding_text(view.form, f) for f in findings])
+    if role == UNANSWERED_ROLE:
+        return unanswered
     return None
 
 

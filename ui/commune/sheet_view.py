@@ -11,14 +11,25 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLineEdit, QStyledItemDelegate, QTableView
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
+from ui.cell_look import UNANSWERED_ROLE
 from ui.commune.paste import block_text, parse_block
 
 FIGURE = re.compile(r"^-?[0-9][0-9.,]*%?$")  # 6.505.490.000, 14,2: never shown cut off
 TEXT_MARGIN = 14  # the delegate's padding and the grid line, both sides
+HEADER_WIDEST = 170  # px: a header never makes a column wider than this
 
 EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -27,8 +38,15 @@ EDIT_TRIGGERS = (
 )
 
 
+RING = QPen(QColor("#5f6f86"), 1.5)  # where the unanswered yes/no cell's box will be
+MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
+ANSWER_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select)
+
+
 class _KeepRefused(QStyledItemDelegate):
-    """Remembers the editor whose text the model refused, so the view keeps it open."""
+    """Remembers the editor whose text the model refused, so the view keeps it open.
+    An unanswered yes/no cell shows an empty ring where its box will be; a click
+    on the ring, or Space, answers “Có” as a tick on an empty box would."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,6 +58,39 @@ class _KeepRefused(QStyledItemDelegate):
             self.refused = None if accepted else (editor, QPersistentModelIndex(index))
         else:
             super().setModelData(editor, model, index)
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if index.data(UNANSWERED_ROLE):
+            ring = self._box(option, index).adjusted(1, 1, -1, -1)
+            painter.save()
+            painter.setRenderHint(painter.RenderHint.Antialiasing)
+            painter.setPen(RING)
+            painter.setBrush(QColor("white"))
+            painter.drawEllipse(ring)
+            painter.restore()
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        if not index.data(UNANSWERED_ROLE) or not index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            return super().editorEvent(event, model, option, index)
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.key() in ANSWER_KEYS:
+            return model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+        if kind in MOUSE and event.button() == Qt.MouseButton.LeftButton:
+            if not self._box(option, index).contains(event.position().toPoint()):
+                return False
+            if kind == QEvent.Type.MouseButtonRelease:
+                model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+            return True  # a press or a double click on the ring opens no editor
+        return False
+
+    def _box(self, option, index):
+        """Where Qt draws a check box in this cell."""
+        view_option = QStyleOptionViewItem(option)
+        self.initStyleOption(view_option, index)
+        view_option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        style = view_option.widget.style() if view_option.widget else QApplication.style()
+        return style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, view_option, view_option.widget)
 
 
 class SheetView(QTableView):
@@ -55,7 +106,19 @@ class SheetView(QTableView):
         super().setModel(model)
         if model is not None:
             model.dataChanged.connect(self.fit_figures)
-            QTimer.singleShot(0, self.fit_figures)  # after the window has set its column widths
+            QTimer.singleShot(0, self.fit_headers)  # after the window has set its column widths
+            QTimer.singleShot(0, self.fit_figures)
+
+    def fit_headers(self) -> None:
+        """Widen (never narrow) the columns so each line of their header shows whole;
+        the model wraps a long label in short lines, so a column stays ~110–160 px."""
+        header, model = self.horizontalHeader(), self.model()
+        if model is None or header.isHidden():
+            return
+        for column in range(model.columnCount()):
+            wanted = min(header.sectionSizeFromContents(column).width(), HEADER_WIDEST)
+            if wanted > self.columnWidth(column):
+                self.setColumnWidth(column, wanted)
 
     def fit_figures(self, top_left=None, bottom_right=None, _roles=()) -> None:
         """Widen (never narrow) the columns so every figure shows whole, not “123.45…”;

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -92,6 +92,10 @@ class SignDialog(QDialog):
         self.done_label = wrapped(style=DONE_STYLE + " font-weight: bold;")
         self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_folder_button = QPushButton(self.tr("Mở thư mục"))
+        # Where no file manager opens the folder, its path is shown instead, to select or copy.
+        self.folder_label = wrapped()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_path_button = QPushButton(self.tr("Chép đường dẫn"))
         self.sign_button = QPushButton(self.tr("Ký và xuất"))
         self.close_button = QPushButton(self.tr("Đóng"))
 
@@ -114,6 +118,7 @@ class SignDialog(QDialog):
         self.choose_button.clicked.connect(self._ask_path)
         self.sign_button.clicked.connect(self.sign)
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.copy_path_button.clicked.connect(self.copy_folder_path)
         self.close_button.clicked.connect(self.accept)
         self.refresh()
 
@@ -195,6 +200,12 @@ class SignDialog(QDialog):
         row.addWidget(self.open_folder_button)
         row.addStretch(1)
         column.addLayout(row)
+        fallback = QHBoxLayout()
+        fallback.addWidget(self.folder_label, 1)
+        fallback.addWidget(self.copy_path_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(fallback)
+        self.folder_label.hide()
+        self.copy_path_button.hide()
         column.addStretch(1)
         return page
 
@@ -351,9 +362,23 @@ class SignDialog(QDialog):
         self.key = key
         self.refresh()
 
-    def open_folder(self) -> None:
+    def open_folder(self) -> bool:
+        """The packet's folder in the file manager; where none opens it, its path in the dialog."""
+        if self.packet is None:
+            return False
+        folder = str(self.packet.path.parent)
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            return True
+        self.folder_label.setText(self.tr("Không mở được trình quản lý tệp. Gói đã lưu tại: %1").replace("%1", folder))
+        self.folder_label.show()
+        self.copy_path_button.show()
+        self.layout().activate()  # taller by the lines just shown, not cut off at the bottom
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height()))
+        return False
+
+    def copy_folder_path(self) -> None:
         if self.packet is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.packet.path.parent)))
+            QGuiApplication.clipboard().setText(str(self.packet.path.parent))
 
     def _ask_path(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

@@ -21,6 +21,18 @@ EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
 CHECKABLE = EDITABLE | Qt.ItemFlag.ItemIsUserCheckable
 
 
+HEADER_WIDTH = 17  # characters a header line holds: the columns widen to it (sheet_view.fit_headers)
+HEADER_LINES = 3  # of the label; the code and unit above make four
+
+
+def header_text(ind) -> str:
+    """The code and unit on the first line, the form's own label under it in at
+    most three lines, cut with “…”: the words, not only “2.3”, without making
+    a figure column as wide as the sentence. The tooltip has it whole."""
+    label = textwrap.fill(ind.label, HEADER_WIDTH, max_lines=HEADER_LINES, placeholder=" …")
+    return f"{ind.code} ({ind.unit})\n{label}" if ind.code not in (None, "-") else f"({ind.unit})\n{label}"
+
+
 def emit_changed_cells(model, cells) -> None:
     """One dataChanged per cell: the view then repaints that cell, not the whole table."""
     for row, column in cells:
@@ -50,8 +62,8 @@ class _IndicatorColumns(QAbstractTableModel):
         if section == 0:
             return self.tr("Bản, tổ dân phố") if role == DISPLAY else None
         ind = self.indicators[section - 1]
-        if role == DISPLAY:  # narrow columns: the code and unit, or a base figure's label wrapped
-            return f"{ind.code}\n{ind.unit}" if ind.code else textwrap.fill(ind.label, 9)
+        if role == DISPLAY:
+            return header_text(ind)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{ind.code or ''} {ind.label} ({ind.unit})".strip()
         return None
