@@ -2,8 +2,10 @@
 
 Filtered by status, sortable by any column (statuses by urgency, periods by
 date, not alphabetically). The row chosen is described under the table
-(packet_panel.py). The actions on it show only when they apply, as buttons
-over the description and in the window's Hộp thư menu: a conflict opens the
+(packet_panel.py). The actions on it are buttons in a bar over the table,
+always laid out and enabled only when they apply, so none moves as a packet
+is chosen or its description grows; the same actions are in the window's
+Hộp thư menu: a conflict opens the
 side-by-side comparison, another packet that waits for the officer the
 decision dialog (decision_dialog.py); any packet can be voided, answered
 with a receipt or a return, printed.
@@ -89,8 +91,8 @@ class InboxView(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((UNIT, 190), (FORM, 60), (PERIOD, 90), (SEQUENCE, 60), (STATUS, 190), (RECEIVED, 120)):
             self.table.setColumnWidth(column, width)
-        # The actions on the chosen packet: a button each, shown only when it applies, and the same
-        # action in the window's Hộp thư menu (menu_actions), enabled only when it applies.
+        # The actions on the chosen packet: a button each, always shown and enabled only when it applies,
+        # and the same action in the window's Hộp thư menu (menu_actions).
         self._packet_actions: list[tuple[QPushButton, QAction, Callable[[ReceivedPacket], bool]]] = []
         self.menu_actions: list[QAction] = []
         self.conflict_button = self._packet_action(
@@ -124,7 +126,8 @@ class InboxView(QWidget):
         filters.addWidget(self.only_chosen)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
-        # A bar of one button's height, so the description stays put as buttons come and go.
+        # The buttons over the table, under the filters: nothing above them changes height, so they stay
+        # where they are whether a packet is chosen or not, and whatever its description says.
         bar = QWidget()
         self.button_row = QHBoxLayout(bar)
         self.button_row.setContentsMargins(0, 0, 0, 0)
@@ -134,9 +137,9 @@ class InboxView(QWidget):
         bar.setFixedHeight(self.conflict_button.sizeHint().height())
         column = QVBoxLayout(self)
         column.addLayout(filters)
+        column.addWidget(bar)
         column.addWidget(self.empty_note)
         column.addWidget(self.table, 1)
-        column.addWidget(bar)
         column.addWidget(self.panel)
 
         self.status_box.currentIndexChanged.connect(self._status_chosen)
@@ -238,7 +241,6 @@ class InboxView(QWidget):
         packet = self.selected_packet()
         for button, action, applies in self._packet_actions:
             on = packet is not None and applies(packet)
-            button.setVisible(on)
             button.setEnabled(on)
             action.setEnabled(on)
         self.panel.show_packet(packet, self._writable)
