@@ -87,3 +87,27 @@ def test_many_results_scroll_in_a_dialog_of_limited_height(qtbot, upper_window, 
     assert table.verticalScrollBar().maximum() > 0  # the rest scrolls
     shown = table.viewport().height() // one_line
     assert RESULT_ROWS <= shown <= RESULT_ROWS + 1
+
+
+def test_the_empty_inbox_says_what_to_do_first(qtbot, upper_window, packets, tmp_path):
+    view = upper_window.inbox_view
+    pane = view.start_pane
+    assert pane.isVisible() and not view.table.isVisible() and not view.panel.isVisible()
+    assert pane.heading.text() == "Hộp thư chưa có gói nào. Để bắt đầu nhận báo cáo:"
+    assert pane.collecting.text() == "Đang thu: kl224 năm 2024 (hạn 15/01/2025); kl224 năm 2025 (hạn 15/01/2026)."
+    assert [pane.buttons[n].defaultAction() for n in ("collection", "import", "enrol")] == [
+        upper_window.collection_action,
+        upper_window.import_files_action,
+        upper_window.enrol_action,
+    ]
+    assert all(b.isVisible() and b.isEnabled() for b in pane.buttons.values())
+    assert ".sctg" in pane.lines["import"].text() and ".sctk" in pane.lines["enrol"].text()
+    # Compact: the steps take a few lines, not the tab.
+    assert pane.height() < view.height() // 2
+    pane.buttons["collection"].click()
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() and w is not upper_window]
+    assert any("kỳ" in w.windowTitle().lower() for w in dialogs)
+    for w in dialogs:
+        w.close()
+    import_named(qtbot, upper_window, packets, tmp_path, "tp24")
+    assert not pane.isVisible() and view.table.isVisible() and view.panel.isVisible()

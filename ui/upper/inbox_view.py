@@ -48,6 +48,7 @@ from ui.upper.inbox_model import (
     InboxProxy,
 )
 from ui.upper.packet_panel import PacketPanel
+from ui.upper.start_pane import StartPane
 from ui.widgets import compact_rows, open_modeless
 
 # “Quyết định...”: a conflict has its own comparison (“Xem trùng lần gửi...”).
@@ -114,11 +115,7 @@ class InboxView(QWidget):
             self.tr("In biểu của gói..."), self.open_print_dialog, lambda p: self._printable(p) is not None
         )
         self.panel = PacketPanel(gw)
-        self.empty_note = QLabel(
-            self.tr("Hộp thư chưa có gói nào. Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ này để nhập.")
-        )
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setStyleSheet("color: #555;")
+        self.start_pane = StartPane(gw)  # before the first packet, in place of the empty table
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Trạng thái:")))
@@ -138,9 +135,13 @@ class InboxView(QWidget):
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(bar)
-        column.addWidget(self.empty_note)
+        self.button_bar = bar
+        column.addStretch(0)  # with the one below, the room of the hidden table: the first steps in the middle
+        column.addWidget(self.start_pane, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.table, 1)
         column.addWidget(self.panel)
+        column.addStretch(0)
+        self.start_pane.hide()
 
         self.status_box.currentIndexChanged.connect(self._status_chosen)
         self.only_chosen.toggled.connect(lambda _on: self.refresh())
@@ -163,11 +164,19 @@ class InboxView(QWidget):
             self.model.reload(self.form_id or "-", self.period_code or "-")
         else:
             self.model.reload()
-        self.empty_note.setVisible(not self.model.rowCount())
+        self.show_start(not self.model.rowCount() and not self.only_chosen.isChecked())
         self._count()
         if chosen is not None:
             self.select_packet(chosen)
         self._selection_changed()
+
+    def show_start(self, empty: bool) -> None:
+        """The first steps in place of an empty inbox (an empty choice of form and period keeps the table)."""
+        if empty:
+            self.start_pane.refresh()
+        self.start_pane.setVisible(empty)
+        for widget in (self.button_bar, self.table, self.panel):
+            widget.setVisible(not empty)
 
     def _status_chosen(self) -> None:
         self.proxy.set_status(self.status_box.currentData())
