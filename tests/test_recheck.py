@@ -426,4 +426,8 @@ def test_a_packet_number_beyond_sqlite_is_no_packet_in_the_library(province):
 
 def test_a_unit_code_in_fullwidth_digits_is_refused_with_the_reason(commune, province):
     filed = file_in(province, forged(commune.sign(1), manifest=lambda m: m["unit"].update(code="０３４４５")))
-    assert filed.outcome == "rejected" and "“unit.code” sai dạng" in filed.message
+    assert filed.outcome == "rejected" and "mã đơn vị (unit.code) sai dạng" in filed.message
+    # Plain words first and what to do; the file's name only at the end, for the technician.
+    assert filed.message.startswith("KHÔNG HỢP LỆ: gói bị hỏng hoặc đã bị sửa sau khi ký: bản kê của gói ghi mã đơn vị")
+    assert filed.message.endswith("Đề nghị đơn vị gửi lại gói. (manifest.json)")
+    assert filed.message.count("manifest") == 1

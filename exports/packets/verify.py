@@ -35,6 +35,8 @@ from exports.packets.format import (
     SIGNED_FILES,
 )
 from exports.packets.sheet_check import sheet_problem
+from exports.packets.verify_words import damaged as _damaged
+from exports.packets.verify_words import field_words as _field
 from exports.strict_json import StrictJsonError, loads_strict
 from forms import vnformat
 from forms.library import FormLibrary
@@ -216,14 +218,14 @@ def _manifest(entries: dict[str, bytes], name: str) -> dict:
     if MANIFEST not in entries:
         if not {SIGNATURE, PUBLIC_KEY, *SIGNED_FILES} & set(entries):
             raise PacketUnreadable(not_a_packet(name))
-        raise PacketInvalid("thiếu tệp manifest.json (bản kê) trong gói.")
+        raise PacketInvalid(_damaged("gói thiếu bản kê các tệp đã ký"))
     raw = entries[MANIFEST]
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise PacketInvalid("tệp manifest.json (bản kê) quá lớn.")
+        raise PacketInvalid(_damaged("bản kê của gói quá lớn"))
     try:
         manifest = loads_strict(raw)
     except StrictJsonError as exc:
-        raise PacketInvalid(f"tệp manifest.json (bản kê) không đọc được: {exc}.") from None
+        raise PacketInvalid(_damaged(f"bản kê của gói không đọc được ({exc})")) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise PacketUnreadable(not_a_packet(name))
     version = manifest.get("format_version")
@@ -262,15 +264,15 @@ def _check_manifest_shape(manifest: dict) -> None:
         for key in keys:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “{'.'.join(keys)}”.")
+            raise PacketInvalid(_damaged(f"bản kê của gói thiếu hoặc ghi sai {_field(keys)}"))
         if kind is int and not -LARGEST_FIELD <= value <= LARGEST_FIELD:
-            raise PacketInvalid(f"bản kê manifest.json ghi mục “{'.'.join(keys)}” là số quá lớn ({str(value)[:24]}).")
+            raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(keys)} là số quá lớn ({str(value)[:24]})"))
     for keys in (("unit", "code"), ("form", "id"), ("period", "code")):
         code = manifest[keys[0]][keys[1]]
         if not _CODE.match(code):
-            raise PacketInvalid(f"bản kê manifest.json ghi mục “{'.'.join(keys)}” sai dạng (“{code[:40]}”).")
+            raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(keys)} sai dạng (“{code[:40]}”)"))
     if not _HEX64.match(manifest["signer"]["fingerprint"]):
-        raise PacketInvalid("bản kê manifest.json ghi mã khóa người ký sai dạng.")
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('signer', 'fingerprint'))} sai dạng"))
     for item in manifest["files"]:
         if not (
             isinstance(item, dict)
@@ -278,7 +280,7 @@ def _check_manifest_shape(manifest: dict) -> None:
             and isinstance(item.get("sha256"), str)
             and isinstance(item.get("size"), int)
         ):
-            raise PacketInvalid("bản kê manifest.json có mục “files” sai dạng.")
+            raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('files',))} sai dạng"))
     if "page" in manifest:
         _check_page(manifest["page"])
 
@@ -286,20 +288,22 @@ def _check_manifest_shape(manifest: dict) -> None:
 def _check_page(page) -> None:
     """The optional "page" (packets since issue 17): how bieu.xlsx is laid out and its header lines."""
     if not isinstance(page, dict):
-        raise PacketInvalid("bản kê manifest.json có mục “page” (trang in) sai dạng.")
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('page',))} sai dạng"))
     if page.get("mode") not in PAGE_MODES:
-        raise PacketInvalid(f"bản kê manifest.json ghi mục “page.mode” sai dạng (“{str(page.get('mode'))[:40]}”).")
+        raise PacketInvalid(
+            _damaged(f"bản kê của gói ghi {_field(('page', 'mode'))} sai dạng (“{str(page.get('mode'))[:40]}”)")
+        )
     for name in PAGE_TEXTS:
         value = page.get(name)
         if not isinstance(value, str) or len(value) > LONGEST_PAGE_TEXT:
-            raise PacketInvalid(f"bản kê manifest.json thiếu hoặc sai mục “page.{name}”.")
+            raise PacketInvalid(_damaged(f"bản kê của gói thiếu hoặc ghi sai {_field(('page', name))}"))
     recipients = page.get("recipients")
     if not (
         isinstance(recipients, list)
         and len(recipients) <= MOST_RECIPIENTS
         and all(isinstance(r, str) and len(r) <= LONGEST_PAGE_TEXT for r in recipients)
     ):
-        raise PacketInvalid("bản kê manifest.json thiếu hoặc sai mục “page.recipients” (nơi nhận).")
+        raise PacketInvalid(_damaged(f"bản kê của gói thiếu hoặc ghi sai {_field(('page', 'recipients'))}"))
     day = page.get("date")
     try:
         if not isinstance(day, str) or not _ISO_DATE.match(day):
@@ -307,7 +311,9 @@ def _check_page(page) -> None:
         dt.date.fromisoformat(day)
     except ValueError:
         shown = str(day)[:40]
-        raise PacketInvalid(f"bản kê manifest.json ghi ngày của trang in “{shown}” không phải ngày có thật.") from None
+        raise PacketInvalid(
+            _damaged(f"bản kê của gói ghi ngày của trang in “{shown}” không phải ngày có thật")
+        ) from None
 
 
 # ---- the checks ------------------------------------------------------------------------
@@ -341,7 +347,7 @@ def _signature_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
     try:
         key.verify(entries[SIGNATURE], entries[MANIFEST])
     except InvalidSignature:
-        return ["chữ ký không khớp: bản kê manifest.json đã bị sửa, hoặc không do khóa này ký."]
+        return [_damaged("chữ ký không khớp với bản kê: bản kê đã bị sửa, hoặc không do khóa này ký")]
     return []
 
 

@@ -57,8 +57,8 @@ def status_of(window, packet_id: int) -> str:
     return next(p.status for p in window.inbox_view.model.packets if p.id == packet_id)
 
 
-def shown_buttons(inbox) -> list[str]:
-    return [b.text() for b, _action, _applies in inbox._packet_actions if b.isVisible()]
+def usable_buttons(inbox) -> list[str]:
+    return [b.text() for b, _action, _applies in inbox._packet_actions if b.isVisible() and b.isEnabled()]
 
 
 def enabled_menu(window) -> list[str]:
@@ -87,7 +87,7 @@ def test_a_flawed_packet_lists_its_errors_and_the_warnings_with_the_communes_rea
     assert inbox.panel.findings_caption.text() == "Kiểm tra lại số liệu ở cấp này: 2 lỗi, 1 cảnh báo"
     assert "chưa được cộng" in inbox.panel.detail.text()
     assert inbox.panel.return_button.isVisible()
-    assert shown_buttons(inbox) == ["Quyết định...", "Biên nhận / Trả lại...", "Hủy gói..."]
+    assert usable_buttons(inbox) == ["Quyết định...", "Biên nhận / Trả lại...", "Hủy gói..."]
     assert enabled_menu(window) == ["Quyết định...", "Biên nhận / Trả lại...", "Hủy gói..."]
     assert [a.text() for a in window.inbox_menu.actions()] == [
         "Xem trùng lần gửi...",
@@ -123,7 +123,7 @@ def test_counting_a_flawed_packet_needs_a_reason_and_then_sums_it(qtbot, flawed)
     assert "dù có lỗi" in window.notice.text() and window.notice.isVisible()
     assert UNIT in {u.unit.code for u in window.merged_view.table.received}
     assert window.merged_view.left_out.full_text == ""
-    assert inbox.selected_packet_id() == packet_id and "Quyết định..." not in shown_buttons(inbox)
+    assert inbox.selected_packet_id() == packet_id and "Quyết định..." not in usable_buttons(inbox)
     assert reason in inbox.panel.detail.text()
 
 
@@ -163,7 +163,7 @@ def test_voiding_an_accepted_packet_accepts_the_previous_sequence_again(qtbot, u
     assert status_of(upper_window, first.packet_id) == "superseded"
     inbox = upper_window.inbox_view
     inbox.select_packet(second.packet_id)
-    assert "Hủy gói..." in shown_buttons(inbox) and "Quyết định..." not in shown_buttons(inbox)
+    assert "Hủy gói..." in usable_buttons(inbox) and "Quyết định..." not in usable_buttons(inbox)
     next(a for a in upper_window.inbox_menu.actions() if a.text() == "Hủy gói...").trigger()  # Hộp thư › Hủy gói...
     dialog = inbox.findChild(VoidDialog)
     assert dialog is not None and dialog.isVisible()
@@ -176,7 +176,7 @@ def test_voiding_an_accepted_packet_accepts_the_previous_sequence_again(qtbot, u
     assert status_of(upper_window, second.packet_id) == "voided"
     assert status_of(upper_window, first.packet_id) == "accepted"
     assert upper_window.notice.text().startswith(f"Đã hủy gói số {second.packet_id}")
-    assert shown_buttons(inbox) == []  # a voided packet: nothing more to do
+    assert usable_buttons(inbox) == []  # a voided packet: nothing more to do
     assert upper_window.merged_view.table.received[0].packet_id == first.packet_id
     assert upper_window.inbox_view.model.index(0, STATUS).data() in {s.words for s in PacketStatus}
 
@@ -192,7 +192,7 @@ def test_a_held_packet_of_a_retired_key_shows_both_codes_and_is_confirmed(qtbot,
     inbox.select_packet(held.packet_id)
     detail = inbox.panel.detail.text()
     assert old.spoken in detail and new.spoken in detail and "Quyết định..." in detail
-    assert shown_buttons(inbox) == ["Quyết định...", "Hủy gói..."]
+    assert usable_buttons(inbox) == ["Quyết định...", "Hủy gói..."]
     dialog = inbox.open_decision_dialog()
     qtbot.addWidget(dialog)
     assert dialog.action_label.text() == "Quyết định: Xác nhận gói (đã gọi điện hỏi xã)."

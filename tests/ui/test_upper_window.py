@@ -125,7 +125,7 @@ def test_an_upper_level_database_opens_the_upper_window(upper_window, upper_path
     assert [upper_window.period_box.itemData(i) for i in range(upper_window.period_box.count())] == ["2025", "2024"]
     assert upper_window.period_box.itemText(1) == "Năm 2024 (hạn 15/01/2025)"
     assert upper_window.target_box.itemText(0) == "(không so với mục tiêu)"
-    assert upper_window.inbox_view.empty_note.isVisible()
+    assert upper_window.inbox_view.start_pane.isVisible()
     upper_window.tabs.setCurrentWidget(upper_window.merged_view)  # the merged table is built when shown
     assert "Chưa nhận gói nào" in upper_window.merged_view.note.text()
 

@@ -58,10 +58,10 @@ def test_the_inbox_is_read_once_the_window_is_drawn_and_then_shown(qtbot, upper_
     window.show()
     try:
         assert not window.loaded and window.inbox_view.model.rowCount() == 0, "nothing read before it is drawn"
-        assert window.tabs.tabText(0) == "Hộp thư (đang đọc...)" and not window.inbox_view.empty_note.isVisible()
+        assert window.tabs.tabText(0) == "Hộp thư (đang đọc...)" and not window.inbox_view.start_pane.isVisible()
         qtbot.waitUntil(lambda: window.loaded)
         assert window.inbox_view.model.rowCount() == 2 and window.tabs.tabText(0).startswith("Hộp thư")
-        assert "đang đọc" not in window.tabs.tabText(0) and not window.inbox_view.empty_note.isVisible()
+        assert "đang đọc" not in window.tabs.tabText(0) and not window.inbox_view.start_pane.isVisible()
     finally:
         window.close()
 

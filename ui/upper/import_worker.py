@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
 from ui.upper.status_look import OUTCOME_COLOURS
-from ui.widgets import button_row
+from ui.widgets import button_row, compact_rows
 
 if TYPE_CHECKING:
     from exports.collect.inbox import ImportRun
@@ -232,8 +232,26 @@ def filed_where(filed, unit_names: dict[str, str]) -> str:
     return f"{name} ({filed.unit_code}), {filed.form_id}, {filed.period_code}, lần {filed.sequence}"
 
 
+RESULT_ROWS = 15  # rows shown at most when the dialog opens; more scroll
+
+
+class ResultsTable(QTableWidget):
+    """As tall as its rows, up to RESULT_ROWS of them: a dialog of one result is a short one."""
+
+    def sizeHint(self) -> QSize:
+        rows = max(1, min(self.rowCount(), RESULT_ROWS))
+        height = self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
+        height += 2 * self.frameWidth() + self.horizontalScrollBar().sizeHint().height()  # room for a long name
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()  # a scroll area's: taller than a table of one row
+        return QSize(hint.width(), min(hint.height(), self.sizeHint().height()))
+
+
 class ImportResultsDialog(QDialog):
-    """Each file of an import with what happened to it; shown without waiting."""
+    """Each file of an import with what happened to it, a line each (the whole of a long line in its
+    tooltip); as tall as its lines, up to a limit, then they scroll. Shown without waiting."""
 
     COLUMNS = ("Tệp", "Kết quả", "Đơn vị, biểu, kỳ", "Chi tiết")
 
@@ -244,12 +262,13 @@ class ImportResultsDialog(QDialog):
         self.summary = QLabel(run.summary(total))
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-weight: bold;")
-        self.table = QTableWidget(len(run.filed), len(self.COLUMNS))
+        self.table = ResultsTable(len(run.filed), len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)
+        compact_rows(self.table)
         for row, filed in enumerate(run.filed):
             cells = (filed.file.name, filed.outcome.words, filed_where(filed, unit_names), filed.message)
             for column, text in enumerate(cells):
@@ -261,7 +280,6 @@ class ImportResultsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
         self.close_button = QPushButton(self.tr("Đóng"))
         self.close_button.clicked.connect(self.accept)
         buttons = button_row(self.close_button)
@@ -269,7 +287,7 @@ class ImportResultsDialog(QDialog):
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
-        self.resize(1100, 420)
+        self.resize(1100, self.sizeHint().height())
 
     def lines(self) -> list[tuple[str, str, str]]:
         """(file name, outcome words, message) of each row, as shown."""

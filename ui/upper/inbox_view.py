@@ -2,8 +2,10 @@
 
 Filtered by status, sortable by any column (statuses by urgency, periods by
 date, not alphabetically). The row chosen is described under the table
-(packet_panel.py). The actions on it show only when they apply, as buttons
-over the description and in the window's Hộp thư menu: a conflict opens the
+(packet_panel.py). The actions on it are buttons in a bar over the table,
+always laid out and enabled only when they apply, so none moves as a packet
+is chosen or its description grows; the same actions are in the window's
+Hộp thư menu: a conflict opens the
 side-by-side comparison, another packet that waits for the officer the
 decision dialog (decision_dialog.py); any packet can be voided, answered
 with a receipt or a return, printed.
@@ -46,6 +48,7 @@ from ui.upper.inbox_model import (
     InboxProxy,
 )
 from ui.upper.packet_panel import PacketPanel
+from ui.upper.start_pane import StartPane
 from ui.widgets import compact_rows, open_modeless
 
 # “Quyết định...”: a conflict has its own comparison (“Xem trùng lần gửi...”).
@@ -89,8 +92,8 @@ class InboxView(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((UNIT, 190), (FORM, 60), (PERIOD, 90), (SEQUENCE, 60), (STATUS, 190), (RECEIVED, 120)):
             self.table.setColumnWidth(column, width)
-        # The actions on the chosen packet: a button each, shown only when it applies, and the same
-        # action in the window's Hộp thư menu (menu_actions), enabled only when it applies.
+        # The actions on the chosen packet: a button each, always shown and enabled only when it applies,
+        # and the same action in the window's Hộp thư menu (menu_actions).
         self._packet_actions: list[tuple[QPushButton, QAction, Callable[[ReceivedPacket], bool]]] = []
         self.menu_actions: list[QAction] = []
         self.conflict_button = self._packet_action(
@@ -112,11 +115,7 @@ class InboxView(QWidget):
             self.tr("In biểu của gói..."), self.open_print_dialog, lambda p: self._printable(p) is not None
         )
         self.panel = PacketPanel(gw)
-        self.empty_note = QLabel(
-            self.tr("Hộp thư chưa có gói nào. Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ này để nhập.")
-        )
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setStyleSheet("color: #555;")
+        self.start_pane = StartPane(gw)  # before the first packet, in place of the empty table
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Trạng thái:")))
@@ -124,7 +123,8 @@ class InboxView(QWidget):
         filters.addWidget(self.only_chosen)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
-        # A bar of one button's height, so the description stays put as buttons come and go.
+        # The buttons over the table, under the filters: nothing above them changes height, so they stay
+        # where they are whether a packet is chosen or not, and whatever its description says.
         bar = QWidget()
         self.button_row = QHBoxLayout(bar)
         self.button_row.setContentsMargins(0, 0, 0, 0)
@@ -134,10 +134,14 @@ class InboxView(QWidget):
         bar.setFixedHeight(self.conflict_button.sizeHint().height())
         column = QVBoxLayout(self)
         column.addLayout(filters)
-        column.addWidget(self.empty_note)
-        column.addWidget(self.table, 1)
         column.addWidget(bar)
+        self.button_bar = bar
+        column.addStretch(0)  # with the one below, the room of the hidden table: the first steps in the middle
+        column.addWidget(self.start_pane, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.table, 1)
         column.addWidget(self.panel)
+        column.addStretch(0)
+        self.start_pane.hide()
 
         self.status_box.currentIndexChanged.connect(self._status_chosen)
         self.only_chosen.toggled.connect(lambda _on: self.refresh())
@@ -160,11 +164,19 @@ class InboxView(QWidget):
             self.model.reload(self.form_id or "-", self.period_code or "-")
         else:
             self.model.reload()
-        self.empty_note.setVisible(not self.model.rowCount())
+        self.show_start(not self.model.rowCount() and not self.only_chosen.isChecked())
         self._count()
         if chosen is not None:
             self.select_packet(chosen)
         self._selection_changed()
+
+    def show_start(self, empty: bool) -> None:
+        """The first steps in place of an empty inbox (an empty choice of form and period keeps the table)."""
+        if empty:
+            self.start_pane.refresh()
+        self.start_pane.setVisible(empty)
+        for widget in (self.button_bar, self.table, self.panel):
+            widget.setVisible(not empty)
 
     def _status_chosen(self) -> None:
         self.proxy.set_status(self.status_box.currentData())
@@ -238,7 +250,6 @@ class InboxView(QWidget):
         packet = self.selected_packet()
         for button, action, applies in self._packet_actions:
             on = packet is not None and applies(packet)
-            button.setVisible(on)
             button.setEnabled(on)
             action.setEnabled(on)
         self.panel.show_packet(packet, self._writable)

@@ -97,7 +97,6 @@ class UpperWindow(QMainWindow):
         self.fill_bar()
         # The inbox is read once the window is drawn: thousands of packets take a few tenths of a second.
         self.loaded = self.closed = False
-        self.inbox_view.empty_note.hide()
         self.tabs.setTabText(0, self.tr("Hộp thư (đang đọc...)"))
         AfterFirstPaint(self, self._first_load)
         self.tabs.currentChanged.connect(self._first_load)  # another tab chosen before: read now
@@ -170,6 +169,7 @@ class UpperWindow(QMainWindow):
         # The chosen packet's actions, each enabled when it applies (the inbox's buttons, as a menu).
         self.inbox_menu = self.menuBar().addMenu(self.tr("Hộp thư"))
         self.inbox_menu.addActions(self.inbox_view.menu_actions)
+        self.inbox_view.start_pane.use_actions(self.collection_action, self.import_files_action, self.enrol_action)
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
