@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QStyleOptionComboBox,
     QStylePainter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -77,6 +80,23 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     hides its buttons below the bottom edge."""
     screen = (widget.screen() or QApplication.primaryScreen()).availableGeometry()
     widget.resize(min(width, screen.width() - FRAME_ROOM[0]), min(height, screen.height() - FRAME_ROOM[1]))
+
+
+def notice_band(labels: list[QWidget], lines: int) -> QScrollArea:
+    """Messages in a band of fixed height above a table: a line that appears never pushes the table
+    down under the officer's next click; a longer text scrolls inside the band."""
+    notices = QWidget()
+    column = QVBoxLayout(notices)
+    column.setContentsMargins(0, 0, 0, 0)
+    for label in labels:
+        column.addWidget(label)
+    column.addStretch(1)
+    band = QScrollArea()
+    band.setWidget(notices)
+    band.setWidgetResizable(True)
+    band.setFrameShape(QFrame.Shape.NoFrame)
+    band.setFixedHeight(notices.fontMetrics().lineSpacing() * lines + 8)
+    return band
 
 
 def fit_height(dialog: QWidget, width: int | None = None) -> None:

@@ -102,8 +102,11 @@ def test_the_empty_inbox_says_what_to_do_first(qtbot, upper_window, packets, tmp
     ]
     assert all(b.isVisible() and b.isEnabled() for b in pane.buttons.values())
     assert ".sctg" in pane.lines["import"].text() and ".sctk" in pane.lines["enrol"].text()
-    # Compact: the steps take a few lines, not the tab.
-    assert pane.height() < view.height() // 2
+    # Compact, at the top: the steps take a few lines, each of them whole (not squeezed into its button's height).
+    last = pane.lines["enrol"]
+    assert last.mapTo(view, QPoint(0, last.height())).y() < view.height() // 2
+    for line in pane.lines.values():
+        assert line.height() >= line.heightForWidth(line.width())
     pane.buttons["collection"].click()
     dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() and w is not upper_window]
     assert any("kỳ" in w.windowTitle().lower() for w in dialogs)

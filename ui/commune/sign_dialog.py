@@ -372,8 +372,7 @@ class SignDialog(QDialog):
         self.folder_label.setText(self.tr("Không mở được trình quản lý tệp. Gói đã lưu tại: %1").replace("%1", folder))
         self.folder_label.show()
         self.copy_path_button.show()
-        self.layout().activate()  # taller by the lines just shown, not cut off at the bottom
-        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height()))
+        fit_height(self)  # taller by the lines just shown, not cut off at the bottom
         return False
 
     def copy_folder_path(self) -> None:

@@ -52,7 +52,7 @@ from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
-from ui.widgets import WholeTextCombo, fit_to_screen, open_modeless
+from ui.widgets import WholeTextCombo, fit_to_screen, notice_band, open_modeless
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from ui.commune.period_dialog import PeriodDialog
@@ -207,7 +207,9 @@ class MainWindow(QMainWindow):
         right = QWidget()
         column = QVBoxLayout(right)
         column.addLayout(bar)
-        column.addWidget(self._notice_area())
+        # The refusal or note and the upper level's answer: a line that appears never moves the grid.
+        self.notice_area = notice_band([self.message, self.answer], NOTICE_LINES)
+        column.addWidget(self.notice_area)
         column.addWidget(self.pages, 1)
         split = QSplitter()
         split.addWidget(self.units)
@@ -416,24 +418,6 @@ class MainWindow(QMainWindow):
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         self.chart_area = area
-        return area
-
-    def _notice_area(self) -> QScrollArea:
-        """The refusal or note and the upper level's answer, in a band of fixed height above the grid: a
-        line that appears never pushes the grid down under the officer's next click (a long answer
-        scrolls inside the band)."""
-        notices = QWidget()
-        lines = QVBoxLayout(notices)
-        lines.setContentsMargins(0, 0, 0, 0)
-        lines.addWidget(self.message)
-        lines.addWidget(self.answer)
-        lines.addStretch(1)
-        area = QScrollArea()
-        area.setWidget(notices)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setFixedHeight(self.fontMetrics().lineSpacing() * NOTICE_LINES + 8)
-        self.notice_area = area
         return area
 
     def show_message(self, text: str) -> None:

@@ -36,7 +36,7 @@ from forms.library import FormLibrary
 from models.errors import UserError, os_error_sentence
 from models.gateway import Gateway
 from ui.upper.status_look import OUTCOME_COLOURS
-from ui.widgets import button_row, compact_rows
+from ui.widgets import button_row, compact_rows, fit_to_screen
 
 if TYPE_CHECKING:
     from exports.collect.inbox import ImportRun
@@ -287,7 +287,7 @@ class ImportResultsDialog(QDialog):
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
-        self.resize(1100, self.sizeHint().height())
+        fit_to_screen(self, 1100, self.sizeHint().height())
 
     def lines(self) -> list[tuple[str, str, str]]:
         """(file name, outcome words, message) of each row, as shown."""

@@ -137,7 +137,7 @@ class InboxView(QWidget):
         column.addWidget(bar)
         self.button_bar = bar
         column.addStretch(0)  # with the one below, the room of the hidden table: the first steps in the middle
-        column.addWidget(self.start_pane, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.start_pane, 1)
         column.addWidget(self.table, 1)
         column.addWidget(self.panel)
         column.addStretch(0)

@@ -58,6 +58,7 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 UnitCodeRole = Qt.ItemDataRole.UserRole + 1
 TOTAL_ROWS = 2  # “Tổng cộng”, then “Tỷ lệ”; the units below them
 FIXED_COLUMNS = 2  # Đơn vị, Gói; then one column per numeric row of the form
+PACKET_COLUMN_WIDEST = 240  # the “Gói” column: longer words stay in its tooltip
 MISSING_BRUSH = QBrush(QColor("#f6f6f6"))
 
 
@@ -335,7 +336,8 @@ class MergedView(BuiltWhenShown, QWidget):
             caption.setVisible(widget.count() > 0)
             widget.setVisible(widget.count() > 0)
         self.view.setColumnWidth(0, 200)
-        self.view.setColumnWidth(1, 90)
+        self.view.resizeColumnToContents(1)  # “chưa nhận: chờ đăng ký khóa” whole, within reason
+        self.view.setColumnWidth(1, min(max(self.view.columnWidth(1), 90), PACKET_COLUMN_WIDEST))
         for column in range(FIXED_COLUMNS, self.model.columnCount()):
             self.view.setColumnWidth(column, 74)
         self.view.horizontalHeader().setMinimumHeight(44)

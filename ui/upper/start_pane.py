@@ -1,14 +1,14 @@
 """What the inbox shows before the first packet: the three things to do to
 start receiving reports, a button each (the window's own actions, so a
 read-only file disables them here too) with a line on what it does, and what
-is already being collected. Compact, at the top of the tab: the empty table
+is already being collected. At the top of the tab, centred: the empty table
 and the packet description are hidden until something arrives."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from forms import vnformat
 from models.gateway import Gateway
@@ -49,12 +49,19 @@ class StartPane(QWidget):
             self.buttons[name], self.lines[name] = button, line
             grid.addWidget(button, row, 0)
             grid.addWidget(line, row, 1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 8, 0, 8)
+        body = QWidget()  # at most 900 px wide, centred; the tab's height below it stays blank
+        body.setMaximumWidth(900)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 24, 0, 8)
         column.addWidget(self.heading)
         column.addWidget(self.collecting)
         column.addLayout(grid)
-        self.setMaximumWidth(900)
+        column.addStretch(1)
+        centred = QHBoxLayout(self)
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addStretch(1)
+        centred.addWidget(body, 100)
+        centred.addStretch(1)
 
     def use_actions(self, collection: QAction, import_files: QAction, enrol: QAction) -> None:
         """The window's actions behind the buttons: same words, same enabled state."""

@@ -58,7 +58,16 @@ from ui.upper.import_worker import (
 )
 from ui.upper.inbox_view import InboxView
 from ui.upper.merged_view import MergedView
-from ui.widgets import DONE_STYLE, ERROR_STYLE, WARNING_STYLE, AfterFirstPaint, fit_to_screen, open_modeless
+from ui.widgets import (
+    DONE_STYLE,
+    ERROR_STYLE,
+    WARNING_STYLE,
+    AfterFirstPaint,
+    WholeTextCombo,
+    fit_to_screen,
+    notice_band,
+    open_modeless,
+)
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from exports.collect.inbox import ImportRun  # the import's machinery waits for the first import
@@ -67,6 +76,7 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
     from ui.upper.enrol_dialog import EnrolDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
+NOTICE_LINES = 2  # a refusal and what an import or a decision did, over the tabs
 
 
 class UpperWindow(QMainWindow):
@@ -110,9 +120,9 @@ class UpperWindow(QMainWindow):
     # ---- building -----------------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.form_box, self.period_box, self.target_box = QComboBox(), QComboBox(), QComboBox()
-        self.form_box.setMinimumContentsLength(24)
-        self.form_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.form_box, self.target_box = WholeTextCombo(24), WholeTextCombo()
+        self.period_box = QComboBox()
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
@@ -175,7 +185,7 @@ class UpperWindow(QMainWindow):
         bar = QHBoxLayout()
         for text, box, stretch in (
             (self.tr("Biểu:"), self.form_box, 2),
-            (self.tr("Kỳ:"), self.period_box, 1),
+            (self.tr("Kỳ:"), self.period_box, 0),
             (self.tr("Mục tiêu:"), self.target_box, 2),
         ):
             bar.addWidget(QLabel(text))
@@ -183,8 +193,7 @@ class UpperWindow(QMainWindow):
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(bar)
-        column.addWidget(self.message)
-        column.addWidget(self.notice)
+        column.addWidget(notice_band([self.message, self.notice], NOTICE_LINES))  # the tabs never move
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         status = self.statusBar()
