@@ -4,7 +4,8 @@ no data of the officer's touched.
 In a temporary folder it does what a commune does in a season: a database
 with the demo communes, a report checked against its targets, a signed packet
 exported and verified as the district would, a backup taken and checked, and
-the filled form printed to PDF. Each step prints one line; a failure says
+the filled form printed to PDF, Qt's words in Vietnamese found and read (a
+bundle built without them would show English buttons). Each step prints one line; a failure says
 which step, in Vietnamese, and the exit code is 1.
 """
 
@@ -144,6 +145,20 @@ def _pdf(folder: Path, state: dict) -> str:
     return f"{path.name}, {vnformat.number(len(data) // 1024)} KB, {pages} trang"
 
 
+def _qt_words(folder: Path, state: dict) -> str:
+    from PySide6.QtCore import QTranslator
+
+    from ui.app import QT_TRANSLATION
+
+    translator = QTranslator()
+    if not translator.load(str(QT_TRANSLATION)):
+        raise SelftestFailed(f"không đọc được bản dịch {QT_TRANSLATION.name}")
+    cancel = translator.translate("QPlatformTheme", "Cancel")
+    if cancel != "Hủy":
+        raise SelftestFailed(f"nút Cancel của Qt dịch là “{cancel}”, không phải “Hủy”")
+    return f"{QT_TRANSLATION.name}: nút Cancel là “Hủy”"
+
+
 STEPS = [
     ("Mở cơ sở dữ liệu", _database),
     ("Tạo dữ liệu mẫu", _demo),
@@ -151,4 +166,5 @@ STEPS = [
     ("Ký, xuất và kiểm tra gói", _packet),
     ("Sao lưu", _backup),
     ("In PDF", _pdf),
+    ("Chữ tiếng Việt của Qt", _qt_words),
 ]
