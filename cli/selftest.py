@@ -148,7 +148,7 @@ def _pdf(folder: Path, state: dict) -> str:
 def _qt_words(folder: Path, state: dict) -> str:
     from PySide6.QtCore import QTranslator
 
-    from ui.app import QT_TRANSLATION
+    from ui.resources import QT_TRANSLATION
 
     translator = QTranslator()
     if not translator.load(str(QT_TRANSLATION)):

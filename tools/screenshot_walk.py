@@ -7,6 +7,9 @@ screen and at an old commune PC's (1366×768 at 125%):
     .venv/bin/python tools/screenshot_walk.py /tmp/walk
     .venv/bin/python tools/screenshot_walk.py /tmp/walk-small --screen 1366x768 --scale 1.25
 
+With ``--docs`` the README's pictures (docs/screenshot-*.png) are copied from
+the walk's.
+
 The screen's size and scale are set before Qt starts (the offscreen
 platform's screen, QT_SCALE_FACTOR); each main window fills the screen as a
 maximised one would. A window or dialog larger than the screen is listed at
@@ -30,6 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The scenes that are the README's pictures (``--docs`` copies them into docs/).
+DOCS = {
+    "xa-cua-so": "screenshot-main-window.png",
+    "tinh-goi-dang-giu": "screenshot-upper-window.png",
+    "xa-ky-va-xuat": "screenshot-sign-dialog.png",
+}
 SCREEN_CONFIG = {"synchronousWindowSystemEvents": False, "windowFrameMargins": False}
 OFFICER, PROVINCE_OFFICER = "Lò Thị Hoa", "Nguyễn Văn Bình"
 BINH_LU_PASSPHRASE = "khóa xã Bình Lư"
@@ -142,6 +151,7 @@ def make_data(folder: Path):
     gw = Gateway.open(folder / "xa.db")
     try:
         tan_phong = view_report(gw, gw.find_report("03408", "kl224", "2024"), kl224)
+        (folder / "goi-den-sau").mkdir()
         export_packet(gw, tan_phong, DEMO_PASSPHRASE, folder / "goi-den-sau", at=at)  # lần 1 comes in late
         for unit in ("03445", "03408", "03478"):
             view = view_report(gw, gw.find_report(unit, "kl224", "2024"), kl224)
@@ -157,6 +167,7 @@ def make_data(folder: Path):
         report = other.find_report("03445", "kl224", "2024")
         members = other.values(report)[("can_bo_dang_vien", "03445")]
         enter_values(other, report, kl224, [("can_bo_dang_vien", "03445", members + 5)], OFFICER)
+        (folder / "goi-khac").mkdir()
         export_packet(other, view_report(other, report, kl224), DEMO_PASSPHRASE, folder / "goi-khac", at=at)
     finally:
         other.close()
@@ -264,6 +275,8 @@ def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enr
 
 
 def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from exports.collect.trust import enrol
     from exports.packets.enrolment import read_enrolment
     from models.keys import DEMO_PASSPHRASE
@@ -302,7 +315,13 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) 
     walk.shot("xa-ky-va-xuat", sign)
     sign.sign()
     walk.shot("xa-hoi-con-o-chua-nhap", sign.confirm_box)
-    sign.confirm_box.reject()
+    (folder / "goi-gui").mkdir()
+    sign.path_edit.setText(str(folder / "goi-gui"))
+    sign.confirm_box.button(QMessageBox.StandardButton.Yes).click()  # “Vẫn ký”
+    walk.settle()
+    walk.shot("xa-da-xuat-goi", sign)
+    if not sign.open_folder():  # no file manager here: the folder's path, to copy
+        walk.shot("xa-duong-dan-goi", sign)
     sign.close()
     window.close()
     walk.settle()
@@ -329,8 +348,9 @@ def screen_config(size: str) -> Path:
 
 
 def quiet_offscreen(_kind, _context, message: str) -> None:
-    """Qt's messages on stderr, less the offscreen platform's note on every dialog shown."""
-    if "propagateSizeHints" not in message:
+    """Qt's messages on stderr, less the offscreen platform's notes on every dialog shown and on the
+    folder it cannot open (the walk shoots what the officer sees then)."""
+    if "propagateSizeHints" not in message and "openDocument" not in message:
         print(message, file=sys.stderr)
 
 
@@ -339,6 +359,7 @@ def main() -> int:
     parser.add_argument("out", type=Path, help="thư mục lưu ảnh PNG")
     parser.add_argument("--screen", default="1600x1000", help="cỡ màn hình, ví dụ 1366x768")
     parser.add_argument("--scale", default="1", help="tỉ lệ phóng, ví dụ 1.25 (125%%)")
+    parser.add_argument("--docs", action="store_true", help="chép các ảnh minh họa của README vào docs/")
     args = parser.parse_args()
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen_config(args.screen)}"
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -355,6 +376,11 @@ def main() -> int:
     done = walk(args.out)
     for path in done.saved:
         print(path)
+    if args.docs:
+        for path in done.saved:
+            if (name := DOCS.get(path.stem.split("-", 1)[1])) is not None:
+                shutil.copy(path, ROOT / "docs" / name)
+                print(f"docs/{name}")
     for line in done.too_big:
         print("quá màn hình:", line)
     print(f"{len(done.saved)} ảnh trong {args.out}")

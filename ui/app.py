@@ -31,7 +31,7 @@ from models.gateway import Gateway
 from models.lock import DatabaseLock
 from models.setup import is_upper_level
 from ui.db_hold import DatabaseHold
-from ui.resources import app_icon, install_fonts
+from ui.resources import QT_TRANSLATION, app_icon, install_fonts
 from ui.widgets import AfterFirstPaint
 
 if TYPE_CHECKING:
@@ -41,9 +41,6 @@ if TYPE_CHECKING:
 
 APP_ID = "SoChiTieu"
 TITLE = "Sổ Chỉ Tiêu"
-# Qt's own words (OK, Cancel, the file dialog, context menus, print preview) in Vietnamese: Qt ships
-# no qtbase_vi, so ui/translations/qtbase_vi.ts is ours, compiled at set-up and bundle build.
-QT_TRANSLATION = Path(__file__).resolve().parent / "translations" / "qtbase_vi.qm"
 
 
 def default_db_path() -> Path:

@@ -1,4 +1,4 @@
-"""What the program carries besides code: the printing fonts and the icon.
+"""What the program carries besides code: the printing fonts, the icon and Qt's words in Vietnamese.
 
 Official pages are set in Times New Roman. Windows has it; a machine without
 it (Linux, a stripped Windows) gets Liberation Serif from ui/fonts, which has
@@ -19,6 +19,9 @@ HERE = Path(__file__).resolve().parent
 FONTS = HERE / "fonts"
 ICON = HERE / "icons" / "so-chi-tieu.png"
 CODE_FONT = FONTS / "mono" / "LiberationMono-Bold.ttf"
+# Qt's own words (OK, Cancel, the file dialog, context menus, print preview) in Vietnamese: Qt ships
+# no qtbase_vi, so ui/translations/qtbase_vi.ts is ours, compiled at set-up and bundle build (not in git).
+QT_TRANSLATION = HERE / "translations" / "qtbase_vi.qm"
 
 _installed: list[str] = []
 _code_family: list[str] = []

@@ -13,7 +13,7 @@ import PySide6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QHeaderView, QLabel, QMenu, QWidget
 
-from ui.app import QT_TRANSLATION
+from ui.resources import QT_TRANSLATION
 
 # Words Qt says in English where a translation is missing (with & removed).
 ENGLISH = (

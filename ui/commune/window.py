@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
 
 KEY_FILES = "Tệp đăng ký khóa (*.sctk);;Mọi tệp (*)"
 FIELD_COLUMN_CHARS = 24  # the widest a commune field's column other than its label grows
-TARGET_COLUMN_CHARS = 18  # the target column: “≥ 100%: đạt (100%)” on one line
+TARGET_COLUMN_SAMPLE = "≥ 100%: chưa đạt (96,9%)"  # the target column holds this on one line
 NOTICE_LINES = 2  # the band above the grid: a refusal and the upper level's answer, without moving the grid
 
 
@@ -368,7 +368,9 @@ class MainWindow(QMainWindow):
         for column in range(last + 1):  # a long target wraps in its column; the label keeps the room left
             if column != 1:
                 width = min(self.fields.columnWidth(column), char * FIELD_COLUMN_CHARS)
-                self.fields.setColumnWidth(column, max(width, char * TARGET_COLUMN_CHARS) if column == last else width)
+                if column == last:
+                    width = max(width, self.fields.fontMetrics().horizontalAdvance(TARGET_COLUMN_SAMPLE) + 12)
+                self.fields.setColumnWidth(column, width)
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fields.resizeRowsToContents()
 
