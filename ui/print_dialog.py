@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -46,7 +43,7 @@ from models.gateway import Gateway
 from models.units import Unit
 from ui.export_folder import dialog_options, export_folder, remember_folder, with_suffix
 from ui.printing import preview, write_pdf
-from ui.widgets import fit_to_screen
+from ui.widgets import fit_to_screen, scrolling
 
 # What a printout is built from: the page settings, whether blank, whether amounts go in words; for a
 # unit's form (the dialog given ``form``), the layout as well.
@@ -135,13 +132,8 @@ class PrintDialog(QDialog):
         hint.setWordWrap(True)
         column.addWidget(hint)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QVBoxLayout(self)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scrolling(content), 1)
         outer.addWidget(buttons)
         wanted = content.sizeHint().height() + buttons.sizeHint().height() + 3 * outer.spacing() + 24
         fit_to_screen(self, 640, wanted)

@@ -82,6 +82,16 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     widget.resize(min(width, screen.width() - FRAME_ROOM[0]), min(height, screen.height() - FRAME_ROOM[1]))
 
 
+def scrolling(content: QWidget) -> QScrollArea:
+    """``content`` scrolling up and down (never sideways) where its place is lower than it, without a frame."""
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
 def notice_band(labels: list[QWidget], lines: int) -> QScrollArea:
     """Messages in a band of fixed height above a table: a line that appears never pushes the table
     down under the officer's next click; a longer text scrolls inside the band."""
@@ -91,10 +101,7 @@ def notice_band(labels: list[QWidget], lines: int) -> QScrollArea:
     for label in labels:
         column.addWidget(label)
     column.addStretch(1)
-    band = QScrollArea()
-    band.setWidget(notices)
-    band.setWidgetResizable(True)
-    band.setFrameShape(QFrame.Shape.NoFrame)
+    band = scrolling(notices)
     band.setFixedHeight(notices.fontMetrics().lineSpacing() * lines + 8)
     return band
 

@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,7 +51,7 @@ from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
-from ui.widgets import WholeTextCombo, fit_to_screen, notice_band, open_modeless
+from ui.widgets import WholeTextCombo, fit_to_screen, notice_band, open_modeless, scrolling
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from ui.commune.period_dialog import PeriodDialog
@@ -413,11 +412,7 @@ class MainWindow(QMainWindow):
 
     def _chart_area(self) -> QScrollArea:
         """The chart, scrolling when its targets are taller than the screen leaves it (1366×768 at 125%)."""
-        area = QScrollArea()
-        area.setWidget(self.chart)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area = scrolling(self.chart)
         area.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         self.chart_area = area
         return area
