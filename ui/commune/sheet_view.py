@@ -43,7 +43,7 @@ MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.T
 ANSWER_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select)
 
 
-class _KeepRefused(QStyledItemDelegate):
+class _CellDelegate(QStyledItemDelegate):
     """Remembers the editor whose text the model refused, so the view keeps it open.
     An unanswered yes/no cell shows an empty ring where its box will be; a click
     on the ring, or Space, answers “Có” as a tick on an empty box would."""
@@ -96,7 +96,7 @@ class _KeepRefused(QStyledItemDelegate):
 class SheetView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.keeper = _KeepRefused(self)
+        self.keeper = _CellDelegate(self)
         self.setItemDelegate(self.keeper)
         self.setEditTriggers(EDIT_TRIGGERS)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)

@@ -5,10 +5,9 @@ date, not alphabetically). The row chosen is described under the table
 (packet_panel.py). The actions on it are buttons in a bar over the table,
 always laid out and enabled only when they apply, so none moves as a packet
 is chosen or its description grows; the same actions are in the window's
-Hộp thư menu: a conflict opens the
-side-by-side comparison, another packet that waits for the officer the
-decision dialog (decision_dialog.py); any packet can be voided, answered
-with a receipt or a return, printed.
+Hộp thư menu: a conflict opens the side-by-side comparison, another packet
+that waits for the officer the decision dialog (decision_dialog.py); any
+packet can be voided, answered with a receipt or a return, printed.
 """
 
 from __future__ import annotations
@@ -136,11 +135,9 @@ class InboxView(QWidget):
         column.addLayout(filters)
         column.addWidget(bar)
         self.button_bar = bar
-        column.addStretch(0)  # with the one below, the room of the hidden table: the first steps in the middle
-        column.addWidget(self.start_pane, 1)
+        column.addWidget(self.start_pane, 1)  # in the hidden table's room, at its top
         column.addWidget(self.table, 1)
         column.addWidget(self.panel)
-        column.addStretch(0)
         self.start_pane.hide()
 
         self.status_box.currentIndexChanged.connect(self._status_chosen)
