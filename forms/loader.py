@@ -44,6 +44,7 @@ FORMAT_VERSION = 1
 PERIOD_KINDS = ("nam", "6thang", "quy", "giaidoan")
 _ID = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_UNIT_CODE = re.compile(r"^[0-9]{2,12}$")  # the publisher of a form: the official code of a unit
 _OP_SYNONYMS = {"≥": ">=", "≤": "<=", "==": "=", "≠": "!="}
 _COMPARISON = re.compile(r"(<=|>=|!=|==|=|<|>|≥|≤|≠)")
 
@@ -64,6 +65,7 @@ _TOP_KEYS = {
     "print_mode",
     "readings",
     "filled_by",
+    "publisher",
 }
 _SECTION_KEYS = {"code", "title", "level"}
 _INDICATOR_KEYS = {
@@ -117,6 +119,44 @@ def parse_form(text: str, file_name: str, full_path: str = "") -> FormDef:
         line = _toml_error_line(str(exc))
         raise FormError(file_name, line, "", f"sai cú pháp TOML ({exc})") from None
     return _Reader(file_name, field_lines(text), full_path).form(data)
+
+
+def form_from_data(data: dict, name: str) -> FormDef:
+    """A form kept as data (forms.definition_data.form_data, as stored or received), through every check
+    a definition file passes; ``name`` says where it came from in a refusal."""
+    if not isinstance(data, dict):
+        raise FormError(name, None, "", "không phải một biểu mẫu")
+    data = {key: _dates_back(key, _nfc(value)) for key, value in data.items()}
+    return _Reader(name, {}, "").form(data)
+
+
+def _nfc(value):
+    """Every text NFC, as a definition file's is: a form typed or received in NFD reads the same."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    return value
+
+
+def _dates_back(key: str, value):
+    """The spans of ``filled_by`` carry their days as text in JSON (2025-07-01): dates again."""
+    if key != "filled_by" or not isinstance(value, list):
+        return value
+    spans = []
+    for span in value:
+        if isinstance(span, dict):
+            span = dict(span)
+            for end in ("from", "until"):
+                if isinstance(span.get(end), str):
+                    try:
+                        span[end] = dt.date.fromisoformat(span[end])
+                    except ValueError:
+                        pass  # left as text: the reader refuses it with its field named
+        spans.append(span)
+    return spans
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -210,6 +250,9 @@ class _Reader:
                 raise self.fail(
                     ("period_kinds",), f"loại kỳ “{kind}” không hợp lệ; chọn trong: {', '.join(PERIOD_KINDS)}"
                 )
+        publisher = self.text(data, "publisher", (), "")
+        if publisher and not _UNIT_CODE.match(publisher):
+            raise self.fail(("publisher",), "đơn vị ban hành phải là mã đơn vị (chữ số), ví dụ 12")
         sections = self.sections(data)
         indicators = self.indicators(data, {s.code for s in sections})
         by_id = {i.id: i for i in indicators}
@@ -230,6 +273,7 @@ class _Reader:
             print_mode=self.choice(data, "print_mode", PRINT_MODES, (), "report"),
             readings=self.readings(data),
             filled_by=self.filled_by(data),
+            publisher=publisher,
         )
 
     def readings(self, data: dict) -> tuple[Reading, ...]:

@@ -17,6 +17,15 @@ NUMERIC_KINDS = ("count", "yesno", "amount")
 # anything), amounts in đồng up to 15 (Sa Pa's 6.505.490.000 has 10).
 LARGEST_BY_KIND = {"count": 10**9 - 1, "amount": 10**15 - 1, "yesno": 1}
 GRAINS = ("village", "commune")
+# The officer's words for each kind and grain (the indicator note, a refused change of meaning).
+KIND_WORDS = {
+    "count": "số đếm (số nguyên)",
+    "yesno": "Có / Không",
+    "amount": "số tiền (đồng)",
+    "text": "chữ",
+    "date": "ngày (dd/mm/yyyy)",
+}
+GRAIN_WORDS = {"village": "nhập cho từng bản, tổ dân phố", "commune": "nhập một lần cho cả xã"}
 SEVERITIES = ("error", "warning")
 RULE_OPS = ("<=", "<", "=", ">=", ">", "!=")
 TARGET_OPS = (">=", ">", "=", "<=")
@@ -168,6 +177,14 @@ class FormDef:
     print_mode: str = "report"  # PRINT_MODES: how its table prints unless the officer chose otherwise
     readings: tuple[Reading, ...] = ()
     filled_by: tuple[FillingTier, ...] = ()  # empty: report_tier, for every period
+    # The unit that published this version (its official code); "" for a form shipped with the program.
+    # A form version is (id, publisher, version): a province's version 2 never clashes with a release's.
+    publisher: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """What names this version of the form everywhere: id, publisher, number."""
+        return (self.id, self.publisher, self.version)
 
     def tiers_for(self, starts: dt.date, ends: dt.date) -> tuple[str, ...]:
         """The tiers that fill the form for a period: those whose span covers it, else report_tier."""

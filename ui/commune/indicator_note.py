@@ -10,16 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from forms.messages import label_of
-from forms.schema import FormDef, Indicator
-
-KIND_WORDS = {
-    "count": "số đếm (số nguyên)",
-    "yesno": "Có / Không",
-    "amount": "số tiền (đồng)",
-    "text": "chữ",
-    "date": "ngày (dd/mm/yyyy)",
-}
-GRAIN_WORDS = {"village": "nhập cho từng bản, tổ dân phố", "commune": "nhập một lần cho cả xã"}
+from forms.schema import GRAIN_WORDS, KIND_WORDS, FormDef, Indicator
 
 
 class IndicatorNote(QLabel):
