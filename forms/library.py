@@ -18,14 +18,14 @@ DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
 class FormLibrary:
     def __init__(self, forms: list[FormDef]):
-        self._forms = sorted(forms, key=lambda f: (f.id, f.version))
+        self._forms = sorted(forms, key=lambda f: (f.id, f.publisher, f.version))
 
     @classmethod
     def from_directory(cls, directory: str | Path = DEFINITIONS_DIR) -> FormLibrary:
         forms = [load_form(path) for path in sorted(Path(directory).glob("*.toml"))]
-        seen: dict[tuple[str, int], FormDef] = {}
+        seen: dict[tuple[str, str, int], FormDef] = {}
         for form in forms:
-            key = (form.id, form.version)
+            key = form.key
             if key in seen:
                 raise FormError(
                     Path(form.path).name,
@@ -37,14 +37,23 @@ class FormLibrary:
         return cls(forms)
 
     def all(self) -> list[FormDef]:
-        """The latest version of every form."""
-        latest: dict[str, FormDef] = {}
+        """The latest version of every form, a publisher's apart from the program's: a province's kl224
+        is listed beside the kl224 shipped with the program."""
+        latest: dict[tuple[str, str], FormDef] = {}
         for form in self._forms:
-            latest[form.id] = form
+            latest[(form.id, form.publisher)] = form
         return list(latest.values())
 
-    def get(self, form_id: str, version: int | None = None) -> FormDef | None:
-        matching = [f for f in self._forms if f.id == form_id and version in (None, f.version)]
+    def versions(self) -> list[FormDef]:
+        """Every version of every form, by id, publisher and number."""
+        return list(self._forms)
+
+    def get(self, form_id: str, version: int | None = None, publisher: str = "") -> FormDef | None:
+        """The version of ``form_id`` a report or packet names (the latest with ``version`` None); the
+        program's own unless ``publisher`` names the unit that issued it."""
+        matching = [
+            f for f in self._forms if f.id == form_id and f.publisher == publisher and version in (None, f.version)
+        ]
         return matching[-1] if matching else None
 
 
@@ -53,6 +62,7 @@ def form_summary(form: FormDef) -> dict:
     return {
         "id": form.id,
         "version": form.version,
+        "publisher": form.publisher,
         "title": form.title,
         "source": form.source,
         "indicators": len(form.indicators),

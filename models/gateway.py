@@ -26,6 +26,7 @@ from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.packet_store import PacketStore, packet_folder
 from models.periods import Period, parse_period
 from models.tables.collections import Collections
+from models.tables.forms import Forms
 from models.tables.inbox import Inbox
 from models.tables.keys import SigningKeys
 from models.tables.receipts import Receipts
@@ -69,6 +70,7 @@ class Gateway:
         self.receipts = Receipts(self)
         self.trust = TrustedKeys(self)
         self.collections = Collections(self)
+        self.forms = Forms(self)
         self.inbox = Inbox(self)
         self.packet_files = PacketStore(packet_folder(path))
 

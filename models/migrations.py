@@ -342,3 +342,27 @@ def m010_sent_packet_page(db: Database) -> None:
     # with the row of each packet exported: a reprint of a report already sent is headed as it was
     # signed, not by today's body. Packets exported before have none and reprint by their day.
     db.execute("ALTER TABLE packets ADD COLUMN page TEXT")
+
+
+@migrations()
+def m011_forms_kept_here(db: Database) -> None:
+    # Forms that are not shipped with the program: written in Excel and imported at this level, or
+    # published by the level above. Kept as data (forms/definition_data.py), read back through every
+    # check a definition file passes. A version is (form_id, publisher, version): the publisher is the
+    # unit that issued it, so a province's version 2 never clashes with a release's (publisher '').
+    db.execute(
+        """CREATE TABLE forms (
+            form_id TEXT NOT NULL,
+            publisher TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            stored_at TEXT NOT NULL,
+            stored_by TEXT NOT NULL,
+            PRIMARY KEY (form_id, publisher, version)
+        )"""
+    )
+    # Which publisher's version a report was filled with, and a received packet names.
+    db.execute("ALTER TABLE reports ADD COLUMN form_publisher TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE received_packets ADD COLUMN form_publisher TEXT NOT NULL DEFAULT ''")

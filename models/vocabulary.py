@@ -121,6 +121,13 @@ class ReceiptKind(Worded):
         return self.value.replace("_", "-")
 
 
+class FormOrigin(Worded):
+    """How a form version not shipped with the program came to this database (models/tables/forms.py)."""
+
+    AUTHORED = "soan_tai_day", "soạn tại đơn vị (nhập từ tệp Excel)"
+    RECEIVED = "cap_tren_gui", "cấp trên ban hành và gửi xuống"
+
+
 class AnswerState(Worded):
     """Where a commune's report stands with the upper level (exports/packets/answers.py)."""
 
