@@ -61,8 +61,9 @@ from forms.library import default_library  # noqa: E402
 from models.backup_store import read_list  # noqa: E402
 from models.backups import backup_database, backup_folder, check_backup, chunk_store, list_backups  # noqa: E402
 from models.demo import build_demo  # noqa: E402
-from models.gateway import Edit, Gateway  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
 from models.packet_store import packet_folder  # noqa: E402
+from models.report_records import Edit  # noqa: E402
 
 BLOB_BYTES = 88_000
 FIGURES_PER_PACKET = 290

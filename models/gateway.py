@@ -3,7 +3,8 @@
 Units, periods, reports, cell values and their audit trail are its own
 methods; the other tables are reached through its managers (models/tables/):
 ``gw.keys``, ``gw.sent``, ``gw.receipts``, ``gw.trust``, ``gw.collections``,
-``gw.inbox``. Nothing outside models/ writes SQL or touches ``gw.db``.
+``gw.forms``, ``gw.inbox``. What it hands back of a report (ReportRef, Edit,
+Change) is in models/report_records.py. Nothing outside models/ writes SQL or touches ``gw.db``.
 
 Every write is committed before the method returns; a batch of cell edits
 is one transaction, with its audit rows, or nothing.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -25,6 +25,7 @@ from models.database import LaterCheck, open_database, writes_allowed
 from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.packet_store import PacketStore, packet_folder
 from models.periods import Period, parse_period
+from models.report_records import Change, Edit, ReportRef
 from models.tables.collections import Collections
 from models.tables.forms import Forms
 from models.tables.inbox import Inbox
@@ -34,31 +35,6 @@ from models.tables.sent import SentPackets
 from models.tables.trust import TrustedKeys
 from models.units import Unit, is_unit_code, nfc, tier_of
 from models.vocabulary import Tier
-
-
-@dataclass(frozen=True)
-class ReportRef:
-    id: int
-    unit_code: str
-    form_id: str
-    form_version: int
-    period_code: str
-
-
-@dataclass(frozen=True)
-class Edit:
-    indicator: str
-    unit_code: str  # a village, or the commune itself
-    value: int | str | None  # None clears the cell
-
-
-@dataclass(frozen=True)
-class Change:
-    report_id: int
-    indicator: str
-    unit_code: str
-    old: int | str | None
-    new: int | str | None
 
 
 class Gateway:
@@ -333,7 +309,9 @@ class Gateway:
         )
         return _report_ref(rows[0]) if rows else None
 
-    def ensure_report(self, unit_code: str, form_id: str, form_version: int, period_code: str) -> ReportRef:
+    def ensure_report(
+        self, unit_code: str, form_id: str, form_version: int, period_code: str, form_publisher: str = ""
+    ) -> ReportRef:
         self.require_unit(unit_code)
         period = parse_period(period_code)
         found = self.find_report(unit_code, form_id, period.code)
@@ -357,6 +335,7 @@ class Gateway:
                     "unit_code": unit_code,
                     "form_id": form_id,
                     "form_version": form_version,
+                    "form_publisher": form_publisher,
                     "period_code": period.code,
                     "created_at": stamp,
                     "updated_at": stamp,
@@ -443,7 +422,9 @@ class Gateway:
 
 
 def _report_ref(row: dict) -> ReportRef:
-    return ReportRef(row["id"], row["unit_code"], row["form_id"], row["form_version"], row["period_code"])
+    return ReportRef(
+        row["id"], row["unit_code"], row["form_id"], row["form_version"], row["period_code"], row["form_publisher"]
+    )
 
 
 __all__ = ["Gateway", "ReportRef", "Edit", "Change", "tier_of"]

@@ -14,8 +14,10 @@ from forms.library import default_library
 from forms.schema import NUMERIC_KINDS, FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
-from models.gateway import Change, Edit, Gateway, ReportRef
+from models.form_store import library_of
+from models.gateway import Gateway
 from models.periods import Period, parse_period
+from models.report_records import Change, Edit, ReportRef
 from models.units import Unit
 from models.vocabulary import PeriodKind, Tier
 
@@ -69,6 +71,11 @@ def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, li
     return unit, villages, data
 
 
+def report_form(gw: Gateway, report: ReportRef) -> FormDef | None:
+    """The form version a report was filled with (a kept one, whichever unit issued it)."""
+    return library_of(gw).get(report.form_id, report.form_version, report.form_publisher)
+
+
 def require_form(form_id: str) -> FormDef:
     """The newest version of a form the program knows, or BadInput naming the ones it does."""
     form = default_library().get(form_id)
@@ -106,7 +113,7 @@ def find_report_view(
     report = gw.find_report(unit.code, form.id, period.code)
     if report is None:
         return None
-    form = default_library().get(report.form_id, report.form_version) or form
+    form = report_form(gw, report) or form
     return view_report(gw, report, form, target_set_id)
 
 
@@ -128,7 +135,7 @@ def start_report(gw: Gateway, unit_code: str, form: FormDef, period_code: str) -
     period = parse_period(period_code)
     require_filler(form, unit, period)
     require_period_kind(form, period)
-    return gw.ensure_report(unit.code, form.id, form.version, period.code)
+    return gw.ensure_report(unit.code, form.id, form.version, period.code, form.publisher)
 
 
 def filling_tiers(form: FormDef, period: Period) -> tuple[str, ...]:

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from forms.engine import Finding, ReportData, evaluate
 from forms.schema import FormDef
-from models.gateway import Change, Gateway, ReportRef
+from models.gateway import Gateway
+from models.report_records import Change, ReportRef
 from models.reporting import ReportView, check_edits, find_target_set, view_report
 
 

@@ -41,7 +41,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from models.errors import DatabaseError  # noqa: E402
-from models.gateway import Edit, Gateway  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
+from models.report_records import Edit  # noqa: E402
 
 REPORT_KEY = ("03445", "kl224", "2025")  # the demo's Xã Mường Tè, Kết luận 224, year 2025
 COMMUNE = "03445"

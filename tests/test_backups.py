@@ -57,8 +57,9 @@ from models.backups import (
     restore_backup,
 )
 from models.errors import DamagedDatabase, DatabaseError
-from models.gateway import Edit, Gateway
+from models.gateway import Gateway
 from models.migrations import migrations
+from models.report_records import Edit
 
 REPORT_KEY = ("03445", "kl224", "2025")
 CELL = ("so_ho", "03445.01")

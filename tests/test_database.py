@@ -18,8 +18,9 @@ from testkit import first_schema_database, lose_index_entries, zero_an_audit_pag
 from models import catalogue
 from models.database import check_whole
 from models.errors import BadInput, DamagedDatabase, DatabaseError
-from models.gateway import Edit, Gateway
+from models.gateway import Gateway
 from models.migrations import MIGRATION_SET, migrations
+from models.report_records import Edit
 from models.reporting import enter_values, view_report
 
 NFC = "NFC"

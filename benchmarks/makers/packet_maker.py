@@ -50,9 +50,10 @@ from forms.library import default_library  # noqa: E402
 from forms.schema import FormDef  # noqa: E402
 from models import catalogue  # noqa: E402
 from models.demo import build_demo, plausible_figures  # noqa: E402
-from models.gateway import Gateway, ReportRef  # noqa: E402
+from models.gateway import Gateway  # noqa: E402
 from models.keys import KeyInfo, demo_private_key, fingerprint_of, key_in_use, public_pem  # noqa: E402
 from models.periods import Period, parse_period  # noqa: E402
+from models.report_records import ReportRef  # noqa: E402
 from models.reporting import ReportView, view_report  # noqa: E402
 from models.units import Unit  # noqa: E402
 from models.vocabulary import VerifyStatus  # noqa: E402

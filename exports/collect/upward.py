@@ -68,7 +68,7 @@ def export_upward(
         raise BadInput(f"{parent.name} chưa có khóa ký; hãy tạo khóa ký của đơn vị trước.")
     private = unlock_key(gw, key, passphrase)
     at = (at or dt.datetime.now(dt.UTC)).astimezone()
-    report = gw.ensure_report(parent.code, form.id, form.version, period.code)
+    report = gw.ensure_report(parent.code, form.id, form.version, period.code, form.publisher)
     page, layout = page_settings(gw, parent, on=at.date()), default_layout(form)  # the body of its day
 
     def build(sequence: int) -> tuple[dict, bytes]:

@@ -11,8 +11,9 @@ from pathlib import Path
 from exports.packets.container import PacketInvalid
 from exports.packets.receipt_file import Receipt, read_receipt, receipt_words, signer_words
 from forms import vnformat
-from models.gateway import Gateway, ReportRef
+from models.gateway import Gateway
 from models.keys import spoken_fingerprint
+from models.report_records import ReportRef
 from models.vocabulary import AnswerState, ReceiptKind
 
 

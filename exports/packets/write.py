@@ -36,8 +36,9 @@ from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
 from forms.messages import finding_text
 from models.errors import BadInput, UserError
-from models.gateway import Gateway, ReportRef
+from models.gateway import Gateway
 from models.keys import KeyInfo, key_in_use, unlock_key
+from models.report_records import ReportRef
 from models.reporting import ReportView
 
 

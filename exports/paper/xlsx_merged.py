@@ -16,7 +16,8 @@ from exports.paper.xlsx_form import form_sheets
 from exports.paper.xlsx_sheet import Change, grid_sheet, page_setup, workbook_bytes
 from forms.engine import ReportData
 from forms.messages import label_of
-from models.gateway import Gateway, ReportRef
+from models.gateway import Gateway
+from models.report_records import ReportRef
 from models.reporting import ReportView
 
 

@@ -28,8 +28,9 @@ from testkit import (
 
 from models.backups import backup_database, backup_folder, list_backups
 from models.errors import DatabaseError
-from models.gateway import Edit, Gateway
+from models.gateway import Gateway
 from models.lock import DatabaseLock
+from models.report_records import Edit
 from ui.app import open_window, show_window
 from ui.db_hold import DatabaseHold
 

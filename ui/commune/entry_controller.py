@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.errors import UserError
-from models.gateway import Change
+from models.report_records import Change
 from models.session import ReportSession
 
 
