@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -160,3 +161,46 @@ def test_a_workbook_libreoffice_saved_again_reads_the_same(book, tmp_path):
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     assert read_form_workbook(out / "kl224.xlsx") == read_form_workbook(book)
+
+
+def test_settings_rows_left_out_or_unknown(book):
+    wb = load_workbook(book)
+    settings = wb[layout.SETTINGS]
+    settings.delete_rows(row_of(settings, "Tiêu đề"))
+    settings.append(["Người ký", "Bí thư"])
+    wb.save(book)
+    found = [str(p) for p in problems(book).problems]
+    assert f"trang “{layout.SETTINGS}”: thiếu dòng “Tiêu đề”" in found
+    assert any("khóa “Người ký” không có" in p for p in found)
+
+
+def test_a_needed_column_left_out_stops_before_its_rows_are_read(book):
+    wb = load_workbook(book)
+    wb[layout.RULES].delete_cols(1)  # Mã kiểm tra is needed
+    wb.save(book)
+    found = [str(p) for p in problems(book).problems]
+    assert found == [f"trang “{layout.RULES}”, dòng 1, cột “Mã kiểm tra”: thiếu cột này (dòng 1 là tên cột)"]
+
+
+def test_a_unit_left_out_is_named_by_its_column(book):
+    wb = load_workbook(book)
+    wb[layout.INDICATORS].delete_cols(5)
+    wb.save(book)
+    found = [str(p) for p in problems(book).problems]
+    assert f"trang “{layout.INDICATORS}”, dòng 2, cột “Đơn vị tính”: chưa điền “Đơn vị tính”" in found
+
+
+def test_dates_typed_as_text_and_a_date_that_is_none(book):
+    wb = load_workbook(book)
+    filled = wb[layout.FILLED_BY]
+    filled.append(["huyện", None, "30/06/2025"])
+    filled.append(["xã", "01/07/2025", None])
+    wb.save(book)
+    assert [(f.tier, f.starts, f.ends) for f in read_form_workbook(book).filled_by] == [
+        ("huyen", None, dt.date(2025, 6, 30)),
+        ("xa", dt.date(2025, 7, 1), None),
+    ]
+    filled["C2"] = "31/02/2025"
+    wb.save(book)
+    found = {(p.sheet, p.row, p.column): p.text for p in problems(book).problems}
+    assert "không phải một ngày" in found[(layout.FILLED_BY, 2, "C")]

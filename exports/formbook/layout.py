@@ -52,6 +52,7 @@ class Column:
     choices: tuple[str, ...] = ()  # a closed choice of symbols (the comparison operators)
     kind: str = "text"  # text, int, number, bool, date, list (several values, “;” between)
     note: str = ""  # what to write, for the guide sheet
+    needed: bool = False  # a sheet without this column is refused; another may be left out
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ SHEETS = (
         SECTIONS,
         "sections",
         (
-            Column("code", "Mã mục", 10, note="in ở cột Stt, ví dụ 1"),
-            Column("title", "Tên mục", 50),
+            Column("code", "Mã mục", 10, note="in ở cột Stt, ví dụ 1", needed=True),
+            Column("title", "Tên mục", 50, needed=True),
             Column("level", "Cấp", 8, kind="int", note="1 (đề mục in đậm) hoặc 2 (mục con); để trống là 1"),
         ),
         "các mục (đề mục) của biểu, theo thứ tự in",
@@ -99,13 +100,13 @@ SHEETS = (
         INDICATORS,
         "indicators",
         (
-            Column("id", "Mã chỉ tiêu", 24, note="chữ thường không dấu, số và “_”; không trùng"),
+            Column("id", "Mã chỉ tiêu", 24, note="chữ thường không dấu, số và “_”; không trùng", needed=True),
             Column("code", "Số thứ tự", 10, note="in ở cột Stt (2.3); để trống: số liệu gốc, không in thành dòng"),
-            Column("section", "Mục", 8, note="mã mục ở trang Mục"),
-            Column("label", "Tên chỉ tiêu", 50),
+            Column("section", "Mục", 8, note="mã mục ở trang Mục", needed=True),
+            Column("label", "Tên chỉ tiêu", 50, needed=True),
             Column("unit", "Đơn vị tính", 12, note="người, hộ, bản, xã, đồng…"),
-            Column("kind", "Loại", 12, words=KIND_WORDS, note="số đếm, có/không, số tiền, chữ, ngày"),
-            Column("grain", "Nhập theo", 12, words=GRAIN_WORDS, note="từng bản (cộng lên xã) hoặc cả xã"),
+            Column("kind", "Loại", 12, words=KIND_WORDS, note="số đếm, có/không, số tiền, chữ, ngày", needed=True),
+            Column("grain", "Nhập theo", 12, words=GRAIN_WORDS, note="từng bản (cộng lên xã) hoặc cả xã", needed=True),
             Column("parent", "Thuộc chỉ tiêu", 24, note="“trong đó” của chỉ tiêu nào (mã chỉ tiêu)"),
             Column("denominator", "Mẫu số", 24, note="tỷ lệ tính trên chỉ tiêu nào; so_ban, don_vi có sẵn"),
             Column("applies_to", "Áp dụng cho", 14, kind="list", note=_list("loại đơn vị; trống: mọi đơn vị")),
@@ -118,15 +119,15 @@ SHEETS = (
         RULES,
         "rules",
         (
-            Column("id", "Mã kiểm tra", 24),
+            Column("id", "Mã kiểm tra", 24, needed=True),
             Column("grain", "Kiểm tra theo", 12, words=GRAIN_WORDS, note="từng bản hoặc cả xã; trống: cả xã"),
             Column("when", "Điều kiện", 28, note="chỉ kiểm tra khi điều kiện đúng; có thể để trống"),
-            Column("left", "Vế trái", 28, note="mã chỉ tiêu, số, + - * / và ngoặc"),
-            Column("op", "So sánh", 9, choices=RULE_OPS),
-            Column("right", "Vế phải", 28),
+            Column("left", "Vế trái", 28, note="mã chỉ tiêu, số, + - * / và ngoặc", needed=True),
+            Column("op", "So sánh", 9, choices=RULE_OPS, needed=True),
+            Column("right", "Vế phải", 28, needed=True),
             Column("cell", "Ô báo", 24, note="chỉ tiêu mang lỗi; trống: chỉ tiêu đầu tiên của vế trái"),
-            Column("severity", "Mức", 10, words=SEVERITY_WORDS, note="lỗi (chặn ký) hoặc cảnh báo"),
-            Column("message", "Thông báo", 50),
+            Column("severity", "Mức", 10, words=SEVERITY_WORDS, note="lỗi (chặn ký) hoặc cảnh báo", needed=True),
+            Column("message", "Thông báo", 50, needed=True),
         ),
         "các phép kiểm tra riêng của biểu: vế trái so sánh với vế phải",
     ),
@@ -134,8 +135,8 @@ SHEETS = (
         TARGET_SETS,
         "target_sets",
         (
-            Column("id", "Mã bộ", 22, note="chữ thường không dấu, số, “-”, “_”"),
-            Column("name", "Tên bộ mục tiêu", 40),
+            Column("id", "Mã bộ", 22, note="chữ thường không dấu, số, “-”, “_”", needed=True),
+            Column("name", "Tên bộ mục tiêu", 40, needed=True),
             Column("source", "Văn bản", 40, note="số và ngày của văn bản đặt mục tiêu"),
             Column("tier", "Cấp đặt", 10, words=TIER_WORDS, note="cấp đã đặt bộ mục tiêu; trống: xã"),
             Column("period", "Giai đoạn", 12, note="ví dụ 2021-2025"),
@@ -146,9 +147,9 @@ SHEETS = (
         TARGETS,
         "targets",
         (
-            Column("set", "Mã bộ", 22, note="mã ở trang Bộ mục tiêu"),
-            Column("indicator", "Chỉ tiêu", 24, note="mã chỉ tiêu (chỉ tiêu số)"),
-            Column("op", "So sánh", 9, choices=TARGET_OPS),
+            Column("set", "Mã bộ", 22, note="mã ở trang Bộ mục tiêu", needed=True),
+            Column("indicator", "Chỉ tiêu", 24, note="mã chỉ tiêu (chỉ tiêu số)", needed=True),
+            Column("op", "So sánh", 9, choices=TARGET_OPS, needed=True),
             Column("percent", "Tỷ lệ (%)", 10, kind="number", note="từ 0 đến 100; hoặc điền Số lượng"),
             Column("count", "Số lượng", 10, kind="int", note="số nguyên; hoặc điền Tỷ lệ"),
             Column("version", "Phiên bản", 10, kind="int", note="trống: 1; bản số lớn nhất có hiệu lực"),
@@ -160,9 +161,9 @@ SHEETS = (
         READINGS,
         "readings",
         (
-            Column("subject", "Nội dung", 40),
-            Column("source", "Văn bản, vị trí", 40),
-            Column("chosen", "Cách hiểu theo", 50),
+            Column("subject", "Nội dung", 40, needed=True),
+            Column("source", "Văn bản, vị trí", 40, needed=True),
+            Column("chosen", "Cách hiểu theo", 50, needed=True),
             Column("other", "Cách hiểu không theo", 50),
         ),
         "chỗ văn bản gốc nói hai cách, và cách biểu theo",
@@ -171,7 +172,7 @@ SHEETS = (
         FILLED_BY,
         "filled_by",
         (
-            Column("tier", "Cấp lập", 10, words=TIER_WORDS),
+            Column("tier", "Cấp lập", 10, words=TIER_WORDS, needed=True),
             Column("from", "Từ ngày", 14, kind="date", note="dd/mm/yyyy; trống: từ trước"),
             Column("until", "Đến ngày", 14, kind="date", note="dd/mm/yyyy; trống: đến nay"),
         ),

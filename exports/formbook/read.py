@@ -62,9 +62,18 @@ def _problem(book: Book, error: FormError) -> Problem:
     if error.missing is not None:
         path = (*error.path, error.missing)
         place = book.places.get(path) or _nearest(book, error.path)
-        what = place[3] or error.missing
-        return Problem(*place[:3], place[3], f"chưa điền “{what}”" if place[1] else f"thiếu dòng “{what}”")
+        what = place[3] or _header_of(place[0], error.missing)
+        if place[1] is None:  # a setting of “Biểu” without its row
+            return Problem(place[0], None, None, None, f"thiếu dòng “{what}”")
+        return Problem(*place[:3], what, f"chưa điền “{what}”")
     return Problem(*_nearest(book, error.path), text)
+
+
+def _header_of(sheet_name: str, key: str) -> str:
+    """The header of the column for ``key`` on that sheet, which the sheet may have left out."""
+    sheet = layout.SHEET_BY_NAME.get(sheet_name)
+    columns = (sheet.columns if sheet else ()) or layout.SETTING_ROWS
+    return next((c.header for c in columns if c.key == key), key)
 
 
 def _nearest(book: Book, path: tuple):

@@ -101,7 +101,7 @@ def _header(book: Book, sheet: layout.Sheet, grid: Grid) -> dict[int, layout.Col
             continue
         columns[number] = column
     for column in sheet.columns:
-        if column not in columns.values():
+        if column.needed and column not in columns.values():
             book.problems.append(Problem(sheet.name, 1, None, column.header, "thiếu cột này (dòng 1 là tên cột)"))
             bad = True
     return None if bad else columns
