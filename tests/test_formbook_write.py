@@ -39,9 +39,8 @@ def test_the_header_row_is_bold_frozen_and_offers_the_words(tmp_path):
     assert ws.freeze_panes == "A2" and ws["A1"].font.b and ws.column_dimensions["D"].width == 50
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists["F2"] == '"số đếm,có/không,số tiền,chữ,ngày"' and lists["G2"] == '"từng bản,cả xã"'
-    assert wb.sheetnames[0] == layout.GUIDE and "công thức" in " ".join(
-        str(c.value) for row in wb[layout.GUIDE].iter_rows() for c in row if c.value
-    )
+    guide = " ".join(str(c.value) for row in wb[layout.GUIDE].iter_rows() for c in row if c.value)
+    assert wb.sheetnames[0] == layout.GUIDE and "không dùng công thức" in guide and "tối đa 1.999 dòng" in guide
 
 
 def test_a_folder_that_does_not_exist_is_refused_and_nothing_is_left(tmp_path):

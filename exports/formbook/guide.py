@@ -6,13 +6,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.formbook import layout
 from exports.paper.xlsx_sheet import LEFT, font_of, put_text
+from forms import vnformat
 from forms.schema import FormDef
 
 _RULES = (
     "Mỗi trang là một bảng: dòng 1 là tên cột, mỗi dòng sau là một mục, một chỉ tiêu, một phép kiểm tra, "
     "một mục tiêu… Không đổi tên trang, không đổi tên cột, không xóa trang (trang không dùng thì để trống).",
     "Chỉ gõ giá trị: không dùng công thức (=…), không gộp ô, không ẩn trang. Mỗi trang tối đa "
-    f"{layout.MAX_ROWS - 1} dòng.",
+    f"{vnformat.number(layout.MAX_ROWS - 1)} dòng, cộng dòng tên cột.",
     "Mã (mã chỉ tiêu, mã kiểm tra, mã bộ mục tiêu) viết chữ thường không dấu, số và “_”, không có dấu cách; "
     "mã chỉ tiêu là tên dùng trong các phép kiểm tra và mục tiêu, nên đã dùng thì không đổi.",
     "Số thứ tự (2.3, 4.1.1) gõ bằng chữ số thường, không có dấu cách; để trống khi chỉ tiêu là số liệu gốc "
