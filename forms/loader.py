@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import tomllib
 import unicodedata
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,6 +46,7 @@ PERIOD_KINDS = ("nam", "6thang", "quy", "giaidoan")
 _ID = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _UNIT_CODE = re.compile(r"^[0-9]{2,12}$")  # the publisher of a form: the official code of a unit
+_COLUMNS = ("Stt", "Chỉ tiêu", "ĐVT", "Tổng số", "Số đạt", "Tỷ lệ (%)")
 _OP_SYNONYMS = {"≥": ">=", "≤": "<=", "==": "=", "≠": "!="}
 _COMPARISON = re.compile(r"(<=|>=|!=|==|=|<|>|≥|≤|≠)")
 
@@ -90,10 +92,17 @@ _FILLED_BY_KEYS = {"tier", "from", "until"}
 
 
 class FormError(Exception):
-    """A definition file that cannot be used; str() is the Vietnamese message."""
+    """A definition file that cannot be used; str() is the Vietnamese message.
 
-    def __init__(self, file: str, line: int | None, field: str, problem: str):
+    ``path`` is the field's place in the definition (("indicators", 3, "kind")); ``missing`` the key
+    that is absent when the problem is an absent key, so that a workbook can name its column.
+    """
+
+    def __init__(
+        self, file: str, line: int | None, field: str, problem: str, path: tuple = (), missing: str | None = None
+    ):
         self.file, self.line, self.field, self.problem = file, line, field, problem
+        self.path, self.missing = path, missing
         where = f"{file}, dòng {line}" if line else file
         super().__init__(f"{where}, trường {field}: {problem}" if field else f"{where}: {problem}")
 
@@ -121,13 +130,30 @@ def parse_form(text: str, file_name: str, full_path: str = "") -> FormDef:
     return _Reader(file_name, field_lines(text), full_path).form(data)
 
 
-def form_from_data(data: dict, name: str) -> FormDef:
-    """A form kept as data (forms.definition_data.form_data, as stored or received), through every check
-    a definition file passes; ``name`` says where it came from in a refusal."""
+class FormErrors(Exception):
+    """Every mistake of a definition read in one pass (``errors``, in the order found)."""
+
+    def __init__(self, errors: list[FormError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class _Skipped(Exception):
+    """A field naming a row already refused: its mistake was said once, at that row."""
+
+
+def form_from_data(data: dict, file_name: str) -> FormDef:
+    """The form of a definition already parsed into TOML's shape: a workbook read into a dict, or a form
+    kept as data (forms.definition_data.form_data, stored or received), through every check a file passes.
+
+    Unlike parse_form it reads on past a mistake, a row at a time, and raises FormErrors with every
+    one; a row that names a refused row is not refused again for it. Text comes back NFC, and the days
+    of ``filled_by`` written as text (2025-07-01, as JSON keeps them) come back dates.
+    """
     if not isinstance(data, dict):
-        raise FormError(name, None, "", "không phải một biểu mẫu")
+        raise FormErrors([FormError(file_name, None, "", "không phải một biểu mẫu")])
     data = {key: _dates_back(key, _nfc(value)) for key, value in data.items()}
-    return _Reader(name, {}, "").form(data)
+    return _Reader(file_name, {}, "", collect=True).form(data)
 
 
 def _nfc(value):
@@ -165,13 +191,40 @@ def _toml_error_line(message: str) -> int | None:
 
 
 class _Reader:
-    def __init__(self, file_name: str, lines: dict, full_path: str):
+    def __init__(self, file_name: str, lines: dict, full_path: str, collect: bool = False):
         self.file_name = file_name
         self.lines = lines
         self.full_path = full_path
+        self.found: list[FormError] | None = [] if collect else None
+        self.refused: set = set()  # ids of the rows refused, in collect mode
 
-    def fail(self, path: tuple, problem: str) -> FormError:
-        return FormError(self.file_name, line_of(self.lines, path), show_path(path), problem)
+    def fail(self, path: tuple, problem: str, missing: str | None = None) -> FormError:
+        return FormError(self.file_name, line_of(self.lines, path), show_path(path), problem, path, missing)
+
+    @contextmanager
+    def row(self, name=None):
+        """One row of a table. Reading a file, its first mistake stops everything; collecting,
+        the mistake is noted, the row left out (its ``name`` remembered) and the next one read."""
+        try:
+            yield
+        except _Skipped:
+            self.refused.add(name)
+        except FormError as exc:
+            if self.found is None:
+                raise
+            self.found.append(exc)
+            self.refused.add(name)
+
+    def value(self, read, default):
+        """``read()``, or ``default`` once its mistake is noted (collect mode only)."""
+        with self.row():
+            return read()
+        return default
+
+    def skip_refused(self, table: str, name) -> None:
+        """Collecting, a mention of a row of ``table`` refused already is not a new mistake: skip it."""
+        if self.found is not None and (table, name) in self.refused:
+            raise _Skipped
 
     # ---- small typed getters -------------------------------------------
 
@@ -183,7 +236,7 @@ class _Reader:
     def text(self, table: dict, key: str, path: tuple, default: str | None = None) -> str:
         value = table.get(key, default)
         if value is None:
-            raise self.fail(path, f"thiếu trường “{key}”")
+            raise self.fail(path, f"thiếu trường “{key}”", key)
         if not isinstance(value, str) or (default is None and not value.strip()):
             raise self.fail((*path, key), "phải là một chuỗi chữ không trống")
         return value.strip()
@@ -191,7 +244,7 @@ class _Reader:
     def integer(self, table: dict, key: str, path: tuple, default: int | None = None) -> int:
         value = table.get(key, default)
         if value is None:
-            raise self.fail(path, f"thiếu trường “{key}”")
+            raise self.fail(path, f"thiếu trường “{key}”", key)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail((*path, key), "phải là số nguyên dương")
         return value
@@ -237,87 +290,107 @@ class _Reader:
     # ---- the form --------------------------------------------------------
 
     def form(self, data: dict) -> FormDef:
-        self.check_keys(data, _TOP_KEYS, ())
+        self.value(lambda: self.check_keys(data, _TOP_KEYS, ()), None)
         fmt = data.get("format")
-        if fmt != FORMAT_VERSION:
-            raise self.fail(("format",), f"định dạng biểu mẫu “{fmt}” chưa được hỗ trợ (cần format = {FORMAT_VERSION})")
+        if fmt != FORMAT_VERSION:  # nothing else can be read: said alone, collecting or not
+            error = self.fail(
+                ("format",), f"định dạng biểu mẫu “{fmt}” chưa được hỗ trợ (cần format = {FORMAT_VERSION})"
+            )
+            raise error if self.found is None else FormErrors([error])
+        form_id = self.value(lambda: self.form_id(data), "")
+        period_kinds = self.value(lambda: self.period_kinds(data), PERIOD_KINDS)
+        sections = self.sections(data)
+        indicators = self.indicators(data, {s.code for s in sections})
+        by_id = {i.id: i for i in indicators}
+        form = FormDef(
+            id=form_id,
+            version=self.value(lambda: self.integer(data, "version", ()), 1),
+            title=self.value(lambda: self.text(data, "title", ()), ""),
+            subtitle=self.value(lambda: self.text(data, "subtitle", (), ""), ""),
+            source=self.value(lambda: self.text(data, "source", (), ""), ""),
+            report_tier=self.value(lambda: self.choice(data, "report_tier", TIERS, (), "xa"), "xa"),
+            period_kinds=tuple(period_kinds),
+            columns=self.value(lambda: self.strings(data, "columns", ()), ()) or _COLUMNS,
+            sections=sections,
+            indicators=indicators,
+            rules=self.rules(data, by_id),
+            target_sets=self.target_sets(data, by_id),
+            path=self.full_path,
+            print_mode=self.value(lambda: self.choice(data, "print_mode", PRINT_MODES, (), "report"), "report"),
+            readings=self.readings(data),
+            filled_by=self.filled_by(data),
+            publisher=self.value(lambda: self.publisher(data), ""),
+        )
+        if self.found:
+            raise FormErrors(self.found)
+        return form
+
+    def form_id(self, data: dict) -> str:
         form_id = self.text(data, "id", ())
         if not _FORM_ID.match(form_id):
             raise self.fail(("id",), "mã biểu chỉ gồm chữ thường không dấu, số, “-” và “_”")
+        return form_id
+
+    def period_kinds(self, data: dict) -> tuple[str, ...]:
         period_kinds = self.strings(data, "period_kinds", ()) or PERIOD_KINDS
         for kind in period_kinds:
             if kind not in PERIOD_KINDS:
                 raise self.fail(
                     ("period_kinds",), f"loại kỳ “{kind}” không hợp lệ; chọn trong: {', '.join(PERIOD_KINDS)}"
                 )
+        return tuple(period_kinds)
+
+    def publisher(self, data: dict) -> str:
         publisher = self.text(data, "publisher", (), "")
         if publisher and not _UNIT_CODE.match(publisher):
             raise self.fail(("publisher",), "đơn vị ban hành phải là mã đơn vị (chữ số), ví dụ 12")
-        sections = self.sections(data)
-        indicators = self.indicators(data, {s.code for s in sections})
-        by_id = {i.id: i for i in indicators}
-        return FormDef(
-            id=form_id,
-            version=self.integer(data, "version", ()),
-            title=self.text(data, "title", ()),
-            subtitle=self.text(data, "subtitle", (), ""),
-            source=self.text(data, "source", (), ""),
-            report_tier=self.choice(data, "report_tier", TIERS, (), "xa"),
-            period_kinds=tuple(period_kinds),
-            columns=self.strings(data, "columns", ()) or ("Stt", "Chỉ tiêu", "ĐVT", "Tổng số", "Số đạt", "Tỷ lệ (%)"),
-            sections=sections,
-            indicators=indicators,
-            rules=self.rules(data, by_id),
-            target_sets=self.target_sets(data, by_id),
-            path=self.full_path,
-            print_mode=self.choice(data, "print_mode", PRINT_MODES, (), "report"),
-            readings=self.readings(data),
-            filled_by=self.filled_by(data),
-            publisher=publisher,
-        )
+        return publisher
 
     def readings(self, data: dict) -> tuple[Reading, ...]:
         readings = []
         for n, table in enumerate(self.tables(data, "readings")):
             path = ("readings", n)
-            self.check_keys(table, _READING_KEYS, path)
-            readings.append(
-                Reading(
-                    subject=self.text(table, "subject", path),
-                    source=self.text(table, "source", path),
-                    chosen=self.text(table, "chosen", path),
-                    other=self.text(table, "other", path, ""),
+            with self.row():
+                self.check_keys(table, _READING_KEYS, path)
+                readings.append(
+                    Reading(
+                        subject=self.text(table, "subject", path),
+                        source=self.text(table, "source", path),
+                        chosen=self.text(table, "chosen", path),
+                        other=self.text(table, "other", path, ""),
+                    )
                 )
-            )
         return tuple(readings)
 
     def filled_by(self, data: dict) -> tuple[FillingTier, ...]:
         spans = []
         for n, table in enumerate(self.tables(data, "filled_by")):
             path = ("filled_by", n)
-            self.check_keys(table, _FILLED_BY_KEYS, path)
-            span = FillingTier(
-                tier=self.choice(table, "tier", TIERS, path),
-                starts=self.day(table, "from", path),
-                ends=self.day(table, "until", path),
-            )
-            if span.starts and span.ends and span.starts > span.ends:
-                raise self.fail((*path, "until"), "ngày kết thúc trước ngày bắt đầu")
-            spans.append(span)
+            with self.row():
+                self.check_keys(table, _FILLED_BY_KEYS, path)
+                span = FillingTier(
+                    tier=self.choice(table, "tier", TIERS, path),
+                    starts=self.day(table, "from", path),
+                    ends=self.day(table, "until", path),
+                )
+                if span.starts and span.ends and span.starts > span.ends:
+                    raise self.fail((*path, "until"), "ngày kết thúc trước ngày bắt đầu")
+                spans.append(span)
         return tuple(spans)
 
     def sections(self, data: dict) -> tuple[Section, ...]:
         sections: list[Section] = []
         for n, table in enumerate(self.tables(data, "sections")):
             path = ("sections", n)
-            self.check_keys(table, _SECTION_KEYS, path)
-            code = self.text(table, "code", path)
-            if any(s.code == code for s in sections):
-                raise self.fail((*path, "code"), f"mục “{code}” đã có ở trên")
-            level = self.integer(table, "level", path, 1)
-            if level > 2:
-                raise self.fail((*path, "level"), "cấp của mục là 1 hoặc 2")
-            sections.append(Section(code=code, title=self.text(table, "title", path), level=level))
+            with self.row(("sections", table.get("code"))):
+                self.check_keys(table, _SECTION_KEYS, path)
+                code = self.text(table, "code", path)
+                if any(s.code == code for s in sections):
+                    raise self.fail((*path, "code"), f"mục “{code}” đã có ở trên")
+                level = self.integer(table, "level", path, 1)
+                if level > 2:
+                    raise self.fail((*path, "level"), "cấp của mục là 1 hoặc 2")
+                sections.append(Section(code=code, title=self.text(table, "title", path), level=level))
         return tuple(sections)
 
     def indicators(self, data: dict, section_codes: set) -> tuple[Indicator, ...]:
@@ -328,45 +401,54 @@ class _Reader:
         paths: dict[str, tuple] = {}
         for n, table in enumerate(tables):
             path = ("indicators", n)
-            self.check_keys(table, _INDICATOR_KEYS, path)
-            ind_id = self.text(table, "id", path)
-            if not _ID.match(ind_id):
-                raise self.fail(
-                    (*path, "id"), "mã chỉ tiêu chỉ gồm chữ thường không dấu, số và “_”, không bắt đầu bằng số"
-                )
-            if ind_id in found or ind_id in BUILTIN_FIGURES:
-                raise self.fail((*path, "id"), f"mã chỉ tiêu “{ind_id}” bị trùng")
-            section = self.text(table, "section", path)
-            if section not in section_codes:
-                raise self.fail((*path, "section"), f"mục “{section}” chưa được khai báo trong [[sections]]")
-            required = table.get("required", True)
-            if not isinstance(required, bool):
-                raise self.fail((*path, "required"), "phải là true hoặc false")
-            code = table.get("code")
-            if code is not None and (not isinstance(code, str) or not code.strip()):
-                raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
-            kind = self.choice(table, "kind", KINDS, path)
-            largest = self.largest(table, kind, path)
-            found[ind_id] = Indicator(
-                id=ind_id,
-                code=code.strip() if code else None,
-                section=section,
-                label=self.text(table, "label", path),
-                unit=self.text(table, "unit", path, "" if kind in ("text", "date") else None),
-                kind=kind,
-                grain=self.choice(table, "grain", GRAINS, path),
-                parent=table.get("parent"),
-                denominator=table.get("denominator"),
-                applies_to=self.strings(table, "applies_to", path),
-                required=required,
-                max=largest,
-            )
-            paths[ind_id] = path
+            name = table.get("id")
+            with self.row(("indicators", None if name in found else name)):
+                found_one = self.indicator(table, path, found, section_codes)
+                found[found_one.id] = found_one
+                paths[found_one.id] = path
+        linked = {}
         for ind in found.values():
-            self.check_links(ind, found, paths[ind.id])
-        for ind in found.values():  # every link exists now; look for loops
-            self.check_no_cycle(ind, found, paths[ind.id])
-        return tuple(found.values())
+            with self.row(("indicators", ind.id)):
+                self.check_links(ind, found, paths[ind.id])
+                linked[ind.id] = ind
+        for ind in linked.values():  # every link exists now; look for loops
+            with self.row():
+                self.check_no_cycle(ind, linked, paths[ind.id])
+        return tuple(ind for ind in found.values() if ind.id in linked)
+
+    def indicator(self, table: dict, path: tuple, found: dict, section_codes: set) -> Indicator:
+        self.check_keys(table, _INDICATOR_KEYS, path)
+        ind_id = self.text(table, "id", path)
+        if not _ID.match(ind_id):
+            raise self.fail((*path, "id"), "mã chỉ tiêu chỉ gồm chữ thường không dấu, số và “_”, không bắt đầu bằng số")
+        if ind_id in found or ind_id in BUILTIN_FIGURES:
+            raise self.fail((*path, "id"), f"mã chỉ tiêu “{ind_id}” bị trùng")
+        section = self.text(table, "section", path)
+        if section not in section_codes:
+            self.skip_refused("sections", section)
+            raise self.fail((*path, "section"), f"mục “{section}” chưa được khai báo trong [[sections]]")
+        required = table.get("required", True)
+        if not isinstance(required, bool):
+            raise self.fail((*path, "required"), "phải là true hoặc false")
+        code = table.get("code")
+        if code is not None and (not isinstance(code, str) or not code.strip()):
+            raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
+        kind = self.choice(table, "kind", KINDS, path)
+        largest = self.largest(table, kind, path)
+        return Indicator(
+            id=ind_id,
+            code=code.strip() if code else None,
+            section=section,
+            label=self.text(table, "label", path),
+            unit=self.text(table, "unit", path, "" if kind in ("text", "date") else None),
+            kind=kind,
+            grain=self.choice(table, "grain", GRAINS, path),
+            parent=table.get("parent"),
+            denominator=table.get("denominator"),
+            applies_to=self.strings(table, "applies_to", path),
+            required=required,
+            max=largest,
+        )
 
     def check_links(self, ind: Indicator, found: dict, path: tuple) -> None:
         for key in ("parent", "denominator"):
@@ -381,6 +463,8 @@ class _Reader:
                 raise self.fail((*path, key), "một chỉ tiêu không thể là phần của chính nó")
             if key == "denominator" and other in BUILTIN_FIGURES:
                 continue
+            if other not in found and self.found is not None and ("indicators", other) in self.refused:
+                continue  # that row's mistake was said at that row
             if other not in found:
                 raise self.fail((*path, key), f"chỉ tiêu “{other}” không có trong biểu")
             if not found[other].is_numeric:
@@ -395,7 +479,7 @@ class _Reader:
             if step in seen:
                 raise self.fail((*path, "parent"), "quan hệ “trong đó” tạo thành vòng lặp")
             seen.add(step)
-            step = found[step].parent
+            step = found[step].parent if step in found else None
 
     # ---- rules -------------------------------------------------------------
 
@@ -419,6 +503,7 @@ class _Reader:
                 raise self.fail(path, f"“{name}” chỉ dùng được trong quy tắc cấp xã")
             return
         if name not in by_id:
+            self.skip_refused("indicators", name)
             raise self.fail(path, f"chỉ tiêu “{name}” không có trong biểu")
         if not by_id[name].is_numeric:
             raise self.fail(path, f"chỉ tiêu “{name}” không phải chỉ tiêu số")
@@ -429,35 +514,38 @@ class _Reader:
         rules: list[Rule] = []
         for n, table in enumerate(self.tables(data, "rules")):
             path = ("rules", n)
-            self.check_keys(table, _RULE_KEYS, path)
-            rule_id = self.text(table, "id", path)
-            if not _ID.match(rule_id) or any(r.id == rule_id for r in rules):
-                raise self.fail((*path, "id"), f"mã quy tắc “{rule_id}” không hợp lệ hoặc bị trùng")
-            grain = self.choice(table, "grain", GRAINS, path, "commune")
-            left = self.expression(table, "left", path, by_id, grain)
-            right = self.expression(table, "right", path, by_id, grain)
-            op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
-            if op not in RULE_OPS:
-                raise self.fail(
-                    (*path, "op"), f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(RULE_OPS)}"
+            with self.row():
+                self.check_keys(table, _RULE_KEYS, path)
+                rule_id = self.text(table, "id", path)
+                if not _ID.match(rule_id) or any(r.id == rule_id for r in rules):
+                    raise self.fail((*path, "id"), f"mã quy tắc “{rule_id}” không hợp lệ hoặc bị trùng")
+                grain = self.choice(table, "grain", GRAINS, path, "commune")
+                left = self.expression(table, "left", path, by_id, grain)
+                right = self.expression(table, "right", path, by_id, grain)
+                op = _OP_SYNONYMS.get(table.get("op"), table.get("op"))
+                if op not in RULE_OPS:
+                    raise self.fail(
+                        (*path, "op"),
+                        f"phép so sánh “{table.get('op')}” không hợp lệ; chọn trong: {' '.join(RULE_OPS)}",
+                    )
+                cell = table.get("cell") or next((x for x in left.names + right.names if x in by_id), None)
+                if cell not in by_id:
+                    self.skip_refused("indicators", cell)
+                    raise self.fail((*path, "cell"), "cần “cell”: chỉ tiêu mà lỗi được gắn vào")
+                self.check_name(cell, (*path, "cell"), by_id, grain)
+                rules.append(
+                    Rule(
+                        id=rule_id,
+                        grain=grain,
+                        left=left,
+                        op=op,
+                        right=right,
+                        severity=self.choice(table, "severity", SEVERITIES, path),
+                        message=self.text(table, "message", path),
+                        cell=cell,
+                        when=self.condition(table, path, by_id, grain),
+                    )
                 )
-            cell = table.get("cell") or next((x for x in left.names + right.names if x in by_id), None)
-            if cell not in by_id:
-                raise self.fail((*path, "cell"), "cần “cell”: chỉ tiêu mà lỗi được gắn vào")
-            self.check_name(cell, (*path, "cell"), by_id, grain)
-            rules.append(
-                Rule(
-                    id=rule_id,
-                    grain=grain,
-                    left=left,
-                    op=op,
-                    right=right,
-                    severity=self.choice(table, "severity", SEVERITIES, path),
-                    message=self.text(table, "message", path),
-                    cell=cell,
-                    when=self.condition(table, path, by_id, grain),
-                )
-            )
         return tuple(rules)
 
     def condition(self, table: dict, path: tuple, by_id: dict, grain: str):
@@ -479,38 +567,43 @@ class _Reader:
         sets: list[TargetSet] = []
         for n, table in enumerate(self.tables(data, "target_sets")):
             path = ("target_sets", n)
-            self.check_keys(table, _SET_KEYS, path)
-            set_id = self.text(table, "id", path)
-            if not _FORM_ID.match(set_id) or any(s.id == set_id for s in sets):
-                raise self.fail((*path, "id"), f"mã bộ mục tiêu “{set_id}” không hợp lệ hoặc bị trùng")
-            targets = table.get("targets", [])
-            if not isinstance(targets, list) or not targets:
-                raise self.fail(path, "bộ mục tiêu chưa có mục tiêu nào ([[target_sets.targets]])")
-            sets.append(
-                TargetSet(
-                    id=set_id,
-                    name=self.text(table, "name", path),
-                    source=self.text(table, "source", path, ""),
-                    tier=self.choice(table, "tier", TIERS, path, "xa"),
-                    period=self.text(table, "period", path, ""),
-                    targets=tuple(self.target(t, (*path, "targets", k), by_id) for k, t in enumerate(targets)),
-                )
-            )
-            seen = set()
-            for k, target in enumerate(sets[-1].targets):
+            with self.row():
+                sets.append(self.target_set(table, path, sets, by_id))
+        return tuple(sets)
+
+    def target_set(self, table: dict, path: tuple, sets: list, by_id: dict) -> TargetSet:
+        self.check_keys(table, _SET_KEYS, path)
+        set_id = self.text(table, "id", path)
+        if not _FORM_ID.match(set_id) or any(s.id == set_id for s in sets):
+            raise self.fail((*path, "id"), f"mã bộ mục tiêu “{set_id}” không hợp lệ hoặc bị trùng")
+        tables = table.get("targets", [])
+        if not isinstance(tables, list) or not tables:
+            raise self.fail(path, "bộ mục tiêu chưa có mục tiêu nào ([[target_sets.targets]])")
+        name = self.text(table, "name", path)
+        source = self.text(table, "source", path, "")
+        tier = self.choice(table, "tier", TIERS, path, "xa")
+        period = self.text(table, "period", path, "")
+        targets: list[Target] = []
+        seen = set()
+        for k, target_table in enumerate(tables):
+            with self.row():
+                target = self.target(target_table, (*path, "targets", k), by_id)
                 if (target.indicator, target.version) in seen:
                     raise self.fail(
                         (*path, "targets", k, "version"),
                         f"mục tiêu của “{target.indicator}” trùng phiên bản {target.version}",
                     )
                 seen.add((target.indicator, target.version))
-        return tuple(sets)
+                targets.append(target)
+        return TargetSet(id=set_id, name=name, source=source, tier=tier, period=period, targets=tuple(targets))
 
     def target(self, table, path: tuple, by_id: dict) -> Target:
         if not isinstance(table, dict):
             raise self.fail(path, "mục tiêu phải viết dưới dạng [[target_sets.targets]]")
         self.check_keys(table, _TARGET_KEYS, path)
         indicator = self.text(table, "indicator", path)
+        if indicator not in by_id:
+            self.skip_refused("indicators", indicator)
         if indicator not in by_id or by_id[indicator].kind not in NUMERIC_KINDS:
             raise self.fail(
                 (*path, "indicator"), f"chỉ tiêu “{indicator}” không có trong biểu hoặc không phải chỉ tiêu số"

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from forms.definition_data import form_data
 from forms.library import FormLibrary, default_library
-from forms.loader import FormError, form_from_data
+from forms.loader import FormErrors, form_from_data
 from forms.schema import FormDef
 from forms.versions import meaning_changes, version_words
 from models.errors import BadInput
@@ -45,8 +45,8 @@ def stored_definition(stored: StoredForm) -> FormDef:
     name = f"biểu {stored.form_id} phiên bản {stored.version} đơn vị {stored.publisher}"
     try:
         return form_from_data(stored.definition, name)
-    except FormError as exc:
-        raise BadInput(f"Biểu lưu trong cơ sở dữ liệu bị hỏng: {exc}") from None
+    except FormErrors as exc:
+        raise BadInput(f"Biểu lưu trong cơ sở dữ liệu bị hỏng: {exc.errors[0]}") from None
 
 
 def store_form(gw: Gateway, form: FormDef, origin: FormOrigin, who: str) -> tuple[FormDef, bool]:

@@ -57,6 +57,7 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
         ("bench_sheet_check.py", {"check_ms", "read_ms", "openpyxl_ro_ms", "etree_ms", "openpyxl_vs_check_x"}),
         ("bench_upper.py", {"db_kb_per_packet", "open_s", "inbox_list_s", "merge_s", "completeness_s", "help_s"}),
         ("bench_examine.py", {"examine_ms", "examine_cpu_ms", "limit_ms", "examine_over_limit_x"}),
+        ("bench_formbook.py", {"read_ms", "openpyxl_ro_ms", "read_over_openpyxl_x", "indicators"}),
     ],
 )
 def test_the_quick_mode_ends_with_its_figures(script, names):

@@ -13,7 +13,7 @@ import pytest
 
 from forms.definition_data import data_json, data_sha256, form_data
 from forms.library import DEFINITIONS_DIR, default_library
-from forms.loader import FormError, form_from_data, load_form
+from forms.loader import FormErrors, form_from_data, load_form
 
 SHIPPED = sorted(DEFINITIONS_DIR.glob("*.toml"))
 
@@ -69,6 +69,6 @@ def test_nfd_text_comes_back_nfc():
 def test_data_a_file_could_not_hold_is_refused_as_a_file_would_be(change, words):
     data = json.loads(data_json(form_data(default_library().get("kl224"))))
     change(data)
-    with pytest.raises(FormError) as caught:
+    with pytest.raises(FormErrors) as caught:
         form_from_data(data, "gui-xuong")
     assert words in str(caught.value) and "gui-xuong" in str(caught.value)
