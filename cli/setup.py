@@ -1,4 +1,4 @@
-"""Commands that set a machine up and say what it knows: init, forms, units."""
+"""Commands that set a machine up and say what it knows: init, units (the forms: cli/forms.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,6 @@ def register(commands) -> None:
     )
     sub.add_argument("--officer", help="họ tên cán bộ tổng hợp, người giữ khóa ký (với --upper)")
     sub.add_argument("--title", help="chức vụ của cán bộ (với --upper)")
-
-    sub = command(commands, "forms", cmd_forms, "liệt kê các biểu mẫu: mã, phiên bản, tên")
-    json_arg(sub)
 
     sub = command(commands, "units", cmd_units, "liệt kê đơn vị theo cây")
     db_arg(sub)
@@ -62,20 +59,6 @@ def init_upper(gw, args) -> int:
     print(f"Đã thiết lập {unit.name} nhận gói của {communes} xã, phường; người giữ khóa: {key.holder_name}.")
     print(f"Mã khóa: {key.spoken}")
     print("Tiếp theo: mở kỳ thu biểu (inbox open) và đăng ký khóa của các xã (keys enrol).")
-    return 0
-
-
-def cmd_forms(args) -> int:
-    from forms.library import default_library, form_summary
-
-    forms = default_library().all()
-    if args.json:
-        print_json([form_summary(f) for f in forms])
-        return 0
-    for form in forms:
-        sets = ", ".join(s.id for s in form.target_sets) or "không có"
-        print(f"{form.id}  phiên bản {form.version}  {form.title}")
-        print(f"    {sum(1 for i in form.indicators if i.is_row)} chỉ tiêu; bộ mục tiêu: {sets}")
     return 0
 
 

@@ -23,6 +23,13 @@ from models.gateway import Gateway
 from models.tables.forms import StoredForm
 from models.vocabulary import FormOrigin
 
+
+class FormVersionRefused(BadInput):
+    """A version that may not be kept as it is: its content is at fault (exit code 1), not the command."""
+
+    exit_code = 1
+
+
 _libraries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # gateway -> (fingerprint, library)
 
 
@@ -62,9 +69,37 @@ def store_form(gw: Gateway, form: FormDef, origin: FormOrigin, who: str) -> tupl
     for other in known.versions():
         changes = meaning_changes(other, form) if other.id == form.id and other.key != form.key else []
         if changes:
-            raise BadInput(
+            raise FormVersionRefused(
                 f"{version_words(form)} đổi nghĩa chỉ tiêu đã có (mỗi mã chỉ tiêu giữ một nghĩa qua mọi phiên "
                 "bản; hãy đặt mã mới cho chỉ tiêu mới): " + "; ".join(changes)
             )
-    kept, new = gw.forms.add(form_data(form), origin, who)
+    try:
+        kept, new = gw.forms.add(form_data(form), origin, who)
+    except BadInput as exc:  # the number already kept, with other content
+        raise FormVersionRefused(str(exc)) from None
     return replace(stored_definition(kept), path=form.path), new
+
+
+def import_authored_form(gw: Gateway, form: FormDef, who: str) -> tuple[FormDef, bool]:
+    """A form written in Excel at this level, kept as this unit's version of it (this unit its publisher,
+    whatever the workbook says); (the form as kept, whether it is new)."""
+    home = gw.setting("home_unit")
+    if not home:
+        raise BadInput("Cơ sở dữ liệu này chưa thiết lập đơn vị: chưa lưu được biểu mẫu của đơn vị.")
+    return store_form(gw, replace(form, publisher=home), FormOrigin.AUTHORED, who)
+
+
+def find_form(
+    library: FormLibrary, form_id: str, version: int | None, publisher: str | None, home: str = ""
+) -> FormDef:
+    """The version of a form a command names: with no publisher, this unit's own version if it made one,
+    else the program's, else another unit's; the latest unless ``version`` says which."""
+    candidates = [f for f in library.versions() if f.id == form_id and version in (None, f.version)]
+    if publisher is not None:
+        candidates = [f for f in candidates if f.publisher == publisher]
+    if not candidates:
+        known = ", ".join(sorted({f.id for f in library.versions()}))
+        asked = f"biểu “{form_id}”" + (f" phiên bản {version}" if version else "")
+        raise BadInput(f"Không có {asked}" + (f" của đơn vị {publisher}" if publisher else "") + f" (có: {known}).")
+    preference = {home: 0, "": 1} if home else {"": 1}
+    return min(candidates, key=lambda f: (preference.get(f.publisher, 2), -f.version))
