@@ -30,6 +30,7 @@ from models.tables.collections import Collections
 from models.tables.forms import Forms
 from models.tables.inbox import Inbox
 from models.tables.keys import SigningKeys
+from models.tables.publications import Publications
 from models.tables.receipts import Receipts
 from models.tables.sent import SentPackets
 from models.tables.trust import TrustedKeys
@@ -48,6 +49,7 @@ class Gateway:
         self.collections = Collections(self)
         self.forms = Forms(self)
         self.inbox = Inbox(self)
+        self.publications = Publications(self)
         self.packet_files = PacketStore(packet_folder(path))
 
     @classmethod

@@ -366,3 +366,55 @@ def m011_forms_kept_here(db: Database) -> None:
     # Which publisher's version a report was filled with, and a received packet names.
     db.execute("ALTER TABLE reports ADD COLUMN form_publisher TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE received_packets ADD COLUMN form_publisher TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m012_publications(db: Database) -> None:
+    # What the upper level sends down signed (exports/publications/): a form version it published, or
+    # a collection notice (a form, a period, a deadline). A collection it announces is the same row of
+    # ``collections`` the inbox files against, now naming the form version asked for.
+    db.execute("ALTER TABLE collections ADD COLUMN form_publisher TEXT")
+    db.execute("ALTER TABLE collections ADD COLUMN form_version INTEGER")
+    # Upper level: every publication it signed.
+    db.execute(
+        """CREATE TABLE issued_publications (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            form_publisher TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            period_code TEXT,
+            deadline TEXT,
+            note TEXT,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL
+        )"""
+    )
+    # Commune: every publication it imported, by the SHA-256 of the file. ``status`` applied (its form
+    # kept, its notice a to-do), held (its signer's key not enrolled yet: applied when it is), older (a
+    # notice older than one already applied, kept for the record) or refused (applied after enrolment
+    # and refused then, with ``reason``). ``manifest`` is the signed JSON itself.
+    db.execute(
+        """CREATE TABLE received_publications (
+            file_sha256 TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            issuer_code TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            signer_fingerprint TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            form_publisher TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            period_code TEXT,
+            deadline TEXT,
+            note TEXT,
+            manifest TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        )"""
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exports.packets.enrolment import Enrolment
+from exports.publications.receive import apply_held
 from models.clock import now
 from models.errors import BadInput
 from models.gateway import Gateway
@@ -20,6 +21,7 @@ class Enrolled:
     receipts_checked: int = 0  # the unit above: receipts this key signed, filed unchecked, that now count
     receipts_set_aside: int = 0  # the unit above: receipts still unchecked (another key): never the answer
     retired: tuple[dict, ...] = ()  # the unit's keys this one replaced (trusted_keys rows)
+    publications: tuple[str, ...] = ()  # the unit above: what its held publications did once applied, a sentence each
 
     def sentence(self) -> str:
         """What the officer is told: the key enrolled, and the keys it retired with their codes."""
@@ -29,7 +31,7 @@ class Enrolled:
             if self.new
             else f"Khóa {e.spoken} của {e.unit_name} đã được đăng ký từ trước."
         )
-        return f"{text} {self.retired_sentence()}".strip()
+        return " ".join(part for part in (text, self.retired_sentence(), *self.publications) if part)
 
     def retired_sentence(self) -> str:
         """The keys this enrolment retired, each with its code and holder; "" when none."""
@@ -111,7 +113,8 @@ def enrol(gw: Gateway, enrolment: Enrolment, who: str) -> Enrolled:
         )
         checked = gw.receipts.trust_signer(enrolment.fingerprint, unit.code) if above else 0
     set_aside = gw.receipts.unchecked(unit.code) if above else 0
-    return Enrolled(enrolment, not known, checked, set_aside, tuple(retired))
+    applied = apply_held(gw, unit.code, enrolment.fingerprint, who) if above else []
+    return Enrolled(enrolment, not known, checked, set_aside, tuple(retired), tuple(applied))
 
 
 def is_below(gw: Gateway, code: str, ancestor: str) -> bool:

@@ -1,0 +1,293 @@
+"""The publication file (.sctp): what the upper level sends down, signed.
+
+One small zip of the packet family (exports/packets/container.py's canonical
+form): ``phat-hanh.json`` (the manifest), ``phat-hanh.sig`` (its Ed25519
+signature by the publishing unit's key) and ``signer.pub.pem``, so openssl
+checks it as it checks a packet or a receipt (docs/packet-format.md). The
+manifest's ``kind`` says what it carries:
+
+- ``form``: a form version the issuer published, as definition data
+  (forms/definition_data.py, ``publisher`` = the issuer) with its SHA-256;
+- ``collection``: a collection notice: which form version, which period,
+  the deadline and a note.
+
+A target set published by the upper level would be a third kind with its own
+body field (``target_set``); a reader that meets a kind it does not know says
+the file is of a newer program.
+
+Read back with limits: the file's size, its entries, and every field within
+its bounds; anything wrong is a Vietnamese refusal (PacketUnreadable: not a
+publication at all; PacketInvalid: damaged, altered or out of bounds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from exports.packets.container import ZIP_MAGIC, PacketInvalid, PacketUnreadable, canonical_zip, container_of
+from exports.packets.format import PUBLIC_KEY, json_bytes
+from exports.strict_json import loads_strict
+from forms import vnformat
+from forms.definition_data import data_sha256
+from forms.loader import FormErrors, form_from_data
+from forms.schema import FormDef
+from models.about import APP_NAME, APP_VERSION
+from models.errors import BadInput, UserError, os_error_words
+from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
+from models.periods import parse_period
+from models.units import Unit
+
+FORMAT = "so-chi-tieu.publication"
+FORMAT_VERSION = 1
+SUFFIX = ".sctp"
+MANIFEST = "phat-hanh.json"
+SIGNATURE = "phat-hanh.sig"
+ENTRIES = (MANIFEST, SIGNATURE, PUBLIC_KEY)
+FORM, COLLECTION = "form", "collection"
+KINDS = (FORM, COLLECTION)  # a target set would be "target_set", with its own body field
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a form of 500 indicators is ~300 KB of JSON
+MAX_TEXT = 200  # a name, a title
+MAX_NOTE = 1000
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_FIRST_DAY, _LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication file read back, its signature checked against the key it carries."""
+
+    data: dict
+    raw: bytes
+    name: str  # the file's name, for messages
+
+    @property
+    def kind(self) -> str:
+        return self.data["kind"]
+
+    @property
+    def fingerprint(self) -> str:
+        return self.data["signer"]["fingerprint"]
+
+    @property
+    def issuer_code(self) -> str:
+        return self.data["issuer"]["code"]
+
+    @property
+    def issuer_name(self) -> str:
+        return self.data["issuer"]["name"]
+
+    @property
+    def issued_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.data["issued_at"])
+
+    @property
+    def form_key(self) -> tuple[str, str, int]:
+        """(form id, publisher, version) of the form it carries or asks for."""
+        if self.kind == FORM:
+            form = self.data["form"]
+            return (form["id"], form["publisher"], form["version"])
+        notice = self.data["collection"]
+        return (notice["form_id"], notice["publisher"], notice["version"])
+
+    def form(self) -> FormDef:
+        """The form a ``form`` publication carries, through every check a definition file passes."""
+        return form_from_data(self.data["form"], self.name)
+
+    def words(self) -> str:
+        """What it is, in a sentence: “biểu kl224 phiên bản 2 do Tỉnh Lai Châu ban hành”, or the notice."""
+        form_id, _, version = self.form_key
+        if self.kind == FORM:
+            return f"biểu {form_id} phiên bản {version} do {self.issuer_name} ban hành"
+        notice = self.data["collection"]
+        period = parse_period(notice["period_code"])
+        return (
+            f"thông báo của {self.issuer_name}: nộp biểu {form_id} (phiên bản {version}) kỳ {period.label} "
+            f"trước ngày {vnformat.date(notice['deadline'])}"
+        )
+
+    def signer_words(self) -> str:
+        signer = self.data["signer"]
+        return f"ký bởi {signer['name']}, mã khóa {spoken_fingerprint(signer['fingerprint'])}"
+
+
+# ---- writing (upper level) ---------------------------------------------------------------
+
+
+def publication_data(kind: str, issuer: Unit, key: KeyInfo, at: dt.datetime, body: dict) -> dict:
+    """phat-hanh.json; ``body`` {"form": data, "form_sha256": hash} or {"collection": notice}."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app": {"name": APP_NAME, "version": APP_VERSION},
+        "kind": kind,
+        "issuer": {"code": issuer.code, "name": issuer.name},
+        "issued_at": at.isoformat(timespec="seconds"),
+        "signer": {
+            "name": key.holder_name,
+            "title": key.holder_title,
+            "fingerprint": key.fingerprint,
+            "spoken": key.spoken,
+        },
+        **body,
+    }
+
+
+def signed_publication(data: dict, key: KeyInfo, private: Ed25519PrivateKey) -> bytes:
+    """The file's bytes: the manifest, its signature, the signer's public key."""
+    manifest = json_bytes(data)
+    return canonical_zip(
+        [(MANIFEST, manifest), (SIGNATURE, private.sign(manifest)), (PUBLIC_KEY, key.public_pem.encode())]
+    )
+
+
+def publication_file_name(data: dict) -> str:
+    """ASCII, like a packet's: ``12_kl224_v2_bieu-mau.sctp``, ``12_kl224_v2_2026_thu-bieu.sctp``."""
+    form_id, _, version = Publication(data, b"", "").form_key
+    if data["kind"] == FORM:
+        return f"{data['issuer']['code']}_{form_id}_v{version}_bieu-mau{SUFFIX}"
+    return f"{data['issuer']['code']}_{form_id}_v{version}_{data['collection']['period_code']}_thu-bieu{SUFFIX}"
+
+
+# ---- reading (commune) -------------------------------------------------------------------
+
+
+def read_publication(path: str | Path) -> Publication:
+    """A publication file, whole, within bounds and signed by the key it carries; PacketUnreadable
+    (not one, or unreadable) or PacketInvalid (damaged, altered, out of bounds) otherwise."""
+    path = Path(path)
+    name = path.name
+    raw = _read_bytes(path)
+    if not raw.startswith(ZIP_MAGIC):
+        raise PacketUnreadable(
+            f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu hoặc thông báo thu biểu {SUFFIX} "
+            "do cấp trên gửi xuống)."
+        )
+    try:
+        container = container_of(raw, name)
+    except UserError:
+        raise PacketInvalid(f"Tệp phát hành “{name}” bị hỏng hoặc bị cắt cụt; hãy xin cấp trên gửi lại.") from None
+    entries = container.entries
+    if MANIFEST not in entries:
+        raise PacketUnreadable(f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu.")
+    try:
+        data = loads_strict(entries[MANIFEST])  # StrictJsonError is a ValueError: "bị hỏng" below
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise PacketUnreadable(f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu.")
+        if data.get("format_version") != FORMAT_VERSION or data.get("kind") not in KINDS:
+            raise PacketUnreadable(f"Tệp phát hành “{name}” theo định dạng mới hơn; hãy cập nhật Sổ Chỉ Tiêu.")
+        key = load_public_pem(entries[PUBLIC_KEY])
+        if fingerprint_of(key) != data["signer"]["fingerprint"]:
+            raise PacketInvalid(f"Tệp phát hành “{name}” được ký bằng một khóa khác với khóa ghi trong tệp.")
+        key.verify(entries[SIGNATURE], entries[MANIFEST])
+    except InvalidSignature:
+        raise PacketInvalid(f"Tệp phát hành “{name}” không hợp lệ: chữ ký không khớp, tệp đã bị sửa.") from None
+    except (ValueError, KeyError, TypeError, AttributeError, BadInput):
+        raise PacketInvalid(f"Tệp phát hành “{name}” bị hỏng hoặc thiếu thông tin.") from None
+    if list(entries) != list(ENTRIES) or not container.canonical:
+        raise PacketInvalid(f"Tệp phát hành “{name}” đã bị nén lại hoặc thêm bớt tệp; hãy xin lại bản gốc.")
+    problem = shape_problem(data)
+    if problem:
+        raise PacketInvalid(f"Tệp phát hành “{name}” có nội dung không hợp lệ: {problem}; không nhập.")
+    publication = Publication(data, raw, name)
+    if publication.kind == FORM:
+        try:
+            publication.form()
+        except FormErrors as exc:
+            raise PacketInvalid(f"Biểu mẫu trong tệp “{name}” không hợp lệ: {exc.errors[0]}") from None
+    return publication
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise PacketUnreadable(f"“{path}” là một thư mục, không phải tệp phát hành.")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PacketUnreadable(f"Tệp “{path.name}” quá lớn ({size // 1024} KB) để là một tệp phát hành.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PacketUnreadable(f"Không tìm thấy tệp “{path}”.") from None
+    except OSError as exc:
+        raise PacketUnreadable(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
+
+
+def shape_problem(data: dict) -> str | None:
+    """What is out of bounds in a manifest whose signature holds (a signed mistake is still refused), or None."""
+    try:
+        issuer, signer = data["issuer"], data["signer"]
+        if not _code(issuer["code"]) or not _text(issuer["name"]) or not _text(signer["name"]):
+            return "thiếu hoặc sai đơn vị ban hành, người ký"
+        if not _text(signer.get("title", ""), empty=True) or not _HEX64.fullmatch(signer["fingerprint"]):
+            return "sai thông tin người ký"
+        at = dt.datetime.fromisoformat(data["issued_at"])
+        if at.tzinfo is None or not _FIRST_DAY <= at.date() <= _LAST_DAY:
+            return "sai thời điểm ban hành"
+        extra = set(data) - {"format", "format_version", "app", "kind", "issuer", "issued_at", "signer"}
+        if data["kind"] == FORM:
+            return _form_problem(data, issuer["code"], extra)
+        return _notice_problem(data["collection"], extra)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "thiếu thông tin bắt buộc"
+
+
+def _form_problem(data: dict, issuer: str, extra: set) -> str | None:
+    form = data["form"]
+    if extra != {"form", "form_sha256"} or not isinstance(form, dict):
+        return "thiếu hoặc thừa phần biểu mẫu"
+    if form.get("publisher") != issuer:
+        return "biểu mẫu không ghi đơn vị ban hành là đơn vị đã ký"
+    if data["form_sha256"] != data_sha256(form):
+        return "mã kiểm tra của biểu mẫu không khớp"
+    if not _code(form.get("id")) or not _version(form.get("version")):
+        return "sai mã biểu hoặc phiên bản"
+    return None
+
+
+def _notice_problem(notice: dict, extra: set) -> str | None:
+    if extra != {"collection"} or not isinstance(notice, dict):
+        return "thiếu hoặc thừa phần thông báo"
+    if set(notice) != {"form_id", "publisher", "version", "period_code", "deadline", "note"}:
+        return "thông báo thiếu hoặc thừa mục"
+    if not _code(notice["form_id"]) or not _version(notice["version"]):
+        return "sai mã biểu hoặc phiên bản"
+    if not (notice["publisher"] == "" or _code(notice["publisher"])):
+        return "sai đơn vị ban hành biểu"
+    try:
+        parse_period(notice["period_code"])
+    except BadInput:
+        return "sai mã kỳ báo cáo"
+    if not isinstance(notice["period_code"], str) or parse_period(notice["period_code"]).code != notice["period_code"]:
+        return "sai mã kỳ báo cáo"
+    deadline = dt.date.fromisoformat(notice["deadline"])
+    if not _FIRST_DAY <= deadline <= _LAST_DAY or deadline.isoformat() != notice["deadline"]:
+        return "sai hạn nộp"
+    if not _text(notice["note"], empty=True, limit=MAX_NOTE):
+        return "lời dặn quá dài hoặc không phải chữ"
+    return None
+
+
+def _code(value) -> bool:
+    return isinstance(value, str) and bool(_CODE.fullmatch(value))
+
+
+def _version(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999
+
+
+def _text(value, empty: bool = False, limit: int = MAX_TEXT) -> bool:
+    return (
+        isinstance(value, str)
+        and (empty or bool(value.strip()))
+        and len(value) <= limit
+        and unicodedata.normalize("NFC", value) == value
+        and not any(unicodedata.category(c) == "Cc" for c in value)
+    )

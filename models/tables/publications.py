@@ -1,0 +1,102 @@
+"""issued_publications (upper level: each form version or collection notice it
+signed and sent down) and received_publications (commune: each one it
+imported, applied or held for its signer's key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.clock import now
+
+if TYPE_CHECKING:
+    from models.gateway import Gateway
+
+APPLIED, HELD, OLDER, REFUSED = "applied", "held", "older", "refused"  # received_publications.status
+
+_RECEIVED = (
+    "file_sha256",
+    "kind",
+    "issuer_code",
+    "issuer_name",
+    "issued_at",
+    "signer_fingerprint",
+    "form_id",
+    "form_publisher",
+    "form_version",
+    "period_code",
+    "deadline",
+    "note",
+    "manifest",
+    "status",
+    "reason",
+    "imported_at",
+    "imported_by",
+)
+
+
+class Publications:
+    def __init__(self, gw: Gateway):
+        self.gw = gw
+
+    # ---- upper level ---------------------------------------------------------------
+
+    def record_issued(self, row: dict) -> None:
+        """kind, form_id, form_publisher, form_version, period_code, deadline, note, issued_at, issued_by,
+        fingerprint, file_name, file_sha256."""
+        with self.gw.transaction():
+            self.gw.db["issued_publications"].insert(row)
+
+    def issued(self) -> list[dict]:
+        rows = self.gw.db.execute("SELECT * FROM issued_publications ORDER BY id")
+        names = [d[0] for d in rows.description]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    # ---- commune ---------------------------------------------------------------------
+
+    def received(self, file_sha256: str) -> dict | None:
+        row = self.gw.db.execute(
+            f"SELECT {', '.join(_RECEIVED)} FROM received_publications WHERE file_sha256 = ?", [file_sha256]
+        ).fetchone()
+        return dict(zip(_RECEIVED, row, strict=True)) if row else None
+
+    def file(self, row: dict) -> None:
+        """Every column of received_publications but imported_at."""
+        with self.gw.transaction():
+            self.gw.db["received_publications"].insert({**row, "imported_at": now()})
+
+    def set_status(self, file_sha256: str, status: str, reason: str | None = None) -> None:
+        with self.gw.transaction():
+            self.gw.db.execute(
+                "UPDATE received_publications SET status = ?, reason = ? WHERE file_sha256 = ?",
+                [status, reason, file_sha256],
+            )
+
+    def held(self, issuer_code: str, fingerprint: str | None = None) -> list[dict]:
+        """The publications of that unit held for its key (signed by ``fingerprint`` when given), oldest first."""
+        query = f"SELECT {', '.join(_RECEIVED)} FROM received_publications WHERE status = ? AND issuer_code = ?"
+        params = [HELD, issuer_code]
+        if fingerprint is not None:
+            query += " AND signer_fingerprint = ?"
+            params.append(fingerprint)
+        rows = self.gw.db.execute(query + " ORDER BY issued_at, file_sha256", params)
+        return [dict(zip(_RECEIVED, row, strict=True)) for row in rows]
+
+    def latest_notice(self, issuer_code: str, form_id: str, period_code: str) -> dict | None:
+        """The collection notice applied last for that form and period (the latest issued)."""
+        row = self.gw.db.execute(
+            f"SELECT {', '.join(_RECEIVED)} FROM received_publications WHERE kind = 'collection' AND status = ? "
+            "AND issuer_code = ? AND form_id = ? AND period_code = ? ORDER BY issued_at DESC LIMIT 1",
+            [APPLIED, issuer_code, form_id, period_code],
+        ).fetchone()
+        return dict(zip(_RECEIVED, row, strict=True)) if row else None
+
+    def notices(self) -> list[dict]:
+        """The standing collection notices: for each issuer, form and period, the latest applied."""
+        rows = self.gw.db.execute(
+            f"SELECT {', '.join(_RECEIVED)} FROM received_publications AS r WHERE kind = 'collection' "
+            "AND status = ? AND issued_at = (SELECT max(issued_at) FROM received_publications AS o "
+            "WHERE o.kind = 'collection' AND o.status = r.status AND o.issuer_code = r.issuer_code "
+            "AND o.form_id = r.form_id AND o.period_code = r.period_code) ORDER BY deadline, form_id, period_code",
+            [APPLIED],
+        )
+        return [dict(zip(_RECEIVED, row, strict=True)) for row in rows]
