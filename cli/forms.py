@@ -4,13 +4,25 @@ Excel here, published by the level above), and a form to and from Excel.
     forms [--db DB] [--json]
     forms export --db DB --form ID [--version N] [--publisher CODE] --out FILE.xlsx
     forms import --db DB FILE.xlsx [--user NAME] [--json]
+    forms publish --db DB --form ID [--version N] --out FOLDER [--user NAME] [--json]
 """
 
 from __future__ import annotations
 
 import sys
 
-from cli.common import bounded_int, command, db_arg, json_arg, open_existing, plain_code, print_json, user_arg
+from cli.common import (
+    bounded_int,
+    command,
+    db_arg,
+    json_arg,
+    open_existing,
+    plain_code,
+    print_json,
+    read_passphrase,
+    say,
+    user_arg,
+)
 
 form_version = bounded_int(1, 9999, "phiên bản")
 
@@ -33,6 +45,16 @@ def register(commands) -> None:
     imported.add_argument("file", help="tệp .xlsx")
     user_arg(imported, "người nhập (ghi vào biểu đã lưu)")
     json_arg(imported)
+
+    publish = command(
+        actions, "publish", cmd_publish, "cấp trên: ký một phiên bản biểu của đơn vị thành tệp .sctp gửi xuống"
+    )
+    db_arg(publish)
+    publish.add_argument("--form", required=True, type=plain_code, help="mã biểu (ví dụ kl224)")
+    publish.add_argument("--version", type=form_version, help="phiên bản do đơn vị ban hành (mặc định: mới nhất)")
+    publish.add_argument("--out", required=True, help="thư mục (hoặc tệp .sctp) để ghi")
+    user_arg(publish, "tên người ký, ghi lại")
+    json_arg(publish)
 
 
 def cmd_forms(args) -> int:
@@ -93,3 +115,11 @@ def cmd_import(args) -> int:
         f"{len(form.target_sets)} bộ mục tiêu."
     )
     return 0
+
+
+def cmd_publish(args) -> int:
+    from exports.publications.publish import publish_form
+
+    gw = open_existing(args.db)
+    published = publish_form(gw, args.form, args.version, read_passphrase("Mật khẩu khóa ký: "), args.out, args.user)
+    return say(args, published.to_dict(), published.sentence)

@@ -42,14 +42,20 @@ def register(commands) -> None:
 
 
 def cmd_reports(args) -> int:
+    from exports.publications.todos import collection_todos
     from exports.report_list import report_listing
     from forms.library import default_library
     from models.vocabulary import AnswerState
 
-    listed = report_listing(open_existing(args.db), default_library(), args.unit)
+    gw = open_existing(args.db)
+    listed = report_listing(gw, default_library(), args.unit)
     if args.json:
         print_json(listed)
         return 0
+    todos = collection_todos(gw)
+    if todos:
+        print("Việc cấp trên yêu cầu:")
+        print("\n".join(f"  - {todo.text}" for todo in todos))
     if not listed:
         print("Chưa có báo cáo nào.")
     for e in listed:

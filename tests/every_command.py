@@ -80,10 +80,18 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("packet upward", "--db", tinh, *upper, "--out", out / "tinh.sctg", passphrase=PASSPHRASE)
     step("receipt issue", "--db", tinh, "--packet", number, "--out", out, passphrase=PASSPHRASE)
     step("keys export", "--db", tinh, "--out", out / "tinh.sctk")
+    # What the province sends down: a notice (also its collection here); the program's own form is not its to send.
+    step("forms publish", "--db", tinh, "--form", FORM, "--out", out, codes=(0, 2), passphrase=PASSPHRASE)
+    notice = json.loads(
+        step("collection publish", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "31/01/2027",
+             "--out", out, "--json", passphrase=PASSPHRASE)
+    )["file"]  # fmt: skip
     step("inbox void", "--db", tinh, "--packet", number, "--reason", "Xã gửi nhầm kỳ")
     # The commune files the province's answer, once it trusts the province's key.
     step("keys enrol", "--db", xa, out / "tinh.sctk")
     step("receipt import", "--db", xa, next(out.glob("*.sctb")))
+    step("publication import", "--db", xa, notice)
+    step("publication todo", "--db", xa)
     # A new province of its own, its key replaced; backups.
     step("init", "--db", moi, "--upper", PROVINCE, "--officer", "Giàng Thị Dung", passphrase=NEW_PASSPHRASE)
     step("keys init", "--db", moi, "--replace", passphrase=NEW_PASSPHRASE)
