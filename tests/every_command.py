@@ -80,8 +80,12 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("packet upward", "--db", tinh, *upper, "--out", out / "tinh.sctg", passphrase=PASSPHRASE)
     step("receipt issue", "--db", tinh, "--packet", number, "--out", out, passphrase=PASSPHRASE)
     step("keys export", "--db", tinh, "--out", out / "tinh.sctk")
-    # What the province sends down: a notice (also its collection here); the program's own form is not its to send.
-    step("forms publish", "--db", tinh, "--form", FORM, "--out", out, codes=(0, 2), passphrase=PASSPHRASE)
+    # What the province sends down: its own version of the form (the program's, kept as its own), a notice.
+    step("forms export", "--db", tinh, "--form", FORM, "--out", out / "kl224.xlsx")
+    step("forms import", "--db", tinh, out / "kl224.xlsx")
+    form = json.loads(
+        step("forms publish", "--db", tinh, "--form", FORM, "--out", out, "--json", passphrase=PASSPHRASE)
+    )
     notice = json.loads(
         step("collection publish", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "31/01/2027",
              "--out", out, "--json", passphrase=PASSPHRASE)
@@ -90,6 +94,7 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     # The commune files the province's answer, once it trusts the province's key.
     step("keys enrol", "--db", xa, out / "tinh.sctk")
     step("receipt import", "--db", xa, next(out.glob("*.sctb")))
+    step("publication import", "--db", xa, form["file"])
     step("publication import", "--db", xa, notice)
     step("publication todo", "--db", xa)
     # A new province of its own, its key replaced; backups.
@@ -102,12 +107,13 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
 
 
 def command_words() -> set[str]:
-    """Every command the parser knows, as typed: "forms", "inbox import" (a group's own name is not one)."""
+    """Every command the parser knows, as typed: "forms", "forms export", "inbox import" (the name of a group
+    that needs a second word is not one)."""
     import main
 
     def leaves(parser, words: tuple[str, ...]):
         groups = [action for action in parser._actions if isinstance(action.choices, dict)]
-        if not groups and words:
+        if words and not any(group.required for group in groups):  # "forms" runs alone, "keys" does not
             yield " ".join(words)
         for action in groups:
             for name, sub in action.choices.items():
