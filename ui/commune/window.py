@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
             lambda finding, reason: self.controller and self.controller.set_reason(finding, reason)
         )
         self.answer = AnswerLabel()  # what the upper level said about the report's latest packet
+        self.todo = QLabel()  # what the upper level asked for (its collection notices) and not sent yet
+        self.todo.setWordWrap(True)
+        self.todo.hide()
         self.placeholder = QLabel(self.tr("Chọn một xã và một kỳ báo cáo, hoặc tạo kỳ mới."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.addLayout(bar)
         # The refusal or note and the upper level's answer: a line that appears never moves the grid.
-        self.notice_area = notice_band([self.message, self.answer], NOTICE_LINES)
+        self.notice_area = notice_band([self.message, self.answer, self.todo], NOTICE_LINES)
         column.addWidget(self.notice_area)
         column.addWidget(self.pages, 1)
         split = QSplitter()
@@ -423,10 +426,15 @@ class MainWindow(QMainWindow):
         self.message.setVisible(bool(text))
 
     def show_answer(self, report) -> None:
-        """Beside the report: its latest packet and the upper level's receipt or return."""
+        """Beside the report: its latest packet and the upper level's receipt or return; under it, each
+        collection notice of the upper level not sent for yet, with its days left."""
         from exports.packets.answers import report_answer
+        from exports.publications.todos import collection_todos
 
         self.answer.show_answer(report_answer(self.gw, report) if report is not None else None)
+        todos = [todo.text for todo in collection_todos(self.gw) if todo.sent is None]
+        self.todo.setText("\n".join(todos))
+        self.todo.setVisible(bool(todos))
 
     def ask_receipt_file(self) -> None:
         from exports.packets.receipt_file import SUFFIX

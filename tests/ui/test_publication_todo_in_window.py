@@ -1,0 +1,40 @@
+"""The commune's window shows what the province asked for: a collection
+notice, signed at the province demo and imported at the commune demo, is a
+line above the grid with its days left, gone once the packet is exported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from exports.collect.trust import enrol
+from exports.packets.enrolment import read_enrolment, write_enrolment
+from exports.packets.write import export_packet
+from exports.publications.publish import publish_collection
+from exports.publications.receive import import_publication
+from forms.library import default_library
+from models.form_store import import_authored_form
+from models.keys import DEMO_PASSPHRASE, key_in_use
+
+
+def test_a_notice_of_the_province_is_a_line_above_the_grid_until_the_packet_is_sent(window, province, tmp_path):
+    import_authored_form(province, replace(default_library().get("kl224", 2), version=3), "tinh")
+    deadline = dt.date.today() + dt.timedelta(days=40)
+    window.period_box.setCurrentIndex(window.period_box.findData("2024"))  # 2024 has no error: it can be signed
+    period = "2024"
+    notice = publish_collection(province, "kl224", 3, period, deadline, "", DEMO_PASSPHRASE, tmp_path, "tinh")
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    enrol(window.gw, read_enrolment(enrolment), who="xa")
+    assert not window.todo.isVisible()
+
+    import_publication(window.gw, notice.path, "xa")
+    window.open_report()
+    text = window.todo.text()
+    assert window.todo.isVisible()
+    assert text.startswith(f"Tỉnh Lai Châu yêu cầu nộp biểu kl224 (phiên bản 3) kỳ {province.period(period).label}")
+    assert "— còn 40 ngày" in text and deadline.strftime("%d/%m/%Y") in text
+
+    view = window.controller.session.view
+    export_packet(window.gw, view, DEMO_PASSPHRASE, tmp_path)
+    window.open_report()
+    assert not window.todo.isVisible()
