@@ -121,7 +121,11 @@ def test_a_notice_opens_one_collection_at_the_province_and_a_later_one_extends_i
     later = notice(province, tmp_path / "gia-han.sctp", dt.date(2027, 1, 31))
     assert "Gia hạn: hạn nộp cũ 15/01/2027" in later.sentence
     assert collections_of(province.path) == [("2027-01-31", "12", 3)]  # one record, not two
-    assert [p["deadline"] for p in province.publications.issued()] == ["2027-01-15", "2027-01-31"]
+    earlier = notice(province, tmp_path / "rut-ngan.sctp", dt.date(2027, 1, 20))
+    assert "Rút ngắn hạn nộp: hạn nộp cũ 31/01/2027" in earlier.sentence
+    assert collections_of(province.path) == [("2027-01-20", "12", 3)]
+    issued = [p["deadline"] for p in province.publications.issued()]
+    assert issued == ["2027-01-15", "2027-01-31", "2027-01-20"]
 
 
 def test_a_notice_is_a_to_do_at_the_commune_with_its_days_left(province, commune, tmp_path):
@@ -264,3 +268,100 @@ def test_openssl_verifies_the_signature_and_sees_a_changed_byte(province, tmp_pa
     bad = subprocess.run(command.split(), cwd=out, capture_output=True, text=True)
     assert bad.returncode != 0 and "Signature Verified Successfully" not in bad.stdout
     assert read_publication(path).data["collection"]["deadline"] == "2027-01-15"
+
+
+def test_notices_held_are_applied_oldest_first_so_the_latest_deadline_stands(province, commune, tmp_path):
+    own_version(province)
+    at = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    first = notice(province, tmp_path / "a.sctp", dt.date(2027, 1, 15), at=at)
+    second = notice(province, tmp_path / "b.sctp", dt.date(2027, 1, 31), at=at + dt.timedelta(days=2))
+    for published in (second, first):  # brought in the wrong order, before the key
+        assert import_publication(commune, published.path, "xa").status == "held"
+    enrolled = enrol_province(commune, province, tmp_path)
+    assert "gia hạn nộp biểu kl224 kỳ Năm 2026: từ 15/01/2027 đến 31/01/2027" in enrolled.publications[1]
+    assert [t.deadline for t in collection_todos(commune, TODAY)] == [dt.date(2027, 1, 31)]
+
+
+def test_a_held_publication_signed_by_another_key_stays_held_when_the_key_is_enrolled(province, commune, tmp_path):
+    own_version(province)
+    told = notice(province, tmp_path / "cu.sctp", dt.date(2027, 1, 15))
+    create_unit_key(province, "12", DEMO_PASSPHRASE, "Người khác", replace=True)
+    assert import_publication(commune, told.path, "xa").status == "held"
+    assert enrol_province(commune, province, tmp_path).publications == ()  # the new key did not sign it
+    assert received(commune.path)[0][1] == "held" and collection_todos(commune, TODAY) == []
+
+
+# ---- signed, yet out of bounds ----------------------------------------------------------------
+
+
+def _signed(province, folder, change) -> object:
+    """A notice signed with the province's real key after ``change`` edited its manifest."""
+    from exports.publications.format import publication_data, signed_publication
+    from models.keys import unlock_key
+
+    key = key_in_use(province, "12")
+    body = {
+        "collection": {
+            "form_id": "kl224",
+            "publisher": "",
+            "version": 2,
+            "period_code": "2026",
+            "deadline": "2027-01-15",
+            "note": "",
+        }
+    }
+    data = publication_data("collection", province.require_unit("12"), key, dt.datetime.now(dt.UTC), body)
+    change(data)
+    path = folder / "ky-sai.sctp"
+    path.write_bytes(signed_publication(data, key, unlock_key(province, key, DEMO_PASSPHRASE)))
+    return path
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["collection"].update(deadline="2027-02-30"),
+        lambda d: d["collection"].update(deadline="3027-01-15"),
+        lambda d: d["collection"].update(period_code="2026-13"),
+        lambda d: d["collection"].update(version=0),
+        lambda d: d["collection"].update(version=True),
+        lambda d: d["collection"].update(form_id="../kl224"),
+        lambda d: d["collection"].update(note="dòng\ngiữa"),
+        lambda d: d["collection"].update(note="x" * 1001),
+        lambda d: d["collection"].update(extra=1),
+        lambda d: d["issuer"].update(name=""),
+        lambda d: d.update(issued_at="2026-12-06T10:00:00"),  # no offset
+        lambda d: d.update(form={"id": "kl224"}),
+        lambda d: d["collection"].pop("deadline"),
+    ],
+)
+def test_a_signed_notice_with_a_field_out_of_bounds_is_refused(province, commune, tmp_path, change):
+    enrol_province(commune, province, tmp_path)
+    with pytest.raises(PacketInvalid, match="có nội dung không hợp lệ"):
+        import_publication(commune, _signed(province, tmp_path, change), "xa")
+    assert received(commune.path) == []
+
+
+def test_a_kind_this_program_does_not_know_asks_for_an_update(province, commune, tmp_path):
+    path = _signed(province, tmp_path, lambda d: d.update(kind="target_set"))
+    with pytest.raises(PacketUnreadable, match="định dạng mới hơn"):
+        import_publication(commune, path, "xa")
+
+
+def test_a_form_whose_hash_or_content_is_wrong_is_refused(province, commune, tmp_path):
+    from forms.definition_data import data_sha256, form_data
+
+    enrol_province(commune, province, tmp_path)
+    data = form_data(own_version(province))
+
+    def carry(form, sha=None):
+        return lambda d: (d.pop("collection"), d.update(kind="form", form=form, form_sha256=sha or data_sha256(form)))
+
+    with pytest.raises(PacketInvalid, match="mã kiểm tra của biểu mẫu không khớp"):
+        import_publication(commune, _signed(province, tmp_path, carry(data, "0" * 64)), "xa")
+    with pytest.raises(PacketInvalid, match="không ghi đơn vị ban hành là đơn vị đã ký"):
+        import_publication(commune, _signed(province, tmp_path, carry({**data, "publisher": "01"})), "xa")
+    broken = {**data, "indicators": [{**data["indicators"][0], "kind": "khong-co"}, *data["indicators"][1:]]}
+    with pytest.raises(PacketInvalid, match="Biểu mẫu trong tệp .* không hợp lệ"):
+        import_publication(commune, _signed(province, tmp_path, carry(broken)), "xa")
+    assert received(commune.path) == [] and commune.forms.all() == []

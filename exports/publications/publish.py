@@ -101,7 +101,8 @@ def publish_collection(
         opened = open_collection(gw, form, period.code, day, library)
         gw.collections.open(form.id, period.code, day.isoformat(), (form.publisher, form.version))
     if before and before["deadline"] and before["deadline"] != day.isoformat():
-        opened = f"Gia hạn: hạn nộp cũ {vnformat.date(before['deadline'])}. {opened}"
+        change = "Gia hạn" if before["deadline"] < day.isoformat() else "Rút ngắn hạn nộp"
+        opened = f"{change}: hạn nộp cũ {vnformat.date(before['deadline'])}. {opened}"
     sentence = f"{published.sentence} {opened}"
     return Published(published.path, published.data, sentence)
 

@@ -138,10 +138,11 @@ def _apply(gw: Gateway, publication: Publication, who: str) -> str:
     notice = publication.data["collection"]
     said = f"Đã nhận {publication.words()}."
     if before is not None and before["deadline"] != notice["deadline"]:
+        change = "gia hạn" if before["deadline"] < notice["deadline"] else "rút ngắn hạn"
         said = (
-            f"{publication.issuer_name} gia hạn nộp biểu {notice['form_id']} kỳ "
-            f"{gw.period(notice['period_code']).label}: từ {vnformat.date(before['deadline'])} đến "
-            f"{vnformat.date(notice['deadline'])}."
+            f"{publication.issuer_name} {change} nộp biểu {notice['form_id']} kỳ "
+            f"{gw.period(notice['period_code']).label}: từ {vnformat.date(before['deadline'])} "
+            f"{'đến' if change == 'gia hạn' else 'về'} {vnformat.date(notice['deadline'])}."
         )
     signer = publication.signer_words()
     return f"{said} {signer[:1].upper()}{signer[1:]}."
