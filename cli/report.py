@@ -42,20 +42,15 @@ def register(commands) -> None:
 
 
 def cmd_reports(args) -> int:
-    from exports.publications.todos import collection_todos
     from exports.report_list import report_listing
     from forms.library import default_library
     from models.vocabulary import AnswerState
 
-    gw = open_existing(args.db)
-    listed = report_listing(gw, default_library(), args.unit)
+    listed = report_listing(open_existing(args.db), default_library(), args.unit)
     if args.json:
         print_json(listed)
         return 0
-    todos = collection_todos(gw)
-    if todos:
-        print("Việc cấp trên yêu cầu:")
-        print("\n".join(f"  - {todo.text}" for todo in todos))
+    print_todos(args.db)
     if not listed:
         print("Chưa có báo cáo nào.")
     for e in listed:
@@ -64,6 +59,16 @@ def cmd_reports(args) -> int:
         if e["upper_level"]["state"] != AnswerState.NOT_SENT:
             print(f"    {e['upper_level']['text']}")
     return 0
+
+
+def print_todos(db: str) -> None:
+    """Above the reports: what the upper level asked for with its collection notices, with the days left."""
+    from exports.publications.todos import collection_todos
+
+    todos = collection_todos(open_existing(db))
+    if todos:
+        print("Việc cấp trên yêu cầu:")
+        print("\n".join(f"  - {todo.text}" for todo in todos))
 
 
 def cmd_show(args) -> int:
