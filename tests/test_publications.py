@@ -15,6 +15,7 @@ from dataclasses import replace
 import pytest
 
 from exports.collect.trust import enrol
+from exports.formbook.write import write_form_workbook
 from exports.packets.container import PacketInvalid, PacketUnreadable
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.publications.format import MANIFEST, SIGNATURE, SUFFIX, read_publication
@@ -119,10 +120,10 @@ def test_a_notice_opens_one_collection_at_the_province_and_a_later_one_extends_i
     assert collections_of(province.path) == [("2027-01-15", "12", 3)]
 
     later = notice(province, tmp_path / "gia-han.sctp", dt.date(2027, 1, 31))
-    assert "Gia hạn: hạn nộp cũ 15/01/2027" in later.sentence
+    assert "Đã gia hạn thu biểu kl224, năm 2026: từ 15/01/2027 đến 31/01/2027." in later.sentence
     assert collections_of(province.path) == [("2027-01-31", "12", 3)]  # one record, not two
     earlier = notice(province, tmp_path / "rut-ngan.sctp", dt.date(2027, 1, 20))
-    assert "Rút ngắn hạn nộp: hạn nộp cũ 31/01/2027" in earlier.sentence
+    assert "Đã rút ngắn hạn thu biểu kl224, năm 2026: từ 31/01/2027 về 20/01/2027." in earlier.sentence
     assert collections_of(province.path) == [("2027-01-20", "12", 3)]
     issued = [p["deadline"] for p in province.publications.issued()]
     assert issued == ["2027-01-15", "2027-01-31", "2027-01-20"]
@@ -240,6 +241,10 @@ def test_a_truncated_file_or_another_file_is_said_in_vietnamese(province, commun
     junk.write_text("không phải tệp phát hành", encoding="utf-8")
     with pytest.raises(PacketUnreadable, match="không phải tệp phát hành của Sổ Chỉ Tiêu"):
         import_publication(commune, junk, "xa")
+    workbook = tmp_path / "kl224.xlsx"  # a zip too, of more entries than a publication may hold
+    write_form_workbook(default_library().get("kl224", 2), workbook)
+    with pytest.raises(PacketUnreadable, match="“kl224.xlsx” không phải tệp phát hành"):
+        import_publication(commune, workbook, "xa")
     with pytest.raises(PacketUnreadable, match="Không tìm thấy tệp"):
         import_publication(commune, tmp_path / "khong-co.sctp", "xa")
     assert received(commune.path) == []

@@ -167,17 +167,16 @@ def read_publication(path: str | Path) -> Publication:
     name = path.name
     raw = _read_bytes(path)
     if not raw.startswith(ZIP_MAGIC):
-        raise PacketUnreadable(
-            f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu hoặc thông báo thu biểu {SUFFIX} "
-            "do cấp trên gửi xuống)."
-        )
+        raise PacketUnreadable(_not_one(name))
     try:
         container = container_of(raw, name)
     except UserError:
+        if not name.lower().endswith(SUFFIX):  # another zip: a workbook, a document, an archive
+            raise PacketUnreadable(_not_one(name)) from None
         raise PacketInvalid(f"Tệp phát hành “{name}” bị hỏng hoặc bị cắt cụt; hãy xin cấp trên gửi lại.") from None
     entries = container.entries
     if MANIFEST not in entries:
-        raise PacketUnreadable(f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu.")
+        raise PacketUnreadable(_not_one(name))
     try:
         data = loads_strict(entries[MANIFEST])  # StrictJsonError is a ValueError: "bị hỏng" below
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -204,6 +203,13 @@ def read_publication(path: str | Path) -> Publication:
         except FormErrors as exc:
             raise PacketInvalid(f"Biểu mẫu trong tệp “{name}” không hợp lệ: {exc.errors[0]}") from None
     return publication
+
+
+def _not_one(name: str) -> str:
+    return (
+        f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu hoặc thông báo thu biểu {SUFFIX} "
+        "do cấp trên gửi xuống)."
+    )
 
 
 def _read_bytes(path: Path) -> bytes:

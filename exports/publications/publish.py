@@ -101,8 +101,13 @@ def publish_collection(
         opened = open_collection(gw, form, period.code, day, library)
         gw.collections.open(form.id, period.code, day.isoformat(), (form.publisher, form.version))
     if before and before["deadline"] and before["deadline"] != day.isoformat():
-        change = "Gia hạn" if before["deadline"] < day.isoformat() else "Rút ngắn hạn nộp"
-        opened = f"{change}: hạn nộp cũ {vnformat.date(before['deadline'])}. {opened}"
+        change = "gia hạn" if before["deadline"] < day.isoformat() else "rút ngắn hạn"
+        said = f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}, hạn nộp {vnformat.date(day)}."
+        opened = opened.replace(
+            said,
+            f"Đã {change} thu biểu {form.id}, {period.in_sentence}: từ {vnformat.date(before['deadline'])} "
+            f"{'đến' if change == 'gia hạn' else 'về'} {vnformat.date(day)}.",
+        )
     sentence = f"{published.sentence} {opened}"
     return Published(published.path, published.data, sentence)
 
