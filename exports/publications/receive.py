@@ -44,6 +44,16 @@ class ReceivedPublication:
     was: str = ""
 
     @property
+    def headline(self) -> str:
+        """One short sentence for a window's band: the whole ``sentence``, or for one held what is held and why."""
+        if self.status != HELD:
+            return self.sentence
+        return (
+            f"Đã giữ lại {self.publication.words()}, chưa áp dụng: máy này chưa đăng ký khóa của "
+            f"{self.publication.issuer_name}; tệp được áp dụng khi đăng ký khóa."
+        )
+
+    @property
     def held(self) -> bool:
         return self.status == HELD or self.was == HELD
 

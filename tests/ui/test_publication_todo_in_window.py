@@ -38,3 +38,32 @@ def test_a_notice_of_the_province_is_a_line_above_the_grid_until_the_packet_is_s
     export_packet(window.gw, view, DEMO_PASSPHRASE, tmp_path)
     window.open_report()
     assert not window.todo.isVisible()
+
+
+def test_a_publication_imported_in_the_window_is_held_said_and_applied_once_the_key_is_enrolled(
+    window, province, tmp_path
+):
+    deadline = dt.date.today() + dt.timedelta(days=10)
+    notice = publish_collection(province, "kl224", 2, "2024", deadline, "", DEMO_PASSPHRASE, tmp_path, "tinh")
+    assert window.import_publication_file(notice.path)
+    assert window.message.isVisible() and window.message.text().startswith(
+        "Đã giữ lại thông báo của Tỉnh Lai Châu: nộp biểu kl224 (phiên bản 2) kỳ Năm 2024"
+    )
+    assert "chưa áp dụng: máy này chưa đăng ký khóa của Tỉnh Lai Châu" in window.message.text()
+    assert "Gói › Đăng ký khóa của cấp trên..." in window.message.text()
+    assert not window.todo.isVisible()
+
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    enrol(window.gw, read_enrolment(enrolment), who="xa")
+    window.open_report()
+    assert window.todo.isVisible() and "— còn 10 ngày" in window.todo.text()
+
+    assert window.import_publication_file(notice.path)  # a second time changes nothing
+    assert "đã nhập từ trước" in window.statusBar().currentMessage() and not window.message.isVisible()
+
+
+def test_a_file_that_is_no_publication_is_said_in_the_window(window, tmp_path):
+    junk = tmp_path / "thong-bao.sctp"
+    junk.write_text("không phải", encoding="utf-8")
+    assert not window.import_publication_file(junk)
+    assert window.message.isVisible() and "không phải tệp phát hành" in window.message.text()

@@ -218,6 +218,7 @@ def test_the_packet_menu_holds_signing_and_keys(window):
         "Ký và xuất gói...",
         "Khóa ký...",
         "Nhập biên nhận của cấp trên...",
+        "Nhập biểu mẫu, thông báo của cấp trên...",
         "Đăng ký khóa của cấp trên...",
     ]
     assert window.sign_action.shortcut() == QKeySequence("Ctrl+E")

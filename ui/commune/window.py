@@ -156,10 +156,12 @@ class MainWindow(QMainWindow):
         keys.triggered.connect(self.open_keys_dialog)
         receipt = QAction(self.tr("Nhập biên nhận của cấp trên..."), self)
         receipt.triggered.connect(self.ask_receipt_file)
+        published = QAction(self.tr("Nhập biểu mẫu, thông báo của cấp trên..."), self)
+        published.triggered.connect(self.ask_publication_file)
         upper_key = QAction(self.tr(UPPER_KEY_ACTION), self)
         upper_key.triggered.connect(self.ask_upper_key_file)
         self.sign_action, self.keys_action, self.receipt_action, self.upper_key_action = sign, keys, receipt, upper_key
-        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt, upper_key])
+        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt, published, upper_key])
         print_action = QAction(self.tr("In biểu..."), self)
         print_action.setShortcut(QKeySequence.StandardKey.Print)
         print_action.setEnabled(False)  # until a report is open
@@ -460,6 +462,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{done} {filed.lines()[0]}")
         if not filed.trusted and not self.answer.waiting_for_key:  # unchecked, for a packet not the latest
             self.show_message(f"{filed.lines()[1]} ({self.tr('Gói › %1').replace('%1', self.tr(UPPER_KEY_ACTION))})")
+        return True
+
+    def ask_publication_file(self) -> None:
+        from exports.publications.format import SUFFIX
+
+        title = self.tr("Chọn biểu mẫu hoặc thông báo của cấp trên")
+        if path := ask_file(self, self.gw, title, f"{self.tr('Tệp phát hành')} (*{SUFFIX})"):
+            self.import_publication_file(path)
+
+    def import_publication_file(self, path) -> bool:
+        """A form or collection notice of the upper level: applied, or held for its key (said, with where
+        to enrol it); what the upper level asked for is shown again."""
+        from exports.publications.receive import import_publication
+
+        try:
+            got = import_publication(self.gw, path, self.who)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return False
+        if got.held:
+            self.show_message(f"{got.headline} ({self.tr('Gói › %1').replace('%1', self.tr(UPPER_KEY_ACTION))})")
+        else:
+            self.show_message("")
+            self.statusBar().showMessage(got.sentence)
+        self._packet_answered()
         return True
 
     def ask_upper_key_file(self) -> None:
