@@ -306,7 +306,8 @@ class MergedView(BuiltWhenShown, QWidget):
     def _show_table(self, note: str) -> None:
         table = self.table
         self.model.set_table(table, self.waiting)
-        self.left_out.set_full_text(table.left_out_sentence() if table is not None else "")
+        said = (table.left_out_sentence(), table.versions_sentence()) if table is not None else ()
+        self.left_out.set_full_text(" ".join(sentence for sentence in said if sentence))
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.export_button.setEnabled(table is not None and bool(table.received))
