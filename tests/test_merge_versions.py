@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from exports.collect.inbox import import_packets, open_collection
-from exports.collect.merge import merge
+from exports.collect.merge import merge, table_form
 from exports.packets.write import export_packet
 from forms.definition_data import form_data
 from forms.library import default_library
@@ -119,3 +119,11 @@ def test_a_packet_of_a_version_the_province_never_issued_is_held_with_the_reason
     filed = run.filed[0]
     assert filed.outcome == PacketStatus.WAITING
     assert "biểu kl224 phiên bản 3 do đơn vị 12 ban hành chưa có ở đây" in filed.message
+
+
+def test_each_period_is_summed_with_the_version_its_packets_were_filled_with(sent):
+    province, packets, _v3 = sent
+    import_packets(province, [packets["v2"]], library_of(province), "tinh")
+    assert table_form(province, "kl224", "2026").key == ("kl224", "12", 2)
+    assert table_form(province, "kl224", "2024").key == ("kl224", "12", 2)  # nothing in: the province's own
+    assert table_form(province, "kl224", "2025").key == ("kl224", "12", 2)

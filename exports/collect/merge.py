@@ -10,12 +10,13 @@ quarantined, rejected or stale one never reaches the table.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
 from forms.schema import FormDef, TargetSet
 from models.errors import BadInput, DatabaseError
-from models.form_store import library_of
+from models.form_store import find_form, library_of
 from models.gateway import Gateway
 from models.periods import Period, previous_period
 from models.reporting import filling_tiers, fills, find_target_set, require_form
@@ -162,9 +163,24 @@ def child_units(gw: Gateway, parent_code: str, tiers: tuple[str, ...]) -> list[U
 def merged_table(
     gw: Gateway, parent_code: str, form_id: str, period_code: str, target_set_id: str | None = None
 ) -> MergedTable:
-    """merge() for a form and target set named by their ids, as typed on the command line."""
-    form = require_form(form_id)
+    """merge() for a form and target set named by their ids, as typed on the command line, with the
+    version of the form the table of that period is summed with (table_form)."""
+    form = table_form(gw, form_id, period_code)
     return merge(gw, parent_code, form, period_code, find_target_set(form, target_set_id))
+
+
+def table_form(gw: Gateway, form_id: str, period_code: str) -> FormDef:
+    """The version of a form a level sums a period's table with: the one most of the period's accepted
+    packets were filled with (the newest on a tie), else this unit's own latest version, else the program's.
+    2025 filled with version 1 is summed with version 1, 2026 with the province's version 2."""
+    require_form(form_id)  # an unknown id is said with the forms there are
+    library = library_of(gw)
+    used = Counter(version for *_, version, _kept in gw.inbox.evaluated(form_id, period_code))
+    for (version, publisher), _count in sorted(used.items(), key=lambda kv: (kv[1], kv[0][0]), reverse=True):
+        form = library.get(form_id, version, publisher)
+        if form is not None:
+            return form
+    return find_form(library, form_id, None, None, gw.setting("home_unit") or "")
 
 
 def merge(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
+from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge, table_form
 from exports.collect.received import received_list
 from forms import vnformat
 from forms.library import FormLibrary
@@ -268,7 +268,7 @@ class MergedView(BuiltWhenShown, QWidget):
 
     def _build(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         say(self.error, "")
-        form = self.library.get(form_id) if form_id else None
+        form = table_form(self.gw, form_id, period_code) if form_id and period_code else None
         home = self.gw.setting("home_unit")
         table, note = None, ""
         if form is None or not period_code or home is None:
