@@ -103,3 +103,23 @@ def find_form(
         raise BadInput(f"Không có {asked}" + (f" của đơn vị {publisher}" if publisher else "") + f" (có: {known}).")
     preference = {home: 0, "": 1} if home else {"": 1}
     return min(candidates, key=lambda f: (preference.get(f.publisher, 2), -f.version))
+
+
+def version_in_use(gw: Gateway, form_id: str) -> FormDef | None:
+    """The version of a form this unit fills a new report with: the latest issued by a unit above it (its
+    province's version 2 before the program's own), else the program's latest; None for an unknown id."""
+    library = library_of(gw)
+    above, code = [], gw.setting("home_unit")
+    while code and (unit := gw.unit(code)) is not None and unit.parent_code:
+        above.append(unit.parent_code)
+        code = unit.parent_code
+    for publisher in above:  # the nearest level that issued one
+        issued = library.get(form_id, None, publisher)
+        if issued is not None:
+            return issued
+    return library.get(form_id)
+
+
+def form_ids(library: FormLibrary) -> list[str]:
+    """Each form once, whatever the versions and publishers: what a unit picks a report of."""
+    return list(dict.fromkeys(f.id for f in library.all()))

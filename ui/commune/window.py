@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 from exports.text_report import summary_line
 from forms.library import FormLibrary
 from models.errors import UserError
+from models.form_store import form_ids, version_in_use
 from models.gateway import Gateway
-from models.reporting import start_report
+from models.reporting import report_form, start_report
 from models.session import ReportSession
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self.units.fill(self.gw)
-        for form in library.all():
+        for form_id in form_ids(library):  # each form once, titled as the version new reports are filled with
+            form = version_in_use(gw, form_id)
             self.form_box.addItem(f"{form.id} — {form.title}", form.id)
         home = gw.setting("home_unit")
         self._select_latest_form(home)
@@ -241,7 +243,9 @@ class MainWindow(QMainWindow):
         return self.units.current_code()
 
     def current_form(self):
-        return self.library.get(self.form_box.currentData())
+        """The form chosen, in the version a new report is filled with (a province's, where it issued one)."""
+        form_id = self.form_box.currentData()
+        return version_in_use(self.gw, form_id) if form_id else None
 
     def refresh_targets(self) -> None:
         """Another form: its target sets, then its periods and report."""
@@ -322,7 +326,7 @@ class MainWindow(QMainWindow):
             self.findings.set_view(None)
             self.statusBar().showMessage(self.tr("Chưa có báo cáo của đơn vị này cho biểu đã chọn."))
             return
-        form = self.library.get(report.form_id, report.form_version)
+        form = report_form(self.gw, report)  # the version it was filled with, whoever issued it
         session = ReportSession(self.gw, report, form, self.who, self.target_box.currentData())
         self.controller = EntryController(session, self)
         self.undo_group.addStack(self.controller.undo_stack)
