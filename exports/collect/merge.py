@@ -17,7 +17,7 @@ from forms.schema import FormDef, TargetSet
 from models.errors import BadInput, DatabaseError
 from models.gateway import Gateway
 from models.periods import Period, previous_period
-from models.reporting import filling_tiers, fills, find_target_set, require_form
+from models.reporting import filling_tiers, fills, require_form, target_set_for
 from models.units import Unit
 from models.vocabulary import PacketStatus, Tier
 
@@ -116,7 +116,7 @@ def merged_table(
 ) -> MergedTable:
     """merge() for a form and target set named by their ids, as typed on the command line."""
     form = require_form(form_id)
-    return merge(gw, parent_code, form, period_code, find_target_set(form, target_set_id))
+    return merge(gw, parent_code, form, period_code, target_set_for(gw, form, target_set_id, period_code))
 
 
 def merge(
