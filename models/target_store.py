@@ -97,6 +97,8 @@ def target_problem(form: FormDef, given: TargetInput) -> tuple[dict | None, str 
     indicator = _indicator_of(form, given.indicator.strip())
     if indicator is None or not indicator.is_numeric:
         return None, f"{said}: chỉ tiêu “{given.indicator}” không có trong biểu {form.id} hoặc không phải chỉ tiêu số"
+    if indicator.code and _indicator_of(form, indicator.code) is indicator:  # named by its printed code
+        said = f"mục tiêu “{replace(given, indicator=indicator.code).said}”"
     op = _OPS.get(given.op.strip(), given.op.strip())
     if op not in TARGET_OPS:
         return None, f"{said}: phép so sánh “{given.op}” không hợp lệ; chọn trong: {' '.join(TARGET_OPS)}"
