@@ -154,3 +154,39 @@ def test_a_database_without_a_home_unit_keeps_no_set(tmp_path):
             save(gw, "2.3>=90%")
     finally:
         gw.close()
+
+
+def test_the_merged_table_compares_with_the_province_s_set_in_force(upper_path):
+    from exports.collect.merge import merged_table
+
+    gw = Gateway.open(upper_path)
+    try:
+        plan = [parse_target("2.3>=90%")]
+        form = library_of(gw).get("kl224")
+        save_target_set(
+            gw,
+            form,
+            "tinh-2026",
+            "Kế hoạch của Tỉnh ủy",
+            "Kế hoạch số 1-KH/TU",
+            D(2024, 1, 2),
+            D(2024, 1, 1),
+            plan,
+            "a",
+        )
+        save_target_set(
+            gw,
+            form,
+            "tinh-2026",
+            "Kế hoạch của Tỉnh ủy",
+            "Kế hoạch số 1-KH/TU",
+            D(2024, 1, 2),
+            D(2025, 1, 1),
+            plan,
+            "a",
+        )
+        assert merged_table(gw, "12", "kl224", "2024", "tinh-2026").target_set.version == 1
+        assert merged_table(gw, "12", "kl224", "2025", "tinh-2026").target_set.version == 2
+        assert kept_target_sets(gw)[0].tier == "tinh"
+    finally:
+        gw.close()
