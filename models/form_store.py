@@ -21,6 +21,7 @@ from forms.versions import meaning_changes, version_words
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.tables.forms import StoredForm
+from models.target_store import with_target_sets
 from models.vocabulary import FormOrigin
 
 
@@ -34,15 +35,17 @@ _libraries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # gateway -
 
 
 def library_of(gw: Gateway) -> FormLibrary:
-    """The program's forms and every version this database keeps."""
-    fingerprint = gw.forms.fingerprint()
+    """The program's forms and every version this database keeps, each with the target sets kept here
+    for its id beside those of its file (models/target_store.py)."""
+    fingerprint = (gw.forms.fingerprint(), gw.target_sets.fingerprint())
     cached = _libraries.get(gw)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    if fingerprint[0] == 0:
+    if fingerprint[0][0] == 0 and fingerprint[1][0] == 0:
         library = default_library()
     else:
-        library = FormLibrary([*default_library().versions(), *(stored_definition(s) for s in gw.forms.all())])
+        forms = [*default_library().versions(), *(stored_definition(s) for s in gw.forms.all())]
+        library = FormLibrary(with_target_sets(forms, gw.target_sets.all()))
     _libraries[gw] = (fingerprint, library)
     return library
 

@@ -47,6 +47,10 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     (folder / "bieu.json").write_text(step("show", "--db", xa, *report, "--json"), encoding="utf-8")
     step("load", "--db", xa, *report, folder / "bieu.json")
     step("check", "--db", xa, *report, "--targets", TARGETS)
+    own = ("--set", "xa-rieng", "--name", "Mục tiêu của Đảng ủy xã", "--source", "Nghị quyết số 05-NQ/ĐU")
+    step("targets set", "--db", xa, "--form", FORM, *own, "--source-date", "05/01/2024", "--from", "01/01/2024",
+         "--target", "2.3>=90%")  # fmt: skip
+    step("targets list", "--db", xa)
     step("keys show", "--db", xa, "--unit", COMMUNE)
     step("keys export", "--db", xa, "--unit", COMMUNE, "--out", out / "xa.sctk")
     exported = json.loads(

@@ -298,6 +298,7 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) 
             walk.while_open("xa-ly-do-giu-so-lieu", window.findings.ask_reason)
             break
     walk.while_open("xa-quan-ly-ban", window.manage_villages)
+    walk.shot_and_close("xa-bo-muc-tieu", window.open_target_sets())
     walk.shot_and_close("xa-ky-va-xuat-con-loi", window.open_sign_dialog())
     print_dialog = window.open_print_dialog()
     walk.shot_and_close("xa-in-bieu", print_dialog)

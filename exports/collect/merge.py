@@ -19,7 +19,7 @@ from models.errors import BadInput, DatabaseError
 from models.form_store import find_form, library_of
 from models.gateway import Gateway
 from models.periods import Period, previous_period
-from models.reporting import filling_tiers, fills, find_target_set, require_form
+from models.reporting import filling_tiers, fills, require_form, target_set_for
 from models.units import Unit
 from models.vocabulary import PacketStatus, Tier
 
@@ -164,9 +164,10 @@ def merged_table(
     gw: Gateway, parent_code: str, form_id: str, period_code: str, target_set_id: str | None = None
 ) -> MergedTable:
     """merge() for a form and target set named by their ids, as typed on the command line, with the
-    version of the form the table of that period is summed with (table_form)."""
+    version of the form the table of that period is summed with (table_form) and the target set in the
+    version in force for the period."""
     form = table_form(gw, form_id, period_code)
-    return merge(gw, parent_code, form, period_code, find_target_set(form, target_set_id))
+    return merge(gw, parent_code, form, period_code, target_set_for(gw, form, target_set_id, period_code))
 
 
 def table_form(gw: Gateway, form_id: str, period_code: str) -> FormDef:

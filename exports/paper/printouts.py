@@ -12,7 +12,7 @@ from models.errors import BadInput
 from models.form_store import library_of
 from models.gateway import Gateway
 from models.periods import parse_period
-from models.reporting import find_report_view, find_target_set, require_filler, require_form, require_period_kind
+from models.reporting import find_report_view, require_filler, require_form, require_period_kind, target_set_for
 
 
 def filled_printout(
@@ -59,7 +59,7 @@ def received_printout(
         unit,
         form,
         period,
-        target_set=find_target_set(form, target_set),
+        target_set=target_set_for(gw, form, target_set, period.code),
         words=words,
         printed_on=printed_on,
         lines=page,  # headed as it was signed (received.signed_page), with the lines given here

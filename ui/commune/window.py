@@ -146,7 +146,9 @@ class MainWindow(QMainWindow):
         villages.triggered.connect(self.manage_villages)
         edit_menu = self.menuBar().addMenu(self.tr("Sửa"))
         edit_menu.addActions([undo, redo])
-        self.menuBar().addMenu(self.tr("Đơn vị")).addAction(villages)
+        target_sets = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
+        target_sets.triggered.connect(self.open_target_sets)
+        self.menuBar().addMenu(self.tr("Đơn vị")).addActions([villages, target_sets])
         sign = QAction(self.tr("Ký và xuất gói..."), self)
         sign.setShortcut(QKeySequence("Ctrl+E"))
         sign.setEnabled(False)  # until a report is open
@@ -405,6 +407,8 @@ class MainWindow(QMainWindow):
         else:
             self.open_report()
 
+    _target_note = ""  # the last one said over the report, cleared with another choice
+
     def show_state(self, _changes=None) -> None:
         """Findings, chart and status bar after every accepted edit."""
         view = self.controller.session.view
@@ -413,6 +417,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary_line(view))
         if self.controller.undo_stack.count():  # an accepted edit clears an old refusal
             self.show_message("")
+        note = self.controller.session.target_note  # the chosen set has no version in force for this period
+        if note or (self._target_note and self.message.text() == self._target_note):
+            self.show_message(note)
+        self._target_note = note
 
     def _chart_area(self) -> QScrollArea:
         """The chart, scrolling when its targets are taller than the screen leaves it (1366×768 at 125%)."""
@@ -493,6 +501,22 @@ class MainWindow(QMainWindow):
             return
         VillagesDialog(self.gw, unit, self.who, self).exec()
         self.open_report()
+
+    def open_target_sets(self):
+        """The unit's own target sets, for the form shown; once one is saved the Mục tiêu box lists it."""
+        from ui.target_dialog import TargetSetDialog
+
+        dialog = TargetSetDialog(self.gw, self.library, self.form_box.currentData(), self.who, self)
+        dialog.saved.connect(self._target_sets_saved)
+        open_modeless(dialog)
+        return dialog
+
+    def _target_sets_saved(self, *_saved) -> None:
+        from models.form_store import library_of
+
+        self.library = library_of(self.gw)
+        self._fill_targets()
+        self._target_chosen()  # the chosen set compared again, in the version now in force
 
     def open_sign_dialog(self) -> SignDialog | None:
         """The signing dialog for the open report, shown without waiting (None with no report)."""

@@ -34,6 +34,7 @@ from forms.messages import label_of, target_text
 from forms.schema import FormDef, Indicator
 from models.errors import UserError
 from models.gateway import Gateway
+from models.reporting import target_set_for
 from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
@@ -275,7 +276,7 @@ class MergedView(BuiltWhenShown, QWidget):
             note = self.tr("Chưa mở kỳ thu biểu nào: vào Gói › Mở kỳ thu biểu... để bắt đầu nhận báo cáo.")
         else:
             try:
-                target_set = form.target_set(target_set_id or "")
+                target_set = target_set_for(self.gw, form, target_set_id, period_code)
                 table = merge(self.gw, home, form, period_code, target_set, jump_share=self.jump_share)
             except UserError as exc:
                 note = str(exc)

@@ -179,6 +179,9 @@ class UpperWindow(QMainWindow):
         # The chosen packet's actions, each enabled when it applies (the inbox's buttons, as a menu).
         self.inbox_menu = self.menuBar().addMenu(self.tr("Hộp thư"))
         self.inbox_menu.addActions(self.inbox_view.menu_actions)
+        self.target_sets_action = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
+        self.target_sets_action.triggered.connect(self.open_target_sets)
+        self.menuBar().addMenu(self.tr("Đơn vị")).addAction(self.target_sets_action)
         self.inbox_view.start_pane.use_actions(self.collection_action, self.import_files_action, self.enrol_action)
 
     def _build_layout(self) -> None:
@@ -279,6 +282,22 @@ class UpperWindow(QMainWindow):
 
     def _targets_chosen(self) -> None:
         self.merged_view.refresh(self.form_box.currentData(), self.current_period(), self.current_target_set())
+
+    def open_target_sets(self):
+        """The unit's own target sets, for the form shown; once one is saved the Mục tiêu box lists it."""
+        from ui.target_dialog import TargetSetDialog
+
+        dialog = TargetSetDialog(self.gw, self.library, self.form_box.currentData(), self.who, self)
+        dialog.saved.connect(self._target_sets_saved)
+        open_modeless(dialog)
+        return dialog
+
+    def _target_sets_saved(self, *_saved) -> None:
+        from models.form_store import library_of
+
+        self.library = library_of(self.gw)
+        self._fill_targets()
+        self._targets_chosen()
 
     # ---- refreshing -----------------------------------------------------------------------------------------
 
