@@ -62,6 +62,8 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("print", "--db", xa, *report, "--blank", "--out", out / "trang.pdf")
     # The province.
     step("init", "--db", tinh, "--demo-upper")
+    step("forms export", "--db", tinh, "--form", FORM, "--version", "1", "--out", out / "kl224.xlsx")
+    step("forms import", "--db", tinh, out / "kl224.xlsx")
     step("keys enrol", "--db", tinh, out / "xa.sctk")
     step("inbox open", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "15/01/2027")
     # 64 copies, so the import's worker processes start (a module they load lazily, left out of a
@@ -98,12 +100,13 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
 
 
 def command_words() -> set[str]:
-    """Every command the parser knows, as typed: "forms", "inbox import" (a group's own name is not one)."""
+    """Every command the parser knows, as typed: "forms", "inbox import" (a group's own name is not one,
+    unless it runs on its own too: "forms" lists, "forms export" writes a workbook)."""
     import main
 
     def leaves(parser, words: tuple[str, ...]):
         groups = [action for action in parser._actions if isinstance(action.choices, dict)]
-        if not groups and words:
+        if words and (not groups or parser.get_default("handler") is not None):
             yield " ".join(words)
         for action in groups:
             for name, sub in action.choices.items():
