@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import replace
+from functools import partial
 
 from forms.definition_data import form_data
 from forms.library import FormLibrary, default_library
@@ -44,10 +45,20 @@ def library_of(gw: Gateway) -> FormLibrary:
     if fingerprint[0][0] == 0 and fingerprint[1][0] == 0:
         library = default_library()
     else:
-        forms = [*default_library().versions(), *(stored_definition(s) for s in gw.forms.all())]
-        library = FormLibrary(with_target_sets(forms, gw.target_sets.all()))
+        sets = gw.target_sets.all()
+        shipped = {f.key: partial(_with_sets, f, sets) for f in default_library().versions()}
+        kept = {s.key: partial(_kept_with_sets, s, sets) for s in gw.forms.all()}
+        library = FormLibrary([], {**shipped, **kept})  # each version read when first asked for
     _libraries[gw] = (fingerprint, library)
     return library
+
+
+def _with_sets(form: FormDef, sets) -> FormDef:
+    return with_target_sets([form], sets)[0]
+
+
+def _kept_with_sets(stored: StoredForm, sets) -> FormDef:
+    return _with_sets(stored_definition(stored), sets)
 
 
 def stored_definition(stored: StoredForm) -> FormDef:
@@ -125,4 +136,4 @@ def version_in_use(gw: Gateway, form_id: str) -> FormDef | None:
 
 def form_ids(library: FormLibrary) -> list[str]:
     """Each form once, whatever the versions and publishers: what a unit picks a report of."""
-    return list(dict.fromkeys(f.id for f in library.all()))
+    return library.ids()
