@@ -96,10 +96,10 @@ def cmd_keys_export(args) -> int:
 def cmd_keys_enrol(args) -> int:
     from exports.collect.inbox import enrol_and_refile
     from exports.packets.enrolment import read_enrolment
-    from forms.library import default_library
+    from models.form_store import library_of
 
     gw = open_existing(args.db)
-    enrolled, refiled = enrol_and_refile(gw, read_enrolment(args.file), default_library(), args.user)
+    enrolled, refiled = enrol_and_refile(gw, read_enrolment(args.file), library_of(gw), args.user)
     print(enrolled.sentence())
     print(f"Mã khóa: {enrolled.enrolment.spoken}  (đọc lại với người giữ khóa qua điện thoại để chắc đúng)")
     for packet_id, status, note in refiled:

@@ -44,8 +44,8 @@ def register(commands) -> None:
 
 def cmd_receipt_issue(args) -> int:
     from exports.collect.receipts import issue_receipt, parse_query
-    from forms.library import default_library
     from models.errors import BadInput
+    from models.form_store import library_of
     from models.vocabulary import ReceiptKind
 
     gw = open_existing(args.db)
@@ -55,7 +55,7 @@ def cmd_receipt_issue(args) -> int:
     queries = [parse_query(text) for text in args.cell or []]
     passphrase = read_passphrase("Mật khẩu khóa ký: ")
     issued = issue_receipt(
-        gw, args.packet, kind, passphrase, args.out, default_library(), args.user, note=args.note or "", queries=queries
+        gw, args.packet, kind, passphrase, args.out, library_of(gw), args.user, note=args.note or "", queries=queries
     )
     packet = issued.receipt["packet"]
     return say(

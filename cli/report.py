@@ -43,10 +43,11 @@ def register(commands) -> None:
 
 def cmd_reports(args) -> int:
     from exports.report_list import report_listing
-    from forms.library import default_library
+    from models.form_store import library_of
     from models.vocabulary import AnswerState
 
-    listed = report_listing(open_existing(args.db), default_library(), args.unit)
+    gw = open_existing(args.db)
+    listed = report_listing(gw, library_of(gw), args.unit)
     if args.json:
         print_json(listed)
         return 0

@@ -107,7 +107,7 @@ def cmd_inbox_open(args) -> int:
 
 def cmd_inbox_import(args) -> int:
     from exports.collect.inbox import import_packets
-    from forms.library import default_library
+    from models.form_store import library_of
     from models.vocabulary import ImportOutcome
 
     gw = open_existing(args.db)
@@ -117,7 +117,7 @@ def cmd_inbox_import(args) -> int:
             print(f"\rĐã xử lý {done}/{total} tệp...", end="" if done < total else "\n", file=sys.stderr)
         return True
 
-    run = import_packets(gw, args.paths, default_library(), args.user, progress)
+    run = import_packets(gw, args.paths, library_of(gw), args.user, progress)
     if args.json:
         print_json(run.to_dict())
     else:
@@ -161,9 +161,10 @@ def cmd_inbox_list(args) -> int:
 
 def cmd_inbox_decide(args) -> int:
     from exports.collect.decisions import decide
-    from forms.library import default_library
+    from models.form_store import library_of
 
-    print(decide(open_existing(args.db), args.packet, args.reason, args.user, default_library()))
+    gw = open_existing(args.db)
+    print(decide(gw, args.packet, args.reason, args.user, library_of(gw)))
     return 0
 
 
@@ -177,10 +178,11 @@ def cmd_inbox_void(args) -> int:
 def cmd_completeness(args) -> int:
     from exports.collect.completeness import completeness
     from forms import vnformat
-    from forms.library import default_library
+    from models.form_store import library_of
     from models.vocabulary import CollectionState
 
-    table = completeness(open_existing(args.db), args.unit, args.period, default_library())
+    gw = open_existing(args.db)
+    table = completeness(gw, args.unit, args.period, library_of(gw))
     if args.json:
         print_json(table.to_dict())
         return 0
@@ -216,5 +218,6 @@ def cmd_merge(args) -> int:
         args,
         {"file": str(path), **table.to_dict()},
         f"Đã tổng hợp {len(table.received)}/{len(table.units)} đơn vị vào “{path}”"
-        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước). {table.left_out_sentence()}".rstrip(),
+        f" ({len(table.jumps)} số liệu thay đổi nhiều so với kỳ trước). {table.left_out_sentence()} "
+        f"{table.versions_sentence()}".rstrip(),
     )

@@ -17,7 +17,7 @@ def report_listing(gw: Gateway, library: FormLibrary, unit_code: str | None = No
         gw.require_unit(unit_code)
     listed = []
     for report in gw.reports(unit_code):
-        form = library.get(report.form_id, report.form_version)
+        form = library.get(report.form_id, report.form_version, report.form_publisher)
         unit = gw.require_unit(report.unit_code)
         answer = report_answer(gw, report)
         entry = {

@@ -33,7 +33,8 @@ def form_data(form: FormDef) -> dict:
         "sections": [{"code": s.code, "title": s.title, "level": s.level} for s in form.sections],
         "indicators": [_indicator(i) for i in form.indicators],
         "rules": [_rule(r) for r in form.rules],
-        "target_sets": [_target_set(s) for s in form.target_sets],
+        # A set a database keeps (its owner named) belongs to that database, not to the form's definition.
+        "target_sets": [_target_set(s) for s in form.target_sets if not s.owner],
         "readings": [_dropped_empty(vars(r)) for r in form.readings],
         "filled_by": [_dropped_empty({"tier": f.tier, "from": f.starts, "until": f.ends}) for f in form.filled_by],
     }

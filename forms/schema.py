@@ -120,10 +120,20 @@ class TargetSet:
     tier: str
     period: str
     targets: tuple[Target, ...]  # every version, as written
+    # A set kept in a database (models/target_store.py), not written in the form's file: the unit that
+    # set it, the day this version applies from, and its earlier versions, oldest first.
+    owner: str = ""
+    starts: dt.date | None = None
+    earlier: tuple[TargetSet, ...] = ()
 
     @property
     def version(self) -> int:
         return max((t.version for t in self.targets), default=1)
+
+    def in_force_for(self, ends: dt.date) -> TargetSet | None:
+        """The version in force for a period ending on ``ends``: the latest whose from-date is on or
+        before it (a set without from-dates is always in force); None if every version starts later."""
+        return next((s for s in reversed((*self.earlier, self)) if s.starts is None or s.starts <= ends), None)
 
     def in_force(self) -> list[Target]:
         """The latest version of each indicator's target, in written order."""

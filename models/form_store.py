@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import replace
+from functools import partial
 
 from forms.definition_data import form_data
 from forms.library import FormLibrary, default_library
@@ -21,6 +22,7 @@ from forms.versions import meaning_changes, version_words
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.tables.forms import StoredForm
+from models.target_store import with_target_sets
 from models.vocabulary import FormOrigin
 
 
@@ -34,17 +36,29 @@ _libraries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # gateway -
 
 
 def library_of(gw: Gateway) -> FormLibrary:
-    """The program's forms and every version this database keeps."""
-    fingerprint = gw.forms.fingerprint()
+    """The program's forms and every version this database keeps, each with the target sets kept here
+    for its id beside those of its file (models/target_store.py)."""
+    fingerprint = (gw.forms.fingerprint(), gw.target_sets.fingerprint())
     cached = _libraries.get(gw)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    if fingerprint[0] == 0:
+    if fingerprint[0][0] == 0 and fingerprint[1][0] == 0:
         library = default_library()
     else:
-        library = FormLibrary([*default_library().versions(), *(stored_definition(s) for s in gw.forms.all())])
+        sets = gw.target_sets.all()
+        shipped = {f.key: partial(_with_sets, f, sets) for f in default_library().versions()}
+        kept = {s.key: partial(_kept_with_sets, s, sets) for s in gw.forms.all()}
+        library = FormLibrary([], {**shipped, **kept})  # each version read when first asked for
     _libraries[gw] = (fingerprint, library)
     return library
+
+
+def _with_sets(form: FormDef, sets) -> FormDef:
+    return with_target_sets([form], sets)[0]
+
+
+def _kept_with_sets(stored: StoredForm, sets) -> FormDef:
+    return _with_sets(stored_definition(stored), sets)
 
 
 def stored_definition(stored: StoredForm) -> FormDef:
@@ -103,3 +117,23 @@ def find_form(
         raise BadInput(f"Không có {asked}" + (f" của đơn vị {publisher}" if publisher else "") + f" (có: {known}).")
     preference = {home: 0, "": 1} if home else {"": 1}
     return min(candidates, key=lambda f: (preference.get(f.publisher, 2), -f.version))
+
+
+def version_in_use(gw: Gateway, form_id: str) -> FormDef | None:
+    """The version of a form this unit fills a new report with: the latest issued by a unit above it (its
+    province's version 2 before the program's own), else the program's latest; None for an unknown id."""
+    library = library_of(gw)
+    above, code = [], gw.setting("home_unit")
+    while code and (unit := gw.unit(code)) is not None and unit.parent_code:
+        above.append(unit.parent_code)
+        code = unit.parent_code
+    for publisher in above:  # the nearest level that issued one
+        issued = library.get(form_id, None, publisher)
+        if issued is not None:
+            return issued
+    return library.get(form_id)
+
+
+def form_ids(library: FormLibrary) -> list[str]:
+    """Each form once, whatever the versions and publishers: what a unit picks a report of."""
+    return library.ids()

@@ -3,7 +3,7 @@
 Units, periods, reports, cell values and their audit trail are its own
 methods; the other tables are reached through its managers (models/tables/):
 ``gw.keys``, ``gw.sent``, ``gw.receipts``, ``gw.trust``, ``gw.collections``,
-``gw.forms``, ``gw.inbox``. What it hands back of a report (ReportRef, Edit,
+``gw.forms``, ``gw.target_sets``, ``gw.inbox``. What it hands back of a report (ReportRef, Edit,
 Change) is in models/report_records.py. Nothing outside models/ writes SQL or touches ``gw.db``.
 
 Every write is committed before the method returns; a batch of cell edits
@@ -33,6 +33,7 @@ from models.tables.keys import SigningKeys
 from models.tables.publications import Publications
 from models.tables.receipts import Receipts
 from models.tables.sent import SentPackets
+from models.tables.target_sets import TargetSets
 from models.tables.trust import TrustedKeys
 from models.units import Unit, is_unit_code, nfc, tier_of
 from models.vocabulary import Tier
@@ -48,6 +49,7 @@ class Gateway:
         self.trust = TrustedKeys(self)
         self.collections = Collections(self)
         self.forms = Forms(self)
+        self.target_sets = TargetSets(self)
         self.inbox = Inbox(self)
         self.publications = Publications(self)
         self.packet_files = PacketStore(packet_folder(path))

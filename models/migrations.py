@@ -418,3 +418,28 @@ def m012_publications(db: Database) -> None:
             imported_by TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m013_target_sets(db: Database) -> None:
+    # Target sets a level sets for itself (models/target_store.py), beside those written in a form's
+    # file: one row per version of a set, each whole (its targets as JSON), with the day it applies from.
+    # A set is (form_id, owner, set_id): the owner is the unit that set it (tier: its level, which decides
+    # whether a count such as “03 xã” applies to one unit); a new version keeps its id.
+    db.execute(
+        """CREATE TABLE target_sets (
+            form_id TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            set_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            tier TEXT NOT NULL,
+            name TEXT NOT NULL,
+            source_number TEXT NOT NULL,
+            source_date TEXT NOT NULL,
+            starts TEXT NOT NULL,
+            targets TEXT NOT NULL,
+            stored_at TEXT NOT NULL,
+            stored_by TEXT NOT NULL,
+            PRIMARY KEY (form_id, owner, set_id, version)
+        )"""
+    )

@@ -7,8 +7,10 @@ is refused in ``main.py load`` with the same words.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from forms import vnformat
 from forms.engine import Cell, Evaluation, ReportData, evaluate
 from forms.library import default_library
 from forms.schema import NUMERIC_KINDS, FormDef
@@ -85,18 +87,33 @@ def require_form(form_id: str) -> FormDef:
     return form
 
 
-def find_target_set(form: FormDef, target_set_id: str | None):
+def find_target_set(form: FormDef, target_set_id: str | None, ends: dt.date | None = None):
+    """The set named, in the version in force for a period ending on ``ends`` (models/target_store.py)."""
     if not target_set_id:
         return None
     target_set = form.target_set(target_set_id)
     if target_set is None:
         known = ", ".join(s.id for s in form.target_sets) or "không có"
         raise BadInput(f"Biểu “{form.id}” không có bộ mục tiêu “{target_set_id}” (có: {known}).")
-    return target_set
+    in_force = target_set.in_force_for(ends) if ends is not None else target_set
+    if in_force is None:
+        first = (*target_set.earlier, target_set)[0]
+        raise BadInput(
+            f"Bộ mục tiêu “{target_set.name}” áp dụng từ ngày {vnformat.date(first.starts)}, "
+            f"sau ngày cuối của kỳ báo cáo ({vnformat.date(ends)}): chưa so được với kỳ này."
+        )
+    return in_force
+
+
+def target_set_for(gw: Gateway, form: FormDef, target_set_id: str | None, period_code: str):
+    """find_target_set() over ``form`` as this database knows it (with the sets kept here), in the version
+    in force for the period."""
+    known = library_of(gw).get(form.id, form.version, form.publisher) or form
+    return find_target_set(known, target_set_id, gw.period(period_code).ends)
 
 
 def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: str | None = None) -> ReportView:
-    target_set = find_target_set(form, target_set_id)
+    target_set = find_target_set(form, target_set_id, gw.period(report.period_code).ends)
     unit, villages, data = report_data(gw, report, form)
     evaluation = evaluate(form, data, target_set)
     return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))

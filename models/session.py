@@ -11,15 +11,24 @@ from dataclasses import replace
 
 from forms.engine import Finding, ReportData, evaluate
 from forms.schema import FormDef
+from models.errors import BadInput
 from models.gateway import Gateway
 from models.report_records import Change, ReportRef
-from models.reporting import ReportView, check_edits, find_target_set, view_report
+from models.reporting import ReportView, check_edits, target_set_for, view_report
 
 
 class ReportSession:
     def __init__(self, gw: Gateway, report: ReportRef, form: FormDef, who: str, target_set_id: str | None = None):
         self.gw, self.report, self.form, self.who = gw, report, form, who
-        self.view: ReportView = view_report(gw, report, form, target_set_id)
+        # Why the chosen target set is not compared (none of its versions in force for this period): the
+        # report opens without it and the window says so.
+        self.target_note = ""
+        try:
+            self.view: ReportView = view_report(gw, report, form, target_set_id)
+        except BadInput as exc:
+            if not target_set_id:
+                raise
+            self.view, self.target_note = view_report(gw, report, form), str(exc)
 
     @property
     def unit_code(self) -> str:
@@ -49,7 +58,13 @@ class ReportSession:
         return changes
 
     def set_target_set(self, target_set_id: str | None) -> None:
-        self._reevaluate(self.view.data, find_target_set(self.form, target_set_id))
+        try:
+            target_set = target_set_for(self.gw, self.form, target_set_id, self.report.period_code)
+        except BadInput as exc:
+            target_set, self.target_note = None, str(exc)
+        else:
+            self.target_note = ""
+        self._reevaluate(self.view.data, target_set)
 
     def set_reason(self, finding: Finding, reason: str) -> None:
         unit = finding.cell.village or self.unit_code

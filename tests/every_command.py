@@ -47,6 +47,10 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     (folder / "bieu.json").write_text(step("show", "--db", xa, *report, "--json"), encoding="utf-8")
     step("load", "--db", xa, *report, folder / "bieu.json")
     step("check", "--db", xa, *report, "--targets", TARGETS)
+    own = ("--set", "xa-rieng", "--name", "Mục tiêu của Đảng ủy xã", "--source", "Nghị quyết số 05-NQ/ĐU")
+    step("targets set", "--db", xa, "--form", FORM, *own, "--source-date", "05/01/2024", "--from", "01/01/2024",
+         "--target", "2.3>=90%")  # fmt: skip
+    step("targets list", "--db", xa)
     step("keys show", "--db", xa, "--unit", COMMUNE)
     step("keys export", "--db", xa, "--unit", COMMUNE, "--out", out / "xa.sctk")
     exported = json.loads(
@@ -58,6 +62,8 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("print", "--db", xa, *report, "--blank", "--out", out / "trang.pdf")
     # The province.
     step("init", "--db", tinh, "--demo-upper")
+    step("forms export", "--db", tinh, "--form", FORM, "--version", "1", "--out", out / "kl224.xlsx")
+    step("forms import", "--db", tinh, out / "kl224.xlsx")
     step("keys enrol", "--db", tinh, out / "xa.sctk")
     step("inbox open", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "15/01/2027")
     # 64 copies, so the import's worker processes start (a module they load lazily, left out of a
@@ -81,8 +87,6 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("receipt issue", "--db", tinh, "--packet", number, "--out", out, passphrase=PASSPHRASE)
     step("keys export", "--db", tinh, "--out", out / "tinh.sctk")
     # What the province sends down: its own version of the form (the program's, kept as its own), a notice.
-    step("forms export", "--db", tinh, "--form", FORM, "--out", out / "kl224.xlsx")
-    step("forms import", "--db", tinh, out / "kl224.xlsx")
     form = json.loads(
         step("forms publish", "--db", tinh, "--form", FORM, "--out", out, "--json", passphrase=PASSPHRASE)
     )
@@ -107,13 +111,13 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
 
 
 def command_words() -> set[str]:
-    """Every command the parser knows, as typed: "forms", "forms export", "inbox import" (the name of a group
-    that needs a second word is not one)."""
+    """Every command the parser knows, as typed: "forms", "inbox import" (a group's own name is not one,
+    unless it runs on its own too: "forms" lists, "forms export" writes a workbook)."""
     import main
 
     def leaves(parser, words: tuple[str, ...]):
         groups = [action for action in parser._actions if isinstance(action.choices, dict)]
-        if words and not any(group.required for group in groups):  # "forms" runs alone, "keys" does not
+        if words and (not groups or parser.get_default("handler") is not None):
             yield " ".join(words)
         for action in groups:
             for name, sub in action.choices.items():

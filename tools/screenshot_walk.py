@@ -198,6 +198,20 @@ def setup_scenes(walk: Walk, folder: Path) -> None:
         gw.close()
 
 
+def broken_workbook(book: Path, out: Path) -> None:
+    """The form's workbook with three slips a clerk makes: a kind misspelt, an unknown section, a parent
+    that is not there."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Chỉ tiêu"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=3, column=headers.index("Loại") + 1, value="số dem")
+    sheet.cell(row=4, column=headers.index("Mục") + 1, value="9")
+    sheet.cell(row=5, column=headers.index("Thuộc chỉ tiêu") + 1, value="ban_co_nha")
+    workbook.save(out)
+
+
 def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enrolment: Path) -> tuple[Path, Path]:
     """The province's window from its first opening to the table it sends up; returns its key file and the
     receipt it signed for Mường Tè."""
@@ -263,6 +277,10 @@ def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enr
     walk.shot_and_close("tinh-khoa-ky", window.open_keys_dialog())
     key_file = window.export_key_file(folder / "khoa-tinh.sctk")
     walk.shot_and_close("tinh-tep-dang-ky-khoa", key_file)
+    book = window.export_form(folder / "kl224.xlsx")  # a clerk's slips in Excel: every one listed
+    broken_workbook(book, folder / "kl224-sai.xlsx")
+    window.import_form(folder / "kl224-sai.xlsx")
+    walk.shot_and_close("tinh-bieu-mau-co-loi", window.form_book_errors)
 
     from models.keys import DEMO_PASSPHRASE
 
@@ -298,6 +316,7 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) 
             walk.while_open("xa-ly-do-giu-so-lieu", window.findings.ask_reason)
             break
     walk.while_open("xa-quan-ly-ban", window.manage_villages)
+    walk.shot_and_close("xa-bo-muc-tieu", window.open_target_sets())
     walk.shot_and_close("xa-ky-va-xuat-con-loi", window.open_sign_dialog())
     print_dialog = window.open_print_dialog()
     walk.shot_and_close("xa-in-bieu", print_dialog)

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLocale, QStandardPaths, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from forms.library import default_library
 from forms.loader import FormError
 from models.errors import DamagedDatabase, DatabaseError, UserError, os_error_sentence
+from models.form_store import library_of
 from models.gateway import Gateway
 from models.lock import DatabaseLock
 from models.setup import is_upper_level
@@ -73,7 +73,7 @@ def open_window(db_path: str | Path | None, parent=None, check_later: bool = Fal
 
 
 def _window_over(gw: Gateway, lock: DatabaseLock, parent=None) -> MainWindow | UpperWindow | None:
-    library = default_library()
+    library = library_of(gw)
     if gw.is_empty():
         from ui.setup_dialog import SetupDialog  # once, on the first run: its catalogue, keys and demos wait
 

@@ -26,7 +26,7 @@ from exports.collect.admission import Checked, recheck
 from exports.collect.figures import Figures, sent_values
 from exports.packets.container import PacketInvalid, PacketUnreadable, read_packet_file
 from exports.packets.enrolment import KeyRing, key_ring
-from exports.packets.format import DATA_JSON, MANIFEST
+from exports.packets.format import DATA_JSON, MANIFEST, form_of
 from exports.packets.verify import Verdict, verify_packet_bytes
 from forms.library import FormLibrary, default_library
 from models.database import read_only_database
@@ -87,7 +87,7 @@ def examine(gw: Gateway, raw: bytes, path: Path, library: FormLibrary, ring: Key
         manifest_sha256 = hashlib.sha256(verdict.entries[MANIFEST]).hexdigest()  # the packet's code on paper
         found = Examined(raw, file_sha, verdict=verdict, content=content, manifest_sha256=manifest_sha256)
         manifest = verdict.manifest
-        form = library.get(manifest["form"]["id"], manifest["form"]["version"])
+        form = form_of(library, manifest["form"])
         try:
             values = sent_values(gw, manifest, verdict.data, form)
             return replace(found, values=values, checked=recheck(gw, manifest, verdict.data, form, values))

@@ -23,12 +23,13 @@ from exports.collect.merge import figures_to_json
 from exports.collect.trust import Enrolled, enrol, is_below
 from exports.packets.enrolment import SUFFIX as ENROLMENT_SUFFIX
 from exports.packets.enrolment import Enrolment, KeyRing, key_ring
-from exports.packets.format import SUFFIX
+from exports.packets.format import SUFFIX, form_of
 from exports.packets.verify import Verdict
 from forms import vnformat
-from forms.library import FormLibrary, default_library
+from forms.library import FormLibrary
 from forms.schema import FormDef
 from models.errors import BadInput, DatabaseError, UserError
+from models.form_store import library_of
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
 from models.vocabulary import BAD_OUTCOMES, ImportOutcome, PacketStatus, VerifyStatus
@@ -256,7 +257,7 @@ def judge(gw: Gateway, found: Examined, library: FormLibrary, ring: KeyRing, *, 
         if verdict.retry_later:
             return Assessed(PacketStatus.WAITING, f"Chờ: {verdict.problems[0]}", manifest)
         return Assessed(PacketStatus.REJECTED, verdict.headline(), manifest, keep_file=False)
-    form = library.get(manifest["form"]["id"], manifest["form"]["version"])
+    form = form_of(library, manifest["form"])
     same_key = ring.with_fingerprint(manifest["signer"]["fingerprint"])
     signer = next((e for e in same_key if e.unit_code == manifest["unit"]["code"]), None)
     problem = manifest_problem(manifest, gw.period(manifest["period"]["code"]), signer, dt.datetime.now().astimezone())
@@ -318,6 +319,7 @@ def file_assessed(
             "received_by": who,
             **{k: report.get(k) for k in ("unit_code", "form_id", "period_code", "sequence")},
             "form_version": manifest["form"]["version"] if manifest else None,
+            "form_publisher": manifest["form"].get("publisher", "") if manifest else "",
             "created_at": manifest["created_at"] if manifest else None,
             "signer_fingerprint": manifest["signer"]["fingerprint"] if manifest else None,
             "content_sha256": assessed.content,
@@ -434,6 +436,6 @@ def open_collection(
     day = dt.date.fromisoformat(deadline) if isinstance(deadline, str) else deadline
     gw.collections.open(form.id, period.code, day.isoformat() if day else None)
     until = f", hạn nộp {vnformat.date(day)}" if day else ""
-    refiled = file_again(gw, library or default_library(), PacketStatus.WAITING)
+    refiled = file_again(gw, library or library_of(gw), PacketStatus.WAITING)
     filed = f" {len(refiled)} gói đang chờ kỳ này đã được nhận vào hộp thư." if refiled else ""
     return f"Đã mở kỳ thu biểu {form.id}, {period.in_sentence}{until}.{filed}"

@@ -10,14 +10,16 @@ quarantined, rejected or stale one never reaches the table.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
 from forms.schema import FormDef, TargetSet
 from models.errors import BadInput, DatabaseError
+from models.form_store import find_form, library_of
 from models.gateway import Gateway
 from models.periods import Period, previous_period
-from models.reporting import filling_tiers, fills, find_target_set, require_form
+from models.reporting import filling_tiers, fills, require_form, target_set_for
 from models.units import Unit
 from models.vocabulary import PacketStatus, Tier
 
@@ -45,6 +47,32 @@ class Jump:
 
 
 @dataclass(frozen=True)
+class VersionGap:
+    """A unit whose accepted packet was filled with another version of the form: the indicators of the
+    table's version it has no figure for (not summed for it), and those of its version the table has not."""
+
+    version: int
+    publisher: str
+    not_in_packet: tuple[str, ...]
+    not_in_table: tuple[str, ...]
+
+    def words(self, form: FormDef) -> str:
+        """“theo phiên bản 1: không có 6.4 Bản có cụm loa”."""
+        issued = f" (đơn vị {self.publisher} ban hành)" if self.publisher else ""
+        parts = []
+        if self.not_in_packet:
+            parts.append("không có " + ", ".join(_indicator_words(form, i) for i in self.not_in_packet))
+        if self.not_in_table:
+            parts.append("bỏ " + ", ".join(self.not_in_table) + " (không có trong biểu tổng hợp)")
+        return f"theo phiên bản {self.version}{issued}: " + "; ".join(parts or ["cùng các chỉ tiêu"])
+
+
+def _indicator_words(form: FormDef, indicator_id: str) -> str:
+    ind = form.indicator(indicator_id)
+    return f"{ind.code} {ind.label}" if ind.code and ind.code != "-" else ind.label
+
+
+@dataclass(frozen=True)
 class MergedTable:
     parent: Unit
     form: FormDef
@@ -57,6 +85,8 @@ class MergedTable:
     # Units whose packet is in but not summed, and why: figures with errors,
     # held for a check, returned, in conflict, waiting for a key.
     left_out: dict[str, PacketStatus] = field(default_factory=dict)
+    # Units whose packet was filled with another version of the form: summed on the indicators both share.
+    version_gaps: dict[str, VersionGap] = field(default_factory=dict)
 
     @property
     def received(self) -> list[UnitFigures]:
@@ -76,6 +106,15 @@ class MergedTable:
             "received": [u.unit.code for u in self.received],
             "missing": [u.unit.code for u in self.units if u.figures is None],
             "left_out": {code: {"status": status, "words": status.words} for code, status in self.left_out.items()},
+            "other_versions": {
+                code: {
+                    "version": gap.version,
+                    "publisher": gap.publisher,
+                    "not_in_packet": list(gap.not_in_packet),
+                    "not_in_table": list(gap.not_in_table),
+                }
+                for code, gap in self.version_gaps.items()
+            },
             "totals": {
                 k: {"achieved": f.value, "total": f.total, "percent": f.percent}
                 for k, f in self.totals.items()
@@ -99,6 +138,16 @@ class MergedTable:
         listed = ", ".join(f"{names[code]} ({status.words})" for code, status in self.left_out.items())
         return f"Chưa cộng {len(self.left_out)} đơn vị đã gửi gói: {listed}."
 
+    def versions_sentence(self) -> str:
+        """“Cộng trên các chỉ tiêu chung với 1 đơn vị gửi theo phiên bản khác: Xã Mường Tè theo phiên bản 1:
+        không có 6.4 Bản có cụm loa.”, or "" when every packet has the table's version."""
+        if not self.version_gaps:
+            return ""
+        names = {u.unit.code: u.unit.name for u in self.units}
+        listed = "; ".join(f"{names[code]} {gap.words(self.form)}" for code, gap in self.version_gaps.items())
+        count = len(self.version_gaps)
+        return f"Cộng trên các chỉ tiêu chung với {count} đơn vị gửi theo phiên bản khác của biểu: {listed}."
+
 
 def child_units(gw: Gateway, parent_code: str, tiers: tuple[str, ...]) -> list[Unit]:
     """Who sends this level a form filled at ``tiers`` (for one period): each active unit directly
@@ -114,9 +163,25 @@ def child_units(gw: Gateway, parent_code: str, tiers: tuple[str, ...]) -> list[U
 def merged_table(
     gw: Gateway, parent_code: str, form_id: str, period_code: str, target_set_id: str | None = None
 ) -> MergedTable:
-    """merge() for a form and target set named by their ids, as typed on the command line."""
-    form = require_form(form_id)
-    return merge(gw, parent_code, form, period_code, find_target_set(form, target_set_id))
+    """merge() for a form and target set named by their ids, as typed on the command line, with the
+    version of the form the table of that period is summed with (table_form) and the target set in the
+    version in force for the period."""
+    form = table_form(gw, form_id, period_code)
+    return merge(gw, parent_code, form, period_code, target_set_for(gw, form, target_set_id, period_code))
+
+
+def table_form(gw: Gateway, form_id: str, period_code: str) -> FormDef:
+    """The version of a form a level sums a period's table with: the one most of the period's accepted
+    packets were filled with (the newest on a tie), else this unit's own latest version, else the program's.
+    2025 filled with version 1 is summed with version 1, 2026 with the province's version 2."""
+    require_form(form_id)  # an unknown id is said with the forms there are
+    library = library_of(gw)
+    used = Counter(version for *_, version, _kept in gw.inbox.evaluated(form_id, period_code))
+    for (version, publisher), _count in sorted(used.items(), key=lambda kv: (kv[1], kv[0][0]), reverse=True):
+        form = library.get(form_id, version, publisher)
+        if form is not None:
+            return form
+    return find_form(library, form_id, None, None, gw.setting("home_unit") or "")
 
 
 def merge(
@@ -132,7 +197,8 @@ def merge(
     units = child_units(gw, parent.code, filling_tiers(form, period))
     if not units:
         raise BadInput(f"{parent.name} không có đơn vị cấp dưới nào lập biểu {form.id} cho {period.in_sentence}.")
-    accepted = accepted_figures(gw, form, period.code, units)
+    gaps: dict[str, VersionGap] = {}
+    accepted = accepted_figures(gw, form, period.code, units, gaps)
     figures = [accepted.get(u.code, UnitFigures(u, None, None, None)) for u in units]
     totals = sum_figures(form, [f.figures for f in figures if f.figures is not None])
     targets = compare_targets(form, totals, target_set, parent.tier) if target_set else []
@@ -140,31 +206,53 @@ def merge(
     jumps = find_jumps(form, figures, previous, jump_share)
     waiting = gw.inbox.awaiting(form.id, period.code)
     left_out = {u.code: waiting[u.code] for u in units if u.code in waiting and u.code not in accepted}
-    return MergedTable(parent, form, period, figures, totals, targets, target_set, jumps, left_out)
+    return MergedTable(parent, form, period, figures, totals, targets, target_set, jumps, left_out, gaps)
 
 
-def accepted_figures(gw: Gateway, form: FormDef, period_code: str, units: list[Unit]) -> dict[str, UnitFigures]:
+def accepted_figures(
+    gw: Gateway, form: FormDef, period_code: str, units: list[Unit], gaps: dict[str, VersionGap] | None = None
+) -> dict[str, UnitFigures]:
     """unit code -> its figures, for the units with an accepted packet of this form and period: as this
     level evaluated them when the packet was filed, or evaluated now from the packet's figures when it
-    was filed with another version of the form. A packet filed before its figures were kept (by an earlier
-    version of the program) has them kept now, once."""
+    was filed with another version of the form. A packet of another version counts on the indicators both
+    versions share; the others are not summed for it, and ``gaps`` (when given) says which. A packet filed
+    before its figures were kept (by an earlier version of the program) has them kept now, once."""
     by_code = {u.code: u for u in units}
     found, evaluated = {}, {}
+    library = library_of(gw)
     for packet_id, unit_code, sequence, version, kept in gw.inbox.evaluated(form.id, period_code):
         unit = by_code.get(unit_code)
         if unit is None:
             continue
-        if kept is not None and version == form.version:
+        same = version == (form.version, form.publisher)
+        if kept is not None and same:
             figures = figures_from_json(kept)
         else:
             figures = packet_figures(gw, form, packet_id, unit, gw.period(period_code))
-            if kept is None and version == form.version:
-                evaluated[packet_id] = (version, figures_to_json(figures))
+            if kept is None and same:
+                evaluated[packet_id] = (form.version, figures_to_json(figures))
+        if not same:
+            gap = version_gap(form, library.get(form.id, *version), version)
+            figures = {k: replace(f, applicable=False) if k in gap.not_in_packet else f for k, f in figures.items()}
+            if gaps is not None:
+                gaps[unit_code] = gap
         found[unit_code] = UnitFigures(unit, packet_id, sequence, figures)
     if evaluated:
         with contextlib.suppress(DatabaseError):  # a database only read here (locked, read-only): next time
             gw.inbox.keep_figures(evaluated)
     return found
+
+
+def version_gap(form: FormDef, sent_with: FormDef | None, version: tuple[int, str]) -> VersionGap:
+    """What a packet filled with ``sent_with`` lacks of ``form``'s indicators, and has that ``form`` lacks."""
+    has = {i.id for i in sent_with.indicators} if sent_with is not None else set()
+    table = {i.id for i in form.indicators}
+    return VersionGap(
+        version[0],
+        version[1],
+        tuple(i.id for i in form.indicators if i.id not in has),
+        tuple(i.id for i in (sent_with.indicators if sent_with else ()) if i.id not in table),
+    )
 
 
 def packet_figures(gw: Gateway, form: FormDef, packet_id: int, unit: Unit, period: Period) -> dict[str, Figure]:

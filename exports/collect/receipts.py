@@ -72,7 +72,7 @@ def issue_receipt(
         raise BadInput(f"Gói số {packet_id} đã bị trả lại; chờ bản sửa (lần gửi sau) rồi gửi biên nhận cho bản đó.")
     if kind == ReceiptKind.RECEIPT and queries:
         raise BadInput("Ô cần sửa chỉ ghi khi trả lại gói.")
-    form = library.get(packet["form_id"], packet["form_version"])
+    form = library.get(packet["form_id"], packet["form_version"], packet["form_publisher"] or "")
     manifest = json.loads(packet["manifest"])
     places = {manifest["unit"]["code"]: manifest["unit"]["name"]}
     if queries:  # the village names travel in the packet's so-lieu.json, read once for all the cells

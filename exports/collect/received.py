@@ -41,6 +41,7 @@ class ReceivedPacket:
     # message, and the commune's written reason for a warning; () when none (or not checked here).
     findings: tuple[dict, ...] = ()
     error_count: int = 0
+    form_publisher: str = ""  # the unit that published the packet's form version ("" for a shipped one)
 
     @property
     def errors(self) -> list[dict]:
@@ -140,6 +141,7 @@ def _packet(row: dict) -> ReceivedPacket:
         unit_code=row["unit_code"],
         form_id=row["form_id"],
         form_version=row["form_version"],
+        form_publisher=row["form_publisher"] or "",
         period_code=row["period_code"],
         sequence=row["sequence"],
         created_at=row["created_at"],

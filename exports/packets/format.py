@@ -38,6 +38,20 @@ def default_packet_name(unit_code: str, form_id: str, period_code: str, sequence
     return f"{unit_code}_{form_id}_{period_code}_lan{sequence:02d}{SUFFIX}"
 
 
+def form_entry(form: FormDef) -> dict:
+    """The form a packet was filled with: id, version, title, and the unit that published that version
+    when it is not one shipped with the program (a packet of a shipped form is as it always was)."""
+    entry = {"id": form.id, "version": form.version, "title": form.title}
+    if form.publisher:
+        entry["publisher"] = form.publisher
+    return entry
+
+
+def form_of(library, entry: dict):
+    """The version of the form a manifest's "form" names, in ``library``; None where it has none."""
+    return library.get(entry["id"], entry["version"], entry.get("publisher", ""))
+
+
 def manifest_of(
     unit: Unit,
     form: FormDef,
@@ -57,7 +71,7 @@ def manifest_of(
         "format_version": FORMAT_VERSION,
         "app": {"name": APP_NAME, "version": APP_VERSION},
         "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent_code": unit.parent_code},
-        "form": {"id": form.id, "version": form.version, "title": form.title},
+        "form": form_entry(form),
         "period": {"code": period.code, "label": period.label},
         "target_set": (
             {"id": target_set.id, "name": target_set.name, "version": target_set.version} if target_set else None

@@ -33,6 +33,7 @@ from exports.packets.format import (
     PUBLIC_KEY,
     SIGNATURE,
     SIGNED_FILES,
+    form_of,
 )
 from exports.packets.sheet_check import sheet_problem
 from exports.packets.verify_words import damaged as _damaged
@@ -49,6 +50,7 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 LARGEST_FIELD = 2**31 - 1  # a sequence, a version, a count of cells: far below what SQLite can hold
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^[0-9A-Za-z._-]{1,40}$")  # unit, form and period codes: ASCII, as the program writes them
+_PUBLISHER = re.compile(r"^[0-9]{2,12}$")  # the unit that published a form version: an official code
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 PAGE_TEXTS = ("superior", "issuer", "number", "place", "on_behalf", "signer_title", "signer_name")
 LONGEST_PAGE_TEXT = 300  # characters of a line of the letterhead or the signature
@@ -281,6 +283,9 @@ def _check_manifest_shape(manifest: dict) -> None:
             and isinstance(item.get("size"), int)
         ):
             raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('files',))} sai dạng"))
+    publisher = manifest["form"].get("publisher")
+    if publisher is not None and not (isinstance(publisher, str) and _PUBLISHER.match(publisher)):
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('form', 'publisher'))} sai dạng"))
     if "page" in manifest:
         _check_page(manifest["page"])
 
@@ -354,7 +359,7 @@ def _signature_problems(entries: dict[str, bytes], manifest: dict) -> list[str]:
 def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLibrary) -> tuple[list[str], dict]:
     problems = []
     form = manifest["form"]
-    if library.get(form["id"], form["version"]) is None:
+    if form_of(library, form) is None:
         problems.append(_form_missing(form))
     try:
         period = parse_period(manifest["period"]["code"])
@@ -379,13 +384,19 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
-    definition = library.get(form["id"], form["version"])
+    definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):
         problems.append(sheet)
     return problems, data
 
 
 def _form_missing(form: dict) -> str:
+    publisher = form.get("publisher")
+    if publisher:  # a version a level published: only that level's own publication brings it here
+        return (
+            f"biểu {form['id'][:40]} phiên bản {form['version']} do đơn vị {publisher} ban hành chưa có ở đây "
+            "(đơn vị đó chưa ban hành phiên bản này cho nơi nhận); gói được giữ lại và tự nhận khi có biểu."
+        )
     return (
         f"biểu {form['id'][:40]} phiên bản {form['version']} chưa có trong chương trình này; "
         "hãy cập nhật tệp biểu mẫu (gói được giữ lại và tự nhận khi có biểu)."

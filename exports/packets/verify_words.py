@@ -15,6 +15,7 @@ FIELD_WORDS = {
     "form": "biểu",
     "form.id": "mã biểu",
     "form.version": "phiên bản biểu",
+    "form.publisher": "đơn vị ban hành biểu",
     "period": "kỳ báo cáo",
     "period.code": "mã kỳ báo cáo",
     "period.label": "tên kỳ báo cáo",

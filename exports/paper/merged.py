@@ -79,12 +79,14 @@ def merged_document(
 
 def who_is_in(table: MergedTable) -> list[Paragraph]:
     """Under the summed table, once: how many units it sums, who has nothing accepted, and whose
-    packet is in but not summed; the annex then holds only the units with figures."""
+    packet is in but not summed, and who sent another version of the form (summed on the indicators both
+    versions share); the annex then holds only the units with figures."""
     missing = [u.unit.name for u in table.units if u.figures is None and u.unit.code not in table.left_out]
     count = f"Tổng hợp từ gói đã chấp nhận của {len(table.received)}/{len(table.units)} đơn vị"
     lines = [Paragraph(count + (f"; chưa có: {', '.join(missing)}." if missing else "."), italic=True, size=11)]
-    if table.left_out:
-        lines.append(Paragraph(table.left_out_sentence(), italic=True, size=11))
+    for sentence in (table.left_out_sentence(), table.versions_sentence()):
+        if sentence:
+            lines.append(Paragraph(sentence, italic=True, size=11))
     return lines
 
 

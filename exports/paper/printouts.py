@@ -8,11 +8,11 @@ from dataclasses import replace
 from exports.paper.layout import Layout, layout_for
 from exports.paper.letterhead import page_settings
 from exports.paper.page import PrintedDocument
-from forms.library import default_library
 from models.errors import BadInput
+from models.form_store import library_of
 from models.gateway import Gateway
 from models.periods import parse_period
-from models.reporting import find_report_view, find_target_set, require_filler, require_form, require_period_kind
+from models.reporting import find_report_view, require_filler, require_form, require_period_kind, target_set_for
 
 
 def filled_printout(
@@ -59,7 +59,7 @@ def received_printout(
         unit,
         form,
         period,
-        target_set=find_target_set(form, target_set),
+        target_set=target_set_for(gw, form, target_set, period.code),
         words=words,
         printed_on=printed_on,
         lines=page,  # headed as it was signed (received.signed_page), with the lines given here
@@ -119,7 +119,7 @@ def completeness_printout(gw: Gateway, unit_code: str, period_code: str, *, prin
     from exports.collect.completeness import completeness
     from exports.paper.merged import completeness_document
 
-    table = completeness(gw, unit_code, period_code, default_library(), today=printed_on)
+    table = completeness(gw, unit_code, period_code, library_of(gw), today=printed_on)
     return completeness_document(table, page_settings(gw, table.parent, on=printed_on, **page), printed_on=printed_on)
 
 

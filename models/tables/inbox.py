@@ -53,6 +53,7 @@ _PACKET_COLUMNS = (
     "unit_code",
     "form_id",
     "form_version",
+    "form_publisher",
     "period_code",
     "sequence",
     "created_at",
@@ -84,6 +85,7 @@ class Inbox(InboxReads):
         database, named by file_sha256): all or nothing. ``evaluated``: (form version, the unit's figures
         as this level evaluated them), which the merge adds up. Its id."""
         row = {**packet, "received_at": now(), "file_kept": raw is not None, **_json_columns(packet)}
+        row["form_publisher"] = row.get("form_publisher") or ""  # a shipped form's packet names none
         if raw is not None:
             self.gw.packet_files.put(raw, packet["file_sha256"])
             row.setdefault("manifest_sha256", manifest_sha256_of(raw))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # What the screens read of a packet: everything but the file itself.
 _LISTED = (
-    "id, file_name, received_at, unit_code, form_id, form_version, period_code, sequence, created_at, "
+    "id, file_name, received_at, unit_code, form_id, form_version, form_publisher, period_code, sequence, created_at, "
     "status, reason, decision, decided_by, signer_fingerprint, manifest, findings, error_count"
 )
 
@@ -151,18 +151,20 @@ class InboxReads:
             return {}, {}
         return json.loads(row[0]), json.loads(row[1]) if row[1] else {}
 
-    def evaluated(self, form_id: str, period_code: str) -> list[tuple[int, str, int, int, dict | None]]:
-        """(packet id, unit code, sequence, the packet's form version, the unit's figures as evaluated at
-        filing with that version: None when the packet was filed before they were kept) of the accepted
-        packets of a form and period."""
+    def evaluated(self, form_id: str, period_code: str) -> list[tuple[int, str, int, tuple[int, str], dict | None]]:
+        """(packet id, unit code, sequence, the packet's form version and its publisher, the unit's figures
+        as evaluated at filing with that version: None when the packet was filed before they were kept) of
+        the accepted packets of a form and period."""
         rows = self.gw.db.execute(
-            "SELECT p.id, p.unit_code, p.sequence, p.form_version, f.figures FROM received_packets p "
+            "SELECT p.id, p.unit_code, p.sequence, p.form_version, p.form_publisher, f.figures "
+            "FROM received_packets p "
             "LEFT JOIN received_figures f ON f.packet_id = p.id WHERE p.form_id = ? AND p.period_code = ? "
             "AND p.status = ?",
             [form_id, period_code, PacketStatus.ACCEPTED],
         )
         return [
-            (i, unit, seq, version, json.loads(figures) if figures else None) for i, unit, seq, version, figures in rows
+            (i, unit, seq, (version, publisher or ""), json.loads(figures) if figures else None)
+            for i, unit, seq, version, publisher, figures in rows
         ]
 
     def accepted(self, form_id: str, period_code: str) -> list[tuple[int, str, int]]:

@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 from exports.text_report import summary_line
 from forms.library import FormLibrary
 from models.errors import UserError
+from models.form_store import form_ids, version_in_use
 from models.gateway import Gateway
-from models.reporting import start_report
+from models.reporting import report_form, start_report
 from models.session import ReportSession
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self.units.fill(self.gw)
-        for form in library.all():
+        for form_id in form_ids(library):  # each form once, titled as the version new reports are filled with
+            form = version_in_use(gw, form_id)
             self.form_box.addItem(f"{form.id} — {form.title}", form.id)
         home = gw.setting("home_unit")
         self._select_latest_form(home)
@@ -147,7 +149,9 @@ class MainWindow(QMainWindow):
         villages.triggered.connect(self.manage_villages)
         edit_menu = self.menuBar().addMenu(self.tr("Sửa"))
         edit_menu.addActions([undo, redo])
-        self.menuBar().addMenu(self.tr("Đơn vị")).addAction(villages)
+        target_sets = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
+        target_sets.triggered.connect(self.open_target_sets)
+        self.menuBar().addMenu(self.tr("Đơn vị")).addActions([villages, target_sets])
         sign = QAction(self.tr("Ký và xuất gói..."), self)
         sign.setShortcut(QKeySequence("Ctrl+E"))
         sign.setEnabled(False)  # until a report is open
@@ -246,7 +250,9 @@ class MainWindow(QMainWindow):
         return self.units.current_code()
 
     def current_form(self):
-        return self.library.get(self.form_box.currentData())
+        """The form chosen, in the version a new report is filled with (a province's, where it issued one)."""
+        form_id = self.form_box.currentData()
+        return version_in_use(self.gw, form_id) if form_id else None
 
     def refresh_targets(self) -> None:
         """Another form: its target sets, then its periods and report."""
@@ -327,7 +333,7 @@ class MainWindow(QMainWindow):
             self.findings.set_view(None)
             self.statusBar().showMessage(self.tr("Chưa có báo cáo của đơn vị này cho biểu đã chọn."))
             return
-        form = self.library.get(report.form_id, report.form_version)
+        form = report_form(self.gw, report)  # the version it was filled with, whoever issued it
         session = ReportSession(self.gw, report, form, self.who, self.target_box.currentData())
         self.controller = EntryController(session, self)
         self.undo_group.addStack(self.controller.undo_stack)
@@ -406,6 +412,8 @@ class MainWindow(QMainWindow):
         else:
             self.open_report()
 
+    _target_note = ""  # the last one said over the report, cleared with another choice
+
     def show_state(self, _changes=None) -> None:
         """Findings, chart and status bar after every accepted edit."""
         view = self.controller.session.view
@@ -414,6 +422,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary_line(view))
         if self.controller.undo_stack.count():  # an accepted edit clears an old refusal
             self.show_message("")
+        note = self.controller.session.target_note  # the chosen set has no version in force for this period
+        if note or (self._target_note and self.message.text() == self._target_note):
+            self.show_message(note)
+        self._target_note = note
 
     def _chart_area(self) -> QScrollArea:
         """The chart, scrolling when its targets are taller than the screen leaves it (1366×768 at 125%)."""
@@ -524,6 +536,22 @@ class MainWindow(QMainWindow):
             return
         VillagesDialog(self.gw, unit, self.who, self).exec()
         self.open_report()
+
+    def open_target_sets(self):
+        """The unit's own target sets, for the form shown; once one is saved the Mục tiêu box lists it."""
+        from ui.target_dialog import TargetSetDialog
+
+        dialog = TargetSetDialog(self.gw, self.library, self.form_box.currentData(), self.who, self)
+        dialog.saved.connect(self._target_sets_saved)
+        open_modeless(dialog)
+        return dialog
+
+    def _target_sets_saved(self, *_saved) -> None:
+        from models.form_store import library_of
+
+        self.library = library_of(self.gw)
+        self._fill_targets()
+        self._target_chosen()  # the chosen set compared again, in the version now in force
 
     def open_sign_dialog(self) -> SignDialog | None:
         """The signing dialog for the open report, shown without waiting (None with no report)."""

@@ -91,7 +91,7 @@ class ReceiptDialog(QDialog):
     def __init__(self, gw: Gateway, library: FormLibrary, packet: ReceivedPacket, who: str, parent=None):
         super().__init__(parent)
         self.gw, self.library, self.packet, self.who = gw, library, packet, who
-        self.form = library.get(packet.form_id, packet.form_version)
+        self.form = library.get(packet.form_id, packet.form_version, packet.form_publisher)
         self.setWindowTitle(self.tr("Biên nhận hoặc trả lại gói"))
         unit = gw.unit(packet.unit_code)
         heading = QLabel(

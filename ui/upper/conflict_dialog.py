@@ -161,7 +161,9 @@ class ConflictDialog(QDialog):
         arrival = (self.tr("Tệp"), self.tr("Nhận lúc"))  # differ by nature; not what the officer must weigh
         rows = [(label, cells, len(set(cells)) > 1 and label not in arrival) for label, cells in facts]
         first = self.packets[0]
-        form = self.library.get(first.form_id or "", first.form_version) or self.library.get(first.form_id or "")
+        form = self.library.get(first.form_id or "", first.form_version, first.form_publisher) or self.library.get(
+            first.form_id or ""
+        )
         unit = self.gw.unit(first.unit_code or "")
         if form is None or unit is None:
             return rows

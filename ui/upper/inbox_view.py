@@ -261,7 +261,7 @@ class InboxView(QWidget):
         if packet is None or packet.status != PacketStatus.ACCEPTED or not packet.unit_code:
             return None
         unit = self.gw.unit(packet.unit_code)
-        form = self.library.get(packet.form_id or "", packet.form_version)
+        form = self.library.get(packet.form_id or "", packet.form_version, packet.form_publisher)
         if unit is None or form is None or not fills(form, unit, self.gw.period(packet.period_code)):
             return None  # a merged table from below prints with the level's own merged table
         return unit, form

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge
+from exports.collect.merge import JUMP_SHARE, Jump, MergedTable, UnitFigures, merge, table_form
 from exports.collect.received import received_list
 from forms import vnformat
 from forms.library import FormLibrary
@@ -34,6 +34,7 @@ from forms.messages import label_of, target_text
 from forms.schema import FormDef, Indicator
 from models.errors import UserError
 from models.gateway import Gateway
+from models.reporting import target_set_for
 from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
 from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
@@ -268,14 +269,14 @@ class MergedView(BuiltWhenShown, QWidget):
 
     def _build(self, form_id: str | None, period_code: str | None, target_set_id: str | None) -> None:
         say(self.error, "")
-        form = self.library.get(form_id) if form_id else None
+        form = table_form(self.gw, form_id, period_code) if form_id and period_code else None
         home = self.gw.setting("home_unit")
         table, note = None, ""
         if form is None or not period_code or home is None:
             note = self.tr("Chưa mở kỳ thu biểu nào: vào Gói › Mở kỳ thu biểu... để bắt đầu nhận báo cáo.")
         else:
             try:
-                target_set = form.target_set(target_set_id or "")
+                target_set = target_set_for(self.gw, form, target_set_id, period_code)
                 table = merge(self.gw, home, form, period_code, target_set, jump_share=self.jump_share)
             except UserError as exc:
                 note = str(exc)
@@ -306,7 +307,8 @@ class MergedView(BuiltWhenShown, QWidget):
     def _show_table(self, note: str) -> None:
         table = self.table
         self.model.set_table(table, self.waiting)
-        self.left_out.set_full_text(table.left_out_sentence() if table is not None else "")
+        said = (table.left_out_sentence(), table.versions_sentence()) if table is not None else ()
+        self.left_out.set_full_text(" ".join(sentence for sentence in said if sentence))
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.export_button.setEnabled(table is not None and bool(table.received))

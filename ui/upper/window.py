@@ -87,6 +87,7 @@ class UpperWindow(QMainWindow):
     def __init__(self, gw: Gateway, library: FormLibrary, who: str, hold: DatabaseHold | None = None):
         super().__init__()
         self.gw, self.library, self.who = gw, library, who
+        self.form_book_errors = None  # the list of a workbook's mistakes, when one was refused
         self.database_hold = hold  # the lock and the backups, while the window is open
         self.import_job: ImportJob | None = None
         self.last_run: ImportRun | None = None
@@ -179,6 +180,15 @@ class UpperWindow(QMainWindow):
         # The chosen packet's actions, each enabled when it applies (the inbox's buttons, as a menu).
         self.inbox_menu = self.menuBar().addMenu(self.tr("Hộp thư"))
         self.inbox_menu.addActions(self.inbox_view.menu_actions)
+        self.export_form_action = QAction(self.tr("Xuất biểu ra Excel..."), self)
+        self.export_form_action.triggered.connect(lambda: self.export_form())
+        self.import_form_action = QAction(self.tr("Nhập biểu từ Excel..."), self)
+        self.import_form_action.triggered.connect(lambda: self.import_form())
+        self.import_form_action.setEnabled(not self.standing_note)
+        self.menuBar().addMenu(self.tr("Biểu mẫu")).addActions([self.export_form_action, self.import_form_action])
+        self.target_sets_action = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
+        self.target_sets_action.triggered.connect(self.open_target_sets)
+        self.menuBar().addMenu(self.tr("Đơn vị")).addAction(self.target_sets_action)
         self.inbox_view.start_pane.use_actions(self.collection_action, self.import_files_action, self.enrol_action)
 
     def _build_layout(self) -> None:
@@ -279,6 +289,75 @@ class UpperWindow(QMainWindow):
 
     def _targets_chosen(self) -> None:
         self.merged_view.refresh(self.form_box.currentData(), self.current_period(), self.current_target_set())
+
+    def open_target_sets(self):
+        """The unit's own target sets, for the form shown; once one is saved the Mục tiêu box lists it."""
+        from ui.target_dialog import TargetSetDialog
+
+        dialog = TargetSetDialog(self.gw, self.library, self.form_box.currentData(), self.who, self)
+        dialog.saved.connect(self._target_sets_saved)
+        open_modeless(dialog)
+        return dialog
+
+    def _target_sets_saved(self, *_saved) -> None:
+        self._forms_changed()
+        self._fill_targets()
+        self._targets_chosen()
+
+    def _forms_changed(self) -> None:
+        """A form version or a target set kept: every tab reads the forms of the database again."""
+        from models.form_store import library_of
+
+        self.library = library_of(self.gw)
+        for view in (self.inbox_view, self.completeness_view, self.merged_view):
+            view.library = self.library
+
+    def export_form(self, path: str | Path | None = None) -> Path | None:
+        """“Xuất biểu ra Excel...”: the form shown, in this unit's own latest version if it made one, else the
+        program's, as a workbook to change into a new version (``path`` skips the save dialog)."""
+        from models.form_store import find_form
+        from ui.form_book import export_form_book
+
+        form_id = self.form_box.currentData()
+        if not form_id:
+            self.show_message(self.tr("Chưa chọn biểu: mở kỳ thu biểu trước (Gói › Mở kỳ thu biểu...)."))
+            return None
+        form = find_form(self.library, form_id, None, None, self.gw.setting("home_unit") or "")
+        try:
+            written = export_form_book(self, self.gw, form, path)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return None
+        if written is not None:
+            said = self.tr(
+                "Đã ghi biểu %1 phiên bản %2 ra “%3”: sửa trong Excel rồi nhập lại (Biểu mẫu › Nhập biểu từ Excel...)."
+            )
+            self.show_notice(said.replace("%1", form.id).replace("%2", str(form.version)).replace("%3", str(written)))
+        return written
+
+    def import_form(self, path: str | Path | None = None):
+        """“Nhập biểu từ Excel...”: the workbook kept as this unit's version of the form; its mistakes listed
+        in a dialog (``form_book_errors``), a refusal said over the tabs. (form, new) or None."""
+        from ui.form_book import import_form_book
+
+        self.show_message("")
+        try:
+            kept = import_form_book(self, self.gw, self.who, path)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return None
+        if kept is None:
+            return None
+        form, new = kept
+        self._forms_changed()
+        said = self.tr("Đã lưu") if new else self.tr("Đã có từ trước, không đổi:")
+        self.show_notice(
+            self.tr("%1 biểu %2 phiên bản %3 (đơn vị %4 ban hành): %5 chỉ tiêu, %6 quy tắc kiểm tra.")
+            .replace("%1", said).replace("%2", form.id).replace("%3", str(form.version))
+            .replace("%4", form.publisher).replace("%5", str(sum(1 for i in form.indicators if i.is_row)))
+            .replace("%6", str(len(form.rules)))
+        )  # fmt: skip
+        return kept
 
     # ---- refreshing -----------------------------------------------------------------------------------------
 
