@@ -1,16 +1,20 @@
-"""The commune's window shows what the province asked for: a collection
+"""The commune's window and what the province sends down: a collection
 notice, signed at the province demo and imported at the commune demo, is a
-line above the grid with its days left, gone once the packet is exported."""
+line above the grid with its days left, gone once the packet is exported; a
+file imported before the province's key is held and said, and applied when
+the key is enrolled in its dialog; a new form received is listed at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
+
 from exports.collect.trust import enrol
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.write import export_packet
-from exports.publications.publish import publish_collection
+from exports.publications.publish import publish_collection, publish_form
 from exports.publications.receive import import_publication
 from forms.library import default_library
 from models.form_store import import_authored_form
@@ -67,3 +71,32 @@ def test_a_file_that_is_no_publication_is_said_in_the_window(window, tmp_path):
     junk.write_text("không phải", encoding="utf-8")
     assert not window.import_publication_file(junk)
     assert window.message.isVisible() and "không phải tệp phát hành" in window.message.text()
+
+
+def test_a_new_form_of_the_province_is_listed_once_received(window, province, tmp_path):
+    new_form = replace(default_library().get("kl224", 2), id="kl999", version=1, title="BIỂU RIÊNG CỦA TỈNH")
+    import_authored_form(province, new_form, "tinh")
+    published = publish_form(province, "kl999", 1, DEMO_PASSPHRASE, tmp_path, "tinh")
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    enrol(window.gw, read_enrolment(enrolment), who="xa")
+    before = window.form_box.currentData()
+    assert window.form_box.findData("kl999") == -1
+
+    assert window.import_publication_file(published.path)
+    assert "Đã lưu biểu kl999 phiên bản 1 do Tỉnh Lai Châu ban hành" in window.statusBar().currentMessage()
+    assert window.form_box.itemText(window.form_box.findData("kl999")) == "kl999 — BIỂU RIÊNG CỦA TỈNH"
+    assert window.form_box.currentData() == before and window.controller is not None
+
+
+def test_enrolling_the_province_key_in_the_dialog_applies_what_was_held(qtbot, window, province, tmp_path):
+    import_authored_form(province, replace(default_library().get("kl224", 2), id="kl999", version=1), "tinh")
+    assert window.import_publication_file(publish_form(province, "kl999", 1, DEMO_PASSPHRASE, tmp_path).path)
+    assert window.form_box.findData("kl999") == -1  # held: not listed
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    dialog = window.enrol_upper_key(enrolment)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.confirm_box, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.enrolled):
+        qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
+    assert any(line.startswith("Đã lưu biểu kl999 phiên bản 1") for line in dialog.result_lines())
+    assert window.form_box.findData("kl999") != -1 and not window.message.isVisible()

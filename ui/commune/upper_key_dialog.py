@@ -60,4 +60,5 @@ class UpperKeyDialog(KeyEnrolmentDialog):
                 .replace("%1", str(enrolled.receipts_set_aside))
                 .replace("%2", enrolment.unit_name)
             )
+        lines += enrolled.publications  # the forms and notices held for this key, now applied (or why not)
         return enrolled, lines or [self.tr("Không có biên nhận nào đang chờ khóa này.")]

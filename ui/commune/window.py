@@ -496,6 +496,8 @@ class MainWindow(QMainWindow):
         if got.held:
             self.show_message(f"{got.headline} ({self.tr('Gói › %1').replace('%1', self.tr(UPPER_KEY_ACTION))})")
         else:
+            if got.publication.kind == "form":
+                self._forms_received()
             self.show_message("")
             self.statusBar().showMessage(got.sentence)
         self._packet_answered()
@@ -510,7 +512,7 @@ class MainWindow(QMainWindow):
         from ui.commune.upper_key_dialog import UpperKeyDialog
 
         dialog = UpperKeyDialog(self.gw, self.who, path, self)
-        dialog.enrolled.connect(lambda _enrolled: (self.show_message(""), self._packet_answered()))
+        dialog.enrolled.connect(self._upper_key_enrolled)
         open_modeless(dialog)
         return dialog
 
@@ -595,6 +597,27 @@ class MainWindow(QMainWindow):
         )
         open_modeless(dialog)
         return dialog
+
+    def _upper_key_enrolled(self, enrolled) -> None:
+        """The answers and the publications held for that key now count: a form it sent is listed."""
+        self.show_message("")
+        if enrolled.publications:
+            self._forms_received()
+        self._packet_answered()
+
+    def _forms_received(self) -> None:
+        """A form version came from the upper level: each form listed once again, in the version now in use."""
+        from models.form_store import library_of
+
+        self.library = library_of(self.gw)
+        chosen = self.form_box.currentData()
+        self.form_box.blockSignals(True)  # the report open stays open
+        self.form_box.clear()
+        for form_id in form_ids(self.library):
+            form = version_in_use(self.gw, form_id)
+            self.form_box.addItem(f"{form.id} — {form.title}", form.id)
+        self.form_box.setCurrentIndex(max(self.form_box.findData(chosen), 0))
+        self.form_box.blockSignals(False)
 
     def _packet_answered(self, *_args) -> None:
         """The answer beside the open report, again: a packet exported, the upper level's key enrolled."""
