@@ -127,3 +127,11 @@ def test_each_period_is_summed_with_the_version_its_packets_were_filled_with(sen
     assert table_form(province, "kl224", "2026").key == ("kl224", "12", 2)
     assert table_form(province, "kl224", "2024").key == ("kl224", "12", 2)  # nothing in: the province's own
     assert table_form(province, "kl224", "2025").key == ("kl224", "12", 2)
+
+
+def test_a_period_whose_notice_named_a_version_is_summed_with_it(sent):
+    province, packets, _v3 = sent
+    import_packets(province, [packets["v1"]], library_of(province), "tinh")  # the one packet in: version 1
+    assert table_form(province, "kl224", "2026").key == ("kl224", "", 1)
+    province.collections.open("kl224", "2026", "2027-01-15", ("12", 2))  # as a notice sent down records it
+    assert table_form(province, "kl224", "2026").key == ("kl224", "12", 2)
