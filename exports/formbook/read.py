@@ -9,6 +9,7 @@ turned back into the sheet, row and column it came from.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from exports.formbook import layout
@@ -48,7 +49,15 @@ def read_form_workbook(path: str | Path) -> FormDef:
         raise FormBookErrors(path.name, _ordered([*book.problems, _problem(book, exc)])) from None
     if book.problems:
         raise FormBookErrors(path.name, _ordered(book.problems))
-    return form
+    return by_section(form)
+
+
+def by_section(form: FormDef) -> FormDef:
+    """The indicators grouped under their sections in the order of the sheet Mục, each section's rows in
+    the order written: a row added at the bottom of the sheet prints under its own section, not after
+    the last one."""
+    place = {section.code: n for n, section in enumerate(form.sections)}
+    return replace(form, indicators=tuple(sorted(form.indicators, key=lambda i: place.get(i.section, len(place)))))
 
 
 def _quiet(book: Book, error: FormError) -> bool:
