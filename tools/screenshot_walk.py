@@ -281,6 +281,7 @@ def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enr
     broken_workbook(book, folder / "kl224-sai.xlsx")
     window.import_form(folder / "kl224-sai.xlsx")
     walk.shot_and_close("tinh-bieu-mau-co-loi", window.form_book_errors)
+    walk.shot_and_close("tinh-gui-xuong", window.open_publish_dialog("collection"))
 
     from models.keys import DEMO_PASSPHRASE
 

@@ -184,8 +184,16 @@ class UpperWindow(QMainWindow):
         self.export_form_action.triggered.connect(lambda: self.export_form())
         self.import_form_action = QAction(self.tr("Nhập biểu từ Excel..."), self)
         self.import_form_action.triggered.connect(lambda: self.import_form())
-        self.import_form_action.setEnabled(not self.standing_note)
-        self.menuBar().addMenu(self.tr("Biểu mẫu")).addActions([self.export_form_action, self.import_form_action])
+        self.publish_form_action = QAction(self.tr("Gửi biểu xuống cấp dưới..."), self)
+        self.publish_form_action.triggered.connect(lambda: self.open_publish_dialog("form"))
+        self.publish_notice_action = QAction(self.tr("Gửi thông báo thu biểu..."), self)
+        self.publish_notice_action.triggered.connect(lambda: self.open_publish_dialog("collection"))
+        forms_menu = self.menuBar().addMenu(self.tr("Biểu mẫu"))
+        forms_menu.addActions([self.export_form_action, self.import_form_action])
+        forms_menu.addSeparator()
+        forms_menu.addActions([self.publish_form_action, self.publish_notice_action])
+        for action in (self.import_form_action, self.publish_form_action, self.publish_notice_action):
+            action.setEnabled(not self.standing_note)
         self.target_sets_action = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
         self.target_sets_action.triggered.connect(self.open_target_sets)
         self.menuBar().addMenu(self.tr("Đơn vị")).addAction(self.target_sets_action)
@@ -334,6 +342,24 @@ class UpperWindow(QMainWindow):
             )
             self.show_notice(said.replace("%1", form.id).replace("%2", str(form.version)).replace("%3", str(written)))
         return written
+
+    def open_publish_dialog(self, what: str):
+        """“Gửi biểu xuống cấp dưới...” / “Gửi thông báo thu biểu...” for the form shown; shown without waiting."""
+        from ui.upper.publish_dialog import PublishDialog
+
+        form_id = self.form_box.currentData()
+        if not form_id:
+            self.show_message(self.tr("Chưa chọn biểu: mở kỳ thu biểu trước (Gói › Mở kỳ thu biểu...)."))
+            return None
+        dialog = PublishDialog(self.gw, self.library, form_id, what, self.who, self)
+        dialog.published.connect(self._published)
+        open_modeless(dialog)
+        return dialog
+
+    def _published(self, done) -> None:
+        self.show_notice(done.sentence)
+        self.fill_bar(self.form_box.currentData(), self.current_period())  # a notice opens or extends a collection
+        self.refresh_all()
 
     def import_form(self, path: str | Path | None = None):
         """“Nhập biểu từ Excel...”: the workbook kept as this unit's version of the form; its mistakes listed

@@ -1,0 +1,139 @@
+"""“Gửi xuống cấp dưới”: the upper level signs what its units below need, as
+one .sctp file each (docs/packet-format.md): a version of a form it issued
+(Biểu mẫu › Nhập biểu từ Excel...), or a collection notice (form, period,
+deadline, note) that also opens or extends the same collection here. The
+command line's twins are ``forms publish`` and ``collection publish``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from forms.library import FormLibrary
+from models.errors import UserError
+from models.gateway import Gateway
+from ui.export_folder import remember_folder
+from ui.upper.answer_dialogs import SigningFields
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say, wait_cursor
+
+FORM, NOTICE = "form", "collection"
+SHIPPED_ALREADY_THERE = "Biểu kèm theo chương trình thì các đơn vị đã có; chỉ gửi phiên bản đơn vị ban hành."
+
+
+class PublishDialog(QDialog):
+    published = Signal(object)  # exports.publications.publish.Published
+
+    def __init__(self, gw: Gateway, library: FormLibrary, form_id: str, what: str, who: str, parent=None):
+        super().__init__(parent)
+        self.gw, self.library, self.form_id, self.who = gw, library, form_id, who
+        home = gw.setting("home_unit") or ""
+        self.setWindowTitle(self.tr("Gửi xuống cấp dưới"))
+        self.form_choice = QRadioButton(self.tr("Biểu mẫu: một phiên bản đơn vị đã ban hành"))
+        self.notice_choice = QRadioButton(self.tr("Thông báo thu biểu: kỳ, hạn nộp, lời dặn"))
+        (self.form_choice if what == FORM else self.notice_choice).setChecked(True)
+        self.version_box = QComboBox()
+        own = [key for key in library.keys() if key[0] == form_id and key[1] == home]
+        for _id, _publisher, version in reversed(own):
+            self.version_box.addItem(self.tr("phiên bản %1 của đơn vị").replace("%1", str(version)), version)
+        self.shipped_version = library.get(form_id)
+        if self.shipped_version is not None:  # a notice may ask for the program's version
+            self.version_box.addItem(
+                self.tr("phiên bản %1 của chương trình").replace("%1", str(self.shipped_version.version)), None
+            )
+        today = dt.date.today()
+        self.period_edit = QLineEdit(str(today.year))  # this year's report, due in the new year
+        self.period_edit.setPlaceholderText(self.tr("2026, 2026-H1, 2026-Q3 hoặc 2026-2030"))
+        self.deadline_edit = QDateEdit(QDate(today.year + 1, 1, 15))
+        self.deadline_edit.setDisplayFormat("dd/MM/yyyy")
+        self.deadline_edit.setCalendarPopup(True)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(self.tr("ví dụ: nộp cùng báo cáo năm"))
+        self.signing = SigningFields(self, gw, home or None)
+        self.error_label = message_label(ERROR_STYLE)
+        self.done_label = message_label(DONE_STYLE + " font-weight: bold;")
+        self.sign_button = QPushButton(self.tr("Ký và lưu"))
+        self.sign_button.setDefault(True)
+        self.sign_button.clicked.connect(self.sign)
+        close = QPushButton(self.tr("Đóng"))
+        close.clicked.connect(self.reject)
+        heading = QLabel(
+            self.tr("Biểu %1: ký bằng khóa của đơn vị, gửi tệp .sctp cho các đơn vị cấp dưới.").replace("%1", form_id)
+        )
+        heading.setWordWrap(True)
+        fields = QFormLayout()
+        fields.addRow(self.tr("Phiên bản:"), self.version_box)
+        fields.addRow(self.tr("Kỳ báo cáo:"), self.period_edit)
+        fields.addRow(self.tr("Hạn nộp:"), self.deadline_edit)
+        fields.addRow(self.tr("Lời dặn:"), self.note_edit)
+        self.notice_rows = [self.period_edit, self.deadline_edit, self.note_edit]
+        self.signing.add_to(fields, self)
+        column = QVBoxLayout(self)
+        column.addWidget(heading)
+        column.addWidget(self.form_choice)
+        column.addWidget(self.notice_choice)
+        column.addLayout(fields)
+        column.addWidget(self.error_label)
+        column.addWidget(self.done_label)
+        column.addLayout(button_row(self.sign_button, close))
+        self.form_choice.toggled.connect(self._kind_chosen)
+        self._kind_chosen()
+        fit_height(self, 620)
+
+    def what(self) -> str:
+        return FORM if self.form_choice.isChecked() else NOTICE
+
+    def _kind_chosen(self) -> None:
+        notice = self.what() == NOTICE
+        for widget in self.notice_rows:
+            widget.setEnabled(notice)
+        if not notice and self.version_box.currentData() is None:
+            say(self.error_label, self.tr("Đơn vị chưa ban hành phiên bản nào của biểu này: nhập biểu từ Excel trước."))
+        else:
+            say(self.error_label, "")
+
+    def sign(self):
+        """Sign what was chosen into the folder given; the Published, or None with the reason in the dialog."""
+        from exports.publications.publish import publish_collection, publish_form
+
+        say(self.error_label, "")
+        say(self.done_label, "")
+        passphrase, folder = self.signing.passphrase.text(), self.signing.folder.text().strip()
+        try:
+            with wait_cursor():
+                if self.what() == FORM:
+                    version = self.version_box.currentData()
+                    if version is None:
+                        raise UserError(
+                            self.tr(
+                                "Biểu kèm theo chương trình thì các đơn vị đã có; chỉ gửi phiên bản đơn vị ban hành."
+                            )
+                        )
+                    done = publish_form(self.gw, self.form_id, version, passphrase, folder, self.who)
+                else:
+                    deadline = self.deadline_edit.date().toPython()
+                    done = publish_collection(
+                        self.gw, self.form_id, self.version_box.currentData(), self.period_edit.text().strip(),
+                        deadline, self.note_edit.text().strip(), passphrase, folder, self.who,
+                    )  # fmt: skip
+        except UserError as exc:
+            say(self.error_label, str(exc))
+            return None
+        finally:
+            self.signing.passphrase.clear()
+        remember_folder(self.gw, done.path.parent)
+        say(self.done_label, done.sentence)
+        self.published.emit(done)
+        fit_height(self)
+        return done
