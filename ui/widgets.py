@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QTextLayout
 from PySide6.QtWidgets import (
     QApplication,
@@ -104,6 +105,13 @@ def notice_band(labels: list[QWidget], lines: int) -> QScrollArea:
     band = scrolling(notices)
     band.setFixedHeight(notices.fontMetrics().lineSpacing() * lines + 8)
     return band
+
+
+def local_paths(mime: QMimeData | None) -> list[Path]:
+    """The local files and folders of a drag; web addresses and the like are left out."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
 def fit_height(dialog: QWidget, width: int | None = None) -> None:

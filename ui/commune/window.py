@@ -52,7 +52,7 @@ from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
-from ui.widgets import WholeTextCombo, fit_to_screen, notice_band, open_modeless, scrolling
+from ui.widgets import WholeTextCombo, fit_to_screen, local_paths, notice_band, open_modeless, scrolling
 
 if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; imported when first opened
     from ui.commune.period_dialog import PeriodDialog
@@ -61,6 +61,10 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
     from ui.key_dialogs import KeysDialog
 
 KEY_FILES = "Tệp đăng ký khóa (*.sctk);;Mọi tệp (*)"
+DROP_REFUSED = (
+    "“%1” không phải tệp cấp trên gửi xuống: thả vào đây biểu mẫu, thông báo (.sctp), biên nhận (.sctb) "
+    "hoặc tệp đăng ký khóa của cấp trên (.sctk)."
+)
 FIELD_COLUMN_CHARS = 24  # the widest a commune field's column other than its label grows
 TARGET_COLUMN_SAMPLE = "≥ 100%: chưa đạt (96,9%)"  # the target column holds this on one line
 NOTICE_LINES = 2  # the band above the grid: a refusal and the upper level's answer, without moving the grid
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
             else self.tr("Tệp cơ sở dữ liệu này chỉ cho phép đọc: xem được, nhưng mọi ô sửa sẽ không được lưu.")
         )
         self.undo_group = QUndoGroup(self)
+        self.setAcceptDrops(True)  # what the upper level sent, dropped from a USB stick's folder
         # Qt adds the program's name (the application's display name) after it: “<file> — Sổ Chỉ Tiêu”.
         self.setWindowTitle(str(gw.path))
         self._build_widgets()
@@ -521,6 +526,39 @@ class MainWindow(QMainWindow):
             self.grid.jump_to(self.grid.model().locate(finding.cell.indicator, finding.cell.village))
         else:
             self.fields.jump_to(self.fields.model().locate(finding.cell.indicator))
+
+    # ---- files dropped on the window: what the upper level sent -------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if any(path.suffix.lower() in self._dropped_kinds() for path in local_paths(event.mimeData())):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        """A form, a notice or a target set (.sctp), a receipt or return (.sctb), the upper level's key file
+        (.sctk) dropped on the window: each opened as its menu action would."""
+        event.acceptProposedAction()
+        for path in local_paths(event.mimeData()):
+            opens = self._dropped_kinds().get(path.suffix.lower())
+            if opens is None:
+                self.show_message(self.tr(DROP_REFUSED).replace("%1", path.name))
+            else:
+                opens(path)
+
+    def _dropped_kinds(self) -> dict:
+        from exports.packets.enrolment import SUFFIX as KEY_FILE
+        from exports.packets.receipt_file import SUFFIX as RECEIPT
+        from exports.publications.format import SUFFIX as PUBLICATION
+
+        return {
+            PUBLICATION: self.import_publication_file,
+            RECEIPT: self.import_receipt_file,
+            KEY_FILE: self.enrol_upper_key,
+        }
 
     def closeEvent(self, event) -> None:
         # Every accepted edit is already saved; closing only lets go of the file.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,13 +40,6 @@ from ui.widgets import button_row, compact_rows, fit_to_screen
 
 if TYPE_CHECKING:
     from exports.collect.inbox import ImportRun
-
-
-def local_paths(mime: QMimeData | None) -> list[Path]:
-    """The local files and folders of a drag; web addresses and the like are left out."""
-    if mime is None or not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
 class ImportWorker(QObject):

@@ -52,7 +52,6 @@ from ui.upper.import_worker import (
     ImportJob,
     ImportProgress,
     ImportResultsDialog,
-    local_paths,
     stop_to_close_asked,
     stopped_words,
 )
@@ -65,6 +64,7 @@ from ui.widgets import (
     AfterFirstPaint,
     WholeTextCombo,
     fit_to_screen,
+    local_paths,
     notice_band,
     open_modeless,
 )
