@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from testkit import province_kl224
 
 from forms.definition_data import form_data
 from forms.library import default_library
@@ -26,20 +27,7 @@ def gw(tmp_path):
 
 
 def province_version(version=2, **changes):
-    """kl224 as the province writes it: one more indicator and rule, its own number, publisher 12."""
-    data = form_data(default_library().get("kl224", 1))
-    data.update(version=version, publisher="12")
-    data["indicators"].append(
-        {"id": "ban_co_loa", "code": "6.4", "section": "6", "label": "Bản có cụm loa hoạt động",
-         "unit": "bản", "kind": "yesno", "grain": "village", "denominator": "so_ban"}
-    )  # fmt: skip
-    data["rules"].append(
-        {"id": "loa_khong_qua_ban", "left": "ban_co_loa", "op": "<=", "right": "so_ban",
-         "severity": "error", "message": "Số bản có cụm loa không thể lớn hơn số bản."}
-    )  # fmt: skip
-    for key, value in changes.items():
-        data[key] = value
-    return form_from_data(data, "tinh-kl224.xlsx")
+    return province_kl224(version, **changes)
 
 
 def test_a_province_s_version_is_kept_and_listed_beside_the_shipped_form(gw, tmp_path):

@@ -13,13 +13,12 @@ import shutil
 import zipfile
 
 import pytest
+from testkit import province_kl224
 
 from exports.collect.inbox import import_packets, open_collection
 from exports.collect.merge import merge, table_form
 from exports.packets.write import export_packet
-from forms.definition_data import form_data
 from forms.library import default_library
-from forms.loader import form_from_data
 from models.form_store import library_of, store_form
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE
@@ -27,17 +26,6 @@ from models.reporting import enter_values, start_report, view_report
 from models.vocabulary import FormOrigin, PacketStatus
 
 MUONG_TE, TAN_PHONG = "03445", "03408"
-
-
-def province_version(version: int = 2):
-    """kl224 as the province issues it: version 1's rows and a new one, 6.4, published by unit 12."""
-    data = form_data(default_library().get("kl224", 1))
-    data.update(version=version, publisher="12")
-    data["indicators"].append(
-        {"id": "ban_co_loa", "code": "6.4", "section": "6", "label": "Bản có cụm loa hoạt động",
-         "unit": "bản", "kind": "yesno", "grain": "village", "denominator": "so_ban"}
-    )  # fmt: skip
-    return form_from_data(data, "tinh")
 
 
 def filled_2026(gw: Gateway, unit: str, form, folder):
@@ -59,8 +47,8 @@ def sent(demo_path, upper_path, tmp_path):
     out.mkdir()
     commune = Gateway.open(demo_path)
     try:
-        v2 = store_form(commune, province_version(), FormOrigin.RECEIVED, "xa")[0]
-        v3 = store_form(commune, province_version(3), FormOrigin.RECEIVED, "xa")[0]
+        v2 = store_form(commune, province_kl224(), FormOrigin.RECEIVED, "xa")[0]
+        v3 = store_form(commune, province_kl224(3), FormOrigin.RECEIVED, "xa")[0]
         packets = {
             "v2": filled_2026(commune, MUONG_TE, v2, out),
             "v1": filled_2026(commune, TAN_PHONG, default_library().get("kl224", 1), out),
@@ -76,7 +64,7 @@ def sent(demo_path, upper_path, tmp_path):
     finally:
         other.close()
     province = Gateway.open(upper_path)
-    store_form(province, province_version(), FormOrigin.AUTHORED, "tinh")
+    store_form(province, province_kl224(), FormOrigin.AUTHORED, "tinh")
     open_collection(province, default_library().get("kl224"), "2026", None, library_of(province))
     yield province, packets, v3
     province.close()

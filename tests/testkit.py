@@ -342,3 +342,23 @@ def stored(db_path: Path, indicator: str, village: str, report=("03445", "kl224"
         return gw.values(gw.find_report(*report)).get((indicator, village))
     finally:
         gw.close()
+
+
+def province_kl224(version: int = 2, **changed):
+    """kl224 as the province (unit 12) issues it: version 1's rows and one more, 6.4 “Bản có cụm loa hoạt
+    động” (yes/no, per village) with its rule, its own number; ``changed`` sets any top field (title=...)."""
+    from forms.definition_data import form_data
+    from forms.library import default_library
+    from forms.loader import form_from_data
+
+    data = form_data(default_library().get("kl224", 1))
+    data.update(version=version, publisher="12", **changed)
+    data["indicators"].append(
+        {"id": "ban_co_loa", "code": "6.4", "section": "6", "label": "Bản có cụm loa hoạt động",
+         "unit": "bản", "kind": "yesno", "grain": "village", "denominator": "so_ban"}
+    )  # fmt: skip
+    data["rules"].append(
+        {"id": "loa_khong_qua_ban", "left": "ban_co_loa", "op": "<=", "right": "so_ban",
+         "severity": "error", "message": "Số bản có cụm loa không thể lớn hơn số bản."}
+    )  # fmt: skip
+    return form_from_data(data, "tinh")

@@ -31,7 +31,7 @@ from models.form_store import find_form
 from models.gateway import Gateway
 from models.tables.target_sets import StoredTargetSet
 from models.target_store import TargetInput, kept_target_sets, save_target_set
-from ui.widgets import ERROR_STYLE, button_row, fit_to_screen, message_label, say
+from ui.widgets import ERROR_STYLE, button_row, fit_to_screen, message_label, open_modeless, say
 
 OPERATORS = ((">=", "≥"), (">", ">"), ("=", "="), ("<=", "≤"))
 NEW_SET = ""
@@ -225,3 +225,12 @@ def _value_text(target: dict) -> str:
     if "count" in target:
         return vnformat.number(target["count"])
     return ""
+
+
+def open_target_sets(window) -> TargetSetDialog:
+    """The unit's own target sets for the form a window shows, without waiting; once one is saved the
+    window's ``_target_sets_saved`` lists it in its Mục tiêu box."""
+    dialog = TargetSetDialog(window.gw, window.library, window.form_box.currentData(), window.who, window)
+    dialog.saved.connect(window._target_sets_saved)
+    open_modeless(dialog)
+    return dialog

@@ -7,29 +7,19 @@ still read with the version it was filled with."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from testkit import province_kl224
 
-from forms.definition_data import form_data
-from forms.library import default_library
-from forms.loader import form_from_data
 from models.form_store import store_form
 from models.gateway import Gateway
 from models.vocabulary import FormOrigin
 
-
-def province_kl224():
-    data = form_data(default_library().get("kl224", 1))
-    data.update(version=2, publisher="12", title="KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NĂM 2026 (TỈNH BAN HÀNH)")
-    data["indicators"].append(
-        {"id": "ban_co_loa", "code": "6.4", "section": "6", "label": "Bản có cụm loa hoạt động",
-         "unit": "bản", "kind": "yesno", "grain": "village", "denominator": "so_ban"}
-    )  # fmt: skip
-    return form_from_data(data, "tinh")
+PROVINCE_TITLE = "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NĂM 2026 (TỈNH BAN HÀNH)"
 
 
 def test_a_new_report_is_filled_with_the_province_s_version(open_shown, demo_path):
     gw = Gateway.open(demo_path)
     try:
-        store_form(gw, province_kl224(), FormOrigin.RECEIVED, "xa")
+        store_form(gw, province_kl224(title=PROVINCE_TITLE), FormOrigin.RECEIVED, "xa")
     finally:
         gw.close()
     window = open_shown(demo_path)

@@ -579,12 +579,9 @@ class MainWindow(QMainWindow):
 
     def open_target_sets(self):
         """The unit's own target sets, for the form shown; once one is saved the Mục tiêu box lists it."""
-        from ui.target_dialog import TargetSetDialog
+        from ui.target_dialog import open_target_sets
 
-        dialog = TargetSetDialog(self.gw, self.library, self.form_box.currentData(), self.who, self)
-        dialog.saved.connect(self._target_sets_saved)
-        open_modeless(dialog)
-        return dialog
+        return open_target_sets(self)
 
     def _target_sets_saved(self, *_saved) -> None:
         from models.form_store import library_of
