@@ -284,7 +284,9 @@ def test_targets_publish_and_publication_import_on_the_command_line(
     commune.close()
     code, said, err = cli("publication", "import", "--db", demo_path, published["file"], "--json")
     assert code == 0, err
-    assert json.loads(said)["status"] == "applied" and json.loads(said)["kind"] == "target_set"
+    got = json.loads(said)
+    assert got["status"] == "applied" and got["kind"] == "target_set" and got["target_set"]["id"] == SET
+    assert got["form"] == {"id": "kl224", "publisher": "", "version": 0}
     code, said, err = cli(
         "show", "--db", demo_path, "--unit", "03445", "--form", "kl224", "--period", "2024", "--targets", SET, "--json"
     )

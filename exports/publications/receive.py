@@ -70,6 +70,7 @@ class ReceivedPublication:
             "issued_at": self.publication.data["issued_at"],
             "form": dict(zip(("id", "publisher", "version"), self.publication.form_key, strict=True)),
             "collection": self.publication.data.get("collection"),
+            "target_set": self.publication.data.get("target_set"),
             "text": self.sentence,
         }
 
