@@ -1,10 +1,12 @@
 """``targets``: the target sets this unit sets for itself (models/target_store.py), beside those
-shipped in a form's file: listed, and set (a new set, or the next version of one).
+shipped in a form's file: listed, set (a new set, or the next version of one), and published to the
+units below (a signed .sctp, exports/publications/publish.py).
 
     targets list --db DB [--form ID] [--json]
     targets set --db DB --form ID --set ID [--name TEXT] [--source "Kế hoạch số …"]
                 [--source-date dd/mm/yyyy] --from dd/mm/yyyy --target "2.3>=90%" [--target …]
                 [--user NAME] [--json]
+    targets publish --db DB --form ID --set ID --out FOLDER|FILE.sctp [--user NAME] [--json]
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from cli.common import (
     parse_day,
     plain_code,
     print_json,
+    read_passphrase,
+    say,
     user_arg,
 )
 
@@ -49,6 +53,16 @@ def register(commands) -> None:
     )
     user_arg(chosen, "người đặt (ghi vào bộ mục tiêu)")
     json_arg(chosen)
+
+    publish = command(
+        actions, "publish", cmd_publish, "cấp trên: ký một bộ mục tiêu của đơn vị thành tệp .sctp gửi xuống"
+    )
+    db_arg(publish)
+    publish.add_argument("--form", required=True, type=plain_code, help="mã biểu (ví dụ kl224)")
+    publish.add_argument("--set", required=True, dest="set_id", help="mã bộ mục tiêu đơn vị đã đặt (ví dụ tinh-2026)")
+    publish.add_argument("--out", required=True, help="thư mục (hoặc tệp .sctp) để ghi")
+    user_arg(publish, "tên người ký, ghi lại")
+    json_arg(publish)
 
 
 def cmd_list(args) -> int:
@@ -105,3 +119,13 @@ def cmd_set(args) -> int:
         f"({len(stored.targets)} mục tiêu, áp dụng từ ngày {vnformat.date(stored.starts)})."
     )
     return 0
+
+
+def cmd_publish(args) -> int:
+    from exports.publications.publish import publish_target_set
+
+    gw = open_existing(args.db)
+    published = publish_target_set(
+        gw, args.form, args.set_id, read_passphrase("Mật khẩu khóa ký: "), args.out, args.user
+    )
+    return say(args, published.to_dict(), published.sentence)

@@ -182,6 +182,55 @@ def save_target_set(
     return gw.target_sets.add(stored, who), True
 
 
+def keep_received_target_set(
+    gw: Gateway, versions: list[StoredTargetSet], forms: list[FormDef], who: str
+) -> list[StoredTargetSet]:
+    """Keep a set the unit above sent down (exports/publications/receive.py), owned by that unit: every
+    version in ``versions`` (whole, numbered from 1) not kept yet; the versions added (none when all
+    were kept). ``forms``: every version of every form known here (models.form_store.library_of).
+    TargetSetRefused, nothing stored: an id another owner uses for this form (this unit's
+    own set, a set written in the form's file), a form not known here, a version whose targets fit no
+    version of the form known here, a version kept before with other content. All or nothing."""
+    first = versions[0]
+    form_id, owner, set_id = first.form_id, first.owner, first.set_id
+    home = gw.setting("home_unit") or ""
+    problems = []
+    if set_id in {s.set_id for s in gw.target_sets.all(form_id) if s.owner == home}:
+        problems.append(
+            f"đơn vị đã tự đặt một bộ mục tiêu mang mã “{set_id}” cho biểu {form_id}; hai bộ không được trùng mã "
+            "(hãy đề nghị cấp trên đổi mã bộ mục tiêu)"
+        )
+    elif set_id in _sets_not_ours(gw, form_id, owner):
+        problems.append(f"mã bộ mục tiêu “{set_id}” đã dùng cho một bộ mục tiêu khác của biểu {form_id}")
+    forms = [f for f in forms if f.id == form_id]
+    if not forms:
+        problems.append(f"máy này chưa có biểu {form_id}; hãy nhập biểu trước rồi nhập lại bộ mục tiêu")
+    for stored in versions if forms else ():
+        if not any(_fits(form, stored) for form in forms):
+            unfit = [
+                t["indicator"]
+                for t in stored.targets
+                if not any(_fits(f, replace(stored, targets=(t,))) for f in forms)
+            ]
+            problems.append(
+                f"phiên bản {stored.version}: chỉ tiêu {', '.join(unfit)} không có trong biểu {form_id} trên máy này "
+                "hoặc không đặt được mục tiêu như vậy (hãy nhập phiên bản biểu cấp trên ban hành trước)"
+            )
+    kept = gw.target_sets.versions(form_id, owner, set_id)
+    for before, now in zip(kept, versions, strict=False):
+        if not before.same_content(now):
+            problems.append(
+                f"phiên bản {before.version} khác với phiên bản {before.version} đã nhận trước đây; không thay thế"
+            )
+    if problems:
+        raise TargetSetRefused(problems)
+    added = []
+    with gw.transaction():
+        for stored in versions[len(kept) :]:
+            added.append(gw.target_sets.add(stored, who))
+    return added
+
+
 def kept_target_sets(gw: Gateway, form_id: str | None = None) -> list[StoredTargetSet]:
     """Every version of every set kept here (of one form with ``form_id``), by form, owner, set, version."""
     return gw.target_sets.all(form_id)

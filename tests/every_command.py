@@ -94,12 +94,20 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
         step("collection publish", "--db", tinh, "--form", FORM, "--period", "2026", "--deadline", "31/01/2027",
              "--out", out, "--json", passphrase=PASSPHRASE)
     )["file"]  # fmt: skip
+    plan = ("--set", "tinh-2026", "--name", "Kế hoạch 2026 của Tỉnh ủy", "--source", "Kế hoạch số 67-KH/ThU")
+    step("targets set", "--db", tinh, "--form", FORM, *plan, "--source-date", "05/01/2026", "--from", "01/01/2026",
+         "--target", "2.3>=90%")  # fmt: skip
+    targets = json.loads(
+        step("targets publish", "--db", tinh, "--form", FORM, "--set", "tinh-2026", "--out", out, "--json",
+             passphrase=PASSPHRASE)
+    )["file"]  # fmt: skip
     step("inbox void", "--db", tinh, "--packet", number, "--reason", "Xã gửi nhầm kỳ")
     # The commune files the province's answer, once it trusts the province's key.
     step("keys enrol", "--db", xa, out / "tinh.sctk")
     step("receipt import", "--db", xa, next(out.glob("*.sctb")))
     step("publication import", "--db", xa, form["file"])
     step("publication import", "--db", xa, notice)
+    step("publication import", "--db", xa, targets)
     step("publication todo", "--db", xa)
     # A new province of its own, its key replaced; backups.
     step("init", "--db", moi, "--upper", PROVINCE, "--officer", "Giàng Thị Dung", passphrase=NEW_PASSPHRASE)

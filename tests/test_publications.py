@@ -348,7 +348,7 @@ def test_a_signed_notice_with_a_field_out_of_bounds_is_refused(province, commune
 
 
 def test_a_kind_this_program_does_not_know_asks_for_an_update(province, commune, tmp_path):
-    path = _signed(province, tmp_path, lambda d: d.update(kind="target_set"))
+    path = _signed(province, tmp_path, lambda d: d.update(kind="budget"))
     with pytest.raises(PacketUnreadable, match="định dạng mới hơn"):
         import_publication(commune, path, "xa")
 

@@ -9,11 +9,12 @@ manifest's ``kind`` says what it carries:
 - ``form``: a form version the issuer published, as definition data
   (forms/definition_data.py, ``publisher`` = the issuer) with its SHA-256;
 - ``collection``: a collection notice: which form version, which period,
-  the deadline and a note.
+  the deadline and a note;
+- ``target_set``: a target set the issuer set for a form id
+  (models/target_store.py), every version of it, owned by the issuer.
 
-A target set published by the upper level would be a third kind with its own
-body field (``target_set``); a reader that meets a kind it does not know says
-the file is of a newer program.
+A reader that meets a kind it does not know says the file is of a newer
+program.
 
 Read back with limits: the file's size, its entries, and every field within
 its bounds; anything wrong is a Vietnamese refusal (PacketUnreadable: not a
@@ -37,7 +38,7 @@ from exports.strict_json import loads_strict
 from forms import vnformat
 from forms.definition_data import data_sha256
 from forms.loader import FormErrors, form_from_data
-from forms.schema import FormDef
+from forms.schema import TARGET_OPS, FormDef
 from models.about import APP_NAME, APP_VERSION
 from models.errors import BadInput, UserError, os_error_words
 from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
@@ -50,8 +51,8 @@ SUFFIX = ".sctp"
 MANIFEST = "phat-hanh.json"
 SIGNATURE = "phat-hanh.sig"
 ENTRIES = (MANIFEST, SIGNATURE, PUBLIC_KEY)
-FORM, COLLECTION = "form", "collection"
-KINDS = (FORM, COLLECTION)  # a target set would be "target_set", with its own body field
+FORM, COLLECTION, TARGET_SET = "form", "collection", "target_set"
+KINDS = (FORM, COLLECTION, TARGET_SET)
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a form of 500 indicators is ~300 KB of JSON
 MAX_TEXT = 200  # a name, a title
@@ -59,6 +60,15 @@ MAX_NOTE = 1000
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _FIRST_DAY, _LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_SET_VERSIONS = 100  # a set revised every month for eight years
+MAX_TARGETS = 500  # one per indicator of the largest form
+MAX_COUNT = 10**12  # a count target: people, households, đồng
+_SET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_INDICATOR_ID = re.compile(r"[a-z_][a-z0-9_]{0,79}")
+_PERCENT = re.compile(r"(0|[1-9][0-9]{0,2})(\.[0-9]{1,6})?")
+_TIERS = ("tw", "tinh", "huyen", "xa", "thon")
+_SET_FIELDS = {"form_id", "owner", "id", "tier", "versions"}
+_VERSION_FIELDS = {"version", "name", "source_number", "source_date", "from", "targets"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,8 @@ class Publication:
         if self.kind == FORM:
             form = self.data["form"]
             return (form["id"], form["publisher"], form["version"])
+        if self.kind == TARGET_SET:  # a set is for a form id, whichever version fits it: no publisher, 0
+            return (self.data["target_set"]["form_id"], "", 0)
         notice = self.data["collection"]
         return (notice["form_id"], notice["publisher"], notice["version"])
 
@@ -107,6 +119,13 @@ class Publication:
         form_id, _, version = self.form_key
         if self.kind == FORM:
             return f"biểu {form_id} phiên bản {version} do {self.issuer_name} ban hành"
+        if self.kind == TARGET_SET:
+            target_set = self.data["target_set"]
+            latest = target_set["versions"][-1]
+            return (
+                f"bộ mục tiêu “{latest['name']}” ({target_set['id']}, phiên bản {latest['version']}) của biểu "
+                f"{form_id} do {self.issuer_name} đặt"
+            )
         notice = self.data["collection"]
         period = parse_period(notice["period_code"])
         return (
@@ -123,7 +142,8 @@ class Publication:
 
 
 def publication_data(kind: str, issuer: Unit, key: KeyInfo, at: dt.datetime, body: dict) -> dict:
-    """phat-hanh.json; ``body`` {"form": data, "form_sha256": hash} or {"collection": notice}."""
+    """phat-hanh.json; ``body`` {"form": data, "form_sha256": hash}, {"collection": notice} or
+    {"target_set": set}."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -150,8 +170,13 @@ def signed_publication(data: dict, key: KeyInfo, private: Ed25519PrivateKey) -> 
 
 
 def publication_file_name(data: dict) -> str:
-    """ASCII, like a packet's: ``12_kl224_v2_bieu-mau.sctp``, ``12_kl224_v2_2026_thu-bieu.sctp``."""
+    """ASCII, like a packet's: ``12_kl224_v2_bieu-mau.sctp``, ``12_kl224_v2_2026_thu-bieu.sctp``,
+    ``12_kl224_tinh-2026_v2_muc-tieu.sctp``."""
     form_id, _, version = Publication(data, b"", "").form_key
+    if data["kind"] == TARGET_SET:
+        target_set = data["target_set"]
+        latest = target_set["versions"][-1]["version"]
+        return f"{data['issuer']['code']}_{form_id}_{target_set['id']}_v{latest}_muc-tieu{SUFFIX}"
     if data["kind"] == FORM:
         return f"{data['issuer']['code']}_{form_id}_v{version}_bieu-mau{SUFFIX}"
     return f"{data['issuer']['code']}_{form_id}_v{version}_{data['collection']['period_code']}_thu-bieu{SUFFIX}"
@@ -207,8 +232,8 @@ def read_publication(path: str | Path) -> Publication:
 
 def _not_one(name: str) -> str:
     return (
-        f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu hoặc thông báo thu biểu {SUFFIX} "
-        "do cấp trên gửi xuống)."
+        f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu, bộ mục tiêu hoặc thông báo thu biểu "
+        f"{SUFFIX} do cấp trên gửi xuống)."
     )
 
 
@@ -240,6 +265,8 @@ def shape_problem(data: dict) -> str | None:
         extra = set(data) - {"format", "format_version", "app", "kind", "issuer", "issued_at", "signer"}
         if data["kind"] == FORM:
             return _form_problem(data, issuer["code"], extra)
+        if data["kind"] == TARGET_SET:
+            return _target_set_problem(data["target_set"], issuer["code"], extra)
         return _notice_problem(data["collection"], extra)
     except (KeyError, TypeError, ValueError, AttributeError):
         return "thiếu thông tin bắt buộc"
@@ -279,6 +306,78 @@ def _notice_problem(notice: dict, extra: set) -> str | None:
     if not _text(notice["note"], empty=True, limit=MAX_NOTE):
         return "lời dặn quá dài hoặc không phải chữ"
     return None
+
+
+def _target_set_problem(target_set: dict, issuer: str, extra: set) -> str | None:
+    if extra != {"target_set"} or not isinstance(target_set, dict):
+        return "thiếu hoặc thừa phần bộ mục tiêu"
+    if set(target_set) != _SET_FIELDS:
+        return "bộ mục tiêu thiếu hoặc thừa mục"
+    if target_set["owner"] != issuer:
+        return "bộ mục tiêu không ghi đơn vị đặt là đơn vị đã ký"
+    if not _code(target_set["form_id"]) or not _id(_SET_ID, target_set["id"]) or target_set["tier"] not in _TIERS:
+        return "sai mã biểu, mã bộ mục tiêu hoặc cấp"
+    versions = target_set["versions"]
+    if not isinstance(versions, list) or not 1 <= len(versions) <= MAX_SET_VERSIONS:
+        return f"bộ mục tiêu phải có từ 1 đến {MAX_SET_VERSIONS} phiên bản"
+    before = None
+    for number, version in enumerate(versions, start=1):
+        if not isinstance(version, dict) or set(version) != _VERSION_FIELDS:
+            return f"phiên bản thứ {number} của bộ mục tiêu thiếu hoặc thừa mục"
+        if not _version(version["version"]) or version["version"] != number:
+            return "các phiên bản của bộ mục tiêu phải đánh số liền nhau từ 1"
+        if not _text(version["name"]) or not _text(version["source_number"]):
+            return f"phiên bản {number}: tên hoặc số văn bản trống, quá dài hoặc không phải chữ"
+        source_date, starts = _day(version["source_date"]), _day(version["from"])
+        if source_date is None or starts is None:
+            return f"phiên bản {number}: sai ngày văn bản hoặc ngày áp dụng"
+        if before is not None and starts <= before:
+            return f"phiên bản {number}: ngày áp dụng phải sau ngày áp dụng của phiên bản trước"
+        before = starts
+        problem = _targets_problem(version["targets"])
+        if problem:
+            return f"phiên bản {number}: {problem}"
+    return None
+
+
+def _targets_problem(targets) -> str | None:
+    if not isinstance(targets, list) or not 1 <= len(targets) <= MAX_TARGETS:
+        return f"phải có từ 1 đến {MAX_TARGETS} mục tiêu"
+    seen = set()
+    for target in targets:
+        if not isinstance(target, dict) or not _id(_INDICATOR_ID, target.get("indicator")):
+            return "mục tiêu thiếu hoặc sai mã chỉ tiêu"
+        if target["indicator"] in seen:
+            return f"chỉ tiêu {target['indicator']} có hai mục tiêu"
+        seen.add(target["indicator"])
+        if target.get("op") not in TARGET_OPS:
+            return f"mục tiêu của {target['indicator']}: phép so sánh không hợp lệ"
+        if set(target) == {"indicator", "op", "percent"}:
+            value = target["percent"]
+            if not _id(_PERCENT, value) or not 0 <= float(value) <= 100:
+                return f"mục tiêu của {target['indicator']}: tỷ lệ phải là số từ 0 đến 100"
+        elif set(target) == {"indicator", "op", "count"}:
+            value = target["count"]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+                return f"mục tiêu của {target['indicator']}: số lượng phải là số nguyên không âm"
+        else:
+            return f"mục tiêu của {target['indicator']}: phải có đúng một trong tỷ lệ hoặc số lượng"
+    return None
+
+
+def _day(value) -> dt.date | None:
+    """An ISO date within bounds written as such, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if _FIRST_DAY <= day <= _LAST_DAY and day.isoformat() == value else None
+
+
+def _id(pattern: re.Pattern, value) -> bool:
+    return isinstance(value, str) and bool(pattern.fullmatch(value))
 
 
 def _code(value) -> bool:

@@ -1,6 +1,6 @@
-"""The upper level sends down, signed: a form version it published, or a
-collection notice (a form version, a period, a deadline) which also opens, or
-extends, the same collection here."""
+"""The upper level sends down, signed: a form version it published, a target
+set it set (every version), or a collection notice (a form version, a period,
+a deadline) which also opens, or extends, the same collection here."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from exports.publications.format import (
     COLLECTION,
     FORM,
     MAX_NOTE,
+    TARGET_SET,
+    Publication,
     publication_data,
     publication_file_name,
     signed_publication,
@@ -112,6 +114,47 @@ def publish_collection(
     return Published(published.path, published.data, sentence)
 
 
+def publish_target_set(
+    gw: Gateway, form_id: str, set_id: str, passphrase: str, out: str | Path, who: str = "", *, at=None
+) -> Published:
+    """Sign a target set this unit set for ``form_id`` (models/target_store.py), with every version of it
+    (the latest last), into a .sctp file in ``out`` (a folder or a file name). BadInput: no such set of
+    this unit's (a set written in a form's file or set by another unit is not this unit's to send), no
+    signing key, a wrong passphrase."""
+    from models.target_store import kept_target_sets
+
+    home = _home(gw)
+    versions = [s for s in kept_target_sets(gw, form_id) if s.owner == home.code and s.set_id == set_id]
+    if not versions:
+        others = {s.id for f in library_of(gw).versions() if f.id == form_id for s in f.target_sets}
+        if set_id in others:
+            raise BadInput(
+                f"Bộ mục tiêu “{set_id}” của biểu {form_id} không do {home.name} đặt (bộ kèm theo biểu hoặc "
+                "của đơn vị khác): chỉ gửi xuống được bộ mục tiêu đơn vị tự đặt (targets set)."
+            )
+        raise BadInput(f"{home.name} chưa đặt bộ mục tiêu “{set_id}” cho biểu {form_id}.")
+    body = {
+        "target_set": {
+            "form_id": form_id,
+            "owner": home.code,
+            "id": set_id,
+            "tier": versions[-1].tier,
+            "versions": [
+                {
+                    "version": v.version,
+                    "name": v.name,
+                    "source_number": v.source_number,
+                    "source_date": v.source_date.isoformat(),
+                    "from": v.starts.isoformat(),
+                    "targets": [dict(t) for t in v.targets],
+                }
+                for v in versions
+            ],
+        }
+    }
+    return _sign(gw, TARGET_SET, body, passphrase, out, who, at)
+
+
 def _home(gw: Gateway):
     code = gw.setting("home_unit")
     if not code:
@@ -145,11 +188,7 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
     data = publication_data(kind, home, key, at, body)
     zipped = signed_publication(data, key, private)
     path = output_path(out, publication_file_name(data))
-    form_id, publisher, version = (
-        (body["form"]["id"], body["form"]["publisher"], body["form"]["version"])
-        if kind == FORM
-        else (body["collection"]["form_id"], body["collection"]["publisher"], body["collection"]["version"])
-    )
+    form_id, publisher, version = Publication(data, b"", "").form_key
     notice = body.get("collection", {})
     with gw.transaction():
         gw.publications.record_issued(
@@ -169,7 +208,9 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
             }
         )
         write_atomically(path, zipped)
-    what = (
-        f"biểu {form_id} phiên bản {version}" if kind == FORM else f"thông báo thu biểu {form_id} (phiên bản {version})"
-    )
+    what = {
+        FORM: f"biểu {form_id} phiên bản {version}",
+        COLLECTION: f"thông báo thu biểu {form_id} (phiên bản {version})",
+        TARGET_SET: f"bộ mục tiêu {body.get('target_set', {}).get('id')} của biểu {form_id}",
+    }[kind]
     return Published(path, data, f"Đã ký và lưu {what} “{path}” để gửi xuống cấp dưới.")

@@ -2,7 +2,8 @@
 
 Trust as for receipts (exports/packets/answers.py): signed by a key enrolled
 for the unit above, it is applied at once (a form kept as that unit's
-version, a collection notice a to-do with its deadline); before any key of
+version, a target set kept as that unit's with every version, a collection
+notice a to-do with its deadline); before any key of
 that unit is enrolled, it is held, and applied when its key is enrolled
 (``apply_held``, called by exports/collect/trust.enrol); once a key is
 enrolled, a file signed by another is refused. Everything of one import is
@@ -18,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.packets.container import PacketInvalid
-from exports.publications.format import COLLECTION, FORM, Publication, read_publication
+from exports.publications.format import COLLECTION, FORM, TARGET_SET, Publication, read_publication
 from forms import vnformat
 from models.errors import BadInput
-from models.form_store import store_form
+from models.form_store import library_of, store_form
 from models.gateway import Gateway
 from models.keys import spoken_fingerprint
 from models.tables.publications import APPLIED, HELD, OLDER, REFUSED
+from models.tables.target_sets import StoredTargetSet
+from models.target_store import TargetSetRefused, keep_received_target_set
 from models.vocabulary import FormOrigin
 
 ALREADY = "already"  # the outcome of a file imported before
@@ -67,6 +70,7 @@ class ReceivedPublication:
             "issued_at": self.publication.data["issued_at"],
             "form": dict(zip(("id", "publisher", "version"), self.publication.form_key, strict=True)),
             "collection": self.publication.data.get("collection"),
+            "target_set": self.publication.data.get("target_set"),
             "text": self.sentence,
         }
 
@@ -120,7 +124,7 @@ def apply_held(gw: Gateway, issuer_code: str, fingerprint: str, who: str) -> lis
                 said.append(_apply(gw, publication, who))
                 gw.publications.set_status(row["file_sha256"], APPLIED)
         except PublicationRefused as exc:
-            older = _older_than_applied(gw, publication) is not None
+            older = _older_than_applied(gw, publication) is not None or _older_set(gw, publication) is not None
             gw.publications.set_status(row["file_sha256"], OLDER if older else REFUSED, str(exc))
             said.append(str(exc))
     return said
@@ -137,6 +141,8 @@ def _apply(gw: Gateway, publication: Publication, who: str) -> str:
             f"{kept} biểu {form.id} phiên bản {form.version} do {publication.issuer_name} ban hành "
             f"({sum(1 for i in form.indicators if i.is_row)} chỉ tiêu); {publication.signer_words()}."
         )
+    if publication.kind == TARGET_SET:
+        return _apply_target_set(gw, publication, who)
     newer = _older_than_applied(gw, publication)
     if newer is not None:
         raise PublicationRefused(
@@ -156,6 +162,72 @@ def _apply(gw: Gateway, publication: Publication, who: str) -> str:
         )
     signer = publication.signer_words()
     return f"{said} {signer[:1].upper()}{signer[1:]}."
+
+
+def _apply_target_set(gw: Gateway, publication: Publication, who: str) -> str:
+    older = _older_set(gw, publication)
+    if older is not None:
+        raise PublicationRefused(older)
+    versions = _stored_versions(publication)
+    try:
+        added = keep_received_target_set(gw, versions, library_of(gw).versions(), who)
+    except TargetSetRefused as exc:
+        raise PublicationRefused(f"Không nhận {publication.words()}: {'; '.join(exc.problems)}.") from None
+    latest = versions[-1]
+    what = (
+        f"bộ mục tiêu “{latest.name}” ({latest.set_id}) của biểu {latest.form_id} do {publication.issuer_name} đặt, "
+        f"{latest.source}"
+    )
+    if not added:
+        said = f"Đã có từ trước, không đổi: {what}, phiên bản {latest.version}."
+    else:
+        numbers = ", ".join(str(v.version) for v in added)
+        said = (
+            f"Đã lưu {what}: phiên bản {numbers} ({len(latest.targets)} mục tiêu, phiên bản {latest.version} áp dụng "
+            f"từ ngày {vnformat.date(latest.starts)}); có trong danh sách bộ mục tiêu của biểu {latest.form_id}."
+        )
+    signer = publication.signer_words()
+    return f"{said} {signer[:1].upper()}{signer[1:]}."
+
+
+def _stored_versions(publication: Publication) -> list[StoredTargetSet]:
+    body = publication.data["target_set"]
+    return [
+        StoredTargetSet(
+            form_id=body["form_id"],
+            owner=publication.issuer_code,
+            set_id=body["id"],
+            version=v["version"],
+            tier=body["tier"],
+            name=v["name"],
+            source_number=v["source_number"],
+            source_date=dt.date.fromisoformat(v["source_date"]),
+            starts=dt.date.fromisoformat(v["from"]),
+            targets=tuple(v["targets"]),
+        )
+        for v in body["versions"]
+    ]
+
+
+def _older_set(gw: Gateway, publication: Publication) -> str | None:
+    """Why a target set publication is older than what is kept here (None when it is not): issued before
+    the one applied last for that set, or holding fewer versions than are kept."""
+    if publication.kind != TARGET_SET:
+        return None
+    body = publication.data["target_set"]
+    issued = publication.data["issued_at"]
+    latest = gw.publications.latest_target_set(publication.issuer_code, body["form_id"], body["id"])
+    kept = gw.target_sets.versions(body["form_id"], publication.issuer_code, body["id"])
+    if latest is not None and latest["issued_at"] > _utc(issued):
+        when = f"ký {_day(issued)}, cũ hơn tệp đã nhập ký {_day(latest['issued_at'])}"
+    elif len(kept) > len(body["versions"]):
+        when = f"có {len(body['versions'])} phiên bản, máy này đã có {len(kept)} phiên bản"
+    else:
+        return None
+    return (
+        f"Tệp này mang bản cũ của bộ mục tiêu {body['id']} của biểu {body['form_id']} ({when}); "
+        "giữ bộ mục tiêu đã có, không thay đổi."
+    )
 
 
 def _older_than_applied(gw: Gateway, publication: Publication) -> dict | None:

@@ -1,5 +1,5 @@
-"""issued_publications (upper level: each form version or collection notice it
-signed and sent down) and received_publications (commune: each one it
+"""issued_publications (upper level: each form version, target set or
+collection notice it signed and sent down) and received_publications (commune: each one it
 imported, applied or held for its signer's key)."""
 
 from __future__ import annotations
@@ -87,6 +87,16 @@ class Publications:
             f"SELECT {', '.join(_RECEIVED)} FROM received_publications WHERE kind = 'collection' AND status = ? "
             "AND issuer_code = ? AND form_id = ? AND period_code = ? ORDER BY issued_at DESC LIMIT 1",
             [APPLIED, issuer_code, form_id, period_code],
+        ).fetchone()
+        return dict(zip(_RECEIVED, row, strict=True)) if row else None
+
+    def latest_target_set(self, issuer_code: str, form_id: str, set_id: str) -> dict | None:
+        """The target set publication of that unit applied last for that form and set (the latest issued)."""
+        row = self.gw.db.execute(
+            f"SELECT {', '.join(_RECEIVED)} FROM received_publications WHERE kind = 'target_set' AND status = ? "
+            "AND issuer_code = ? AND form_id = ? AND json_extract(manifest, '$.target_set.id') = ? "
+            "ORDER BY issued_at DESC LIMIT 1",
+            [APPLIED, issuer_code, form_id, set_id],
         ).fetchone()
         return dict(zip(_RECEIVED, row, strict=True)) if row else None
 
