@@ -70,3 +70,23 @@ def test_a_file_of_another_kind_is_refused_with_what_may_be_dropped(window, tmp_
     packet_like.write_bytes(b"not a publication")
     assert drop(window, [packet_like, word])
     assert "ke-hoach.docx" in window.message.text() and ".sctp" in window.message.text()
+
+
+def test_a_target_set_of_the_province_dropped_is_among_the_choices_at_once(window, province, tmp_path):
+    import datetime as dt
+
+    from exports.publications.publish import publish_target_set
+    from models.target_store import TargetInput, save_target_set
+
+    enrolment = write_enrolment(key_in_use(province, "12"), province.require_unit("12"), tmp_path / "tinh.sctk")
+    enrol(window.gw, read_enrolment(enrolment), "xa")
+    kl224 = default_library().get("kl224")
+    targets = [TargetInput("2.3", ">=", "90", True)]
+    save_target_set(province, kl224, "tinh-2026", "Kế hoạch 2026 của Tỉnh ủy", "Kế hoạch số 12-KH/TU",
+                    dt.date(2026, 1, 5), dt.date(2024, 1, 1), targets, "tinh")  # fmt: skip
+    sent = publish_target_set(province, "kl224", "tinh-2026", DEMO_PASSPHRASE, tmp_path, "tinh").path
+    window.form_box.setCurrentIndex(window.form_box.findData("kl224"))
+    assert window.target_box.findData("tinh-2026") < 0
+    assert drop(window, [sent])
+    assert window.target_box.findData("tinh-2026") >= 0
+    assert window.target_box.itemText(window.target_box.findData("tinh-2026")) == "Kế hoạch 2026 của Tỉnh ủy"

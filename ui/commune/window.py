@@ -501,8 +501,9 @@ class MainWindow(QMainWindow):
         if got.held:
             self.show_message(f"{got.headline} ({self.tr('Gói › %1').replace('%1', self.tr(UPPER_KEY_ACTION))})")
         else:
-            if got.publication.kind == "form":
+            if got.publication.kind in ("form", "target_set"):
                 self._forms_received()
+                self._fill_targets()  # a target set of the upper level is among the choices at once
             self.show_message("")
             self.statusBar().showMessage(got.sentence)
         self._packet_answered()
@@ -641,7 +642,8 @@ class MainWindow(QMainWindow):
         self._packet_answered()
 
     def _forms_received(self) -> None:
-        """A form version came from the upper level: each form listed once again, in the version now in use."""
+        """A form version or a target set came from the upper level: each form listed once again, in the version
+        now in use, with the target sets now kept."""
         from models.form_store import library_of
 
         self.library = library_of(self.gw)
