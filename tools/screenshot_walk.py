@@ -212,12 +212,15 @@ def broken_workbook(book: Path, out: Path) -> None:
     workbook.save(out)
 
 
-def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enrolment: Path) -> tuple[Path, Path]:
-    """The province's window from its first opening to the table it sends up; returns its key file and the
-    receipt it signed for Mường Tè."""
+def upper_scenes(
+    walk: Walk, folder: Path, packets: Path, later: list[Path], enrolment: Path
+) -> tuple[Path, list[Path]]:
+    """The province's window from its first opening to the table it sends up; returns its key file, the
+    receipt it signed for Mường Tè and a collection notice it sent down."""
     from PySide6.QtCore import QEventLoop
 
     from exports.collect.receipts import issue_receipt
+    from exports.publications.publish import publish_collection
     from ui.app import open_window
     from ui.export_folder import remember_folder
     from ui.upper.inbox_view import DECIDING
@@ -288,12 +291,16 @@ def upper_scenes(walk: Walk, folder: Path, packets: Path, later: list[Path], enr
     receipt = issue_receipt(
         window.gw, accepted.id, "bien_nhan", DEMO_PASSPHRASE, folder, window.library, PROVINCE_OFFICER
     ).path
+    deadline = dt.date.today() + dt.timedelta(days=40)
+    notice = publish_collection(
+        window.gw, "kl224", None, str(dt.date.today().year), deadline, "Nộp cùng báo cáo năm.", DEMO_PASSPHRASE, folder
+    ).path  # what the commune sees as a to-do
     window.close()
     walk.settle()
-    return folder / "khoa-tinh.sctk", receipt
+    return folder / "khoa-tinh.sctk", [receipt, notice]
 
 
-def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) -> None:
+def commune_scenes(walk: Walk, folder: Path, province_key: Path, sent: list[Path]) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from exports.collect.trust import enrol
@@ -327,8 +334,11 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, receipt: Path) 
     walk.while_open("xa-chon-bien-nhan", window.ask_receipt_file)
     walk.shot_and_close("xa-khoa-cap-tren", window.enrol_upper_key(province_key))
     enrol(window.gw, read_enrolment(province_key), OFFICER)  # read back over the phone, as the dialog asks
+    receipt, notice = sent
     window.import_receipt_file(receipt)
     walk.shot("xa-da-co-bien-nhan", window)
+    window.import_publication_file(notice)
+    walk.shot("xa-cap-tren-yeu-cau", window)
     window.new_period("2026")  # a report with nothing typed yet: signing it asks first
     sign = window.open_sign_dialog()
     sign.passphrase_edit.setText(DEMO_PASSPHRASE)
@@ -354,8 +364,8 @@ def walk(out: Path, look: Callable[[str, object], None] | None = None) -> Walk:
         folder = Path(name)
         packets, later, enrolment = make_data(folder)
         setup_scenes(done, folder)
-        province_key, receipt = upper_scenes(done, folder, packets, later, enrolment)
-        commune_scenes(done, folder, province_key, receipt)
+        province_key, sent = upper_scenes(done, folder, packets, later, enrolment)
+        commune_scenes(done, folder, province_key, sent)
     return done
 
 
