@@ -64,3 +64,20 @@ def test_a_shipped_form_is_not_sent_and_a_wrong_passphrase_is_said(upper_window,
     dialog.signing.folder.setText(str(tmp_path))
     assert dialog.sign() is None and dialog.error_label.text()
     assert list(tmp_path.glob("*.sctp")) == []
+
+
+def test_the_province_sends_a_target_set_it_set(upper_window, tmp_path, qtbot):
+    from models.target_store import TargetInput, save_target_set
+
+    form = upper_window.library.get("kl224")
+    targets = [TargetInput("2.3", ">=", "90", True)]
+    save_target_set(upper_window.gw, form, "tinh-2026", "Kế hoạch 2026 của Tỉnh ủy", "Kế hoạch số 12-KH/TU",
+                    dt.date(2026, 1, 5), dt.date(2026, 1, 1), targets, "tinh")  # fmt: skip
+    dialog = upper_window.open_publish_dialog("target_set")
+    qtbot.waitExposed(dialog)
+    assert dialog.targets_choice.isChecked() and dialog.set_box.currentData() == "tinh-2026"
+    assert not dialog.version_box.isEnabled() and not dialog.period_edit.isEnabled()
+    dialog.signing.passphrase.setText(DEMO_PASSPHRASE)
+    dialog.signing.folder.setText(str(tmp_path))
+    done = dialog.sign()
+    assert done is not None and read_publication(done.path).data["kind"] == "target_set"

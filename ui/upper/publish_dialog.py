@@ -1,8 +1,9 @@
 """“Gửi xuống cấp dưới”: the upper level signs what its units below need, as
 one .sctp file each (docs/packet-format.md): a version of a form it issued
-(Biểu mẫu › Nhập biểu từ Excel...), or a collection notice (form, period,
-deadline, note) that also opens or extends the same collection here. The
-command line's twins are ``forms publish`` and ``collection publish``."""
+(Biểu mẫu › Nhập biểu từ Excel...), a target set it set (Đơn vị › Bộ mục
+tiêu của đơn vị...), or a collection notice (form, period, deadline, note)
+that also opens or extends the same collection here. The command line's
+twins are ``forms publish``, ``targets publish`` and ``collection publish``."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
+from models.target_store import kept_target_sets
 from ui.export_folder import remember_folder
 from ui.upper.answer_dialogs import SigningFields
 from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say, wait_cursor
 
-FORM, NOTICE = "form", "collection"
+FORM, NOTICE, TARGETS = "form", "collection", "target_set"
+NO_TARGET_SET = "Đơn vị chưa đặt bộ mục tiêu nào cho biểu này (Đơn vị › Bộ mục tiêu của đơn vị...)."
 SHIPPED_ALREADY_THERE = "Biểu kèm theo chương trình thì các đơn vị đã có; chỉ gửi phiên bản đơn vị ban hành."
 
 
@@ -42,7 +45,12 @@ class PublishDialog(QDialog):
         self.setWindowTitle(self.tr("Gửi xuống cấp dưới"))
         self.form_choice = QRadioButton(self.tr("Biểu mẫu: một phiên bản đơn vị đã ban hành"))
         self.notice_choice = QRadioButton(self.tr("Thông báo thu biểu: kỳ, hạn nộp, lời dặn"))
-        (self.form_choice if what == FORM else self.notice_choice).setChecked(True)
+        self.targets_choice = QRadioButton(self.tr("Bộ mục tiêu đơn vị đã đặt cho biểu này"))
+        {FORM: self.form_choice, NOTICE: self.notice_choice, TARGETS: self.targets_choice}[what].setChecked(True)
+        self.set_box = QComboBox()
+        for stored in kept_target_sets(gw, form_id):
+            if stored.owner == home and self.set_box.findData(stored.set_id) < 0:
+                self.set_box.addItem(f"{stored.name} ({stored.set_id})", stored.set_id)
         self.version_box = QComboBox()
         own = [key for key in library.keys() if key[0] == form_id and key[1] == home]
         for _id, _publisher, version in reversed(own):
@@ -74,6 +82,7 @@ class PublishDialog(QDialog):
         heading.setWordWrap(True)
         fields = QFormLayout()
         fields.addRow(self.tr("Phiên bản:"), self.version_box)
+        fields.addRow(self.tr("Bộ mục tiêu:"), self.set_box)
         fields.addRow(self.tr("Kỳ báo cáo:"), self.period_edit)
         fields.addRow(self.tr("Hạn nộp:"), self.deadline_edit)
         fields.addRow(self.tr("Lời dặn:"), self.note_edit)
@@ -83,36 +92,53 @@ class PublishDialog(QDialog):
         column.addWidget(heading)
         column.addWidget(self.form_choice)
         column.addWidget(self.notice_choice)
+        column.addWidget(self.targets_choice)
         column.addLayout(fields)
         column.addWidget(self.error_label)
         column.addWidget(self.done_label)
         column.addLayout(button_row(self.sign_button, close))
-        self.form_choice.toggled.connect(self._kind_chosen)
+        for choice in (self.form_choice, self.notice_choice, self.targets_choice):
+            choice.toggled.connect(self._kind_chosen)
         self._kind_chosen()
         fit_height(self, 620)
 
     def what(self) -> str:
+        if self.targets_choice.isChecked():
+            return TARGETS
         return FORM if self.form_choice.isChecked() else NOTICE
 
-    def _kind_chosen(self) -> None:
-        notice = self.what() == NOTICE
+    def _kind_chosen(self, *_args) -> None:
+        what = self.what()
         for widget in self.notice_rows:
-            widget.setEnabled(notice)
-        if not notice and self.version_box.currentData() is None:
+            widget.setEnabled(what == NOTICE)
+        self.version_box.setEnabled(what != TARGETS)
+        self.set_box.setEnabled(what == TARGETS)
+        if what == FORM and self.version_box.currentData() is None:
             say(self.error_label, self.tr("Đơn vị chưa ban hành phiên bản nào của biểu này: nhập biểu từ Excel trước."))
+        elif what == TARGETS and self.set_box.count() == 0:
+            say(
+                self.error_label,
+                self.tr("Đơn vị chưa đặt bộ mục tiêu nào cho biểu này (Đơn vị › Bộ mục tiêu của đơn vị...)."),
+            )
         else:
             say(self.error_label, "")
 
     def sign(self):
         """Sign what was chosen into the folder given; the Published, or None with the reason in the dialog."""
-        from exports.publications.publish import publish_collection, publish_form
+        from exports.publications.publish import publish_collection, publish_form, publish_target_set
 
         say(self.error_label, "")
         say(self.done_label, "")
         passphrase, folder = self.signing.passphrase.text(), self.signing.folder.text().strip()
         try:
             with wait_cursor():
-                if self.what() == FORM:
+                if self.what() == TARGETS:
+                    if self.set_box.currentData() is None:
+                        raise UserError(self.tr("Chưa có bộ mục tiêu nào của đơn vị để gửi."))
+                    done = publish_target_set(
+                        self.gw, self.form_id, self.set_box.currentData(), passphrase, folder, self.who
+                    )
+                elif self.what() == FORM:
                     version = self.version_box.currentData()
                     if version is None:
                         raise UserError(

@@ -188,11 +188,14 @@ class UpperWindow(QMainWindow):
         self.publish_form_action.triggered.connect(lambda: self.open_publish_dialog("form"))
         self.publish_notice_action = QAction(self.tr("Gửi thông báo thu biểu..."), self)
         self.publish_notice_action.triggered.connect(lambda: self.open_publish_dialog("collection"))
+        self.publish_targets_action = QAction(self.tr("Gửi bộ mục tiêu xuống cấp dưới..."), self)
+        self.publish_targets_action.triggered.connect(lambda: self.open_publish_dialog("target_set"))
         forms_menu = self.menuBar().addMenu(self.tr("Biểu mẫu"))
         forms_menu.addActions([self.export_form_action, self.import_form_action])
         forms_menu.addSeparator()
-        forms_menu.addActions([self.publish_form_action, self.publish_notice_action])
-        for action in (self.import_form_action, self.publish_form_action, self.publish_notice_action):
+        forms_menu.addActions([self.publish_form_action, self.publish_targets_action, self.publish_notice_action])
+        published = (self.publish_form_action, self.publish_targets_action, self.publish_notice_action)
+        for action in (self.import_form_action, *published):
             action.setEnabled(not self.standing_note)
         self.target_sets_action = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
         self.target_sets_action.triggered.connect(self.open_target_sets)
@@ -341,7 +344,7 @@ class UpperWindow(QMainWindow):
         return written
 
     def open_publish_dialog(self, what: str):
-        """“Gửi biểu xuống cấp dưới...” / “Gửi thông báo thu biểu...” for the form shown; shown without waiting."""
+        """“Gửi biểu / bộ mục tiêu / thông báo thu biểu xuống cấp dưới...” for the form shown, without waiting."""
         from ui.upper.publish_dialog import PublishDialog
 
         form_id = self.form_box.currentData()
