@@ -1,6 +1,7 @@
 """Beside the grid: the words of the indicator under the cursor, for an officer who has not learnt the
 plan's codes by heart. Its code and full label, its unit and how it is entered, the row it is a
-“trong đó” of, what its percentage is a share of, and the rules that check it."""
+“trong đó” of, what its percentage is a share of, the rules that check it, and what the cell held in the
+period before and the same period a year before."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ class IndicatorNote(QLabel):
         self.setStyleSheet("background: #f6f6f2; padding: 6px;")
         self.show_indicator(None, None)
 
-    def show_indicator(self, form: FormDef | None, ind: Indicator | None) -> None:
+    def show_indicator(self, form: FormDef | None, ind: Indicator | None, earlier: list[str] = ()) -> None:
+        """The indicator's words, and ``earlier``: the cell's values in earlier periods (models/history.py)."""
         if form is None or ind is None:
             self.setText(self.tr("Chọn một ô để xem chỉ tiêu của nó."))
             return
-        self.setText(note_html(form, ind))
+        before = "".join(f"<br/><i>{html.escape(line)}</i>" for line in earlier)
+        self.setText(note_html(form, ind) + before)
 
 
 def note_html(form: FormDef, ind: Indicator) -> str:

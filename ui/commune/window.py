@@ -39,6 +39,7 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.form_store import form_ids, version_in_use
 from models.gateway import Gateway
+from models.history import cell_history, report_history
 from models.reporting import report_form, start_report
 from models.session import ReportSession
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.gw, self.library, self.who = gw, library, who
         self.database_hold = hold  # the lock and the backups, while the window is open
         self.controller: EntryController | None = None
+        self.history: list = []  # the open report's earlier periods (models/history.py)
         self.standing_note = (
             ""
             if gw.writable
@@ -350,6 +352,7 @@ class MainWindow(QMainWindow):
         self.fields.setModel(CommuneFieldsModel(self.controller, self.fields))
         for view in (self.grid, self.fields):  # the words of the indicator under the cursor, beside the grid
             view.selectionModel().currentChanged.connect(lambda index, _old, v=view: self._note_of(v, index))
+        self.history = report_history(self.gw, report)  # the same cells in earlier periods, beside the cursor
         self.indicator_note.show_indicator(None, None)
         self._size_columns()
         self.pages.setCurrentIndex(1)
@@ -361,10 +364,12 @@ class MainWindow(QMainWindow):
             return
         model, form = view.model(), self.controller.session.form
         if view is self.fields:
-            ind = model.indicators[index.row()]
+            ind, unit = model.indicators[index.row()], self.controller.session.report.unit_code
         else:
             ind = model.indicators[index.column() - 1] if index.column() > 0 else None
-        self.indicator_note.show_indicator(form, ind)
+            unit = self.controller.session.view.villages[index.row()].code
+        earlier = cell_history(self.history, form, ind.id, unit) if ind is not None else []
+        self.indicator_note.show_indicator(form, ind, earlier)
 
     def _size_columns(self) -> None:
         header = self.grid.horizontalHeader()
