@@ -25,6 +25,7 @@ from models.database import LaterCheck, open_database, writes_allowed
 from models.errors import BadInput, DatabaseError, describe_sqlite_error
 from models.packet_store import PacketStore, packet_folder
 from models.periods import Period, parse_period
+from models.report_lock import refuse_if_locked
 from models.report_records import Change, Edit, ReportRef
 from models.tables.collections import Collections
 from models.tables.forms import Forms
@@ -366,10 +367,12 @@ class Gateway:
         return {(ind, unit): value for ind, unit, value in rows}
 
     def set_values(self, report: ReportRef, edits: list[Edit], who: str) -> list[Change]:
-        """Write the edits and their audit rows in one transaction; unchanged cells are skipped."""
+        """Write the edits and their audit rows in one transaction; unchanged cells are skipped.
+        A report the upper level has received is refused whole (``models.report_lock.ReportLocked``)."""
         stamp = now()
         changes: list[Change] = []
         with self.transaction():
+            refuse_if_locked(self, report)  # inside the write lock: a receipt filed meanwhile counts
             for edit in edits:
                 key = [report.id, edit.indicator, edit.unit_code]
                 row = self.db.execute(
@@ -403,10 +406,11 @@ class Gateway:
     # ---- written reasons for warnings --------------------------------------------------
 
     def set_reason(self, report: ReportRef, rule: str, indicator: str, unit_code: str, reason: str, who: str) -> None:
-        """Store why a warned figure stands; an empty reason takes it back."""
+        """Store why a warned figure stands; an empty reason takes it back. Refused for a received report."""
         key = {"report_id": report.id, "rule": rule, "indicator": indicator, "unit_code": unit_code}
         text = nfc(reason)
         with self.transaction():
+            refuse_if_locked(self, report)
             self.db.execute(
                 "DELETE FROM warning_reasons WHERE report_id = ? AND rule = ? AND indicator = ? AND unit_code = ?",
                 list(key.values()),

@@ -62,6 +62,20 @@ class Receipts:
                 }
             )
 
+    def standing_receipt(self, report_id: int) -> dict | None:
+        """The receipt that locks the report: the answer that stands for its latest exported packet, when
+        it is a receipt (not a return) signed by the upper level's enrolled key. issuer_name, signer_name,
+        issued_at; None when the report is not locked."""
+        row = self.gw.db.execute(
+            "SELECT kind, issuer_name, signer_name, issued_at FROM receipts WHERE trusted = 1 AND packet_id = "
+            "(SELECT id FROM packets WHERE report_id = ? ORDER BY sequence DESC LIMIT 1) "
+            "ORDER BY issued_at DESC, id DESC LIMIT 1",
+            [report_id],
+        ).fetchone()
+        if row is None or row[0] != ReceiptKind.RECEIPT:
+            return None
+        return {"issuer_name": row[1], "signer_name": row[2], "issued_at": row[3]}
+
     def latest_answer(self, sent_packet_id: int) -> dict | None:
         """The answer that stands for an exported packet: kind, note, cells, issued_at, issuer_name, trusted.
         An answer signed by a key not (yet) checked never outranks a checked one."""

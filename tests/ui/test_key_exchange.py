@@ -89,7 +89,7 @@ def test_the_province_saves_its_key_file_and_the_commune_enrols_it(qtbot, window
     assert dialog.done_label.text() == f"Đã đăng ký khóa của Tỉnh Lai Châu (12), {province_key.holder_name}."
     assert dialog.result_lines() == ["1 biên nhận hoặc trả lại ký bằng khóa này đã được đối chiếu, nay được tính."]
     shot(dialog, "xa-dang-ky-khoa-cap-tren-xong")
-    assert window.answer.text().startswith("Tỉnh Lai Châu đã nhận gói lần 1 ngày ")
+    assert window.answer.text().startswith("Báo cáo đã được Tỉnh Lai Châu nhận ngày ")  # and is locked
     assert not window.message.isVisible()
 
 

@@ -65,7 +65,7 @@ def test_a_receipt_from_an_enrolled_province_key_shows_received(window, province
     packet = export(window.gw, library, tmp_path)
     receipt = answer_from_province(province, library, packet.path, tmp_path, kind="bien_nhan")
     assert window.import_receipt_file(receipt)
-    assert "Tỉnh Lai Châu đã nhận gói lần 1" in window.answer.text()
+    assert window.answer.text().startswith("Báo cáo đã được Tỉnh Lai Châu nhận ngày ")  # locked now
     assert "chưa đối chiếu" not in window.answer.text() + window.message.text()
     assert window.import_receipt_file(receipt)  # a second time changes nothing
     assert "đã nhập từ trước" in window.statusBar().currentMessage()
@@ -78,3 +78,36 @@ def test_a_file_that_is_not_a_receipt_is_said_in_vietnamese(window, tmp_path):
     assert not window.import_receipt_file(junk)
     assert "không phải" in window.message.text()
     assert window.gw.db["receipts"].count == 0
+
+
+def test_a_received_report_is_locked_in_the_window_and_a_paste_is_refused(window, province, library, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+
+    from models.report_lock import report_lock
+
+    enrol_province(window, province, tmp_path)
+    packet = export(window.gw, library, tmp_path)
+    grid = window.grid
+    assert grid.model().flags(grid.model().index(0, 1)) & Qt.ItemFlag.ItemIsEditable  # open before the receipt
+    assert window.import_receipt_file(answer_from_province(province, library, packet.path, tmp_path, kind="bien_nhan"))
+    reason = report_lock(window.gw, window.gw.find_report("03445", "kl224", "2024"))
+    assert reason.startswith("Báo cáo đã được Tỉnh Lai Châu nhận ngày ") and "đã khóa" in reason
+    assert reason in window.answer.text() and window.answer.isVisible()
+
+    model = grid.model()
+    assert not any(
+        model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+    )
+    fields = window.fields.model()
+    assert not any(fields.flags(fields.index(row, 3)) & Qt.ItemFlag.ItemIsEditable for row in range(fields.rowCount()))
+
+    values, audit = window.gw.values(window.controller.session.report), window.gw.db["audit"].count
+    QGuiApplication.clipboard().setText("120\n121\n")
+    grid.setCurrentIndex(model.index(0, 1))
+    QTest.keyClick(grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.message.text() == reason and window.message.isVisible()
+    assert window.gw.values(window.controller.session.report) == values and window.gw.db["audit"].count == audit

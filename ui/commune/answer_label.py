@@ -29,7 +29,8 @@ class AnswerLabel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
-    def show_answer(self, answer: ReportAnswer | None) -> None:
+    def show_answer(self, answer: ReportAnswer | None, locked: str | None = None) -> None:
+        """The answer; for a report the upper level received, why it is locked (which says the receipt)."""
         self.waiting_for_key = answer is not None and not answer.trusted
         if answer is None or answer.state == AnswerState.NOT_SENT:
             self.hide()
@@ -39,6 +40,8 @@ class AnswerLabel(QLabel):
         if not answer.trusted:  # a receipt filed unchecked waits for the upper level's key
             lines.append(self.tr("Vào Gói › %1").replace("%1", UPPER_KEY_ACTION))
             style = WAITING_FOR_KEY_STYLE
+        if locked:
+            lines = [locked]
         self.setText("\n".join(lines))
         self.setStyleSheet(style)
         self.show()

@@ -77,7 +77,7 @@ class CommuneFieldsModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self.cell(index) is None:
+        if self.cell(index) is None or self.controller.locked:
             return READ_ONLY
         return CHECKABLE if self.indicators[index.row()].kind == "yesno" else EDITABLE
 

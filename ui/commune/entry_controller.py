@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.errors import UserError
+from models.report_lock import report_lock
 from models.report_records import Change
 from models.session import ReportSession
 
@@ -23,6 +24,9 @@ class EntryController(QObject):
         super().__init__(parent)
         self.session = session
         self.undo_stack = QUndoStack(self)
+        # Why the report cannot be edited (the upper level received it), or None: its cells open no editor.
+        # Pasting and filling down still reach the library, which refuses them with the same sentence.
+        self.locked = report_lock(session.gw, session.report)
 
     def edit(self, edits: list[tuple[str, str, object]], label: str) -> bool:
         """Apply edits as one undoable step; False (and a message) if refused."""

@@ -127,7 +127,7 @@ class VillageGridModel(_IndicatorColumns):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if index.column() == 0:
+        if index.column() == 0 or self.controller.locked:
             return READ_ONLY
         return CHECKABLE if self.indicators[index.column() - 1].kind == "yesno" else EDITABLE
 

@@ -454,8 +454,10 @@ class MainWindow(QMainWindow):
         collection notice of the upper level not sent for yet, with its days left."""
         from exports.packets.answers import report_answer
         from exports.publications.todos import collection_todos
+        from models.report_lock import report_lock
 
-        self.answer.show_answer(report_answer(self.gw, report) if report is not None else None)
+        answer = report_answer(self.gw, report) if report is not None else None
+        self.answer.show_answer(answer, report_lock(self.gw, report) if report is not None else None)
         todos = [todo.text for todo in collection_todos(self.gw) if todo.sent is None]
         self.todo.setText("\n".join(todos))
         self.todo.setVisible(bool(todos))
