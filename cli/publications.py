@@ -3,6 +3,7 @@ published (the form version itself: ``forms publish``), and a commune
 importing either, with the to-dos the notices leave.
 
     collection publish --db DB --form ID [--version N] --period P --deadline dd/mm/yyyy [--note TEXT] --out FOLDER
+    reopening publish --db DB --unit CODE --form ID --period P --reason TEXT --out FOLDER
     publication import --db DB FILE.sctp [--user NAME] [--json]
     publication todo --db DB [--json]
 """
@@ -45,6 +46,22 @@ def register(commands) -> None:
     user_arg(sub, "tên người ký, ghi lại")
     json_arg(sub)
 
+    group = command_group(commands, "reopening", "cấp trên: mở lại báo cáo đã nhận của một đơn vị", "mở lại")
+    sub = command(
+        group,
+        "publish",
+        cmd_reopening_publish,
+        "ký thông báo mở lại báo cáo đã nhận của một đơn vị trực thuộc (để sửa và gửi lần sau) thành tệp .sctp",
+    )
+    db_arg(sub)
+    sub.add_argument("--unit", required=True, type=plain_code, help="mã đơn vị trực thuộc (ví dụ 03445)")
+    sub.add_argument("--form", required=True, type=plain_code, help="mã biểu")
+    sub.add_argument("--period", required=True, type=plain_period, help="kỳ báo cáo")
+    sub.add_argument("--reason", required=True, help="lý do mở lại: đơn vị cần sửa gì")
+    sub.add_argument("--out", required=True, help="thư mục (hoặc tệp .sctp) để ghi")
+    user_arg(sub, "tên người ký, ghi lại")
+    json_arg(sub)
+
     group = command_group(
         commands, "publication", "xã: nhập biểu mẫu và thông báo thu biểu do cấp trên gửi xuống", "tệp phát hành"
     )
@@ -81,6 +98,15 @@ def cmd_collection_publish(args) -> int:
         args.out,
         args.user,
     )
+    return say(args, published.to_dict(), published.sentence)
+
+
+def cmd_reopening_publish(args) -> int:
+    from exports.publications.publish import publish_reopening
+
+    gw = open_existing(args.db)
+    passphrase = read_passphrase("Mật khẩu khóa ký: ")
+    published = publish_reopening(gw, args.unit, args.form, args.period, args.reason, passphrase, args.out, args.user)
     return say(args, published.to_dict(), published.sentence)
 
 

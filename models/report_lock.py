@@ -25,7 +25,11 @@ def report_lock(gw: Gateway, report: ReportRef) -> str | None:
     receipt = gw.receipts.standing_receipt(report.id)
     if receipt is None:
         return None
-    day = vnformat.date(dt.datetime.fromisoformat(receipt["issued_at"]).date())
+    received_at = dt.datetime.fromisoformat(receipt["issued_at"])
+    reopened = gw.publications.latest_reopening(report.unit_code, report.form_id, report.period_code)
+    if reopened is not None and dt.datetime.fromisoformat(reopened["issued_at"]) > received_at:
+        return None  # the upper level reopened it after that receipt: corrected, it goes up as the next sequence
+    day = vnformat.date(received_at.date())
     return (
         f"Báo cáo đã được {receipt['issuer_name']} nhận ngày {day} ({receipt['signer_name']} ký): "
         "đã khóa, không sửa được. Cần sửa thì đề nghị cấp trên gửi thông báo mở lại."

@@ -101,6 +101,10 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
         step("targets publish", "--db", tinh, "--form", FORM, "--set", "tinh-2026", "--out", out, "--json",
              passphrase=PASSPHRASE)
     )["file"]  # fmt: skip
+    reopening = json.loads(
+        step("reopening publish", "--db", tinh, "--unit", COMMUNE, "--form", FORM, "--period", PERIOD,
+             "--reason", "Số hộ của một bản chưa khớp biên bản", "--out", out, "--json", passphrase=PASSPHRASE)
+    )["file"]  # fmt: skip
     step("inbox void", "--db", tinh, "--packet", number, "--reason", "Xã gửi nhầm kỳ")
     # The commune files the province's answer, once it trusts the province's key.
     step("keys enrol", "--db", xa, out / "tinh.sctk")
@@ -108,6 +112,7 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     step("publication import", "--db", xa, form["file"])
     step("publication import", "--db", xa, notice)
     step("publication import", "--db", xa, targets)
+    step("publication import", "--db", xa, reopening)  # the report the receipt locked may be corrected again
     step("publication todo", "--db", xa)
     # A new province of its own, its key replaced; backups.
     step("init", "--db", moi, "--upper", PROVINCE, "--officer", "Giàng Thị Dung", passphrase=NEW_PASSPHRASE)

@@ -141,3 +141,47 @@ def test_load_refuses_a_received_report_with_exit_2(qapp, capsys, demo_path, pro
     assert code == 2 and out == ""
     assert err.strip() == reason and len(err.splitlines()) == 1
     assert sqlite3.connect(demo_path).execute("SELECT count(*) FROM audit").fetchone()[0] == before
+
+
+def test_a_signed_reopening_lifts_the_lock_and_the_next_sequence_goes_up(commune_gw, province, library, tmp_path):
+    from exports.publications.publish import publish_reopening
+    from exports.publications.receive import import_publication
+
+    answered(commune_gw, province, library, tmp_path)
+    report = report_of(commune_gw)
+    assert report_lock(commune_gw, report)
+    out = tmp_path / "mo-lai"
+    out.mkdir()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # after the receipt, as it always is
+    reason = "Số hộ của Bản Nà Sáng chưa khớp biên bản."
+    reopening = publish_reopening(province, UNIT, FORM, PERIOD, reason, DEMO_PASSPHRASE, out, "tinh", at=later)
+    assert reopening.path.name == f"12_{FORM}_{PERIOD}_{UNIT}_mo-lai.sctp"
+    got = import_publication(commune_gw, reopening.path, "xa")
+    assert got.status == "applied"
+    assert got.sentence.startswith("Tỉnh Lai Châu mở lại báo cáo biểu kl224 năm 2024 của Xã Mường Tè")
+    assert "Số hộ của Bản Nà Sáng chưa khớp biên bản" in got.sentence
+    assert report_lock(commune_gw, report) is None
+    village = commune_gw.report_villages(report)[0].code
+    households = commune_gw.values(report)[("so_ho", village)]
+    enter_values(commune_gw, report, library.get(FORM), [("so_ho", village, households + 1)], "xa")
+    again = export_packet(commune_gw, view_report(commune_gw, report, library.get(FORM)), DEMO_PASSPHRASE, tmp_path)
+    assert again.sequence == 2
+    run = import_packets(province, [again.path], library, "tinh")
+    assert run.filed[0].outcome == "accepted"
+    packet_id = run.filed[0].packet_id
+    receipt = issue_receipt(
+        province, packet_id, "bien_nhan", DEMO_PASSPHRASE, tmp_path, library, "tinh", at=later + dt.timedelta(minutes=1)
+    )
+    import_receipt(commune_gw, receipt.path)
+    assert report_lock(commune_gw, report)  # the second sequence received: locked again
+
+
+def test_only_a_unit_directly_below_is_reopened(province, tmp_path):
+    from exports.publications.publish import publish_reopening
+    from models.errors import BadInput
+
+    with pytest.raises(BadInput, match="không trực thuộc"):
+        publish_reopening(province, "12", FORM, PERIOD, "lý do", DEMO_PASSPHRASE, tmp_path, "tinh")
+    with pytest.raises(BadInput, match="phải ghi lý do"):
+        publish_reopening(province, UNIT, FORM, PERIOD, "  ", DEMO_PASSPHRASE, tmp_path, "tinh")
+    assert list(tmp_path.glob("*.sctp")) == []

@@ -51,8 +51,8 @@ SUFFIX = ".sctp"
 MANIFEST = "phat-hanh.json"
 SIGNATURE = "phat-hanh.sig"
 ENTRIES = (MANIFEST, SIGNATURE, PUBLIC_KEY)
-FORM, COLLECTION, TARGET_SET = "form", "collection", "target_set"
-KINDS = (FORM, COLLECTION, TARGET_SET)
+FORM, COLLECTION, TARGET_SET, REOPENING = "form", "collection", "target_set", "reopening"
+KINDS = (FORM, COLLECTION, TARGET_SET, REOPENING)
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a form of 500 indicators is ~300 KB of JSON
 MAX_TEXT = 200  # a name, a title
@@ -107,6 +107,8 @@ class Publication:
             return (form["id"], form["publisher"], form["version"])
         if self.kind == TARGET_SET:  # a set is for a form id, whichever version fits it: no publisher, 0
             return (self.data["target_set"]["form_id"], "", 0)
+        if self.kind == REOPENING:  # a report of a unit, whichever version it was filled with
+            return (self.data["reopening"]["form_id"], "", 0)
         notice = self.data["collection"]
         return (notice["form_id"], notice["publisher"], notice["version"])
 
@@ -125,6 +127,12 @@ class Publication:
             return (
                 f"bộ mục tiêu “{latest['name']}” ({target_set['id']}, phiên bản {latest['version']}) của biểu "
                 f"{form_id} do {self.issuer_name} đặt"
+            )
+        if self.kind == REOPENING:
+            reopening = self.data["reopening"]
+            return (
+                f"thông báo mở lại báo cáo biểu {form_id} kỳ {parse_period(reopening['period_code']).label} của đơn vị "
+                f"{reopening['unit_code']} do {self.issuer_name} gửi (lý do: {reopening['reason']})"
             )
         notice = self.data["collection"]
         period = parse_period(notice["period_code"])
@@ -179,6 +187,9 @@ def publication_file_name(data: dict) -> str:
         return f"{data['issuer']['code']}_{form_id}_{target_set['id']}_v{latest}_muc-tieu{SUFFIX}"
     if data["kind"] == FORM:
         return f"{data['issuer']['code']}_{form_id}_v{version}_bieu-mau{SUFFIX}"
+    if data["kind"] == REOPENING:
+        reopening = data["reopening"]
+        return f"{data['issuer']['code']}_{form_id}_{reopening['period_code']}_{reopening['unit_code']}_mo-lai{SUFFIX}"
     return f"{data['issuer']['code']}_{form_id}_v{version}_{data['collection']['period_code']}_thu-bieu{SUFFIX}"
 
 
@@ -267,6 +278,8 @@ def shape_problem(data: dict) -> str | None:
             return _form_problem(data, issuer["code"], extra)
         if data["kind"] == TARGET_SET:
             return _target_set_problem(data["target_set"], issuer["code"], extra)
+        if data["kind"] == REOPENING:
+            return _reopening_problem(data["reopening"], extra)
         return _notice_problem(data["collection"], extra)
     except (KeyError, TypeError, ValueError, AttributeError):
         return "thiếu thông tin bắt buộc"
@@ -282,6 +295,22 @@ def _form_problem(data: dict, issuer: str, extra: set) -> str | None:
         return "mã kiểm tra của biểu mẫu không khớp"
     if not _code(form.get("id")) or not _version(form.get("version")):
         return "sai mã biểu hoặc phiên bản"
+    return None
+
+
+def _reopening_problem(reopening: dict, extra: set) -> str | None:
+    if extra != {"reopening"} or not isinstance(reopening, dict):
+        return "thiếu hoặc thừa phần thông báo mở lại"
+    if set(reopening) != {"unit_code", "form_id", "period_code", "reason"}:
+        return "thông báo mở lại thiếu hoặc thừa mục"
+    if not _code(reopening["unit_code"]) or not _code(reopening["form_id"]):
+        return "sai mã đơn vị hoặc mã biểu"
+    try:
+        parse_period(reopening["period_code"])
+    except BadInput:
+        return "sai mã kỳ báo cáo"
+    if not _text(reopening["reason"]):
+        return "thiếu hoặc sai lý do mở lại"
     return None
 
 

@@ -14,6 +14,7 @@ from exports.publications.format import (
     COLLECTION,
     FORM,
     MAX_NOTE,
+    REOPENING,
     TARGET_SET,
     Publication,
     publication_data,
@@ -27,6 +28,7 @@ from models.errors import BadInput
 from models.form_store import find_form, library_of
 from models.gateway import Gateway
 from models.keys import key_in_use, unlock_key
+from models.periods import parse_period
 from models.units import nfc
 
 
@@ -155,6 +157,35 @@ def publish_target_set(
     return _sign(gw, TARGET_SET, body, passphrase, out, who, at)
 
 
+def publish_reopening(
+    gw: Gateway,
+    unit_code: str,
+    form_id: str,
+    period_code: str,
+    reason: str,
+    passphrase: str,
+    out: str | Path,
+    who: str = "",
+    *,
+    at=None,
+) -> Published:
+    """Sign a reopening of one unit's report (a lock exception): the unit, directly below this one, may
+    correct the report it sent and this level received, and send the next sequence, which this level then
+    files as usual. BadInput: a unit not directly below, an unknown form or period, no reason, no key."""
+    home = _home(gw)
+    unit = gw.require_unit(unit_code)
+    if unit.parent_code != home.code:
+        raise BadInput(f"{unit.name} không trực thuộc {home.name}: chỉ mở lại báo cáo của đơn vị trực thuộc.")
+    period = parse_period(period_code)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise BadInput("Mở lại báo cáo thì phải ghi lý do, để đơn vị biết sửa gì.")
+    if len(reason) > 1000:
+        raise BadInput("Lý do mở lại dài quá 1.000 ký tự.")
+    body = {"reopening": {"unit_code": unit.code, "form_id": form_id, "period_code": period.code, "reason": reason}}
+    return _sign(gw, REOPENING, body, passphrase, out, who, at)
+
+
 def _home(gw: Gateway):
     code = gw.setting("home_unit")
     if not code:
@@ -189,7 +220,7 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
     zipped = signed_publication(data, key, private)
     path = output_path(out, publication_file_name(data))
     form_id, publisher, version = Publication(data, b"", "").form_key
-    notice = body.get("collection", {})
+    notice = body.get("collection") or body.get("reopening", {})
     with gw.transaction():
         gw.publications.record_issued(
             {
@@ -199,7 +230,7 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
                 "form_version": version,
                 "period_code": notice.get("period_code"),
                 "deadline": notice.get("deadline"),
-                "note": notice.get("note"),
+                "note": notice.get("note", notice.get("reason")),
                 "issued_at": data["issued_at"],
                 "issued_by": who,
                 "fingerprint": key.fingerprint,
@@ -212,5 +243,6 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
         FORM: f"biểu {form_id} phiên bản {version}",
         COLLECTION: f"thông báo thu biểu {form_id} (phiên bản {version})",
         TARGET_SET: f"bộ mục tiêu {body.get('target_set', {}).get('id')} của biểu {form_id}",
+        REOPENING: f"thông báo mở lại báo cáo biểu {form_id} của đơn vị {notice.get('unit_code')}",
     }[kind]
     return Published(path, data, f"Đã ký và lưu {what} “{path}” để gửi xuống cấp dưới.")

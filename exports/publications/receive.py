@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.packets.container import PacketInvalid
-from exports.publications.format import COLLECTION, FORM, TARGET_SET, Publication, read_publication
+from exports.publications.format import COLLECTION, FORM, REOPENING, TARGET_SET, Publication, read_publication
 from forms import vnformat
 from models.errors import BadInput
 from models.form_store import library_of, store_form
@@ -143,6 +143,8 @@ def _apply(gw: Gateway, publication: Publication, who: str) -> str:
         )
     if publication.kind == TARGET_SET:
         return _apply_target_set(gw, publication, who)
+    if publication.kind == REOPENING:
+        return _apply_reopening(gw, publication)
     newer = _older_than_applied(gw, publication)
     if newer is not None:
         raise PublicationRefused(
@@ -162,6 +164,22 @@ def _apply(gw: Gateway, publication: Publication, who: str) -> str:
         )
     signer = publication.signer_words()
     return f"{said} {signer[:1].upper()}{signer[1:]}."
+
+
+def _apply_reopening(gw: Gateway, publication: Publication) -> str:
+    """A reopening of one of this machine's reports: kept (received_publications), it lifts the lock of the
+    receipt that came before it (models/report_lock.py)."""
+    reopening = publication.data["reopening"]
+    unit = gw.unit(reopening["unit_code"])
+    report = gw.find_report(unit.code, reopening["form_id"], reopening["period_code"]) if unit else None
+    if report is None:
+        raise PublicationRefused(f"Không nhận {publication.words()}: máy này không có báo cáo đó.")
+    period = gw.period(report.period_code)
+    signer = publication.signer_words()
+    return (
+        f"{publication.issuer_name} mở lại báo cáo biểu {report.form_id} {period.in_sentence} của {unit.name} "
+        f"(lý do: {reopening['reason']}): sửa rồi ký và xuất lần gửi sau. {signer[:1].upper()}{signer[1:]}."
+    )
 
 
 def _apply_target_set(gw: Gateway, publication: Publication, who: str) -> str:
@@ -247,7 +265,7 @@ def _notice_key(publication: Publication) -> tuple[str, str]:
 
 def _row(publication: Publication, sha: str, who: str) -> dict:
     form_id, publisher, version = publication.form_key
-    notice = publication.data.get("collection", {})
+    notice = publication.data.get("collection") or publication.data.get("reopening", {})
     return {
         "file_sha256": sha,
         "kind": publication.kind,
@@ -260,7 +278,7 @@ def _row(publication: Publication, sha: str, who: str) -> dict:
         "form_version": version,
         "period_code": notice.get("period_code"),
         "deadline": notice.get("deadline"),
-        "note": notice.get("note"),
+        "note": notice.get("note", notice.get("reason")),
         "manifest": json.dumps(publication.data, ensure_ascii=False),
         "imported_by": who,
     }

@@ -4,6 +4,7 @@ imported, applied or held for its signer's key)."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from models.clock import now
@@ -52,6 +53,18 @@ class Publications:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     # ---- commune ---------------------------------------------------------------------
+
+    def latest_reopening(self, unit_code: str, form_id: str, period_code: str) -> dict | None:
+        """The reopening applied last for one unit's report: issued_at (UTC ISO), issuer_name, reason."""
+        rows = self.gw.db.execute(
+            "SELECT issued_at, issuer_name, note, manifest FROM received_publications WHERE kind = 'reopening' "
+            "AND status = ? AND form_id = ? AND period_code = ? ORDER BY issued_at DESC",
+            [APPLIED, form_id, period_code],
+        )
+        for issued_at, issuer_name, reason, manifest in rows:
+            if json.loads(manifest)["reopening"]["unit_code"] == unit_code:
+                return {"issued_at": issued_at, "issuer_name": issuer_name, "reason": reason}
+        return None
 
     def received(self, file_sha256: str) -> dict | None:
         row = self.gw.db.execute(

@@ -5,6 +5,8 @@ Packets, receipts and the province's database are real files."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from exports.collect.inbox import import_packets
 from exports.collect.receipts import Query, issue_receipt
 from exports.collect.trust import enrol
@@ -111,3 +113,30 @@ def test_a_received_report_is_locked_in_the_window_and_a_paste_is_refused(window
     QTest.keyClick(grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert window.message.text() == reason and window.message.isVisible()
     assert window.gw.values(window.controller.session.report) == values and window.gw.db["audit"].count == audit
+
+
+def test_a_reopening_from_the_province_opens_the_locked_report_for_editing(window, province, library, tmp_path):
+    import datetime as dt
+
+    from exports.publications.publish import publish_reopening
+
+    enrol_province(window, province, tmp_path)
+    packet = export(window.gw, library, tmp_path)
+    receipt = answer_from_province(province, library, packet.path, tmp_path, kind="bien_nhan")
+    assert window.import_receipt_file(receipt)
+    assert window.controller.locked
+    grid = window.grid.model()
+    cell = grid.index(0, 1)
+    assert not grid.flags(cell) & Qt.ItemFlag.ItemIsEditable
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    reason = "Số hộ của bản đầu tiên chưa khớp biên bản."
+    out = tmp_path / "mo-lai"
+    out.mkdir()
+    reopening = publish_reopening(province, "03445", "kl224", "2024", reason, DEMO_PASSPHRASE, out, "tinh", at=later)
+    assert window.import_publication_file(reopening.path)
+    assert window.controller.locked is None
+    assert window.grid.model().flags(window.grid.model().index(0, 1)) & Qt.ItemFlag.ItemIsEditable
+    assert (
+        "mở lại báo cáo biểu kl224" in window.statusBar().currentMessage()
+        and reason in window.statusBar().currentMessage()
+    )

@@ -511,6 +511,8 @@ class MainWindow(QMainWindow):
             if got.publication.kind in ("form", "target_set"):
                 self._forms_received()
                 self._fill_targets()  # a target set of the upper level is among the choices at once
+            if got.publication.kind == "reopening":
+                self.open_report()  # the report the receipt locked opens for editing again
             self.show_message("")
             self.statusBar().showMessage(got.sentence)
         self._packet_answered()
