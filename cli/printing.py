@@ -91,14 +91,14 @@ def cmd_print(args) -> int:
     if args.completeness:
         document = printouts.completeness_printout(gw, args.unit, args.period, printed_on=today, **page)
     elif args.merged:
-        unit, form = gw.require_unit(args.unit), require_form(args.form)
+        unit, form = gw.require_unit(args.unit), require_form(args.form, gw)
         layout = _chosen_layout(gw, unit, form, args, body)
         if layout.mode == "village":
             raise BadInput("Bảng tổng hợp in dạng báo cáo hoặc phụ lục, không in phiếu họp bản (--mode village).")
         figures = {"target_set": args.targets, "words": args.words, "layout": layout}
         document = printouts.merged_printout(gw, args.unit, args.form, args.period, printed_on=today, **figures, **page)
     else:
-        unit, form = gw.require_unit(args.unit), require_form(args.form)
+        unit, form = gw.require_unit(args.unit), require_form(args.form, gw)
         layout = _chosen_layout(gw, unit, form, args, body)
         if args.targets and layout.mode == "village":
             raise BadInput("--targets không dùng với phiếu họp bản (--mode village).")

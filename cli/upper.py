@@ -101,7 +101,8 @@ def cmd_inbox_open(args) -> int:
     from models.reporting import require_form
 
     deadline = parse_day(args.deadline) if args.deadline else None
-    print(open_collection(open_existing(args.db), require_form(args.form), args.period, deadline))
+    gw = open_existing(args.db)
+    print(open_collection(gw, require_form(args.form, gw), args.period, deadline))
     return 0
 
 

@@ -208,12 +208,14 @@ def edits_from_dict(
 def load_report(gw: Gateway, unit_code: str, form_id: str, period_code: str, data: dict, who: str):
     """Enter every value of a file shaped like ``show --json`` into the report, made if new; all or
     nothing. Villages may be named by full or local code. (changes, the report's view after)."""
-    from models.reporting import enter_values, require_form, start_report, view_report
+    from models.reporting import enter_values, report_form, require_form, start_report, view_report
 
     unit = gw.require_unit(unit_code)
-    form = require_form(form_id)
+    form = require_form(form_id, gw)
     period = gw.period(period_code)
     report = gw.find_report(unit.code, form.id, period.code)
+    if report is not None:  # an existing report takes values as the version it was begun with
+        form = report_form(gw, report) or form
     villages = gw.villages_of(unit.code, active_only=False)
     codes = {v.code: v.code for v in villages} | {v.local_code: v.code for v in villages if v.local_code}
     edits = edits_from_dict(data, unit.code, form.id, period.code, codes)

@@ -132,8 +132,3 @@ def version_in_use(gw: Gateway, form_id: str) -> FormDef | None:
         if issued is not None:
             return issued
     return library.get(form_id)
-
-
-def form_ids(library: FormLibrary) -> list[str]:
-    """Each form once, whatever the versions and publishers: what a unit picks a report of."""
-    return library.ids()

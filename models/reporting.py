@@ -16,7 +16,7 @@ from forms.library import default_library
 from forms.schema import NUMERIC_KINDS, FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
-from models.form_store import library_of
+from models.form_store import library_of, version_in_use
 from models.gateway import Gateway
 from models.periods import Period, parse_period
 from models.report_records import Change, Edit, ReportRef
@@ -78,12 +78,14 @@ def report_form(gw: Gateway, report: ReportRef) -> FormDef | None:
     return library_of(gw).get(report.form_id, report.form_version, report.form_publisher)
 
 
-def require_form(form_id: str) -> FormDef:
-    """The newest version of a form the program knows, or BadInput naming the ones it does."""
-    form = default_library().get(form_id)
+def require_form(form_id: str, gw: Gateway | None = None) -> FormDef:
+    """The version of a form a new report is filled with (models.form_store.version_in_use: the upper
+    level's where it sent one, else the program's newest); without ``gw`` the program's. BadInput naming
+    the forms there are for an id not known: a form only a province sent is known where it was kept."""
+    library = library_of(gw) if gw is not None else default_library()
+    form = version_in_use(gw, form_id) if gw is not None else library.get(form_id)
     if form is None:
-        known = ", ".join(f.id for f in default_library().all())
-        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {known}).")
+        raise BadInput(f"Không có biểu “{form_id}” (các biểu hiện có: {', '.join(library.ids())}).")
     return form
 
 
@@ -126,7 +128,7 @@ def find_report_view(
     there is none. BadInput for a unit, form, period or target set that does not exist."""
     unit = gw.require_unit(unit_code)
     period = gw.period(period_code)
-    form = require_form(form_id)
+    form = require_form(form_id, gw)
     report = gw.find_report(unit.code, form.id, period.code)
     if report is None:
         return None

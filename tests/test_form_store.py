@@ -89,3 +89,20 @@ def test_a_damaged_stored_form_is_said_not_used(gw):
     library = library_of(gw)  # each kept version is read when asked for
     with pytest.raises(BadInput, match="Biểu lưu trong cơ sở dữ liệu bị hỏng"):
         library.get("kl224", 2, "12")
+
+
+def test_a_form_only_the_province_sent_is_known_to_the_commands_of_that_database(demo_path):
+    from models.reporting import find_report_view, require_form, start_report
+
+    gw = Gateway.open(demo_path)
+    try:
+        with pytest.raises(BadInput, match="Không có biểu “kh26”"):
+            require_form("kh26", gw)
+        store_form(gw, province_kl224(1, id="kh26"), FormOrigin.RECEIVED, "xa")
+        form = require_form("kh26", gw)
+        assert form.key == ("kh26", "12", 1)
+        start_report(gw, "03445", form, "2026")
+        view = find_report_view(gw, "03445", "kh26", "2026")
+        assert view.form.key == ("kh26", "12", 1) and view.form.has_indicator("ban_co_loa")
+    finally:
+        gw.close()

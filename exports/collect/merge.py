@@ -10,7 +10,6 @@ quarantined, rejected or stale one never reaches the table.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from forms.engine import Evaluation, Figure, ReportData, TargetResult, compare_targets, evaluate
@@ -175,14 +174,14 @@ def table_form(gw: Gateway, form_id: str, period_code: str) -> FormDef:
     the one most of the period's accepted packets were filled with (the newest on a tie), else this unit's
     own latest version, else the program's. 2025 filled with version 1 is summed with version 1, 2026 with
     the province's version 2."""
-    require_form(form_id)  # an unknown id is said with the forms there are
+    require_form(form_id, gw)  # an unknown id is said with the forms there are
     library = library_of(gw)
     collected = gw.collections.get(form_id, period_code)
     if collected and collected["form_version"] is not None:
         named = library.get(form_id, collected["form_version"], collected["form_publisher"] or "")
         if named is not None:
             return named
-    used = Counter(version for *_, version, _kept in gw.inbox.evaluated(form_id, period_code))
+    used = gw.inbox.versions_used(form_id, period_code)  # counted in SQL: the figures are read once, by merge
     for (version, publisher), _count in sorted(used.items(), key=lambda kv: (kv[1], kv[0][0]), reverse=True):
         form = library.get(form_id, version, publisher)
         if form is not None:

@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from forms import vnformat
 from models.errors import UserError, os_error_words
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -213,12 +214,18 @@ def _canonical_entries(raw: bytes) -> dict[str, bytes] | None:
 
 def read_packet_file(path: Path) -> bytes:
     """The bytes of a file said to be a packet, refusing a folder or a file too big to be one."""
+    return read_within(path, MAX_FILE_BYTES, "tệp gói", "một gói Sổ Chỉ Tiêu")
+
+
+def read_within(path: Path, limit: int, what: str, one: str) -> bytes:
+    """The bytes of a file that should be ``what`` (“tệp gói”), refusing a folder, a missing or unreadable
+    file, or one larger than ``limit`` (too big to be ``one``), each with a Vietnamese sentence."""
     try:
         if path.is_dir():
-            raise PacketUnreadable(f"“{path}” là một thư mục, không phải tệp gói.")
+            raise PacketUnreadable(f"“{path}” là một thư mục, không phải {what}.")
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PacketUnreadable(f"Tệp “{path.name}” quá lớn ({size // (1024 * 1024)} MB) để là một gói Sổ Chỉ Tiêu.")
+        if size > limit:
+            raise PacketUnreadable(f"Tệp “{path.name}” quá lớn ({vnformat.number(size // 1024)} KB) để là {one}.")
         return path.read_bytes()
     except FileNotFoundError:
         raise PacketUnreadable(f"Không tìm thấy tệp “{path}”.") from None

@@ -32,7 +32,7 @@ def filled_printout(
     view = find_report_view(gw, unit_code, form_id, period_code, target_set)
     unit, period = gw.require_unit(unit_code), gw.period(period_code)
     if view is None:
-        form = require_form(form_id)
+        form = require_form(form_id, gw)
         return received_printout(gw, unit, form, period, target_set, words, printed_on, page, layout)
     signed = signed_as(gw, view)  # a report already sent: headed as it was signed, lines given here on top
     given = {name: value for name, value in page.items() if value is not None}
@@ -82,7 +82,7 @@ def blank_printout(
     from exports.paper.village_sheet import village_sheets
 
     unit = gw.require_unit(unit_code)
-    form = require_form(form_id)
+    form = require_form(form_id, gw)
     period = parse_period(period_code)
     require_filler(form, unit, period)
     require_period_kind(form, period)

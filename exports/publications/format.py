@@ -32,7 +32,14 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from exports.packets.container import ZIP_MAGIC, PacketInvalid, PacketUnreadable, canonical_zip, container_of
+from exports.packets.container import (
+    ZIP_MAGIC,
+    PacketInvalid,
+    PacketUnreadable,
+    canonical_zip,
+    container_of,
+    read_within,
+)
 from exports.packets.format import PUBLIC_KEY, json_bytes
 from exports.strict_json import loads_strict
 from forms import vnformat
@@ -40,7 +47,7 @@ from forms.definition_data import data_sha256
 from forms.loader import FormErrors, form_from_data
 from forms.schema import TARGET_OPS, FormDef
 from models.about import APP_NAME, APP_VERSION
-from models.errors import BadInput, UserError, os_error_words
+from models.errors import BadInput, UserError
 from models.keys import KeyInfo, fingerprint_of, load_public_pem, spoken_fingerprint
 from models.periods import parse_period
 from models.units import Unit
@@ -201,7 +208,7 @@ def read_publication(path: str | Path) -> Publication:
     (not one, or unreadable) or PacketInvalid (damaged, altered, out of bounds) otherwise."""
     path = Path(path)
     name = path.name
-    raw = _read_bytes(path)
+    raw = read_within(path, MAX_FILE_BYTES, "tệp phát hành", "một tệp phát hành")
     if not raw.startswith(ZIP_MAGIC):
         raise PacketUnreadable(_not_one(name))
     try:
@@ -246,20 +253,6 @@ def _not_one(name: str) -> str:
         f"Tệp “{name}” không phải tệp phát hành của Sổ Chỉ Tiêu (biểu mẫu, bộ mục tiêu hoặc thông báo thu biểu "
         f"{SUFFIX} do cấp trên gửi xuống)."
     )
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise PacketUnreadable(f"“{path}” là một thư mục, không phải tệp phát hành.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PacketUnreadable(f"Tệp “{path.name}” quá lớn ({size // 1024} KB) để là một tệp phát hành.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PacketUnreadable(f"Không tìm thấy tệp “{path}”.") from None
-    except OSError as exc:
-        raise PacketUnreadable(f"Không đọc được tệp “{path}” ({os_error_words(exc)}).") from None
 
 
 def shape_problem(data: dict) -> str | None:

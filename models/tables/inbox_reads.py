@@ -167,6 +167,15 @@ class InboxReads:
             for i, unit, seq, version, publisher, figures in rows
         ]
 
+    def versions_used(self, form_id: str, period_code: str) -> dict[tuple[int, str], int]:
+        """(form version, publisher) -> how many accepted packets of a form and period were filled with it."""
+        rows = self.gw.db.execute(
+            "SELECT form_version, form_publisher, count(*) FROM received_packets WHERE form_id = ? "
+            "AND period_code = ? AND status = ? GROUP BY form_version, form_publisher",
+            [form_id, period_code, PacketStatus.ACCEPTED],
+        )
+        return {(version, publisher or ""): count for version, publisher, count in rows}
+
     def accepted(self, form_id: str, period_code: str) -> list[tuple[int, str, int]]:
         """(packet id, unit code, sequence) of the accepted packets of a form and period."""
         rows = self.gw.db.execute(

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from exports.text_report import summary_line
 from forms.library import FormLibrary
 from models.errors import UserError
-from models.form_store import form_ids, version_in_use
+from models.form_store import version_in_use
 from models.gateway import Gateway
 from models.history import cell_history, report_history
 from models.reporting import report_form, start_report
@@ -91,9 +91,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self.units.fill(self.gw)
-        for form_id in form_ids(library):  # each form once, titled as the version new reports are filled with
-            form = version_in_use(gw, form_id)
-            self.form_box.addItem(f"{form.id} — {form.title}", form.id)
+        self._fill_forms()
         home = gw.setting("home_unit")
         self._select_latest_form(home)
         self.select_unit(home)
@@ -659,11 +657,15 @@ class MainWindow(QMainWindow):
         chosen = self.form_box.currentData()
         self.form_box.blockSignals(True)  # the report open stays open
         self.form_box.clear()
-        for form_id in form_ids(self.library):
-            form = version_in_use(self.gw, form_id)
-            self.form_box.addItem(f"{form.id} — {form.title}", form.id)
+        self._fill_forms()
         self.form_box.setCurrentIndex(max(self.form_box.findData(chosen), 0))
         self.form_box.blockSignals(False)
+
+    def _fill_forms(self) -> None:
+        """Each form once, titled as the version new reports are filled with (the upper level's, if it sent one)."""
+        for form_id in self.library.ids():
+            form = version_in_use(self.gw, form_id)
+            self.form_box.addItem(f"{form.id} — {form.title}", form.id)
 
     def _packet_answered(self, *_args) -> None:
         """The answer beside the open report, again: a packet exported, the upper level's key enrolled."""
