@@ -29,7 +29,7 @@ def ring_centre(view, index):
     option = QStyleOptionViewItem()
     view.initViewItemOption(option)
     option.rect = view.visualRect(index)
-    return view.itemDelegate()._box(option, index).center()
+    return view.itemDelegateForIndex(index)._box(option, index).center()
 
 
 def test_unanswered_differs_from_no_in_every_role_that_shows(window):

@@ -81,6 +81,10 @@ class CommuneFieldsModel(QAbstractTableModel):
             return READ_ONLY
         return CHECKABLE if self.indicators[index.row()].kind == "yesno" else EDITABLE
 
+    def yes_no_column(self, column: int) -> bool:
+        """Whether ``column`` holds yes/no cells (the view draws those with SheetView's yes/no delegate)."""
+        return column == VALUE_COLUMN and any(i.kind == "yesno" for i in self.indicators)
+
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None

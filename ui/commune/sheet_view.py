@@ -43,21 +43,21 @@ MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.T
 ANSWER_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select)
 
 
-class _CellDelegate(QStyledItemDelegate):
-    """Remembers the editor whose text the model refused, so the view keeps it open.
-    An unanswered yes/no cell shows an empty ring where its box will be; a click
-    on the ring, or Space, answers “Có” as a tick on an empty box would."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.refused = None  # (editor, cell) of the last refused commit
+class _KeepRefused(QStyledItemDelegate):
+    """Remembers, on its view, the editor whose text the model refused, so the view keeps it open."""
 
     def setModelData(self, editor, model, index) -> None:
         if isinstance(editor, QLineEdit):
             accepted = model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
-            self.refused = None if accepted else (editor, QPersistentModelIndex(index))
+            self.parent().refused = None if accepted else (editor, QPersistentModelIndex(index))
         else:
             super().setModelData(editor, model, index)
+
+
+class _YesNoCells(_KeepRefused):
+    """The columns holding yes/no cells (only those: a paint written in Python costs every cell it draws,
+    the largest part of a keystroke when all have one). An unanswered cell shows an empty ring where its
+    box will be; a click on the ring, or Space, answers “Có” as a tick on an empty box would."""
 
     def paint(self, painter, option, index) -> None:
         super().paint(painter, option, index)
@@ -96,15 +96,23 @@ class _CellDelegate(QStyledItemDelegate):
 class SheetView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.keeper = _CellDelegate(self)
-        self.setItemDelegate(self.keeper)
+        self.refused = None  # (editor, cell) of the last refused commit (_KeepRefused)
+        self.setItemDelegate(_KeepRefused(self))
+        self.yes_no_cells = _YesNoCells(self)
         self.setEditTriggers(EDIT_TRIGGERS)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setTabKeyNavigation(True)
 
     def setModel(self, model) -> None:
+        old = self.model()
+        for column in range(old.columnCount() if old is not None else 0):
+            self.setItemDelegateForColumn(column, None)
         super().setModel(model)
         if model is not None:
+            yes_no = getattr(model, "yes_no_column", lambda _column: False)
+            for column in range(model.columnCount()):
+                if yes_no(column):
+                    self.setItemDelegateForColumn(column, self.yes_no_cells)
             model.dataChanged.connect(self.fit_figures)
             QTimer.singleShot(0, self.fit_headers)  # after the window has set its column widths
             QTimer.singleShot(0, self.fit_figures)
@@ -159,7 +167,7 @@ class SheetView(QTableView):
             super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint) -> None:
-        refused = self.keeper.refused
+        refused = self.refused
         if refused and refused[0] is editor and hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
             # Refused: the text stays, selected, in the cell it was typed in; the message says why.
             # A click on another cell brings the cursor back once the click is over.
@@ -168,7 +176,7 @@ class SheetView(QTableView):
             editor.setFocus()
             editor.selectAll()
             return
-        self.keeper.refused = None
+        self.refused = None
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter while typing
             self.move_down()

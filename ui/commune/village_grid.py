@@ -79,6 +79,10 @@ class VillageGridModel(_IndicatorColumns):
         super().__init__(controller, parent)
         self._index_findings()
 
+    def yes_no_column(self, column: int) -> bool:
+        """Whether ``column`` holds yes/no cells (the view draws those with SheetView's yes/no delegate)."""
+        return column > 0 and self.indicators[column - 1].kind == "yesno"
+
     def refresh(self, changes=None) -> None:
         before = self._looks()
         self._index_findings()
