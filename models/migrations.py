@@ -1,5 +1,9 @@
 """The database schema, as migrations applied in order and recorded in
-``_sqlite_migrations``. Never edit an applied migration: add the next one."""
+``_sqlite_migrations``. Never edit an applied migration: add the next one.
+
+Why it is long: a database made by any earlier release must reach today's
+schema by running each step it lacks, in order, so every step stays here as
+it was shipped; one file keeps that order visible."""
 
 from __future__ import annotations
 
@@ -443,3 +447,10 @@ def m013_target_sets(db: Database) -> None:
             PRIMARY KEY (form_id, owner, set_id, version)
         )"""
     )
+
+
+@migrations()
+def m014_reopenings_name_their_unit(db: Database) -> None:
+    # A reopening the upper level signs names one unit's report: kept here so that a later sequence of a
+    # report it received is held unless it reopened that report after the receipt (exports/collect/admission.py).
+    db.execute("ALTER TABLE issued_publications ADD COLUMN unit_code TEXT")

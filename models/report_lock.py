@@ -27,7 +27,7 @@ def report_lock(gw: Gateway, report: ReportRef) -> str | None:
         return None
     received_at = dt.datetime.fromisoformat(receipt["issued_at"])
     reopened = gw.publications.latest_reopening(report.unit_code, report.form_id, report.period_code)
-    if reopened is not None and dt.datetime.fromisoformat(reopened["issued_at"]) > received_at:
+    if reopened is not None and dt.datetime.fromisoformat(reopened["issued_at"]) >= received_at:
         return None  # the upper level reopened it after that receipt: corrected, it goes up as the next sequence
     day = vnformat.date(received_at.date())
     return (

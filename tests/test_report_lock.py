@@ -185,3 +185,43 @@ def test_only_a_unit_directly_below_is_reopened(province, tmp_path):
     with pytest.raises(BadInput, match="phải ghi lý do"):
         publish_reopening(province, UNIT, FORM, PERIOD, "  ", DEMO_PASSPHRASE, tmp_path, "tinh")
     assert list(tmp_path.glob("*.sctp")) == []
+
+
+def test_the_province_holds_a_later_sequence_of_a_report_it_received_until_it_reopens_it(
+    commune_gw, province, library, tmp_path
+):
+    """The commune signs lần 2 before the receipt reaches it (or from an old copy of its database): the
+    province holds it, naming its receipt; after the province signs a reopening, the next sequence is filed."""
+    from exports.publications.publish import publish_reopening
+
+    report, form = report_of(commune_gw), library.get(FORM)
+    first = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
+    run = import_packets(province, [first.path], library, "tinh")
+    issue_receipt(province, run.filed[0].packet_id, "bien_nhan", DEMO_PASSPHRASE, tmp_path, library, "tinh")
+    village = commune_gw.report_villages(report)[0].code
+    households = commune_gw.values(report)[("so_ho", village)]
+    enter_values(commune_gw, report, form, [("so_ho", village, households + 1)], "xa")
+    second = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
+    held = import_packets(province, [second.path], library, "tinh").filed[0]
+    assert held.outcome == "held"
+    row = province.db.execute("SELECT status, reason FROM received_packets WHERE id = ?", [held.packet_id]).fetchone()
+    assert row[0] == "held"
+    assert "Đã gửi biên nhận lần gửi 1 của Xã Mường Tè" in row[1] and "chưa gửi thông báo mở lại" in row[1]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    publish_reopening(province, UNIT, FORM, PERIOD, "Sửa số hộ.", DEMO_PASSPHRASE, tmp_path / "mo", "tinh", at=later)
+    enter_values(commune_gw, report, form, [("so_ho", village, households + 2)], "xa")
+    third = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
+    assert import_packets(province, [third.path], library, "tinh").filed[0].outcome == "accepted"
+
+
+def test_a_return_lets_the_next_sequence_in_without_a_reopening(commune_gw, province, library, tmp_path):
+    report, form = report_of(commune_gw), library.get(FORM)
+    first = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
+    run = import_packets(province, [first.path], library, "tinh")
+    issue_receipt(
+        province, run.filed[0].packet_id, "tra_lai", DEMO_PASSPHRASE, tmp_path, library, "tinh", note="Sửa số hộ."
+    )
+    village = commune_gw.report_villages(report)[0].code
+    enter_values(commune_gw, report, form, [("so_ho", village, 99)], "xa")
+    second = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
+    assert import_packets(province, [second.path], library, "tinh").filed[0].outcome == "accepted"

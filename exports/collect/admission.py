@@ -15,7 +15,8 @@ and its own clock:
   MAX_VILLAGES, holds the packet for the officer;
 - the key: one retired when the unit's next key was enrolled here holds
   the packet, with both keys' codes;
-- the sequence: more than MAX_SEQUENCE_STEP above the last received holds it;
+- the sequence: more than MAX_SEQUENCE_STEP above the last received holds it, and so does any later
+  sequence of a report this level sent a receipt for, unless it signed a reopening after that receipt;
 - the figures: the form's rules run here as they ran at typing; errors file
   the packet as ``flawed`` (never summed until the officer counts it or the
   corrected packet arrives), and the summary the manifest declares is
@@ -204,6 +205,24 @@ def sequence_hold(head: int | None, sequence: int) -> str | None:
     return (
         f"Lần gửi {sequence} cao hơn lần gửi trước ({last}) quá {MAX_SEQUENCE_STEP}; "
         "có thể gói bị làm giả. Hãy hỏi lại xã rồi xác nhận, hoặc hủy gói này."
+    )
+
+
+def receipt_hold(gw: Gateway, manifest: dict) -> str | None:
+    """Why a later sequence of a report this level already received waits for the officer: the receipt
+    locked it at the commune, and only a reopening signed here after that receipt lets a correction in."""
+    unit, form_id, period = manifest["unit"], manifest["form"]["id"], manifest["period"]
+    receipt = gw.receipts.standing_issued(unit["code"], form_id, period["code"])
+    if receipt is None or manifest["sequence"] <= receipt["sequence"]:
+        return None
+    reopened = gw.publications.latest_issued_reopening(unit["code"], form_id, period["code"])
+    if reopened is not None and reopened >= receipt["issued_at"]:  # both to the second: the same second is after
+        return None
+    return (
+        f"Đã gửi biên nhận lần gửi {receipt['sequence']} của {unit['name']} ngày "
+        f"{vnformat.date(receipt['issued_at'].date())}, chưa gửi thông báo mở lại báo cáo này: lần gửi "
+        f"{manifest['sequence']} chờ cán bộ. Cần nhận số liệu sửa thì gửi thông báo mở lại (Mở lại báo cáo...) "
+        "rồi xác nhận gói, hoặc hủy gói này."
     )
 
 

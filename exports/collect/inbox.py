@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exports.collect.admission import Checked, key_hold, manifest_problem, sequence_hold, village_hold
+from exports.collect.admission import (
+    Checked,
+    key_hold,
+    manifest_problem,
+    receipt_hold,
+    sequence_hold,
+    village_hold,
+)
 from exports.collect.examine import BREAKS_READER, SPREAD_FROM, Examined, examine, examined_in_order
 from exports.collect.figures import Figures
 from exports.collect.merge import figures_to_json
@@ -281,6 +288,7 @@ def judge(gw: Gateway, found: Examined, library: FormLibrary, ring: KeyRing, *, 
         hold = (
             key_hold(gw, found.trusted_by(ring), manifest)
             or sequence_hold(gw.inbox.head(_report_of(manifest)), manifest["sequence"])
+            or receipt_hold(gw, manifest)
             or village_wait
         )
         if hold:

@@ -236,6 +236,7 @@ def _sign(gw: Gateway, kind: str, body: dict, passphrase: str, out, who: str, at
                 "fingerprint": key.fingerprint,
                 "file_name": path.name,
                 "file_sha256": hashlib.sha256(zipped).hexdigest(),
+                "unit_code": notice.get("unit_code"),
             }
         )
         write_atomically(path, zipped)

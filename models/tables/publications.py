@@ -4,6 +4,7 @@ imported, applied or held for its signer's key)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,18 @@ class Publications:
 
     def record_issued(self, row: dict) -> None:
         """kind, form_id, form_publisher, form_version, period_code, deadline, note, issued_at, issued_by,
-        fingerprint, file_name, file_sha256."""
+        fingerprint, file_name, file_sha256; unit_code for a reopening."""
         with self.gw.transaction():
             self.gw.db["issued_publications"].insert(row)
+
+    def latest_issued_reopening(self, unit_code: str, form_id: str, period_code: str) -> dt.datetime | None:
+        """When this level last signed a reopening of one unit's report; None if it never did."""
+        rows = self.gw.db.execute(
+            "SELECT issued_at FROM issued_publications WHERE kind = 'reopening' AND unit_code = ? "
+            "AND form_id = ? AND period_code = ?",
+            [unit_code, form_id, period_code],
+        )
+        return max((dt.datetime.fromisoformat(at) for (at,) in rows), default=None)
 
     def issued(self) -> list[dict]:
         rows = self.gw.db.execute("SELECT * FROM issued_publications ORDER BY id")

@@ -3,6 +3,7 @@ receipts (commune: the answers it imported for the packets it sent)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,25 @@ class Receipts:
         """packet_id, kind, note, cells (a list), issued_at, issued_by, fingerprint, file_name, receipt_sha256."""
         with self.gw.transaction():
             self.gw.db["issued_receipts"].insert({**row, "cells": json.dumps(row["cells"], ensure_ascii=False)})
+
+    def standing_issued(self, unit_code: str, form_id: str, period_code: str) -> dict | None:
+        """This level's last answer to a unit's report, when it is a receipt: the sequence it received,
+        issued_at (a datetime), issued_by; None when it answered nothing yet, or last asked for a correction."""
+        rows = self.gw.db.execute(
+            "SELECT a.kind, p.sequence, a.issued_at, a.issued_by FROM issued_receipts a "
+            "JOIN received_packets p ON p.id = a.packet_id "
+            "WHERE p.unit_code = ? AND p.form_id = ? AND p.period_code = ? ORDER BY a.id",
+            [unit_code, form_id, period_code],
+        )
+        answers = [
+            (dt.datetime.fromisoformat(at), index, kind, seq, by) for index, (kind, seq, at, by) in enumerate(rows)
+        ]
+        if not answers:
+            return None
+        issued_at, _, kind, sequence, issued_by = max(answers)
+        if kind != ReceiptKind.RECEIPT:
+            return None
+        return {"sequence": sequence, "issued_at": issued_at, "issued_by": issued_by}
 
     # ---- commune ---------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ def test_a_flawed_packet_lists_its_errors_and_the_warnings_with_the_communes_rea
         "Quyết định...",
         "Biên nhận / Trả lại...",
         "Hủy gói...",
+        "Mở lại báo cáo...",
         "In biểu của gói...",
     ]
     row = inbox.model.row_of(_packet_id)

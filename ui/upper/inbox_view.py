@@ -109,6 +109,10 @@ class InboxView(QWidget):
         self.void_button = self._packet_action(
             self.tr("Hủy gói..."), self.open_void_dialog, lambda p: self._writable and p.status not in NOT_VOIDABLE
         )
+        # For a report this level sent a receipt for: the lock exception, signed and sent down.
+        self.reopen_button = self._packet_action(
+            self.tr("Mở lại báo cáo..."), self.open_reopen_dialog, lambda p: self._writable and self._receipted(p)
+        )
         # For an accepted packet of a unit's own form.
         self.print_button = self._packet_action(
             self.tr("In biểu của gói..."), self.open_print_dialog, lambda p: self._printable(p) is not None
@@ -341,6 +345,24 @@ class InboxView(QWidget):
     def _decided(self, sentence: str) -> None:
         self.changed.emit()
         self.said.emit(sentence)
+
+    def _receipted(self, packet: ReceivedPacket) -> bool:
+        """Whether this level's last answer to the packet's report is a receipt (the report is locked below)."""
+        if packet.unit_code is None or packet.form_id is None or packet.period_code is None:
+            return False
+        return self.gw.receipts.standing_issued(packet.unit_code, packet.form_id, packet.period_code) is not None
+
+    def open_reopen_dialog(self):
+        """The reopening of the chosen packet's report, shown without waiting."""
+        from ui.upper.reopen_dialog import ReopenDialog
+
+        packet = self.selected_packet()
+        if packet is None or not self._receipted(packet):
+            return None
+        dialog = ReopenDialog(self.gw, packet, self.who, self)
+        dialog.published.connect(lambda done: self._decided(done.sentence))
+        open_modeless(dialog)
+        return dialog
 
     def open_receipt_dialog(self, from_findings: bool = False):
         """The receipt-or-return dialog for the chosen packet, shown without waiting; ``from_findings``:
