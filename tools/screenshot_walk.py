@@ -291,6 +291,9 @@ def upper_scenes(
     receipt = issue_receipt(
         window.gw, accepted.id, "bien_nhan", DEMO_PASSPHRASE, folder, window.library, PROVINCE_OFFICER
     ).path
+    window.inbox_view.refresh()
+    window.inbox_view.select_packet(accepted.id)  # received now: the lock exception is offered
+    walk.shot_and_close("tinh-mo-lai-bao-cao", window.inbox_view.open_reopen_dialog())
     deadline = dt.date.today() + dt.timedelta(days=40)
     notice = publish_collection(
         window.gw, "kl224", None, str(dt.date.today().year), deadline, "Nộp cùng báo cáo năm.", DEMO_PASSPHRASE, folder
