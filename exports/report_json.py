@@ -58,6 +58,8 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
         "findings": [_finding(form, f, village_names, view.reason_for(f)) for f in evaluation.findings],
         "targets": [_target(form, t) for t in evaluation.targets],
         "summary": summary(view),
+        # [[indicator, unit code, from period]]: taken from the last period, not confirmed (counted as empty).
+        "carried_forward": [cell.to_list() for cell in view.carried.values()],
     }
 
 
