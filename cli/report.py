@@ -112,9 +112,14 @@ def cmd_check(args) -> int:
     gw, view = open_view(args)
     if args.json:
         data = report_to_dict(gw, view)
-        print_json({k: data[k] for k in ("unit", "form", "period", "target_set", "findings", "targets", "summary")})
+        keys = ("unit", "form", "period", "target_set", "findings", "targets", "summary", "late")
+        print_json({k: data[k] for k in keys})
     else:
         print("\n".join(render_findings(view)))
+        from models.lateness import report_lateness
+
+        if late := report_lateness(gw, view.report):
+            print(f"{late.text}.")
     if view.evaluation.errors:
         print(f"Báo cáo còn {len(view.evaluation.errors)} lỗi phải sửa.", file=sys.stderr)
         return 1

@@ -34,7 +34,9 @@ def test_the_2025_note_of_a_merged_village_is_the_sum_of_2024(gw, library):
     total = last[("so_ho", a.code)] + last[("so_ho", b.code)] + last[("so_ho", c.code)]
     assert history[0].values[("so_ho", a.code)] == total
     parts = ", ".join(f"{v.name} {vnformat.number(last[('so_ho', v.code)])}" for v in (a, b, c))
-    assert cell_history(history, form, "so_ho", a.code) == [f"Kỳ trước (Năm 2024): {vnformat.number(total)} (gồm {parts})"]
+    assert cell_history(history, form, "so_ho", a.code) == [
+        f"Kỳ trước (Năm 2024): {vnformat.number(total)} (gồm {parts})"
+    ]
     # a yes/no has no sum: the village's own answer stays
     yes_no = next(i.id for i in form.village_indicators if i.kind == "yesno")
     assert history[0].values[(yes_no, a.code)] == last[(yes_no, a.code)]
@@ -62,7 +64,9 @@ def test_a_renamed_village_keeps_its_history_with_its_name_then(gw, library):
     gw.rename_unit(village.code, "Bản Mới Đổi Tên", "mai")
     last = gw.values(gw.find_report(UNIT, FORM, "2024"))
     line = cell_history(report_history(gw, report), form, "so_ho", village.code)
-    assert line == [f"Kỳ trước (Năm 2024): {vnformat.number(last[('so_ho', village.code)])} (khi đó tên {village.name})"]
+    assert line == [
+        f"Kỳ trước (Năm 2024): {vnformat.number(last[('so_ho', village.code)])} (khi đó tên {village.name})"
+    ]
 
 
 def test_a_new_period_carries_the_sum_into_the_village_they_were_merged_into(gw, library):
