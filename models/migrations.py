@@ -1,5 +1,8 @@
 """The database schema, as migrations applied in order and recorded in
-``_sqlite_migrations``. Never edit an applied migration: add the next one."""
+``_sqlite_migrations``. Never edit an applied migration: add the next one.
+
+Why it is long: every table the program ever made is here, in the order made, and an applied migration
+is never edited or split out, so the file only grows; each function is short and stands alone."""
 
 from __future__ import annotations
 

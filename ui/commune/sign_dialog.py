@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from exports.packets.format import SUFFIX, default_packet_name
 from exports.packets.write import ExportedPacket, export_packet, next_sequence, signing_blockers
 from exports.text_report import empty_cell_lines
+from ui.carried_look import carried_words
 from forms import vnformat
 from models.errors import UserError
 from models.gateway import Gateway
@@ -262,6 +263,7 @@ class SignDialog(QDialog):
             .replace("%1", str(len(evaluation.errors)))
             .replace("%2", str(explained))
             .replace("%3", vnformat.number(len(view.empty_cells)))
+            + carried_words(view)
         )
         self.facts["villages"].setText(f"{len(view.villages)} {kind}")
         self.facts["sequence"].setText(self.tr("Lần gửi thứ %1").replace("%1", str(sequence)))
@@ -309,7 +311,7 @@ class SignDialog(QDialog):
                 "%1", vnformat.number(count)
             )
         )
-        box.setInformativeText("\n".join(empty_cell_lines(self.view)))
+        box.setInformativeText("\n".join(empty_cell_lines(self.view)) + carried_words(self.view))
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Vẫn ký"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Không ký, nhập tiếp"))
