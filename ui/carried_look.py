@@ -13,7 +13,7 @@ from forms import vnformat
 from models.errors import BadInput
 from models.periods import Period, parse_period
 
-CARRIED_BRUSH = QBrush(QColor("#e3ecfa"))  # a cool tint: there, but not typed for this period
+CARRIED_BRUSH = QBrush(QColor("#ebe2f6"))  # lavender: there, but not typed for this period
 CARRIED_TIP = "Chuyển từ %1, chưa xác nhận: gõ lại hoặc bấm Xác nhận số chuyển từ kỳ trước"
 _ITALIC = QFont()
 _ITALIC.setItalic(True)
@@ -54,11 +54,16 @@ def carry_box(labels) -> QCheckBox:
     box = QCheckBox()
     box.setChecked(True)
     names = [label[:1].lower() + label[1:] for label in labels]
-    if names:
-        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    if names:  # the first in the line (the dialog stays narrow), every one in the tooltip
+        shown = names[0] + (", ..." if len(names) > 1 else "")
         box.setText(_tr("Lấy số liệu kỳ trước cho các chỉ tiêu ít thay đổi (%1)").replace("%1", shown))
         box.setToolTip(
-            _tr("Các ô lấy từ kỳ trước hiện chữ nghiêng, tính là chưa nhập cho đến khi được xác nhận hoặc gõ lại.")
+            "\n".join(
+                [
+                    _tr("Ô lấy từ kỳ trước hiện chữ nghiêng, tính là chưa nhập đến khi được xác nhận hoặc gõ lại:"),
+                    *(f"- {name}" for name in names),
+                ]
+            )
         )
     box.hide()
     return box

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 from exports.packets.format import SUFFIX, default_packet_name
 from exports.packets.write import ExportedPacket, export_packet, next_sequence, signing_blockers
 from exports.text_report import empty_cell_lines
-from ui.carried_look import carried_words
 from forms import vnformat
 from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
+from ui.carried_look import carried_words
 from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.key_dialogs import CreateKeyDialog
 from ui.widgets import (

@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
 
 from exports.text_report import summary_line
 from forms.library import FormLibrary
+from models.carry_forward import carry_forward
 from models.errors import UserError
 from models.form_store import version_in_use
 from models.gateway import Gateway
-from models.carry_forward import carry_forward
 from models.history import cell_history, report_history
 from models.reporting import report_form, start_report
 from models.session import ReportSession
+from ui.carried_look import carried_actions
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
@@ -52,7 +53,6 @@ from ui.commune.sheet_view import SheetView
 from ui.commune.target_chart import TargetChart
 from ui.commune.unit_tree import UnitTree
 from ui.commune.village_grid import SummaryModel, VillageGridModel
-from ui.carried_look import carried_actions
 from ui.db_hold import DatabaseHold
 from ui.export_folder import ask_file
 from ui.widgets import WholeTextCombo, fit_to_screen, local_paths, notice_band, open_modeless, scrolling
@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
             return None
         existing = [r.period_code for r in self.gw.reports(unit) if r.form_id == form.id]
         about = self.tr("Báo cáo mới của %1 theo biểu %2.").replace("%1", self.gw.require_unit(unit).name)
-        carried = [i.label for i in form.indicators if i.carry_forward]
+        carried = [i.label for i in sorted(form.indicators, key=lambda i: i.grain != "village") if i.carry_forward]
         about = about.replace("%2", form.id)
         dialog = PeriodDialog(form.period_kinds, existing, dt.date.today().year, about, self, carried)
         dialog.accepted.connect(lambda: self.new_period(dialog.code(), dialog.carry_wanted()))
