@@ -130,3 +130,33 @@ def test_the_command_line_carries_and_confirms(qapp, capsys, demo_path):
     assert json.loads(capsys.readouterr().out)["confirmed"] == out["carried"] - 1
     assert main.main(["confirm-carried", *db, *where, "--who", "mai"]) == 2  # neither --all nor a cell
     assert "--all" in capsys.readouterr().err
+
+
+def test_the_packet_lists_the_unconfirmed_cells_and_the_upper_level_checks_them(demo_path, library, tmp_path):
+    from packet_forge import forged
+
+    from exports.packets.verify import verify_packet
+    from exports.packets.write import export_packet
+    from models.keys import DEMO_PASSPHRASE
+
+    gw = Gateway.open(demo_path)
+    try:
+        form = library.get(FORM)
+        report = start_report(gw, "03445", form, "2026")
+        count = carry_forward(gw, report, form, "mai")
+        view = view_report(gw, report, form)
+        packet = export_packet(gw, view, DEMO_PASSPHRASE, tmp_path)
+    finally:
+        gw.close()
+    verdict = verify_packet(packet.path, [], library)
+    assert verdict.intact and verdict.problems == []
+    listed = verdict.data["carried_forward"]
+    assert len(listed) == count and {period for *_, period in listed} == {"2025"}
+    assert verdict.manifest["summary"]["cells_missing"] == len(view.empty_cells)
+
+    village = listed[0][1] if listed[0][1] != "03445" else listed[-1][1]
+    bad = forged(packet.path, data=lambda d: d["carried_forward"].__setitem__(0, ["ho_van_hoa", village, "2025"]))
+    problems = verify_packet(bad, [], library).problems
+    assert any("không có số liệu" in p for p in problems), problems
+    twice = forged(packet.path, data=lambda d: d["carried_forward"].__setitem__(1, d["carried_forward"][0]))
+    assert any("hai lần" in p for p in verify_packet(twice, [], library).problems)
