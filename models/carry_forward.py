@@ -68,10 +68,10 @@ def carry_forward(gw: Gateway, report: ReportRef, form: FormDef, who: str) -> in
     ``report`` and mark them carried; the number of cells carried (0 with no earlier report). Written
     through Gateway.set_values, so the audit trail says who carried them and from which period; a report
     the upper level received is refused (models.report_lock.ReportLocked)."""
+    refuse_if_locked(gw, report)
     source = source_report(gw, report)
     if source is None:
         return 0
-    refuse_if_locked(gw, report)
     period = gw.period(source.period_code)
     earlier = values_as_today(gw, source, period).values
     unit = gw.require_unit(report.unit_code)

@@ -160,3 +160,23 @@ def test_the_packet_lists_the_unconfirmed_cells_and_the_upper_level_checks_them(
     assert any("không có số liệu" in p for p in problems), problems
     twice = forged(packet.path, data=lambda d: d["carried_forward"].__setitem__(1, d["carried_forward"][0]))
     assert any("hai lần" in p for p in verify_packet(twice, [], library).problems)
+
+
+def test_a_locked_report_refuses_to_carry_or_confirm(demo_path, upper_path, library, tmp_path):
+    from test_report_lock import answered
+
+    from models.report_lock import ReportLocked
+
+    gw, province = Gateway.open(demo_path), Gateway.open(upper_path)
+    try:
+        answered(gw, province, library, tmp_path)  # the province received 03445's 2024 and its receipt is here
+        report = gw.find_report("03445", FORM, "2024")
+        values = gw.values(report)
+        with pytest.raises(ReportLocked):
+            carry_forward(gw, report, library.get(FORM), "mai")
+        with pytest.raises(ReportLocked):
+            confirm_carried(gw, report, [], "mai")
+        assert gw.values(report) == values and carried_cells(gw, report) == {}
+    finally:
+        gw.close()
+        province.close()
