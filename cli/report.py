@@ -1,4 +1,4 @@
-"""Commands over one unit's reports: reports, show, check, load."""
+"""Commands over one unit's reports: reports, show, check, load, carry-forward, confirm-carried."""
 
 from __future__ import annotations
 
@@ -38,6 +38,26 @@ def register(commands) -> None:
     sub = command(commands, "check", cmd_check, "kiểm tra số liệu; mã thoát 1 khi có lỗi")
     report_args(sub)
     sub.add_argument("--targets", type=plain_code, help="so với bộ mục tiêu")
+    json_arg(sub)
+
+    sub = command(
+        commands,
+        "carry-forward",
+        cmd_carry_forward,
+        "lập báo cáo kỳ mới (nếu chưa có) và lấy số kỳ trước cho các chỉ tiêu ít thay đổi, chờ xác nhận",
+    )
+    report_args(sub)
+    sub.add_argument("--user", "--who", dest="user", default="dong-lenh", help="tên người lấy số, ghi vào nhật ký")
+    json_arg(sub)
+
+    sub = command(
+        commands, "confirm-carried", cmd_confirm_carried, "xác nhận số chuyển từ kỳ trước (một ô hoặc tất cả)"
+    )
+    report_args(sub)
+    sub.add_argument("--all", action="store_true", help="xác nhận mọi ô chuyển từ kỳ trước chưa xác nhận")
+    sub.add_argument("--indicator", type=plain_code, help="mã chỉ tiêu của ô cần xác nhận")
+    sub.add_argument("--unit-code", type=plain_code, help="mã bản (hoặc của xã) của ô cần xác nhận")
+    sub.add_argument("--user", "--who", dest="user", default="dong-lenh", help="tên người xác nhận")
     json_arg(sub)
 
 
@@ -92,9 +112,14 @@ def cmd_check(args) -> int:
     gw, view = open_view(args)
     if args.json:
         data = report_to_dict(gw, view)
-        print_json({k: data[k] for k in ("unit", "form", "period", "target_set", "findings", "targets", "summary")})
+        keys = ("unit", "form", "period", "target_set", "findings", "targets", "summary", "late")
+        print_json({k: data[k] for k in keys})
     else:
         print("\n".join(render_findings(view)))
+        from models.lateness import report_lateness
+
+        if late := report_lateness(gw, view.report):
+            print(f"{late.text}.")
     if view.evaluation.errors:
         print(f"Báo cáo còn {len(view.evaluation.errors)} lỗi phải sửa.", file=sys.stderr)
         return 1
@@ -113,3 +138,52 @@ def cmd_load(args) -> int:
         f"Đã nạp {len(changes)} ô thay đổi vào {view.unit.name}, {view.form.id}, {period.label}. {summary_line(view)}."
     )
     return 0
+
+
+def cmd_carry_forward(args) -> int:
+    from models.carry_forward import carry_forward, source_report
+    from models.reporting import report_form, require_form, start_report
+
+    gw = open_existing(args.db)
+    unit = gw.require_unit(args.unit)
+    form = require_form(args.form, gw)
+    report = gw.find_report(unit.code, form.id, gw.period(args.period).code)
+    if report is None:
+        report = start_report(gw, unit.code, form, args.period)
+    form = report_form(gw, report) or form
+    source = source_report(gw, report)
+    count = carry_forward(gw, report, form, args.user)
+    period = gw.period(report.period_code)
+    if args.json:
+        print_json({"carried": count, "from_period": source.period_code if source else None})
+    elif source is None:
+        print(f"{unit.name} chưa có báo cáo biểu {form.id} nào trước {period.in_sentence}: không có số để lấy.")
+    else:
+        label = gw.period(source.period_code).label
+        print(f"Đã lấy {count} ô từ {label} vào {unit.name}, {form.id}, {period.label}; hãy xác nhận hoặc sửa.")
+    return 0
+
+
+def cmd_confirm_carried(args) -> int:
+    from models.carry_forward import confirm_carried
+    from models.errors import BadInput
+
+    one_cell = bool(args.indicator and args.unit_code)
+    if args.all == bool(args.indicator or args.unit_code) or not (args.all or one_cell):
+        raise BadInput("Hãy ghi --all, hoặc cả --indicator và --unit-code của một ô.")
+    gw, view = open_view_plain(args)
+    cells = None if args.all else [(args.indicator, args.unit_code)]
+    count = confirm_carried(gw, view.report, cells, args.user)
+    if args.json:
+        print_json({"confirmed": count})
+    else:
+        print(f"Đã xác nhận {count} ô chuyển từ kỳ trước.")
+    return 0
+
+
+def open_view_plain(args):
+    """open_view() for a command without --targets."""
+    from models.reporting import open_report_view
+
+    gw = open_existing(args.db)
+    return gw, open_report_view(gw, args.unit, args.form, args.period)

@@ -15,6 +15,7 @@ from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
 from models.errors import BadInput, os_error_words
 from models.gateway import Gateway
+from models.lateness import report_lateness
 from models.reporting import ReportView
 
 FORMAT = "so-chi-tieu.report"
@@ -58,6 +59,10 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
         "findings": [_finding(form, f, village_names, view.reason_for(f)) for f in evaluation.findings],
         "targets": [_target(form, t) for t in evaluation.targets],
         "summary": summary(view),
+        # [[indicator, unit code, from period]]: taken from the last period, not confirmed (counted as empty).
+        "carried_forward": [cell.to_list() for cell in view.carried.values()],
+        # {"deadline": "2025-01-15", "days": 3} when past the upper level's collection deadline, not sent by it.
+        "late": late.to_dict() if (late := report_lateness(gw, view.report)) else None,
     }
 
 

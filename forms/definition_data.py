@@ -67,6 +67,7 @@ def _indicator(ind: Indicator) -> dict:
             "applies_to": list(ind.applies_to),
             "required": None if ind.required else False,
             "max": ind.max,
+            "carry_forward": True if ind.carry_forward else None,
         }
     )
 

@@ -83,6 +83,7 @@ _INDICATOR_KEYS = {
     "applies_to",
     "required",
     "max",
+    "carry_forward",
 }
 _RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
 _SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
@@ -430,6 +431,9 @@ class _Reader:
         required = table.get("required", True)
         if not isinstance(required, bool):
             raise self.fail((*path, "required"), "phải là true hoặc false")
+        carry_forward = table.get("carry_forward", False)
+        if not isinstance(carry_forward, bool):
+            raise self.fail((*path, "carry_forward"), "phải là true hoặc false")
         code = table.get("code")
         if code is not None and (not isinstance(code, str) or not code.strip()):
             raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
@@ -448,6 +452,7 @@ class _Reader:
             applies_to=self.strings(table, "applies_to", path),
             required=required,
             max=largest,
+            carry_forward=carry_forward,
         )
 
     def check_links(self, ind: Indicator, found: dict, path: tuple) -> None:

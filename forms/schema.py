@@ -63,6 +63,9 @@ class Indicator:
     applies_to: tuple[str, ...] = ()  # unit kinds ("xã", "phường"); empty: all
     required: bool = True
     max: int | None = None  # the largest figure a cell takes; None: the kind's default (LARGEST_BY_KIND)
+    # Rarely changes (households, agencies, schools): a new period may start from the last one's value,
+    # marked carried forward and counted as empty until confirmed (models/carry_forward.py).
+    carry_forward: bool = False
 
     @property
     def is_numeric(self) -> bool:

@@ -367,7 +367,8 @@ class Gateway:
         return {(ind, unit): value for ind, unit, value in rows}
 
     def set_values(self, report: ReportRef, edits: list[Edit], who: str) -> list[Change]:
-        """Write the edits and their audit rows in one transaction; unchanged cells are skipped.
+        """Write the edits and their audit rows in one transaction; unchanged cells are skipped (but an
+        edited cell carried from the last period is confirmed, models/carry_forward.py).
         A report the upper level has received is refused whole (``models.report_lock.ReportLocked``)."""
         stamp = now()
         changes: list[Change] = []
@@ -379,6 +380,12 @@ class Gateway:
                     "SELECT value FROM cell_values WHERE report_id = ? AND indicator = ? AND unit_code = ?", key
                 ).fetchone()
                 old = row[0] if row else None
+                # Typed over, even with the same figure: a value carried from the last period is confirmed.
+                self.db.execute(
+                    "UPDATE carried_cells SET confirmed_at = ?, confirmed_by = ? "
+                    "WHERE report_id = ? AND indicator = ? AND unit_code = ? AND confirmed_at IS NULL",
+                    [stamp, who, *key],
+                )
                 if old == edit.value:
                     continue
                 if edit.value is None:

@@ -3,14 +3,19 @@ indicator in the period just before (2024 for 2025, 2025-H1 for 2025-H2)
 and, where that is another one, in the same period a year before (2024-H2
 for 2025-H2). Read once when a report opens, so the window can show the
 current cell's earlier values on every move without asking the database.
+
+An earlier report's values are read as today's villages stand (``values_as_today``): a village that others
+were merged into since shows their sum, “133 (gồm Bản A 70, Bản B 63)”; a renamed one keeps its code and
+its own history, with the name it had then.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from forms import vnformat
 from forms.schema import FormDef
+from models.form_store import library_of
 from models.gateway import Gateway
 from models.periods import Period, parse_period, previous_period
 from models.report_records import ReportRef
@@ -24,6 +29,73 @@ class Earlier:
     period: Period
     why: str  # “kỳ trước”, “cùng kỳ năm trước”
     values: dict
+    # (indicator, unit code) -> [(name, value)] of a sum over villages merged since: the unit's own first.
+    parts: dict = field(default_factory=dict)
+    old_names: dict = field(default_factory=dict)  # unit code -> its name then, for one renamed since
+
+
+SUMMED_KINDS = ("count", "amount")  # a yes/no or a text of merged villages has no sum
+
+
+@dataclass(frozen=True)
+class AsToday:
+    """An earlier report's values per today's villages, what each sum was made of, and the names then."""
+
+    values: dict
+    parts: dict
+    old_names: dict
+
+
+def values_as_today(gw: Gateway, earlier: ReportRef, period: Period, form: FormDef | None = None) -> AsToday:
+    """The values of ``earlier`` (a report of ``period``) as today's villages stand: each village's own
+    value plus those of every village merged into it after the period ended, recursively (a count or an
+    amount only); the villages merged away keep their own. ``form`` says which indicators add up (default:
+    the version the report was filled with)."""
+    values = gw.values(earlier)
+    ended = period.ends.isoformat()
+    merged, renamed = _changes_since(gw, ended)
+    if not merged and not renamed:
+        return AsToday(values, {}, {})
+    if form is None:
+        form = library_of(gw).get(earlier.form_id, earlier.form_version, earlier.form_publisher)
+    summed = {i.id for i in form.indicators if i.kind in SUMMED_KINDS} if form is not None else set()
+    names = gw.unit_names()
+    today, parts = dict(values), {}
+    for (indicator, code), value in sorted(values.items()):
+        if code not in merged or indicator not in summed or not isinstance(value, int):
+            continue
+        target, seen = code, {code}
+        while target in merged and merged[target] not in seen:  # merged again since: to the last one
+            target = merged[target]
+            seen.add(target)
+        own = values.get((indicator, target))
+        found = parts.setdefault(
+            (indicator, target), [] if own is None else [(_name_then(names, renamed, target), own)]
+        )
+        found.append((_name_then(names, renamed, code), value))
+        today[(indicator, target)] = today.get((indicator, target), 0) + value
+    old_names = {code: old for code, old in renamed.items() if old != names.get(code)}
+    return AsToday(today, parts, old_names)
+
+
+def _changes_since(gw: Gateway, ended: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Villages merged after the day ``ended`` (code -> the one it went into) and the names units had then
+    (code -> the old name of its first renaming since)."""
+    rows = gw.db.execute(
+        "SELECT unit_code, event, old_name, other_code FROM unit_history "
+        "WHERE event IN ('gop', 'doi_ten') AND substr(at, 1, 10) > ? ORDER BY at, id",
+        [ended],
+    ).fetchall()
+    merged = {code: other for code, event, _old, other in rows if event == "gop" and other}
+    renamed: dict[str, str] = {}
+    for code, event, old, _other in rows:
+        if event == "doi_ten" and old:
+            renamed.setdefault(code, old)
+    return merged, renamed
+
+
+def _name_then(names: dict, renamed: dict, code: str) -> str:
+    return renamed.get(code) or names.get(code, code)
 
 
 def earlier_periods(code: str) -> list[tuple[Period, str]]:
@@ -44,13 +116,15 @@ def report_history(gw: Gateway, report: ReportRef) -> list[Earlier]:
     for period, why in earlier_periods(report.period_code):
         earlier = gw.find_report(report.unit_code, report.form_id, period.code)
         if earlier is not None:
-            found.append(Earlier(period, why, gw.values(earlier)))
+            today = values_as_today(gw, earlier, period)
+            found.append(Earlier(period, why, today.values, today.parts, today.old_names))
     return found
 
 
 def cell_history(history: list[Earlier], form: FormDef, indicator: str, unit_code: str) -> list[str]:
     """“Kỳ trước (Năm 2024): 133” for each earlier period holding a value of this cell, as the officer
-    reads it (1.234, Có / Không)."""
+    reads it (1.234, Có / Không); a sum of villages merged since says what it is made of, “133 (gồm Bản A
+    70, Bản B 63)”, and a village renamed since its name then, “61 (khi đó tên Bản Cũ)”."""
     if not form.has_indicator(indicator):
         return []
     ind = form.indicator(indicator)
@@ -59,8 +133,19 @@ def cell_history(history: list[Earlier], form: FormDef, indicator: str, unit_cod
         value = earlier.values.get((indicator, unit_code))
         if value is None:
             continue
-        shown = vnformat.yes_no(value) if ind.kind == "yesno" else str(value)
-        if ind.kind in ("count", "amount") and isinstance(value, int):
-            shown = vnformat.number(value)
+        shown = _shown(ind, value)
+        parts = earlier.parts.get((indicator, unit_code))
+        if parts:
+            shown += f" (gồm {', '.join(f'{name} {_shown(ind, part)}' for name, part in parts)})"
+        elif unit_code in earlier.old_names:
+            shown += f" (khi đó tên {earlier.old_names[unit_code]})"
         lines.append(f"{earlier.why.capitalize()} ({earlier.period.label}): {shown}")
     return lines
+
+
+def _shown(ind, value) -> str:
+    if ind.kind == "yesno":
+        return vnformat.yes_no(value)
+    if ind.kind in ("count", "amount") and isinstance(value, int):
+        return vnformat.number(value)
+    return str(value)

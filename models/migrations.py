@@ -454,3 +454,24 @@ def m014_reopenings_name_their_unit(db: Database) -> None:
     # A reopening the upper level signs names one unit's report: kept here so that a later sequence of a
     # report it received is held unless it reopened that report after the receipt (exports/collect/admission.py).
     db.execute("ALTER TABLE issued_publications ADD COLUMN unit_code TEXT")
+
+
+@migrations()
+def m017_carried_cells(db: Database) -> None:
+    # The cells a new period took from the last one (models/carry_forward.py): the value carried, the
+    # period it came from, when and by whom. ``confirmed_at`` stays empty until the officer confirms it
+    # or types over it (Gateway.set_values); until then the cell counts as empty when signing.
+    db.execute(
+        """CREATE TABLE carried_cells (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL REFERENCES units(code),
+            from_period TEXT NOT NULL,
+            value NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            confirmed_at TEXT,
+            confirmed_by TEXT,
+            PRIMARY KEY (report_id, indicator, unit_code)
+        )"""
+    )

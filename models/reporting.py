@@ -8,13 +8,14 @@ is refused in ``main.py load`` with the same words.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from forms import vnformat
 from forms.engine import Cell, Evaluation, ReportData, evaluate
 from forms.library import default_library
 from forms.schema import NUMERIC_KINDS, FormDef
 from forms.values import ValueRejected, coerce
+from models.carry_forward import carried_cells
 from models.errors import BadInput
 from models.form_store import library_of, version_in_use
 from models.gateway import Gateway
@@ -35,6 +36,8 @@ class ReportView:
     data: ReportData
     evaluation: Evaluation
     reasons: dict[tuple[str, str, str], str]  # (rule, indicator, unit code) -> why a warned figure stands
+    # (indicator, unit code) -> models.carry_forward.CarriedCell: taken from the last period, not confirmed yet.
+    carried: dict = field(default_factory=dict)
 
     def reason_for(self, finding) -> str | None:
         return self.reasons.get((finding.rule, finding.cell.indicator, finding.cell.village or self.unit.code))
@@ -44,11 +47,27 @@ class ReportView:
         """The cells still to type, in the grid's order (villages first, then the commune's rows): a required
         count, amount or yes/no cell with no value, of an indicator that applies to this unit. Text and date
         cells, cells that do not apply and figures computed from the villages are not counted. The one count
-        the status bar, the signing dialog and the CLI say (“… ô chưa nhập”)."""
-        return [
+        the status bar, the signing dialog and the CLI say (“… ô chưa nhập”). A value carried from the last
+        period and not confirmed yet counts as empty too (``carried_empty``)."""
+        empty = [
             cell
             for cell in self.evaluation.missing
             if (ind := self.form.indicator(cell.indicator)).kind in NUMERIC_KINDS and ind.applies(self.data.unit_kind)
+        ]
+        if not self.carried:
+            return empty
+        order = {code: n for n, code in enumerate(self.data.villages)}
+        rows = {ind.id: n for n, ind in enumerate(self.form.indicators)}
+        cells = set(empty) | set(self.carried_empty)
+        return sorted(cells, key=lambda c: (c.village is None, order.get(c.village, 0), rows.get(c.indicator, 0)))
+
+    @property
+    def carried_empty(self) -> list[Cell]:
+        """The cells carried from the last period and not confirmed yet, that still count (“… chưa xác nhận”)."""
+        return [
+            Cell(ind, None if unit == self.unit.code else unit)
+            for ind, unit in self.carried
+            if self.form.has_indicator(ind) and (unit == self.unit.code or unit in self.data.village_values)
         ]
 
     def villages_complete(self) -> int:
@@ -118,7 +137,7 @@ def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: st
     target_set = find_target_set(form, target_set_id, gw.period(report.period_code).ends)
     unit, villages, data = report_data(gw, report, form)
     evaluation = evaluate(form, data, target_set)
-    return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))
+    return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report), carried_cells(gw, report))
 
 
 def find_report_view(

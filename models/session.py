@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from forms.engine import Finding, ReportData, evaluate
 from forms.schema import FormDef
+from models.carry_forward import carried_cells, confirm_carried
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.report_records import Change, ReportRef
@@ -44,6 +45,10 @@ class ReportSession:
         # The unit and its villages are already here: the keystroke path reads nothing back.
         checked = check_edits(self.form, self.view.unit, self.view.villages, edits)
         changes = self.gw.set_values(self.report, checked, self.who)
+        typed_over = {(e.indicator, e.unit_code) for e in checked} & self.view.carried.keys()
+        if typed_over:  # confirmed by set_values, even where the figure stayed the same
+            carried = {k: c for k, c in self.view.carried.items() if k not in typed_over}
+            self.view = replace(self.view, carried=carried)
         if changes:
             data = self.view.data
             commune = dict(data.commune_values)
@@ -70,6 +75,12 @@ class ReportSession:
         unit = finding.cell.village or self.unit_code
         self.gw.set_reason(self.report, finding.rule, finding.cell.indicator, unit, reason, self.who)
         self.view = replace(self.view, reasons=self.gw.reasons(self.report))  # the figures did not change
+
+    def confirm_carried(self, cells: list[tuple[str, str]] | None) -> int:
+        """Confirm carried cells as they stand (None: all); how many (models/carry_forward.confirm_carried)."""
+        count = confirm_carried(self.gw, self.report, cells, self.who)
+        self.view = replace(self.view, carried=carried_cells(self.gw, self.report))
+        return count
 
     def _reevaluate(self, data: ReportData, target_set=...) -> None:
         if target_set is ...:

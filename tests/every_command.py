@@ -47,6 +47,9 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     (folder / "bieu.json").write_text(step("show", "--db", xa, *report, "--json"), encoding="utf-8")
     step("load", "--db", xa, *report, folder / "bieu.json")
     step("check", "--db", xa, *report, "--targets", TARGETS)
+    carried = ("--unit", COMMUNE, "--form", FORM, "--period", "2026")  # a new year from the last one's households
+    step("carry-forward", "--db", xa, *carried, "--user", "Lò Thị Mai")
+    step("confirm-carried", "--db", xa, *carried, "--all", "--user", "Lò Thị Mai")
     own = ("--set", "xa-rieng", "--name", "Mục tiêu của Đảng ủy xã", "--source", "Nghị quyết số 05-NQ/ĐU")
     step("targets set", "--db", xa, "--form", FORM, *own, "--source-date", "05/01/2024", "--from", "01/01/2024",
          "--target", "2.3>=90%")  # fmt: skip

@@ -38,7 +38,7 @@ DOCUMENTED_KEYS = {
     "targets",
     "summary",
 }
-CHECK_KEYS = {"unit", "form", "period", "target_set", "findings", "targets", "summary"}
+CHECK_KEYS = {"unit", "form", "period", "target_set", "findings", "targets", "summary", "late"}
 NO_SCREEN = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 

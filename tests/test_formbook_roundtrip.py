@@ -28,6 +28,9 @@ def test_every_shipped_form_reads_back_field_by_field(toml, tmp_path):
     for rule, kept in zip(back.rules, form.rules, strict=True):
         assert rule.left.source == kept.left.source and rule.right.source == kept.right.source
     assert back.target_sets == form.target_sets and back.readings == form.readings
+    # What a new period may take from the last one (carry_forward) travels too, both ways.
+    assert [i.carry_forward for i in back.indicators] == [i.carry_forward for i in form.indicators]
+    assert any(i.carry_forward for i in form.indicators)
 
 
 def test_codes_words_and_nfd_text_are_read_alike(tmp_path):

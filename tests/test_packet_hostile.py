@@ -722,3 +722,44 @@ def test_names_that_look_like_formulas_stay_text_in_the_form(tmp_path):
         holding = [cell for cell in cells if cell.value == typed]
         assert holding, typed
         assert all(cell.data_type == "s" and cell.quotePrefix for cell in holding), typed
+
+
+# ---- cells carried from the last period (so-lieu.json “carried_forward”, issue 20) ------------------
+
+
+def with_data(small, change) -> bytes:
+    """The genuine packet with so-lieu.json changed by ``change`` and signed again by the unit's key."""
+    data = json.loads(small.entries[DATA_JSON])
+    change(data)
+    body = json_bytes(data)
+    return signed(small, with_hashes(small.manifest, {DATA_JSON: body}), files={DATA_JSON: body})
+
+
+def test_a_packet_with_or_without_carried_cells_is_accepted(small, tmp_path):
+    assert json.loads(small.entries[DATA_JSON])["carried_forward"] == []  # the empty report carried nothing
+    for name, change in (("khong.sctg", lambda d: d.pop("carried_forward")), ("rong.sctg", lambda d: None)):
+        verdict = check(put(tmp_path, with_data(small, change), name), [small.enrolment])
+        assert verdict.status == VerifyStatus.VALID, verdict.problems
+
+
+@pytest.mark.parametrize(
+    "listed, words",
+    [
+        ({"so_ho": "03445.01"}, "sai dạng"),
+        ("so_ho", "sai dạng"),
+        ([["so_ho", "03445.01", "2024"]], "nhiều hơn số ô"),  # the empty report has no value at all
+        ([["so_ho", "03445.01"]], "nhiều hơn số ô"),
+        ([["so_ho", "03445.01", "2024"]] * 5_000, "nhiều hơn số ô"),  # (a bigger file is refused whole)
+        ([], None),
+    ],
+    ids=["dict", "text", "no-value", "short", "huge", "empty"],
+)
+def test_carried_cells_of_the_wrong_shape_make_the_packet_invalid(small, tmp_path, listed, words):
+    def change(data):
+        data["carried_forward"] = listed
+
+    raw = with_data(small, change)
+    if words is None:
+        assert check(put(tmp_path, raw), [small.enrolment]).status == VerifyStatus.VALID
+    else:
+        rejected(tmp_path, raw, "carried_forward" if "sai dạng" in words else "chuyển từ kỳ trước", words)

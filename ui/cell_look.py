@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from forms import vnformat
 from forms.messages import finding_text
 from forms.schema import Indicator
+from ui.carried_look import carried_data
 
 ERROR_BRUSH = QBrush(QColor("#f4c7c3"))
 WARNING_BRUSH = QBrush(QColor("#fce8b2"))
@@ -56,8 +57,11 @@ def finding_brush(findings, answered: bool, missing: bool, unanswered: bool = Fa
     return MISSING_BRUSH if missing else None
 
 
-def value_cell_data(view, ind: Indicator, value, findings: list, missing: bool, role):
-    """Any role of a cell holding a typed value, in the grid or the commune fields."""
+def value_cell_data(view, ind: Indicator, value, findings: list, missing: bool, role, carried=None):
+    """Any role of a cell holding a typed value, in the grid or the commune fields; ``carried`` the
+    models.carry_forward.CarriedCell of a value taken from the last period and not confirmed yet."""
+    if carried is not None and (looked := carried_data(view, carried, findings, role)) is not None:
+        return looked
     unanswered = ind.kind == "yesno" and value is None
     if role == Qt.ItemDataRole.DisplayRole:
         return "" if ind.kind == "yesno" else shown(ind, value)

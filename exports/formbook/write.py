@@ -74,6 +74,7 @@ def _rows(form: FormDef, table: str) -> list[dict]:
                 "applies_to": list(i.applies_to),
                 "required": i.required,
                 "max": i.max,
+                "carry_forward": True if i.carry_forward else None,
             }
             for i in form.indicators
         ]

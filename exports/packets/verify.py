@@ -20,6 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 
 from exports.packets import enrolment
+from exports.packets.carried_check import carried_problem
 from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, not_a_packet, read_packet_file
 from exports.packets.enrolment import Enrolment, KeyRing
 from exports.packets.format import (
@@ -383,6 +384,8 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
+    elif carried := carried_problem(data):  # cells taken from the last period, unconfirmed (issue 20)
+        problems.append(carried)
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
     definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):

@@ -27,6 +27,11 @@ class SentPackets:
         ).fetchone()
         return dict(zip(_LATEST, row, strict=True)) if row else None
 
+    def first_created(self, report_id: int) -> str | None:
+        """When the report's first packet was exported (its created_at), or None: was it sent in time?"""
+        row = self.gw.db.execute("SELECT min(created_at) FROM packets WHERE report_id = ?", [report_id]).fetchone()
+        return row[0] if row else None
+
     def next_sequence(self, report_id: int) -> int:
         row = self.gw.db.execute("SELECT coalesce(max(sequence), 0) + 1 FROM packets WHERE report_id = ?", [report_id])
         return row.fetchone()[0]

@@ -49,7 +49,13 @@ class CommuneFieldsModel(QAbstractTableModel):
                 findings.setdefault(f.cell.indicator, []).append((f, self.view.reason_for(f)))
         missing = {c.indicator for c in evaluation.missing if c.village is None}
         return [
-            (evaluation.figures[i.id], targets.get(i.id), tuple(findings.get(i.id, ())), i.id in missing)
+            (
+                evaluation.figures[i.id],
+                targets.get(i.id),
+                tuple(findings.get(i.id, ())),
+                i.id in missing,
+                (i.id, self.view.unit.code) in self.view.carried,
+            )
             for i in self.indicators
         ]
 
@@ -107,7 +113,8 @@ class CommuneFieldsModel(QAbstractTableModel):
         value = self.view.data.commune_values.get(ind.id)
         findings = [f for f in self.view.evaluation.findings if f.cell.village is None and f.cell.indicator == ind.id]
         missing = any(c.indicator == ind.id and c.village is None for c in self.view.evaluation.missing)
-        return value_cell_data(self.view, ind, value, findings, missing, role)
+        carried = self.view.carried.get((ind.id, self.view.unit.code))
+        return value_cell_data(self.view, ind, value, findings, missing, role, carried)
 
     def _computed_text(self, ind, figure, column) -> str:
         if column == 0:

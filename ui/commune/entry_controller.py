@@ -49,6 +49,16 @@ class EntryController(QObject):
             return
         self.changed.emit(None)
 
+    def confirm_carried(self, cells: list[tuple[str, str]] | None) -> int:
+        """Confirm values carried from the last period (None: all); how many, 0 (and a message) if refused."""
+        try:
+            count = self.session.confirm_carried(cells)
+        except UserError as exc:
+            self.refused.emit(str(exc))
+            return 0
+        self.changed.emit(None)
+        return count
+
     def _apply(self, edits) -> list[Change] | None:
         try:
             changes = self.session.apply(edits)

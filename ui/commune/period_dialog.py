@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from models.errors import BadInput
 from models.periods import Period, parse_period
 from models.vocabulary import PeriodKind
+from ui.carried_look import carry_box, has_earlier
 from ui.widgets import ERROR_STYLE, message_label, say
 
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years models/periods.py accepts
@@ -45,9 +46,11 @@ CHOICES: tuple[tuple[PeriodKind, str, str], ...] = (
 class PeriodDialog(QDialog):
     """Choose a period of one of ``kinds`` (PeriodKind values) not among ``existing`` (period codes)."""
 
-    def __init__(self, kinds, existing, this_year: int, about: str = "", parent=None):
+    def __init__(self, kinds, existing, this_year: int, about: str = "", parent=None, carried=()):
         super().__init__(parent)
         self.existing = set(existing)
+        # The labels of the form's carry-forward indicators: the box to start from the last period's values.
+        self.carry_box = carry_box(carried)
         self.setWindowTitle(self.tr("Kỳ báo cáo mới"))
         self.kind_box = QComboBox()
         for kind, words, pattern in CHOICES:
@@ -81,6 +84,7 @@ class PeriodDialog(QDialog):
             heading.setWordWrap(True)
             column.addWidget(heading)
         column.addLayout(form)
+        column.addWidget(self.carry_box)
         column.addWidget(self.error_label)
         column.addStretch(1)
         column.addWidget(self.buttons)
@@ -143,6 +147,9 @@ class PeriodDialog(QDialog):
         self.code_label.setText(self.tr("mã kỳ: %1").replace("%1", period.code) if period else "")
         say(self.error_label, self.problem() or "")
         self.ok_button.setEnabled(period is not None)
+        self.carry_box.setVisible(
+            bool(self.carry_box.text()) and period is not None and has_earlier(self.existing, period)
+        )
 
     def problem(self) -> str | None:
         """Why the choice cannot be created, in Vietnamese; None when it can."""
@@ -156,6 +163,10 @@ class PeriodDialog(QDialog):
                 "%1", period.in_sentence
             )
         return None
+
+    def carry_wanted(self) -> bool:
+        """Whether the new report starts from the last period's values (the box shown and ticked)."""
+        return self.carry_box.isVisibleTo(self) and self.carry_box.isChecked()
 
     def try_accept(self) -> bool:
         """“Tạo kỳ”: closes with the choice, or says why not and stays open."""

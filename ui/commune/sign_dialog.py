@@ -36,6 +36,7 @@ from models.errors import UserError
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, KeyInfo, key_in_use
 from models.reporting import ReportView
+from ui.carried_look import carried_words
 from ui.export_folder import dialog_options, export_folder, remember_folder
 from ui.key_dialogs import CreateKeyDialog
 from ui.widgets import (
@@ -262,6 +263,7 @@ class SignDialog(QDialog):
             .replace("%1", str(len(evaluation.errors)))
             .replace("%2", str(explained))
             .replace("%3", vnformat.number(len(view.empty_cells)))
+            + carried_words(view)
         )
         self.facts["villages"].setText(f"{len(view.villages)} {kind}")
         self.facts["sequence"].setText(self.tr("Lần gửi thứ %1").replace("%1", str(sequence)))
@@ -309,7 +311,7 @@ class SignDialog(QDialog):
                 "%1", vnformat.number(count)
             )
         )
-        box.setInformativeText("\n".join(empty_cell_lines(self.view)))
+        box.setInformativeText("\n".join(empty_cell_lines(self.view)) + carried_words(self.view))
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Vẫn ký"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Không ký, nhập tiếp"))

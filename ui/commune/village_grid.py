@@ -14,7 +14,9 @@ from ui.cell_look import CENTER, COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH, 
 from ui.commune.entry_controller import EntryController
 
 DISPLAY, EDIT, CHECK = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole
-REFRESHED_ROLES = [DISPLAY, EDIT, CHECK, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+REFRESHED_ROLES = [
+    DISPLAY, EDIT, CHECK, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole
+]  # fmt: skip
 # Combined once: or-ing PySide enums on every paint costs more than the paint.
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
@@ -101,6 +103,8 @@ class VillageGridModel(_IndicatorColumns):
                  for k, findings in self._findings.items()}  # fmt: skip
         for key in self._missing:
             looks[key] = (*looks.get(key, ()), "missing")
+        for key in self._carried:
+            looks[key] = (*looks.get(key, ()), "carried")
         return looks
 
     def _index_findings(self) -> None:
@@ -110,6 +114,7 @@ class VillageGridModel(_IndicatorColumns):
                 key = (finding.cell.indicator, finding.cell.village)
                 self._findings.setdefault(key, []).append(finding)
         self._missing = {(c.indicator, c.village) for c in self.view.evaluation.missing}
+        self._carried = set(self.view.carried)  # taken from the last period, not confirmed yet
         self._rows = {v.code: n for n, v in enumerate(self.view.villages)}
         self._columns = {ind.id: n + 1 for n, ind in enumerate(self.indicators)}
 
@@ -146,7 +151,8 @@ class VillageGridModel(_IndicatorColumns):
         ind = self.indicators[index.column() - 1]
         value = self.view.data.village_values.get(village.code, {}).get(ind.id)
         findings = self._findings.get((ind.id, village.code), [])
-        return value_cell_data(self.view, ind, value, findings, (ind.id, village.code) in self._missing, role)
+        missing, carried = (ind.id, village.code) in self._missing, self.view.carried.get((ind.id, village.code))
+        return value_cell_data(self.view, ind, value, findings, missing, role, carried)
 
     def setData(self, index, value, role=EDIT) -> bool:
         return submit(self, self.cell(index), value, role)

@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
 
 from exports.text_report import summary_line
 from forms.library import FormLibrary
+from models.carry_forward import carry_forward
 from models.errors import UserError
 from models.form_store import version_in_use
 from models.gateway import Gateway
 from models.history import cell_history, report_history
 from models.reporting import report_form, start_report
 from models.session import ReportSession
+from ui.carried_look import carried_actions
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
 from ui.commune.entry_controller import EntryController
@@ -154,6 +156,9 @@ class MainWindow(QMainWindow):
         villages.triggered.connect(self.manage_villages)
         edit_menu = self.menuBar().addMenu(self.tr("Sửa"))
         edit_menu.addActions([undo, redo])
+        edit_menu.addSeparator()
+        self.carried_actions = carried_actions(self)  # confirm values taken from the last period
+        edit_menu.addActions(self.carried_actions)
         target_sets = QAction(self.tr("Bộ mục tiêu của đơn vị..."), self)
         target_sets.triggered.connect(self.open_target_sets)
         self.menuBar().addMenu(self.tr("Đơn vị")).addActions([villages, target_sets])
@@ -300,17 +305,22 @@ class MainWindow(QMainWindow):
             return None
         existing = [r.period_code for r in self.gw.reports(unit) if r.form_id == form.id]
         about = self.tr("Báo cáo mới của %1 theo biểu %2.").replace("%1", self.gw.require_unit(unit).name)
-        dialog = PeriodDialog(form.period_kinds, existing, dt.date.today().year, about.replace("%2", form.id), self)
-        dialog.accepted.connect(lambda: self.new_period(dialog.code()))
+        carried = [i.label for i in sorted(form.indicators, key=lambda i: i.grain != "village") if i.carry_forward]
+        about = about.replace("%2", form.id)
+        dialog = PeriodDialog(form.period_kinds, existing, dt.date.today().year, about, self, carried)
+        dialog.accepted.connect(lambda: self.new_period(dialog.code(), dialog.carry_wanted()))
         open_modeless(dialog)
         return dialog
 
-    def new_period(self, code: str) -> bool:
+    def new_period(self, code: str, carry: bool = False) -> bool:
+        """Create the report of ``code``; with ``carry`` started from the last period's rarely changing values."""
         unit, form = self.current_unit(), self.current_form()
         if unit is None or form is None:
             return False
         try:
             report = start_report(self.gw, unit, form, code)
+            if carry:
+                carry_forward(self.gw, report, report_form(self.gw, report) or form, self.who)
         except UserError as exc:
             self.show_message(str(exc))
             return False
@@ -456,7 +466,11 @@ class MainWindow(QMainWindow):
 
         answer = report_answer(self.gw, report) if report is not None else None
         self.answer.show_answer(answer, report_lock(self.gw, report) if report is not None else None)
-        todos = [todo.text for todo in collection_todos(self.gw) if todo.sent is None]
+        from models.lateness import report_lateness
+
+        late = report_lateness(self.gw, report)  # past the deadline, still editable: said first
+        todos = [self.tr("%1 (vẫn nhập được)").replace("%1", late.text)] if late else []
+        todos += [todo.text for todo in collection_todos(self.gw) if todo.sent is None]
         self.todo.setText("\n".join(todos))
         self.todo.setVisible(bool(todos))
 
