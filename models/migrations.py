@@ -1,5 +1,10 @@
 """The database schema, as migrations applied in order and recorded in
-``_sqlite_migrations``. Never edit an applied migration: add the next one."""
+``_sqlite_migrations``. Never edit an applied migration: add the next one.
+
+Why it is long: it is the whole history of the schema, one function per
+migration, each with the comments that say what its tables hold; a
+migration once applied is never moved or edited.
+"""
 
 from __future__ import annotations
 
@@ -441,5 +446,55 @@ def m013_target_sets(db: Database) -> None:
             stored_at TEXT NOT NULL,
             stored_by TEXT NOT NULL,
             PRIMARY KEY (form_id, owner, set_id, version)
+        )"""
+    )
+
+
+@migrations()
+def m015_double_entry(db: Database) -> None:
+    # Commune: a report typed twice (models/double_entry.py). One row per report that was: its state
+    # (dang_nhap_lan_hai, dang_doi_chieu, da_doi_chieu), whether its form required it, who typed each pass,
+    # when the second pass began and ended and the comparison was done, the differences found and resolved.
+    db.execute(
+        """CREATE TABLE double_entries (
+            report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+            state TEXT NOT NULL,
+            required INTEGER NOT NULL,
+            started_by TEXT NOT NULL,
+            first_by TEXT NOT NULL,
+            second_by TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            done_at TEXT,
+            differences INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    # The figures of the second pass, typed blind; they never enter cell_values themselves.
+    db.execute(
+        """CREATE TABLE double_entry_values (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            value NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            PRIMARY KEY (report_id, indicator, unit_code)
+        )"""
+    )
+    # Each cell where the passes differed, as found when the second pass ended (a value NULL: that pass left
+    # it empty), and the decision: choice lan_1, lan_2 or so_khac, the value kept, when and by whom.
+    db.execute(
+        """CREATE TABLE double_entry_differences (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            first_value,
+            second_value,
+            choice TEXT,
+            chosen_value,
+            decided_at TEXT,
+            decided_by TEXT,
+            PRIMARY KEY (report_id, indicator, unit_code)
         )"""
     )
