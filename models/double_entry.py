@@ -352,7 +352,7 @@ def _difference(ind: Indicator, unit_name: str, row: dict) -> Difference:
     return Difference(
         ind.id,
         row["unit_code"],
-        ind.label,
+        f"{ind.code}. {ind.label}" if ind.code else ind.label,
         unit_name,
         row["first_value"],
         row["second_value"],
