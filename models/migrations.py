@@ -470,7 +470,8 @@ def m015_double_entry(db: Database) -> None:
             resolved INTEGER NOT NULL DEFAULT 0
         )"""
     )
-    # The figures of the second pass, typed blind; they never enter cell_values themselves.
+    # The figures of the second pass, typed blind; they never enter cell_values themselves. Both tables keyed
+    # by their cell are WITHOUT ROWID: the key is the table, no second index beside it.
     db.execute(
         """CREATE TABLE double_entry_values (
             report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -480,7 +481,7 @@ def m015_double_entry(db: Database) -> None:
             at TEXT NOT NULL,
             who TEXT NOT NULL,
             PRIMARY KEY (report_id, indicator, unit_code)
-        )"""
+        ) WITHOUT ROWID"""
     )
     # Each cell where the passes differed, as found when the second pass ended (a value NULL: that pass left
     # it empty), and the decision: choice lan_1, lan_2 or so_khac, the value kept, when and by whom.
@@ -496,5 +497,5 @@ def m015_double_entry(db: Database) -> None:
             decided_at TEXT,
             decided_by TEXT,
             PRIMARY KEY (report_id, indicator, unit_code)
-        )"""
+        ) WITHOUT ROWID"""
     )

@@ -150,7 +150,9 @@ def test_cancel_and_a_new_round(gw, report, kl224):
     assert (again.state, again.second_by) == ("dang_nhap_lan_hai", "Lò Thị Mai")
 
 
-def test_the_packet_says_it_and_the_province_completeness_shows_it(gw, report, kl224, upper_path, library, tmp_path):
+def test_the_packet_says_it_and_the_province_completeness_shows_it(
+    gw, report, kl224, upper_path, library, tmp_path, capsys, qapp
+):
     second_pass_of_everything(gw, report, kl224, changed=three(gw, report))
     de.finish_second_pass(gw, report, kl224)
     choices = (de.Choice.SECOND, de.Choice.FIRST, de.Choice.SECOND)
@@ -169,8 +171,8 @@ def test_the_packet_says_it_and_the_province_completeness_shows_it(gw, report, k
     assert data["double_entry"] == record
     province = Gateway.open(upper_path)
     try:
-        run = import_packets(province, [packet.path], library, "tinh")
-        assert run.filed[0].outcome == "accepted"
+        imported = import_packets(province, [packet.path], library, "tinh")
+        assert imported.filed[0].outcome == "accepted"
         table = completeness(province, "12", PERIOD, library)
         state = table.states[UNIT, FORM]
         assert state.double_entry == record
@@ -181,6 +183,9 @@ def test_the_packet_says_it_and_the_province_completeness_shows_it(gw, report, k
         assert all(s.double_entry is None and "nhập hai lần" not in state_text(s) for s in others)
     finally:
         province.close()
+    code, out, _ = run(capsys, "completeness", "--db", upper_path, "--unit", "12", "--period", PERIOD)
+    line = next(line for line in out.splitlines() if UNIT in line)
+    assert code == 0 and line.endswith(", lần 1, nhập hai lần (3 chỗ khác, đã đối chiếu 3)")
 
 
 GOOD = {
@@ -248,3 +253,21 @@ def test_the_commands(gw, report, demo_path, tmp_path, capsys, qapp):
     code, out, _ = run(capsys, "double-entry", "status", *at)
     assert out.strip() == "Đã nhập hai lần (du-lieu-mau và Lò Thị Mai): 3 chỗ khác, đã đối chiếu 3."
     assert run(capsys, "double-entry", "cancel", *at)[0] == 2
+
+
+def test_a_locked_report_refuses_double_entry(gw, report, kl224, upper_path, library, tmp_path):
+    """A second pass given up leaves the report signable; once the province received it no second pass begins."""
+    from test_report_lock import answered
+
+    from models.report_lock import ReportLocked
+
+    second_pass_of_everything(gw, report, kl224, changed=three(gw, report))
+    de.cancel(gw, report)
+    province = Gateway.open(upper_path)
+    try:
+        answered(gw, province, library, tmp_path)
+    finally:
+        province.close()
+    with pytest.raises(ReportLocked, match="đã khóa"):
+        de.start_second_pass(gw, report, "Lò Thị Mai", kl224)
+    assert de.status(gw, report, kl224).state is None

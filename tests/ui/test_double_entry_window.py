@@ -6,6 +6,8 @@ rows leave, and the report is back on its figures and can be signed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -96,3 +98,48 @@ def test_double_entry_in_the_window(qtbot, window, demo_path):
     assert window.grid.model().data(cell_of(window.grid.model(), "so_ho", 0)) == str(first["so_ho", village_a] + 5)
     assert window.open_sign_dialog().state != BLOCKED  # back in normal mode, and it can be signed
     assert window.double_entry.start_action.isEnabled() and window.print_action.isEnabled()
+
+
+def test_the_province_sees_the_double_entry_in_its_completeness(qtbot, demo_path, province, library, tmp_path):
+    """Mường Tè's 2024 report double-entered with three differences, signed and imported at the province:
+    the Tình hình nộp tab and its workbook say it beside the unit's state; the other units say nothing."""
+    from python_calamine import CalamineWorkbook
+
+    from exports.collect.completeness import completeness
+    from exports.collect.inbox import import_packets
+    from exports.packets.write import export_packet
+    from exports.paper.xlsx_completeness import completeness_workbook
+    from models.gateway import Gateway
+    from models.keys import DEMO_PASSPHRASE
+    from models.reporting import view_report
+    from ui.upper.completeness_view import CompletenessView
+
+    commune = Gateway.open(demo_path)
+    try:
+        report = commune.find_report("03445", "kl224", "2024")
+        form = report_form(commune, report)
+        first = dict(commune.values(report))
+        de.start_second_pass(commune, report, "Vàng A Sình", form)
+        changed = {("can_bo_dang_vien", "03445"): first["can_bo_dang_vien", "03445"] + 1}
+        changed |= {("so_ho", code): first["so_ho", code] + 2 for code in ("03445.01", "03445.02")}
+        de.enter_second(commune, report, form, [(*key, value) for key, value in (first | changed).items()])
+        for difference in de.finish_second_pass(commune, report, form):
+            de.resolve(commune, report, form, difference.indicator, difference.unit_code, "lan_1", who="Lò Thị Mai")
+        packet = export_packet(commune, view_report(commune, report, form), DEMO_PASSPHRASE, tmp_path)
+    finally:
+        commune.close()
+    assert import_packets(province, [packet.path], library, "tinh").filed[0].outcome == "accepted"
+    view = CompletenessView(province, library)
+    qtbot.addWidget(view)
+    view.refresh("2024")
+    view.show()
+    rows = {r[0]: r for r in view.shown_rows()}
+    # Late: the demo's collection for 2024 closed long ago.
+    assert rows["03445"][2] == "nộp trễ, lần 1, nhập hai lần (3 chỗ khác, đã đối chiếu 3)"
+    assert all("nhập hai lần" not in row[2] for code, row in rows.items() if code != "03445")
+    view.grab().save("/tmp/h2-province-completeness.png")
+    table = completeness(province, "12", "2024", library)
+    path = tmp_path / "nop.xlsx"
+    path.write_bytes(completeness_workbook(table, made_on=dt.date(2025, 1, 10)))
+    cells = [c for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python() for c in row]
+    assert "nộp trễ, lần 1, nhập hai lần (3 chỗ khác, đã đối chiếu 3)" in cells
