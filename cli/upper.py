@@ -178,6 +178,7 @@ def cmd_inbox_void(args) -> int:
 
 def cmd_completeness(args) -> int:
     from exports.collect.completeness import completeness
+    from exports.paper.completeness_words import double_entry_text
     from forms import vnformat
     from models.form_store import library_of
     from models.vocabulary import CollectionState
@@ -198,6 +199,8 @@ def cmd_completeness(args) -> int:
             detail = f", lần {state.sequence}" if state.sequence else ""
             if state.warnings:
                 detail += f", {state.warnings} cảnh báo"
+            if double := double_entry_text(state):
+                detail += f", {double}"
             print(f"  {unit.code}  {unit.name:<28} {state.words}{detail}")
             for warning, reason in state.explained:
                 print(f"      cảnh báo: {warning} — giải trình: {reason or '(chưa có)'}")

@@ -40,6 +40,8 @@ def form_data(form: FormDef) -> dict:
     }
     if form.publisher:
         data["publisher"] = form.publisher
+    if form.double_entry:  # said only when true: a form without it keeps the fingerprint it always had
+        data["double_entry"] = True
     return {key: _dates_as_text(value) for key, value in data.items()}
 
 

@@ -68,6 +68,7 @@ _TOP_KEYS = {
     "readings",
     "filled_by",
     "publisher",
+    "double_entry",
 }
 _SECTION_KEYS = {"code", "title", "level"}
 _INDICATOR_KEYS = {
@@ -261,6 +262,13 @@ class _Reader:
             raise self.fail((*path, "max"), f"mức tối đa của loại “{kind}” là {vnformat.number(LARGEST_BY_KIND[kind])}")
         return value
 
+    def flag(self, table: dict, key: str, path: tuple) -> bool:
+        """A TOML true or false; false when the key is absent."""
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail((*path, key), "phải là true hoặc false")
+        return value
+
     def choice(self, table: dict, key: str, allowed: tuple, path: tuple, default: str | None = None) -> str:
         value = self.text(table, key, path, default)
         if value not in allowed:
@@ -321,6 +329,7 @@ class _Reader:
             readings=self.readings(data),
             filled_by=self.filled_by(data),
             publisher=self.value(lambda: self.publisher(data), ""),
+            double_entry=self.value(lambda: self.flag(data, "double_entry", ()), False),
         )
         if self.found:
             raise FormErrors(self.found)

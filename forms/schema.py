@@ -193,6 +193,8 @@ class FormDef:
     # The unit that published this version (its official code); "" for a form shipped with the program.
     # A form version is (id, publisher, version): a province's version 2 never clashes with a release's.
     publisher: str = ""
+    # Every report of this form is typed twice and the differences resolved before signing (models/double_entry.py).
+    double_entry: bool = False
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -3,7 +3,7 @@
 Units, periods, reports, cell values and their audit trail are its own
 methods; the other tables are reached through its managers (models/tables/):
 ``gw.keys``, ``gw.sent``, ``gw.receipts``, ``gw.trust``, ``gw.collections``,
-``gw.forms``, ``gw.target_sets``, ``gw.inbox``. What it hands back of a report (ReportRef, Edit,
+``gw.forms``, ``gw.target_sets``, ``gw.inbox``, ``gw.double_entries``. What it hands back of a report (ReportRef, Edit,
 Change) is in models/report_records.py. Nothing outside models/ writes SQL or touches ``gw.db``.
 
 Every write is committed before the method returns; a batch of cell edits
@@ -28,6 +28,7 @@ from models.periods import Period, parse_period
 from models.report_lock import refuse_if_locked
 from models.report_records import Change, Edit, ReportRef
 from models.tables.collections import Collections
+from models.tables.double_entries import DoubleEntries
 from models.tables.forms import Forms
 from models.tables.inbox import Inbox
 from models.tables.keys import SigningKeys
@@ -53,6 +54,7 @@ class Gateway:
         self.target_sets = TargetSets(self)
         self.inbox = Inbox(self)
         self.publications = Publications(self)
+        self.double_entries = DoubleEntries(self)  # a report typed twice (models/double_entry.py)
         self.packet_files = PacketStore(packet_folder(path))
 
     @classmethod

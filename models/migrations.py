@@ -457,6 +457,57 @@ def m014_reopenings_name_their_unit(db: Database) -> None:
 
 
 @migrations()
+def m015_double_entry(db: Database) -> None:
+    # Commune: a report typed twice (models/double_entry.py). One row per report that was: its state
+    # (dang_nhap_lan_hai, dang_doi_chieu, da_doi_chieu), whether its form required it, who typed each pass,
+    # when the second pass began and ended and the comparison was done, the differences found and resolved.
+    db.execute(
+        """CREATE TABLE double_entries (
+            report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+            state TEXT NOT NULL,
+            required INTEGER NOT NULL,
+            started_by TEXT NOT NULL,
+            first_by TEXT NOT NULL,
+            second_by TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            done_at TEXT,
+            differences INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    # The figures of the second pass, typed blind; they never enter cell_values themselves. Both tables keyed
+    # by their cell are WITHOUT ROWID: the key is the table, no second index beside it.
+    db.execute(
+        """CREATE TABLE double_entry_values (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            value NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            PRIMARY KEY (report_id, indicator, unit_code)
+        ) WITHOUT ROWID"""
+    )
+    # Each cell where the passes differed, as found when the second pass ended (a value NULL: that pass left
+    # it empty), and the decision: choice lan_1, lan_2 or so_khac, the value kept, when and by whom.
+    db.execute(
+        """CREATE TABLE double_entry_differences (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            indicator TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            first_value,
+            second_value,
+            choice TEXT,
+            chosen_value,
+            decided_at TEXT,
+            decided_by TEXT,
+            PRIMARY KEY (report_id, indicator, unit_code)
+        ) WITHOUT ROWID"""
+    )
+
+
+@migrations()
 def m017_carried_cells(db: Database) -> None:
     # The cells a new period took from the last one (models/carry_forward.py): the value carried, the
     # period it came from, when and by whom. ``confirmed_at`` stays empty until the officer confirms it

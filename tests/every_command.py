@@ -50,6 +50,20 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     carried = ("--unit", COMMUNE, "--form", FORM, "--period", "2026")  # a new year from the last one's households
     step("carry-forward", "--db", xa, *carried, "--user", "Lò Thị Mai")
     step("confirm-carried", "--db", xa, *carried, "--all", "--user", "Lò Thị Mai")
+    # Double entry: typed again with one figure different, resolved as typed the first time.
+    again = json.loads((folder / "bieu.json").read_text(encoding="utf-8"))
+    indicator = next(iter(again["values"]["commune"]))
+    again["values"]["commune"][indicator] += 1
+    (folder / "lan2.json").write_text(json.dumps(again, ensure_ascii=False), encoding="utf-8")
+    step("double-entry start", "--db", xa, *report, "--who", "Vàng A Sình")
+    step("double-entry load", "--db", xa, *report, folder / "lan2.json")
+    step("double-entry finish", "--db", xa, *report)
+    step("double-entry differences", "--db", xa, *report, "--json")
+    step(
+        "double-entry resolve", "--db", xa, *report, "--indicator", indicator, "--keep", "first", "--who", "Lò Thị Mai"
+    )
+    step("double-entry status", "--db", xa, *report)
+    step("double-entry cancel", "--db", xa, *report, codes=(2,))  # done: nothing running to give up
     own = ("--set", "xa-rieng", "--name", "Mục tiêu của Đảng ủy xã", "--source", "Nghị quyết số 05-NQ/ĐU")
     step("targets set", "--db", xa, "--form", FORM, *own, "--source-date", "05/01/2024", "--from", "01/01/2024",
          "--target", "2.3>=90%")  # fmt: skip

@@ -45,3 +45,19 @@ def test_codes_words_and_nfd_text_are_read_alike(tmp_path):
     wb.save(path)
     back = read_form_workbook(path)
     assert back.indicators == form.indicators and back.version == 2
+
+
+def test_double_entry_travels_in_the_workbook_and_the_form_sent_down(tmp_path):
+    """A form that requires double entry says so on “Biểu” (Nhập hai lần: có) and in its plain data; a form
+    without it keeps the data (and fingerprint) it always had."""
+    from forms.definition_data import form_data
+
+    form = load_form(Path(DEFINITIONS[0]).with_name("kl224.toml"))
+    assert "double_entry" not in form_data(form)
+    required = dataclasses.replace(form, double_entry=True)
+    path = write_form_workbook(required, tmp_path / "kl224.xlsx")
+    settings = {row[0]: row[1] for row in load_workbook(path)[layout.SETTINGS].iter_rows(values_only=True)}
+    assert settings["Nhập hai lần"] == "có"
+    back = read_form_workbook(path)
+    assert back.double_entry is True and form_data(back)["double_entry"] is True
+    assert read_form_workbook(write_form_workbook(form, tmp_path / "plain.xlsx")).double_entry is False

@@ -763,3 +763,57 @@ def test_carried_cells_of_the_wrong_shape_make_the_packet_invalid(small, tmp_pat
         assert check(put(tmp_path, raw), [small.enrolment]).status == VerifyStatus.VALID
     else:
         rejected(tmp_path, raw, "carried_forward" if "sai dạng" in words else "chuyển từ kỳ trước", words)
+
+
+# ---- double entry (issue 20): the short record in the manifest's summary and in so-lieu.json ----------
+
+DOUBLE = {
+    "state": "da_doi_chieu",
+    "first_by": "Lò Thị Mai",
+    "second_by": "Vàng A Sình",
+    "differences": 3,
+    "resolved": 3,
+    "done_at": "2025-01-05T10:00:00+07:00",
+}
+
+
+def with_double_entry(small, in_manifest, in_data) -> bytes:
+    """The small packet saying ``in_manifest`` in its summary and ``in_data`` in so-lieu.json, signed."""
+    data = json.loads(small.entries[DATA_JSON])
+    data["double_entry"] = in_data
+    files = {DATA_JSON: json_bytes(data)}
+    manifest = with_hashes(edited(small.manifest, ("summary", "double_entry"), in_manifest), files)
+    return signed(small, manifest, files=files)
+
+
+def test_a_packet_with_or_without_double_entry_is_valid(small, tmp_path):
+    assert small.manifest["summary"]["double_entry"] is None  # written as null when not double-entered
+    for name, packet in (
+        ("hai-lan.sctg", with_double_entry(small, DOUBLE, DOUBLE)),
+        ("cu.sctg", signed(small, edited(small.manifest, ("summary", "double_entry")))),  # before issue 20
+    ):
+        path = tmp_path / name
+        path.write_bytes(packet)
+        assert check(path, [small.enrolment]).status == VerifyStatus.VALID, name
+
+
+@pytest.mark.parametrize(
+    ("record", "words"),
+    [
+        ("có", "không phải một mục"),
+        ({**DOUBLE, "state": "dang_doi_chieu"}, "trạng thái"),
+        ({**DOUBLE, "resolved": 2}, "đã đối chiếu 2 trong 3 chỗ khác, chưa đủ"),
+        ({**DOUBLE, "differences": "3"}, "số đếm"),
+        ({**DOUBLE, "second_by": None}, "tên người nhập"),
+        ({**DOUBLE, "done_at": 2025}, "không đọc được"),
+    ],
+)
+def test_a_malformed_double_entry_makes_the_packet_invalid(small, tmp_path, record, words):
+    packet = with_double_entry(small, record, record)
+    rejected(tmp_path, packet, "phần nhập hai lần (summary.double_entry)", words, status="khong_hop_le")
+
+
+def test_so_lieu_json_must_say_the_same_double_entry_as_the_manifest(small, tmp_path):
+    rejected(tmp_path, with_double_entry(small, DOUBLE, None), "nhập hai lần khác với bản kê", status="khong_hop_le")
+    other = {**DOUBLE, "differences": 4, "resolved": 4}
+    rejected(tmp_path, with_double_entry(small, DOUBLE, other), "nhập hai lần khác với bản kê", status="khong_hop_le")

@@ -32,6 +32,9 @@ class State:
     errors: int | None = None
     warnings: int | None = None
     explained: tuple[tuple[str, str], ...] = ()  # (warning, the commune's written reason)
+    # What the packet says of double entry (its manifest's summary): state, first_by, second_by,
+    # differences, resolved, done_at; None when it was not double-entered.
+    double_entry: dict | None = None
 
     @property
     def words(self) -> str:
@@ -110,7 +113,7 @@ def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, 
         late = collected.deadline is not None and dt.date.fromisoformat(row["received_at"][:10]) > collected.deadline
         explained = explained_warnings(gw, row["id"]) if warnings else ()
         state = CollectionState.LATE if late else CollectionState.RECEIVED
-        return State(state, row["sequence"], row["received_at"], errors, warnings, explained)
+        return State(state, row["sequence"], row["received_at"], errors, warnings, explained, _double_entry(row))
     for status, state in (
         (PacketStatus.FLAWED, CollectionState.FLAWED),
         (PacketStatus.RETURNED, CollectionState.RETURNED),
@@ -140,6 +143,14 @@ def _found(row: dict) -> tuple[int | None, int | None]:
         summary = json.loads(row["manifest"])["summary"]
         return summary["errors"], summary["warnings"]
     return None, None
+
+
+def _double_entry(row: dict) -> dict | None:
+    """The double entry a packet declares (verified with its signature when it was filed)."""
+    if not row["manifest"]:
+        return None
+    record = json.loads(row["manifest"])["summary"].get("double_entry")
+    return record if isinstance(record, dict) else None
 
 
 def explained_warnings(gw: Gateway, packet_id: int) -> tuple[tuple[str, str], ...]:

@@ -81,6 +81,7 @@ SETTING_ROWS = (
     Column("period_kinds", "Loại kỳ", 0, words=PERIOD_WORDS, kind="list", note=_list("năm, 6 tháng, quý, giai đoạn")),
     Column("print_mode", "Kiểu in", 0, words=PRINT_WORDS, note="báo cáo (có quốc hiệu, chữ ký) hoặc phụ lục"),
     Column("columns", "Cột in", 0, kind="list", note=_list("tên sáu cột của bảng in")),
+    Column("double_entry", "Nhập hai lần", 0, kind="bool", note="có: mỗi báo cáo phải nhập hai lần rồi đối chiếu"),
 )
 SETTING_HEADERS = ("Khóa", "Giá trị", "Giải thích")
 

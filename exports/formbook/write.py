@@ -130,6 +130,7 @@ def _settings(ws: Worksheet, form: FormDef) -> None:
         "period_kinds": list(form.period_kinds),
         "print_mode": form.print_mode,
         "columns": list(form.columns),
+        "double_entry": form.double_entry,
     }
     _header(ws, layout.SETTING_HEADERS, (16, 70, 60))
     for row, column in enumerate(layout.SETTING_ROWS, start=2):

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from exports.packets import enrolment
 from exports.packets.carried_check import carried_problem
 from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, not_a_packet, read_packet_file
+from exports.packets.double_entry_check import double_entry_problem
 from exports.packets.enrolment import Enrolment, KeyRing
 from exports.packets.format import (
     DATA_JSON,
@@ -289,6 +290,8 @@ def _check_manifest_shape(manifest: dict) -> None:
         raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('form', 'publisher'))} sai dạng"))
     if "page" in manifest:
         _check_page(manifest["page"])
+    if (problem := double_entry_problem(manifest["summary"].get("double_entry"))) is not None:
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('summary', 'double_entry'))} sai dạng: {problem}"))
 
 
 def _check_page(page) -> None:
@@ -386,6 +389,8 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
     elif carried := carried_problem(data):  # cells taken from the last period, unconfirmed (issue 20)
         problems.append(carried)
+    elif isinstance(data, dict) and data.get("double_entry") != manifest["summary"].get("double_entry"):
+        problems.append(f"tệp {DATA_JSON} ghi việc nhập hai lần khác với bản kê.")
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
     definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):

@@ -30,6 +30,7 @@ FIELD_WORDS = {
     "summary.warnings": "số cảnh báo",
     "summary.warnings_explained": "số cảnh báo đã giải trình",
     "summary.cells_missing": "số ô chưa nhập",
+    "summary.double_entry": "phần nhập hai lần",
     "page": "trang in",
     "page.mode": "kiểu trang in",
     "page.recipients": "nơi nhận",

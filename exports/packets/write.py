@@ -35,6 +35,7 @@ from exports.paper.letterhead import page_settings
 from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
 from forms.messages import finding_text
+from models import double_entry
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import KeyInfo, key_in_use, unlock_key
@@ -78,10 +79,13 @@ class ExportedPacket:
         )
 
 
-def signing_blockers(view: ReportView) -> list[str]:
-    """Why this report cannot be signed yet, in Vietnamese; empty when it can."""
+def signing_blockers(view: ReportView, gw: Gateway | None = None) -> list[str]:
+    """Why this report cannot be signed yet, in Vietnamese; empty when it can. With ``gw``, a double entry
+    required and not done, or started and not resolved, comes first (models/double_entry.py)."""
     names = {v.code: v.name for v in view.villages}
     blockers = []
+    if gw is not None and (double := double_entry.signing_blocker(gw, view.report, view.form)):
+        blockers.append(double)
     for finding in view.evaluation.findings:
         where = f"{names.get(finding.cell.village, finding.cell.village)}: " if finding.cell.village else ""
         if finding.severity == "error":
@@ -116,7 +120,7 @@ def export_packet(
     The file appears whole or not at all, and the sequence number is only
     taken when it has been written.
     """
-    blockers = signing_blockers(view)
+    blockers = signing_blockers(view, gw)
     if blockers:
         raise ReportNotReady(blockers)
     key = key_in_use(gw, view.unit.code)
@@ -194,7 +198,7 @@ def build_packet(
         key,
         sequence,
         at,
-        {**summary(view), "warnings_explained": explained},
+        {**summary(view), "warnings_explained": explained, "double_entry": double_entry_record(gw, view)},
         files,
         page=page_entry(page, layout, at.date()),
     )
@@ -215,4 +219,11 @@ def packet_data(gw: Gateway, view: ReportView) -> dict:
         }
         for row in gw.audit_trail(view.report)
     ]
+    data["double_entry"] = double_entry_record(gw, view)
     return data
+
+
+def double_entry_record(gw: Gateway, view: ReportView) -> dict | None:
+    """What the packet says of double entry: state, first_by, second_by, differences, resolved, done_at;
+    None when the report was not double-entered (docs/packet-format.md)."""
+    return double_entry.status(gw, view.report, view.form).packet_dict()

@@ -55,7 +55,17 @@ def state_text(state: State) -> str:
         parts.append(f"{state.errors} lỗi")
     if state.warnings:
         parts.append(f"{state.warnings} cảnh báo")
+    if double := double_entry_text(state):
+        parts.append(double)
     return ", ".join(parts)
+
+
+def double_entry_text(state: State) -> str:
+    """“nhập hai lần (3 chỗ khác, đã đối chiếu 3)” for a packet double-entered; "" otherwise."""
+    record = state.double_entry
+    if not record:
+        return ""
+    return f"nhập hai lần ({record.get('differences', 0)} chỗ khác, đã đối chiếu {record.get('resolved', 0)})"
 
 
 def summary_line(table: Completeness, form_id: str) -> str:

@@ -215,6 +215,9 @@ def test_the_packet_menu_holds_signing_and_keys(window):
     assert "Gói" in menus
     texts = [action.text() for action in menus["Gói"].actions()]
     assert texts == [
+        "Nhập hai lần...",  # double entry, before signing (ui/commune/double_entry_actions.py)
+        "Xong lần hai, đối chiếu...",
+        "Bỏ lần nhập thứ hai",
         "Ký và xuất gói...",
         "Khóa ký...",
         "Nhập biên nhận của cấp trên...",

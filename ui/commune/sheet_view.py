@@ -212,6 +212,8 @@ class SheetView(QTableView):
         return current.row(), current.column(), current.row(), current.column()
 
     def paste(self) -> None:
+        if self._second_pass_refuses(self.tr("dán")):
+            return
         model, area = self.model(), self.selected_rectangle()
         block = parse_block(QGuiApplication.clipboard().text())
         if not block or area is None:
@@ -263,7 +265,18 @@ class SheetView(QTableView):
         if edits:
             model.controller.edit(edits, self.tr("Xóa %1 ô").replace("%1", str(len(edits))))
 
+    def _second_pass_refuses(self, what: str) -> bool:
+        """The second pass of a double entry is typed cell by cell from the paper (models/second_pass_session.py)."""
+        if not getattr(self.model().controller.session, "second_pass", False):
+            return False
+        self.model().controller.refused.emit(
+            self.tr("Lần nhập thứ hai không cho %1: gõ từng ô theo giấy.").replace("%1", what)
+        )
+        return True
+
     def fill_down(self) -> None:
+        if self._second_pass_refuses(self.tr("điền xuống")):
+            return
         area = self.selected_rectangle()
         if area is None or area[0] == area[2]:
             return

@@ -218,7 +218,7 @@ class SignDialog(QDialog):
 
     def refresh(self) -> None:
         """Show what can be done now: why not, make a key, or sign."""
-        blockers = signing_blockers(self.view)
+        blockers = signing_blockers(self.view, self.gw)
         if self.packet is not None:
             self._show(DONE)
         elif blockers:

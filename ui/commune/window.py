@@ -42,10 +42,10 @@ from models.form_store import version_in_use
 from models.gateway import Gateway
 from models.history import cell_history, report_history
 from models.reporting import report_form, start_report
-from models.session import ReportSession
 from ui.carried_look import carried_actions
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
 from ui.commune.commune_fields import CommuneFieldsModel
+from ui.commune.double_entry_actions import DoubleEntryActions
 from ui.commune.entry_controller import EntryController
 from ui.commune.findings_panel import FindingsPanel
 from ui.commune.indicator_note import IndicatorNote
@@ -175,7 +175,10 @@ class MainWindow(QMainWindow):
         upper_key = QAction(self.tr(UPPER_KEY_ACTION), self)
         upper_key.triggered.connect(self.ask_upper_key_file)
         self.sign_action, self.keys_action, self.receipt_action, self.upper_key_action = sign, keys, receipt, upper_key
-        self.menuBar().addMenu(self.tr("Gói")).addActions([sign, keys, receipt, published, upper_key])
+        self.double_entry = DoubleEntryActions(self)  # Nhập hai lần..., Xong lần hai, đối chiếu...
+        self.menuBar().addMenu(self.tr("Gói")).addActions(
+            [*self.double_entry.actions, sign, keys, receipt, published, upper_key]
+        )
         print_action = QAction(self.tr("In biểu..."), self)
         print_action.setShortcut(QKeySequence.StandardKey.Print)
         print_action.setEnabled(False)  # until a report is open
@@ -341,6 +344,7 @@ class MainWindow(QMainWindow):
         self.show_message("")
         self.sign_action.setEnabled(report is not None)
         self.print_action.setEnabled(report is not None)
+        self.double_entry.report_opened(report)  # the second pass while it runs: its session, its note
         self.keys_action.setEnabled(unit is not None)
         self.show_answer(report)
         if report is None:
@@ -349,7 +353,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Chưa có báo cáo của đơn vị này cho biểu đã chọn."))
             return
         form = report_form(self.gw, report)  # the version it was filled with, whoever issued it
-        session = ReportSession(self.gw, report, form, self.who, self.target_box.currentData())
+        session = self.double_entry.session_for(report, form, self.target_box.currentData())
         self.controller = EntryController(session, self)
         self.undo_group.addStack(self.controller.undo_stack)
         self.undo_group.setActiveStack(self.controller.undo_stack)
@@ -453,7 +457,7 @@ class MainWindow(QMainWindow):
         return area
 
     def show_message(self, text: str) -> None:
-        text = text or self.standing_note  # a read-only file stays said
+        text = text or self.standing_note or self.double_entry.note  # a read-only file, a second pass stay said
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
