@@ -29,7 +29,7 @@ def commune_cell(window, indicator: str):
     return model.locate(indicator)
 
 
-def test_double_entry_in_the_window(qtbot, window, demo_path):
+def test_double_entry_in_the_window(qtbot, window, demo_path, tmp_path):
     window.period_box.setCurrentIndex(window.period_box.findData("2024"))  # 2024 has no error: it can be signed
     gw, report = window.gw, window.controller.session.report
     first = dict(gw.values(report))
@@ -52,7 +52,7 @@ def test_double_entry_in_the_window(qtbot, window, demo_path):
     unit = report.unit_code
     assert fields.setData(commune_cell(window, "can_bo_dang_vien"), str(first["can_bo_dang_vien", unit] + 1), EDIT)
     assert stored(demo_path, "so_ho", village_a, ("03445", "kl224", "2024")) == first["so_ho", village_a]
-    window.grab().save("/tmp/h2-second-pass-window.png")
+    window.grab().save(str(tmp_path / "h2-second-pass-window.png"))
     # Pasting and filling down are refused in the second pass, with the reason.
     QGuiApplication.clipboard().setText("120\n130\n")
     window.grid.setCurrentIndex(cell_of(grid, "so_ho", 2))
@@ -77,7 +77,7 @@ def test_double_entry_in_the_window(qtbot, window, demo_path):
     assert rows[0][2:] == [str(first["so_ho", village_a]), str(first["so_ho", village_a] + 5)]
     assert rows[2][1].endswith(window.controller.session.form.indicator("can_bo_dang_vien").label)
     assert "đang đối chiếu" in window.message.text().lower()
-    dialog.grab().save("/tmp/h2-differences-dialog.png")
+    dialog.grab().save(str(tmp_path / "h2-differences-dialog.png"))
     assert window.open_sign_dialog().state == BLOCKED
 
     assert dialog.resolve_row(0, de.Choice.SECOND)  # Bản A: the second pass was right
@@ -137,7 +137,7 @@ def test_the_province_sees_the_double_entry_in_its_completeness(qtbot, demo_path
     # Late: the demo's collection for 2024 closed long ago.
     assert rows["03445"][2] == "nộp trễ, lần 1, nhập hai lần (3 chỗ khác, đã đối chiếu 3)"
     assert all("nhập hai lần" not in row[2] for code, row in rows.items() if code != "03445")
-    view.grab().save("/tmp/h2-province-completeness.png")
+    view.grab().save(str(tmp_path / "h2-province-completeness.png"))
     table = completeness(province, "12", "2024", library)
     path = tmp_path / "nop.xlsx"
     path.write_bytes(completeness_workbook(table, made_on=dt.date(2025, 1, 10)))

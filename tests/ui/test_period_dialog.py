@@ -58,7 +58,7 @@ def test_the_code_is_shown_small_under_the_choice(window, qtbot, tmp_path):
     assert dialog.year_label.text() == "Từ năm:" and dialog.last_box.isVisible()
     assert dialog.code_label.text() == "mã kỳ: 2026-2030"
     dialog.adjustSize()
-    dialog.grab().save("/tmp/period-dialog.png")
+    dialog.grab().save(str(tmp_path / "period-dialog.png"))
 
 
 def test_choosing_a_half_year_creates_and_opens_it(window, qtbot, demo_path):
@@ -72,7 +72,7 @@ def test_choosing_a_half_year_creates_and_opens_it(window, qtbot, demo_path):
     assert window.controller is not None and window.controller.session.report.period_code == "2026-H2"
 
 
-def test_a_period_already_reported_is_refused_and_the_dialog_stays(window, qtbot, demo_path):
+def test_a_period_already_reported_is_refused_and_the_dialog_stays(window, qtbot, demo_path, tmp_path):
     before = reported(demo_path)
     assert "2025" in before
     dialog = window.ask_new_period()
@@ -82,7 +82,7 @@ def test_a_period_already_reported_is_refused_and_the_dialog_stays(window, qtbot
     click(qtbot, dialog.ok_button)
     assert dialog.isVisible() and reported(demo_path) == before
     dialog.adjustSize()
-    dialog.grab().save("/tmp/period-dialog-refused.png")
+    dialog.grab().save(str(tmp_path / "period-dialog-refused.png"))
     choose(dialog, "Năm", 2026)
     assert not dialog.error_label.isVisible()
     click(qtbot, dialog.ok_button)

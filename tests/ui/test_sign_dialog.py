@@ -321,7 +321,7 @@ def test_signing_with_empty_cells_asks_first_and_no_does_not_sign(window, qtbot,
     assert yes.text() == "Vẫn ký" and no.text() == "Không ký, nhập tiếp"
     assert box.defaultButton() is no
     box.adjustSize()
-    box.grab().save("/tmp/sign-confirm.png")
+    box.grab().save(str(tmp_path / "sign-confirm.png"))
     qtbot.mouseClick(no, Qt.MouseButton.LeftButton)
     assert dialog.confirm_box is None and dialog.state == READY
     assert dialog.error_label.text() == "Chưa ký: còn ô chưa nhập."

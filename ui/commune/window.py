@@ -466,15 +466,19 @@ class MainWindow(QMainWindow):
         collection notice of the upper level not sent for yet, with its days left."""
         from exports.packets.answers import report_answer
         from exports.publications.todos import collection_todos
+        from models.lateness import report_lateness
         from models.report_lock import report_lock
 
         answer = report_answer(self.gw, report) if report is not None else None
         self.answer.show_answer(answer, report_lock(self.gw, report) if report is not None else None)
-        from models.lateness import report_lateness
-
         late = report_lateness(self.gw, report)  # past the deadline, still editable: said first
         todos = [self.tr("%1 (vẫn nhập được)").replace("%1", late.text)] if late else []
-        todos += [todo.text for todo in collection_todos(self.gw) if todo.sent is None]
+        todos += [
+            todo.text
+            for todo in collection_todos(self.gw)
+            if todo.sent is None  # the open report's own notice, when late, is the line above
+            and not (late and (todo.form_id, todo.period_code) == (report.form_id, report.period_code))
+        ]
         self.todo.setText("\n".join(todos))
         self.todo.setVisible(bool(todos))
 
