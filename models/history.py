@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from forms import vnformat
 from forms.plausibility import WHY_HISTORY, EarlierPeriod, History
-from forms.schema import FormDef
+from forms.schema import PLAUSIBLE_KINDS, FormDef
 from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import Period, parse_period, previous_period
@@ -90,3 +90,15 @@ def plausibility_history(
         if found is not None:
             periods.append(EarlierPeriod(code, parse_period(code).label, WHY_HISTORY, gw.values(found)))
     return History(report.unit_code, periods)
+
+
+def history_range(history: History | None, form: FormDef, indicator: str, unit_code: str) -> str | None:
+    """“Các kỳ trước (3 kỳ): thấp nhất 58, cao nhất 61” for a count or amount with two earlier values or
+    more, beside the cell's own lines: the range its plausibility warning compares with. None otherwise."""
+    if history is None or not form.has_indicator(indicator) or form.indicator(indicator).kind not in PLAUSIBLE_KINDS:
+        return None
+    cell = history.cell(indicator, unit_code)
+    if cell is None or cell.count < 2:
+        return None
+    low, high = vnformat.number(cell.low), vnformat.number(cell.high)
+    return f"Các kỳ trước ({cell.count} kỳ): thấp nhất {low}, cao nhất {high}"
