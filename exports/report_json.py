@@ -13,6 +13,7 @@ from pathlib import Path
 from exports.strict_json import StrictJsonError, loads_strict
 from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
+from forms.plausibility import PLAUSIBILITY_RULES
 from models.errors import BadInput, os_error_words
 from models.gateway import Gateway
 from models.lateness import report_lateness
@@ -63,14 +64,29 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
         "carried_forward": [cell.to_list() for cell in view.carried.values()],
         # {"deadline": "2025-01-15", "days": 3} when past the upper level's collection deadline, not sent by it.
         "late": late.to_dict() if (late := report_lateness(gw, view.report)) else None,
+        "history": history_used(view),
     }
 
 
+def history_used(view: ReportView) -> dict:
+    """The earlier values the plausibility warnings used ({"periods": [{code, label, why}], "values":
+    [[indicator, unit code, period code, value]]}): they depend on the commune's own history, which the
+    upper level does not hold, so a packet carries them (docs/packet-format.md)."""
+    if view.history is None:
+        return {"periods": [], "values": []}
+    return view.history.used(view.evaluation.warnings)
+
+
 def summary(view: ReportView) -> dict:
+    """The counts a manifest declares. "warnings" are those of the form's rules only, which the upper
+    level finds again from the packet alone (exports/collect/admission.recheck); the plausibility
+    warnings, which need the commune's history, are counted apart."""
     evaluation = view.evaluation
+    plausibility = sum(1 for f in evaluation.warnings if f.rule in PLAUSIBILITY_RULES)
     return {
         "errors": len(evaluation.errors),
-        "warnings": len(evaluation.warnings),
+        "warnings": len(evaluation.warnings) - plausibility,
+        "plausibility": plausibility,
         "villages": len(view.villages),
         "villages_missing": len(view.data.villages) - view.villages_complete(),
         "cells_missing": len(view.empty_cells),  # the status bar's “… ô chưa nhập”
@@ -105,6 +121,7 @@ def _finding(form, finding: Finding, village_names: dict, reason: str | None) ->
         "village_name": village_names.get(finding.cell.village),
         "message": finding_text(form, finding),
         "reason": reason,
+        "params": finding.params,
     }
 
 

@@ -42,6 +42,16 @@ def form_data(form: FormDef) -> dict:
         data["publisher"] = form.publisher
     if form.double_entry:  # said only when true: a form without it keeps the fingerprint it always had
         data["double_entry"] = True
+    # Only when set: a form without thresholds keeps the data (and fingerprint) it always had.
+    plausibility = _dropped_empty(
+        vars(form.plausibility) | {"history_years": _unless(form.plausibility.history_years, 5)}
+    )
+    if plausibility:
+        data["plausibility"] = plausibility
+    if form.ranges:
+        data["ranges"] = [_dropped_empty(vars(r)) for r in form.ranges]
+    if form.ratios:
+        data["ratios"] = [_dropped_empty(vars(r)) for r in form.ratios]
     return {key: _dates_as_text(value) for key, value in data.items()}
 
 
@@ -70,8 +80,17 @@ def _indicator(ind: Indicator) -> dict:
             "required": None if ind.required else False,
             "max": ind.max,
             "carry_forward": True if ind.carry_forward else None,
+            "change_percent": ind.change_percent,
+            "change_min": ind.change_min,
+            "history_margin": ind.history_margin,
+            "plausible": _unless(ind.plausible, True),
         }
     )
+
+
+def _unless(value, default):
+    """None (left out) when ``value`` is the loader's default."""
+    return None if value == default else value
 
 
 def _rule(rule: Rule) -> dict:

@@ -14,8 +14,12 @@ import math
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from forms.schema import FormDef, Indicator, Rule, TargetSet
+
+if TYPE_CHECKING:
+    from forms.plausibility import History
 
 Value = int | float | str
 
@@ -119,7 +123,10 @@ class Evaluation:
         return [v for v in villages if v in empty]
 
 
-def evaluate(form: FormDef, data: ReportData, target_set: TargetSet | None = None) -> Evaluation:
+def evaluate(
+    form: FormDef, data: ReportData, target_set: TargetSet | None = None, history: History | None = None
+) -> Evaluation:
+    """``history`` (forms/plausibility.History, read once per open report) adds the plausibility warnings."""
     plan = _plan(form)
     findings: list[Finding] = []
     missing: list[Cell] = []
@@ -127,6 +134,9 @@ def evaluate(form: FormDef, data: ReportData, target_set: TargetSet | None = Non
     scope, typed = _commune_scope(plan, data, sums, entered, findings, missing)
     _check_commune(plan, scope, typed, findings)
     figures = _figures(plan, data, scope, typed, findings, {c.indicator for c in missing})
+    if history is not None:  # a cell whose slip the form's rules found already needs no second word
+        found = {f.cell for f in findings}
+        findings.extend(f for f in history.findings(form, data) if f.cell not in found)
     evaluation = Evaluation(figures=figures, findings=findings, missing=missing, target_set=target_set)
     if target_set is not None:
         evaluation.targets = compare_targets(form, figures, target_set, data.unit_tier)

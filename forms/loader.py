@@ -4,12 +4,13 @@ Every refusal names the file, the line and the field, in Vietnamese, so the
 person who edits a definition can find the mistake without a traceback.
 
 Why it is long: one typed reader per table of the format (sections, indicators, rules, target sets,
-readings, the tiers that fill it), each refusing its own mistakes with their line.
+readings, the tiers that fill it, the plausibility thresholds), each refusing its own mistakes with their line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 import unicodedata
@@ -26,6 +27,7 @@ from forms.schema import (
     KINDS,
     LARGEST_BY_KIND,
     NUMERIC_KINDS,
+    PLAUSIBLE_KINDS,
     PRINT_MODES,
     RULE_OPS,
     SEVERITIES,
@@ -34,6 +36,9 @@ from forms.schema import (
     FillingTier,
     FormDef,
     Indicator,
+    Plausibility,
+    PlausibleRange,
+    Ratio,
     Reading,
     Rule,
     Section,
@@ -69,6 +74,9 @@ _TOP_KEYS = {
     "filled_by",
     "publisher",
     "double_entry",
+    "plausibility",
+    "ranges",
+    "ratios",
 }
 _SECTION_KEYS = {"code", "title", "level"}
 _INDICATOR_KEYS = {
@@ -85,7 +93,11 @@ _INDICATOR_KEYS = {
     "required",
     "max",
     "carry_forward",
+    *("change_percent", "change_min", "history_margin", "plausible"),
 }
+_PLAUSIBILITY_KEYS = {"change_percent", "change_min", "history_margin", "history_years"}
+_RANGE_KEYS = {"indicator", "unit", "low", "high"}
+_RATIO_KEYS = {"id", "numerator", "denominator", "change_points", "low", "high"}
 _RULE_KEYS = {"id", "grain", "when", "left", "op", "right", "cell", "severity", "message"}
 _SET_KEYS = {"id", "name", "source", "tier", "period", "targets"}
 _TARGET_KEYS = {"indicator", "op", "percent", "count", "version", "source"}
@@ -330,6 +342,9 @@ class _Reader:
             filled_by=self.filled_by(data),
             publisher=self.value(lambda: self.publisher(data), ""),
             double_entry=self.value(lambda: self.flag(data, "double_entry", ()), False),
+            plausibility=self.value(lambda: self.plausibility(data), Plausibility()),
+            ranges=self.ranges(data, by_id),
+            ratios=self.ratios(data, by_id),
         )
         if self.found:
             raise FormErrors(self.found)
@@ -448,6 +463,12 @@ class _Reader:
             raise self.fail((*path, "code"), 'số thứ tự in trên biểu phải là chuỗi chữ, ví dụ "2.3"')
         kind = self.choice(table, "kind", KINDS, path)
         largest = self.largest(table, kind, path)
+        plausible = table.get("plausible", True)
+        if not isinstance(plausible, bool):
+            raise self.fail((*path, "plausible"), "phải là true hoặc false")
+        for key in ("change_percent", "change_min", "history_margin", "plausible"):
+            if key in table and kind not in PLAUSIBLE_KINDS:
+                raise self.fail((*path, key), f"chỉ tiêu loại “{kind}” không được kiểm tra biến động")
         return Indicator(
             id=ind_id,
             code=code.strip() if code else None,
@@ -462,6 +483,10 @@ class _Reader:
             required=required,
             max=largest,
             carry_forward=carry_forward,
+            change_percent=self.threshold(table, "change_percent", path),
+            change_min=self.threshold(table, "change_min", path),
+            history_margin=self.threshold(table, "history_margin", path),
+            plausible=plausible,
         )
 
     def check_links(self, ind: Indicator, found: dict, path: tuple) -> None:
@@ -649,3 +674,93 @@ class _Reader:
             version=self.integer(table, "version", path, 1),
             source=self.text(table, "source", path, ""),
         )
+
+    # ---- plausibility (forms/plausibility.py) --------------------------------
+
+    def threshold(self, table: dict, key: str, path: tuple, most: float | None = None) -> int | float | None:
+        """A threshold: a number not below 0 (and not above ``most``), or None when absent."""
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.fail((*path, key), "phải là một số")
+        if value < 0:
+            raise self.fail((*path, key), "không được là số âm")
+        if most is not None and value > most:
+            raise self.fail((*path, key), f"không được lớn hơn {vnformat.number(most)}")
+        return value
+
+    def plausibility(self, data: dict) -> Plausibility:
+        table = data.get("plausibility", {})
+        if not isinstance(table, dict):
+            raise self.fail(("plausibility",), "“plausibility” phải viết dưới dạng bảng [plausibility]")
+        path = ("plausibility",)
+        self.check_keys(table, _PLAUSIBILITY_KEYS, path)
+        years = self.integer(table, "history_years", path, 5)
+        if years > 20:
+            raise self.fail((*path, "history_years"), "đọc tối đa 20 kỳ trước")
+        return Plausibility(
+            change_percent=self.threshold(table, "change_percent", path),
+            change_min=self.threshold(table, "change_min", path),
+            history_margin=self.threshold(table, "history_margin", path),
+            history_years=years,
+        )
+
+    def checked_indicator(self, table: dict, key: str, path: tuple, by_id: dict) -> str:
+        """An indicator a range or ratio names: of the form, a count or an amount."""
+        name = self.text(table, key, path)
+        if name not in by_id:
+            self.skip_refused("indicators", name)
+            raise self.fail((*path, key), f"chỉ tiêu “{name}” không có trong biểu")
+        if by_id[name].kind not in PLAUSIBLE_KINDS:
+            raise self.fail((*path, key), f"chỉ tiêu “{name}” không phải số đếm hoặc số tiền")
+        return name
+
+    def low_high(self, table: dict, path: tuple) -> tuple:
+        low, high = self.threshold(table, "low", path), self.threshold(table, "high", path)
+        if low is not None and high is not None and low > high:
+            raise self.fail((*path, "low"), "mức thấp (low) lớn hơn mức cao (high)")
+        return low, high
+
+    def ranges(self, data: dict, by_id: dict) -> tuple[PlausibleRange, ...]:
+        found: list[PlausibleRange] = []
+        for n, table in enumerate(self.value(lambda: self.tables(data, "ranges"), [])):
+            path = ("ranges", n)
+            with self.row():
+                self.check_keys(table, _RANGE_KEYS, path)
+                indicator = self.checked_indicator(table, "indicator", path, by_id)
+                if not by_id[indicator].plausible:
+                    raise self.fail((*path, "indicator"), f"chỉ tiêu “{indicator}” đã tắt kiểm tra (plausible = false)")
+                unit = self.text(table, "unit", path, "")
+                if unit and not _UNIT_CODE.match(unit):
+                    raise self.fail((*path, "unit"), "đơn vị phải là mã bản hoặc mã xã (chữ số)")
+                low, high = self.low_high(table, path)
+                if low is None and high is None:
+                    raise self.fail(path, "khoảng cần ít nhất một trong hai: low (mức thấp) hoặc high (mức cao)")
+                if any(r.indicator == indicator and r.unit == unit for r in found):
+                    raise self.fail(path, f"khoảng của “{indicator}” cho {unit or 'mọi đơn vị'} đã có ở trên")
+                found.append(PlausibleRange(indicator, low, high, unit))
+        return tuple(found)
+
+    def ratios(self, data: dict, by_id: dict) -> tuple[Ratio, ...]:
+        found: list[Ratio] = []
+        for n, table in enumerate(self.value(lambda: self.tables(data, "ratios"), [])):
+            path = ("ratios", n)
+            with self.row():
+                self.check_keys(table, _RATIO_KEYS, path)
+                ratio_id = self.text(table, "id", path)
+                if not _ID.match(ratio_id) or any(r.id == ratio_id for r in found):
+                    raise self.fail((*path, "id"), f"mã tỷ lệ “{ratio_id}” không hợp lệ hoặc bị trùng")
+                numerator = self.checked_indicator(table, "numerator", path, by_id)
+                denominator = self.checked_indicator(table, "denominator", path, by_id)
+                shared = next((r.id for r in found if r.numerator == numerator), None)
+                if shared is not None:  # its warning sits on the numerator's cell, one reason per cell
+                    raise self.fail((*path, "numerator"), f"“{numerator}” đã là tử số của tỷ lệ “{shared}”")
+                if numerator == denominator:
+                    raise self.fail((*path, "denominator"), "tử số và mẫu số phải là hai chỉ tiêu khác nhau")
+                points = self.threshold(table, "change_points", path)
+                low, high = self.low_high(table, path)
+                if points is None and low is None and high is None:
+                    raise self.fail(path, "tỷ lệ cần change_points (điểm phần trăm) hoặc low, high (khoảng %)")
+                found.append(Ratio(ratio_id, numerator, denominator, points, low, high))
+        return tuple(found)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from forms import vnformat
 from forms.engine import CUSTOM_RULE_CODE, Finding, TargetResult
+from forms.plausibility import RULE_CHANGE, RULE_HISTORY_RANGE, RULE_RATIO, RULE_SET_RANGE
 from forms.schema import BUILTIN_LABELS, FormDef
 
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
@@ -59,7 +60,53 @@ def finding_text(form: FormDef, finding: Finding) -> str:
         )
     if code == "ty_le_ngoai_khoang":
         return f"{label}: tỷ lệ {vnformat.percent(p['percent'])} nằm ngoài khoảng 0-100%."
+    if code in (RULE_CHANGE, RULE_HISTORY_RANGE, RULE_SET_RANGE, RULE_RATIO):
+        return _plausibility_text(form, finding, label) + " Kiểm tra lại hoặc ghi giải trình."
     return f"{label}: {code}"
+
+
+def _plausibility_text(form: FormDef, finding: Finding, label: str) -> str:
+    """“Số hộ gia đình 1.234 khác nhiều so với kỳ trước (Năm 2024: 61): tăng 1.173 hộ (1.923%).”"""
+    p, code, n = finding.params, finding.code, vnformat.number
+    unit = vnformat.unit_in_sentence(form.indicator(finding.cell.indicator).unit)
+    if code == RULE_CHANGE:
+        text = f"{label} {n(p['value'])} khác nhiều so với {p['why']} ({p['period_label']}: {n(p['before'])})"
+        moved = "tăng" if p["diff"] > 0 else "giảm"
+        change = f"{moved} {n(abs(p['diff']))} {unit}"
+        if p.get("percent") is not None:
+            change += f" ({_big_percent(abs(p['percent']))})"
+        if p.get("year_label"):
+            text += f" và cùng kỳ năm trước ({p['year_label']}: {n(p['year_before'])})"
+        return f"{text}: {change}."
+    if code == RULE_HISTORY_RANGE:
+        return (
+            f"{label} {n(p['value'])} nằm ngoài khoảng thường gặp của đơn vị ({n(p['low'])}–{n(p['high'])}): "
+            f"{n(p['periods'])} kỳ trước thấp nhất {n(p['min'])}, cao nhất {n(p['max'])}."
+        )
+    if code == RULE_SET_RANGE:
+        return f"{label} {n(p['value'])} nằm ngoài khoảng biểu quy định ({_bounds(p, n)})."
+    names = f"{label_of(form, p['numerator'])} trên {label_of(form, p['denominator'])}"
+    share = vnformat.percent(p["share"])
+    if "before_share" not in p:
+        return f"Tỷ lệ {names} là {share}, nằm ngoài khoảng biểu quy định ({_bounds(p, vnformat.percent)})."
+    points = vnformat.number(float(abs(p["share"] - p["before_share"])))
+    return (
+        f"Tỷ lệ {names} là {share}, thay đổi {points} điểm phần trăm so với {p['why']} "
+        f"({p['period_label']}: {vnformat.percent(p['before_share'])})."
+    )
+
+
+def _bounds(p: dict, shown) -> str:
+    if p.get("low") is None:
+        return f"tối đa {shown(p['high'])}"
+    if p.get("high") is None:
+        return f"tối thiểu {shown(p['low'])}"
+    return f"{shown(p['low'])}–{shown(p['high'])}"
+
+
+def _big_percent(value: float) -> str:
+    """14,2% as usual; from 100% on a whole number, grouped: 1.923%."""
+    return vnformat.percent(value) if value < 100 else f"{vnformat.number(round(value))}%"
 
 
 def target_text(form: FormDef, result: TargetResult) -> str:

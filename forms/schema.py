@@ -13,6 +13,7 @@ from decimal import Decimal
 
 KINDS = ("count", "yesno", "amount", "text", "date")
 NUMERIC_KINDS = ("count", "yesno", "amount")
+PLAUSIBLE_KINDS = ("count", "amount")  # the kinds the plausibility warnings check: never yes/no
 # Without a ``max`` of its own: counts up to 9 digits (no commune has a billion of
 # anything), amounts in đồng up to 15 (Sa Pa's 6.505.490.000 has 10).
 LARGEST_BY_KIND = {"count": 10**9 - 1, "amount": 10**15 - 1, "yesno": 1}
@@ -66,6 +67,12 @@ class Indicator:
     # Rarely changes (households, agencies, schools): a new period may start from the last one's value,
     # marked carried forward and counted as empty until confirmed (models/carry_forward.py).
     carry_forward: bool = False
+    # Plausibility (forms/plausibility.py): this indicator's own thresholds, None: the form's [plausibility];
+    # ``plausible`` False switches every plausibility check of it off.
+    change_percent: int | float | None = None
+    change_min: int | float | None = None
+    history_margin: int | float | None = None
+    plausible: bool = True
 
     @property
     def is_numeric(self) -> bool:
@@ -83,6 +90,39 @@ class Indicator:
 
     def applies(self, unit_kind: str) -> bool:
         return not self.applies_to or unit_kind in self.applies_to
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """The form's default thresholds of the plausibility warnings; None switches that check off."""
+
+    change_percent: int | float | None = None  # a change against the last period beyond this percent...
+    change_min: int | float | None = None  # ...and at least this many units apart (1 -> 2 is no news)
+    history_margin: int | float | None = None  # percent margin around the min-max of the unit's history
+    history_years: int = 5  # how many earlier periods of the same kind are read
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    """A range the province sets for an indicator: for one village or commune (its code), or every unit."""
+
+    indicator: str
+    low: int | float | None = None
+    high: int | float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """The share numerator/denominator in percent: warned when it moved more than ``change_points``
+    percentage points against the last period, or lies outside low-high."""
+
+    id: str
+    numerator: str
+    denominator: str
+    change_points: int | float | None = None
+    low: int | float | None = None
+    high: int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +235,9 @@ class FormDef:
     publisher: str = ""
     # Every report of this form is typed twice and the differences resolved before signing (models/double_entry.py).
     double_entry: bool = False
+    plausibility: Plausibility = Plausibility()
+    ranges: tuple[PlausibleRange, ...] = ()
+    ratios: tuple[Ratio, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, int]:

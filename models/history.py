@@ -7,6 +7,8 @@ current cell's earlier values on every move without asking the database.
 An earlier report's values are read as today's villages stand (``values_as_today``): a village that others
 were merged into since shows their sum, “133 (gồm Bản A 70, Bản B 63)”; a renamed one keeps its code and
 its own history, with the name it had then.
+
+The plausibility warnings read further back (``plausibility_history``), once too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from forms import vnformat
-from forms.schema import FormDef
+from forms.plausibility import WHY_HISTORY, EarlierPeriod, History
+from forms.schema import PLAUSIBLE_KINDS, FormDef
+from models.errors import BadInput
 from models.form_store import library_of
 from models.gateway import Gateway
 from models.periods import Period, parse_period, previous_period
@@ -149,3 +153,41 @@ def _shown(ind, value) -> str:
     if ind.kind in ("count", "amount") and isinstance(value, int):
         return vnformat.number(value)
     return str(value)
+
+
+def plausibility_history(
+    gw: Gateway, report: ReportRef, form: FormDef, earlier: list[Earlier] | None = None
+) -> History:
+    """The earlier periods the plausibility warnings compare with (forms/plausibility.History), read once
+    when a report opens: those of report_history() (``earlier``, if already read) and further back, the
+    form's ``history_years`` periods of the same kind in all."""
+    earlier = report_history(gw, report) if earlier is None else earlier
+    periods = [EarlierPeriod(e.period.code, e.period.label, e.why, e.values) for e in earlier]
+    seen = {p.code for p in periods} | {period.code for period, _ in earlier_periods(report.period_code)}
+    code = report.period_code
+    for _ in range(form.plausibility.history_years):
+        try:
+            code = previous_period(code).code
+        except BadInput:
+            break  # before 1945: nothing was reported
+        if code in seen:
+            continue
+        found = gw.find_report(report.unit_code, report.form_id, code)
+        if found is not None:
+            period = parse_period(code)  # as today's villages stand, as the nearer periods are
+            periods.append(
+                EarlierPeriod(code, period.label, WHY_HISTORY, values_as_today(gw, found, period, form).values)
+            )
+    return History(report.unit_code, periods)
+
+
+def history_range(history: History | None, form: FormDef, indicator: str, unit_code: str) -> str | None:
+    """“Các kỳ trước (3 kỳ): thấp nhất 58, cao nhất 61” for a count or amount with two earlier values or
+    more, beside the cell's own lines: the range its plausibility warning compares with. None otherwise."""
+    if history is None or not form.has_indicator(indicator) or form.indicator(indicator).kind not in PLAUSIBLE_KINDS:
+        return None
+    cell = history.cell(indicator, unit_code)
+    if cell is None or cell.count < 2:
+        return None
+    low, high = vnformat.number(cell.low), vnformat.number(cell.high)
+    return f"Các kỳ trước ({cell.count} kỳ): thấp nhất {low}, cao nhất {high}"

@@ -13,6 +13,7 @@ from exports.formbook import layout
 from exports.formbook.read import read_form_workbook
 from exports.formbook.write import write_form_workbook
 from forms.loader import load_form
+from forms.schema import Plausibility, PlausibleRange, Ratio
 
 DEFINITIONS = sorted((Path(__file__).resolve().parent.parent / "forms" / "definitions").glob("*.toml"))
 
@@ -61,3 +62,34 @@ def test_double_entry_travels_in_the_workbook_and_the_form_sent_down(tmp_path):
     back = read_form_workbook(path)
     assert back.double_entry is True and form_data(back)["double_entry"] is True
     assert read_form_workbook(write_form_workbook(form, tmp_path / "plain.xlsx")).double_entry is False
+
+
+def test_every_kind_of_plausibility_threshold_reads_back(tmp_path):
+    """The form's defaults (on Biểu), an indicator's own thresholds and switch, ranges for every unit and
+    for one, and ratios with points and bounds: a province's thresholds travel in the workbook."""
+    kl224 = load_form(Path(DEFINITIONS[0]).with_name("kl224.toml"))
+    so_ho = dataclasses.replace(kl224.indicator("so_ho"), change_percent=12.5, change_min=0, history_margin=40)
+    off = dataclasses.replace(kl224.indicator("can_bo_lanh_dao"), plausible=False)
+    form = dataclasses.replace(
+        kl224,
+        plausibility=Plausibility(change_percent=25, change_min=7, history_margin=35.5, history_years=3),
+        indicators=tuple({"so_ho": so_ho, "can_bo_lanh_dao": off}.get(i.id, i) for i in kl224.indicators),
+        ranges=(PlausibleRange("so_ho", 10, 400), PlausibleRange("so_ho", None, 90, "03445001")),
+        ratios=(
+            Ratio("van_hoa", "ho_van_hoa", "so_ho", change_points=15),
+            Ratio("tuyen_truyen", "ho_duoc_tuyen_truyen", "so_ho", low=50, high=100),
+        ),
+    )
+    back = read_form_workbook(write_form_workbook(form, tmp_path / "kl224.xlsx"))
+    assert (back.plausibility, back.ranges, back.ratios) == (form.plausibility, form.ranges, form.ratios)
+    assert back.indicators == form.indicators
+
+
+def test_a_workbook_without_the_plausibility_sheets_still_reads(tmp_path):
+    form = load_form(Path(DEFINITIONS[0]).with_name("kl224.toml"))
+    path = write_form_workbook(form, tmp_path / "kl224.xlsx")
+    wb = load_workbook(path)
+    for name in (layout.RANGES, layout.RATIOS):
+        del wb[name]
+    wb.save(path)
+    assert read_form_workbook(path).ratios == ()

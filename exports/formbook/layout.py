@@ -22,6 +22,8 @@ TARGET_SETS = "Bộ mục tiêu"
 TARGETS = "Mục tiêu"
 READINGS = "Cách hiểu"
 FILLED_BY = "Cấp lập theo ngày"
+RANGES = "Khoảng hợp lý"
+RATIOS = "Tỷ lệ liên quan"
 
 MAX_ROWS = 2000  # of one sheet, its header included
 MAX_COLUMNS = 30
@@ -61,6 +63,7 @@ class Sheet:
     table: str  # the TOML array it fills ("indicators"); "" for the settings
     columns: tuple[Column, ...]
     purpose: str
+    optional: bool = False  # a workbook written before this sheet existed may leave it out
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -82,6 +85,29 @@ SETTING_ROWS = (
     Column("print_mode", "Kiểu in", 0, words=PRINT_WORDS, note="báo cáo (có quốc hiệu, chữ ký) hoặc phụ lục"),
     Column("columns", "Cột in", 0, kind="list", note=_list("tên sáu cột của bảng in")),
     Column("double_entry", "Nhập hai lần", 0, kind="bool", note="có: mỗi báo cáo phải nhập hai lần rồi đối chiếu"),
+    # The [plausibility] table: a key with a dot is a key of that table.
+    Column(
+        "plausibility.change_percent",
+        "Biến động %",
+        0,
+        kind="number",
+        note="cảnh báo khi số liệu đổi quá bao nhiêu % so với kỳ trước; trống: không kiểm tra",
+    ),
+    Column(
+        "plausibility.change_min",
+        "Biến động tối thiểu",
+        0,
+        kind="number",
+        note="và chênh ít nhất bấy nhiêu (số nhỏ 1 → 2 không cảnh báo)",
+    ),
+    Column(
+        "plausibility.history_margin",
+        "Biên lịch sử %",
+        0,
+        kind="number",
+        note="cảnh báo ngoài khoảng thấp nhất–cao nhất các kỳ trước, nới thêm bấy nhiêu %; trống: không kiểm tra",
+    ),
+    Column("plausibility.history_years", "Số kỳ lịch sử", 0, kind="int", note="số kỳ trước được đọc; trống: 5"),
 )
 SETTING_HEADERS = ("Khóa", "Giá trị", "Giải thích")
 
@@ -120,6 +146,27 @@ SHEETS = (
                 words={True: "có", False: "không"},
                 kind="bool",
                 note="có: kỳ mới được lấy số của kỳ trước (chờ xác nhận); trống: không",
+            ),
+            Column(
+                "change_percent", "Biến động %", 12, kind="number", note="riêng chỉ tiêu này; trống: theo trang Biểu"
+            ),
+            Column(
+                "change_min",
+                "Biến động tối thiểu",
+                12,
+                kind="number",
+                note="riêng chỉ tiêu này; trống: theo trang Biểu",
+            ),
+            Column(
+                "history_margin", "Biên lịch sử %", 12, kind="number", note="riêng chỉ tiêu này; trống: theo trang Biểu"
+            ),
+            Column(
+                "plausible",
+                "Kiểm tra hợp lý",
+                12,
+                words={True: "có", False: "không"},
+                kind="bool",
+                note="không: tắt mọi cảnh báo hợp lý của chỉ tiêu; trống: có",
             ),
         ),
         "mỗi dòng một chỉ tiêu (một dòng in, hoặc một số liệu gốc làm mẫu số)",
@@ -186,6 +233,40 @@ SHEETS = (
             Column("until", "Đến ngày", 14, kind="date", note="dd/mm/yyyy; trống: đến nay"),
         ),
         "ai lập biểu theo thời gian (sau 1/7/2025 không còn cấp huyện); trống: Cấp lập ở trang Biểu",
+    ),
+    Sheet(
+        RANGES,
+        "ranges",
+        (
+            Column("indicator", "Chỉ tiêu", 24, note="mã chỉ tiêu (số đếm hoặc số tiền)", needed=True),
+            Column("unit", "Đơn vị", 14, note="mã bản hoặc mã xã; trống: mọi đơn vị"),
+            Column("low", "Mức thấp", 12, kind="number", note="cảnh báo khi nhỏ hơn; có thể để trống"),
+            Column("high", "Mức cao", 12, kind="number", note="cảnh báo khi lớn hơn; có thể để trống"),
+        ),
+        "khoảng hợp lý cấp trên đặt cho một chỉ tiêu, cho một bản, một xã hoặc mọi đơn vị: ngoài khoảng là cảnh báo",
+        optional=True,
+    ),
+    Sheet(
+        RATIOS,
+        "ratios",
+        (
+            Column("id", "Mã tỷ lệ", 22, needed=True),
+            Column(
+                "numerator", "Chỉ tiêu tử số", 24, note="mã chỉ tiêu; mỗi chỉ tiêu là tử số của một tỷ lệ", needed=True
+            ),
+            Column("denominator", "Chỉ tiêu mẫu số", 24, note="mã chỉ tiêu", needed=True),
+            Column(
+                "change_points",
+                "Biến động (điểm %)",
+                12,
+                kind="number",
+                note="cảnh báo khi tỷ lệ đổi quá bấy nhiêu điểm phần trăm so với kỳ trước",
+            ),
+            Column("low", "Thấp nhất (%)", 12, kind="number", note="có thể để trống"),
+            Column("high", "Cao nhất (%)", 12, kind="number", note="có thể để trống"),
+        ),
+        "tỷ lệ giữa hai chỉ tiêu liên quan (tử số / mẫu số): cảnh báo khi đổi nhiều hoặc ra ngoài khoảng",
+        optional=True,
     ),
 )
 SHEET_BY_NAME = {s.name: s for s in SHEETS}

@@ -104,7 +104,7 @@ def _sheets(book, raw: bytes, file_name: str) -> dict[str, Grid]:
             problems += _merged(archive, ws, name)
             grids[name] = _grid(ws, name, problems)
     for sheet in layout.SHEETS:
-        if sheet.name not in grids and not any(p.sheet == sheet.name for p in problems):
+        if sheet.name not in grids and not sheet.optional and not any(p.sheet == sheet.name for p in problems):
             problems.append(
                 Problem(sheet.name, None, None, None, "thiếu trang này; không dùng thì để trống, đừng xóa hay đổi tên.")
             )

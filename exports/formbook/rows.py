@@ -44,7 +44,9 @@ def read_book(grids: dict[str, Grid]) -> Book:
     _settings(book, grids[layout.SETTINGS])
     sets: dict[str, int] = {}
     for sheet in layout.SHEETS[1:]:
-        grid = grids[sheet.name]
+        grid = grids.get(sheet.name)
+        if grid is None:  # an optional sheet left out (opening.py refuses a needed one)
+            continue
         columns = _header(book, sheet, grid)
         if columns is None:
             book.headers_wrong = True
@@ -75,13 +77,15 @@ def _settings(book: Book, grid: Grid) -> None:
             continue
         seen[column.key] = number
         place = (grid.name, number, "B", column.header)
-        book.places[(column.key,)] = place
+        path = tuple(column.key.split("."))  # “plausibility.change_percent”: a key of [plausibility]
+        book.places[path] = place
         if 2 in cells:
-            value = _value(book, column, cells[2], place, (column.key,))
+            value = _value(book, column, cells[2], place, path)
             if value is not None:
-                book.data[column.key] = value
+                table = book.data.setdefault(path[0], {}) if len(path) > 1 else book.data
+                table[path[-1]] = value
     for column in layout.SETTING_ROWS:
-        book.places.setdefault((column.key,), (grid.name, None, None, column.header))
+        book.places.setdefault(tuple(column.key.split(".")), (grid.name, None, None, column.header))
 
 
 def _header(book: Book, sheet: layout.Sheet, grid: Grid) -> dict[int, layout.Column] | None:

@@ -75,6 +75,10 @@ def _rows(form: FormDef, table: str) -> list[dict]:
                 "required": i.required,
                 "max": i.max,
                 "carry_forward": True if i.carry_forward else None,
+                "change_percent": i.change_percent,
+                "change_min": i.change_min,
+                "history_margin": i.history_margin,
+                "plausible": None if i.plausible else False,
             }
             for i in form.indicators
         ]
@@ -116,6 +120,8 @@ def _rows(form: FormDef, table: str) -> list[dict]:
         return [{"subject": r.subject, "source": r.source, "chosen": r.chosen, "other": r.other} for r in form.readings]
     if table == "filled_by":
         return [{"tier": f.tier, "from": f.starts, "until": f.ends} for f in form.filled_by]
+    if table in ("ranges", "ratios"):
+        return [vars(r) for r in getattr(form, table)]
     raise ValueError(table)
 
 
@@ -131,7 +137,7 @@ def _settings(ws: Worksheet, form: FormDef) -> None:
         "print_mode": form.print_mode,
         "columns": list(form.columns),
         "double_entry": form.double_entry,
-    }
+    } | {f"plausibility.{key}": value for key, value in vars(form.plausibility).items()}
     _header(ws, layout.SETTING_HEADERS, (16, 70, 60))
     for row, column in enumerate(layout.SETTING_ROWS, start=2):
         put_text(ws, row, 1, column.header, font_of(_SIZE, bold=True))
@@ -180,7 +186,7 @@ def _put(ws: Worksheet, row: int, column: int, spec: layout.Column, value) -> No
     elif isinstance(value, Decimal):
         number = int(value) if value == value.to_integral_value() else float(value)
         set_styles(ws.cell(row=row, column=column, value=number), font=font)
-    elif isinstance(value, int):
+    elif isinstance(value, (int, float)):
         set_styles(ws.cell(row=row, column=column, value=value), font=font)
     else:
         put_text(ws, row, column, (spec.words or {}).get(value, value), font, LEFT)

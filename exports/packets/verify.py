@@ -37,6 +37,7 @@ from exports.packets.format import (
     SIGNED_FILES,
     form_of,
 )
+from exports.packets.plausibility_check import plausibility_problem
 from exports.packets.sheet_check import sheet_problem
 from exports.packets.verify_words import damaged as _damaged
 from exports.packets.verify_words import field_words as _field
@@ -285,6 +286,9 @@ def _check_manifest_shape(manifest: dict) -> None:
             and isinstance(item.get("size"), int)
         ):
             raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('files',))} sai dạng"))
+    plausibility = manifest["summary"].get("plausibility", 0)  # counted apart since issue 20
+    if isinstance(plausibility, bool) or not isinstance(plausibility, int) or not 0 <= plausibility <= LARGEST_FIELD:
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('summary', 'plausibility'))} sai dạng"))
     publisher = manifest["form"].get("publisher")
     if publisher is not None and not (isinstance(publisher, str) and _PUBLISHER.match(publisher)):
         raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('form', 'publisher'))} sai dạng"))
@@ -391,6 +395,8 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         problems.append(carried)
     elif isinstance(data, dict) and data.get("double_entry") != manifest["summary"].get("double_entry"):
         problems.append(f"tệp {DATA_JSON} ghi việc nhập hai lần khác với bản kê.")
+    elif problem := plausibility_problem(data):  # the findings' params and history (issue 20)
+        problems.append(problem)
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
     definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):

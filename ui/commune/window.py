@@ -40,7 +40,7 @@ from models.carry_forward import carry_forward
 from models.errors import UserError
 from models.form_store import version_in_use
 from models.gateway import Gateway
-from models.history import cell_history, report_history
+from models.history import cell_history, history_range, report_history
 from models.reporting import report_form, start_report
 from ui.carried_look import carried_actions
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
@@ -381,7 +381,8 @@ class MainWindow(QMainWindow):
             ind = model.indicators[index.column() - 1] if index.column() > 0 else None
             unit = self.controller.session.view.villages[index.row()].code
         earlier = cell_history(self.history, form, ind.id, unit) if ind is not None else []
-        self.indicator_note.show_indicator(form, ind, earlier)
+        span = history_range(self.controller.session.view.history, form, ind.id, unit) if ind is not None else None
+        self.indicator_note.show_indicator(form, ind, [*earlier, span] if span else earlier)
 
     def _size_columns(self) -> None:
         header = self.grid.horizontalHeader()
