@@ -222,6 +222,8 @@ def test_a_return_lets_the_next_sequence_in_without_a_reopening(commune_gw, prov
         province, run.filed[0].packet_id, "tra_lai", DEMO_PASSPHRASE, tmp_path, library, "tinh", note="Sửa số hộ."
     )
     village = commune_gw.report_villages(report)[0].code
-    enter_values(commune_gw, report, form, [("so_ho", village, 99)], "xa")
+    enter_values(
+        commune_gw, report, form, [("so_ho", village, commune_gw.values(report)[("so_ho", village)] + 1)], "xa"
+    )
     second = export_packet(commune_gw, view_report(commune_gw, report, form), DEMO_PASSPHRASE, tmp_path)
     assert import_packets(province, [second.path], library, "tinh").filed[0].outcome == "accepted"

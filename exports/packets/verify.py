@@ -20,10 +20,10 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 
 from exports.packets import enrolment
-from exports.packets.carried_check import carried_problem
 from exports.packets.container import PacketInvalid, PacketUnreadable, container_of, not_a_packet, read_packet_file
 from exports.packets.double_entry_check import double_entry_problem
 from exports.packets.enrolment import Enrolment, KeyRing
+from exports.packets.extras_check import extras_problem
 from exports.packets.format import (
     DATA_JSON,
     FORM_XLSX,
@@ -37,7 +37,6 @@ from exports.packets.format import (
     SIGNED_FILES,
     form_of,
 )
-from exports.packets.plausibility_check import plausibility_problem
 from exports.packets.sheet_check import sheet_problem
 from exports.packets.verify_words import damaged as _damaged
 from exports.packets.verify_words import field_words as _field
@@ -391,12 +390,8 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
-    elif carried := carried_problem(data):  # cells taken from the last period, unconfirmed (issue 20)
-        problems.append(carried)
-    elif isinstance(data, dict) and data.get("double_entry") != manifest["summary"].get("double_entry"):
-        problems.append(f"tệp {DATA_JSON} ghi việc nhập hai lần khác với bản kê.")
-    elif problem := plausibility_problem(data):  # the findings' params and history (issue 20)
-        problems.append(problem)
+    elif extra := extras_problem(data, manifest):  # carried cells, double entry, plausibility (issue 20)
+        problems.append(extra)
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
     definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):
