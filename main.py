@@ -11,13 +11,26 @@ from __future__ import annotations
 import os
 import sys
 
-from cli import backup, forms, keys, packets, printing, publications, receipts, report, setup, targets, upper
+from cli import backup, followup, forms, keys, packets, printing, publications, receipts, report, setup, targets, upper
 from cli.common import COMMAND
 from cli.parser import VietnameseArgumentParser
 from models.about import APP_NAME
 
 # In the order `--help` lists them.
-COMMAND_GROUPS = (setup, forms, targets, report, upper, publications, keys, receipts, printing, packets, backup)
+COMMAND_GROUPS = (
+    setup,
+    forms,
+    targets,
+    report,
+    upper,
+    followup,
+    publications,
+    keys,
+    receipts,
+    printing,
+    packets,
+    backup,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

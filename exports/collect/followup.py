@@ -1,0 +1,383 @@
+"""The follow-up list: every plausibility warning of a form and period at this level.
+
+For each unit's standing packet (the accepted one, the one the merged table counts): the warnings it
+was sent with (its so-lieu.json findings of a plausibility rule, with the commune's reason and the
+history values it used), the warnings this level finds itself from the same figures against the
+same unit's accepted packets of earlier periods that it holds (never from what the commune says of
+its past), and where the two disagree: a warning one side has and the other not, or the same
+warning with other earlier values (the commune says Năm 2024: 61, the 2024 packet here says 65).
+
+Read from what the inbox stored; the packet's JSON within bounds (exports/collect/sent_plausibility.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from exports.collect.merge import child_units, packet_report_data, table_form
+from exports.collect.sent_plausibility import finding_key, sent_plausibility
+from forms import vnformat
+from forms.messages import finding_text, label_of
+from forms.plausibility import (
+    RULE_RATIO,
+    RULE_SET_RANGE,
+    WHY_HISTORY,
+    WHY_LAST,
+    WHY_YEAR_BEFORE,
+    EarlierPeriod,
+    History,
+    plausibility_findings,
+)
+from forms.schema import FormDef
+from models.errors import BadInput, UserError
+from models.gateway import Gateway
+from models.periods import Period, parse_period, previous_period
+from models.reporting import fills
+from models.units import Unit
+
+SENT, HERE, BOTH = "sent", "here", "both"
+SIDE_WORDS = {SENT: "xã gửi", HERE: "cấp này thấy", BOTH: "xã gửi, cấp này cũng thấy"}
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """One earlier value of a cell: the period it is of and the value (None: none held for it)."""
+
+    period: str
+    label: str
+    value: object
+
+    def words(self) -> str:
+        return f"{self.label}: {_number(self.value)}"
+
+
+@dataclass(frozen=True)
+class FollowupRow:
+    unit_code: str
+    unit_name: str
+    village_code: str | None  # None: the commune's own figure
+    village_name: str
+    indicator: str
+    label: str
+    value: object
+    rule: str
+    side: str  # SENT, HERE or BOTH
+    message: str  # the commune's words when it sent the warning, else this level's
+    reason: str  # what the commune wrote; "" when none (always for a warning only this level found)
+    sent_history: tuple[Earlier, ...] = ()  # the earlier values the commune's warning used
+    here_history: tuple[Earlier, ...] = ()  # the same cells in the packets this level holds
+    difference: str = ""  # why the two sides disagree, in words; "" when they agree
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.difference)
+
+    @property
+    def side_words(self) -> str:
+        return SIDE_WORDS[self.side]
+
+    @property
+    def where(self) -> str:
+        return f"{self.unit_name}, {self.village_name}" if self.village_code else self.unit_name
+
+    def check_words(self) -> str:
+        """The column that compares the two sides: “xã gửi, cấp này cũng thấy”, or
+        “KHÁC NHAU: xã ghi Năm 2024: 61, gói Năm 2024 cấp này nhận: 65”."""
+        return f"KHÁC NHAU: {self.difference}" if self.difference else self.side_words
+
+    def value_words(self) -> str:
+        return _number(self.value)
+
+    def history_words(self) -> str:
+        """“xã ghi Năm 2024: 61; cấp này: Năm 2024: 65”, or one side alone."""
+        parts = []
+        if self.sent_history:
+            parts.append("xã ghi " + ", ".join(e.words() for e in self.sent_history))
+        if self.here_history:
+            parts.append("cấp này: " + ", ".join(e.words() for e in self.here_history))
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "unit": self.unit_code,
+            "unit_name": self.unit_name,
+            "village": self.village_code,
+            "village_name": self.village_name,
+            "indicator": self.indicator,
+            "label": self.label,
+            "value": self.value,
+            "rule": self.rule,
+            "side": self.side,
+            "side_words": self.side_words,
+            "message": self.message,
+            "reason": self.reason,
+            "sent_history": [_earlier_dict(e) for e in self.sent_history],
+            "here_history": [_earlier_dict(e) for e in self.here_history],
+            "differs": self.differs,
+            "difference": self.difference,
+        }
+
+
+def _earlier_dict(earlier: Earlier) -> dict:
+    return {"period": earlier.period, "label": earlier.label, "value": earlier.value}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A unit's plausibility warnings: sent by the commune, found here, and how many disagree."""
+
+    sent: int = 0
+    here: int = 0
+    differing: int = 0
+    both: int = 0  # found on both sides: counted once in the total
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.here - self.both
+
+    def words(self) -> str:
+        """“Bất thường: 3 (xã ghi 2, cấp này thấy 3, 1 chỗ khác nhau)”; "" when there is none."""
+        if not self.total:
+            return ""
+        text = f"Bất thường: {self.total} (xã ghi {self.sent}, cấp này thấy {self.here}"
+        return text + (f", {self.differing} chỗ khác nhau)" if self.differing else ")")
+
+    def to_dict(self) -> dict:
+        return {"sent": self.sent, "found_here": self.here, "differing": self.differing, "total": self.total}
+
+
+def count_rows(rows: Iterable[FollowupRow]) -> Counted:
+    rows = list(rows)
+    return Counted(
+        sent=sum(1 for r in rows if r.side in (SENT, BOTH)),
+        here=sum(1 for r in rows if r.side in (HERE, BOTH)),
+        differing=sum(1 for r in rows if r.differs),
+        both=sum(1 for r in rows if r.side == BOTH),
+    )
+
+
+@dataclass(frozen=True)
+class Followup:
+    parent: Unit
+    form: FormDef
+    period: Period
+    units: list[Unit]  # the units with a standing packet, in the order of the level's units
+    rows: list[FollowupRow] = field(default_factory=list)
+
+    @property
+    def differing(self) -> list[FollowupRow]:
+        return [r for r in self.rows if r.differs]
+
+    def counted(self, unit_code: str) -> Counted:
+        return count_rows(r for r in self.rows if r.unit_code == unit_code)
+
+    def summary_line(self) -> str:
+        """“12 cảnh báo bất thường ở 3 đơn vị; xã gửi 10, cấp này thấy 11, 2 chỗ khác nhau”."""
+        if not self.rows:
+            return f"Không có cảnh báo bất thường nào trong {len(self.units)} gói đã nhận."
+        counted = count_rows(self.rows)
+        units = len({r.unit_code for r in self.rows})
+        return (
+            f"{len(self.rows)} cảnh báo bất thường ở {units} đơn vị; xã gửi {counted.sent}, "
+            f"cấp này thấy {counted.here}, {counted.differing} chỗ khác nhau"
+        )
+
+    def title(self) -> str:
+        return f"DANH SÁCH CẦN THEO DÕI - BIỂU {self.form.id.upper()} - {self.period.label.upper()}"
+
+    def to_dict(self) -> dict:
+        return {
+            "parent": {"code": self.parent.code, "name": self.parent.name},
+            "form": {"id": self.form.id, "version": self.form.version},
+            "period": {"code": self.period.code, "label": self.period.label},
+            "units": [u.code for u in self.units],
+            "summary": {**count_rows(self.rows).to_dict(), "rows": len(self.rows)},
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+
+# ---- the list ----------------------------------------------------------------------------------
+
+
+def followup(gw: Gateway, form_id: str, period_code: str, parent_code: str | None = None) -> Followup:
+    """The follow-up list of a form and period at this level (``parent_code``: the home unit when None)."""
+    parent_code = parent_code or gw.setting("home_unit")
+    if not parent_code:
+        raise BadInput("Cơ sở dữ liệu này chưa có đơn vị cấp trên; danh sách cần theo dõi chỉ lập ở cấp trên.")
+    parent = gw.require_unit(parent_code)
+    period = gw.period(period_code)
+    form = table_form(gw, form_id, period.code)
+    earlier = EarlierPackets(gw, form)
+    standing = {unit: packet for packet, unit, _seq in gw.inbox.accepted(form.id, period.code)}
+    units = [u for u in child_units(gw, parent.code, form.tiers_for(period.starts, period.ends)) if u.code in standing]
+    rows: list[FollowupRow] = []
+    for unit in units:
+        rows += unit_followup(gw, form, period, unit, standing[unit.code], earlier)
+    return Followup(parent, form, period, units, rows)
+
+
+def unit_followup(
+    gw: Gateway, form: FormDef, period: Period, unit: Unit, packet_id: int, earlier: EarlierPackets | None = None
+) -> list[FollowupRow]:
+    """The rows of one unit's standing packet: the merged table's drill-down marks its cells with them."""
+    if not fills(form, unit, period):
+        return []  # a district's merged table: its communes' warnings are in their own lists
+    data = packet_report_data(gw, packet_id, unit)
+    history = (earlier or EarlierPackets(gw, form)).history(unit.code, period.code)
+    own = {finding_key(f.rule, f.cell.indicator, f.cell.village): f for f in plausibility_findings(form, data, history)}
+    sent_findings, sent_history, names = sent_plausibility(gw, packet_id)
+    values = gw.inbox.values(packet_id)
+    rows = []
+    for key in sorted(set(own) | set(sent_findings), key=_order(data.villages)):
+        rule, indicator, village = key
+        mine, theirs = own.get(key), sent_findings.get(key)
+        side = BOTH if mine and theirs else (HERE if mine else SENT)
+        cells = _history_cells(rule, indicator, mine.params if mine else theirs.get("params", {}))
+        where = village or unit.code
+        said = _joined(cells, where, lambda cell: sent_history.get(cell, {}))
+        here = _here_history(history, cells, where, said)
+        rows.append(
+            FollowupRow(
+                unit_code=unit.code,
+                unit_name=unit.name,
+                village_code=village,
+                village_name=names.get(village, village or "") if village else "",
+                indicator=indicator,
+                label=label_of(form, indicator) if form.has_indicator(indicator) else indicator,
+                value=values.get((indicator, where)),
+                rule=rule,
+                side=side,
+                message=theirs["message"] if theirs else finding_text(form, mine),
+                reason=(theirs or {}).get("reason") or "",
+                sent_history=said,
+                here_history=here,
+                difference=_difference(side, rule, said, here, history),
+            )
+        )
+    return rows
+
+
+def _order(villages: tuple[str, ...]):
+    place = {code: n for n, code in enumerate(villages)}
+    return lambda key: (key[2] is None, place.get(key[2], len(place)), key[2] or "", key[1], key[0])
+
+
+def _history_cells(rule: str, indicator: str, params: dict) -> tuple[str, ...]:
+    """The indicators whose earlier values a warning used: both sides of a ratio, else its own."""
+    if rule == RULE_SET_RANGE:
+        return ()
+    if rule == RULE_RATIO and isinstance(params.get("numerator"), str) and isinstance(params.get("denominator"), str):
+        return (params["numerator"], params["denominator"])
+    return (indicator,)
+
+
+def _joined(cells: tuple[str, ...], where: str, values_of) -> tuple[Earlier, ...]:
+    """The earlier values of a warning's cells, one per period: a ratio's as (numerator, denominator).
+    ``values_of(cell)`` gives {period code: (label, value)}."""
+    by_cell = [values_of((cell, where)) for cell in cells]
+    periods = dict.fromkeys(code for found in by_cell for code in found)
+    joined = []
+    for code in periods:
+        label = next(found[code][0] for found in by_cell if code in found)
+        values = tuple(found[code][1] if code in found else None for found in by_cell)
+        joined.append(Earlier(code, label, values[0] if len(values) == 1 else values))
+    return tuple(joined)
+
+
+def _here_history(history: History, cells: tuple[str, ...], where: str, said: tuple[Earlier, ...]):
+    """The same cells in the packets this level holds: of every earlier period it read, and of any
+    period the commune named that it did not read (shown as none held)."""
+    read = {p.code for p in history.periods}
+
+    def values_of(cell):
+        found = {
+            p.code: (p.label, history.values[p.code][cell]) for p in history.periods if cell in history.values[p.code]
+        }
+        return found | {e.period: (e.label, None) for e in said if e.period not in read}
+
+    return _joined(cells, where, values_of)
+
+
+def _difference(side: str, rule: str, said: tuple[Earlier, ...], here: tuple[Earlier, ...], history: History) -> str:
+    """Why the commune and this level disagree, in words; "" when they agree."""
+    held = {e.period: e.value for e in here}
+    other = [e for e in said if e.period in held and held[e.period] != e.value]
+    if other:
+        return "; ".join(
+            f"xã ghi {e.label}: {_number(e.value)}, "
+            + (
+                f"gói {e.label} cấp này nhận: {_number(held[e.period])}"
+                if held[e.period] is not None
+                else f"cấp này không có gói {e.label}"
+            )
+            for e in other
+        )
+    if side == SENT:
+        if rule != RULE_SET_RANGE and not history.periods:
+            return "cấp này chưa nhận gói kỳ trước của đơn vị để đối chiếu"
+        return "xã ghi cảnh báo này, cấp này không thấy"
+    if side == HERE:
+        return "cấp này thấy, xã không ghi cảnh báo này"
+    return ""
+
+
+def _number(value) -> str:
+    if isinstance(value, tuple):  # a ratio's numerator and denominator
+        return "/".join(_number(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return "không có" if value is None else str(value)
+    if isinstance(value, (int, float)):
+        return vnformat.number(value)
+    return str(value)
+
+
+# ---- what this level holds of earlier periods ----------------------------------------------------
+
+
+class EarlierPackets:
+    """The accepted packets of a form's earlier periods, read once per period, and the History of a
+    unit built from them (as the commune's program builds its own from its reports)."""
+
+    def __init__(self, gw: Gateway, form: FormDef):
+        self.gw, self.form = gw, form
+        self._standing: dict[str, dict[str, int]] = {}
+
+    def packet(self, unit_code: str, period_code: str) -> int | None:
+        if period_code not in self._standing:
+            accepted = self.gw.inbox.accepted(self.form.id, period_code)
+            self._standing[period_code] = {unit: packet for packet, unit, _seq in accepted}
+        return self._standing[period_code].get(unit_code)
+
+    def history(self, unit_code: str, period_code: str) -> History:
+        periods = []
+        for period, why in earlier_periods(period_code, self.form.plausibility.history_years):
+            packet = self.packet(unit_code, period.code)
+            if packet is not None:
+                periods.append(EarlierPeriod(period.code, period.label, why, self.gw.inbox.values(packet)))
+        return History(unit_code, periods)
+
+
+def earlier_periods(code: str, count: int) -> list[tuple[Period, str]]:
+    """Up to ``count`` earlier periods of the same kind, newest first (the first “kỳ trước”), and the
+    same period a year before (“cùng kỳ năm trước”) among them or after them."""
+    period = parse_period(code)
+    found: list[tuple[Period, str]] = []
+    year_before = None
+    if len(period.code) > 4 and period.code[:4].isdigit():
+        try:
+            year_before = parse_period(f"{period.starts.year - 1}{period.code[4:]}").code
+        except UserError:
+            year_before = None
+    current = period.code
+    for n in range(max(count, 1)):
+        try:
+            before = previous_period(current)
+        except UserError:
+            break
+        why = WHY_LAST if n == 0 else (WHY_YEAR_BEFORE if before.code == year_before else WHY_HISTORY)
+        found.append((before, why))
+        current = before.code
+    if year_before and all(p.code != year_before for p, _ in found):
+        found.append((parse_period(year_before), WHY_YEAR_BEFORE))
+    return found
