@@ -62,4 +62,7 @@ def with_sent_warning(path, before: int, *, said: int):
             "values": [["so_ho", VILLAGE, "2024", said]],
         }
 
-    return forged(path, data=edit)
+    def count(manifest):
+        manifest["summary"]["plausibility"] = 1
+
+    return forged(path, data=edit, manifest=count)

@@ -12,12 +12,14 @@ Read from what the inbox stored; the packet's JSON within bounds (exports/collec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from exports.collect.merge import child_units, packet_report_data, table_form
+from exports.collect.merge import child_units, table_form
 from exports.collect.sent_plausibility import finding_key, sent_plausibility
 from forms import vnformat
+from forms.engine import ReportData
 from forms.messages import finding_text, label_of
 from forms.plausibility import (
     RULE_RATIO,
@@ -208,35 +210,46 @@ def followup(gw: Gateway, form_id: str, period_code: str, parent_code: str | Non
     parent = gw.require_unit(parent_code)
     period = gw.period(period_code)
     form = table_form(gw, form_id, period.code)
-    earlier = EarlierPackets(gw, form)
-    standing = {unit: packet for packet, unit, _seq in gw.inbox.accepted(form.id, period.code)}
+    packets = StandingPackets(gw, form)
+    standing = packets.of(period.code)
     units = [u for u in child_units(gw, parent.code, form.tiers_for(period.starts, period.ends)) if u.code in standing]
     rows: list[FollowupRow] = []
     for unit in units:
-        rows += unit_followup(gw, form, period, unit, standing[unit.code], earlier)
+        rows += unit_followup(gw, form, period, unit, packets)
     return Followup(parent, form, period, units, rows)
 
 
 def unit_followup(
-    gw: Gateway, form: FormDef, period: Period, unit: Unit, packet_id: int, earlier: EarlierPackets | None = None
+    gw: Gateway, form: FormDef, period: Period, unit: Unit, packets: StandingPackets | None = None
 ) -> list[FollowupRow]:
     """The rows of one unit's standing packet: the merged table's drill-down marks its cells with them."""
-    if not fills(form, unit, period):
-        return []  # a district's merged table: its communes' warnings are in their own lists
-    data = packet_report_data(gw, packet_id, unit)
-    history = (earlier or EarlierPackets(gw, form)).history(unit.code, period.code)
-    own = {finding_key(f.rule, f.cell.indicator, f.cell.village): f for f in plausibility_findings(form, data, history)}
-    sent_findings, sent_history, names = sent_plausibility(gw, packet_id)
-    values = gw.inbox.values(packet_id)
+    packets = packets or StandingPackets(gw, form)
+    standing = packets.of(period.code).get(unit.code)
+    if standing is None or not fills(form, unit, period):
+        return []  # nothing accepted; or a district's merged table, its communes' warnings in their own lists
+    cells = standing.cells()
+    history = packets.history(unit.code, period.code)
+    own: dict = {}
+    if history.periods or _checks_without_history(form):
+        data = ReportData(unit.kind, unit.tier, tuple(c for c in cells if c != unit.code),
+                          {c: row for c, row in cells.items() if c != unit.code}, cells.get(unit.code, {}))  # fmt: skip
+        own = {
+            finding_key(f.rule, f.cell.indicator, f.cell.village): f for f in plausibility_findings(form, data, history)
+        }
+    sent_findings, sent_history = sent_plausibility(gw, standing.packet_id) if standing.sent else ({}, {})
+    if not own and not sent_findings:
+        return []  # most units: nothing to list, and nothing more read
+    listed = standing.villages(unit.code)
+    names = dict(listed)
     rows = []
-    for key in sorted(set(own) | set(sent_findings), key=_order(data.villages)):
+    for key in sorted(set(own) | set(sent_findings), key=_order(tuple(code for code, _ in listed))):
         rule, indicator, village = key
         mine, theirs = own.get(key), sent_findings.get(key)
         side = BOTH if mine and theirs else (HERE if mine else SENT)
-        cells = _history_cells(rule, indicator, mine.params if mine else theirs.get("params", {}))
+        used = _history_cells(rule, indicator, mine.params if mine else theirs.get("params", {}))
         where = village or unit.code
-        said = _joined(cells, where, lambda cell: sent_history.get(cell, {}))
-        here = _here_history(history, cells, where, said)
+        said = _joined(used, where, lambda cell: sent_history.get(cell, {}))
+        here = _here_history(history, used, where, said)
         rows.append(
             FollowupRow(
                 unit_code=unit.code,
@@ -245,7 +258,7 @@ def unit_followup(
                 village_name=names.get(village, village or "") if village else "",
                 indicator=indicator,
                 label=label_of(form, indicator) if form.has_indicator(indicator) else indicator,
-                value=values.get((indicator, where)),
+                value=cells.get(where, {}).get(indicator),
                 rule=rule,
                 side=side,
                 message=theirs["message"] if theirs else finding_text(form, mine),
@@ -256,6 +269,11 @@ def unit_followup(
             )
         )
     return rows
+
+
+def _checks_without_history(form: FormDef) -> bool:
+    """Whether a figure can warn with no earlier period at all: a range the province set, a ratio's bounds."""
+    return bool(form.ranges) or any(r.low is not None or r.high is not None for r in form.ratios)
 
 
 def _order(villages: tuple[str, ...]):
@@ -335,26 +353,57 @@ def _number(value) -> str:
 # ---- what this level holds of earlier periods ----------------------------------------------------
 
 
-class EarlierPackets:
-    """The accepted packets of a form's earlier periods, read once per period, and the History of a
-    unit built from them (as the commune's program builds its own from its reports)."""
+@dataclass
+class Standing:
+    """A unit's accepted packet of one period as the inbox keeps it; its JSON read when first asked for."""
+
+    packet_id: int
+    cells_json: str | None
+    villages_json: str | None
+    sent: bool  # the manifest counts plausibility warnings: its so-lieu.json is worth opening
+    _cells: dict | None = None
+
+    def cells(self) -> dict[str, dict]:
+        """{unit or village code: {indicator: value}}."""
+        if self._cells is None:
+            loaded = json.loads(self.cells_json) if self.cells_json else {}
+            self._cells = loaded if isinstance(loaded, dict) else {}
+        return self._cells
+
+    def values(self) -> dict[tuple[str, str], object]:
+        return {(indicator, code): v for code, row in self.cells().items() for indicator, v in row.items()}
+
+    def villages(self, unit_code: str) -> list[tuple[str, str]]:
+        """(code, name) of the villages the packet listed, then any other holding figures (by its code)."""
+        listed = json.loads(self.villages_json) if self.villages_json else []
+        found = [(str(v[0]), str(v[1])) for v in listed if isinstance(v, list) and len(v) >= 2]
+        known = {code for code, _ in found} | {unit_code}
+        return found + [(code, code) for code in self.cells() if code not in known]
+
+
+class StandingPackets:
+    """The accepted packets of a form, one read per period (exports/collect/merge.py counts the same),
+    and the History of a unit built from its earlier ones, as the commune's program builds its own."""
 
     def __init__(self, gw: Gateway, form: FormDef):
         self.gw, self.form = gw, form
-        self._standing: dict[str, dict[str, int]] = {}
+        self._periods: dict[str, dict[str, Standing]] = {}
 
-    def packet(self, unit_code: str, period_code: str) -> int | None:
-        if period_code not in self._standing:
-            accepted = self.gw.inbox.accepted(self.form.id, period_code)
-            self._standing[period_code] = {unit: packet for packet, unit, _seq in accepted}
-        return self._standing[period_code].get(unit_code)
+    def of(self, period_code: str) -> dict[str, Standing]:
+        if period_code not in self._periods:
+            kept = self.gw.inbox.accepted_cells(self.form.id, period_code)
+            self._periods[period_code] = {
+                unit: Standing(packet, cells, villages, type(sent) is int and sent > 0)
+                for unit, (packet, cells, villages, sent) in kept.items()
+            }
+        return self._periods[period_code]
 
     def history(self, unit_code: str, period_code: str) -> History:
         periods = []
         for period, why in earlier_periods(period_code, self.form.plausibility.history_years):
-            packet = self.packet(unit_code, period.code)
-            if packet is not None:
-                periods.append(EarlierPeriod(period.code, period.label, why, self.gw.inbox.values(packet)))
+            standing = self.of(period.code).get(unit_code)
+            if standing is not None:
+                periods.append(EarlierPeriod(period.code, period.label, why, standing.values()))
         return History(unit_code, periods)
 
 

@@ -26,23 +26,34 @@ def finding_key(rule: str, indicator: str, village: str | None) -> Key:
     return (rule, indicator, village or None)
 
 
-def sent_plausibility(gw: Gateway, packet_id: int) -> tuple[dict[Key, dict], dict, dict[str, str]]:
+def sent_count(manifest: str | None) -> int:
+    """How many plausibility warnings a packet's manifest says it carries (its summary's
+    "plausibility"); 0 for a packet made before the commune checked plausibility."""
+    try:
+        summary = json.loads(manifest).get("summary") if manifest else None
+    except (ValueError, AttributeError):
+        return 0
+    count = summary.get("plausibility") if isinstance(summary, dict) else None
+    return count if type(count) is int and count > 0 else 0
+
+
+def sent_plausibility(gw: Gateway, packet_id: int) -> tuple[dict[Key, dict], dict]:
     """(the plausibility warnings a packet was sent with, by (rule, indicator, village); the history
-    values they used, (indicator, unit code) -> [Earlier]; village code -> name), read from its
-    so-lieu.json within bounds. A packet without them (sent before the commune checked plausibility)
-    gives nothing."""
+    values they used, (indicator, unit code) -> {period code: (label, value)}), read from its
+    so-lieu.json within bounds. The file is opened only when the manifest counts some: a province's
+    completeness matrix asks this of every accepted packet."""
+    listed = gw.inbox.listed(packet_id)
+    if listed is None or not sent_count(listed["manifest"]):
+        return {}, {}
     stored = gw.inbox.file_of(packet_id)
     if stored is None or stored[1] is None:
-        return {}, {}, {}
+        return {}, {}
     try:
         data = json.loads(container_of(stored[1], stored[0]).entries[DATA_JSON].decode("utf-8"))
     except (UserError, KeyError, ValueError):
-        return {}, {}, {}  # verified on arrival; unreadable now, the list says only what this level finds
+        return {}, {}  # verified on arrival; unreadable now, the list says only what this level finds
     if not isinstance(data, dict):
-        return {}, {}, {}
-    names = {
-        str(v.get("code")): _text(v.get("name")) for v in _listed(data.get("villages"), MAX_FINDINGS) if v.get("code")
-    }
+        return {}, {}
     findings = {}
     for f in _listed(data.get("findings"), MAX_FINDINGS):
         rule, indicator, village = f.get("rule"), f.get("indicator"), f.get("village")
@@ -58,7 +69,7 @@ def sent_plausibility(gw: Gateway, packet_id: int) -> tuple[dict[Key, dict], dic
             "reason": _text(f.get("reason")),
             "params": {k: v for k, v in list(params.items())[:64] if isinstance(v, (str, int, float, type(None)))},
         }
-    return findings, _sent_history(data.get("history")), names
+    return findings, _sent_history(data.get("history"))
 
 
 def _sent_history(block) -> dict[tuple[str, str], dict[str, tuple[str, object]]]:

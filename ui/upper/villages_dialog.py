@@ -57,7 +57,7 @@ class PacketVillagesDialog(QDialog):
         values = received_values(gw, unit.packet_id)
         period = period or gw.period(packet.period_code)
         self.findings: dict[tuple[str, str | None], list[FollowupRow]] = {}
-        for row in unit_followup(gw, form, period, unit.unit, unit.packet_id):
+        for row in unit_followup(gw, form, period, unit.unit):
             self.findings.setdefault((row.indicator, row.village_code), []).append(row)
         self.indicators = list(form.village_indicators)
         self.setWindowTitle(self.tr("Số liệu từng bản — %1").replace("%1", unit.unit.name))
