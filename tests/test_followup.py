@@ -6,6 +6,7 @@ demo types and signs 2024 and 2025, the province demo imports the packets."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import openpyxl
@@ -133,6 +134,10 @@ def test_completeness_counts_the_warnings_of_each_unit(commune, province):
     unit = next(u for u in table.to_dict()["units"] if u["code"] == UNIT)
     assert unit["forms"]["kl224"]["plausibility"]["differing"] == counted.differing
     assert table.states["03478", "kl224"].plausibility is None  # nothing received from Sìn Hồ
+    from exports.paper.xlsx_completeness import completeness_workbook
+
+    sheet = openpyxl.load_workbook(io.BytesIO(completeness_workbook(table, made_on=dt.date(2026, 1, 2)))).active
+    assert any(words in str(cell.value) for row in sheet.iter_rows() for cell in row)
 
 
 def test_the_command_prints_saves_a_workbook_and_a_pdf(commune, province, upper_path, tmp_path):

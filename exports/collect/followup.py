@@ -258,7 +258,7 @@ def unit_followup(
                 village_name=names.get(village, village or "") if village else "",
                 indicator=indicator,
                 label=label_of(form, indicator) if form.has_indicator(indicator) else indicator,
-                value=cells.get(where, {}).get(indicator),
+                value=_value(cells.get(where, {}).get(indicator), mine.params if mine else theirs["params"]),
                 rule=rule,
                 side=side,
                 message=theirs["message"] if theirs else finding_text(form, mine),
@@ -269,6 +269,11 @@ def unit_followup(
             )
         )
     return rows
+
+
+def _value(typed, params: dict):
+    """The figure as typed, or (a commune figure summed from its villages) as the warning names it."""
+    return typed if typed is not None else params.get("num_value", params.get("value"))
 
 
 def _checks_without_history(form: FormDef) -> bool:
