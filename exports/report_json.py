@@ -13,6 +13,7 @@ from pathlib import Path
 from exports.strict_json import StrictJsonError, loads_strict
 from forms.engine import Evaluation, Finding
 from forms.messages import finding_text, target_text
+from forms.plausibility import PLAUSIBILITY_RULES
 from models.errors import BadInput, os_error_words
 from models.gateway import Gateway
 from models.reporting import ReportView
@@ -58,14 +59,29 @@ def report_to_dict(gw: Gateway, view: ReportView) -> dict:
         "findings": [_finding(form, f, village_names, view.reason_for(f)) for f in evaluation.findings],
         "targets": [_target(form, t) for t in evaluation.targets],
         "summary": summary(view),
+        "history": history_used(view),
     }
 
 
+def history_used(view: ReportView) -> dict:
+    """The earlier values the plausibility warnings used ({"periods": [{code, label, why}], "values":
+    [[indicator, unit code, period code, value]]}): they depend on the commune's own history, which the
+    upper level does not hold, so a packet carries them (docs/packet-format.md)."""
+    if view.history is None:
+        return {"periods": [], "values": []}
+    return view.history.used(view.evaluation.warnings)
+
+
 def summary(view: ReportView) -> dict:
+    """The counts a manifest declares. "warnings" are those of the form's rules only, which the upper
+    level finds again from the packet alone (exports/collect/admission.recheck); the plausibility
+    warnings, which need the commune's history, are counted apart."""
     evaluation = view.evaluation
+    plausibility = sum(1 for f in evaluation.warnings if f.rule in PLAUSIBILITY_RULES)
     return {
         "errors": len(evaluation.errors),
-        "warnings": len(evaluation.warnings),
+        "warnings": len(evaluation.warnings) - plausibility,
+        "plausibility": plausibility,
         "villages": len(view.villages),
         "villages_missing": len(view.data.villages) - view.villages_complete(),
         "cells_missing": len(view.empty_cells),  # the status bar's “… ô chưa nhập”
@@ -100,6 +116,7 @@ def _finding(form, finding: Finding, village_names: dict, reason: str | None) ->
         "village_name": village_names.get(finding.cell.village),
         "message": finding_text(form, finding),
         "reason": reason,
+        "params": finding.params,
     }
 
 

@@ -33,5 +33,6 @@ def report_listing(gw: Gateway, library: FormLibrary, unit_code: str | None = No
         else:
             counts = summary(view_report(gw, report, form))
             entry.update({k: counts[k] for k in ("errors", "warnings", "villages_missing")})
+            entry["warnings"] += counts["plausibility"]  # the officer's list: every warning to explain
         listed.append(entry)
     return listed

@@ -134,8 +134,9 @@ def evaluate(
     scope, typed = _commune_scope(plan, data, sums, entered, findings, missing)
     _check_commune(plan, scope, typed, findings)
     figures = _figures(plan, data, scope, typed, findings, {c.indicator for c in missing})
-    if history is not None:
-        findings.extend(history.findings(form, data))
+    if history is not None:  # a cell whose slip the form's rules found already needs no second word
+        found = {f.cell for f in findings}
+        findings.extend(f for f in history.findings(form, data) if f.cell not in found)
     evaluation = Evaluation(figures=figures, findings=findings, missing=missing, target_set=target_set)
     if target_set is not None:
         evaluation.targets = compare_targets(form, figures, target_set, data.unit_tier)

@@ -193,13 +193,15 @@ def plausibility_findings(form: FormDef, data: ReportData, history: History) -> 
         values = data.village_values.get(village)
         if not values:
             continue
+        since = len(findings)
         for check in plan.village:
             value = values.get(check.indicator)
             if value is not None:
                 _check_value(plan, history, check, value, village, village, cells, findings)
         for ratio in plan.village_ratios:
-            _check_ratio(history, ratio, values, village, village, findings)
+            _check_ratio(history, ratio, values, village, village, findings, since)
     commune = history.unit
+    since = len(findings)
     for check in plan.commune:
         value = data.commune_values.get(check.indicator)
         if value is not None:
@@ -207,7 +209,7 @@ def plausibility_findings(form: FormDef, data: ReportData, history: History) -> 
     if plan.commune_ratios:
         figures = _commune_figures(form, data)
         for ratio in plan.commune_ratios:
-            _check_ratio(history, ratio, figures, None, commune, findings)
+            _check_ratio(history, ratio, figures, None, commune, findings, since)
     return findings
 
 
@@ -285,7 +287,9 @@ def _share(values: Mapping, ratio: Ratio) -> float | None:
     return numerator * 100 / denominator
 
 
-def _check_ratio(history: History, ratio: Ratio, values: Mapping, village, unit: str, findings: list) -> None:
+def _check_ratio(history: History, ratio: Ratio, values: Mapping, village, unit: str, findings: list, since: int):
+    """``findings[since:]`` are this unit's: where they say the numerator or the denominator changed, the
+    share's change is that one said again."""
     share = _share(values, ratio)
     if share is None:
         return
@@ -301,7 +305,12 @@ def _check_ratio(history: History, ratio: Ratio, values: Mapping, village, unit:
         return
     before_values = history.values[period.code]
     before = _share({k: before_values.get((k, unit)) for k in (ratio.numerator, ratio.denominator)}, ratio)
-    if before is not None and abs(share - before) > ratio.change_points:
+    changed = {ratio.numerator, ratio.denominator}
+    if any(f.rule == RULE_CHANGE and f.cell.indicator in changed for f in findings[since:]):
+        return
+    if before is None or not _inside(before, ratio.low, ratio.high):
+        return  # an earlier share outside the bounds was a slip of its own: nothing to compare with
+    if abs(share - before) > ratio.change_points:
         params |= {"before_share": before, "period": period.code, "period_label": period.label}
         params |= {"why": period.why, "change_points": ratio.change_points}
         findings.append(Finding(cell, RULE_RATIO, "warning", RULE_RATIO, params))

@@ -3,6 +3,7 @@ indicator in the period just before (2024 for 2025, 2025-H1 for 2025-H2)
 and, where that is another one, in the same period a year before (2024-H2
 for 2025-H2). Read once when a report opens, so the window can show the
 current cell's earlier values on every move without asking the database.
+The plausibility warnings read further back (``plausibility_history``), once too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forms import vnformat
+from forms.plausibility import WHY_HISTORY, EarlierPeriod, History
 from forms.schema import FormDef
+from models.errors import BadInput
 from models.gateway import Gateway
 from models.periods import Period, parse_period, previous_period
 from models.report_records import ReportRef
@@ -64,3 +67,26 @@ def cell_history(history: list[Earlier], form: FormDef, indicator: str, unit_cod
             shown = vnformat.number(value)
         lines.append(f"{earlier.why.capitalize()} ({earlier.period.label}): {shown}")
     return lines
+
+
+def plausibility_history(
+    gw: Gateway, report: ReportRef, form: FormDef, earlier: list[Earlier] | None = None
+) -> History:
+    """The earlier periods the plausibility warnings compare with (forms/plausibility.History), read once
+    when a report opens: those of report_history() (``earlier``, if already read) and further back, the
+    form's ``history_years`` periods of the same kind in all."""
+    earlier = report_history(gw, report) if earlier is None else earlier
+    periods = [EarlierPeriod(e.period.code, e.period.label, e.why, e.values) for e in earlier]
+    seen = {p.code for p in periods} | {period.code for period, _ in earlier_periods(report.period_code)}
+    code = report.period_code
+    for _ in range(form.plausibility.history_years):
+        try:
+            code = previous_period(code).code
+        except BadInput:
+            break  # before 1945: nothing was reported
+        if code in seen:
+            continue
+        found = gw.find_report(report.unit_code, report.form_id, code)
+        if found is not None:
+            periods.append(EarlierPeriod(code, parse_period(code).label, WHY_HISTORY, gw.values(found)))
+    return History(report.unit_code, periods)

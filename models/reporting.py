@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from forms import vnformat
 from forms.engine import Cell, Evaluation, ReportData, evaluate
 from forms.library import default_library
+from forms.plausibility import History
 from forms.schema import NUMERIC_KINDS, FormDef
 from forms.values import ValueRejected, coerce
 from models.errors import BadInput
 from models.form_store import library_of, version_in_use
 from models.gateway import Gateway
+from models.history import plausibility_history
 from models.periods import Period, parse_period
 from models.report_records import Change, Edit, ReportRef
 from models.units import Unit
@@ -35,6 +37,7 @@ class ReportView:
     data: ReportData
     evaluation: Evaluation
     reasons: dict[tuple[str, str, str], str]  # (rule, indicator, unit code) -> why a warned figure stands
+    history: History | None = None  # the earlier periods the plausibility warnings compare with
 
     def reason_for(self, finding) -> str | None:
         return self.reasons.get((finding.rule, finding.cell.indicator, finding.cell.village or self.unit.code))
@@ -117,8 +120,9 @@ def target_set_for(gw: Gateway, form: FormDef, target_set_id: str | None, period
 def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: str | None = None) -> ReportView:
     target_set = find_target_set(form, target_set_id, gw.period(report.period_code).ends)
     unit, villages, data = report_data(gw, report, form)
-    evaluation = evaluate(form, data, target_set)
-    return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report))
+    history = plausibility_history(gw, report, form)
+    evaluation = evaluate(form, data, target_set, history)
+    return ReportView(report, form, unit, villages, data, evaluation, gw.reasons(report), history)
 
 
 def find_report_view(

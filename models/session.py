@@ -74,4 +74,6 @@ class ReportSession:
     def _reevaluate(self, data: ReportData, target_set=...) -> None:
         if target_set is ...:
             target_set = self.view.evaluation.target_set
-        self.view = replace(self.view, data=data, evaluation=evaluate(self.form, data, target_set))
+        # The history was read once when the report opened: a keystroke only looks it up.
+        evaluation = evaluate(self.form, data, target_set, self.view.history)
+        self.view = replace(self.view, data=data, evaluation=evaluation)

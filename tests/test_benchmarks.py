@@ -40,7 +40,16 @@ def run_quick(script: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("script", "names"),
     [
-        ("bench_core.py", {"revalidation_ms", "init_demo_s", "help_over_python", "command_help_over_python"}),
+        (
+            "bench_core.py",
+            {
+                "revalidation_ms",
+                "history_revalidation_ms",
+                "init_demo_s",
+                "help_over_python",
+                "command_help_over_python",
+            },
+        ),
         ("bench_packet.py", {"export_ms", "openpyxl_same_ms", "export_over_openpyxl", "verify_ms"}),
         ("bench_window.py", {"start_s", "window_over_bare_demo", "window_over_bare_big", "keystroke_ms"}),
         ("bench_kill.py", {"kills", "lost_edits", "integrity_failures"}),

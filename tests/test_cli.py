@@ -333,7 +333,8 @@ def test_show_json(capsys, demo_path):
     assert set(data["values"]) == {"commune", "villages"}
     assert set(data["values"]["villages"]) == {f"03445.{n:02d}" for n in range(1, 19)}
     assert all(isinstance(v, int) for row in data["values"]["villages"].values() for v in row.values())
-    assert data["summary"] == {"errors": 1, "warnings": 1, "villages": 18, "villages_missing": 0, "cells_missing": 0}
+    summary = {"errors": 1, "warnings": 1, "plausibility": 0, "villages": 18, "villages_missing": 0, "cells_missing": 0}
+    assert data["summary"] == summary
     severities = sorted(f["severity"] for f in data["findings"])
     assert severities == ["error", "warning"]
     error = next(f for f in data["findings"] if f["severity"] == "error")

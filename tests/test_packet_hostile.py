@@ -465,6 +465,81 @@ def test_the_page_says_how_the_form_is_printed_and_may_be_absent(small, tmp_path
     assert check(path, [small.enrolment]).status == VerifyStatus.VALID
 
 
+@pytest.mark.parametrize("value", ["3", -1, True, 1.5, 2**62])
+def test_a_plausibility_count_of_the_wrong_kind_makes_the_packet_invalid(small, tmp_path, value):
+    manifest = edited(small.manifest, ("summary", "plausibility"), value)
+    rejected(tmp_path, signed(small, manifest), "summary.plausibility", status="khong_hop_le")
+
+
+def with_data(small, change) -> bytes:
+    """The packet with its so-lieu.json changed by ``change(data)``, the manifest's hashes redone, signed."""
+    data = json.loads(small.entries[DATA_JSON])
+    change(data)
+    body = json_bytes(data)
+    return signed(small, with_hashes(small.manifest, {DATA_JSON: body}), files={DATA_JSON: body})
+
+
+def a_finding_with(params):
+    def change(data):
+        data["findings"] = [
+            {
+                "severity": "warning",
+                "rule": "bien_dong_so_ky_truoc",
+                "indicator": "so_ho",
+                "village": "03445.01",
+                "reason": "Bản mới nhập thêm hộ.",
+                "params": params,
+            }
+        ]
+
+    return change
+
+
+def a_history(history):
+    def change(data):
+        data["history"] = history
+
+    return change
+
+
+PERIOD_2023 = {"code": "2023", "label": "Năm 2023", "why": "kỳ trước"}
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (a_finding_with([1, 2]), "tham số"),
+        (a_finding_with({"value": "x" * 201}), "tham số"),
+        (a_finding_with({f"k{n}": n for n in range(41)}), "tham số"),
+        (a_finding_with({"value": {"deep": 1}}), "tham số"),
+        (a_finding_with({"value": 1e300}), "tham số"),
+        (a_history([]), "history"),
+        (a_history({"periods": []}), "history"),
+        (a_history({"periods": [], "values": [], "more": 1}), "history"),
+        (a_history({"periods": [PERIOD_2023] * 2, "values": []}), "hai lần"),
+        (a_history({"periods": [PERIOD_2023 | {"why": "hôm qua"}], "values": []}), "history.periods"),
+        (a_history({"periods": [dict(PERIOD_2023, code=str(n)) for n in range(25)], "values": []}), "quá nhiều"),
+        (a_history({"periods": [PERIOD_2023], "values": [["so_ho", "03445.01", "2022", 61]]}), "kỳ trước sai dạng"),
+        (a_history({"periods": [PERIOD_2023], "values": [["so_ho", "03445.01", "2023", "61"]]}), "kỳ trước sai dạng"),
+        (a_history({"periods": [PERIOD_2023], "values": [["so_ho", "03445.01", "2023"]]}), "kỳ trước sai dạng"),
+        (a_history({"periods": [PERIOD_2023], "values": [["so_ho", "x", "2023", 1]] * 100_001}), "quá nhiều"),
+    ],
+)
+def test_a_plausibility_history_of_the_wrong_shape_makes_the_packet_invalid(small, tmp_path, change, words):
+    rejected(tmp_path, with_data(small, change), words, status="khong_hop_le")
+
+
+def test_a_packet_with_its_plausibility_history_or_without_one_is_valid(small, tmp_path):
+    assert json.loads(small.entries[DATA_JSON])["history"] == {"periods": [], "values": []}
+    assert small.manifest["summary"]["plausibility"] == 0
+    good = a_history({"periods": [PERIOD_2023], "values": [["so_ho", "03445.01", "2023", 61]]})
+    for name, change in (("co.sctg", good), ("cu.sctg", lambda data: data.pop("history"))):
+        path = put(tmp_path, with_data(small, change), name)
+        assert check(path, [small.enrolment]).status == VerifyStatus.VALID
+    older = edited(small.manifest, ("summary", "plausibility"))  # a packet written before issue 20
+    assert check(put(tmp_path, signed(small, older), "truoc.sctg"), [small.enrolment]).status == VerifyStatus.VALID
+
+
 # ---- the files and the signature --------------------------------------------------------------------
 
 

@@ -404,3 +404,12 @@ def test_a_form_without_thresholds_keeps_the_data_it_always_had():
         set(i) <= {"id", "code", "section", "label", "unit", "kind", "grain", "denominator"}
         for i in form_data(bare)["indicators"]
     )
+
+
+def test_a_ratio_says_nothing_after_a_slip_of_last_period_or_a_change_already_said():
+    f = form(tail=RATIO.replace("high = 90", "high = 100"))
+    slipped = history(("2024", "Năm 2024", WHY_LAST, {("ho_van_hoa", "01"): 112, ("so_ho", "01"): 100}))
+    assert plausibility_findings(f, data({"01": {"ho_van_hoa": 100, "so_ho": 100}}), slipped) == []  # 12 points
+    past = history(("2024", "Năm 2024", WHY_LAST, {("ho_van_hoa", "01"): 50, ("so_ho", "01"): 61}))
+    found = plausibility_findings(f, data({"01": {"ho_van_hoa": 50, "so_ho": 1234}}), past)
+    assert [(x.rule, x.cell) for x in found] == [(RULE_CHANGE, Cell("so_ho", "01"))]  # not the share again

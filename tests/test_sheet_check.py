@@ -176,6 +176,8 @@ def merged(upper_template, tmp_path_factory) -> Packet:
             ("ho_van_hoa", second, cultured),
         ]
         enter_values(gw, report, form, cells, WHO)
+        for finding in view_report(gw, report, form).evaluation.warnings:  # the jump, explained to sign it
+            gw.set_reason(report, finding.rule, finding.cell.indicator, finding.cell.village, "Vận động thêm.", WHO)
         export_packet(gw, view_report(gw, report, form), PASSPHRASE, folder / "goi", at=AT)
     enrolment = write_enrolment(key, gw.require_unit("03445"), folder / "khoa.sctk")
     gw.close()

@@ -35,6 +35,7 @@ from exports.packets.format import (
     SIGNED_FILES,
     form_of,
 )
+from exports.packets.plausibility_check import plausibility_problem
 from exports.packets.sheet_check import sheet_problem
 from exports.packets.verify_words import damaged as _damaged
 from exports.packets.verify_words import field_words as _field
@@ -283,6 +284,9 @@ def _check_manifest_shape(manifest: dict) -> None:
             and isinstance(item.get("size"), int)
         ):
             raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('files',))} sai dạng"))
+    plausibility = manifest["summary"].get("plausibility", 0)  # counted apart since issue 20
+    if isinstance(plausibility, bool) or not isinstance(plausibility, int) or not 0 <= plausibility <= LARGEST_FIELD:
+        raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('summary', 'plausibility'))} sai dạng"))
     publisher = manifest["form"].get("publisher")
     if publisher is not None and not (isinstance(publisher, str) and _PUBLISHER.match(publisher)):
         raise PacketInvalid(_damaged(f"bản kê của gói ghi {_field(('form', 'publisher'))} sai dạng"))
@@ -383,6 +387,8 @@ def _content_problems(entries: dict[str, bytes], manifest: dict, library: FormLi
         same = False
     if not same:
         problems.append(f"tệp {DATA_JSON} không khớp với bản kê (đơn vị, biểu hoặc kỳ khác).")
+    elif problem := plausibility_problem(data):  # the findings' params and history (issue 20)
+        problems.append(problem)
     # The printable form must hold the figures of so-lieu.json and no formula (issue 15).
     definition = form_of(library, form)
     if same and definition is not None and (sheet := sheet_problem(entries[FORM_XLSX], data, definition)):

@@ -29,6 +29,7 @@ FIELD_WORDS = {
     "summary.errors": "số lỗi",
     "summary.warnings": "số cảnh báo",
     "summary.warnings_explained": "số cảnh báo đã giải trình",
+    "summary.plausibility": "số cảnh báo hợp lý",
     "summary.cells_missing": "số ô chưa nhập",
     "page": "trang in",
     "page.mode": "kiểu trang in",

@@ -35,6 +35,7 @@ from exports.paper.letterhead import page_settings
 from exports.paper.xlsx_form import form_workbook
 from exports.report_json import report_to_dict, summary
 from forms.messages import finding_text
+from forms.plausibility import PLAUSIBILITY_RULES
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.keys import KeyInfo, key_in_use, unlock_key
@@ -185,7 +186,8 @@ def build_packet(
         DATA_JSON: json_bytes(packet_data(gw, view)),
         PUBLIC_KEY: key.public_pem.encode("ascii"),
     }
-    explained = sum(1 for f in view.evaluation.warnings if view.reason_for(f))
+    # Of the warnings the summary counts (the form's rules): the plausibility ones are counted apart.
+    explained = sum(1 for f in view.evaluation.warnings if f.rule not in PLAUSIBILITY_RULES and view.reason_for(f))
     manifest = manifest_of(
         view.unit,
         view.form,

@@ -29,12 +29,13 @@ WAIT = 20_000
 WHO = "kiem-thu"
 SMALL_VILLAGE = "03445.02"  # Bản Pa Sang
 SMALL_REASON = "Bản mới tách, chỉ còn 6 hộ"
-ERROR = "Bản Nà Sáng: 3.1. Hộ gia đình đạt danh hiệu Gia đình văn hóa (5.105) lớn hơn tổng “Số hộ gia đình” (105)."
+ERROR = "Bản Nà Sáng: 3.1. Hộ gia đình đạt danh hiệu Gia đình văn hóa (5.134) lớn hơn tổng “Số hộ gia đình” (134)."
 
 
 def flawed_figures(commune: Commune) -> None:
     """Households of culture above the households of Bản Nà Sáng (an error), and Bản Pa Sang down to
-    6 households (a warning, with the commune's written reason)."""
+    6 households (a warning, with the commune's written reason; the commune's households told of the
+    Party's line and hearing the national radio now exceed all its households: two more errors)."""
     commune.type(
         ("ho_van_hoa", VILLAGE, commune.value("so_ho", VILLAGE) + 5000),
         ("so_ho", SMALL_VILLAGE, 6),
@@ -84,7 +85,7 @@ def test_a_flawed_packet_lists_its_errors_and_the_warnings_with_the_communes_rea
     assert texts[0].startswith("Lỗi: ") and texts[-1].startswith("Cảnh báo: ")  # errors first
     warning = "Cảnh báo: Bản Pa Sang: Bản có dưới 10 hộ gia đình; kiểm tra lại số hộ."
     assert f"{warning} — Xã giải trình: “{SMALL_REASON}”" in texts
-    assert inbox.panel.findings_caption.text() == "Kiểm tra lại số liệu ở cấp này: 2 lỗi, 1 cảnh báo"
+    assert inbox.panel.findings_caption.text() == "Kiểm tra lại số liệu ở cấp này: 3 lỗi, 1 cảnh báo"
     assert "chưa được cộng" in inbox.panel.detail.text()
     assert inbox.panel.return_button.isVisible()
     assert usable_buttons(inbox) == ["Quyết định...", "Biên nhận / Trả lại...", "Hủy gói..."]
@@ -108,7 +109,7 @@ def test_counting_a_flawed_packet_needs_a_reason_and_then_sums_it(qtbot, flawed)
     dialog = inbox.open_decision_dialog()
     qtbot.addWidget(dialog)
     assert dialog.action_label.text() == "Quyết định: Cộng số liệu của gói này vào tổng hợp dù có lỗi."
-    assert "2 lỗi" in dialog.explanation.text()
+    assert "3 lỗi" in dialog.explanation.text()
     assert (dialog.ok_button.text(), dialog.cancel_button.text()) == ("Đồng ý", "Hủy bỏ")
     dialog.reason_edit.setText("   ")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -136,10 +137,14 @@ def test_a_return_built_from_the_findings_asks_for_the_cells_with_errors(qtbot, 
     assert dialog.return_choice.isChecked() and "đề nghị xã sửa" in dialog.note.text()
     queries = dialog.queries()
     assert queries[0] == Query("ho_van_hoa", VILLAGE, ERROR)
-    assert queries[1].indicator == "ho_nghe_xem_tw" and queries[1].unit_code == ""  # the commune's own cell
+    assert [(q.indicator, q.unit_code) for q in queries[1:]] == [
+        ("ho_duoc_tuyen_truyen", ""),  # the commune's own cells
+        ("ho_nghe_xem_tw", ""),
+    ]
     indicator, place, _why = dialog.cells[0]
     assert place.currentText() == "Bản Nà Sáng" and "Gia đình văn hóa" in indicator.currentText()
-    dialog.cells[1][0].setCurrentIndex(0)  # the officer leaves one out before signing
+    for cell in dialog.cells[1:]:
+        cell[0].setCurrentIndex(0)  # the officer leaves them out before signing
     issued = dialog.sign(DEMO_PASSPHRASE, tmp_path)
     assert issued is not None, dialog.error_label.text()
     cells = read_receipt(issued.path).data["cells"]
