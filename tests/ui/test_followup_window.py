@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from followup_scene import HOUSEHOLDS, REASON, filed, sign_2025, with_sent_warning
+from followup_scene import HOUSEHOLDS, REASON, VILLAGE, filed, sign_2024, sign_2025
 from packet_forge import UNIT, Commune
 from python_calamine import CalamineWorkbook
 
@@ -18,28 +18,28 @@ from ui.upper.followup_dialog import FollowupDialog
 
 @pytest.fixture
 def province_window(open_shown, upper_path, demo_template, tmp_path):
-    """The province's window after it imported Mường Tè 2024 and 2025 (the commune's 2024 said as 65
-    more households than its 2024 packet: a disagreement)."""
+    """The province's window after it imported Mường Tè 2024 and 2025 (the village's 2024 households
+    changed at the commune after sending, from 61 to 65: a disagreement)."""
     commune = Commune(demo_template, tmp_path / "xa", period="2024")
     try:
-        packet_2024 = commune.sign(1, name="xa-2024.sctg")
-        packet_2025, before = sign_2025(commune)
-        sent = with_sent_warning(packet_2025, before, said=before + 4)
+        packet_2024, before = sign_2024(commune, then=65)
+        packet_2025 = sign_2025(commune)
+        village = next(v.name for v in commune.gw.villages_of(UNIT) if v.code == VILLAGE)
     finally:
         commune.close()
     province = Gateway.open(upper_path)
     try:
-        filed(province, packet_2024, sent)
+        filed(province, packet_2024, packet_2025)
     finally:
         province.close()
     window = open_shown(upper_path)
     window.choose("kl224", "2025")
     window.tabs.setCurrentWidget(window.completeness_view)
-    return window, before
+    return window, before, village
 
 
 def test_the_button_opens_the_list_with_the_disagreement_marked(qtbot, province_window, tmp_path):
-    window, before = province_window
+    window, before, village = province_window
     assert window.followup_button.text() == "Danh sách cần theo dõi..."
     assert window.followup_button.isVisible()
     window.followup_button.click()
@@ -49,9 +49,9 @@ def test_the_button_opens_the_list_with_the_disagreement_marked(qtbot, province_
     rows = dialog.shown_rows()
     households = next(n for n, r in enumerate(rows) if r[2] == "Số hộ gia đình")
     row = rows[households]
-    assert row[:5] == ["Xã Mường Tè", "Bản Nà Sáng", "Số hộ gia đình", "1.234", "xã gửi, cấp này cũng thấy"]
-    assert row[7] == REASON
-    assert row[8] == f"xã ghi Năm 2024: {before + 4}, gói Năm 2024 cấp này nhận: {before}"
+    assert row[:5] == ["Xã Mường Tè", village, "Số hộ gia đình", "1.234", "xã gửi, cấp này cũng thấy"]
+    assert row[5] == f"xã ghi Năm 2024: 65, gói Năm 2024 cấp này nhận: {before}"
+    assert row[8] == REASON
     assert households in dialog.marked_rows()
     dialog.resize(1280, 560)
     dialog.grab().save("/tmp/h5-followup-dialog.png")
@@ -73,7 +73,7 @@ def test_the_button_opens_the_list_with_the_disagreement_marked(qtbot, province_
 
 
 def test_the_completeness_matrix_counts_them(province_window):
-    window, _ = province_window
+    window, _, _ = province_window
     view = window.completeness_view
     row = next(r for r in view.shown_rows() if r[0] == UNIT)
     assert "Bất thường:" in row[2] and "chỗ khác nhau" in row[2]
@@ -81,17 +81,17 @@ def test_the_completeness_matrix_counts_them(province_window):
 
 
 def test_the_drill_down_colours_the_cell_with_its_warning(qtbot, province_window):
-    window, before = province_window
+    window, before, village = province_window
     window.tabs.setCurrentWidget(window.merged_view)
     merged = window.merged_view
     qtbot.waitUntil(lambda: merged.table is not None)
     dialog = merged.open_drill_down(merged.row_of(UNIT))
     qtbot.waitExposed(dialog)
     marked = dialog.marked_cells()
-    tip = marked["Bản Nà Sáng", "so_ho"]
+    tip = marked[village, "so_ho"]
     assert "1.234" in tip and f"Giải trình của xã: {REASON}" in tip
-    assert f"Khác nhau: xã ghi Năm 2024: {before + 4}" in tip
-    assert all(name == "Bản Nà Sáng" for name, _ in marked)
+    assert f"Khác nhau: xã ghi Năm 2024: 65, gói Năm 2024 cấp này nhận: {before}" in tip
+    assert all(name == village for name, _ in marked)
     dialog.grab().save("/tmp/h5-drilldown.png")
 
 

@@ -46,12 +46,13 @@ HEADINGS = (
     "Chỉ tiêu",
     "Số liệu",
     "Ai thấy",
+    "Khác nhau",  # beside who saw it, in sight without scrolling
     "Cảnh báo",
     "Số liệu các kỳ trước",
     "Giải trình của xã",
-    "Khác nhau",
 )
-WIDTHS = (110, 110, 170, 60, 110, 300, 160, 170, 240)
+WIDTHS = (110, 110, 150, 60, 100, 230, 300, 150, 170)
+DIFFERENCE_COLUMN = 5
 
 
 def row_cells(row: FollowupRow) -> tuple[str, ...]:
@@ -61,10 +62,10 @@ def row_cells(row: FollowupRow) -> tuple[str, ...]:
         row.label,
         row.value_words(),
         row.side_words,
+        row.difference,
         row.message,
         row.history_words(),
         row.reason,
-        row.difference,
     )
 
 
@@ -99,7 +100,7 @@ class FollowupDialog(QDialog):
                 item.setToolTip(text if len(text) > 30 else "")
                 if row.differs:
                     item.setBackground(DIFFERS)
-                    if column == len(HEADINGS) - 1:
+                    if column == DIFFERENCE_COLUMN:
                         item.setFont(bold)
                 self.table.setItem(n, column, item)
         for column, width in enumerate(WIDTHS):
