@@ -25,8 +25,6 @@ from forms.plausibility import (
     RULE_RATIO,
     RULE_SET_RANGE,
     WHY_HISTORY,
-    WHY_LAST,
-    WHY_YEAR_BEFORE,
     EarlierPeriod,
     History,
     plausibility_findings,
@@ -34,6 +32,7 @@ from forms.plausibility import (
 from forms.schema import FormDef
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
+from models.history import earlier_periods as last_periods
 from models.periods import Period, parse_period, previous_period
 from models.reporting import fills
 from models.units import Unit
@@ -413,25 +412,18 @@ class StandingPackets:
 
 
 def earlier_periods(code: str, count: int) -> list[tuple[Period, str]]:
-    """Up to ``count`` earlier periods of the same kind, newest first (the first “kỳ trước”), and the
-    same period a year before (“cùng kỳ năm trước”) among them or after them."""
-    period = parse_period(code)
-    found: list[tuple[Period, str]] = []
-    year_before = None
-    if len(period.code) > 4 and period.code[:4].isdigit():
+    """The periods the commune's program compares with (models/history.plausibility_history): the one
+    just before and the same period a year before, then further back, ``count`` periods of the same
+    kind in all."""
+    found = list(last_periods(code))
+    seen = {period.code for period, _ in found}
+    current = code
+    for _ in range(count):
         try:
-            year_before = parse_period(f"{period.starts.year - 1}{period.code[4:]}").code
+            current = previous_period(current).code
         except UserError:
-            year_before = None
-    current = period.code
-    for n in range(max(count, 1)):
-        try:
-            before = previous_period(current)
-        except UserError:
-            break
-        why = WHY_LAST if n == 0 else (WHY_YEAR_BEFORE if before.code == year_before else WHY_HISTORY)
-        found.append((before, why))
-        current = before.code
-    if year_before and all(p.code != year_before for p, _ in found):
-        found.append((parse_period(year_before), WHY_YEAR_BEFORE))
+            break  # before 1945: nothing was reported
+        if current not in seen:
+            seen.add(current)
+            found.append((parse_period(current), WHY_HISTORY))
     return found

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from followup_scene import HOUSEHOLDS, REASON, VILLAGE, filed, sign_2024, sign_2025
 from packet_forge import UNIT, Commune
+from PySide6.QtCore import Qt
 from python_calamine import CalamineWorkbook
 
 from models.gateway import Gateway
@@ -76,7 +77,9 @@ def test_the_completeness_matrix_counts_them(province_window):
     window, _, _ = province_window
     view = window.completeness_view
     row = next(r for r in view.shown_rows() if r[0] == UNIT)
-    assert "Bất thường:" in row[2] and "chỗ khác nhau" in row[2]
+    assert "Bất thường: 1 (xã ghi 1, cấp này thấy 1, 1 chỗ khác nhau)" in row[2]
+    index = next(view.proxy.index(r, 2) for r in range(view.proxy.rowCount()) if view.proxy.index(r, 0).data() == UNIT)
+    assert "xem Danh sách cần theo dõi..." in index.data(Qt.ItemDataRole.ToolTipRole)
     window.grab().save("/tmp/h5-completeness.png")
 
 
