@@ -29,7 +29,7 @@ from forms.plausibility import (
     History,
     plausibility_findings,
 )
-from forms.schema import FormDef
+from forms.schema import PLAUSIBLE_KINDS, FormDef
 from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.history import earlier_periods as last_periods
@@ -374,8 +374,14 @@ class Standing:
             self._cells = loaded if isinstance(loaded, dict) else {}
         return self._cells
 
-    def values(self) -> dict[tuple[str, str], object]:
-        return {(indicator, code): v for code, row in self.cells().items() for indicator, v in row.items()}
+    def values(self, indicators: frozenset[str]) -> dict[tuple[str, str], object]:
+        """(indicator, unit or village code) -> value, of ``indicators`` only."""
+        return {
+            (indicator, code): v
+            for code, row in self.cells().items()
+            for indicator, v in row.items()
+            if indicator in indicators
+        }
 
     def villages(self, unit_code: str) -> list[tuple[str, str]]:
         """(code, name) of the villages the packet listed, then any other holding figures (by its code)."""
@@ -392,6 +398,12 @@ class StandingPackets:
     def __init__(self, gw: Gateway, form: FormDef):
         self.gw, self.form = gw, form
         self._periods: dict[str, dict[str, Standing]] = {}
+        self._earlier: dict[str, list[tuple[Period, str]]] = {}
+        # Only what the checks read goes into a History: a province builds one for every unit.
+        self.checked = frozenset(
+            [i.id for i in form.indicators if i.kind in PLAUSIBLE_KINDS and i.plausible]
+            + [name for r in form.ratios for name in (r.numerator, r.denominator)]
+        )
 
     def of(self, period_code: str) -> dict[str, Standing]:
         if period_code not in self._periods:
@@ -403,11 +415,13 @@ class StandingPackets:
         return self._periods[period_code]
 
     def history(self, unit_code: str, period_code: str) -> History:
+        if period_code not in self._earlier:
+            self._earlier[period_code] = earlier_periods(period_code, self.form.plausibility.history_years)
         periods = []
-        for period, why in earlier_periods(period_code, self.form.plausibility.history_years):
+        for period, why in self._earlier[period_code]:
             standing = self.of(period.code).get(unit_code)
             if standing is not None:
-                periods.append(EarlierPeriod(period.code, period.label, why, standing.values()))
+                periods.append(EarlierPeriod(period.code, period.label, why, standing.values(self.checked)))
         return History(unit_code, periods)
 
 
