@@ -14,6 +14,7 @@ import sys
 from cli import (
     backup,
     double_entry,
+    followup,
     forms,
     keys,
     packets,
@@ -37,6 +38,7 @@ COMMAND_GROUPS = (
     report,
     double_entry,
     upper,
+    followup,
     publications,
     keys,
     receipts,

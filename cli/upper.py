@@ -201,6 +201,8 @@ def cmd_completeness(args) -> int:
                 detail += f", {state.warnings} cảnh báo"
             if double := double_entry_text(state):
                 detail += f", {double}"
+            if state.plausibility and state.plausibility.total:
+                detail += f", {state.plausibility.words()}"
             print(f"  {unit.code}  {unit.name:<28} {state.words}{detail}")
             for warning, reason in state.explained:
                 print(f"      cảnh báo: {warning} — giải trình: {reason or '(chưa có)'}")

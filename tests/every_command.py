@@ -96,6 +96,7 @@ def every_command(run: Run, folder: Path) -> dict[str, tuple[int, str, str]]:
     # Nothing to decide on a packet that was accepted: the command runs and refuses in Vietnamese.
     step("inbox decide", "--db", tinh, "--packet", number, "--reason", "Xã xác nhận", codes=(0, 1, 2))
     step("completeness", "--db", tinh, "--unit", PROVINCE, "--period", PERIOD)
+    step("followup", "--db", tinh, "--form", FORM, "--period", PERIOD, "--xlsx", out, "--pdf", out)
     step("merge", "--db", tinh, "--unit", PROVINCE, "--form", FORM, "--period", PERIOD, "--out", out / "tong.xlsx")
     upper = ("--unit", PROVINCE, "--form", FORM, "--period", PERIOD)
     step("print", "--db", tinh, *upper, "--merged", "--out", out / "tong.pdf")

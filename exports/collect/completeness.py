@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from exports.collect.followup import Counted, followup
 from exports.collect.merge import child_units
 from exports.packets.container import container_of
 from exports.packets.format import DATA_JSON
 from forms.library import FormLibrary
-from models.errors import BadInput
+from models.errors import BadInput, UserError
 from models.gateway import Gateway
 from models.periods import Period
 from models.reporting import filling_tiers
@@ -35,6 +36,7 @@ class State:
     # What the packet says of double entry (its manifest's summary): state, first_by, second_by,
     # differences, resolved, done_at; None when it was not double-entered.
     double_entry: dict | None = None
+    plausibility: Counted | None = None  # an accepted packet's plausibility warnings (exports/collect/followup.py)
 
     @property
     def words(self) -> str:
@@ -75,8 +77,13 @@ class Completeness:
 
 
 def _state_dict(state: State) -> dict:
-    fields = {k: v for k, v in vars(state).items() if k != "explained"}
-    return {**fields, "explained": [{"warning": w, "reason": r} for w, r in state.explained]}
+    fields = {k: v for k, v in vars(state).items() if k not in ("explained", "plausibility")}
+    plausibility = state.plausibility.to_dict() if state.plausibility else None
+    return {
+        **fields,
+        "explained": [{"warning": w, "reason": r} for w, r in state.explained],
+        "plausibility": plausibility,
+    }
 
 
 def completeness(
@@ -99,7 +106,20 @@ def completeness(
         for unit in child_units(gw, parent.code, tiers):
             units.setdefault(unit.code, unit)
             states[unit.code, collected.form_id] = _state(gw, unit.code, collected, period.code, today)
+        _count_plausibility(gw, parent.code, collected.form_id, period.code, states)
     return Completeness(parent, period, forms, list(units.values()), states)
+
+
+def _count_plausibility(gw: Gateway, parent_code: str, form_id: str, period_code: str, states: dict) -> None:
+    """Each accepted packet's plausibility warnings: sent, found here, disagreeing (the follow-up list's)."""
+    try:
+        listed = followup(gw, form_id, period_code, parent_code)
+    except UserError:
+        return  # a form this level no longer knows: the matrix still says who sent what
+    for unit in listed.units:
+        key = (unit.code, form_id)
+        if key in states and states[key].state in (CollectionState.RECEIVED, CollectionState.LATE):
+            states[key] = replace(states[key], plausibility=listed.counted(unit.code))
 
 
 def _state(gw: Gateway, unit_code: str, collected: Collected, period_code: str, today: dt.date) -> State:

@@ -47,7 +47,8 @@ def state_colour(state: str) -> str:
 
 
 def state_text(state: State) -> str:
-    """“đã nhận, lần 2, 1 cảnh báo”: the state, which sending, what the checks found."""
+    """“đã nhận, lần 2, 1 cảnh báo, Bất thường: 2 (xã ghi 2, cấp này thấy 2)”: the state, which
+    sending, what the checks found."""
     parts = [state.words]
     if state.sequence:
         parts.append(f"lần {state.sequence}")
@@ -57,6 +58,8 @@ def state_text(state: State) -> str:
         parts.append(f"{state.warnings} cảnh báo")
     if double := double_entry_text(state):
         parts.append(double)
+    if state.plausibility and state.plausibility.total:
+        parts.append(state.plausibility.words())
     return ", ".join(parts)
 
 

@@ -104,6 +104,8 @@ class CompletenessModel(QAbstractTableModel):
             return _BRUSHES.get(state.state)
         if role == Qt.ItemDataRole.ToolTipRole and state is not None and state.received_at:
             lines = [self.tr("Nhận lúc %1").replace("%1", time_of(state.received_at))]
+            if state.plausibility and state.plausibility.total:
+                lines.append(state.plausibility.words() + self.tr(": xem Danh sách cần theo dõi..."))
             if state.explained:
                 lines.append(self.tr("Cảnh báo đã giải trình:"))
                 lines += [f"- {warning} {self.tr('Giải trình:')} {reason}" for warning, reason in state.explained]

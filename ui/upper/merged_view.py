@@ -359,7 +359,7 @@ class MergedView(BuiltWhenShown, QWidget):
             return None
         from ui.upper.villages_dialog import PacketVillagesDialog
 
-        dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self)
+        dialog = PacketVillagesDialog(self.gw, self.table.form, unit, self, self.table.period)
         open_modeless(dialog)
         self.drill_down_opened.emit(dialog)
         return dialog

@@ -74,6 +74,7 @@ if TYPE_CHECKING:  # the signing and key dialogs load the packet writer; importe
     from ui.key_dialogs import KeysDialog
     from ui.upper.answer_dialogs import ReceiptDialog, UpwardDialog
     from ui.upper.enrol_dialog import EnrolDialog
+    from ui.upper.followup_dialog import FollowupDialog
 
 DROP_HINT = "Kéo thả tệp gói (.sctg) hoặc cả thư mục vào cửa sổ để nhập."
 NOTICE_LINES = 2  # a refusal and what an import or a decision did, over the tabs
@@ -141,6 +142,9 @@ class UpperWindow(QMainWindow):
         self.upward_button = QPushButton(self.tr("Ký và gửi lên..."))
         self.upward_button.clicked.connect(self.open_upward_dialog)
         self.merged_view.button_row.insertWidget(1, self.upward_button)
+        self.followup_button = QPushButton(self.tr("Danh sách cần theo dõi..."))
+        self.followup_button.clicked.connect(self.open_followup)
+        self.completeness_view.button_row.insertWidget(2, self.followup_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.inbox_view, self.tr("Hộp thư"))
         self.tabs.addTab(self.completeness_view, self.tr("Tình hình nộp"))
@@ -586,6 +590,26 @@ class UpperWindow(QMainWindow):
     def open_receipt_dialog(self) -> ReceiptDialog | None:
         """The receipt-or-return dialog for the chosen packet, shown without waiting."""
         return self.inbox_view.open_receipt_dialog()
+
+    def open_followup(self) -> FollowupDialog | None:
+        """The follow-up list of the chosen form and period, shown without waiting; a refusal is said
+        over the tabs."""
+        from exports.collect.followup import followup
+        from ui.upper.followup_dialog import FollowupDialog
+
+        form_id, period_code = self.form_box.currentData(), self.current_period()
+        if not form_id or not period_code:
+            self.show_message(self.tr("Chưa chọn biểu và kỳ: chọn biểu và kỳ đã mở thu biểu."))
+            return None
+        self.show_message("")
+        try:
+            listed = followup(self.gw, form_id, period_code)
+        except UserError as exc:
+            self.show_message(str(exc))
+            return None
+        dialog = FollowupDialog(self.gw, listed, self)
+        open_modeless(dialog)
+        return dialog
 
     def open_upward_dialog(self) -> UpwardDialog | None:
         """Signing the merged table shown for the level above (None when there is no table)."""
