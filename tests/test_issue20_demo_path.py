@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from exports.collect.completeness import completeness
+from exports.collect.followup import followup
 from exports.collect.inbox import import_packets
 from exports.collect.receipts import issue_receipt
 from exports.collect.trust import enrol
@@ -23,8 +24,10 @@ from exports.packets.write import export_packet, signing_blockers
 from exports.publications.publish import publish_reopening
 from exports.publications.receive import import_publication
 from forms.messages import finding_text
+from forms.plausibility import RULE_CHANGE
 from models import double_entry
 from models.carry_forward import carried_cells, carry_forward
+from models.demo import SIXTY_ONE
 from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.report_lock import ReportLocked, report_lock
@@ -32,6 +35,7 @@ from models.reporting import enter_values, report_form, start_report, view_repor
 
 UNIT, FORM = "03445", "kl224"
 OFFICER, SECOND = "Lò Thị Mai", "Vàng A Sình"
+RESETTLED = "Có 40 hộ tái định cư chuyển đến bản trong năm."
 
 
 @pytest.fixture
@@ -88,13 +92,31 @@ def test_the_demo_path_of_issue_20(commune, province, library, tmp_path):
     decided = [row["who"] for row in commune.audit_trail(report)][-3:]
     assert all(who.startswith(f"{OFFICER} (đối chiếu nhập hai lần: ") for who in decided)
 
+    # ---- 1.234 households typed for the village of 60 that had 61: a warning naming 61 ------------------
+    village, last_year, this_year = SIXTY_ONE
+    assert commune.values(report)[("so_ho", village)] == this_year
+    enter_values(commune, report, form, [("so_ho", village, 1234)], OFFICER)
+    warned = [
+        f
+        for f in view_of(commune, report).evaluation.warnings
+        if (f.rule, f.cell.indicator, f.cell.village) == (RULE_CHANGE, "so_ho", village)
+    ]
+    assert len(warned) == 1
+    said = finding_text(form, warned[0])
+    assert "1.234" in said and f"Năm 2024: {last_year}" in said
+    enter_values(commune, report, form, [("so_ho", village, this_year)], OFFICER)  # the paper says 60
+    assert RULE_CHANGE not in {f.rule for f in view_of(commune, report).evaluation.warnings}
+    # A village that really grew: 40 resettled households; warned too, and explained below.
+    grown = villages[3].code
+    enter_values(commune, report, form, [("so_ho", grown, commune.values(report)[("so_ho", grown)] + 40)], OFFICER)
+    assert RULE_CHANGE in {f.rule for f in view_of(commune, report).evaluation.warnings}
+
     # ---- the demo's warning explained; the report signs ---------------------------------------------
     view = view_of(commune, report)
     assert not view.evaluation.errors
     for warning in view.evaluation.warnings:
-        commune.set_reason(
-            report, warning.rule, warning.cell.indicator, warning.cell.village or UNIT, "Đã xem lại biên bản.", OFFICER
-        )
+        why = RESETTLED if warning.rule == RULE_CHANGE else "Đã xem lại biên bản."
+        commune.set_reason(report, warning.rule, warning.cell.indicator, warning.cell.village or UNIT, why, OFFICER)
     assert signing_blockers(view_of(commune, report), commune) == []
     packet = export_packet(commune, view_of(commune, report), DEMO_PASSPHRASE, tmp_path)
     assert packet.manifest["summary"]["double_entry"]["differences"] == 3
@@ -112,6 +134,10 @@ def test_the_demo_path_of_issue_20(commune, province, library, tmp_path):
     assert filed.outcome == "accepted"
     state = completeness(province, "12", "2025", library).states[UNIT, FORM]
     assert state.double_entry["differences"] == 3 and state.double_entry["resolved"] == 3
+    listed = followup(province, FORM, "2025", "12")
+    (row,) = [r for r in listed.rows if r.unit_code == UNIT]
+    assert (row.village_code, row.indicator, row.rule, row.reason) == (grown, "so_ho", RULE_CHANGE, RESETTLED)
+    assert row.side == "sent"  # the province holds no 2024 packet of Mường Tè to find it again
     receipt = issue_receipt(province, filed.packet_id, "bien_nhan", DEMO_PASSPHRASE, tmp_path, library, "tinh")
 
     # ---- the commune imports it: locked ---------------------------------------------------------------
@@ -133,4 +159,3 @@ def test_the_demo_path_of_issue_20(commune, province, library, tmp_path):
     second = export_packet(commune, view_of(commune, report), DEMO_PASSPHRASE, tmp_path)
     assert second.sequence == 2
     assert import_packets(province, [second.path], library, "tinh").filed[0].outcome == "accepted"
-    assert finding_text  # (used by the plausibility part)
