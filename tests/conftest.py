@@ -94,6 +94,22 @@ def upper_path(upper_template, tmp_path) -> Path:
 
 
 @pytest.fixture
+def province(upper_path):
+    """The province demo's database (a fresh copy), open; a test module may define its own."""
+    gw = Gateway.open(upper_path)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
+def commune_gw(demo_path):
+    """The commune demo's database (a fresh copy), open."""
+    gw = Gateway.open(demo_path)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
 def commune(demo_template, tmp_path):
     """A copy of the commune demo that types figures and signs packets (tests/packet_forge.py);
     a test module may define its own ``commune`` instead."""

@@ -22,10 +22,8 @@ UNIT, FORM = "03478", "kl224"
 
 
 @pytest.fixture
-def gw(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def gw(commune_gw):
+    return commune_gw
 
 
 def carried_indicators(form):

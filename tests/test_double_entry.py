@@ -32,10 +32,8 @@ A, B, C = "03445.01", "03445.02", "03445.03"
 
 
 @pytest.fixture
-def gw(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def gw(commune_gw):
+    return commune_gw
 
 
 @pytest.fixture

@@ -23,14 +23,6 @@ from exports.paper.completeness_words import state_text
 from exports.paper.xlsx_completeness import completeness_workbook
 from forms.library import default_library
 from forms.plausibility import RULE_CHANGE
-from models.gateway import Gateway
-
-
-@pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from forms.plausibility import RULE_CHANGE
 from models import double_entry
 from models.carry_forward import carried_cells, carry_forward
 from models.demo import SIXTY_ONE
-from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.report_lock import ReportLocked, report_lock
 from models.reporting import enter_values, report_form, start_report, view_report
@@ -39,17 +38,8 @@ RESETTLED = "Có 40 hộ tái định cư chuyển đến bản trong năm."
 
 
 @pytest.fixture
-def commune(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
+def commune(commune_gw):
+    return commune_gw
 
 
 def view_of(gw, report):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 import main
 from exports.collect.trust import enrol
 from exports.packets.enrolment import read_enrolment, write_enrolment
@@ -23,13 +21,6 @@ from models.reporting import enter_values, view_report
 
 FORM, PERIOD = "kl224", "2024"
 DEADLINE = dt.date(2025, 1, 15)
-
-
-@pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
 
 
 def noticed(commune: Gateway, province: Gateway, tmp_path, deadline=DEADLINE):

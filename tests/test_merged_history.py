@@ -8,7 +8,6 @@ import pytest
 
 from forms import vnformat
 from models.carry_forward import carry_forward
-from models.gateway import Gateway
 from models.history import cell_history, report_history, values_as_today
 from models.reporting import start_report
 
@@ -16,10 +15,8 @@ UNIT, FORM = "03478", "kl224"
 
 
 @pytest.fixture
-def gw(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def gw(commune_gw):
+    return commune_gw
 
 
 def test_the_2025_note_of_a_merged_village_is_the_sum_of_2024(gw, library):

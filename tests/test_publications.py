@@ -25,24 +25,14 @@ from exports.publications.todos import collection_todos
 from forms.library import default_library
 from models.errors import BadInput
 from models.form_store import import_authored_form, library_of
-from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, create_unit_key, key_in_use
 
 TODAY = dt.date(2026, 12, 6)
 
 
 @pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def commune(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def commune(commune_gw):
+    return commune_gw
 
 
 def own_version(province, number=3):

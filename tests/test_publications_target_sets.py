@@ -33,17 +33,8 @@ NAME = "Kế hoạch 2026 của Tỉnh ủy"
 
 
 @pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def commune(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def commune(commune_gw):
+    return commune_gw
 
 
 def set_targets(province, *targets, starts=JANUARY_2024, set_id=SET):

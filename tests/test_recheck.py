@@ -45,13 +45,6 @@ WHO = "kiem-thu"
 NEW_PASSPHRASE = "mật khẩu khóa mới của xã"
 
 
-@pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
-
-
 def file_in(gw: Gateway, path: Path, library: FormLibrary | None = None):
     """The one packet at ``path`` filed (a folder: the whole run)."""
     run = import_packets(gw, [path], library or default_library(), WHO)

@@ -30,20 +30,6 @@ from models.session import ReportSession
 UNIT, FORM, PERIOD = "03445", "kl224", "2024"
 
 
-@pytest.fixture
-def commune_gw(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def province(upper_path):
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
-
-
 def report_of(gw):
     return gw.find_report(UNIT, FORM, PERIOD)
 

@@ -8,7 +8,6 @@ import pytest
 from qt_words import compiled_translation
 from upper_packets import make_packets
 
-from models.gateway import Gateway
 from ui.app import install_qt_translation, open_window
 from ui.setup_dialog import SetupDialog
 from ui.upper.window import UpperWindow
@@ -52,14 +51,6 @@ def upper_window(open_shown, upper_path):
 def packets(demo_template, tmp_path_factory):
     """The packets the commune demo exports, made once; write them out with ``put``."""
     return make_packets(demo_template, tmp_path_factory.mktemp("goi-cap-tren"))
-
-
-@pytest.fixture
-def province(upper_path):
-    """The province demo's database (a fresh copy), open."""
-    gw = Gateway.open(upper_path)
-    yield gw
-    gw.close()
 
 
 @pytest.fixture

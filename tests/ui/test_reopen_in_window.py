@@ -14,7 +14,6 @@ from exports.packets.answers import import_receipt
 from exports.packets.enrolment import read_enrolment, write_enrolment
 from exports.packets.write import export_packet
 from exports.publications.receive import import_publication
-from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.report_lock import report_lock
 from models.reporting import view_report
@@ -23,10 +22,8 @@ UNIT, FORM, PERIOD = "03445", "kl224", "2024"
 
 
 @pytest.fixture
-def commune(demo_path):
-    gw = Gateway.open(demo_path)
-    yield gw
-    gw.close()
+def commune(commune_gw):
+    return commune_gw
 
 
 def signed(commune, library, folder):
