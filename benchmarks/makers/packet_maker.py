@@ -70,8 +70,17 @@ VILLAGE_COUNTS = (12, 18, 24, 30, 40, 60)  # each commune draws one
 # ---- making the packets --------------------------------------------------------------
 
 
+class _NoNotices:
+    """The generated communes received no collection notice: no deadline, so never late."""
+
+    def notices(self) -> list[dict]:
+        return []
+
+
 class _Upper:
-    """What report_to_dict asks a gateway for, without one: the period and the parent unit."""
+    """What report_to_dict asks a gateway for, without one: the period, the parent unit, the notices."""
+
+    publications = _NoNotices()
 
     def period(self, code: str) -> Period:
         return parse_period(code)
@@ -129,8 +138,9 @@ def packet_bytes(view: ReportView, xlsx: bytes) -> bytes:
     key = signer_of(view.unit.code)
     data = report_to_dict(_Upper(), view)
     data["audit"] = audit_rows(view)
+    data["double_entry"] = None  # typed once, as most reports are
     files = {FORM_XLSX: xlsx, DATA_JSON: json_bytes(data), PUBLIC_KEY: key.public_pem.encode("ascii")}
-    checks = {**summary(view), "warnings_explained": 0}  # the generator makes no warnings
+    checks = {**summary(view), "warnings_explained": 0, "double_entry": None}  # no warnings, typed once
     page = page_entry(page_of(view), default_layout(view.form), AT.date())
     manifest = manifest_of(view.unit, view.form, parse_period(PERIOD), None, key, 1, AT, checks, files, page=page)
     return signed_zip(manifest, files, demo_private_key(view.unit.code))
