@@ -226,10 +226,11 @@ def unit_followup(
     standing = packets.of(period.code).get(unit.code)
     if standing is None or not fills(form, unit, period):
         return []  # nothing accepted; or a district's merged table, its communes' warnings in their own lists
-    cells = standing.cells()
     history = packets.history(unit.code, period.code)
     own: dict = {}
+    cells = None  # its figures, parsed only when there is something to check or list
     if history.periods or _checks_without_history(form):
+        cells = standing.cells()
         data = ReportData(unit.kind, unit.tier, tuple(c for c in cells if c != unit.code),
                           {c: row for c, row in cells.items() if c != unit.code}, cells.get(unit.code, {}))  # fmt: skip
         own = {
@@ -238,6 +239,7 @@ def unit_followup(
     sent_findings, sent_history = sent_plausibility(gw, standing.packet_id) if standing.sent else ({}, {})
     if not own and not sent_findings:
         return []  # most units: nothing to list, and nothing more read
+    cells = cells if cells is not None else standing.cells()
     listed = standing.villages(unit.code)
     names = dict(listed)
     rows = []
