@@ -267,6 +267,7 @@ def upper_scenes(
 
     window.tabs.setCurrentWidget(window.completeness_view)
     walk.shot("tinh-tinh-hinh-nop", window)
+    walk.shot_and_close("tinh-danh-sach-theo-doi", window.open_followup())
     window.tabs.setCurrentWidget(window.merged_view)
     walk.shot("tinh-bieu-tong-hop", window)
     row = window.merged_view.row_of(accepted.unit_code)
@@ -321,6 +322,10 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, sent: list[Path
         window.jump_to_finding(evaluation.errors[0])
     walk.shot("xa-cua-so", window)
     walk.shot_and_close("xa-ky-moi", window.ask_new_period())
+    if window.double_entry.start_second_pass("Vàng A Sình"):  # typed again blind, then compared
+        walk.shot("xa-nhap-lan-hai", window)
+        walk.shot_and_close("xa-doi-chieu-hai-lan", window.double_entry.finish())
+        window.double_entry.cancel()
     for row in range(window.findings.list.count()):  # the first warning: its reason is asked for
         window.findings.list.setCurrentRow(row)
         if window.findings.selected_finding().severity == "warning":
@@ -342,7 +347,8 @@ def commune_scenes(walk: Walk, folder: Path, province_key: Path, sent: list[Path
     walk.shot("xa-da-co-bien-nhan", window)
     window.import_publication_file(notice)
     walk.shot("xa-cap-tren-yeu-cau", window)
-    window.new_period("2026")  # a report with nothing typed yet: signing it asks first
+    window.new_period("2026", carry=True)  # households carried from 2025, counted empty until confirmed
+    walk.shot("xa-chuyen-tu-ky-truoc", window)
     sign = window.open_sign_dialog()
     sign.passphrase_edit.setText(DEMO_PASSPHRASE)
     walk.shot("xa-ky-va-xuat", sign)

@@ -176,7 +176,7 @@ class Followup:
     def summary_line(self) -> str:
         """“12 cảnh báo bất thường ở 3 đơn vị; xã gửi 10, cấp này thấy 11, 2 chỗ khác nhau”."""
         if not self.rows:
-            return f"Không có cảnh báo bất thường nào trong {len(self.units)} gói đã nhận."
+            return f"Không có cảnh báo bất thường nào trong {len(self.units)} gói đã nhận"
         counted = count_rows(self.rows)
         units = len({r.unit_code for r in self.rows})
         return (

@@ -11,6 +11,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from testkit import stored
 
 from models import double_entry as de
@@ -84,9 +85,14 @@ def test_double_entry_in_the_window(qtbot, window, demo_path, tmp_path):
     assert dialog.table.rowCount() == 2
     assert not dialog.resolve_row(0, de.Choice.OTHER, "-3")  # a third value is checked as typed
     assert "không nhận số âm" in dialog.error.text()
+    # Closed half-way (its Đóng button; the process once crashed here), opened again where it was.
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == "Đóng").click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    dialog = window.double_entry.finish()
+    assert dialog.table.rowCount() == 2
     assert dialog.resolve_row(0, de.Choice.OTHER, str(first["so_ho", village_b] + 1))
     assert dialog.resolve_row(0, de.Choice.FIRST)
-    assert dialog.table.rowCount() == 0 and "Báo cáo đã ký được" in dialog.done.text()
+    assert dialog.table.rowCount() == 0 and "Báo cáo đã ký được" in dialog.done_label.text()
 
     values = gw.values(report)
     assert values["so_ho", village_a] == first["so_ho", village_a] + 5

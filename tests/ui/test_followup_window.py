@@ -55,7 +55,7 @@ def test_the_button_opens_the_list_with_the_disagreement_marked(qtbot, province_
     assert row[8] == REASON
     assert households in dialog.marked_rows()
     dialog.resize(1280, 560)
-    dialog.grab().save("/tmp/h5-followup-dialog.png")
+    dialog.grab().save(str(tmp_path / "h5-followup-dialog.png"))
 
     saved = dialog.export_xlsx(tmp_path / "theo-doi")
     assert saved == tmp_path / "theo-doi.xlsx" and "Đã lưu" in dialog.message.text()
@@ -73,17 +73,17 @@ def test_the_button_opens_the_list_with_the_disagreement_marked(qtbot, province_
     printing.close()
 
 
-def test_the_completeness_matrix_counts_them(province_window):
+def test_the_completeness_matrix_counts_them(province_window, tmp_path):
     window, _, _ = province_window
     view = window.completeness_view
     row = next(r for r in view.shown_rows() if r[0] == UNIT)
     assert "Bất thường: 1 (xã ghi 1, cấp này thấy 1, 1 chỗ khác nhau)" in row[2]
     index = next(view.proxy.index(r, 2) for r in range(view.proxy.rowCount()) if view.proxy.index(r, 0).data() == UNIT)
     assert "xem Danh sách cần theo dõi..." in index.data(Qt.ItemDataRole.ToolTipRole)
-    window.grab().save("/tmp/h5-completeness.png")
+    window.grab().save(str(tmp_path / "h5-completeness.png"))
 
 
-def test_the_drill_down_colours_the_cell_with_its_warning(qtbot, province_window):
+def test_the_drill_down_colours_the_cell_with_its_warning(qtbot, province_window, tmp_path):
     window, before, village = province_window
     window.tabs.setCurrentWidget(window.merged_view)
     merged = window.merged_view
@@ -95,7 +95,7 @@ def test_the_drill_down_colours_the_cell_with_its_warning(qtbot, province_window
     assert "1.234" in tip and f"Giải trình của xã: {REASON}" in tip
     assert f"Khác nhau: xã ghi Năm 2024: 65, gói Năm 2024 cấp này nhận: {before}" in tip
     assert all(name == village for name, _ in marked)
-    dialog.grab().save("/tmp/h5-drilldown.png")
+    dialog.grab().save(str(tmp_path / "h5-drilldown.png"))
 
 
 def test_no_form_or_period_chosen_is_said(upper_window):

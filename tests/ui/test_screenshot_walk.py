@@ -27,7 +27,8 @@ EXPECTED = {
     "xa-ly-do-giu-so-lieu", "xa-quan-ly-ban", "xa-ky-va-xuat-con-loi", "xa-in-bieu", "xa-khoa-ky",
     "xa-thay-khoa", "xa-chon-bien-nhan", "xa-khoa-cap-tren", "xa-da-co-bien-nhan", "xa-ky-va-xuat",
     "xa-hoi-con-o-chua-nhap", "xa-bo-muc-tieu", "xa-cap-tren-yeu-cau", "tinh-bieu-mau-co-loi", "tinh-gui-xuong",
-    "tinh-mo-lai-bao-cao",
+    "tinh-mo-lai-bao-cao", "tinh-danh-sach-theo-doi", "xa-nhap-lan-hai", "xa-doi-chieu-hai-lan",
+    "xa-chuyen-tu-ky-truoc",
 }  # fmt: skip
 
 

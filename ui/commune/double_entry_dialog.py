@@ -48,14 +48,14 @@ class DifferencesDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.error = message_label(ERROR_STYLE)
-        self.done = message_label(DONE_STYLE)
+        self.done_label = message_label(DONE_STYLE)  # not “done”: that is QDialog.done(), which closing calls
         close = QPushButton(self.tr("Đóng"))
         close.clicked.connect(self.close)
         column = QVBoxLayout(self)
         column.addWidget(self.heading)
         column.addWidget(self.table, 1)
         column.addWidget(self.error)
-        column.addWidget(self.done)
+        column.addWidget(self.done_label)
         column.addLayout(button_row(close))
         fit_to_screen(self, 980, 520)
         self.rows: list[de.Difference] = []
@@ -86,7 +86,7 @@ class DifferencesDialog(QDialog):
             .replace("%4", str(status.resolved))
         )
         if status.state == de.DoubleEntryState.DONE:
-            say(self.done, status.sentence() + " " + self.tr("Báo cáo đã ký được."))
+            say(self.done_label, status.sentence() + " " + self.tr("Báo cáo đã ký được."))
 
     def _choices(self, row: int) -> QWidget:
         cell = QWidget()
