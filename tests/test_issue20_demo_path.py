@@ -17,6 +17,7 @@ from exports.collect.completeness import completeness
 from exports.collect.followup import followup
 from exports.collect.inbox import import_packets
 from exports.collect.receipts import issue_receipt
+from exports.collect.received import declared_lines
 from exports.collect.trust import enrol
 from exports.packets.answers import import_receipt
 from exports.packets.enrolment import read_enrolment, write_enrolment
@@ -124,6 +125,9 @@ def test_the_demo_path_of_issue_20(commune, province, library, tmp_path):
     assert filed.outcome == "accepted"
     state = completeness(province, "12", "2025", library).states[UNIT, FORM]
     assert state.double_entry["differences"] == 3 and state.double_entry["resolved"] == 3
+    said = declared_lines(province, filed.packet_id)  # the inbox's words for the packet
+    assert said[0].startswith("Xã nhập hai lần (lần 1: ") and said[0].endswith("3 chỗ khác nhau, đã đối chiếu 3.")
+    assert said[1].startswith("Xã gửi kèm 1 cảnh báo bất thường có giải trình")
     listed = followup(province, FORM, "2025", "12")
     (row,) = [r for r in listed.rows if r.unit_code == UNIT]
     assert (row.village_code, row.indicator, row.rule, row.reason) == (grown, "so_ho", RULE_CHANGE, RESETTLED)

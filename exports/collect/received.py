@@ -64,6 +64,24 @@ def packet_code(gw: Gateway, packet_id: int) -> str | None:
     return _code_of(gw.inbox.manifest_sha256(packet_id))
 
 
+def declared_lines(gw: Gateway, packet_id: int) -> list[str]:
+    """What the packet's manifest says of how its figures were typed (issue 20), in sentences: a double
+    entry, and the plausibility warnings the commune explained (the follow-up list has them)."""
+    manifest = gw.inbox.manifest(packet_id)
+    summary = manifest.get("summary", {}) if isinstance(manifest, dict) else {}
+    lines = []
+    if isinstance(double := summary.get("double_entry"), dict):
+        lines.append(
+            f"Xã nhập hai lần (lần 1: {double.get('first_by')}, lần 2: {double.get('second_by')}): "
+            f"{double.get('differences')} chỗ khác nhau, đã đối chiếu {double.get('resolved')}."
+        )
+    if isinstance(count := summary.get("plausibility"), int) and count > 0:
+        lines.append(
+            f"Xã gửi kèm {count} cảnh báo bất thường có giải trình (Tình hình nộp › Danh sách cần theo dõi...)."
+        )
+    return lines
+
+
 def inbox_listing(
     gw: Gateway, *, form_id: str | None = None, period_code: str | None = None, status: str | None = None
 ) -> list[dict]:

@@ -122,6 +122,13 @@ class InboxReads:
         row = self.gw.db.execute("SELECT manifest_sha256 FROM received_packets WHERE id = ?", [packet_id]).fetchone()
         return row[0] if row else None
 
+    def manifest(self, packet_id: int) -> dict | None:
+        """The manifest a packet was filed with (verified then); None without one."""
+        if not is_row_id(packet_id):
+            return None
+        row = self.gw.db.execute("SELECT manifest FROM received_packets WHERE id = ?", [packet_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
     def unit_of(self, packet_id: int) -> str | None:
         if not is_row_id(packet_id):
             return None

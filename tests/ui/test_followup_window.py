@@ -102,3 +102,14 @@ def test_no_form_or_period_chosen_is_said(upper_window):
     upper_window.form_box.setCurrentIndex(-1)
     assert upper_window.open_followup() is None
     assert upper_window.message.text() == "Chưa chọn biểu và kỳ: chọn biểu và kỳ đã mở thu biểu."
+
+
+def test_the_inbox_says_the_packet_came_with_explained_warnings(province_window):
+    window, _before, _village = province_window
+    window.tabs.setCurrentWidget(window.inbox_view)
+    inbox = window.inbox_view
+    packet = next(p for p in inbox.rows() if p.period_code == "2025")
+    assert inbox.select_packet(packet.id)
+    detail = inbox.panel.detail.text()
+    assert "Xã gửi kèm 1 cảnh báo bất thường có giải trình (Tình hình nộp › Danh sách cần theo dõi...)." in detail
+    assert "nhập hai lần" not in detail  # typed once

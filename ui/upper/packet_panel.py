@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from exports.collect.received import ReceivedPacket, packet_code
+from exports.collect.received import ReceivedPacket, declared_lines, packet_code
 from models.gateway import Gateway
 from models.vocabulary import PacketStatus
 from ui.upper.inbox_model import reason_text
@@ -101,6 +101,7 @@ class PacketPanel(QWidget):
         if packet.signer_name:
             signer = f"{packet.signer_name}, {packet.signer_title}" if packet.signer_title else packet.signer_name
             lines.append(self.tr("Người ký: %1.").replace("%1", signer))
+        lines += declared_lines(self.gw, packet.id)  # double entry, explained plausibility warnings
         if packet.reason:
             lines.append(reason_text(packet))
         if packet.status == PacketStatus.QUARANTINED:
