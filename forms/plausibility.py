@@ -147,6 +147,9 @@ class _Plan:
     ranges: dict[str, dict[str, PlausibleRange]]  # indicator -> unit code ("" every unit) -> range
     village_ratios: tuple[Ratio, ...]
     commune_ratios: tuple[Ratio, ...]
+    # Ratios whose numerator the form holds as a part of the denominator (its own rules refuse a share over
+    # 100%): an earlier share beyond 0-100% was a slip of its own, never a base to compare with.
+    shares_of_whole: frozenset[str] = frozenset()
 
 
 def _plan(form: FormDef) -> _Plan:
@@ -178,7 +181,14 @@ def _make_plan(form: FormDef) -> _Plan:
         ranges=ranges,
         village_ratios=by_village,
         commune_ratios=tuple(r for r in form.ratios if r not in by_village),
+        shares_of_whole=frozenset(r.id for r in form.ratios if _part_of(form, r.numerator, r.denominator)),
     )
+
+
+def _part_of(form: FormDef, part: str, whole: str) -> bool:
+    """Whether the form holds ``part`` as a share or a “trong đó” of ``whole``."""
+    ind = form.indicator(part) if form.has_indicator(part) else None
+    return ind is not None and whole in (ind.denominator, ind.parent)
 
 
 # ---- the check --------------------------------------------------------------------------------
@@ -199,7 +209,7 @@ def plausibility_findings(form: FormDef, data: ReportData, history: History) -> 
             if value is not None:
                 _check_value(plan, history, check, value, village, village, cells, findings)
         for ratio in plan.village_ratios:
-            _check_ratio(history, ratio, values, village, village, findings, since)
+            _check_ratio(history, ratio, values, village, village, findings, since, plan.shares_of_whole)
     commune = history.unit
     since = len(findings)
     for check in plan.commune:
@@ -209,7 +219,7 @@ def plausibility_findings(form: FormDef, data: ReportData, history: History) -> 
     if plan.commune_ratios:
         figures = _commune_figures(form, data)
         for ratio in plan.commune_ratios:
-            _check_ratio(history, ratio, figures, None, commune, findings, since)
+            _check_ratio(history, ratio, figures, None, commune, findings, since, plan.shares_of_whole)
     return findings
 
 
@@ -287,7 +297,9 @@ def _share(values: Mapping, ratio: Ratio) -> float | None:
     return numerator * 100 / denominator
 
 
-def _check_ratio(history: History, ratio: Ratio, values: Mapping, village, unit: str, findings: list, since: int):
+def _check_ratio(
+    history: History, ratio: Ratio, values: Mapping, village, unit: str, findings: list, since: int, wholes=frozenset()
+):
     """``findings[since:]`` are this unit's: where they say the numerator or the denominator changed, the
     share's change is that one said again."""
     share = _share(values, ratio)
@@ -308,7 +320,7 @@ def _check_ratio(history: History, ratio: Ratio, values: Mapping, village, unit:
     changed = {ratio.numerator, ratio.denominator}
     if any(f.rule == RULE_CHANGE and f.cell.indicator in changed for f in findings[since:]):
         return
-    if before is None or not _inside(before, ratio.low, ratio.high):
+    if before is None or not _inside(before, ratio.low, ratio.high) or (ratio.id in wholes and not 0 <= before <= 100):
         return  # an earlier share outside the bounds was a slip of its own: nothing to compare with
     if abs(share - before) > ratio.change_points:
         params |= {"before_share": before, "period": period.code, "period_label": period.label}

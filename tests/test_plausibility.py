@@ -267,6 +267,16 @@ def test_a_ratio_warns_when_its_share_moved_more_than_its_points_or_leaves_its_b
     assert rules(found) == [RULE_RATIO] and "tối đa 90%" in messages.finding_text(f, found[0])
 
 
+def test_an_earlier_share_over_its_whole_is_no_base_for_a_ratio_s_change():
+    """The form holds ho_van_hoa as a share of so_ho, so its rules refuse 106%: a period that held such a
+    slip is not compared with, even by a ratio without bounds of its own."""
+    f = form(so_ho="plausible = false", tail=RATIO.replace("high = 90\n", ""))
+    slipped = history(("2025", "Năm 2025", WHY_LAST, {("ho_van_hoa", "01"): 106, ("so_ho", "01"): 100}))
+    assert RULE_RATIO not in rules(plausibility_findings(f, data({"01": {"ho_van_hoa": 95, "so_ho": 100}}), slipped))
+    sound = history(("2025", "Năm 2025", WHY_LAST, {("ho_van_hoa", "01"): 100, ("so_ho", "01"): 100}))
+    assert RULE_RATIO in rules(plausibility_findings(f, data({"01": {"ho_van_hoa": 89, "so_ho": 100}}), sound))
+
+
 def test_a_ratio_with_a_commune_indicator_is_checked_on_commune_figures():
     f = form(tail=RATIO.replace('"ho_van_hoa"', '"kinh_phi"').replace("high = 90", ""))
     f = parse_form(
