@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -69,3 +70,21 @@ def with_suffix(path: str | Path, suffix: str) -> Path:
     """The path as typed, with ``suffix`` added when the officer left it out."""
     path = Path(path)
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def save_workbook(parent: QWidget, gw: Gateway, write: Callable[[Path], Path], path, said, refused) -> Path | None:
+    """Save a workbook where the officer chose (“.xlsx” added when left out) through ``write(path)``, which
+    writes it whole or not at all: the label ``said`` tells where it went and the folder is remembered; a
+    refusal (folder missing, file open in Excel) is told in ``refused`` instead."""
+    from ui.widgets import say
+
+    say(said, "")
+    say(refused, "")
+    try:
+        written = write(with_suffix(path, ".xlsx"))
+    except UserError as exc:
+        say(refused, str(exc))
+        return None
+    remember_folder(gw, written.parent)
+    say(said, parent.tr("Đã lưu: %1").replace("%1", str(written)))
+    return written

@@ -27,7 +27,7 @@ from exports.paper.completeness_words import STATE_COLOURS, form_heading, state_
 from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
-from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
+from ui.export_folder import ask_xlsx_path, save_workbook
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -244,15 +244,12 @@ class CompletenessView(BuiltWhenShown, QWidget):
             return None
         from exports.paper.xlsx_completeness import completeness_workbook  # openpyxl: only when asked for
 
-        path = with_suffix(path, ".xlsx")
-        try:
-            written = write_atomically(path, completeness_workbook(self.table, made_on=self.today or dt.date.today()))
-        except UserError as exc:
-            say(self.error, str(exc))
-            return None
-        remember_folder(self.gw, written.parent)
-        say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
-        return written
+        made_on = self.today or dt.date.today()
+
+        def write(to: Path) -> Path:
+            return write_atomically(to, completeness_workbook(self.table, made_on=made_on))
+
+        return save_workbook(self, self.gw, write, path, self.message, self.error)
 
     def _ask_export(self) -> None:
         path = ask_xlsx_path(self, self.gw, self.tr("Lưu tình hình nhận báo cáo"), self.default_name())

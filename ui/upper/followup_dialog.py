@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 
 from exports.atomic import write_atomically
 from exports.collect.followup import Followup, FollowupRow
-from models.errors import UserError
 from models.gateway import Gateway
-from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
+from ui.export_folder import ask_xlsx_path, save_workbook
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -32,7 +31,6 @@ from ui.widgets import (
     fit_to_screen,
     message_label,
     open_modeless,
-    say,
 )
 
 if TYPE_CHECKING:
@@ -143,17 +141,12 @@ class FollowupDialog(QDialog):
         """Write the workbook; a refusal (folder missing, file open elsewhere) is said under the table."""
         from exports.paper.xlsx_followup import followup_workbook  # openpyxl: only when asked for
 
-        say(self.message, "")
-        say(self.error, "")
-        path = with_suffix(path, ".xlsx")
-        try:
-            written = write_atomically(path, followup_workbook(self.listed, made_on=self.today or dt.date.today()))
-        except UserError as exc:
-            say(self.error, str(exc))
-            return None
-        remember_folder(self.gw, written.parent)
-        say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
-        return written
+        made_on = self.today or dt.date.today()
+
+        def write(to: Path) -> Path:
+            return write_atomically(to, followup_workbook(self.listed, made_on=made_on))
+
+        return save_workbook(self, self.gw, write, path, self.message, self.error)
 
     def _ask_export(self) -> None:
         path = ask_xlsx_path(self, self.gw, self.tr("Lưu danh sách cần theo dõi"), self.default_name())

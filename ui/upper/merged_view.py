@@ -37,7 +37,7 @@ from models.gateway import Gateway
 from models.reporting import target_set_for
 from models.vocabulary import PacketStatus
 from ui.cell_look import COMPUTED_BRUSH, MET_BRUSH, RIGHT, UNMET_BRUSH
-from ui.export_folder import ask_xlsx_path, remember_folder, with_suffix
+from ui.export_folder import ask_xlsx_path, save_workbook
 from ui.widgets import (
     DONE_STYLE,
     ERROR_STYLE,
@@ -386,14 +386,10 @@ class MergedView(BuiltWhenShown, QWidget):
             return None
         from exports.paper.xlsx_merged import save_merged_workbook
 
-        try:
-            written = save_merged_workbook(self.gw, self.table, with_suffix(path, ".xlsx"), signed_on)
-        except UserError as exc:
-            say(self.error, str(exc))
-            return None
-        remember_folder(self.gw, written.parent)
-        say(self.message, self.tr("Đã lưu: %1").replace("%1", str(written)))
-        return written
+        def write(to: Path) -> Path:
+            return save_merged_workbook(self.gw, self.table, to, signed_on)
+
+        return save_workbook(self, self.gw, write, path, self.message, self.error)
 
     def document(self, settings=None, words: bool = False, layout=None) -> PrintedDocument:
         """The merged table on the official page, then each unit's figures; as a report or an annex
