@@ -70,7 +70,7 @@ def completeness_workbook(table: Completeness, *, made_on: dt.date) -> bytes:
         row += 1
     _line(ws, row, last_column, f"Lập ngày {vnformat.date(made_on)}.", font)
     fit_heights(ws)  # again: the columns were widened for words, not numbers
-    _page_setup(ws, table, made_on)
+    landscape_pages(ws, f"{table.parent.name} - {table.period.label}", made_on)
     return workbook_bytes(wb, made_on, f"Tình hình nhận báo cáo, {table.parent.name}, {table.period.in_sentence}")
 
 
@@ -84,7 +84,9 @@ def _line(ws: Worksheet, row: int, last: int, text: str, font: Font) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
 
 
-def _page_setup(ws: Worksheet, table: Completeness, made_on: dt.date) -> None:
+def landscape_pages(ws: Worksheet, named: str, made_on: dt.date) -> None:
+    """A4 landscape, as wide as one page and as many down as it takes, centred; the footer names the table
+    (``named``), the page of the pages, and the day it was made. The follow-up list's workbook too."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -94,7 +96,7 @@ def _page_setup(ws: Worksheet, table: Completeness, made_on: dt.date) -> None:
     ws.print_options.horizontalCentered = True
     footer = ws.oddFooter
     for part, text in (
-        (footer.left, f"{table.parent.name} - {table.period.label}"),
+        (footer.left, named),
         (footer.center, "Trang &P/&N"),
         (footer.right, f"Lập ngày {vnformat.date(made_on)}"),
     ):

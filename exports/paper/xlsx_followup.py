@@ -4,16 +4,15 @@ numbers with Vietnamese dots, the disagreements in bold on a coloured fill."""
 from __future__ import annotations
 
 import datetime as dt
-from copy import copy
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from exports.collect.followup import Followup
+from exports.paper.xlsx_completeness import landscape_pages
 from exports.paper.xlsx_sheet import (
     FONT_NAME,
     LEFT,
-    MARGINS,
     TABLE_PT,
     fit_heights,
     grid_sheet,
@@ -74,25 +73,6 @@ def followup_workbook(listed: Followup, *, made_on: dt.date) -> bytes:
         put_text(ws, last + offset, 1, text, font, Alignment(horizontal="left", vertical="center"))
         ws.merge_cells(start_row=last + offset, start_column=1, end_row=last + offset, end_column=len(WIDTHS))
     fit_heights(ws)  # again: the columns were widened for words
-    _page_setup(ws, listed, made_on)
+    landscape_pages(ws, f"{listed.parent.name} - {listed.form.id} - {listed.period.label}", made_on)
     title = f"Danh sách cần theo dõi, biểu {listed.form.id}, {listed.parent.name}, {listed.period.in_sentence}"
     return workbook_bytes(wb, made_on, title)
-
-
-def _page_setup(ws, listed: Followup, made_on: dt.date) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-    ws.page_margins = copy(MARGINS)
-    ws.print_options.horizontalCentered = True
-    footer = ws.oddFooter
-    for part, text in (
-        (footer.left, f"{listed.parent.name} - {listed.form.id} - {listed.period.label}"),
-        (footer.center, "Trang &P/&N"),
-        (footer.right, f"Lập ngày {vnformat.date(made_on)}"),
-    ):
-        part.text = text if "&P" in text else text.replace("&", "&&")
-        part.font = f"{FONT_NAME},Regular"
-        part.size = 10
