@@ -16,6 +16,7 @@ from models.errors import BadInput
 from models.gateway import Gateway
 from models.report_records import Change, ReportRef
 from models.reporting import ReportView, check_edits, report_data, target_set_for
+from models.session import changed_data
 
 
 class SecondPassSession:
@@ -55,16 +56,7 @@ class SecondPassSession:
         checked = check_edits(self.form, self.view.unit, self.view.villages, edits)
         changes = put_second(self.gw, self.report, checked, self.who)
         if changes:
-            data = self.view.data
-            commune = dict(data.commune_values)
-            villages = {code: dict(values) for code, values in data.village_values.items()}
-            for change in changes:
-                cells = commune if change.unit_code == self.unit_code else villages[change.unit_code]
-                if change.new is None:
-                    cells.pop(change.indicator, None)
-                else:
-                    cells[change.indicator] = change.new
-            data = ReportData(data.unit_kind, data.unit_tier, data.villages, villages, commune)
+            data = changed_data(self.view.data, self.unit_code, changes)
             self.view = replace(
                 self.view, data=data, evaluation=evaluate(self.form, data, self.view.evaluation.target_set)
             )

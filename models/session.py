@@ -50,16 +50,7 @@ class ReportSession:
             carried = {k: c for k, c in self.view.carried.items() if k not in typed_over}
             self.view = replace(self.view, carried=carried)
         if changes:
-            data = self.view.data
-            commune = dict(data.commune_values)
-            villages = {code: dict(values) for code, values in data.village_values.items()}
-            for change in changes:
-                cells = commune if change.unit_code == self.unit_code else villages[change.unit_code]
-                if change.new is None:
-                    cells.pop(change.indicator, None)
-                else:
-                    cells[change.indicator] = change.new
-            self._reevaluate(ReportData(data.unit_kind, data.unit_tier, data.villages, villages, commune))
+            self._reevaluate(changed_data(self.view.data, self.unit_code, changes))
         return changes
 
     def set_target_set(self, target_set_id: str | None) -> None:
@@ -88,3 +79,17 @@ class ReportSession:
         # The history was read once when the report opened: a keystroke only looks it up.
         evaluation = evaluate(self.form, data, target_set, self.view.history)
         self.view = replace(self.view, data=data, evaluation=evaluation)
+
+
+def changed_data(data: ReportData, unit_code: str, changes: list[Change]) -> ReportData:
+    """``data`` with the saved ``changes`` in it (a new value, or a cell emptied): what the next evaluation
+    reads, without reading the report back. The second pass's session (models/second_pass_session.py) too."""
+    commune = dict(data.commune_values)
+    villages = {code: dict(values) for code, values in data.village_values.items()}
+    for change in changes:
+        cells = commune if change.unit_code == unit_code else villages[change.unit_code]
+        if change.new is None:
+            cells.pop(change.indicator, None)
+        else:
+            cells[change.indicator] = change.new
+    return ReportData(data.unit_kind, data.unit_tier, data.villages, villages, commune)
