@@ -13,7 +13,7 @@ Read from what the inbox stored; the packet's JSON within bounds (exports/collec
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from exports.collect.merge import child_units, table_form
@@ -210,7 +210,7 @@ def followup(gw: Gateway, form_id: str, period_code: str, parent_code: str | Non
     period = gw.period(period_code)
     form = table_form(gw, form_id, period.code)
     packets = StandingPackets(gw, form)
-    standing = packets.of(period.code)
+    standing = packets.of(period.code, whole=False)
     units = [u for u in child_units(gw, parent.code, form.tiers_for(period.starts, period.ends)) if u.code in standing]
     rows: list[FollowupRow] = []
     for unit in units:
@@ -368,10 +368,13 @@ class Standing:
     villages_json: str | None
     sent: bool  # the manifest counts plausibility warnings: its so-lieu.json is worth opening
     _cells: dict | None = None
+    read_cells: Callable[[], str | None] | None = None  # where the cells were left out of the period's read
 
     def cells(self) -> dict[str, dict]:
         """{unit or village code: {indicator: value}}."""
         if self._cells is None:
+            if self.cells_json is None and self.read_cells is not None:
+                self.cells_json = self.read_cells()
             loaded = json.loads(self.cells_json) if self.cells_json else {}
             self._cells = loaded if isinstance(loaded, dict) else {}
         return self._cells
@@ -407,11 +410,21 @@ class StandingPackets:
             + [name for r in form.ratios for name in (r.numerator, r.denominator)]
         )
 
-    def of(self, period_code: str) -> dict[str, Standing]:
+    def of(self, period_code: str, whole: bool = True) -> dict[str, Standing]:
+        """The accepted packets of a period by unit; ``whole`` False reads each one's cells only when asked
+        for (the listed period, of which most units have nothing to check), True all in one read (the
+        earlier periods, every unit's history)."""
         if period_code not in self._periods:
-            kept = self.gw.inbox.accepted_cells(self.form.id, period_code)
+            kept = self.gw.inbox.accepted_cells(self.form.id, period_code, cells=whole)
+            cells_of = self.gw.inbox.cells_of
             self._periods[period_code] = {
-                unit: Standing(packet, cells, villages, type(sent) is int and sent > 0)
+                unit: Standing(
+                    packet,
+                    cells,
+                    villages,
+                    type(sent) is int and sent > 0,
+                    read_cells=None if whole else (lambda packet=packet: cells_of(packet)),
+                )  # fmt: skip
                 for unit, (packet, cells, villages, sent) in kept.items()
             }
         return self._periods[period_code]

@@ -174,18 +174,26 @@ class InboxReads:
             for i, unit, seq, version, publisher, figures in rows
         ]
 
-    def accepted_cells(self, form_id: str, period_code: str) -> dict[str, tuple[int, str | None, str | None, object]]:
+    def accepted_cells(
+        self, form_id: str, period_code: str, cells: bool = True
+    ) -> dict[str, tuple[int, str | None, str | None, object]]:
         """unit code -> (packet id, its cells as kept: JSON {unit or village code: {indicator: value}} or None,
         its villages as kept: JSON [[code, name, active]] or None, the manifest summary's "plausibility")
-        of the accepted packets of a form and period, in one read: the follow-up list of a province."""
+        of the accepted packets of a form and period, in one read: the follow-up list of a province.
+        ``cells`` False leaves the cells out (None), for cells_of() to read where they are needed."""
         rows = self.gw.db.execute(
-            "SELECT p.unit_code, p.id, f.cells, p.villages, "
+            f"SELECT p.unit_code, p.id, {'f.cells' if cells else 'NULL'}, p.villages, "
             "CASE WHEN json_valid(p.manifest) THEN json_extract(p.manifest, '$.summary.plausibility') END "
             "FROM received_packets p LEFT JOIN received_figures f ON f.packet_id = p.id "
             "WHERE p.form_id = ? AND p.period_code = ? AND p.status = ?",
             [form_id, period_code, PacketStatus.ACCEPTED],
         )
         return {unit: (packet, cells, villages, sent) for unit, packet, cells, villages, sent in rows}
+
+    def cells_of(self, packet_id: int) -> str | None:
+        """A packet's cells as kept (JSON), or None."""
+        row = self.gw.db.execute("SELECT cells FROM received_figures WHERE packet_id = ?", [packet_id]).fetchone()
+        return row[0] if row else None
 
     def versions_used(self, form_id: str, period_code: str) -> dict[tuple[int, str], int]:
         """(form version, publisher) -> how many accepted packets of a form and period were filled with it."""
