@@ -79,12 +79,16 @@ class ReportView:
         return sum(1 for code in self.data.villages if code not in empty)
 
 
-def report_data(gw: Gateway, report: ReportRef, form: FormDef) -> tuple[Unit, list[Unit], ReportData]:
+def report_data(
+    gw: Gateway, report: ReportRef, form: FormDef, values: dict | None = None
+) -> tuple[Unit, list[Unit], ReportData]:
+    """The report's unit, villages and figures as the engine takes them; ``values`` ((indicator, unit code)
+    -> value) in place of the report's own, for its second pass (models/second_pass_session.py)."""
     unit = gw.require_unit(report.unit_code)
     villages = gw.report_villages(report)
     village_values: dict[str, dict] = {v.code: {} for v in villages}
     commune_values: dict = {}
-    for (indicator, unit_code), value in gw.values(report).items():
+    for (indicator, unit_code), value in (gw.values(report) if values is None else values).items():
         if not form.has_indicator(indicator):
             continue  # a row dropped from a later version of the form
         if unit_code == unit.code:
