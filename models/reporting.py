@@ -20,7 +20,7 @@ from models.carry_forward import carried_cells
 from models.errors import BadInput
 from models.form_store import library_of, version_in_use
 from models.gateway import Gateway
-from models.history import plausibility_history
+from models.history import plausibility_history, report_history
 from models.periods import Period, parse_period
 from models.report_records import Change, Edit, ReportRef
 from models.units import Unit
@@ -41,6 +41,9 @@ class ReportView:
     # (indicator, unit code) -> models.carry_forward.CarriedCell: taken from the last period, not confirmed yet.
     carried: dict = field(default_factory=dict)
     history: History | None = None  # the earlier periods the plausibility warnings compare with
+    # The nearest of them as the note beside the grid words them (models/history.Earlier: a merged
+    # village's parts, a renamed one's old name); read once with the history above.
+    earlier: tuple = ()
 
     def reason_for(self, finding) -> str | None:
         return self.reasons.get((finding.rule, finding.cell.indicator, finding.cell.village or self.unit.code))
@@ -143,10 +146,11 @@ def target_set_for(gw: Gateway, form: FormDef, target_set_id: str | None, period
 def view_report(gw: Gateway, report: ReportRef, form: FormDef, target_set_id: str | None = None) -> ReportView:
     target_set = find_target_set(form, target_set_id, gw.period(report.period_code).ends)
     unit, villages, data = report_data(gw, report, form)
-    history = plausibility_history(gw, report, form)
+    earlier = report_history(gw, report)
+    history = plausibility_history(gw, report, form, earlier)
     evaluation = evaluate(form, data, target_set, history)
     reasons, carried = gw.reasons(report), carried_cells(gw, report)
-    return ReportView(report, form, unit, villages, data, evaluation, reasons, carried, history)
+    return ReportView(report, form, unit, villages, data, evaluation, reasons, carried, history, tuple(earlier))
 
 
 def find_report_view(

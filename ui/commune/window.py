@@ -40,7 +40,7 @@ from models.carry_forward import carry_forward
 from models.errors import UserError
 from models.form_store import version_in_use
 from models.gateway import Gateway
-from models.history import cell_history, history_range, report_history
+from models.history import cell_history, history_range
 from models.reporting import report_form, start_report
 from ui.carried_look import carried_actions
 from ui.commune.answer_label import UPPER_KEY_ACTION, AnswerLabel
@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self.gw, self.library, self.who = gw, library, who
         self.database_hold = hold  # the lock and the backups, while the window is open
         self.controller: EntryController | None = None
-        self.history: list = []  # the open report's earlier periods (models/history.py)
         self.standing_note = (
             ""
             if gw.writable
@@ -364,7 +363,6 @@ class MainWindow(QMainWindow):
         self.fields.setModel(CommuneFieldsModel(self.controller, self.fields))
         for view in (self.grid, self.fields):  # the words of the indicator under the cursor, beside the grid
             view.selectionModel().currentChanged.connect(lambda index, _old, v=view: self._note_of(v, index))
-        self.history = report_history(self.gw, report)  # the same cells in earlier periods, beside the cursor
         self.indicator_note.show_indicator(None, None)
         self._size_columns()
         self.pages.setCurrentIndex(1)
@@ -380,8 +378,9 @@ class MainWindow(QMainWindow):
         else:
             ind = model.indicators[index.column() - 1] if index.column() > 0 else None
             unit = self.controller.session.view.villages[index.row()].code
-        earlier = cell_history(self.history, form, ind.id, unit) if ind is not None else []
-        span = history_range(self.controller.session.view.history, form, ind.id, unit) if ind is not None else None
+        opened = self.controller.session.view  # its earlier periods, read once when the report opened
+        earlier = cell_history(opened.earlier, form, ind.id, unit) if ind is not None else []
+        span = history_range(opened.history, form, ind.id, unit) if ind is not None else None
         self.indicator_note.show_indicator(form, ind, [*earlier, span] if span else earlier)
 
     def _size_columns(self) -> None:
