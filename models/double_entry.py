@@ -22,21 +22,8 @@ from models.report_lock import refuse_if_locked
 from models.report_records import Change, Edit, ReportRef
 from models.reporting import check_edits, report_form
 from models.units import nfc
-from models.vocabulary import Worded
-
-
-class DoubleEntryState(Worded):
-    REQUIRED = "chua_nhap_lan_hai", "biểu yêu cầu nhập hai lần, chưa nhập lần hai"
-    SECOND_PASS = "dang_nhap_lan_hai", "đang nhập lần hai"
-    COMPARING = "dang_doi_chieu", "đang đối chiếu hai lần nhập"
-    DONE = "da_doi_chieu", "đã nhập hai lần và đối chiếu"
-
-
-class Choice(Worded):
-    FIRST = "lan_1", "giữ lần 1"
-    SECOND = "lan_2", "giữ lần 2"
-    OTHER = "so_khac", "nhập số khác"
-
+from models.vocabulary import DoubleEntryChoice as Choice
+from models.vocabulary import DoubleEntryState
 
 RUNNING = (DoubleEntryState.SECOND_PASS, DoubleEntryState.COMPARING)
 

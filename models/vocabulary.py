@@ -151,3 +151,20 @@ class CollectionState(Worded):
     UNUSABLE = "khong_hop_le", "gói không dùng được"
     NOT_SENT = "chua_gui", "chưa gửi"
     OVERDUE = "qua_han", "quá hạn, chưa gửi"
+
+
+class DoubleEntryState(Worded):
+    """Where a report typed twice stands (models/double_entry.py); no row: typed once."""
+
+    REQUIRED = "chua_nhap_lan_hai", "biểu yêu cầu nhập hai lần, chưa nhập lần hai"
+    SECOND_PASS = "dang_nhap_lan_hai", "đang nhập lần hai"
+    COMPARING = "dang_doi_chieu", "đang đối chiếu hai lần nhập"
+    DONE = "da_doi_chieu", "đã nhập hai lần và đối chiếu"
+
+
+class DoubleEntryChoice(Worded):
+    """What was kept for a cell where the two passes differ."""
+
+    FIRST = "lan_1", "giữ lần 1"
+    SECOND = "lan_2", "giữ lần 2"
+    OTHER = "so_khac", "nhập số khác"
