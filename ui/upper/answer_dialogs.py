@@ -8,7 +8,9 @@ folder, and say in Vietnamese why nothing was written when it was not.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,7 +42,10 @@ from models.gateway import Gateway
 from models.keys import DEMO_PASSPHRASE, key_in_use
 from models.vocabulary import PacketStatus, ReceiptKind
 from ui.export_folder import dialog_options, export_folder, remember_folder
-from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say, wait_cursor
+
+if TYPE_CHECKING:
+    from exports.publications.publish import Published
 
 HEADING_STYLE = "font-weight: bold; font-size: 13pt;"
 
@@ -73,6 +78,24 @@ class SigningFields:
         passphrase.addWidget(self.demo_hint)
         form.addRow(dialog.tr("Mật khẩu khóa ký:"), passphrase)
         form.addRow(dialog.tr("Lưu vào thư mục:"), row)
+
+    def publish(self, gw: Gateway, sign: Callable[[str, str], Published], error_label, done_label) -> Published | None:
+        """Run ``sign(passphrase, folder)`` under the wait cursor: what it published, said in ``done_label``
+        with its folder remembered; or None, the refusal said in ``error_label``. The passphrase is cleared
+        either way."""
+        say(error_label, "")
+        say(done_label, "")
+        try:
+            with wait_cursor():
+                done = sign(self.passphrase.text(), self.folder.text().strip())
+        except UserError as exc:
+            say(error_label, str(exc))
+            return None
+        finally:
+            self.passphrase.clear()
+        remember_folder(gw, done.path.parent)
+        say(done_label, done.sentence)
+        return done
 
     def _ask_folder(self, dialog: QDialog) -> None:
         chosen = QFileDialog.getExistingDirectory(

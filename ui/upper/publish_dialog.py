@@ -26,9 +26,8 @@ from forms.library import FormLibrary
 from models.errors import UserError
 from models.gateway import Gateway
 from models.target_store import kept_target_sets
-from ui.export_folder import remember_folder
 from ui.upper.answer_dialogs import SigningFields
-from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say, wait_cursor
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say
 
 FORM, NOTICE, TARGETS = "form", "collection", "target_set"
 NO_TARGET_SET = "Đơn vị chưa đặt bộ mục tiêu nào cho biểu này (Đơn vị › Bộ mục tiêu của đơn vị...)."
@@ -125,41 +124,27 @@ class PublishDialog(QDialog):
 
     def sign(self):
         """Sign what was chosen into the folder given; the Published, or None with the reason in the dialog."""
+        done = self.signing.publish(self.gw, self._publish, self.error_label, self.done_label)
+        if done is not None:
+            self.published.emit(done)
+            fit_height(self)
+        return done
+
+    def _publish(self, passphrase: str, folder: str):
         from exports.publications.publish import publish_collection, publish_form, publish_target_set
 
-        say(self.error_label, "")
-        say(self.done_label, "")
-        passphrase, folder = self.signing.passphrase.text(), self.signing.folder.text().strip()
-        try:
-            with wait_cursor():
-                if self.what() == TARGETS:
-                    if self.set_box.currentData() is None:
-                        raise UserError(self.tr("Chưa có bộ mục tiêu nào của đơn vị để gửi."))
-                    done = publish_target_set(
-                        self.gw, self.form_id, self.set_box.currentData(), passphrase, folder, self.who
-                    )
-                elif self.what() == FORM:
-                    version = self.version_box.currentData()
-                    if version is None:
-                        raise UserError(
-                            self.tr(
-                                "Biểu kèm theo chương trình thì các đơn vị đã có; chỉ gửi phiên bản đơn vị ban hành."
-                            )
-                        )
-                    done = publish_form(self.gw, self.form_id, version, passphrase, folder, self.who)
-                else:
-                    deadline = self.deadline_edit.date().toPython()
-                    done = publish_collection(
-                        self.gw, self.form_id, self.version_box.currentData(), self.period_edit.text().strip(),
-                        deadline, self.note_edit.text().strip(), passphrase, folder, self.who,
-                    )  # fmt: skip
-        except UserError as exc:
-            say(self.error_label, str(exc))
-            return None
-        finally:
-            self.signing.passphrase.clear()
-        remember_folder(self.gw, done.path.parent)
-        say(self.done_label, done.sentence)
-        self.published.emit(done)
-        fit_height(self)
-        return done
+        if self.what() == TARGETS:
+            if self.set_box.currentData() is None:
+                raise UserError(self.tr("Chưa có bộ mục tiêu nào của đơn vị để gửi."))
+            return publish_target_set(self.gw, self.form_id, self.set_box.currentData(), passphrase, folder, self.who)
+        if self.what() == FORM:
+            version = self.version_box.currentData()
+            if version is None:
+                raise UserError(
+                    self.tr("Biểu kèm theo chương trình thì các đơn vị đã có; chỉ gửi phiên bản đơn vị ban hành.")
+                )
+            return publish_form(self.gw, self.form_id, version, passphrase, folder, self.who)
+        return publish_collection(
+            self.gw, self.form_id, self.version_box.currentData(), self.period_edit.text().strip(),
+            self.deadline_edit.date().toPython(), self.note_edit.text().strip(), passphrase, folder, self.who,
+        )  # fmt: skip

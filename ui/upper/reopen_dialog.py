@@ -11,11 +11,9 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QPlainTextEdit, QPus
 
 from exports.collect.received import ReceivedPacket
 from forms import vnformat
-from models.errors import UserError
 from models.gateway import Gateway
-from ui.export_folder import remember_folder
 from ui.upper.answer_dialogs import SigningFields
-from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label, say, wait_cursor
+from ui.widgets import DONE_STYLE, ERROR_STYLE, button_row, fit_height, message_label
 
 
 class ReopenDialog(QDialog):
@@ -79,23 +77,16 @@ class ReopenDialog(QDialog):
         """Sign the reopening into the folder given; the Published, or None with the reason in the dialog."""
         from exports.publications.publish import publish_reopening
 
-        say(self.error_label, "")
-        say(self.done_label, "")
-        packet = self.packet
-        try:
-            with wait_cursor():
-                done = publish_reopening(
-                    self.gw, packet.unit_code, packet.form_id, packet.period_code, self.reason_edit.toPlainText(),
-                    self.signing.passphrase.text(), self.signing.folder.text().strip(), self.who,
-                )  # fmt: skip
-        except UserError as exc:
-            say(self.error_label, str(exc))
-            return None
-        finally:
-            self.signing.passphrase.clear()
-        remember_folder(self.gw, done.path.parent)
-        say(self.done_label, done.sentence)
-        self.sign_button.setEnabled(False)  # one reopening per decision: a second click would sign it again
-        self.published.emit(done)
-        fit_height(self)
+        packet, reason = self.packet, self.reason_edit.toPlainText()
+
+        def reopen(passphrase: str, folder: str):
+            return publish_reopening(
+                self.gw, packet.unit_code, packet.form_id, packet.period_code, reason, passphrase, folder, self.who
+            )
+
+        done = self.signing.publish(self.gw, reopen, self.error_label, self.done_label)
+        if done is not None:
+            self.sign_button.setEnabled(False)  # one reopening per decision: a second click would sign it again
+            self.published.emit(done)
+            fit_height(self)
         return done
